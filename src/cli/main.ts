@@ -1,0 +1,195 @@
+/**
+ * `exfit` command line: `fit` and `simulate` with ChemEx's options.
+ *
+ * Relative paths are the user's: under `deno task`, the working directory is the project's, so
+ * we move back to the directory the task was started from (`INIT_CWD`).
+ *
+ * @module
+ */
+import { Command, Option } from "commander";
+import { parseModel } from "../models/model.ts";
+import { KINETIC_MODELS } from "../models/registry.ts";
+import { EXPERIMENT_NAMES } from "../experiments/registry.ts";
+import { loadStudy } from "../io/load.ts";
+import { readMethodFiles } from "../config/method.ts";
+import { runFit, runSimulate, type StepOutput } from "../fit/run.ts";
+import type { StepSpec } from "../fit/step.ts";
+import { writeTreeAtomically } from "../output/atomic.ts";
+import { formatCpmgExp, formatCpmgFit } from "../plot/cpmg.ts";
+
+interface CommonOptions {
+  experiments: string[];
+  parameters: string[];
+  model: string;
+  output?: string;
+  plot: "nothing" | "normal" | "all";
+  include?: string[];
+  exclude?: string[];
+  seed: string;
+}
+
+async function plotFiles(out: StepOutput, simulate: boolean): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  if (out.plots.size === 0) return files;
+  const { renderCpmgSvg } = await import("../plot/cpmg_svg.ts");
+  for (const [stem, data] of out.plots) {
+    files.set(`Plots/${stem}.svg`, await renderCpmgSvg(data, stem));
+    if (simulate) files.set(`Plots/${stem}.sim`, formatCpmgFit(data));
+    else {
+      files.set(`Plots/${stem}.exp`, formatCpmgExp(data));
+      files.set(`Plots/${stem}.fit`, formatCpmgFit(data));
+    }
+  }
+  return files;
+}
+
+/** Write one step's files under outDir (or outDir/step), replacing what that step wrote before. */
+async function writeStep(outDir: string, out: StepOutput, simulate: boolean): Promise<void> {
+  const files = new Map([...out.files, ...(await plotFiles(out, simulate))]);
+  const prefix = out.name ? `${out.name}/` : "";
+  const prefixed = new Map([...files].map(([k, v]) => [prefix + k, v]));
+  const replace = out.name
+    ? [out.name]
+    : ["Parameters", "Data", "Plots"].filter((d) => [...files.keys()].some((k) => k.startsWith(d)));
+  writeTreeAtomically(outDir, prefixed, { replaceSubdirs: replace });
+}
+
+function steps(paths: string[] | undefined): StepSpec[] {
+  if (!paths || paths.length === 0) {
+    return [{ name: "", fit: [], fix: [], constraints: [] }];
+  }
+  const read = readMethodFiles(paths);
+  for (const s of read) {
+    if (s.fitmethodWarning) console.error(`exfit: warning: ${s.file}: ${s.fitmethodWarning}`);
+  }
+  return read.map((s) => ({
+    name: read.length === 1 ? "" : s.name,
+    include: s.include,
+    exclude: s.exclude,
+    fit: s.fit,
+    fix: s.fix,
+    constraints: s.constraints,
+  }));
+}
+
+function addCommon(cmd: Command, defaultOut: string): Command {
+  return cmd
+    .requiredOption("-e, --experiments <files...>", "experiment files (TOML)")
+    .requiredOption("-p, --parameters <files...>", "parameter files (TOML)")
+    .option(
+      "-d, --model <name>",
+      `kinetic model, with optional suffixes .rs .mf .tc (${
+        Object.keys(KINETIC_MODELS).join(", ")
+      })`,
+      "2st",
+    )
+    .option("-o, --output <dir>", "output directory", defaultOut)
+    .addOption(
+      new Option("--plot <level>", "plots to write").choices(["nothing", "normal", "all"])
+        .default("normal"),
+    )
+    .option("--include <ids...>", "only these spin systems (e.g. 15 G23N)")
+    .option("--exclude <ids...>", "leave out these spin systems")
+    .option("--seed <n>", "root seed for anything random (plot error bars, statistics)", "0");
+}
+
+/**
+ * Build the program (exported for tests).
+ *
+ * @example
+ * ```ts
+ * await buildProgram().parseAsync(["node", "exfit", "fit", "-e", "a.toml", "-p", "p.toml"]);
+ * ```
+ */
+export function buildProgram(): Command {
+  const program = new Command("exfit")
+    .description(
+      "Fit NMR chemical-exchange data (CPMG, CEST, relaxation, shifts) with ChemEx's files.\n" +
+        `Experiments: ${EXPERIMENT_NAMES.join(", ")}`,
+    )
+    .showHelpAfterError();
+  addCommon(
+    program.command("fit").description("fit experiments to a kinetic model"),
+    "./Output",
+  )
+    .option("-m, --method <files...>", "method files (TOML): the fitting steps")
+    .action(async (o: CommonOptions & { method?: string[] }) => {
+      const model = parseModel(o.model);
+      const methodSteps = steps(o.method);
+      const loaded = loadStudy({
+        experiments: o.experiments,
+        parameters: o.parameters,
+        model,
+        include: o.include,
+        exclude: o.exclude,
+      });
+      for (const n of loaded.notices) console.error(`exfit: ${n}`);
+      const t0 = performance.now();
+      for (
+        const out of runFit(loaded.study, loaded.store, methodSteps, {
+          plot: o.plot !== "nothing",
+          seed: Number(o.seed),
+        })
+      ) {
+        const s = out.result!.stats;
+        console.log(
+          `${out.name || "fit"}: ${out.result!.freeIds.length} free parameters, ` +
+            `chi2 = ${s.chisqr.toPrecision(6)}, reduced chi2 = ${s.redchi.toPrecision(6)} ` +
+            `(${out.result!.selected.filter((x) => x).length} profiles)`,
+        );
+        await writeStep(o.output!, out, false);
+      }
+      console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);
+    });
+  addCommon(
+    program.command("simulate").description("simulate profiles from parameters (noise-free)"),
+    "./OutputSim",
+  ).action(async (o: CommonOptions) => {
+    const model = parseModel(o.model);
+    const loaded = loadStudy({
+      experiments: o.experiments,
+      parameters: o.parameters,
+      model,
+      include: o.include,
+      exclude: o.exclude,
+    });
+    const out = runSimulate(loaded.study, loaded.store, {
+      plot: o.plot !== "nothing",
+      seed: Number(o.seed),
+    });
+    await writeStep(o.output!, out, true);
+    console.log(`simulated ${loaded.study.profiles.length} profiles -> ${o.output}`);
+  });
+  return program;
+}
+
+/**
+ * Run the CLI; returns the exit code (1 on any user-facing error, with one clear message).
+ *
+ * @example
+ * ```ts
+ * Deno.exit(await main(Deno.args));
+ * ```
+ */
+export async function main(args: string[]): Promise<number> {
+  try {
+    await buildProgram().exitOverride().parseAsync(args, { from: "user" });
+    return 0;
+  } catch (e) {
+    const err = e as Error & { code?: string; exitCode?: number };
+    if (err.code?.startsWith("commander.")) {
+      return err.code === "commander.helpDisplayed" || err.code === "commander.version"
+        ? 0
+        : (err.exitCode ?? 1);
+    }
+    console.error(`exfit: error: ${err.message}`);
+    if (Deno.env.get("EXFIT_DEBUG")) console.error(err.stack);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  const initCwd = Deno.env.get("INIT_CWD");
+  if (initCwd) Deno.chdir(initCwd);
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,127 @@
+/**
+ * Profile evaluation: unscaled intensities from a configured sequence, the analytic
+ * per-profile scale, and weighted residuals. This is the only place the fit touches physics.
+ *
+ * @module
+ */
+import { EXPERIMENTS } from "../experiments/registry.ts";
+import { createBasis } from "../nmr/basis.ts";
+import { ppmToRadPerS } from "../nmr/constants.ts";
+import { Spectrometer } from "../nmr/spectrometer.ts";
+import type { Sequence } from "../experiments/types.ts";
+import { basisNuclei, type ProfileSpec, type StudySpec } from "./study.ts";
+
+/** A ready-to-run profile: its spectrometer, sequence and data as typed arrays. */
+export interface ProfileCalculator {
+  readonly spec: ProfileSpec;
+  readonly spectrometer: Spectrometer;
+  readonly sequence: Sequence;
+  readonly x: Float64Array;
+  /** Retained (masked-in) points only, in file order. */
+  readonly xFit: Float64Array;
+  readonly expFit: Float64Array;
+  readonly errFit: Float64Array;
+  readonly scaled: boolean;
+}
+
+/**
+ * Build the calculator of one profile of a study.
+ *
+ * @example
+ * ```ts
+ * const calc = createCalculator(study, 0);
+ * const intensities = intensitiesAt(calc, localValues, calc.x);
+ * ```
+ */
+export function createCalculator(study: StudySpec, index: number): ProfileCalculator {
+  const spec = study.profiles[index];
+  const exp = study.experiments[spec.experiment];
+  const module = EXPERIMENTS[exp.name];
+  const choice = module.basis(exp.settings);
+  const basis = createBasis(choice.type, study.model.states);
+  const nuclei = basisNuclei(choice.type, choice.pair);
+  const hz = exp.conditions.h_larmor_frq ?? 0;
+  const q = choice.extension === "dq" ? 2 : choice.extension === "tq" ? 3 : 1;
+  const spectrometer = new Spectrometer({
+    basis,
+    localNames: spec.localNames,
+    ppmI: nuclei.i ? ppmToRadPerS(nuclei.i, hz) : 0,
+    ppmS: nuclei.s ? ppmToRadPerS(nuclei.s, hz) : 0,
+    qOrderI: q,
+  });
+  const sequence = module.setup({
+    settings: exp.settings,
+    conditions: exp.conditions,
+    observed: exp.observed,
+    start: exp.start,
+    spectrometer,
+  });
+  const keep = spec.mask.map((m, k) => m ? k : -1).filter((k) => k >= 0);
+  return {
+    spec,
+    spectrometer,
+    sequence,
+    x: Float64Array.from(spec.x),
+    xFit: Float64Array.from(keep.map((k) => spec.x[k])),
+    expFit: Float64Array.from(keep.map((k) => spec.exp[k])),
+    errFit: Float64Array.from(keep.map((k) => spec.err[k])),
+    scaled: exp.scaled,
+  };
+}
+
+/**
+ * Unscaled intensities at arbitrary x for the given local parameter values.
+ *
+ * @example
+ * ```ts
+ * intensitiesAt(calc, values, Float64Array.of(0, 1, 2));
+ * ```
+ */
+export function intensitiesAt(
+  calc: ProfileCalculator,
+  localValues: ArrayLike<number>,
+  x: Float64Array,
+): Float64Array {
+  calc.spectrometer.update(localValues);
+  return calc.sequence(x);
+}
+
+/**
+ * Least-squares scale g = Σ(c·e/σ²)/Σ(c²/σ²) of calculated onto experimental intensities.
+ *
+ * @example
+ * ```ts
+ * fitScale(Float64Array.of(1, 2), Float64Array.of(2, 4), Float64Array.of(1, 1)); // 2
+ * ```
+ */
+export function fitScale(calc: Float64Array, exp: Float64Array, err: Float64Array): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < calc.length; i++) {
+    const c = calc[i] / err[i];
+    num += c * (exp[i] / err[i]);
+    den += c * c;
+  }
+  return den === 0 ? 1 : num / den;
+}
+
+/**
+ * Residuals (g·c − e)/σ of the retained points into `out` (length = retained points);
+ * returns the scale used.
+ *
+ * @example
+ * ```ts
+ * const r = new Float64Array(calc.xFit.length);
+ * profileResiduals(calc, values, r);
+ * ```
+ */
+export function profileResiduals(
+  calc: ProfileCalculator,
+  localValues: ArrayLike<number>,
+  out: Float64Array,
+): number {
+  const c = intensitiesAt(calc, localValues, calc.xFit);
+  const g = calc.scaled ? fitScale(c, calc.expFit, calc.errFit) : 1;
+  for (let i = 0; i < c.length; i++) out[i] = (g * c[i] - calc.expFit[i]) / calc.errFit[i];
+  return g;
+}

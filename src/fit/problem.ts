@@ -1,0 +1,150 @@
+/**
+ * The least-squares problem of one group of profiles: map free parameters to every profile's
+ * local values through the definitions, concatenate residuals, and difference the Jacobian
+ * column by column recomputing only the profiles a parameter actually touches.
+ *
+ * @module
+ */
+import {
+  compileStore,
+  dependents,
+  evaluateDefinitions,
+  exprRefs,
+  type ParamStore,
+  type ParamVector,
+} from "../params/store.ts";
+import { forwardDifferenceStep } from "../solver/trf.ts";
+import type { ProfileCalculator } from "./evaluate.ts";
+import { profileResiduals } from "./evaluate.ts";
+
+/** A group's problem, ready for the solver. */
+export interface GroupProblem {
+  readonly freeIds: readonly string[];
+  readonly pv: ParamVector;
+  readonly free: Int32Array;
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  readonly x0: Float64Array;
+  /** Total retained points. */
+  readonly m: number;
+  /** Residual offsets of each profile in the concatenated vector. */
+  readonly offsets: Int32Array;
+  readonly calcs: readonly ProfileCalculator[];
+  residuals(x: Float64Array): Float64Array;
+  jacobian(x: Float64Array, f: Float64Array): Float64Array;
+  /** Profile evaluations done so far (for benchmarks). */
+  evaluations(): number;
+  /** Scales of each profile at the last residual evaluation. */
+  readonly scales: Float64Array;
+}
+
+/** The sub-store a set of profiles needs: their parameters and everything those reference. */
+export function subStore(store: ParamStore, ids: Iterable<string>): ParamStore {
+  const out: ParamStore = new Map();
+  const stack = [...ids];
+  const need = new Set<string>();
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (need.has(id)) continue;
+    need.add(id);
+    const p = store.get(id);
+    if (!p) throw new Error(`unknown parameter ${id}`);
+    for (const r of exprRefs(p.expr)) stack.push(r);
+  }
+  // Keep the store's order so results do not depend on profile order.
+  for (const [id, p] of store) if (need.has(id)) out.set(id, p);
+  return out;
+}
+
+/**
+ * Build the problem of a group of profiles with the store's current status.
+ *
+ * @example
+ * ```ts
+ * const problem = createGroupProblem(store, calcs);
+ * const r = problem.residuals(problem.x0);
+ * ```
+ */
+export function createGroupProblem(
+  store: ParamStore,
+  calcs: readonly ProfileCalculator[],
+): GroupProblem {
+  const sub = subStore(store, calcs.flatMap((c) => c.spec.paramIds));
+  const pv = compileStore(sub);
+  const freeIds = [...sub.values()].filter((p) => p.vary && !p.expr).map((p) => p.id);
+  const free = Int32Array.from(freeIds.map((id) => pv.index.get(id)!));
+  const lower = Float64Array.from(freeIds.map((id) => sub.get(id)!.min));
+  const upper = Float64Array.from(freeIds.map((id) => sub.get(id)!.max));
+  const x0 = Float64Array.from(freeIds.map((id) => sub.get(id)!.value));
+  const localIdx = calcs.map((c) =>
+    Int32Array.from(c.spec.paramIds.map((id) => pv.index.get(id)!))
+  );
+  const offsets = new Int32Array(calcs.length + 1);
+  calcs.forEach((c, k) => offsets[k + 1] = offsets[k] + c.xFit.length);
+  const m = offsets[calcs.length];
+  const deps = dependents(pv);
+  // Profiles each free parameter reaches through the definitions.
+  const touched = Array.from(free, (fi) => {
+    const reach = new Set(deps[fi]);
+    const list: number[] = [];
+    localIdx.forEach((li, k) => {
+      if (li.some((i) => reach.has(i))) list.push(k);
+    });
+    return Int32Array.from(list);
+  });
+  const locals = calcs.map((c) => new Float64Array(c.spec.paramIds.length));
+  const scales = new Float64Array(calcs.length);
+  let nEval = 0;
+  const setX = (x: Float64Array) => {
+    for (let j = 0; j < free.length; j++) pv.values[free[j]] = x[j];
+    evaluateDefinitions(pv);
+  };
+  const evalProfile = (k: number, out: Float64Array) => {
+    const li = localIdx[k];
+    const lv = locals[k];
+    for (let i = 0; i < li.length; i++) lv[i] = pv.values[li[i]];
+    nEval++;
+    return profileResiduals(calcs[k], lv, out);
+  };
+  return {
+    freeIds,
+    pv,
+    free,
+    lower,
+    upper,
+    x0,
+    m,
+    offsets,
+    calcs,
+    scales,
+    evaluations: () => nEval,
+    residuals(x: Float64Array): Float64Array {
+      setX(x);
+      const r = new Float64Array(m);
+      for (let k = 0; k < calcs.length; k++) {
+        scales[k] = evalProfile(k, r.subarray(offsets[k], offsets[k + 1]));
+      }
+      return r;
+    },
+    jacobian(x: Float64Array, f: Float64Array): Float64Array {
+      const n = free.length;
+      const jac = new Float64Array(m * n);
+      const xh = x.slice();
+      for (let j = 0; j < n; j++) {
+        const h = forwardDifferenceStep(x[j], lower[j], upper[j]);
+        xh[j] = x[j] + h;
+        const dx = xh[j] - x[j];
+        setX(xh);
+        for (const k of touched[j]) {
+          const lo = offsets[k];
+          const seg = new Float64Array(offsets[k + 1] - lo);
+          evalProfile(k, seg);
+          for (let i = 0; i < seg.length; i++) jac[(lo + i) * n + j] = (seg[i] - f[lo + i]) / dx;
+        }
+        xh[j] = x[j];
+      }
+      setX(x);
+      return jac;
+    },
+  };
+}

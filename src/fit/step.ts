@@ -1,0 +1,285 @@
+/**
+ * One method step: update parameter status (CONSTRAINTS, FIX, FIT), select profiles
+ * (INCLUDE/EXCLUDE), split them into independent groups, fit each group with the bounded
+ * trust-region solver, and compute uncertainties and fit statistics.
+ *
+ * @module
+ */
+import { leastSquaresTrf } from "../solver/trf.ts";
+import { covarianceFromJacobian, propagateVariance } from "../solver/covariance.ts";
+import { chi2Sf, ksTestNormal } from "../stats/distributions.ts";
+import { evaluateDefinitions, exprRefs, type ParamStore, selectIds } from "../params/store.ts";
+import { parseSpinSystem, spinSystemMatches } from "../params/spin_system.ts";
+import type { StudySpec } from "./study.ts";
+import { createGroupProblem, type GroupProblem } from "./problem.ts";
+import type { ProfileCalculator } from "./evaluate.ts";
+
+/** What a step asks for (a parsed method-file table). */
+export interface StepSpec {
+  name: string;
+  include?: string[] | "all";
+  exclude?: string[] | "all";
+  fit: string[];
+  fix: string[];
+  constraints: string[];
+}
+
+/** Fit statistics of a step (ChemEx's statistics.toml fields). */
+export interface FitStatistics {
+  ndata: number;
+  nvarys: number;
+  chisqr: number;
+  redchi: number;
+  chisqrTest: number;
+  ksTest: number;
+  aic: number;
+  bic: number;
+}
+
+/** Result of one step. */
+export interface StepResult {
+  name: string;
+  selected: boolean[];
+  /** Ids that were free in this step. */
+  freeIds: string[];
+  stats: FitStatistics;
+  /** Per profile (study index): scale used at the final parameters. */
+  scales: Map<number, number>;
+  /** Profile evaluations performed. */
+  evaluations: number;
+}
+
+/**
+ * Which profiles a step uses: unchanged when it names neither INCLUDE nor EXCLUDE.
+ *
+ * @example
+ * ```ts
+ * selectProfiles(study, { include: ["15", "31"] }, previous);
+ * ```
+ */
+export function selectProfiles(
+  study: StudySpec,
+  step: Pick<StepSpec, "include" | "exclude">,
+  previous: boolean[],
+): boolean[] {
+  if (step.include === undefined && step.exclude === undefined) return previous.slice();
+  const pat = (list: string[]) => list.map((t) => parseSpinSystem(t));
+  const inc = step.include === undefined || step.include === "all" ? null : pat(step.include);
+  const exc = step.exclude === undefined ? [] : step.exclude === "all" ? null : pat(step.exclude);
+  return study.profiles.map((p) => {
+    const spin = parseSpinSystem(p.name);
+    const included = inc === null || inc.some((q) => spinSystemMatches(spin, q));
+    const excluded = exc === null || exc.some((q) => spinSystemMatches(spin, q));
+    return included && !excluded;
+  });
+}
+
+/**
+ * Apply FIX then FIT selectors (CONSTRAINTS come first; see `constraints.ts`). Status persists.
+ *
+ * @example
+ * ```ts
+ * applyStatus(store, { fix: ["PB", "KEX_AB"], fit: [] });
+ * ```
+ */
+export function applyStatus(store: ParamStore, step: Pick<StepSpec, "fit" | "fix">): void {
+  for (const sel of step.fix) {
+    for (const id of selectIds(store, sel)) {
+      const p = store.get(id)!;
+      p.vary = false;
+      p.expr = "";
+    }
+  }
+  for (const sel of step.fit) {
+    for (const id of selectIds(store, sel)) {
+      const p = store.get(id)!;
+      p.vary = true;
+      p.expr = "";
+    }
+  }
+}
+
+/**
+ * Split selected profiles into groups that share no free parameter (through definitions).
+ *
+ * @example
+ * ```ts
+ * const groups = independentGroups(store, study, [0, 1, 2]);
+ * ```
+ */
+export function independentGroups(
+  store: ParamStore,
+  study: StudySpec,
+  profiles: number[],
+): number[][] {
+  const parent = new Map<number, number>(profiles.map((k) => [k, k]));
+  const find = (k: number): number => {
+    let r = k;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(k, r);
+    return r;
+  };
+  const owner = new Map<string, number>();
+  const freeOf = new Map<string, string[]>();
+  const freeReach = (id: string): string[] => {
+    const hit = freeOf.get(id);
+    if (hit) return hit;
+    const p = store.get(id)!;
+    const out = p.expr ? exprRefs(p.expr).flatMap(freeReach) : p.vary ? [id] : [];
+    freeOf.set(id, out);
+    return out;
+  };
+  for (const k of profiles) {
+    for (const id of study.profiles[k].paramIds) {
+      for (const f of freeReach(id)) {
+        const o = owner.get(f);
+        if (o === undefined) owner.set(f, k);
+        else parent.set(find(k), find(o));
+      }
+    }
+  }
+  const groups = new Map<number, number[]>();
+  for (const k of profiles) {
+    const r = find(k);
+    if (!groups.has(r)) groups.set(r, []);
+    groups.get(r)!.push(k);
+  }
+  return [...groups.values()];
+}
+
+/** Budget like ChemEx's 2000·(n+1) objective calls, counted here in solver iterations. */
+const MAX_NFEV = 2000;
+
+/**
+ * Fit one group in place: the store receives fitted values and standard errors.
+ *
+ * @example
+ * ```ts
+ * const { residuals } = fitGroup(store, calcs);
+ * ```
+ */
+export function fitGroup(
+  store: ParamStore,
+  calcs: readonly ProfileCalculator[],
+): { residuals: Float64Array; problem: GroupProblem } {
+  const problem = createGroupProblem(store, calcs);
+  const n = problem.free.length;
+  if (n === 0) return { residuals: problem.residuals(problem.x0), problem };
+  const xScale = problem.x0.map((v) => Math.max(1, Math.abs(v)));
+  const res = leastSquaresTrf(
+    { fun: (x) => problem.residuals(x), jac: (x, f) => problem.jacobian(x, f) },
+    problem.x0,
+    { lower: problem.lower, upper: problem.upper, xScale, maxNfev: MAX_NFEV },
+  );
+  const residuals = problem.residuals(res.x);
+  const cov = covarianceFromJacobian(res.jac, problem.m, n);
+  problem.freeIds.forEach((id, j) => {
+    const p = store.get(id)!;
+    p.value = res.x[j];
+    p.stderr = cov.covariance ? Math.sqrt(cov.covariance[j * n + j]) : null;
+  });
+  // Derived parameters: first-order propagation through their definitions.
+  const pv = problem.pv;
+  for (const d of pv.defs) {
+    const id = pv.ids[d.target];
+    store.get(id)!.value = pv.values[d.target];
+  }
+  if (cov.covariance) propagateDerived(store, problem, res.x, cov.covariance);
+  return { residuals, problem };
+}
+
+function propagateDerived(
+  store: ParamStore,
+  problem: GroupProblem,
+  x: Float64Array,
+  cov: Float64Array,
+): void {
+  const pv = problem.pv;
+  const n = x.length;
+  const base = pv.values.slice();
+  const grads = pv.defs.map(() => new Float64Array(n));
+  for (let j = 0; j < n; j++) {
+    const h = 1e-7 * Math.max(1, Math.abs(x[j]));
+    pv.values.set(base);
+    pv.values[problem.free[j]] = x[j] + h;
+    evaluateDefinitions(pv);
+    pv.defs.forEach((d, k) => grads[k][j] = (pv.values[d.target] - base[d.target]) / h);
+  }
+  pv.values.set(base);
+  pv.defs.forEach((d, k) => {
+    const p = store.get(pv.ids[d.target])!;
+    const g = grads[k];
+    p.stderr = g.some((v) => v !== 0) ? Math.sqrt(propagateVariance(g, cov, n)) : null;
+  });
+}
+
+/**
+ * Statistics of a set of residuals with P free parameters (ChemEx's definitions).
+ *
+ * @example
+ * ```ts
+ * fitStatistics(residuals, 17);
+ * ```
+ */
+export function fitStatistics(residuals: Float64Array, nvarys: number): FitStatistics {
+  const ndata = residuals.length;
+  let chisqr = 0;
+  for (const r of residuals) chisqr += r * r;
+  const dof = ndata - nvarys;
+  return {
+    ndata,
+    nvarys,
+    chisqr,
+    redchi: dof > 0 ? chisqr / dof : NaN,
+    chisqrTest: dof > 0 ? chi2Sf(chisqr, dof) : NaN,
+    ksTest: ndata > 0 ? ksTestNormal(residuals) : NaN,
+    aic: chisqr + 2 * nvarys,
+    bic: chisqr + Math.log(ndata) * nvarys,
+  };
+}
+
+/**
+ * Run a step on the selected profiles: group, fit, gather statistics.
+ *
+ * @example
+ * ```ts
+ * const result = runFitStep(study, store, calcs, step, selected);
+ * ```
+ */
+export function runFitStep(
+  study: StudySpec,
+  store: ParamStore,
+  calcs: readonly ProfileCalculator[],
+  step: StepSpec,
+  selected: boolean[],
+): StepResult {
+  const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
+  const groups = independentGroups(store, study, chosen);
+  // Reset errors: only what this step estimates is reported.
+  for (const p of store.values()) p.stderr = null;
+  const all: Float64Array[] = [];
+  const freeIds: string[] = [];
+  const scales = new Map<number, number>();
+  let evaluations = 0;
+  for (const g of groups) {
+    const { residuals, problem } = fitGroup(store, g.map((k) => calcs[k]));
+    all.push(residuals);
+    freeIds.push(...problem.freeIds);
+    g.forEach((k, i) => scales.set(k, problem.scales[i]));
+    evaluations += problem.evaluations();
+  }
+  const total = new Float64Array(all.reduce((s, r) => s + r.length, 0));
+  let off = 0;
+  for (const r of all) {
+    total.set(r, off);
+    off += r.length;
+  }
+  return {
+    name: step.name,
+    selected,
+    freeIds,
+    stats: fitStatistics(total, freeIds.length),
+    scales,
+    evaluations,
+  };
+}

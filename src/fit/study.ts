@@ -1,0 +1,277 @@
+/**
+ * A study as plain, serializable data: experiments, profiles (data, mask, the parameter ids
+ * each local name maps to) and the parameter store. Built once from the files; everything
+ * downstream (evaluation, fitting, chunks sent to workers or functions) reads only this.
+ *
+ * @module
+ */
+import type { ExperimentConditions } from "../experiments/types.ts";
+import { EXPERIMENTS } from "../experiments/registry.ts";
+import { createBasis } from "../nmr/basis.ts";
+import { kineticModel, type ModelSpec } from "../models/model.ts";
+import { allSpinSettings, selectRelevant } from "../params/spins.ts";
+import type { LocalSettings } from "../params/settings.ts";
+import {
+  correctNuclei,
+  formatSpinSystem,
+  type Nucleus,
+  parseSpinSystem,
+  type SpinSystem,
+  subSystem,
+} from "../params/spin_system.ts";
+import {
+  type Conditions,
+  makeParamName,
+  paramId,
+  parseParamName,
+  selectorMatches,
+} from "../params/name.ts";
+import { addParam, type ParamStore } from "../params/store.ts";
+import { modelFreeRates, RATE_NAMES } from "../nmr/rates.ts";
+
+/** One experiment (file) of a study. */
+export interface ExperimentSpec {
+  /** Output stem, e.g. "800mhz". */
+  stem: string;
+  file: string;
+  name: string;
+  settings: Record<string, unknown>;
+  conditions: ExperimentConditions;
+  observed: string[];
+  start: string[] | null;
+  scaled: boolean;
+}
+
+/** One profile: data plus how its local parameters map to the store. */
+export interface ProfileSpec {
+  experiment: number;
+  /** Canonical spin-system name after nucleus correction, e.g. "15N". */
+  name: string;
+  x: number[];
+  exp: number[];
+  err: number[];
+  /** Points used in the fit. */
+  mask: boolean[];
+  localNames: string[];
+  paramIds: string[];
+}
+
+/** Everything needed to evaluate profiles: no functions, no I/O handles. */
+export interface StudySpec {
+  model: ModelSpec;
+  experiments: ExperimentSpec[];
+  profiles: ProfileSpec[];
+}
+
+const PAIR_NUCLEI: Record<string, { i: Nucleus; s: Nucleus }> = {
+  nh: { i: "15N", s: "1H" },
+  hn: { i: "1H", s: "15N" },
+  ch: { i: "13C", s: "1H" },
+  hc: { i: "1H", s: "13C" },
+  cn: { i: "13C", s: "15N" },
+};
+
+/** I/S nuclei of a basis: S only when the basis has S-spin components. */
+export function basisNuclei(basisType: string, pair: string): { i?: Nucleus; s?: Nucleus } {
+  const n = PAIR_NUCLEI[pair];
+  if (!n) return {};
+  return basisType.includes("s") ? { i: n.i, s: n.s } : { i: n.i };
+}
+
+/** Raw profile input to {@link addExperiment}. */
+export interface ProfileInput {
+  key: string;
+  x: ArrayLike<number>;
+  exp: ArrayLike<number>;
+  err: ArrayLike<number>;
+  mask: boolean[];
+}
+
+function conditionsOf(c: ExperimentConditions, keys: readonly string[]): Conditions {
+  const out: Conditions = {};
+  for (const k of keys) {
+    const v = (c as unknown as Record<string, unknown>)[k];
+    if (typeof v === "number") (out as Record<string, number>)[k] = v;
+  }
+  return out;
+}
+
+/** Local settings of a profile of an experiment (before nucleus-specific naming). */
+export function profileSettings(exp: ExperimentSpec, model: ModelSpec): LocalSettings {
+  const module = EXPERIMENTS[exp.name];
+  const choice = module.basis(exp.settings);
+  const basis = createBasis(choice.type, model.states);
+  const kinetic = kineticModel(model).settings(exp.conditions);
+  const spins = allSpinSettings({
+    model,
+    pair: choice.pair,
+    extension: choice.extension ?? "",
+    temperature: exp.conditions.temperature,
+  });
+  const all = { ...kinetic, ...spins };
+  const required = new Set([...basis.terms.keys(), ...model.states.map((s) => `p${s}`)]);
+  const relevant = selectRelevant(all, required);
+  // Copy before marking what this experiment fits, so shared defaults stay untouched.
+  const out: LocalSettings = {};
+  for (const [k, v] of Object.entries(relevant)) out[k] = { ...v };
+  const fitted = module.toBeFitted(exp.observed[0]);
+  for (const name of model.modelFree ? fitted.modelFree : fitted.rates) {
+    for (const k of Object.keys(out)) {
+      if (k.startsWith(name)) {
+        out[k].vary = true;
+        out[k].expr = "";
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Add one experiment's profiles to a study and register their parameters in the store.
+ *
+ * @example
+ * ```ts
+ * addExperiment(study, store, experiment, profiles);
+ * ```
+ */
+export function addExperiment(
+  study: StudySpec,
+  store: ParamStore,
+  exp: ExperimentSpec,
+  profiles: ProfileInput[],
+): void {
+  const module = EXPERIMENTS[exp.name];
+  const choice = module.basis(exp.settings);
+  const nuclei = basisNuclei(choice.type, choice.pair);
+  const settings = profileSettings(exp, study.model);
+  const expIndex = study.experiments.push(exp) - 1;
+  const localNames = Object.keys(settings);
+  for (const p of profiles) {
+    const spin = correctNuclei(parseSpinSystem(p.key), nuclei);
+    const fresh: boolean[] = [];
+    const paramIds = localNames.map((name) => {
+      const st = settings[name];
+      const part = study.model.residueSpecific && st.part === "" && isKinetic(name) ? "g" : st.part;
+      const pname = makeParamName(
+        st.name,
+        subSystem(spin, part),
+        conditionsOf(exp.conditions, st.conds),
+      );
+      const id = paramId(pname);
+      fresh.push(!store.has(id));
+      return addParam(store, pname, {
+        value: st.value,
+        min: st.min,
+        max: st.max,
+        vary: st.vary,
+        expr: "",
+      });
+    });
+    const idOf = new Map(localNames.map((n, k) => [n, paramIds[k]]));
+    localNames.forEach((name, k) => {
+      const st = settings[name];
+      const param = store.get(paramIds[k])!;
+      if (fresh[k]) {
+        param.expr = st.expr.replace(
+          /\{([a-zA-Z0-9_]+)\}/g,
+          (_m, ref: string) => `[${idOf.get(ref)}]`,
+        );
+      } else if (st.vary && st.expr === "") {
+        // Fitted by this experiment: independent, whatever another experiment tied it to.
+        param.vary = true;
+        param.expr = "";
+      }
+    });
+    study.profiles.push({
+      experiment: expIndex,
+      name: formatSpinSystem(spin),
+      x: Array.from(p.x),
+      exp: Array.from(p.exp),
+      err: Array.from(p.err),
+      mask: p.mask,
+      localNames,
+      paramIds,
+    });
+  }
+}
+
+function isKinetic(localName: string): boolean {
+  return /^(p[a-z]|k[a-z]{2}|kex_[a-z]{2})$/.test(localName);
+}
+
+/** A user default: a selector and what it sets. */
+export interface DefaultEntry {
+  selector: string;
+  value: number;
+  min?: number;
+  max?: number;
+}
+
+/**
+ * Seed relaxation-rate starting values from the model-free rates (ChemEx computes default
+ * R1/R2/… from TAUC/S2/KHH, defaults 4 ns, 0.9, 0), before users' values are applied.
+ */
+export function seedModelFree(
+  study: StudySpec,
+  store: ParamStore,
+  entries: readonly DefaultEntry[],
+): void {
+  const parsed = entries.map((e) => ({ sel: parseParamName(e.selector), value: e.value }));
+  const userValue = (name: string, spin: SpinSystem, cond: Conditions, fallback: number) => {
+    const target = makeParamName(name, spin, cond);
+    let v = fallback;
+    for (const e of parsed) if (selectorMatches(e.sel, target, "attributes")) v = e.value;
+    return v;
+  };
+  for (const prof of study.profiles) {
+    const exp = study.experiments[prof.experiment];
+    const module = EXPERIMENTS[exp.name];
+    const choice = module.basis(exp.settings);
+    if (!exp.conditions.h_larmor_frq || !choice.pair) continue;
+    const kind = choice.pair + (exp.conditions.label.includes("2H") ? "_d" : "");
+    const spin = parseSpinSystem(prof.name);
+    const group = subSystem(spin, "g");
+    const tcond = conditionsOf(exp.conditions, ["temperature"]);
+    for (const s of study.model.states) {
+      const S = s.toUpperCase();
+      let rates;
+      try {
+        rates = modelFreeRates(
+          kind,
+          exp.conditions.h_larmor_frq,
+          userValue(`TAUC_${S}`, group, tcond, 4.0),
+          userValue(`S2_${S}`, group, tcond, 0.9),
+          userValue(`KHH_${S}`, group, tcond, 0.0),
+        );
+      } catch {
+        continue;
+      }
+      for (const r of RATE_NAMES) {
+        const k = prof.localNames.indexOf(`${r}_${s}`);
+        if (k >= 0) store.get(prof.paramIds[k])!.value = rates[r];
+      }
+    }
+  }
+}
+
+/**
+ * Apply users' parameter-file entries in order: the last entry selecting a parameter sets its
+ * value (and bounds when given) and makes it independent of any built-in definition.
+ */
+export function applyDefaults(store: ParamStore, entries: readonly DefaultEntry[]): void {
+  for (const e of entries) {
+    const sel = parseParamName(e.selector);
+    for (const p of store.values()) {
+      if (!selectorMatches(sel, p.pname, "attributes")) continue;
+      p.value = e.value;
+      if (e.min !== undefined) p.min = e.min;
+      if (e.max !== undefined) p.max = e.max;
+      p.expr = "";
+    }
+  }
+}
+
+/** Spin system of a profile for matching INCLUDE/EXCLUDE patterns. */
+export function profileSpin(p: ProfileSpec): SpinSystem {
+  return parseSpinSystem(p.name);
+}

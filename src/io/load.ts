@@ -1,0 +1,161 @@
+/**
+ * From files to a typed study: experiment files, their data (with noise estimation and
+ * filters), parameter files and the model. The only module of the fit path that reads files.
+ *
+ * @module
+ */
+import { basename, dirname, extname, resolve } from "node:path";
+import { readExperimentFile } from "../config/experiment.ts";
+import { readProfileFile } from "../config/data.ts";
+import { estimateErrors } from "../config/noise.ts";
+import { readParameterFiles } from "../config/parameters.ts";
+import { ConfigError } from "../config/errors.ts";
+import { EXPERIMENT_NAMES, EXPERIMENTS, schemaFor } from "../experiments/registry.ts";
+import { kineticModel, type ModelSpec } from "../models/model.ts";
+import type { ParamStore } from "../params/store.ts";
+import { parseSpinSystem, spinSystemMatches } from "../params/spin_system.ts";
+import {
+  addExperiment,
+  applyDefaults,
+  type DefaultEntry,
+  type ExperimentSpec,
+  type ProfileInput,
+  seedModelFree,
+  type StudySpec,
+} from "../fit/study.ts";
+
+/** What the command line gives. */
+export interface LoadOptions {
+  experiments: string[];
+  parameters: string[];
+  model: ModelSpec;
+  include?: string[];
+  exclude?: string[];
+}
+
+/** A loaded study with its parameter store and messages for the user. */
+export interface LoadedStudy {
+  study: StudySpec;
+  store: ParamStore;
+  defaults: DefaultEntry[];
+  notices: string[];
+}
+
+/**
+ * Output stems: the file name without extension, with parent directories prepended only as far
+ * as needed to make them unique.
+ *
+ * @example
+ * ```ts
+ * experimentStems(["a/500mhz.toml", "b/800mhz.toml"]); // ["500mhz", "800mhz"]
+ * ```
+ */
+export function experimentStems(paths: string[]): string[] {
+  const parts = paths.map((p) => {
+    const abs = resolve(p);
+    const stem = basename(abs, extname(abs));
+    return [...dirname(abs).split("/").filter((s) => s !== ""), stem];
+  });
+  const stems = parts.map((p) => p[p.length - 1]);
+  for (let depth = 2; depth <= Math.max(...parts.map((p) => p.length)); depth++) {
+    const counts = new Map<string, number>();
+    for (const s of stems) counts.set(s, (counts.get(s) ?? 0) + 1);
+    let changed = false;
+    parts.forEach((p, k) => {
+      if ((counts.get(stems[k]) ?? 0) > 1 && p.length >= depth) {
+        stems[k] = p.slice(p.length - depth).join("_");
+        changed = true;
+      }
+    });
+    if (!changed) break;
+  }
+  return stems;
+}
+
+/**
+ * Read everything and build the study.
+ *
+ * @example
+ * ```ts
+ * const loaded = loadStudy({ experiments: ["Experiments/800mhz.toml"], parameters: ["Parameters/parameters.toml"], model: parseModel("2st") });
+ * ```
+ */
+export function loadStudy(opts: LoadOptions): LoadedStudy {
+  const notices: string[] = [];
+  const study: StudySpec = { model: opts.model, experiments: [], profiles: [] };
+  const store: ParamStore = new Map();
+  const stems = experimentStems(opts.experiments);
+  const model = kineticModel(opts.model);
+  const inc = opts.include?.map((t) => parseSpinSystem(t));
+  const exc = opts.exclude?.map((t) => parseSpinSystem(t));
+  opts.experiments.forEach((path, e) => {
+    const file = readExperimentFile(path, schemaFor, [...EXPERIMENT_NAMES]);
+    if (file.notices) notices.push(...file.notices.map((n) => `${path}: ${n}`));
+    for (const need of model.requires) {
+      if (file.conditions[need] === undefined) {
+        throw new ConfigError(
+          path,
+          `model "${opts.model.name}" needs [conditions] ${need}, which this file does not set`,
+          { key: `conditions.${need}` },
+        );
+      }
+    }
+    const observed = file.observedStates.flatMap((s) =>
+      s === "*all*" ? opts.model.states.filter((x) => x !== file.observedStates[0]) : [s]
+    );
+    for (const s of [...observed, ...(file.startStates ?? [])]) {
+      if (!opts.model.states.includes(s)) {
+        throw new ConfigError(
+          path,
+          `state "${s}" is not a state of model "${opts.model.name}" (states: ${
+            opts.model.states.join(", ")
+          })`,
+          { key: "experiment.observed_state" },
+        );
+      }
+    }
+    const family = file.schema.family;
+    if (family !== "cpmg" && family !== "cest" && family !== "relaxation" && family !== "exsy") {
+      throw new ConfigError(path, `experiments of family "${family}" are not supported yet`);
+    }
+    const entries = file.data.profiles.flatMap((p) =>
+      p.files.map((f) => ({ key: p.key, data: readProfileFile(f, family) }))
+    );
+    const { errors, notice } = estimateErrors(
+      file.data.error,
+      entries.map((x) => x.data),
+      file.data.globalError,
+    );
+    if (notice) notices.push(`${path}: ${notice}`);
+    const module = EXPERIMENTS[file.name];
+    const profiles: ProfileInput[] = [];
+    entries.forEach((entry, k) => {
+      const spin = parseSpinSystem(entry.key);
+      if (inc && !inc.some((q) => spinSystemMatches(spin, q))) return;
+      if (exc && exc.some((q) => spinSystemMatches(spin, q))) return;
+      const d = entry.data;
+      const mask = Array.from(d.x, (_x, i) => !file.data.filterPlanes.includes(i));
+      if (file.data.filterRefPlanes) {
+        Array.from(d.x).forEach((x, i) => {
+          if (module.isReference(x)) mask[i] = false;
+        });
+      }
+      profiles.push({ key: entry.key, x: d.x, exp: d.intensity, err: errors[k], mask });
+    });
+    const spec: ExperimentSpec = {
+      stem: stems[e],
+      file: file.file,
+      name: file.name,
+      settings: file.settings,
+      conditions: file.conditions,
+      observed,
+      start: file.startStates,
+      scaled: file.data.scaled,
+    };
+    addExperiment(study, store, spec, profiles);
+  });
+  const defaults: DefaultEntry[] = readParameterFiles(opts.parameters);
+  seedModelFree(study, store, defaults);
+  applyDefaults(store, defaults);
+  return { study, store, defaults, notices };
+}

@@ -1,0 +1,281 @@
+/**
+ * Propagator machinery shared by every experiment: assembles the free Liouvillian of one
+ * profile from local parameter values, and gives delays, finite pulses of any phase, start
+ * vectors and detection. Experiments only describe sequences on top of it.
+ *
+ * @module
+ */
+import { addTerm, type Basis, type SparseTerm } from "./basis.ts";
+import { createExpmWorkspace, expm, type ExpmWorkspace, matmul, matpow } from "./expm.ts";
+import { compileExpression } from "../params/expr.ts";
+import { XI_RATIO } from "./constants.ts";
+
+/** How a profile's Liouvillian is set up; fixed for the life of a profile. */
+export interface SpectrometerSetup {
+  basis: Basis;
+  /** Local parameter names in the order of the value arrays passed to {@link Spectrometer.update}. */
+  localNames: readonly string[];
+  /** ppm → rad/s factors of the I and S spins (P = −2π·ν_H·sign(γ)·Ξ). */
+  ppmI: number;
+  ppmS: number;
+  /** Coherence order of the I spin (1, or 2/3 in DQ/TQ bases): scales I shifts and J. */
+  qOrderI?: number;
+}
+
+interface BoundTerm {
+  term: SparseTerm;
+  local: number;
+  factor: number;
+}
+
+/** A mutable per-profile calculator; not shared between threads. */
+export class Spectrometer {
+  readonly basis: Basis;
+  readonly size: number;
+  readonly ws: ExpmWorkspace;
+  readonly values: Float64Array;
+  private readonly bound: BoundTerm[];
+  private readonly localIndex: Map<string, number>;
+  private readonly qI: number;
+  readonly ppmI: number;
+  readonly ppmS: number;
+  carrierI = 0;
+  carrierS = 0;
+  offsetI = 0;
+  offsetS = 0;
+  b1I = 0;
+  b1S = 0;
+  jLineI = 0;
+  gradientFactor = 0;
+  /** Dense free Liouvillian for the current values and settings. */
+  readonly lFree: Float64Array;
+  private readonly scratch: Float64Array;
+  private readonly perm: { index: Int32Array; sign: Float64Array }[];
+
+  constructor(setup: SpectrometerSetup) {
+    this.basis = setup.basis;
+    this.size = setup.basis.size;
+    this.ws = createExpmWorkspace(this.size);
+    this.values = new Float64Array(setup.localNames.length);
+    this.localIndex = new Map(setup.localNames.map((n, k) => [n, k]));
+    this.qI = setup.qOrderI ?? 1;
+    this.ppmI = setup.ppmI;
+    this.ppmS = setup.ppmS;
+    this.lFree = new Float64Array(this.size * this.size);
+    this.scratch = new Float64Array(this.size * this.size);
+    this.bound = [];
+    for (const [name, term] of setup.basis.terms) {
+      const base = name.replace(/_[a-z]$/, "");
+      const local = this.localIndex.get(name);
+      if (local === undefined) continue;
+      let factor = 1;
+      if (base === "cs_i") factor = this.qI * this.ppmI;
+      else if (base === "cs_s") factor = this.ppmS;
+      else if (base === "j_is") factor = this.qI;
+      else if (base === "d") continue; // scaled by the gradient at assembly time
+      this.bound.push({ term, local, factor });
+    }
+    this.perm = [0, 1, 2, 3].map((k) => phasePermutation(setup.basis, k));
+  }
+
+  /** Index of a local parameter, or -1. */
+  local(name: string): number {
+    return this.localIndex.get(name) ?? -1;
+  }
+
+  /** Value of a local parameter (0 if the profile does not have it). */
+  value(name: string): number {
+    const k = this.localIndex.get(name);
+    return k === undefined ? 0 : this.values[k];
+  }
+
+  /** Set local values and rebuild the free Liouvillian. */
+  update(values: ArrayLike<number>): void {
+    this.values.set(values);
+    this.rebuild();
+  }
+
+  /** Rebuild L_free after a change of carrier, offset, J line or gradient. */
+  rebuild(): void {
+    const l = this.lFree;
+    l.fill(0);
+    const v = this.values;
+    for (const b of this.bound) addTerm(l, b.term, b.factor * v[b.local]);
+    const t = this.basis.terms;
+    const add = (name: string, f: number) => {
+      const term = t.get(name);
+      if (term) addTerm(l, term, f);
+    };
+    add("carrier_i", this.qI * this.ppmI * this.carrierI);
+    add("carrier_s", this.ppmS * this.carrierS);
+    add("offset_i", Math.sign(this.ppmI) * this.offsetI);
+    add("offset_s", Math.sign(this.ppmS) * this.offsetS);
+    add("jeff_i", this.jLineI);
+    if (this.gradientFactor !== 0) {
+      for (const s of this.basis.states) {
+        const k = this.localIndex.get(`d_${s}`);
+        const term = t.get(`d_${s}`);
+        if (k !== undefined && term) addTerm(l, term, v[k] * this.gradientFactor * 1e-12);
+      }
+    }
+  }
+
+  /** out = exp(L_free·t). */
+  delay(out: Float64Array, timeS: number): Float64Array {
+    expm(out, this.lFree, timeS, this.ws);
+    return out;
+  }
+
+  /**
+   * Finite pulse on the I spin at phase x: exp[(L_free + 2π·B1·X_I)·width].
+   * Other phases come from {@link Spectrometer.phase}.
+   */
+  pulseI(out: Float64Array, widthS: number, b1Hz = this.b1I): Float64Array {
+    const l = this.scratch;
+    l.set(this.lFree);
+    const bx = this.basis.terms.get("b1x_i");
+    if (bx) addTerm(l, bx, b1Hz);
+    expm(out, l, widthS, this.ws);
+    return out;
+  }
+
+  /** Finite pulse on the S spin at phase x. */
+  pulseS(out: Float64Array, widthS: number, b1Hz = this.b1S): Float64Array {
+    const l = this.scratch;
+    l.set(this.lFree);
+    const bx = this.basis.terms.get("b1x_s");
+    if (bx) addTerm(l, bx, b1Hz);
+    expm(out, l, widthS, this.ws);
+    return out;
+  }
+
+  /**
+   * out = R_z(k·90°)·p·R_z(−k·90°) about the I spin: the phase-x propagator turned into phase
+   * y, −x, −y (k = 1, 2, 3). The rotation is a signed permutation, so this is exact.
+   */
+  phase(out: Float64Array, p: Float64Array, k: number): Float64Array {
+    const { index, sign } = this.perm[((k % 4) + 4) % 4];
+    const n = this.size;
+    for (let r = 0; r < n; r++) {
+      const rr = index[r] * n;
+      const sr = sign[r];
+      for (let c = 0; c < n; c++) out[rr + index[c]] = sr * sign[c] * p[r * n + c];
+    }
+    return out;
+  }
+
+  /** out = a^p for an integer p ≥ 0. */
+  matpow(out: Float64Array, a: Float64Array, p: number): Float64Array {
+    matpow(out, a, p, this.ws);
+    return out;
+  }
+
+  /** out = a·b (size × size). */
+  mul(out: Float64Array, a: Float64Array, b: Float64Array): Float64Array {
+    matmul(out, a, b, this.size);
+    return out;
+  }
+
+  /**
+   * Start vector: each term (e.g. "iz", "iz_a", "-2izsz") adds sign·p_state·Ξ(atom) to every
+   * state-labelled component whose name starts with the term.
+   */
+  startVector(terms: readonly string[], atom = "1H"): Float64Array {
+    const v = new Float64Array(this.size);
+    const ratio = XI_RATIO[atom] ?? 1;
+    const { components, states } = this.basis;
+    states.forEach((s, k) => {
+      const pop = this.value(`p${s}`);
+      components.forEach((c, j) => {
+        const name = `${c}_${s}`;
+        for (const term of terms) {
+          const bare = term.replace(/^[+-]/, "");
+          if (name.startsWith(bare)) {
+            v[k * components.length + j] += (term.startsWith("-") ? -1 : 1) * pop * ratio;
+          }
+        }
+      });
+    });
+    return v;
+  }
+
+  /** Thermal equilibrium: IE/Iz (and SE/Sz) of each state = p_state·Ξ of that spin's nucleus. */
+  equilibrium(nuclei: { i?: string; s?: string }): Float64Array {
+    const v = new Float64Array(this.size);
+    for (const s of this.basis.states) {
+      const pop = this.value(`p${s}`);
+      for (const [spin, nuc] of Object.entries(nuclei)) {
+        if (!nuc) continue;
+        const scale = pop * (XI_RATIO[nuc] ?? 1);
+        for (const c of [`${spin}e_${s}`, `${spin}z_${s}`]) {
+          if (this.basis.components.includes(c.split("_")[0])) v[this.basis.index(c)] += scale;
+        }
+      }
+    }
+    return v;
+  }
+}
+
+function phasePermutation(basis: Basis, k: number): { index: Int32Array; sign: Float64Array } {
+  const n = basis.size;
+  const index = new Int32Array(n);
+  const sign = new Float64Array(n);
+  const comps = basis.components;
+  const nc = comps.length;
+  for (let s = 0; s < basis.states.length; s++) {
+    comps.forEach((c, j) => {
+      let name = c;
+      let sg = 1;
+      // x → y → −x → −y for the I spin's transverse part; z, E and S parts are untouched.
+      for (let step = 0; step < k; step++) {
+        if (name.includes("ix")) name = name.replace("ix", "iy");
+        else if (name.includes("iy")) {
+          name = name.replace("iy", "ix");
+          sg = -sg;
+        }
+      }
+      const target = comps.indexOf(name);
+      if (target < 0) throw new Error(`basis ${basis.type} is not closed under z rotation`);
+      index[s * nc + j] = s * nc + target;
+      sign[s * nc + j] = sg;
+    });
+  }
+  return { index, sign };
+}
+
+/**
+ * Detection vector for an expression over components such as "[iz]" or "[2izsz] - [iz]",
+ * summed (unweighted) over the observed states.
+ *
+ * @example
+ * ```ts
+ * detectionVector(createBasis("ixyz", ["a", "b"]), "[iz]", ["a"]); // 1 at iz_a
+ * ```
+ */
+export function detectionVector(
+  basis: Basis,
+  expression: string,
+  observed: readonly string[],
+): Float64Array {
+  const expr = compileExpression(expression, "brackets");
+  const v = new Float64Array(basis.size);
+  const zero = new Float64Array(expr.refs.length);
+  const base = expr.evaluate(zero);
+  expr.refs.forEach((ref, r) => {
+    const unit = new Float64Array(expr.refs.length);
+    unit[r] = 1;
+    const coef = expr.evaluate(unit) - base;
+    for (const s of observed) {
+      const comp = ref.toLowerCase();
+      if (basis.components.includes(comp)) v[basis.index(`${comp}_${s}`)] += coef;
+    }
+  });
+  return v;
+}
+
+/** v·m for vectors. */
+export function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}

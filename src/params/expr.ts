@@ -1,0 +1,189 @@
+/**
+ * Arithmetic expressions over named references, used both for the kinetic models' built-in
+ * definitions (`"{kex_ab} * {pb}"`) and for users' CONSTRAINTS (`"[R2_B] = 0.5 * [R2_A]"`).
+ *
+ * Parsing is delegated to `jsep`; evaluation is our own whitelist interpreter compiled into
+ * closures, so user text can never reach `eval` and anything outside the language (identifiers
+ * that are not references, member access, unknown functions) is rejected with a clear message.
+ *
+ * @module
+ */
+import jsep from "jsep";
+
+// jsep has no exponent operator by default; ChemEx constraints accept Python's `**`.
+if (!jsep.binary_ops["**"]) jsep.addBinaryOp("**", 11, true);
+
+/** Thrown for text outside the expression language. */
+export class ExpressionError extends Error {
+  constructor(readonly text: string, detail: string) {
+    super(`invalid expression "${text}": ${detail}`);
+    this.name = "ExpressionError";
+  }
+}
+
+const FUNCTIONS: Record<string, (...a: number[]) => number> = {
+  exp: Math.exp,
+  log: Math.log,
+  ln: Math.log,
+  log10: Math.log10,
+  sqrt: Math.sqrt,
+  abs: Math.abs,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  tanh: Math.tanh,
+  pow: Math.pow,
+  min: Math.min,
+  max: Math.max,
+};
+
+const CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E, inf: Infinity };
+
+type Evaluator = (v: ArrayLike<number>) => number;
+
+/** A compiled expression: references in order of first appearance, and an evaluator over them. */
+export interface CompiledExpression {
+  readonly text: string;
+  /** Reference texts (what stood inside `{}` or `[]`), each listed once. */
+  readonly refs: readonly string[];
+  /** Value for the given reference values (same order as `refs`). */
+  evaluate(values: ArrayLike<number>): number;
+  /** The text with every reference replaced by `[label]`, as ChemEx prints definitions. */
+  render(labels: readonly string[]): string;
+}
+
+/**
+ * Compile an expression whose references are written `{name}` (style "braces") or
+ * `[selector]` (style "brackets").
+ *
+ * @example
+ * ```ts
+ * const e = compileExpression("{kex_ab} * {pb}", "braces");
+ * e.refs; // ["kex_ab", "pb"]
+ * e.evaluate([200, 0.05]); // 10
+ * ```
+ */
+export function compileExpression(text: string, style: "braces" | "brackets"): CompiledExpression {
+  const refs: string[] = [];
+  const pattern = style === "braces" ? /\{([^{}]+)\}/g : /\[([^[\]]+)\]/g;
+  const pieces: string[] = [];
+  let last = 0;
+  const substituted = text.replace(pattern, (_m, inner: string) => {
+    const key = inner.trim();
+    let k = refs.indexOf(key);
+    if (k < 0) {
+      k = refs.length;
+      refs.push(key);
+    }
+    return ` __ref${k} `;
+  });
+  text.replace(pattern, (m, inner: string, offset: number) => {
+    pieces.push(text.slice(last, offset));
+    pieces.push(`\u0000${refs.indexOf(inner.trim())}`);
+    last = offset + m.length;
+    return m;
+  });
+  pieces.push(text.slice(last));
+  if (style === "brackets" && /[[\]]/.test(substituted)) {
+    throw new ExpressionError(text, "unbalanced brackets");
+  }
+  let ast: jsep.Expression;
+  try {
+    ast = jsep(substituted);
+  } catch (e) {
+    throw new ExpressionError(text, (e as Error).message.replace(/__ref\d+/g, "reference"));
+  }
+  const evaluator = build(ast, text, refs.length);
+  return {
+    text,
+    refs,
+    evaluate: evaluator,
+    render(labels: readonly string[]): string {
+      return pieces.map((p) => p.startsWith("\u0000") ? `[${labels[Number(p.slice(1))]}]` : p)
+        .join("");
+    },
+  };
+}
+
+function build(node: jsep.Expression, text: string, nrefs: number): Evaluator {
+  switch (node.type) {
+    case "Literal": {
+      const v = (node as jsep.Literal).value;
+      if (typeof v !== "number" || !Number.isFinite(v)) {
+        throw new ExpressionError(text, `only finite numbers are allowed, not ${String(v)}`);
+      }
+      return () => v;
+    }
+    case "Identifier": {
+      const name = (node as jsep.Identifier).name;
+      const m = /^__ref(\d+)$/.exec(name);
+      if (m) {
+        const k = Number(m[1]);
+        if (k >= nrefs) throw new ExpressionError(text, "bad reference");
+        return (v) => v[k];
+      }
+      if (name.toLowerCase() in CONSTANTS) {
+        const c = CONSTANTS[name.toLowerCase()];
+        return () => c;
+      }
+      throw new ExpressionError(
+        text,
+        `"${name}" is not a parameter reference (write parameters in brackets, e.g. [PB])`,
+      );
+    }
+    case "UnaryExpression": {
+      const u = node as jsep.UnaryExpression;
+      const arg = build(u.argument, text, nrefs);
+      if (u.operator === "-") return (v) => -arg(v);
+      if (u.operator === "+") return arg;
+      throw new ExpressionError(text, `operator "${u.operator}" is not allowed`);
+    }
+    case "BinaryExpression": {
+      const b = node as jsep.BinaryExpression;
+      const l = build(b.left, text, nrefs);
+      const r = build(b.right, text, nrefs);
+      switch (b.operator) {
+        case "+":
+          return (v) => l(v) + r(v);
+        case "-":
+          return (v) => l(v) - r(v);
+        case "*":
+          return (v) => l(v) * r(v);
+        case "/":
+          return (v) => l(v) / r(v);
+        case "**":
+          return (v) => l(v) ** r(v);
+      }
+      throw new ExpressionError(text, `operator "${b.operator}" is not allowed`);
+    }
+    case "CallExpression": {
+      const c = node as jsep.CallExpression;
+      if (c.callee.type !== "Identifier") {
+        throw new ExpressionError(text, "only calls of named functions are allowed");
+      }
+      const fname = (c.callee as jsep.Identifier).name;
+      const f = FUNCTIONS[fname.toLowerCase()];
+      if (!f) {
+        throw new ExpressionError(
+          text,
+          `unknown function "${fname}" (known: ${Object.keys(FUNCTIONS).join(", ")})`,
+        );
+      }
+      const args = c.arguments.map((a) => build(a, text, nrefs));
+      if (args.length === 1) {
+        const a0 = args[0];
+        return (v) => f(a0(v));
+      }
+      return (v) => f(...args.map((a) => a(v)));
+    }
+    case "MemberExpression":
+      throw new ExpressionError(text, "property access is not allowed");
+    default:
+      throw new ExpressionError(text, `${node.type} is not allowed`);
+  }
+}
