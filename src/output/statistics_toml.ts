@@ -1,0 +1,56 @@
+/**
+ * `statistics.toml` writer in the layout of the reference ChemEx outputs (chemex-compat 8.5,
+ * legacy column: keys padded to a common width, floats as `"% .5e"`).
+ *
+ * @module
+ */
+
+import { pyExp } from "./_format.ts";
+
+/** Goodness-of-fit summary of one fit step. */
+export interface FitStatistics {
+  ndata: number;
+  nvarys: number;
+  chisqr: number;
+  redchi: number;
+  /** χ² test p-value. */
+  chisqrTest: number;
+  /** Kolmogorov–Smirnov p-value of the residuals against N(0, 1). */
+  ksTest: number;
+  aic: number;
+  bic: number;
+}
+
+/**
+ * Render the eight statistics lines; counts print as integers, other values as `"% .5e"`.
+ *
+ * @example
+ * ```ts
+ * formatStatisticsToml({ ndata: 230, nvarys: 17, chisqr: 434.555, redchi: 2.04017,
+ *   chisqrTest: 0, ksTest: 0.0666954, aic: 468.555, bic: 527.003 });
+ * // '"number of data points"                = 230\n"number of variables"                  = 17\n' …
+ * ```
+ */
+export function formatStatisticsToml(s: FitStatistics): string {
+  const items: [string, string][] = [
+    ["number of data points", intText(s.ndata)],
+    ["number of variables", intText(s.nvarys)],
+    ["chi-square", e5(s.chisqr)],
+    ["reduced-chi-square", e5(s.redchi)],
+    ["chi-squared test", e5(s.chisqrTest)],
+    ["Kolmogorov-Smirnov test", e5(s.ksTest)],
+    ["Akaike Information Criterion (AIC)", e5(s.aic)],
+    ["Bayesian Information Criterion (BIC)", e5(s.bic)],
+  ];
+  const width = Math.max(...items.map(([key]) => key.length + 2));
+  return items.map(([key, value]) => `${`"${key}"`.padEnd(width)} = ${value}\n`).join("");
+}
+
+function e5(x: number): string {
+  return pyExp(x, 5, { sign: " " });
+}
+
+function intText(n: number): string {
+  if (!Number.isInteger(n)) throw new RangeError(`expected an integer count, got ${n}`);
+  return String(n);
+}

@@ -1,0 +1,97 @@
+/**
+ * SVG figure of CPMG dispersion profiles: one panel per profile, stacked vertically.
+ *
+ * @module
+ */
+
+import type { CpmgPlotData } from "./cpmg.ts";
+import { renderVegaLiteSvg } from "./svg.ts";
+
+const RED = "#D32F2F";
+const CURVE_RED = "#E57373";
+const GREY = "#9E9E9E";
+
+const X_TITLE = "ν_CPMG (Hz)";
+const Y_TITLE = "R₂,eff (s⁻¹)";
+
+/** One profile's panel; non-finite rates (I/Ī0 ≤ 0) and infinite error bars are left out. */
+function panelSpec(profile: CpmgPlotData): object {
+  const points = profile.points.filter((p) => Number.isFinite(p.r2Exp));
+  const curve = profile.curve.filter((c) => Number.isFinite(c.r2Calc));
+  const bars = points
+    .filter((p) => Number.isFinite(p.errLow) && Number.isFinite(p.errHigh))
+    .map((p) => ({
+      nu: p.nuCpmgHz,
+      lo: p.r2Exp - p.errLow,
+      hi: p.r2Exp + p.errHigh,
+      used: p.used,
+    }));
+  const marks = (used: boolean) =>
+    points.filter((p) => p.used === used)
+      .map((p) => ({ nu: p.nuCpmgHz, r2: p.r2Exp }));
+
+  // ChemEx's x range: 0 to max + min of the curve's ν, leaving a margin on the right.
+  const xs = (curve.length > 0 ? curve.map((c) => c.nuCpmgHz) : points.map((p) => p.nuCpmgHz))
+    .filter((x) => Number.isFinite(x));
+  const xScale = xs.length > 0
+    ? { domain: [0, Math.max(...xs) + Math.min(...xs)], nice: false }
+    : { zero: true };
+  const x = { field: "nu", type: "quantitative", title: X_TITLE, scale: xScale };
+  const y = { field: "r2", type: "quantitative", title: Y_TITLE, scale: { zero: false } };
+
+  const barLayer = (used: boolean) => ({
+    data: { values: bars.filter((b) => b.used === used) },
+    mark: { type: "rule", color: used ? RED : GREY },
+    encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" } },
+  });
+  return {
+    title: profile.name,
+    width: 400,
+    height: 220,
+    layer: [
+      {
+        data: { values: curve.map((c) => ({ nu: c.nuCpmgHz, r2: c.r2Calc })) },
+        mark: { type: "line", color: CURVE_RED },
+        encoding: { x, y },
+      },
+      barLayer(false),
+      barLayer(true),
+      {
+        data: { values: marks(false) },
+        mark: { type: "point", filled: false, color: GREY, size: 30 },
+        encoding: { x, y },
+      },
+      {
+        data: { values: marks(true) },
+        mark: { type: "point", filled: true, color: RED, size: 30, opacity: 1 },
+        encoding: { x, y },
+      },
+    ],
+  };
+}
+
+/**
+ * Render CPMG profiles as an SVG document: per profile, R2,eff versus ν_CPMG with error bars
+ * (points excluded from the fit hollow and grey) and the model curve as a line; profile names are
+ * the panel titles.
+ *
+ * @example
+ * ```ts
+ * const svg = await renderCpmgSvg(
+ *   [cpmgPlotData(input, 1)], // see cpmgPlotData
+ *   "800mhz",
+ * );
+ * await Deno.writeTextFile("Plots/800mhz.svg", svg);
+ * ```
+ */
+export function renderCpmgSvg(data: CpmgPlotData[], title: string): Promise<string> {
+  return renderVegaLiteSvg({
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    background: "white",
+    vconcat: data.map(panelSpec),
+    resolve: { scale: { x: "independent", y: "independent" } },
+    // Per-mark ARIA descriptions would triple the file size of a many-panel figure.
+    config: { aria: false },
+  });
+}

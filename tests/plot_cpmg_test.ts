@@ -1,0 +1,117 @@
+import { strict as assert } from "node:assert";
+import {
+  cpmgCurveNcyc,
+  type CpmgPlotData,
+  cpmgPlotData,
+  type CpmgPlotInput,
+  formatCpmgExp,
+  formatCpmgFit,
+} from "../src/plot/cpmg.ts";
+import { renderCpmgSvg } from "../src/plot/cpmg_svg.ts";
+
+// T = 40 ms, two references (Ī0 = 1010), ncyc −1 / 1 / 10 and one negative intensity at ncyc 20.
+const INPUT: CpmgPlotInput = {
+  name: "G23N",
+  timeT2S: 0.04,
+  ncyc: new Float64Array([0, 10, 1, 0, -1, 20]),
+  exp: new Float64Array([1000, 800, 600, 1020, 500, -5]),
+  err: new Float64Array([10, 10, 10, 10, 10, 10]),
+  calc: new Float64Array([1005, 790, 610, 1005, 505, 300]),
+  used: [true, true, false, true, true, true],
+  curveNcyc: new Float64Array([0, 20, -1, 1, 10]),
+  curveCalc: new Float64Array([1005, 300, 505, 610, 790]),
+};
+
+const close = (actual: number, expected: number, tol = 1e-12) =>
+  assert.ok(Math.abs(actual - expected) <= tol * Math.abs(expected), `${actual} vs ${expected}`);
+
+Deno.test("cpmgPlotData: ν_CPMG, R2eff against the experimental Ī0, order, references dropped", () => {
+  const data = cpmgPlotData(INPUT, 7);
+  assert.equal(data.name, "G23N");
+  assert.deepEqual(data.points.map((p) => p.nuCpmgHz), [12.5, 25, 250, 500]);
+  assert.deepEqual(data.points.map((p) => p.used), [true, false, true, true]);
+  // −ln(I/1010)/0.04, values from CPython's math.log.
+  close(data.points[0].r2Exp, 17.577437785327835); // I = 500 (ncyc −1)
+  close(data.points[1].r2Exp, 13.019398865478971); // I = 600
+  close(data.points[2].r2Exp, 5.827347054184444); // I = 800
+  assert.equal(data.points[3].r2Exp, Infinity); // I/Ī0 ≤ 0
+  close(data.points[0].r2Calc, 17.328679513998633); // calc 505, still over the exp Ī0
+  close(data.points[1].r2Calc, 12.606166316698705);
+  close(data.points[2].r2Calc, 6.141816609355948);
+  close(data.points[3].r2Calc, 30.348078379477606);
+  assert.deepEqual(data.curve.map((c) => c.nuCpmgHz), [12.5, 25, 250, 500]);
+  close(data.curve[2].r2Calc, 6.141816609355948);
+});
+
+Deno.test("cpmgPlotData: seeded error bars are reproducible and about one sigma", () => {
+  const a = cpmgPlotData(INPUT, 11);
+  const b = cpmgPlotData(INPUT, 11);
+  const c = cpmgPlotData(INPUT, 12);
+  assert.deepEqual(a, b);
+  assert.notEqual(a.points[2].errLow, c.points[2].errLow);
+  // Linear propagation for I = 800 ± 10 and I0 = 1010 ± 10: (1/T)·√((10/800)² + (10/1010)²).
+  const sigma = 0.39865367562325643;
+  for (const run of [a, c]) {
+    const p = run.points[2];
+    assert.ok(Math.abs(p.errLow / sigma - 1) < 0.1, `errLow ${p.errLow}`);
+    assert.ok(Math.abs(p.errHigh / sigma - 1) < 0.1, `errHigh ${p.errHigh}`);
+  }
+  // An infinite nominal rate has no finite error (numpy's percentile gives nan there).
+  assert.ok(Number.isNaN(a.points[3].errLow) && Number.isNaN(a.points[3].errHigh));
+});
+
+Deno.test("cpmgCurveNcyc: integer grid from 2 to max ncyc united with the data ncyc", () => {
+  assert.deepEqual([...cpmgCurveNcyc(new Float64Array([0, -1, 1, 6]), false)], [
+    -1,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+  ]);
+  assert.deepEqual([...cpmgCurveNcyc(new Float64Array([0, 1, 6, 0]), true)], [1, 2, 4, 6]);
+});
+
+const FIXED: CpmgPlotData[] = [{
+  name: "G23N",
+  points: [
+    { nuCpmgHz: 12.5, r2Exp: 17.5, errLow: 0.25, errHigh: 0.5, r2Calc: 17, used: true },
+    { nuCpmgHz: 1000 / 3, r2Exp: Infinity, errLow: NaN, errHigh: NaN, r2Calc: 6, used: false },
+  ],
+  curve: [{ nuCpmgHz: 12.5, r2Calc: 17.25 }, { nuCpmgHz: 50, r2Calc: -0.5 }],
+}];
+
+// Expected lines generated with CPython f-strings mirroring ChemEx printers/plot.py.
+Deno.test("formatCpmgExp / formatCpmgFit: ChemEx plot side-file layout", () => {
+  assert.equal(
+    formatCpmgExp(FIXED),
+    "[G23N]\n" +
+      "# NU_CPMG (Hz)          R2 (EXP)  ERROR DOWN (EXP)    ERROR UP (EXP)\n" +
+      "      12.50000    1.75000000e+01    2.50000000e-01    5.00000000e-01\n" +
+      "#    333.33333               inf               nan               nan # NOT USED IN THE FIT\n" +
+      "\n",
+  );
+  assert.equal(
+    formatCpmgFit(FIXED),
+    "[G23N]\n" +
+      "# NU_CPMG (Hz)         R2 (CALC)\n" +
+      "      12.50000    1.72500000e+01\n" +
+      "      50.00000   -5.00000000e-01\n" +
+      "\n",
+  );
+  assert.equal(formatCpmgExp([]), "");
+});
+
+Deno.test("renderCpmgSvg: one titled panel per profile with curve paths and points", async () => {
+  const second = cpmgPlotData({ ...INPUT, name: "L7N-H" }, 3);
+  const svg = await renderCpmgSvg([cpmgPlotData(INPUT, 3), second], "800mhz");
+  assert.ok(svg.startsWith("<svg"));
+  for (const text of [">G23N</text>", ">L7N-H</text>", ">800mhz</text>"]) {
+    assert.ok(svg.includes(text), `missing ${text}`);
+  }
+  const curves = svg.match(/class="mark-line role-mark[^"]*"[^>]*><path d="M[^"]+"/g) ?? [];
+  assert.equal(curves.length, 2, "one curve path per panel");
+  assert.ok((svg.match(/class="mark-symbol role-mark/g) ?? []).length >= 4, "point layers");
+  assert.ok((svg.match(/class="mark-rule role-mark/g) ?? []).length >= 2, "error-bar layers");
+});
