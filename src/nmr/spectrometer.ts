@@ -6,7 +6,7 @@
  * @module
  */
 import { addTerm, type Basis, type SparseTerm } from "./basis.ts";
-import { createExpmWorkspace, expm, type ExpmWorkspace, matmul, matpow } from "./expm.ts";
+import { createExpmWorkspace, expm, type ExpmWorkspace, matmul, matpow, matvec } from "./expm.ts";
 import { compileExpression } from "../params/expr.ts";
 import { XI_RATIO } from "./constants.ts";
 
@@ -124,6 +124,40 @@ export class Spectrometer {
   delay(out: Float64Array, timeS: number): Float64Array {
     expm(out, this.lFree, timeS, this.ws);
     return out;
+  }
+
+  /**
+   * exp(L_free·t) for several delays of the same Liouvillian at once (out[k] for times[k]).
+   * Prefer this to repeated {@link delay}: the implementation may share one decomposition.
+   */
+  delays(out: Float64Array[], timesS: ArrayLike<number>): Float64Array[] {
+    for (let k = 0; k < timesS.length; k++) expm(out[k], this.lFree, timesS[k], this.ws);
+    return out;
+  }
+
+  /**
+   * exp((L_free + extra)·t) for an arbitrary additional term already assembled into `extra`
+   * (size × size), e.g. a continuous-wave field.
+   */
+  propagator(out: Float64Array, extra: Float64Array | null, timeS: number): Float64Array {
+    if (!extra) return this.delay(out, timeS);
+    const l = this.scratch;
+    for (let i = 0; i < l.length; i++) l[i] = this.lFree[i] + extra[i];
+    expm(out, l, timeS, this.ws);
+    return out;
+  }
+
+  /**
+   * v ← a^p·v by p matrix–vector products (cheaper than forming a^p when p is small and only a
+   * vector is needed). `tmp` is a scratch vector of the same size.
+   */
+  applyPower(v: Float64Array, a: Float64Array, p: number, tmp: Float64Array): Float64Array {
+    const n = this.size;
+    for (let k = 0; k < p; k++) {
+      matvec(tmp, a, v, n);
+      v.set(tmp);
+    }
+    return v;
   }
 
   /**

@@ -40,14 +40,7 @@ export const cpmg15nIp: ExperimentModule = {
     const detect = detectionVector(sp.basis, "[iz]", ctx.observed);
     const n = sp.size;
     const m = () => new Float64Array(n * n);
-    const [p90, p180x, p180y, tmp, p180pmx, dNeg, dEq, dCp, echo, cpmg] = Array.from(
-      { length: 10 },
-      m,
-    );
-    const pre = m(); // D(t_neg)·P90x
-    const post = m(); // D(teq)·P90x·D(t_neg)
-    const t1 = m();
-    const t2 = m();
+    const [p90, p180x, p180y, tmp, p180pmx, pre, post, t1, echo] = Array.from({ length: 9 }, m);
     const v1 = new Float64Array(n);
     const v2 = new Float64Array(n);
     return (ncycs: Float64Array) => {
@@ -59,48 +52,44 @@ export const cpmg15nIp: ExperimentModule = {
       sp.phase(p180y, p180x, 1);
       sp.phase(tmp, p180x, 2);
       for (let i = 0; i < n * n; i++) p180pmx[i] = 0.5 * (p180x[i] + tmp[i]);
-      sp.delay(dNeg, tNegS);
-      sp.delay(dEq, timeEquilS);
+      // Every free-precession delay of the sequence shares one Liouvillian.
+      const distinct = [...new Set(ncycs)].filter((x) => x !== 0);
+      const times = [
+        tNegS,
+        timeEquilS,
+        ...distinct.map((x) => x === -1 ? 0.5 * timeT2S : timeT2S / (4 * x) - pw90S),
+      ];
+      const props = sp.delays(times.map(m), times);
+      const [dNeg, dEq] = props;
       sp.mul(pre, dNeg, p90);
       sp.mul(t1, p90, dNeg);
       sp.mul(post, dEq, t1);
-      const out = new Float64Array(ncycs.length);
-      const cache = new Map<number, number>();
-      for (let k = 0; k < ncycs.length; k++) {
-        const ncyc = ncycs[k];
-        const hit = cache.get(ncyc);
-        if (hit !== undefined) {
-          out[k] = hit;
-          continue;
-        }
-        let value: number;
-        if (ncyc === 0) {
-          // Reference: no CPMG block and no t_neg compensation.
-          matvec(v1, p90, start, n);
-          matvec(v2, p180pmx, v1, n);
-          matvec(v1, p90, v2, n);
-          matvec(v2, dEq, v1, n);
-          value = dot(detect, v2);
-        } else {
-          if (ncyc === -1) {
-            sp.delay(cpmg, 0.5 * timeT2S);
-          } else {
-            sp.delay(dCp, timeT2S / (4 * ncyc) - pw90S);
-            sp.mul(t2, p180y, dCp);
-            sp.mul(echo, dCp, t2);
-            sp.matpow(cpmg, echo, Math.trunc(ncyc));
-          }
-          matvec(v1, pre, start, n);
-          matvec(v2, cpmg, v1, n);
+      const values = new Map<number, number>();
+      // Reference: no CPMG block and no t_neg compensation.
+      matvec(v1, p90, start, n);
+      matvec(v2, p180pmx, v1, n);
+      matvec(v1, p90, v2, n);
+      matvec(v2, dEq, v1, n);
+      values.set(0, dot(detect, v2));
+      distinct.forEach((ncyc, k) => {
+        const dCp = props[k + 2];
+        matvec(v1, pre, start, n);
+        if (ncyc === -1) {
+          matvec(v2, dCp, v1, n);
           matvec(v1, p180pmx, v2, n);
-          matvec(v2, cpmg, v1, n);
-          matvec(v1, post, v2, n);
-          value = dot(detect, v1);
+          matvec(v2, dCp, v1, n);
+        } else {
+          sp.mul(t1, p180y, dCp);
+          sp.mul(echo, dCp, t1);
+          const count = Math.trunc(ncyc);
+          sp.applyPower(v1, echo, count, v2);
+          matvec(v2, p180pmx, v1, n);
+          sp.applyPower(v2, echo, count, v1);
         }
-        cache.set(ncyc, value);
-        out[k] = value;
-      }
-      return out;
+        matvec(v1, post, v2, n);
+        values.set(ncyc, dot(detect, v1));
+      });
+      return ncycs.map((x) => values.get(x)!);
     };
   },
 };

@@ -1,0 +1,145 @@
+/**
+ * Helpers for tests against ChemEx's reference outputs in `../shared/refdata` (absent on some
+ * machines: tests then skip with a printed notice).
+ *
+ * @module
+ */
+import { strict as assert } from "node:assert";
+import { fileURLToPath as fromFileUrl } from "node:url";
+
+/** Absolute path of `../shared/refdata`, or null when it is not there. */
+export const REFDATA: string | null = (() => {
+  const dir = fromFileUrl(new URL("../../shared/refdata", import.meta.url));
+  try {
+    return Deno.statSync(dir).isDirectory ? dir : null;
+  } catch {
+    return null;
+  }
+})();
+
+/** Repository root. */
+export const REPO = fromFileUrl(new URL("..", import.meta.url));
+
+/** Ignore a test (with a notice) when the reference data are missing. */
+export function refdataTest(name: string, fn: (refdata: string) => void | Promise<void>): void {
+  Deno.test({
+    name,
+    ignore: REFDATA === null,
+    fn: () => fn(REFDATA!),
+  });
+  if (REFDATA === null) console.log(`notice: skipping "${name}": ../shared/refdata is absent`);
+}
+
+/** The `chemex-ref ...` line of a folder's command.txt, split into arguments (no shell). */
+export function referenceCommand(folder: string): string[] {
+  const text = Deno.readTextFileSync(`${folder}/command.txt`);
+  const line = text.split("\n").find((l) => l.trim().startsWith("chemex-ref"));
+  if (!line) throw new Error(`${folder}/command.txt has no chemex-ref line`);
+  const args = line.trim().split(/\s+/).slice(1);
+  // Expand the shell globs ChemEx's commands use (e.g. Experiments/*.toml).
+  return args.flatMap((a) => {
+    if (!a.includes("*")) return [a];
+    const [dir, pat] = [a.slice(0, a.lastIndexOf("/")), a.slice(a.lastIndexOf("/") + 1)];
+    const re = new RegExp(`^${pat.replace(/\./g, "\\.").replace(/\*/g, ".*")}$`);
+    return [...Deno.readDirSync(`${folder}/${dir}`)].map((e) => e.name).filter((n) => re.test(n))
+      .sort().map((n) => `${dir}/${n}`);
+  });
+}
+
+/**
+ * Run the exfit CLI in `cwd` with ChemEx's arguments, output redirected to a fresh temp dir.
+ * Returns that directory.
+ */
+export async function runExfit(cwd: string, args: string[], extra: string[] = []): Promise<string> {
+  const out = Deno.makeTempDirSync({ prefix: "exfit_test_" });
+  const a = args.slice();
+  const o = a.findIndex((x) => x === "-o" || x === "--output");
+  if (o >= 0) a.splice(o, 2);
+  const cmd = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${REPO}src/cli/main.ts`, ...a, "-o", out, ...extra],
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const res = await cmd.output();
+  const td = new TextDecoder();
+  if (!res.success) {
+    throw new Error(`exfit ${a.join(" ")} failed in ${cwd}:\n${td.decode(res.stderr)}`);
+  }
+  return out;
+}
+
+/** Parsed `.dat` file: block name -> rows of numbers (comment rows marked unused). */
+export function parseDat(text: string): Map<string, { cols: number[]; used: boolean }[]> {
+  const out = new Map<string, { cols: number[]; used: boolean }[]>();
+  let current: { cols: number[]; used: boolean }[] | null = null;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "") continue;
+    const m = /^\[(.+)\]$/.exec(line);
+    if (m) {
+      current = [];
+      out.set(m[1], current);
+      continue;
+    }
+    if (!current) continue;
+    const used = !line.startsWith("#");
+    const body = line.replace(/^#/, "").replace(/# NOT USED IN THE FIT/, "").trim();
+    const cols = body.split(/\s+/).map(Number);
+    if (cols.some((c) => Number.isNaN(c))) continue; // header line
+    current.push({ cols, used });
+  }
+  return out;
+}
+
+/**
+ * Compare the last (calculated) column of every `Data/*.dat` of a reference folder with ours:
+ * relative error ≤ tol (relative to the largest |value| of the profile, so zero crossings do not
+ * blow up), same blocks, same rows. Returns the largest relative error seen.
+ */
+export function compareDataDirs(refDir: string, ourDir: string, tol: number): number {
+  let worst = 0;
+  const files = [...Deno.readDirSync(`${refDir}/Data`)].map((e) => e.name).filter((n) =>
+    n.endsWith(".dat")
+  );
+  assert.ok(files.length > 0, `no .dat files in ${refDir}/Data`);
+  for (const f of files) {
+    const ref = parseDat(Deno.readTextFileSync(`${refDir}/Data/${f}`));
+    const ours = parseDat(Deno.readTextFileSync(`${ourDir}/Data/${f}`));
+    assert.deepEqual([...ours.keys()].sort(), [...ref.keys()].sort(), `${f}: profile names`);
+    for (const [name, rows] of ref) {
+      const mine = ours.get(name)!;
+      assert.equal(mine.length, rows.length, `${f} [${name}]: row count`);
+      const scale = Math.max(...rows.map((r) => Math.abs(r.cols[r.cols.length - 1])));
+      rows.forEach((r, i) => {
+        const a = r.cols[r.cols.length - 1];
+        const b = mine[i].cols[mine[i].cols.length - 1];
+        assert.equal(mine[i].cols[0], r.cols[0], `${f} [${name}] row ${i}: x`);
+        const err = scale === 0 ? Math.abs(a - b) : Math.abs(a - b) / scale;
+        worst = Math.max(worst, err);
+        assert.ok(err <= tol, `${f} [${name}] row ${i}: ${b} vs ChemEx ${a} (rel ${err})`);
+      });
+    }
+  }
+  return worst;
+}
+
+/**
+ * The standard simulate check of one refdata folder (e.g. "simulate/CPMG_15N_IP").
+ *
+ * @example
+ * ```ts
+ * simulateFixtureTest("simulate/CPMG_15N_IP");
+ * ```
+ */
+export function simulateFixtureTest(relFolder: string, tol = 1e-6, extra: string[] = []): void {
+  refdataTest(`simulate ${relFolder} matches ChemEx to ${tol}`, async (refdata) => {
+    const folder = `${refdata}/${relFolder}`;
+    const out = await runExfit(folder, referenceCommand(folder), extra);
+    try {
+      compareDataDirs(`${folder}/OutputSim`, out, tol);
+    } finally {
+      Deno.removeSync(out, { recursive: true });
+    }
+  });
+}

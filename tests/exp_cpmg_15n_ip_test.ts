@@ -1,0 +1,3 @@
+import { simulateFixtureTest } from "./_refdata.ts";
+
+simulateFixtureTest("simulate/CPMG_15N_IP");
