@@ -1,0 +1,231 @@
+/**
+ * Small dense linear-algebra kernels shared by the least-squares solver and
+ * the covariance estimate.
+ *
+ * The singular value decomposition used here reduces a tall matrix with
+ * Householder QR first and then diagonalises the small triangular factor with
+ * one-sided (Hestenes) Jacobi rotations. Jacobi is slower than Golub–Kahan for
+ * large square matrices but it is short, robust and gives singular values with
+ * high relative accuracy, which matters for the rank tests downstream. The QR
+ * stage keeps memory at O(rows·cols) and makes the cost O(rows·cols²), so a
+ * one-parameter problem with thousands of residuals stays cheap.
+ *
+ * @module
+ */
+
+/** IEEE double machine epsilon, 2^-52. */
+export const EPS = 2.220446049250313e-16;
+
+/** A thin SVD `A = U·diag(s)·Vᵀ` where `U` itself is never formed. */
+export interface ThinSvd {
+  /** Singular values in descending order, length `cols`. */
+  s: Float64Array;
+  /** Right singular vectors, `cols × cols` row-major: column `k` is the k-th vector. */
+  v: Float64Array;
+  /** `Uᵀ·b` for the right-hand side passed in (zeros when none was given). */
+  utb: Float64Array;
+}
+
+/**
+ * Thin SVD of a row-major `rows × cols` matrix, optionally projecting a vector
+ * `b` (length `rows`) onto the left singular vectors.
+ *
+ * When `rows < cols` the matrix is padded with zero rows, which only appends
+ * zero singular values; callers that care about the true rank must account
+ * for that themselves.
+ *
+ * @example
+ * ```ts
+ * const { s } = thinSvd(new Float64Array([3, 0, 0, 4]), 2, 2);
+ * // s = [4, 3]
+ * ```
+ */
+export function thinSvd(
+  a: Float64Array,
+  rows: number,
+  cols: number,
+  b?: Float64Array,
+): ThinSvd {
+  const n = cols;
+  const r = Math.max(rows, cols);
+  // Column-major copy so that each Householder update streams contiguous memory.
+  const w = new Float64Array(r * n);
+  for (let i = 0; i < rows; i++) {
+    const rowOff = i * n;
+    for (let j = 0; j < n; j++) w[j * r + i] = a[rowOff + j];
+  }
+  const rhs = new Float64Array(r);
+  if (b !== undefined) rhs.set(b.subarray(0, rows));
+
+  for (let k = 0; k < n; k++) {
+    const ck = k * r;
+    let big = 0;
+    for (let i = k; i < r; i++) {
+      const t = Math.abs(w[ck + i]);
+      if (t > big) big = t;
+    }
+    if (big === 0 || !Number.isFinite(big)) continue;
+    let sum = 0;
+    for (let i = k; i < r; i++) {
+      const t = w[ck + i] / big;
+      sum += t * t;
+    }
+    const norm = big * Math.sqrt(sum);
+    const x0 = w[ck + k];
+    const alpha = x0 > 0 ? -norm : norm;
+    const v0 = x0 - alpha;
+    // With v = x - alpha·e1 one has vᵀv = -2·alpha·v0, hence tau = -1/(alpha·v0) > 0.
+    const tau = -1 / (alpha * v0);
+    w[ck + k] = v0;
+    for (let j = k + 1; j < n; j++) {
+      const cj = j * r;
+      let s = 0;
+      for (let i = k; i < r; i++) s += w[ck + i] * w[cj + i];
+      s *= tau;
+      if (s !== 0) { for (let i = k; i < r; i++) w[cj + i] -= s * w[ck + i]; }
+    }
+    {
+      let s = 0;
+      for (let i = k; i < r; i++) s += w[ck + i] * rhs[i];
+      s *= tau;
+      if (s !== 0) { for (let i = k; i < r; i++) rhs[i] -= s * w[ck + i]; }
+    }
+    w[ck + k] = alpha;
+    for (let i = k + 1; i < r; i++) w[ck + i] = 0;
+  }
+
+  // Upper-triangular factor R (n×n, column-major) and the leading part of Qᵀb.
+  const rm = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i <= j; i++) rm[j * n + i] = w[j * r + i];
+  }
+  const c = rhs.subarray(0, n);
+
+  const vc = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) vc[j * n + j] = 1;
+  jacobiRotate(rm, vc, n);
+
+  const norms = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    const cj = j * n;
+    for (let i = 0; i < n; i++) s += rm[cj + i] * rm[cj + i];
+    norms[j] = Math.sqrt(s);
+  }
+  const order = Array.from({ length: n }, (_, j) => j);
+  order.sort((p, q) => norms[q] - norms[p]);
+
+  const s = new Float64Array(n);
+  const v = new Float64Array(n * n);
+  const utb = new Float64Array(n);
+  for (let kk = 0; kk < n; kk++) {
+    const j = order[kk];
+    const sigma = norms[j];
+    s[kk] = sigma;
+    const cj = j * n;
+    for (let i = 0; i < n; i++) v[i * n + kk] = vc[cj + i];
+    if (sigma > 0) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += rm[cj + i] * c[i];
+      utb[kk] = dot / sigma;
+    }
+  }
+  return { s, v, utb };
+}
+
+/**
+ * One-sided Jacobi: rotate column pairs of the column-major `n × n` matrix `a`
+ * until all columns are mutually orthogonal, applying the same rotations to
+ * `v`. Afterwards `a = U·Σ` (columns scaled by singular values).
+ *
+ * Squared column norms are carried along and updated in closed form after each
+ * rotation (refreshed every sweep to shed drift), and each sweep starts by
+ * moving the largest remaining column forward (de Rijk's pivoting), which
+ * noticeably cuts the number of sweeps.
+ */
+function jacobiRotate(a: Float64Array, v: Float64Array, n: number): void {
+  const maxSweeps = 60;
+  const tol = EPS * Math.max(1, Math.sqrt(n));
+  const sq = new Float64Array(n);
+  const swapColumns = (m: Float64Array, p: number, q: number) => {
+    const cp = p * n, cq = q * n;
+    for (let i = 0; i < n; i++) {
+      const t = m[cp + i];
+      m[cp + i] = m[cq + i];
+      m[cq + i] = t;
+    }
+  };
+  for (let sweep = 0; sweep < maxSweeps; sweep++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      const cj = j * n;
+      for (let i = 0; i < n; i++) s += a[cj + i] * a[cj + i];
+      sq[j] = s;
+    }
+    let rotated = false;
+    for (let p = 0; p < n - 1; p++) {
+      let best = p;
+      for (let q = p + 1; q < n; q++) if (sq[q] > sq[best]) best = q;
+      if (best !== p) {
+        swapColumns(a, p, best);
+        swapColumns(v, p, best);
+        const t = sq[p];
+        sq[p] = sq[best];
+        sq[best] = t;
+      }
+      const cp = p * n;
+      for (let q = p + 1; q < n; q++) {
+        const cq = q * n;
+        const alpha = sq[p], beta = sq[q];
+        let gamma = 0;
+        for (let i = 0; i < n; i++) gamma += a[cp + i] * a[cq + i];
+        if (gamma === 0 || !(Math.abs(gamma) > tol * Math.sqrt(alpha * beta))) continue;
+        rotated = true;
+        const zeta = (beta - alpha) / (2 * gamma);
+        const az = Math.abs(zeta);
+        // For huge |zeta| the textbook formula overflows; its limit is 1/(2·zeta).
+        const t = az > 1e150
+          ? 0.5 / zeta
+          : (zeta >= 0 ? 1 : -1) / (az + Math.sqrt(1 + zeta * zeta));
+        const cs = 1 / Math.sqrt(1 + t * t);
+        const sn = cs * t;
+        for (let i = 0; i < n; i++) {
+          const ap = a[cp + i], aq = a[cq + i];
+          a[cp + i] = cs * ap - sn * aq;
+          a[cq + i] = sn * ap + cs * aq;
+        }
+        for (let i = 0; i < n; i++) {
+          const vp = v[cp + i], vq = v[cq + i];
+          v[cp + i] = cs * vp - sn * vq;
+          v[cq + i] = sn * vp + cs * vq;
+        }
+        sq[p] = Math.max(alpha - t * gamma, 0);
+        sq[q] = Math.max(beta + t * gamma, 0);
+      }
+    }
+    if (!rotated) break;
+  }
+}
+
+/**
+ * The next representable double after `x` in the direction of `toward`
+ * (C's `nextafter`).
+ *
+ * @example
+ * ```ts
+ * nextAfter(1, 2) - 1; // 2.220446049250313e-16
+ * ```
+ */
+export function nextAfter(x: number, toward: number): number {
+  if (Number.isNaN(x) || Number.isNaN(toward)) return NaN;
+  if (x === toward) return toward;
+  if (x === 0) return toward > 0 ? Number.MIN_VALUE : -Number.MIN_VALUE;
+  const buf = new DataView(new ArrayBuffer(8));
+  buf.setFloat64(0, x);
+  let bits = buf.getBigInt64(0);
+  // Moving away from zero increments the magnitude bits, towards zero decrements them.
+  if ((toward > x) === (x > 0)) bits += 1n;
+  else bits -= 1n;
+  buf.setBigInt64(0, bits);
+  return buf.getFloat64(0);
+}

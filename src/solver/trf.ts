@@ -1,0 +1,665 @@
+/**
+ * Bound-constrained nonlinear least squares by the Trust Region Reflective
+ * (TRF) method of Branch, Coleman and Li ("A Subspace, Interior, and Conjugate
+ * Gradient Method for Large-Scale Bound-Constrained Minimization Problems",
+ * SIAM J. Sci. Comput. 21(1), 1–23, 1999).
+ *
+ * The iteration follows SciPy's `least_squares(method="trf", tr_solver="exact",
+ * loss="linear")` step for step (Coleman–Li scaling of the variables, an
+ * SVD-based Levenberg–Marquardt trust-region subproblem after Moré (1977),
+ * choice between the truncated, reflected and Cauchy steps, and SciPy's radius
+ * and termination rules), so that solutions and evaluation counts agree with
+ * SciPy to rounding. Like SciPy, problems without any finite bound use the
+ * plain trust-region variant without reflection.
+ *
+ * Dense matrices are row-major `Float64Array`s (`m × n`: residuals × parameters).
+ *
+ * @module
+ */
+
+import { EPS, thinSvd } from "./_linalg.ts";
+import {
+  buildQuadratic1d,
+  checkTermination,
+  clScalingVector,
+  dot,
+  evaluateQuadratic,
+  findActiveConstraints,
+  inBounds,
+  intersectTrustRegion,
+  makeStrictlyFeasible,
+  matTVec,
+  minimizeQuadratic1d,
+  norm2,
+  normInf,
+  solveLsqTrustRegion,
+  stepSizeToBound,
+  updateTrRadius,
+} from "./_trf_common.ts";
+
+/** A nonlinear least-squares problem `min ½‖fun(x)‖²`. */
+export interface LeastSquaresProblem {
+  /** Residual vector at x (length m). May return non-finite values; treat as failure of that step (see below). */
+  fun(x: Float64Array): Float64Array;
+  /** Optional Jacobian (m×n row-major) at x, given f = fun(x). Without it use forwardDifferenceJacobian. */
+  jac?(x: Float64Array, f: Float64Array): Float64Array;
+}
+
+/** Bounds, scaling and stopping rules for {@link leastSquaresTrf}. */
+export interface TrfOptions {
+  /** Lower bounds (`-Infinity` for none). */
+  lower: Float64Array;
+  /** Upper bounds (`Infinity` for none). */
+  upper: Float64Array;
+  /** Characteristic scale of each variable; default all 1. */
+  xScale?: Float64Array;
+  /** Relative cost-reduction tolerance (default 1e-8). */
+  ftol?: number;
+  /** Relative step-size tolerance (default 1e-8). */
+  xtol?: number;
+  /** Scaled-gradient tolerance (default 1e-8). */
+  gtol?: number;
+  /** Maximum number of residual evaluations, Jacobian ones excluded (default 100·n). */
+  maxNfev?: number;
+}
+
+/** Outcome of {@link leastSquaresTrf}; field meanings match SciPy's `OptimizeResult`. */
+export interface TrfResult {
+  x: Float64Array;
+  fun: Float64Array;
+  /** Last Jacobian, m×n row-major. */
+  jac: Float64Array;
+  m: number;
+  n: number;
+  /** ½·Σ r². */
+  cost: number;
+  optimality: number;
+  nfev: number;
+  njev: number;
+  /** -1 improper input, 0 max nfev, 1 gtol, 2 ftol, 3 xtol, 4 ftol and xtol. */
+  status: number;
+  message: string;
+  success: boolean;
+  /** -1 lower bound active, 0 free, 1 upper bound active. */
+  activeMask: Int8Array;
+}
+
+const MESSAGES: Record<number, string> = {
+  0: "The maximum number of function evaluations is exceeded.",
+  1: "`gtol` termination condition is satisfied.",
+  2: "`ftol` termination condition is satisfied.",
+  3: "`xtol` termination condition is satisfied.",
+  4: "Both `ftol` and `xtol` termination conditions are satisfied.",
+};
+
+const SQRT_EPS = Math.sqrt(EPS);
+
+/**
+ * Step of SciPy's "2-point" rule for one coordinate: `±sqrt(eps)·max(1, |x|)` (negative for
+ * negative x), reversed or shortened where it would leave the bounds.
+ *
+ * @example
+ * ```ts
+ * forwardDifferenceStep(0, 0, 1); // 1.4901161193847656e-8
+ * ```
+ */
+export function forwardDifferenceStep(xj: number, lower: number, upper: number): number {
+  let h = SQRT_EPS * (xj >= 0 ? 1 : -1) * Math.max(1, Math.abs(xj));
+  const lowerDist = xj - lower;
+  const upperDist = upper - xj;
+  const trial = xj + h;
+  if (Math.abs(h) <= Math.max(lowerDist, upperDist)) {
+    if (trial < lower || trial > upper) h = -h;
+  } else {
+    h = upperDist >= lowerDist ? upperDist : -lowerDist;
+  }
+  return h;
+}
+
+/**
+ * Forward-difference Jacobian with SciPy's "2-point" rule: step
+ * `h_j = ±sqrt(eps)·max(1, |x_j|)` (negative for negative `x_j`), reversed or
+ * shortened where it would leave the bounds, divided by the representable
+ * step `(x_j + h_j) − x_j`.
+ *
+ * @example
+ * ```ts
+ * const f = (x: Float64Array) => new Float64Array([x[0] * x[0]]);
+ * const x = new Float64Array([3]);
+ * const j = forwardDifferenceJacobian(f, x, f(x),
+ *   new Float64Array([-Infinity]), new Float64Array([Infinity]));
+ * // j[0] ≈ 6
+ * ```
+ */
+export function forwardDifferenceJacobian(
+  fun: (x: Float64Array) => Float64Array,
+  x: Float64Array,
+  f0: Float64Array,
+  lower: Float64Array,
+  upper: Float64Array,
+): Float64Array {
+  const n = x.length;
+  const m = f0.length;
+  const jac = new Float64Array(m * n);
+  for (let j = 0; j < n; j++) {
+    const xj = x[j];
+    const h = forwardDifferenceStep(xj, lower[j], upper[j]);
+    const xh = x.slice();
+    xh[j] = xj + h;
+    const dx = xh[j] - xj;
+    const fh = fun(xh);
+    for (let i = 0; i < m; i++) jac[i * n + j] = (fh[i] - f0[i]) / dx;
+  }
+  return jac;
+}
+
+/**
+ * Minimise `½‖r(x)‖²` subject to `lower ≤ x ≤ upper` with the Trust Region
+ * Reflective algorithm (SciPy `least_squares(method="trf")` semantics).
+ *
+ * A starting point outside the box is clipped into it and then moved
+ * strictly inside, as SciPy does for feasible starts.
+ *
+ * @example
+ * ```ts
+ * const t = [0, 1, 2, 3];
+ * const y = [2, 1.2, 0.7, 0.45];
+ * const res = leastSquaresTrf(
+ *   { fun: (x) => Float64Array.from(t, (ti, i) => x[0] * Math.exp(-x[1] * ti) - y[i]) },
+ *   new Float64Array([1, 1]),
+ *   { lower: new Float64Array([0, 0]), upper: new Float64Array([10, 10]) },
+ * );
+ * // res.success === true, res.x ≈ [1.998, 0.511]
+ * ```
+ */
+export function leastSquaresTrf(
+  problem: LeastSquaresProblem,
+  x0: Float64Array,
+  options: TrfOptions,
+): TrfResult {
+  const n = x0.length;
+  const lb = options.lower;
+  const ub = options.upper;
+  const ftol = options.ftol ?? 1e-8;
+  const xtol = options.xtol ?? 1e-8;
+  const gtol = options.gtol ?? 1e-8;
+  const maxNfev = options.maxNfev ?? 100 * Math.max(n, 1);
+  const scale = options.xScale ?? new Float64Array(n).fill(1);
+
+  const improper = (reason: string): TrfResult => ({
+    x: x0.slice(),
+    fun: new Float64Array(0),
+    jac: new Float64Array(0),
+    m: 0,
+    n,
+    cost: NaN,
+    optimality: NaN,
+    nfev: 0,
+    njev: 0,
+    status: -1,
+    message: reason,
+    success: false,
+    activeMask: new Int8Array(n),
+  });
+
+  if (lb.length !== n || ub.length !== n) {
+    return improper("Inconsistent shapes between bounds and `x0`.");
+  }
+  if (scale.length !== n) return improper("Inconsistent shapes between `x_scale` and `x0`.");
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(lb[i]) || Number.isNaN(ub[i]) || !(lb[i] < ub[i])) {
+      return improper("Each lower bound must be strictly less than each upper bound.");
+    }
+    if (!Number.isFinite(x0[i])) return improper("`x0` must be finite.");
+    if (!(Number.isFinite(scale[i]) && scale[i] > 0)) {
+      return improper("`x_scale` must contain only positive finite values.");
+    }
+  }
+  if (!(maxNfev > 0) || !Number.isInteger(maxNfev)) {
+    return improper("`max_nfev` must be a positive integer.");
+  }
+  if (!(ftol >= 0 && xtol >= 0 && gtol >= 0)) return improper("Tolerances must be non-negative.");
+  if (ftol < EPS && xtol < EPS && gtol < EPS) {
+    return improper("At least one of the tolerances must be higher than machine epsilon.");
+  }
+
+  // SciPy rejects an infeasible start; we clip it instead, then keep it off the bounds.
+  const xClipped = new Float64Array(n);
+  for (let i = 0; i < n; i++) xClipped[i] = Math.min(Math.max(x0[i], lb[i]), ub[i]);
+  const xStart = makeStrictlyFeasible(xClipped, lb, ub);
+
+  const f0 = problem.fun(xStart);
+  const m = f0.length;
+  if (!allFinite(f0)) {
+    return {
+      ...improper("Residuals are not finite in the initial point."),
+      x: xStart,
+      fun: f0,
+      m,
+      cost: 0.5 * dot(f0, f0),
+      nfev: 1,
+    };
+  }
+
+  if (n === 0) {
+    return {
+      x: xStart,
+      fun: f0,
+      jac: new Float64Array(0),
+      m,
+      n,
+      cost: 0.5 * dot(f0, f0),
+      optimality: 0,
+      nfev: 1,
+      njev: 0,
+      status: 1,
+      message: MESSAGES[1],
+      success: true,
+      activeMask: new Int8Array(0),
+    };
+  }
+
+  const jacAt = (x: Float64Array, f: Float64Array): Float64Array =>
+    problem.jac !== undefined
+      ? problem.jac(x, f)
+      : forwardDifferenceJacobian((z) => problem.fun(z), x, f, lb, ub);
+
+  const j0 = jacAt(xStart, f0);
+  if (j0.length !== m * n) {
+    return {
+      ...improper(`The Jacobian has ${j0.length} entries, expected ${m}×${n}.`),
+      x: xStart,
+      fun: f0,
+      m,
+      cost: 0.5 * dot(f0, f0),
+      nfev: 1,
+      njev: 1,
+    };
+  }
+
+  const ctx: LoopContext = {
+    fun: (x) => problem.fun(x),
+    jac: jacAt,
+    x0: xStart,
+    f0,
+    j0,
+    lb,
+    ub,
+    m,
+    n,
+    ftol,
+    xtol,
+    gtol,
+    maxNfev,
+    scale,
+  };
+  let unbounded = true;
+  for (let i = 0; i < n; i++) {
+    if (lb[i] !== -Infinity || ub[i] !== Infinity) unbounded = false;
+  }
+  const out = unbounded ? trfNoBounds(ctx) : trfBounds(ctx);
+  const status = out.status;
+  return {
+    x: out.x,
+    fun: out.f,
+    jac: out.jac,
+    m,
+    n,
+    cost: out.cost,
+    optimality: out.optimality,
+    nfev: out.nfev,
+    njev: out.njev,
+    status,
+    message: MESSAGES[status],
+    success: status > 0,
+    activeMask: unbounded ? new Int8Array(n) : findActiveConstraints(out.x, lb, ub, xtol),
+  };
+}
+
+interface LoopContext {
+  fun(x: Float64Array): Float64Array;
+  jac(x: Float64Array, f: Float64Array): Float64Array;
+  x0: Float64Array;
+  f0: Float64Array;
+  j0: Float64Array;
+  lb: Float64Array;
+  ub: Float64Array;
+  m: number;
+  n: number;
+  ftol: number;
+  xtol: number;
+  gtol: number;
+  maxNfev: number;
+  scale: Float64Array;
+}
+
+interface LoopOutcome {
+  x: Float64Array;
+  f: Float64Array;
+  jac: Float64Array;
+  cost: number;
+  optimality: number;
+  nfev: number;
+  njev: number;
+  status: number;
+}
+
+function allFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+/** `J·diag(d)` as a new row-major matrix. */
+function scaleColumns(j: Float64Array, m: number, n: number, d: Float64Array): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    const off = i * n;
+    for (let k = 0; k < n; k++) out[off + k] = j[off + k] * d[k];
+  }
+  return out;
+}
+
+function trfBounds(ctx: LoopContext): LoopOutcome {
+  const { m, n, lb, ub, ftol, xtol, gtol, maxNfev, scale } = ctx;
+  const scaleInv = scale.map((s) => 1 / s);
+  let x: Float64Array = ctx.x0.slice();
+  let f: Float64Array = ctx.f0;
+  let jac: Float64Array = ctx.j0;
+  let nfev = 1;
+  let njev = 1;
+  let cost = 0.5 * dot(f, f);
+  let g: Float64Array = matTVec(jac, m, n, f);
+
+  let delta: number;
+  {
+    const { v, dv } = clScalingVector(x, g, lb, ub);
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      const vi = dv[i] !== 0 ? v[i] * scaleInv[i] : v[i];
+      const t = (x[i] * scaleInv[i]) / Math.sqrt(vi);
+      acc += t * t;
+    }
+    delta = Math.sqrt(acc);
+    if (delta === 0) delta = 1;
+  }
+
+  let alpha = 0;
+  let status: number | null = null;
+  let gNorm = 0;
+
+  // Stacked [J·D; diag(sqrt(C))] and [f; 0]; the lower block changes every iteration.
+  const aug = new Float64Array((m + n) * n);
+  const fAug = new Float64Array(m + n);
+
+  for (;;) {
+    const { v, dv } = clScalingVector(x, g, lb, ub);
+    {
+      const gv = new Float64Array(n);
+      for (let i = 0; i < n; i++) gv[i] = g[i] * v[i];
+      gNorm = normInf(gv);
+    }
+    if (gNorm < gtol) status = 1;
+    if (status !== null || nfev === maxNfev) break;
+
+    // Scale first by x_scale, then apply Coleman–Li in the scaled variables.
+    const d = new Float64Array(n);
+    const diagH = new Float64Array(n);
+    const gH = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const vi = dv[i] !== 0 ? v[i] * scaleInv[i] : v[i];
+      d[i] = Math.sqrt(vi) * scale[i];
+      diagH[i] = g[i] * dv[i] * scale[i];
+      gH[i] = d[i] * g[i];
+    }
+    const jh = scaleColumns(jac, m, n, d);
+    aug.set(jh);
+    aug.fill(0, m * n);
+    for (let i = 0; i < n; i++) aug[(m + i) * n + i] = Math.sqrt(diagH[i]);
+    fAug.set(f);
+    fAug.fill(0, m);
+    const { s, v: vs, utb: uf } = thinSvd(aug, m + n, n, fAug);
+
+    const theta = Math.max(0.995, 1 - gNorm);
+
+    let actualReduction = -1;
+    let xNew: Float64Array = x;
+    let fNew: Float64Array = f;
+    let costNew = cost;
+    while (actualReduction <= 0 && nfev < maxNfev) {
+      const tr = solveLsqTrustRegion(n, m, uf, s, vs, delta, alpha);
+      alpha = tr.alpha;
+      const pH = tr.p;
+      const p = new Float64Array(n);
+      for (let i = 0; i < n; i++) p[i] = d[i] * pH[i];
+      const sel = selectStep(x, jh, m, n, diagH, gH, p, pH, d, delta, lb, ub, theta);
+
+      const xTrial = new Float64Array(n);
+      for (let i = 0; i < n; i++) xTrial[i] = x[i] + sel.step[i];
+      xNew = makeStrictlyFeasible(xTrial, lb, ub, 0);
+      fNew = ctx.fun(xNew);
+      nfev += 1;
+
+      const stepHNorm = norm2(sel.stepH);
+      if (!allFinite(fNew)) {
+        delta = 0.25 * stepHNorm;
+        continue;
+      }
+      costNew = 0.5 * dot(fNew, fNew);
+      actualReduction = cost - costNew;
+      const upd = updateTrRadius(
+        delta,
+        actualReduction,
+        sel.predicted,
+        stepHNorm,
+        stepHNorm > 0.95 * delta,
+      );
+      const stepNorm = norm2(sel.step);
+      status = checkTermination(actualReduction, cost, stepNorm, norm2(x), upd.ratio, ftol, xtol);
+      if (status !== null) break;
+      alpha *= delta / upd.delta;
+      delta = upd.delta;
+    }
+
+    if (actualReduction > 0) {
+      x = xNew;
+      f = fNew;
+      cost = costNew;
+      jac = ctx.jac(x, f);
+      njev += 1;
+      g = matTVec(jac, m, n, f);
+    }
+  }
+
+  return { x, f, jac, cost, optimality: gNorm, nfev, njev, status: status ?? 0 };
+}
+
+function trfNoBounds(ctx: LoopContext): LoopOutcome {
+  const { m, n, ftol, xtol, gtol, maxNfev, scale } = ctx;
+  let x: Float64Array = ctx.x0.slice();
+  let f: Float64Array = ctx.f0;
+  let jac: Float64Array = ctx.j0;
+  let nfev = 1;
+  let njev = 1;
+  let cost = 0.5 * dot(f, f);
+  let g: Float64Array = matTVec(jac, m, n, f);
+
+  let delta: number;
+  {
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      const t = x[i] / scale[i];
+      acc += t * t;
+    }
+    delta = Math.sqrt(acc);
+    if (delta === 0) delta = 1;
+  }
+
+  let alpha = 0;
+  let status: number | null = null;
+  let gNorm = 0;
+  const d = scale;
+
+  for (;;) {
+    gNorm = normInf(g);
+    if (gNorm < gtol) status = 1;
+    if (status !== null || nfev === maxNfev) break;
+
+    const gH = new Float64Array(n);
+    for (let i = 0; i < n; i++) gH[i] = d[i] * g[i];
+    const jh = scaleColumns(jac, m, n, d);
+    const { s, v: vs, utb: uf } = thinSvd(jh, m, n, f);
+
+    let actualReduction = -1;
+    let xNew: Float64Array = x;
+    let fNew: Float64Array = f;
+    let costNew = cost;
+    while (actualReduction <= 0 && nfev < maxNfev) {
+      const tr = solveLsqTrustRegion(n, m, uf, s, vs, delta, alpha);
+      alpha = tr.alpha;
+      const stepH = tr.p;
+      const predicted = -evaluateQuadratic(jh, m, n, gH, stepH, null);
+      const step = new Float64Array(n);
+      xNew = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        step[i] = d[i] * stepH[i];
+        xNew[i] = x[i] + step[i];
+      }
+      fNew = ctx.fun(xNew);
+      nfev += 1;
+
+      const stepHNorm = norm2(stepH);
+      if (!allFinite(fNew)) {
+        delta = 0.25 * stepHNorm;
+        continue;
+      }
+      costNew = 0.5 * dot(fNew, fNew);
+      actualReduction = cost - costNew;
+      const upd = updateTrRadius(
+        delta,
+        actualReduction,
+        predicted,
+        stepHNorm,
+        stepHNorm > 0.95 * delta,
+      );
+      const stepNorm = norm2(step);
+      status = checkTermination(actualReduction, cost, stepNorm, norm2(x), upd.ratio, ftol, xtol);
+      if (status !== null) break;
+      alpha *= delta / upd.delta;
+      delta = upd.delta;
+    }
+
+    if (actualReduction > 0) {
+      x = xNew;
+      f = fNew;
+      cost = costNew;
+      jac = ctx.jac(x, f);
+      njev += 1;
+      g = matTVec(jac, m, n, f);
+    }
+  }
+
+  return { x, f, jac, cost, optimality: gNorm, nfev, njev, status: status ?? 0 };
+}
+
+/**
+ * Best of three candidate steps: the trust-region step cut back to stay
+ * strictly feasible, its reflection off the first bound it crosses, and the
+ * constrained Cauchy step along the scaled anti-gradient.
+ */
+function selectStep(
+  x: Float64Array,
+  jh: Float64Array,
+  m: number,
+  n: number,
+  diagH: Float64Array,
+  gH: Float64Array,
+  p: Float64Array,
+  pH: Float64Array,
+  d: Float64Array,
+  delta: number,
+  lb: Float64Array,
+  ub: Float64Array,
+  theta: number,
+): { step: Float64Array; stepH: Float64Array; predicted: number } {
+  const xp = new Float64Array(n);
+  for (let i = 0; i < n; i++) xp[i] = x[i] + p[i];
+  if (inBounds(xp, lb, ub)) {
+    const value = evaluateQuadratic(jh, m, n, gH, pH, diagH);
+    return { step: p, stepH: pH, predicted: -value };
+  }
+
+  const { step: pStride, hits } = stepSizeToBound(x, p, lb, ub);
+
+  let rH = pH.slice();
+  for (let i = 0; i < n; i++) if (hits[i] !== 0) rH[i] = -rH[i];
+  let r = new Float64Array(n);
+  for (let i = 0; i < n; i++) r[i] = d[i] * rH[i];
+
+  // Truncate the trust-region step at the bound it meets first.
+  const pB = new Float64Array(n);
+  const pHB = new Float64Array(n);
+  const xOnBound = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    pB[i] = p[i] * pStride;
+    pHB[i] = pH[i] * pStride;
+    xOnBound[i] = x[i] + pB[i];
+  }
+
+  // The reflected ray leaves either the box or the trust region first.
+  const toTrR = intersectTrustRegion(pHB, rH, delta)[1];
+  const toBoundR = stepSizeToBound(xOnBound, r, lb, ub).step;
+
+  let rStride = Math.min(toBoundR, toTrR);
+  let rStrideL: number, rStrideU: number;
+  if (rStride > 0) {
+    rStrideL = ((1 - theta) * pStride) / rStride;
+    rStrideU = rStride === toBoundR ? theta * toBoundR : toTrR;
+  } else {
+    rStrideL = 0;
+    rStrideU = -1;
+  }
+
+  let rValue: number;
+  if (rStrideL <= rStrideU) {
+    const [a, b, c] = buildQuadratic1d(jh, m, n, gH, rH, diagH, pHB);
+    [rStride, rValue] = minimizeQuadratic1d(a, b, rStrideL, rStrideU, c);
+    const rH2 = new Float64Array(n);
+    const r2 = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      rH2[i] = rH[i] * rStride + pHB[i];
+      r2[i] = rH2[i] * d[i];
+    }
+    rH = rH2;
+    r = r2;
+  } else {
+    rValue = Infinity;
+  }
+
+  // Step back from the bound so that the iterate stays strictly interior.
+  for (let i = 0; i < n; i++) {
+    pB[i] *= theta;
+    pHB[i] *= theta;
+  }
+  const pValue = evaluateQuadratic(jh, m, n, gH, pHB, diagH);
+
+  const agH = new Float64Array(n);
+  const ag = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    agH[i] = -gH[i];
+    ag[i] = d[i] * agH[i];
+  }
+  const toTrAg = delta / norm2(agH);
+  const toBoundAg = stepSizeToBound(x, ag, lb, ub).step;
+  let agStride = toBoundAg < toTrAg ? theta * toBoundAg : toTrAg;
+  const [aa, ba] = buildQuadratic1d(jh, m, n, gH, agH, diagH, null);
+  let agValue: number;
+  [agStride, agValue] = minimizeQuadratic1d(aa, ba, 0, agStride);
+  for (let i = 0; i < n; i++) {
+    agH[i] *= agStride;
+    ag[i] *= agStride;
+  }
+
+  if (pValue < rValue && pValue < agValue) return { step: pB, stepH: pHB, predicted: -pValue };
+  if (rValue < pValue && rValue < agValue) return { step: r, stepH: rH, predicted: -rValue };
+  return { step: ag, stepH: agH, predicted: -agValue };
+}
