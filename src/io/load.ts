@@ -118,9 +118,15 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
     if (family !== "cpmg" && family !== "cest" && family !== "relaxation" && family !== "exsy") {
       throw new ConfigError(path, `experiments of family "${family}" are not supported yet`);
     }
-    const entries = file.data.profiles.flatMap((p) =>
-      p.files.map((f) => ({ key: p.key, data: readProfileFile(f, family) }))
-    );
+    // Command-line selection comes before noise estimation, as in ChemEx: the pooled σ of an
+    // experiment only sees the profiles that are loaded.
+    const entries = file.data.profiles
+      .filter((p) => {
+        const spin = parseSpinSystem(p.key);
+        if (inc && !inc.some((q) => spinSystemMatches(spin, q))) return false;
+        return !(exc && exc.some((q) => spinSystemMatches(spin, q)));
+      })
+      .flatMap((p) => p.files.map((f) => ({ key: p.key, data: readProfileFile(f, family) })));
     const { errors, notice } = estimateErrors(
       file.data.error,
       entries.map((x) => x.data),
@@ -128,11 +134,7 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
     );
     if (notice) notices.push(`${path}: ${notice}`);
     const module = EXPERIMENTS[file.name];
-    const profiles: ProfileInput[] = [];
-    entries.forEach((entry, k) => {
-      const spin = parseSpinSystem(entry.key);
-      if (inc && !inc.some((q) => spinSystemMatches(spin, q))) return;
-      if (exc && exc.some((q) => spinSystemMatches(spin, q))) return;
+    const profiles: ProfileInput[] = entries.map((entry, k) => {
       const d = entry.data;
       const mask = Array.from(d.x, (_x, i) => !file.data.filterPlanes.includes(i));
       if (file.data.filterRefPlanes) {
@@ -140,7 +142,7 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
           if (module.isReference(x)) mask[i] = false;
         });
       }
-      profiles.push({ key: entry.key, x: d.x, exp: d.intensity, err: errors[k], mask });
+      return { key: entry.key, x: d.x, exp: d.intensity, err: errors[k], mask };
     });
     const spec: ExperimentSpec = {
       stem: stems[e],

@@ -1,0 +1,637 @@
+/**
+ * Experiment files (`-e`): the `[experiment]`, `[conditions]` and `[data]` tables of a ChemEx
+ * experiment TOML file, validated against a per-experiment {@link ExperimentSchema}.
+ *
+ * The catalog of experiments (which keys each one takes) lives elsewhere; this module defines the
+ * schema language, the keys common to all experiments, `[conditions]` and `[data]`.
+ *
+ * @module
+ */
+
+import { dirname, resolve } from "node:path";
+import { didYouMean } from "./errors.ts";
+import { describeValue, KeyContext, lowerCaseKeys, readTomlFile, type TomlTable } from "./toml.ts";
+
+/** Value types an experiment key can have. */
+export type KeyType = "number" | "integer" | "boolean" | "string" | "state" | "states" | "table";
+
+/**
+ * Description of one `[experiment]` key of an experiment type.
+ *
+ * * `aliases`: other spellings accepted for the key (stored under the canonical name); giving two
+ *   spellings with different values is an error.
+ * * `legacy`: the key is accepted for old files; its value is kept in `settings` (so that it can
+ *   be mapped) and a notice is recorded.
+ * * min/max (with the exclusive flags) apply to `number` and `integer`; `NaN` never satisfies a
+ *   bound.
+ */
+export interface KeySpec {
+  type: KeyType;
+  required?: boolean;
+  default?: unknown;
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+  aliases?: string[];
+  legacy?: boolean;
+}
+
+/**
+ * The keys an experiment type accepts in `[experiment]` (besides the common `name`,
+ * `observed_state`, `start_state` and the legacy `cs_evolution_prior`/`detect_all_states`).
+ *
+ * A `filter_ref_planes` entry in `keys` is not an `[experiment]` key: its `default` gives the
+ * default of `[data] filter_ref_planes` for this experiment type.
+ */
+export interface ExperimentSchema {
+  name: string;
+  family: "cpmg" | "cest" | "relaxation" | "shift" | "exsy";
+  keys: Record<string, KeySpec>;
+  /** Without `start_state`, start from the observed state(s) instead of equilibrium. */
+  defaultStartFromObserved?: boolean;
+}
+
+/** `[conditions]` of an experiment file. */
+export interface ExperimentConditions {
+  /** 1H Larmor frequency, MHz (>= 0). */
+  h_larmor_frq?: number;
+  /** Temperature, °C. */
+  temperature?: number;
+  /** Total protein concentration, M (>= 0). */
+  p_total?: number;
+  /** Total ligand concentration, M (>= 0). */
+  l_total?: number;
+  /** D2O fraction, 0 < x < 1. */
+  d2o?: number;
+  /** Isotope labels, canonical spelling `"1H"`, `"2H"`, `"13C"`, `"15N"`, in file order. */
+  label: string[];
+}
+
+/** Error source of an experiment's data (section 4.6 of the compatibility spec). */
+export type ErrorMode = "file" | "duplicates" | "scatter";
+
+/** `[data]` of an experiment file, with paths made absolute. */
+export interface ExperimentData {
+  /** Directory of the profile files; for `shift` experiments the shift file itself. */
+  path: string;
+  error: ErrorMode;
+  globalError: boolean;
+  scaled: boolean;
+  /** 0-based row indices (file order) excluded from the fit; out-of-range indices are kept. */
+  filterPlanes: number[];
+  /** `[offset_Hz, width_Hz]` pairs (CEST family only; empty otherwise). */
+  filterOffsets: [number, number][];
+  filterRefPlanes: boolean;
+  /** One entry per spin system (key upper-cased, as written otherwise), in file order. */
+  profiles: { key: string; files: string[] }[];
+}
+
+/** A validated experiment file. */
+export interface ExperimentFile {
+  /** Absolute path of the experiment file. */
+  file: string;
+  /** Lower-case experiment name. */
+  name: string;
+  schema: ExperimentSchema;
+  /**
+   * Validated `[experiment]` values under their canonical lower-case key, with defaults applied.
+   * Excludes `name`, `observed_state`, `start_state`, `cs_evolution_prior`, `detect_all_states`;
+   * includes schema keys flagged `legacy` (e.g. `b1_inh_scale`) so they can be mapped. String
+   * values are lower-cased (as ChemEx does); `table` values have lower-cased keys.
+   */
+  settings: Record<string, unknown>;
+  /**
+   * Observed states, lower-case letters; default `["a"]`; the first is the primary state. The
+   * legacy `detect_all_states = true` is recorded as `[primary, "*all*"]`: `"*all*"` stands for
+   * every other state of the model, to be expanded by the caller.
+   */
+  observedStates: string[];
+  /**
+   * Effective non-equilibrium starting states, or `null` for equilibrium. Already resolved:
+   * `start_state = []` gives `null`; no `start_state` gives the observed states (without
+   * `"*all*"`) when the schema has `defaultStartFromObserved`, else `null`; legacy
+   * `cs_evolution_prior = true` gives `[primary]`, `false` gives `null`.
+   */
+  startStates: string[] | null;
+  conditions: ExperimentConditions;
+  data: ExperimentData;
+  /** Non-fatal remarks (legacy keys, ignored keys) for the user. */
+  notices?: string[];
+}
+
+const STATE_LETTERS = ["a", "b", "c", "d", "e", "f"];
+const LABELS = ["1H", "2H", "13C", "15N"];
+const COMMON_KEYS = [
+  "name",
+  "observed_state",
+  "start_state",
+  "cs_evolution_prior",
+  "detect_all_states",
+];
+const DATA_KEYS = [
+  "path",
+  "error",
+  "global_error",
+  "scaled",
+  "filter_planes",
+  "filter_offsets",
+  "filter_ref_planes",
+  "profiles",
+];
+const ERROR_MODES: ErrorMode[] = ["file", "duplicates", "scatter"];
+
+/**
+ * Read and validate an experiment file.
+ *
+ * `schemaFor` maps a lower-case experiment name to its schema; `knownNames` is used for the
+ * "did you mean" hint when the name is unknown. Profile data files must exist (they are not read
+ * here; see `readProfileFile`). Throws {@link ConfigError} for any invalid content.
+ *
+ * @example
+ * ```ts
+ * const schema: ExperimentSchema = {
+ *   name: "cpmg_15n_ip",
+ *   family: "cpmg",
+ *   keys: {
+ *     time_t2: { type: "number", required: true, min: 0 },
+ *     carrier: { type: "number", required: true },
+ *     pw90: { type: "number", required: true, min: 0, exclusiveMin: true },
+ *     time_equil: { type: "number", default: 0, min: 0 },
+ *   },
+ * };
+ * const exp = readExperimentFile(
+ *   "Experiments/800mhz.toml",
+ *   (n) => (n === schema.name ? schema : undefined),
+ *   [schema.name],
+ * );
+ * exp.settings.time_equil; // 0.002
+ * exp.data.profiles[0]; // { key: "1N", files: ["/…/Data/800MHz/1N-HN.out"] }
+ * ```
+ */
+export function readExperimentFile(
+  path: string,
+  schemaFor: (name: string) => ExperimentSchema | undefined,
+  knownNames: string[],
+): ExperimentFile {
+  const file = resolve(path);
+  const doc = readTomlFile(path);
+  const ctx: KeyContext = new KeyContext(path, doc.keys);
+  const notices: string[] = [];
+
+  const top = lowerCaseKeys(doc.data, { file: path, keys: doc.keys });
+  const tables = ["experiment", "conditions", "data"];
+  const experimentRaw = requireTable(ctx, top, "experiment", tables);
+  const conditionsRaw = requireTable(ctx, top, "conditions", tables);
+  const dataRaw = requireTable(ctx, top, "data", tables);
+
+  const experiment = lowerCaseKeys(experimentRaw, {
+    file: path,
+    keys: doc.keys,
+    path: ["experiment"],
+  });
+  if (!("name" in experiment)) {
+    ctx.fail(["experiment"], "missing required key 'name' in [experiment] (the experiment type)");
+  }
+  const name = ctx.string(experiment.name, ["experiment", "name"]).trim().toLowerCase();
+  const schema = schemaFor(name);
+  if (schema === undefined) {
+    ctx.fail(
+      ["experiment", "name"],
+      `unknown experiment type "${name}"${didYouMean(name, knownNames)}`,
+    );
+  }
+
+  const parsed = parseExperimentTable(ctx, experiment, schema, notices);
+  const conditions = parseConditions(
+    ctx,
+    lowerCaseKeys(conditionsRaw, { file: path, keys: doc.keys, path: ["conditions"] }),
+  );
+  const data = parseData(
+    ctx,
+    lowerCaseKeys(dataRaw, { file: path, keys: doc.keys, path: ["data"] }),
+    schema,
+    dirname(file),
+    notices,
+  );
+
+  const result: ExperimentFile = {
+    file,
+    name,
+    schema,
+    settings: parsed.settings,
+    observedStates: parsed.observedStates,
+    startStates: parsed.startStates,
+    conditions,
+    data,
+  };
+  if (notices.length > 0) result.notices = notices;
+  return result;
+}
+
+function requireTable(ctx: KeyContext, top: TomlTable, name: string, all: string[]): TomlTable {
+  if (!(name in top)) {
+    const others = Object.keys(top).filter((k) => !all.includes(k));
+    const hint = didYouMean(name, others);
+    ctx.fail([], `missing table [${name}]${hint}`);
+  }
+  return ctx.table(top[name], [name]);
+}
+
+function parseExperimentTable(
+  ctx: KeyContext,
+  table: TomlTable,
+  schema: ExperimentSchema,
+  notices: string[],
+): { settings: Record<string, unknown>; observedStates: string[]; startStates: string[] | null } {
+  const singleState = schema.family === "shift" || schema.family === "exsy";
+  const hasStart = !singleState;
+  const canonical = new Map<string, string>();
+  for (const [key, spec] of Object.entries(schema.keys)) {
+    if (key === "filter_ref_planes") continue;
+    canonical.set(key.toLowerCase(), key.toLowerCase());
+    for (const alias of spec.aliases ?? []) canonical.set(alias.toLowerCase(), key.toLowerCase());
+  }
+  const specOf = (key: string): KeySpec => {
+    const entry = Object.entries(schema.keys).find(([k]) => k.toLowerCase() === key);
+    return entry![1];
+  };
+  const validKeys = [
+    ...COMMON_KEYS.filter((k) => hasStart || (k !== "start_state" && k !== "cs_evolution_prior")),
+    ...canonical.keys(),
+  ];
+
+  const settings: Record<string, unknown> = {};
+  const givenAs: Record<string, string> = {};
+  let observed: string[] = ["a"];
+  let start: string[] | undefined;
+  let csEvolutionPrior: boolean | undefined;
+  let detectAll = false;
+
+  for (const [key, value] of Object.entries(table)) {
+    const path = ["experiment", key];
+    switch (key) {
+      case "name":
+        continue;
+      case "observed_state":
+        observed = parseStates(ctx, value, path, { single: singleState, allowEmpty: false });
+        continue;
+      case "start_state":
+        if (!hasStart) {
+          notices.push(
+            `${ctx.file}: 'start_state' is ignored by ${schema.family} experiments ` +
+              `such as '${schema.name}'`,
+          );
+          continue;
+        }
+        start = parseStates(ctx, value, path, { single: false, allowEmpty: true });
+        continue;
+      case "cs_evolution_prior":
+        if (!hasStart) break;
+        csEvolutionPrior = ctx.boolean(value, path);
+        notices.push(
+          `${ctx.file}: legacy key 'cs_evolution_prior' read as ` +
+            (csEvolutionPrior ? "start_state = observed_state" : "equilibrium start"),
+        );
+        continue;
+      case "detect_all_states":
+        detectAll = ctx.boolean(value, path);
+        notices.push(
+          `${ctx.file}: legacy key 'detect_all_states' read as ` +
+            (detectAll ? "observed_state = all states" : "single-state detection"),
+        );
+        continue;
+    }
+    const target = canonical.get(key);
+    if (target === undefined) {
+      ctx.fail(
+        path,
+        `unknown key '${key}' in [experiment] for experiment '${schema.name}'` +
+          didYouMean(key, validKeys),
+      );
+    }
+    const spec = specOf(target);
+    const v = coerceKey(ctx, value, path, spec);
+    if (target in settings) {
+      if (!sameValue(settings[target], v)) {
+        ctx.fail(
+          path,
+          `'${givenAs[target]}' and '${key}' both set '${target}' with different values; ` +
+            "give only one of them",
+        );
+      }
+      continue;
+    }
+    settings[target] = v;
+    givenAs[target] = key;
+    if (spec.legacy) {
+      notices.push(`${ctx.file}: legacy key '${key}' in [experiment]`);
+    }
+  }
+
+  for (const [key, spec] of Object.entries(schema.keys)) {
+    const k = key.toLowerCase();
+    if (k === "filter_ref_planes" || k in settings) continue;
+    if (spec.required) {
+      ctx.fail(
+        ["experiment"],
+        `missing required key '${k}' in [experiment] for experiment '${schema.name}'` +
+          ` (expected ${describeType(spec)})`,
+      );
+    }
+    if (spec.default !== undefined) settings[k] = spec.default;
+  }
+
+  if (csEvolutionPrior !== undefined && start !== undefined) {
+    ctx.fail(
+      ["experiment", "cs_evolution_prior"],
+      "use either 'start_state' or the legacy 'cs_evolution_prior', not both",
+    );
+  }
+  const observedStates = detectAll ? [...observed, "*all*"] : observed;
+  let startStates: string[] | null;
+  if (csEvolutionPrior !== undefined) {
+    startStates = csEvolutionPrior ? [observed[0]] : null;
+  } else if (start !== undefined) {
+    startStates = start.length === 0 ? null : start;
+  } else if (schema.defaultStartFromObserved && hasStart) {
+    startStates = detectAll ? [observed[0]] : [...observed];
+  } else {
+    startStates = null;
+  }
+  return { settings, observedStates, startStates };
+}
+
+function describeType(spec: KeySpec): string {
+  const range = [
+    spec.min !== undefined ? `${spec.exclusiveMin ? ">" : ">="} ${spec.min}` : "",
+    spec.max !== undefined ? `${spec.exclusiveMax ? "<" : "<="} ${spec.max}` : "",
+  ].filter((s) => s).join(" and ");
+  const base: Record<KeyType, string> = {
+    number: "a number",
+    integer: "an integer",
+    boolean: "true or false",
+    string: "a string",
+    state: "a state letter",
+    states: "a state letter or a list of state letters",
+    table: "a table",
+  };
+  return range ? `${base[spec.type]} ${range}` : base[spec.type];
+}
+
+function coerceKey(ctx: KeyContext, value: unknown, path: string[], spec: KeySpec): unknown {
+  switch (spec.type) {
+    case "number":
+      return ctx.number(value, path, spec);
+    case "integer":
+      return ctx.integer(value, path, spec);
+    case "boolean":
+      return ctx.boolean(value, path);
+    case "string":
+      return ctx.string(value, path).toLowerCase();
+    case "state":
+      return parseStates(ctx, value, path, { single: true, allowEmpty: false })[0];
+    case "states":
+      return parseStates(ctx, value, path, { single: false, allowEmpty: false });
+    case "table":
+      return lowerCaseKeys(ctx.table(value, path), {
+        deep: true,
+        file: ctx.file,
+        keys: ctx.keys,
+        path,
+      });
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return describeValue(a) === describeValue(b);
+}
+
+function parseStates(
+  ctx: KeyContext,
+  value: unknown,
+  path: string[],
+  opts: { single: boolean; allowEmpty: boolean },
+): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  const what = opts.single ? "a state letter" : "a state letter or a list of state letters";
+  if (Array.isArray(value) && opts.single && value.length !== 1) {
+    ctx.fail(
+      path,
+      `${ctx.label(path)} must be a single state letter for this experiment, got ${
+        describeValue(value)
+      }`,
+    );
+  }
+  if (list.length === 0 && !opts.allowEmpty) {
+    ctx.fail(path, `${ctx.label(path)} must name at least one state`);
+  }
+  const states: string[] = [];
+  for (const item of list) {
+    if (typeof item !== "string") {
+      ctx.fail(path, `${ctx.label(path)} must be ${what}, got ${describeValue(value)}`);
+    }
+    const s = item.trim().toLowerCase();
+    if (!STATE_LETTERS.includes(s)) {
+      ctx.fail(
+        path,
+        `${ctx.label(path)}: unknown state ${describeValue(item)}; ` +
+          `expected one of ${STATE_LETTERS.map((x) => `"${x}"`).join(", ")}`,
+      );
+    }
+    if (states.includes(s)) {
+      ctx.fail(path, `${ctx.label(path)} lists state "${s}" twice`);
+    }
+    states.push(s);
+  }
+  return states;
+}
+
+function parseConditions(ctx: KeyContext, table: TomlTable): ExperimentConditions {
+  const out: ExperimentConditions = { label: [] };
+  const p = (k: string) => ["conditions", k];
+  // Unknown condition keys (e.g. `sample`) are ignored, as ChemEx does.
+  if ("h_larmor_frq" in table) {
+    out.h_larmor_frq = ctx.number(table.h_larmor_frq, p("h_larmor_frq"), { min: 0 });
+  }
+  if ("temperature" in table) out.temperature = ctx.number(table.temperature, p("temperature"));
+  if ("p_total" in table) out.p_total = ctx.number(table.p_total, p("p_total"), { min: 0 });
+  if ("l_total" in table) out.l_total = ctx.number(table.l_total, p("l_total"), { min: 0 });
+  if ("d2o" in table) {
+    out.d2o = ctx.number(table.d2o, p("d2o"), {
+      min: 0,
+      max: 1,
+      exclusiveMin: true,
+      exclusiveMax: true,
+    });
+  }
+  if ("label" in table) {
+    const raw = table.label;
+    const list = Array.isArray(raw) ? raw : [raw];
+    for (const item of list) {
+      const text = typeof item === "string" ? item.trim() : undefined;
+      const match = text === undefined
+        ? undefined
+        : LABELS.find((l) => l.toLowerCase() === text.toLowerCase());
+      if (match === undefined) {
+        ctx.fail(
+          p("label"),
+          `${ctx.label(p("label"))}: unknown label ${describeValue(item)}; expected ` +
+            `${LABELS.map((l) => `"${l}"`).join(", ")} (a string or a list of them)` +
+            (text === undefined ? "" : didYouMean(text, LABELS)),
+        );
+      }
+      if (!out.label.includes(match)) out.label.push(match);
+    }
+  }
+  return out;
+}
+
+function parseData(
+  ctx: KeyContext,
+  table: TomlTable,
+  schema: ExperimentSchema,
+  baseDir: string,
+  notices: string[],
+): ExperimentData {
+  const family = schema.family;
+  const p = (k: string) => ["data", k];
+  const notFor: Record<string, boolean> = {
+    filter_offsets: family !== "cest",
+    filter_ref_planes: family !== "cest",
+    filter_planes: family === "shift",
+    profiles: family === "shift",
+  };
+  for (const key of Object.keys(table)) {
+    if (!DATA_KEYS.includes(key)) {
+      ctx.fail(p(key), `unknown key '${key}' in [data]${didYouMean(key, DATA_KEYS)}`);
+    }
+    if (notFor[key]) {
+      notices.push(
+        `${ctx.file}: '${key}' in [data] is ignored by ${family} experiments ` +
+          `such as '${schema.name}'`,
+      );
+    }
+  }
+
+  const pathText = "path" in table ? ctx.string(table.path, p("path")) : "./";
+  const dataPath = resolve(baseDir, pathText);
+
+  let error: ErrorMode = "file";
+  if ("error" in table) {
+    const text = ctx.string(table.error, p("error")).trim().toLowerCase();
+    if (!(ERROR_MODES as string[]).includes(text)) {
+      ctx.fail(
+        p("error"),
+        `${ctx.label(p("error"))}: unknown error mode ${describeValue(table.error)}; expected ` +
+          `"file", "duplicates" or "scatter"${didYouMean(text, ERROR_MODES)}`,
+      );
+    }
+    error = text as ErrorMode;
+  }
+  const globalError = "global_error" in table
+    ? ctx.boolean(table.global_error, p("global_error"))
+    : true;
+  const scaled = "scaled" in table ? ctx.boolean(table.scaled, p("scaled")) : family !== "shift";
+
+  const filterPlanes: number[] = [];
+  if ("filter_planes" in table && !notFor.filter_planes) {
+    const raw = table.filter_planes;
+    if (!Array.isArray(raw)) {
+      ctx.fail(
+        p("filter_planes"),
+        `${ctx.label(p("filter_planes"))} must be a list of row indices, got ${describeValue(raw)}`,
+      );
+    }
+    for (const item of raw) filterPlanes.push(ctx.integer(item, p("filter_planes")));
+  }
+
+  const filterOffsets: [number, number][] = [];
+  if ("filter_offsets" in table && !notFor.filter_offsets) {
+    const raw = table.filter_offsets;
+    const bad = () =>
+      ctx.fail(
+        p("filter_offsets"),
+        `${ctx.label(p("filter_offsets"))} must be a list of [offset_Hz, width_Hz] pairs ` +
+          `such as [[0.0, 13.0]], got ${describeValue(raw)}`,
+      );
+    if (!Array.isArray(raw)) bad();
+    for (const pair of raw as unknown[]) {
+      if (!Array.isArray(pair) || pair.length !== 2) bad();
+      const [offset, width] = pair as unknown[];
+      filterOffsets.push([
+        ctx.number(offset, p("filter_offsets")),
+        ctx.number(width, p("filter_offsets")),
+      ]);
+    }
+  }
+
+  const refDefault = Object.entries(schema.keys).find(([k]) =>
+    k.toLowerCase() === "filter_ref_planes"
+  )?.[1].default;
+  let filterRefPlanes = typeof refDefault === "boolean" ? refDefault : false;
+  if ("filter_ref_planes" in table && !notFor.filter_ref_planes) {
+    filterRefPlanes = ctx.boolean(table.filter_ref_planes, p("filter_ref_planes"));
+  }
+
+  const profiles: { key: string; files: string[] }[] = [];
+  if (family === "shift") {
+    requireFile(ctx, p("path"), dataPath, "shift data file");
+  } else if ("profiles" in table) {
+    const raw = ctx.table(table.profiles, p("profiles"));
+    const index = new Map<string, number>();
+    for (const [key, value] of Object.entries(raw)) {
+      const path = ["data", "profiles", key];
+      const names = Array.isArray(value) ? value : [value];
+      const files: string[] = [];
+      for (const name of names) {
+        if (typeof name !== "string") {
+          ctx.fail(
+            path,
+            `profile '${key}' in [data.profiles] must be a file name or a list of file names, ` +
+              `got ${describeValue(value)}`,
+          );
+        }
+        const full = resolve(dataPath, name);
+        requireFile(ctx, path, full, `data file of profile '${key}'`);
+        files.push(full);
+      }
+      const upper = key.toUpperCase();
+      const seen = index.get(upper);
+      if (seen !== undefined) {
+        // ChemEx keys profiles by spin system: a repeated key keeps its first position and
+        // takes the last value.
+        notices.push(
+          `${ctx.file}: profile '${key}' is listed more than once in [data.profiles]; ` +
+            "the last entry is used",
+        );
+        profiles[seen].files = files;
+        continue;
+      }
+      index.set(upper, profiles.length);
+      profiles.push({ key: upper, files });
+    }
+  }
+
+  return {
+    path: dataPath,
+    error,
+    globalError,
+    scaled,
+    filterPlanes,
+    filterOffsets,
+    filterRefPlanes,
+    profiles,
+  };
+}
+
+function requireFile(ctx: KeyContext, path: string[], file: string, what: string): void {
+  let info: Deno.FileInfo | undefined;
+  try {
+    info = Deno.statSync(file);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  if (info === undefined) ctx.fail(path, `${what} not found: ${file}`);
+  if (!info.isFile) ctx.fail(path, `${what} is not a file: ${file}`);
+}
