@@ -14,8 +14,7 @@ import {
   type ParamVector,
 } from "../params/store.ts";
 import { forwardDifferenceStep } from "../solver/trf.ts";
-import type { ProfileCalculator } from "./evaluate.ts";
-import { profileResiduals } from "./evaluate.ts";
+import type { ChunkEvaluator } from "./chunk.ts";
 
 /** A group's problem, ready for the solver. */
 export interface GroupProblem {
@@ -29,7 +28,7 @@ export interface GroupProblem {
   readonly m: number;
   /** Residual offsets of each profile in the concatenated vector. */
   readonly offsets: Int32Array;
-  readonly calcs: readonly ProfileCalculator[];
+  readonly evaluator: ChunkEvaluator;
   residuals(x: Float64Array): Float64Array;
   jacobian(x: Float64Array, f: Float64Array): Float64Array;
   /** Profile evaluations done so far (for benchmarks). */
@@ -61,27 +60,23 @@ export function subStore(store: ParamStore, ids: Iterable<string>): ParamStore {
  *
  * @example
  * ```ts
- * const problem = createGroupProblem(store, calcs);
+ * const problem = createGroupProblem(store, createChunkEvaluator(makeChunk(study, [0, 1])));
  * const r = problem.residuals(problem.x0);
  * ```
  */
-export function createGroupProblem(
-  store: ParamStore,
-  calcs: readonly ProfileCalculator[],
-): GroupProblem {
-  const sub = subStore(store, calcs.flatMap((c) => c.spec.paramIds));
+export function createGroupProblem(store: ParamStore, evaluator: ChunkEvaluator): GroupProblem {
+  const profiles = evaluator.chunk.profiles;
+  const sub = subStore(store, profiles.flatMap((p) => p.paramIds));
   const pv = compileStore(sub);
   const freeIds = [...sub.values()].filter((p) => p.vary && !p.expr).map((p) => p.id);
   const free = Int32Array.from(freeIds.map((id) => pv.index.get(id)!));
   const lower = Float64Array.from(freeIds.map((id) => sub.get(id)!.min));
   const upper = Float64Array.from(freeIds.map((id) => sub.get(id)!.max));
   const x0 = Float64Array.from(freeIds.map((id) => sub.get(id)!.value));
-  const localIdx = calcs.map((c) =>
-    Int32Array.from(c.spec.paramIds.map((id) => pv.index.get(id)!))
-  );
-  const offsets = new Int32Array(calcs.length + 1);
-  calcs.forEach((c, k) => offsets[k + 1] = offsets[k] + c.xFit.length);
-  const m = offsets[calcs.length];
+  const localIdx = profiles.map((p) => Int32Array.from(p.paramIds.map((id) => pv.index.get(id)!)));
+  const offsets = new Int32Array(profiles.length + 1);
+  profiles.forEach((_, k) => offsets[k + 1] = offsets[k] + evaluator.sizes[k]);
+  const m = offsets[profiles.length];
   const deps = dependents(pv);
   // Profiles each free parameter reaches through the definitions.
   const touched = Array.from(free, (fi) => {
@@ -92,8 +87,8 @@ export function createGroupProblem(
     });
     return Int32Array.from(list);
   });
-  const locals = calcs.map((c) => new Float64Array(c.spec.paramIds.length));
-  const scales = new Float64Array(calcs.length);
+  const locals = profiles.map((p) => new Float64Array(p.paramIds.length));
+  const scales = new Float64Array(profiles.length);
   let nEval = 0;
   const setX = (x: Float64Array) => {
     for (let j = 0; j < free.length; j++) pv.values[free[j]] = x[j];
@@ -104,7 +99,7 @@ export function createGroupProblem(
     const lv = locals[k];
     for (let i = 0; i < li.length; i++) lv[i] = pv.values[li[i]];
     nEval++;
-    return profileResiduals(calcs[k], lv, out);
+    return evaluator.profile(k, lv, out);
   };
   return {
     freeIds,
@@ -115,13 +110,13 @@ export function createGroupProblem(
     x0,
     m,
     offsets,
-    calcs,
+    evaluator,
     scales,
     evaluations: () => nEval,
     residuals(x: Float64Array): Float64Array {
       setX(x);
       const r = new Float64Array(m);
-      for (let k = 0; k < calcs.length; k++) {
+      for (let k = 0; k < profiles.length; k++) {
         scales[k] = evalProfile(k, r.subarray(offsets[k], offsets[k + 1]));
       }
       return r;

@@ -118,7 +118,7 @@ export function* runFit(
   for (const step of steps) {
     selected = selectProfiles(study, step, selected);
     applyStatus(store, step);
-    const result = runFitStep(study, store, calcs, step, selected);
+    const result = runFitStep(study, store, step, selected);
     const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
     const fin = finalCalcs(study, store, calcs, chosen);
     const files = stepFiles({

@@ -12,7 +12,7 @@ import { evaluateDefinitions, exprRefs, type ParamStore, selectIds } from "../pa
 import { parseSpinSystem, spinSystemMatches } from "../params/spin_system.ts";
 import type { StudySpec } from "./study.ts";
 import { createGroupProblem, type GroupProblem } from "./problem.ts";
-import type { ProfileCalculator } from "./evaluate.ts";
+import { type ChunkEvaluator, createChunkEvaluator, makeChunk } from "./chunk.ts";
 
 /** What a step asks for (a parsed method-file table). */
 export interface StepSpec {
@@ -155,14 +155,14 @@ const MAX_NFEV = 2000;
  *
  * @example
  * ```ts
- * const { residuals } = fitGroup(store, calcs);
+ * const { residuals } = fitGroup(store, createChunkEvaluator(makeChunk(study, [0, 1])));
  * ```
  */
 export function fitGroup(
   store: ParamStore,
-  calcs: readonly ProfileCalculator[],
+  evaluator: ChunkEvaluator,
 ): { residuals: Float64Array; problem: GroupProblem } {
-  const problem = createGroupProblem(store, calcs);
+  const problem = createGroupProblem(store, evaluator);
   const n = problem.free.length;
   if (n === 0) return { residuals: problem.residuals(problem.x0), problem };
   const xScale = problem.x0.map((v) => Math.max(1, Math.abs(v)));
@@ -243,13 +243,12 @@ export function fitStatistics(residuals: Float64Array, nvarys: number): FitStati
  *
  * @example
  * ```ts
- * const result = runFitStep(study, store, calcs, step, selected);
+ * const result = runFitStep(study, store, step, selected);
  * ```
  */
 export function runFitStep(
   study: StudySpec,
   store: ParamStore,
-  calcs: readonly ProfileCalculator[],
   step: StepSpec,
   selected: boolean[],
 ): StepResult {
@@ -262,7 +261,7 @@ export function runFitStep(
   const scales = new Map<number, number>();
   let evaluations = 0;
   for (const g of groups) {
-    const { residuals, problem } = fitGroup(store, g.map((k) => calcs[k]));
+    const { residuals, problem } = fitGroup(store, createChunkEvaluator(makeChunk(study, g)));
     all.push(residuals);
     freeIds.push(...problem.freeIds);
     g.forEach((k, i) => scales.set(k, problem.scales[i]));
