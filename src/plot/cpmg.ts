@@ -5,9 +5,7 @@
  * @module
  */
 
-import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
-import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
+import { createRng, standardNormals } from "../stats/random.ts";
 import { pyExp, pyFixed } from "../output/_format.ts";
 
 /** One CPMG profile as fitted: data (scaled calc) and the model on a dense ncyc grid. */
@@ -58,18 +56,6 @@ function nuCpmg(ncyc: number, timeT2S: number): number {
 function rate(intensity: number, intensity0: number, timeT2S: number): number {
   const ratio = intensity / intensity0;
   return ratio > 0 ? -Math.log(ratio) / timeT2S : ratio <= 0 ? Infinity : NaN;
-}
-
-/** Standard normal draws by Box–Muller, both halves used; uniform in [0, 1) mapped to (0, 1]. */
-function standardNormals(rng: RandomGenerator, count: number): Float64Array {
-  const out = new Float64Array(count);
-  for (let i = 0; i < count; i += 2) {
-    const radius = Math.sqrt(-2 * Math.log(1 - uniformFloat64(rng)));
-    const angle = 2 * Math.PI * uniformFloat64(rng);
-    out[i] = radius * Math.cos(angle);
-    if (i + 1 < count) out[i + 1] = radius * Math.sin(angle);
-  }
-  return out;
 }
 
 /** Rearrange `a` so that a[k] is its k-th smallest value, smaller ones before, larger after. */
@@ -174,7 +160,7 @@ export function cpmgPlotData(input: CpmgPlotInput, seed: number): CpmgPlotData {
   const i0 = mean(refs.map((i) => input.exp[i]));
   const sigma0 = mean(refs.map((i) => input.err[i]));
 
-  const rng = xoroshiro128plus(seed);
+  const rng = createRng(seed);
   const z = standardNormals(rng, ERROR_SAMPLES);
   const z0 = standardNormals(rng, ERROR_SAMPLES);
   // Mean over references of (I0_j + σ0_j·z0) equals Ī0 + mean(σ0)·z0: one number per draw.

@@ -1,0 +1,2 @@
+/** Path helpers for benchmark scripts. @module */
+export { fileURLToPath as fromFileUrl } from "node:url";
