@@ -9,6 +9,7 @@ import { addTerm, type Basis, type SparseTerm } from "./basis.ts";
 import { createExpmWorkspace, expm, type ExpmWorkspace, matmul, matpow, matvec } from "./expm.ts";
 import { compileExpression } from "../params/expr.ts";
 import { XI_RATIO } from "./constants.ts";
+import { createEigWorkspace, type EigWorkspace, expmMany } from "./eig.ts";
 
 /** How a profile's Liouvillian is set up; fixed for the life of a profile. */
 export interface SpectrometerSetup {
@@ -33,6 +34,7 @@ export class Spectrometer {
   readonly basis: Basis;
   readonly size: number;
   readonly ws: ExpmWorkspace;
+  readonly eigWs: EigWorkspace;
   readonly values: Float64Array;
   private readonly bound: BoundTerm[];
   private readonly localIndex: Map<string, number>;
@@ -50,12 +52,20 @@ export class Spectrometer {
   /** Dense free Liouvillian for the current values and settings. */
   readonly lFree: Float64Array;
   private readonly scratch: Float64Array;
+  private readonly startPlans = new Map<
+    string,
+    { index: number; local: number; factor: number }[]
+  >();
   private readonly perm: { index: Int32Array; sign: Float64Array }[];
+  private readonly permS: { index: Int32Array; sign: Float64Array }[];
 
   constructor(setup: SpectrometerSetup) {
     this.basis = setup.basis;
     this.size = setup.basis.size;
     this.ws = createExpmWorkspace(this.size);
+    // A strict conditioning limit: near exceptional points the eigen route's error grows with
+    // cond(V), and forward-difference Jacobians need ~1e-10 accuracy; Padé takes over there.
+    this.eigWs = createEigWorkspace(this.size, 1e6);
     this.values = new Float64Array(setup.localNames.length);
     this.localIndex = new Map(setup.localNames.map((n, k) => [n, k]));
     this.qI = setup.qOrderI ?? 1;
@@ -76,6 +86,7 @@ export class Spectrometer {
       this.bound.push({ term, local, factor });
     }
     this.perm = [0, 1, 2, 3].map((k) => phasePermutation(setup.basis, k));
+    this.permS = [0, 1, 2, 3].map((k) => phasePermutation(setup.basis, k, "s"));
   }
 
   /** Index of a local parameter, or -1. */
@@ -131,7 +142,7 @@ export class Spectrometer {
    * Prefer this to repeated {@link delay}: the implementation may share one decomposition.
    */
   delays(out: Float64Array[], timesS: ArrayLike<number>): Float64Array[] {
-    for (let k = 0; k < timesS.length; k++) expm(out[k], this.lFree, timesS[k], this.ws);
+    expmMany(out, this.lFree, timesS, this.eigWs, this.ws);
     return out;
   }
 
@@ -153,10 +164,16 @@ export class Spectrometer {
    */
   applyPower(v: Float64Array, a: Float64Array, p: number, tmp: Float64Array): Float64Array {
     const n = this.size;
+    // Ping-pong between the two buffers; copy once at the end when the result sits in tmp.
+    let src = v;
+    let dst = tmp;
     for (let k = 0; k < p; k++) {
-      matvec(tmp, a, v, n);
-      v.set(tmp);
+      matvec(dst, a, src, n);
+      const t = src;
+      src = dst;
+      dst = t;
     }
+    if (src !== v) v.set(src);
     return v;
   }
 
@@ -198,6 +215,80 @@ export class Spectrometer {
     return out;
   }
 
+  /** As {@link phase}, about the S spin's z axis (S-spin phases y, −x, −y for k = 1, 2, 3). */
+  phaseS(out: Float64Array, p: Float64Array, k: number): Float64Array {
+    const { index, sign } = this.permS[((k % 4) + 4) % 4];
+    const n = this.size;
+    for (let r = 0; r < n; r++) {
+      const rr = index[r] * n;
+      const sr = sign[r];
+      for (let c = 0; c < n; c++) out[rr + index[c]] = sr * sign[c] * p[r * n + c];
+    }
+    return out;
+  }
+
+  /**
+   * Simultaneous finite pulses on I and S over `widthS`, phases in quarter turns (0 = x, 1 = y,
+   * 2 = −x, 3 = −y; `null` = that spin's field off), with the fields {@link b1I} and {@link b1S}.
+   */
+  pulseIS(
+    out: Float64Array,
+    widthS: number,
+    phaseI: number | null,
+    phaseS: number | null,
+  ): Float64Array {
+    const l = this.scratch;
+    l.set(this.lFree);
+    const t = this.basis.terms;
+    const field = (spin: string, b1Hz: number, k: number | null) => {
+      if (k === null) return;
+      const q = ((k % 4) + 4) % 4;
+      const [c, s] = [[1, 0], [0, 1], [-1, 0], [0, -1]][q];
+      const bx = t.get(`b1x_${spin}`);
+      const by = t.get(`b1y_${spin}`);
+      if (bx) addTerm(l, bx, c * b1Hz);
+      if (by) addTerm(l, by, s * b1Hz);
+    };
+    field("i", this.b1I, phaseI);
+    field("s", this.b1S, phaseS);
+    expm(out, l, widthS, this.ws);
+    return out;
+  }
+
+  /**
+   * Ideal (instantaneous) 180° pulse on one spin at phase k (quarter turns; −x ≡ x, −y ≡ y):
+   * a diagonal matrix negating every component that carries the spin's z or the transverse
+   * axis orthogonal to the pulse.
+   */
+  ideal180(out: Float64Array, spin: "i" | "s", k: number): Float64Array {
+    const n = this.size;
+    const other = (((k % 4) + 4) % 4) % 2 === 0 ? `${spin}y` : `${spin}x`;
+    const nc = this.basis.components.length;
+    out.fill(0);
+    for (let r = 0; r < n; r++) {
+      const c = this.basis.components[r % nc];
+      out[r * n + r] = c.includes(other) || c.includes(`${spin}z`) ? -1 : 1;
+    }
+    return out;
+  }
+
+  /**
+   * Ideal 90° pulse on the I spin at phase k: exp(π/2·G) = 1 + G + G² for the unit generator G
+   * of an x (then rotated) field, so the result is exact.
+   */
+  ideal90I(out: Float64Array, k: number): Float64Array {
+    const n = this.size;
+    const g = new Float64Array(n * n);
+    const bx = this.basis.terms.get("b1x_i");
+    if (bx) bx.index.forEach((at, e) => g[at] += Math.sign(bx.value[e]));
+    const g2 = new Float64Array(n * n);
+    matmul(g2, g, g, n);
+    const p = new Float64Array(n * n);
+    for (let i = 0; i < n * n; i++) p[i] = g[i] + g2[i];
+    for (let i = 0; i < n; i++) p[i * n + i] += 1;
+    return this.phase(out, p, k);
+  }
+
   /** out = a^p for an integer p ≥ 0. */
   matpow(out: Float64Array, a: Float64Array, p: number): Float64Array {
     matpow(out, a, p, this.ws);
@@ -215,21 +306,31 @@ export class Spectrometer {
    * state-labelled component whose name starts with the term.
    */
   startVector(terms: readonly string[], atom = "1H"): Float64Array {
-    const v = new Float64Array(this.size);
-    const ratio = XI_RATIO[atom] ?? 1;
-    const { components, states } = this.basis;
-    states.forEach((s, k) => {
-      const pop = this.value(`p${s}`);
-      components.forEach((c, j) => {
-        const name = `${c}_${s}`;
-        for (const term of terms) {
-          const bare = term.replace(/^[+-]/, "");
-          if (name.startsWith(bare)) {
-            v[k * components.length + j] += (term.startsWith("-") ? -1 : 1) * pop * ratio;
+    // Which components a term list touches never changes: resolve the names once per list.
+    const key = `${atom}|${terms.join(",")}`;
+    let plan = this.startPlans.get(key);
+    if (!plan) {
+      const ratio = XI_RATIO[atom] ?? 1;
+      const { components, states } = this.basis;
+      const entries: { index: number; local: number; factor: number }[] = [];
+      states.forEach((s, k) => {
+        const local = this.local(`p${s}`);
+        components.forEach((c, j) => {
+          const name = `${c}_${s}`;
+          for (const term of terms) {
+            const bare = term.replace(/^[+-]/, "");
+            if (name.startsWith(bare)) {
+              const factor = (term.startsWith("-") ? -1 : 1) * ratio;
+              entries.push({ index: k * components.length + j, local, factor });
+            }
           }
-        }
+        });
       });
-    });
+      plan = entries;
+      this.startPlans.set(key, plan);
+    }
+    const v = new Float64Array(this.size);
+    for (const e of plan) v[e.index] += e.factor * (e.local >= 0 ? this.values[e.local] : 0);
     return v;
   }
 
@@ -250,7 +351,12 @@ export class Spectrometer {
   }
 }
 
-function phasePermutation(basis: Basis, k: number): { index: Int32Array; sign: Float64Array } {
+function phasePermutation(
+  basis: Basis,
+  k: number,
+  spin: "i" | "s" = "i",
+): { index: Int32Array; sign: Float64Array } {
+  const [x, y] = [`${spin}x`, `${spin}y`];
   const n = basis.size;
   const index = new Int32Array(n);
   const sign = new Float64Array(n);
@@ -260,11 +366,11 @@ function phasePermutation(basis: Basis, k: number): { index: Int32Array; sign: F
     comps.forEach((c, j) => {
       let name = c;
       let sg = 1;
-      // x → y → −x → −y for the I spin's transverse part; z, E and S parts are untouched.
+      // x → y → −x → −y for the spin's transverse part; z, E and the other spin are untouched.
       for (let step = 0; step < k; step++) {
-        if (name.includes("ix")) name = name.replace("ix", "iy");
-        else if (name.includes("iy")) {
-          name = name.replace("iy", "ix");
+        if (name.includes(x)) name = name.replace(x, y);
+        else if (name.includes(y)) {
+          name = name.replace(y, x);
           sg = -sg;
         }
       }

@@ -43,6 +43,8 @@ export const cpmg15nIp: ExperimentModule = {
     const [p90, p180x, p180y, tmp, p180pmx, pre, post, t1, echo] = Array.from({ length: 9 }, m);
     const v1 = new Float64Array(n);
     const v2 = new Float64Array(n);
+    const v0 = new Float64Array(n);
+    const props: Float64Array[] = [];
     return (ncycs: Float64Array) => {
       sp.rebuild();
       const start = sp.startVector(startTerms);
@@ -59,7 +61,8 @@ export const cpmg15nIp: ExperimentModule = {
         timeEquilS,
         ...distinct.map((x) => x === -1 ? 0.5 * timeT2S : timeT2S / (4 * x) - pw90S),
       ];
-      const props = sp.delays(times.map(m), times);
+      while (props.length < times.length) props.push(m());
+      sp.delays(props, times);
       const [dNeg, dEq] = props;
       sp.mul(pre, dNeg, p90);
       sp.mul(t1, p90, dNeg);
@@ -71,9 +74,10 @@ export const cpmg15nIp: ExperimentModule = {
       matvec(v1, p90, v2, n);
       matvec(v2, dEq, v1, n);
       values.set(0, dot(detect, v2));
+      matvec(v0, pre, start, n);
       distinct.forEach((ncyc, k) => {
         const dCp = props[k + 2];
-        matvec(v1, pre, start, n);
+        v1.set(v0);
         if (ncyc === -1) {
           matvec(v2, dCp, v1, n);
           matvec(v1, p180pmx, v2, n);
