@@ -143,3 +143,18 @@ export function simulateFixtureTest(relFolder: string, tol = 1e-6, extra: string
     }
   });
 }
+
+/** Copy a folder tree (e.g. a refdata example) to a fresh temp dir; returns the copy's path. */
+export function copyToTemp(folder: string): string {
+  const dest = Deno.makeTempDirSync({ prefix: "exfit_copy_" });
+  const copy = (from: string, to: string) => {
+    for (const e of Deno.readDirSync(from)) {
+      if (e.isDirectory) {
+        Deno.mkdirSync(`${to}/${e.name}`);
+        copy(`${from}/${e.name}`, `${to}/${e.name}`);
+      } else if (e.isFile) Deno.copyFileSync(`${from}/${e.name}`, `${to}/${e.name}`);
+    }
+  };
+  copy(folder, dest);
+  return dest;
+}
