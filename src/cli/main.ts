@@ -7,15 +7,17 @@
  * @module
  */
 import { Command, Option } from "commander";
-import { parseModel } from "../models/model.ts";
+import { modelHelp, parseModel } from "../models/model.ts";
 import { KINETIC_MODELS } from "../models/registry.ts";
 import { EXPERIMENT_NAMES } from "../experiments/registry.ts";
 import { loadStudy } from "../io/load.ts";
 import { readMethodFiles } from "../config/method.ts";
-import { runFit, runSimulate, type StepOutput } from "../fit/run.ts";
+import { runSimulate, type StepOutput } from "../fit/run.ts";
+import { fitWithWorkflow, type PlacementOptions, serveCommand } from "../../workflows/cli.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
 import { formatCpmgExp, formatCpmgFit } from "../plot/cpmg.ts";
+import { createProgress } from "./progress.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -30,6 +32,34 @@ interface CommonOptions {
 
 async function plotFiles(out: StepOutput, simulate: boolean): Promise<Map<string, string>> {
   const files = new Map<string, string>();
+  if (out.figures?.size) {
+    const { renderVegaLiteSvg } = await import("../plot/svg.ts");
+    for (const [path, spec] of out.figures) files.set(path, await renderVegaLiteSvg(spec));
+  }
+  if (out.cestPlots?.size) {
+    const { renderCestSvg } = await import("../plot/cest_svg.ts");
+    const { formatCestExp, formatCestFit } = await import("../plot/cest.ts");
+    for (const [stem, data] of out.cestPlots) {
+      files.set(`Plots/${stem}.svg`, await renderCestSvg(data, stem));
+      if (simulate) files.set(`Plots/${stem}.sim`, formatCestFit(data));
+      else {
+        files.set(`Plots/${stem}.exp`, formatCestExp(data));
+        files.set(`Plots/${stem}.fit`, formatCestFit(data));
+      }
+    }
+  }
+  if (out.decayPlots?.size || out.shiftPlots?.size) {
+    const { renderVegaLiteSvg } = await import("../plot/svg.ts");
+    const { decayFigureSpec, decaySideFiles } = await import("../plot/relaxation.ts");
+    const { shiftFigureSpec } = await import("../plot/shift.ts");
+    for (const [stem, panels] of out.decayPlots ?? []) {
+      files.set(`Plots/${stem}.svg`, await renderVegaLiteSvg(decayFigureSpec(panels, stem)));
+      for (const [path, text] of decaySideFiles(stem, panels, simulate)) files.set(path, text);
+    }
+    for (const [stem, points] of out.shiftPlots ?? []) {
+      files.set(`Plots/${stem}.svg`, await renderVegaLiteSvg(shiftFigureSpec(points, stem)));
+    }
+  }
   if (out.plots.size === 0) return files;
   const { renderCpmgSvg } = await import("../plot/cpmg_svg.ts");
   for (const [stem, data] of out.plots) {
@@ -50,7 +80,7 @@ async function writeStep(outDir: string, out: StepOutput, simulate: boolean): Pr
   const prefixed = new Map([...files].map(([k, v]) => [prefix + k, v]));
   const replace = out.name
     ? [out.name]
-    : ["Parameters", "Data", "Plots"].filter((d) => [...files.keys()].some((k) => k.startsWith(d)));
+    : ["Parameters", "Data", "Plots", "Grid", "Statistics"].filter((d) => [...files.keys()].some((k) => k.startsWith(d)));
   writeTreeAtomically(outDir, prefixed, { replaceSubdirs: replace });
 }
 
@@ -60,7 +90,7 @@ function steps(paths: string[] | undefined): StepSpec[] {
   }
   const read = readMethodFiles(paths);
   for (const s of read) {
-    if (s.fitmethodWarning) console.error(`exfit: warning: ${s.file}: ${s.fitmethodWarning}`);
+    if (s.fitmethodWarning) console.error(`exfit: warning: ${s.fitmethodWarning}`);
   }
   return read.map((s) => ({
     name: read.length === 1 ? "" : s.name,
@@ -69,6 +99,9 @@ function steps(paths: string[] | undefined): StepSpec[] {
     fit: s.fit,
     fix: s.fix,
     constraints: s.constraints,
+    grid: s.grid,
+    statistics: s.statistics,
+    origin: { file: s.file, step: s.name },
   }));
 }
 
@@ -78,9 +111,10 @@ function addCommon(cmd: Command, defaultOut: string): Command {
     .requiredOption("-p, --parameters <files...>", "parameter files (TOML)")
     .option(
       "-d, --model <name>",
-      `kinetic model, with optional suffixes .rs .mf .tc (${
-        Object.keys(KINETIC_MODELS).join(", ")
-      })`,
+      `kinetic model, with optional suffixes .rs (per-residue kinetics) .mf (model-free rates) ` +
+        `.tc (temperature coefficients); models listed below (${
+          Object.keys(KINETIC_MODELS).length
+        } + aliases 3st_triangle, 2st_rs)`,
       "2st",
     )
     .option("-o, --output <dir>", "output directory", defaultOut)
@@ -90,7 +124,11 @@ function addCommon(cmd: Command, defaultOut: string): Command {
     )
     .option("--include <ids...>", "only these spin systems (e.g. 15 G23N)")
     .option("--exclude <ids...>", "leave out these spin systems")
-    .option("--seed <n>", "root seed for anything random (plot error bars, statistics)", "0");
+    .option("--seed <n>", "root seed for anything random (plot error bars, statistics)", "0")
+    .addHelpText(
+      "after",
+      `\nKinetic models (-d), with their parameters (defaults; * = fitted by default):\n${modelHelp()}`,
+    );
 }
 
 /**
@@ -113,7 +151,11 @@ export function buildProgram(): Command {
     "./Output",
   )
     .option("-m, --method <files...>", "method files (TOML): the fitting steps")
-    .action(async (o: CommonOptions & { method?: string[] }) => {
+    .option("--workers <n>", 'worker threads for the fits: a number or "auto" (0: none)', "auto")
+    .option("--endpoints <urls>", "comma-separated function URLs (exfit serve) to run fits on")
+    .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
+    .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
+    .action(async (o: CommonOptions & { method?: string[] } & PlacementOptions) => {
       const model = parseModel(o.model);
       const methodSteps = steps(o.method);
       const loaded = loadStudy({
@@ -125,12 +167,9 @@ export function buildProgram(): Command {
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
       const t0 = performance.now();
-      for (
-        const out of runFit(loaded.study, loaded.store, methodSteps, {
-          plot: o.plot !== "nothing",
-          seed: Number(o.seed),
-        })
-      ) {
+      const run = { plot: o.plot !== "nothing", seed: Number(o.seed), outDir: o.output! };
+      await fitWithWorkflow(loaded, methodSteps, o, { ...run, progress: createProgress() }, async (out) => {
+        for (const w of out.warnings ?? []) console.error(`exfit: warning: ${out.name || "fit"}: ${w}`);
         const s = out.result!.stats;
         console.log(
           `${out.name || "fit"}: ${out.result!.freeIds.length} free parameters, ` +
@@ -138,7 +177,7 @@ export function buildProgram(): Command {
             `(${out.result!.selected.filter((x) => x).length} profiles)`,
         );
         await writeStep(o.output!, out, false);
-      }
+      });
       console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);
     });
   addCommon(
@@ -160,6 +199,12 @@ export function buildProgram(): Command {
     await writeStep(o.output!, out, true);
     console.log(`simulated ${loaded.study.profiles.length} profiles -> ${o.output}`);
   });
+  program.command("serve")
+    .description("serve the fitting functions over HTTP for `fit --endpoints` (docs/workflows.md)")
+    .option("--port <n>", "port to listen on (0: any free port)", "8787")
+    .option("--hostname <address>", "address to listen on", "127.0.0.1")
+    .option("--max-body <bytes>", "largest request body accepted")
+    .action(serveCommand);
   return program;
 }
 

@@ -33,10 +33,24 @@ export interface SequenceContext {
   /** Start states, or null for the experiment's default (usually equilibrium). */
   start: readonly string[] | null;
   spectrometer: Spectrometer;
+  /** Base name of the kinetic model (e.g. "2st_hd"), for experiments whose defaults depend on it. */
+  model?: string;
+  /** Canonical spin-system name of the profile (e.g. "L7CD1"), for residue-specific physics. */
+  spinSystem?: string;
+  /** Path of the experiment file, for error messages about its settings. */
+  file?: string;
+  /**
+   * Every x of the profile, masked points included, for sequences whose timing ChemEx derives
+   * from the whole data set (e.g. the largest ncyc of `cpmg_ch3_13c_h2c_0013`).
+   */
+  profileX?: readonly number[];
 }
 
-/** Intensities (unscaled) at the given x values for the spectrometer's current parameters. */
-export type Sequence = (x: Float64Array) => Float64Array;
+/**
+ * Intensities (unscaled) at the given x values for the spectrometer's current parameters.
+ * `labels` (EXSY only) gives each point's start and detected state, e.g. "ab", aligned with x.
+ */
+export type Sequence = (x: Float64Array, labels?: readonly string[]) => Float64Array;
 
 /** One experiment type of the catalog. */
 export interface ExperimentModule {
@@ -44,10 +58,23 @@ export interface ExperimentModule {
   readonly schema: ExperimentSchema;
   readonly xKind: "ncyc" | "offset" | "time";
   basis(settings: Readonly<Record<string, unknown>>): BasisChoice;
-  /** Local names fitted by default: relaxation rates, and model-free ones with `.mf`. */
-  toBeFitted(primaryState: string): { rates: string[]; modelFree: string[] };
+  /**
+   * Local names fitted by default: relaxation rates, and model-free ones with `.mf`. `settings`
+   * (the experiment's validated keys) is given for experiments whose choice depends on them.
+   */
+  toBeFitted(
+    primaryState: string,
+    settings?: Readonly<Record<string, unknown>>,
+  ): { rates: string[]; modelFree: string[] };
   /** Configure the spectrometer (carrier, B1, …) and return the sequence. */
   setup(ctx: SequenceContext): Sequence;
   /** Reference points (I0), e.g. ncyc = 0 or |offset| > 10 kHz. */
   isReference(x: number): boolean;
+  /** Why a data x value cannot be simulated by this experiment (checked on loading), or null. */
+  checkX?(x: number): string | null;
+  /**
+   * CPMG only: whether the plotted smooth curve uses even ncyc, when it does not simply follow
+   * the `even_ncycs` key (e.g. `cpmg_13co_ap` ties it to `refocusing`).
+   */
+  evenNcycs?(settings: Readonly<Record<string, unknown>>): boolean;
 }

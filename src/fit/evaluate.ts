@@ -22,6 +22,9 @@ export interface ProfileCalculator {
   readonly expFit: Float64Array;
   readonly errFit: Float64Array;
   readonly scaled: boolean;
+  /** EXSY only: per-point state labels of `x` and of `xFit`. */
+  readonly labels?: readonly string[];
+  readonly labelsFit?: readonly string[];
 }
 
 /**
@@ -55,6 +58,10 @@ export function createCalculator(study: StudySpec, index: number): ProfileCalcul
     observed: exp.observed,
     start: exp.start,
     spectrometer,
+    model: study.model.name,
+    spinSystem: spec.name,
+    file: exp.file,
+    profileX: spec.x,
   });
   const keep = spec.mask.map((m, k) => m ? k : -1).filter((k) => k >= 0);
   return {
@@ -66,11 +73,13 @@ export function createCalculator(study: StudySpec, index: number): ProfileCalcul
     expFit: Float64Array.from(keep.map((k) => spec.exp[k])),
     errFit: Float64Array.from(keep.map((k) => spec.err[k])),
     scaled: exp.scaled,
+    ...(spec.labels ? { labels: spec.labels, labelsFit: keep.map((k) => spec.labels![k]) } : {}),
   };
 }
 
 /**
- * Unscaled intensities at arbitrary x for the given local parameter values.
+ * Unscaled intensities at arbitrary x for the given local parameter values (`labels`: EXSY
+ * per-point states aligned with x).
  *
  * @example
  * ```ts
@@ -81,9 +90,10 @@ export function intensitiesAt(
   calc: ProfileCalculator,
   localValues: ArrayLike<number>,
   x: Float64Array,
+  labels?: readonly string[],
 ): Float64Array {
   calc.spectrometer.update(localValues);
-  return calc.sequence(x);
+  return calc.sequence(x, labels);
 }
 
 /**
@@ -120,7 +130,7 @@ export function profileResiduals(
   localValues: ArrayLike<number>,
   out: Float64Array,
 ): number {
-  const c = intensitiesAt(calc, localValues, calc.xFit);
+  const c = intensitiesAt(calc, localValues, calc.xFit, calc.labelsFit);
   const g = calc.scaled ? fitScale(c, calc.expFit, calc.errFit) : 1;
   for (let i = 0; i < c.length; i++) out[i] = (g * c[i] - calc.expFit[i]) / calc.errFit[i];
   return g;

@@ -15,7 +15,16 @@ import {
 import { applyStatus, runFitStep, selectProfiles, type StepResult, type StepSpec } from "./step.ts";
 import { type ProfileCalc, stepFiles } from "../output/step_files.ts";
 import { cpmgCurveNcyc, type CpmgPlotData, cpmgPlotData } from "../plot/cpmg.ts";
+import type { CestPlotData } from "../plot/cest.ts";
+import { cestPlotsOf } from "./cest_plots.ts";
+import { decayPlotsOf, shiftPlotsOf } from "./decay_plots.ts";
+import type { DecayPanel } from "../plot/relaxation.ts";
+import type { ShiftPoint } from "../plot/shift.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
+import { applyConstraints } from "./constraints.ts";
+import { type GridOutcome, gridFigures, runGridStep } from "./grid.ts";
+import type { ProgressReporter } from "./progress.ts";
+import { runStatistics } from "../stats/step.ts";
 
 /** The output of one step. */
 export interface StepOutput {
@@ -25,6 +34,15 @@ export interface StepOutput {
   result?: StepResult;
   /** Plot data per experiment stem, when plots were requested. */
   plots: Map<string, CpmgPlotData[]>;
+  /** CEST plot data per experiment stem, when plots were requested. */
+  cestPlots?: Map<string, CestPlotData[]>;
+  /** Relaxation/EXSY panels and shift points per experiment stem, when plots were requested. */
+  decayPlots?: Map<string, DecayPanel[]>;
+  shiftPlots?: Map<string, ShiftPoint[]>;
+  /** Vega-Lite specs to render as SVG, keyed by path in the step folder (grid, statistics). */
+  figures?: Map<string, object>;
+  /** Messages for the user (e.g. statistics skipped in a GRID step). */
+  warnings?: string[];
 }
 
 /** Current value of every profile's local parameters. */
@@ -48,8 +66,8 @@ function finalCalcs(
   const scales = new Map<number, number>();
   const out = profiles.map((k) => {
     const c = calcs[k];
-    const full = intensitiesAt(c, values[k], c.x);
-    const fitted = intensitiesAt(c, values[k], c.xFit);
+    const full = intensitiesAt(c, values[k], c.x, c.labels);
+    const fitted = intensitiesAt(c, values[k], c.xFit, c.labelsFit);
     const g = c.scaled ? fitScale(fitted, c.expFit, c.errFit) : 1;
     scales.set(k, g);
     return { profile: k, calc: full.map((v) => v * g) };
@@ -71,7 +89,8 @@ function plotData(
     const exp = study.experiments[p.experiment];
     if (EXPERIMENTS[exp.name].xKind !== "ncyc") continue;
     const x = calcs[f.profile].x;
-    const curveNcyc = cpmgCurveNcyc(x, Boolean(exp.settings.even_ncycs));
+    const even = EXPERIMENTS[exp.name].evenNcycs?.(exp.settings) ?? exp.settings.even_ncycs;
+    const curveNcyc = cpmgCurveNcyc(x, Boolean(even));
     const g = scales.get(f.profile)!;
     const curveCalc = intensitiesAt(calcs[f.profile], values[f.profile], curveNcyc).map((v) =>
       v * g
@@ -97,6 +116,8 @@ function plotData(
 export interface RunOptions {
   plot: boolean;
   seed: number;
+  /** Progress of grid points and statistics replicates (default: none). */
+  progress?: ProgressReporter;
 }
 
 /**
@@ -113,12 +134,91 @@ export function* runFit(
   steps: StepSpec[],
   opts: RunOptions,
 ): Generator<StepOutput> {
+  const loop = fitLoop(study, store, steps, opts);
+  for (let r = loop.next(); !r.done;) {
+    const v = r.value;
+    if ("fitRequest" in v) r = loop.next(runFitStep(study, store, v.step, v.selected));
+    else {
+      yield v;
+      r = loop.next();
+    }
+  }
+}
+
+/**
+ * Fits one step's selected profiles (selection, constraints, status and grid already applied)
+ * and updates the store: e.g. on workers or remote functions (`workflows/steps.ts`).
+ */
+export type StepRunner = (
+  study: StudySpec,
+  store: ParamStore,
+  step: StepSpec,
+  selected: boolean[],
+  index: number,
+) => Promise<StepResult>;
+
+/** Where {@link runFitWith} starts: steps before `step` are done, with this selection. */
+export interface ResumeFrom {
+  step: number;
+  selected: boolean[];
+}
+
+/**
+ * {@link runFit} with each step's fit done by an asynchronous runner (an executor), optionally
+ * starting after already completed steps (`from`, with the store already restored). Both share
+ * one step loop, so everything a step does besides fitting stays identical.
+ *
+ * @example
+ * ```ts
+ * for await (const out of runFitWith(study, store, steps, opts, runner)) write(out);
+ * ```
+ */
+export async function* runFitWith(
+  study: StudySpec,
+  store: ParamStore,
+  steps: StepSpec[],
+  opts: RunOptions & { from?: ResumeFrom },
+  runStep: StepRunner,
+): AsyncGenerator<StepOutput> {
+  const loop = fitLoop(study, store, steps, opts, opts.from);
+  for (let r = loop.next(); !r.done;) {
+    const v = r.value;
+    if ("fitRequest" in v) {
+      r = loop.next(await runStep(study, store, v.step, v.selected, v.index));
+    } else {
+      yield v;
+      r = loop.next();
+    }
+  }
+}
+
+/** The step loop asks its driver for each step's fit. */
+interface FitRequest {
+  fitRequest: true;
+  step: StepSpec;
+  selected: boolean[];
+  index: number;
+}
+
+function* fitLoop(
+  study: StudySpec,
+  store: ParamStore,
+  steps: StepSpec[],
+  opts: RunOptions,
+  from?: ResumeFrom,
+): Generator<StepOutput | FitRequest, void, StepResult | undefined> {
   const calcs = study.profiles.map((_, k) => createCalculator(study, k));
-  let selected = study.profiles.map(() => true);
-  for (const step of steps) {
+  let selected = from ? from.selected.slice() : study.profiles.map(() => true);
+  for (const [index, step] of steps.entries()) {
+    if (index < (from?.step ?? 0)) continue;
     selected = selectProfiles(study, step, selected);
+    applyConstraints(store, step.constraints, step.origin);
     applyStatus(store, step);
-    const result = runFitStep(study, store, step, selected);
+    // GRID: scan, then the step's fit starts at the best point (grid parameters fixed).
+    const grid: GridOutcome | undefined = step.grid?.length
+      ? runGridStep(study, store, step.grid, selected, step.origin, opts.progress)
+      : undefined;
+    const result = (yield { fitRequest: true, step, selected, index }) as StepResult;
     const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
     const fin = finalCalcs(study, store, calcs, chosen);
     const files = stepFiles({
@@ -131,7 +231,48 @@ export function* runFit(
     const plots = opts.plot
       ? plotData(study, calcs, fin.calcs, fin.scales, fin.values, opts.seed)
       : new Map();
-    yield { name: step.name, files, result, plots };
+    const figures = new Map<string, object>();
+    const warnings: string[] = [...(grid?.notices ?? [])];
+    if (grid) {
+      for (const [path, text] of grid.files) files.set(path, text);
+      if (opts.plot) for (const [path, spec] of gridFigures(grid, store)) figures.set(path, spec);
+    }
+    if (step.statistics && grid) {
+      warnings.push("STATISTICS are skipped in a step with GRID (put them in a later step)");
+    } else if (step.statistics) {
+      const stats = runStatistics({
+        study,
+        store,
+        profiles: chosen,
+        calcs: fin.calcs,
+        statistics: step.statistics,
+        seed: opts.seed,
+        plot: opts.plot,
+        progress: opts.progress,
+        origin: step.origin,
+      });
+      for (const [path, text] of stats.files) files.set(path, text);
+      for (const [path, spec] of stats.figures) figures.set(path, spec);
+      warnings.push(...stats.warnings);
+    }
+    const cestPlots = opts.plot
+      ? cestPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, false)
+      : undefined;
+    const decayPlots = opts.plot
+      ? decayPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, false)
+      : undefined;
+    const shiftPlots = opts.plot ? shiftPlotsOf(study, fin.calcs, false) : undefined;
+    yield {
+      name: step.name,
+      files,
+      result,
+      plots,
+      cestPlots,
+      decayPlots,
+      shiftPlots,
+      figures,
+      warnings,
+    };
   }
 }
 
@@ -143,7 +284,17 @@ export function* runFit(
  * const out = runSimulate(study, store, { plot: false, seed: 0 });
  * ```
  */
-export function runSimulate(study: StudySpec, store: ParamStore, opts: RunOptions): StepOutput {
+export function runSimulate(
+  fitStudy: StudySpec,
+  store: ParamStore,
+  opts: RunOptions,
+): StepOutput {
+  // ChemEx applies no data filter when simulating (filter_planes, filter_ref_planes and
+  // filter_offsets only act before fitting): every point is used for the scale and printed.
+  const study: StudySpec = {
+    ...fitStudy,
+    profiles: fitStudy.profiles.map((p) => ({ ...p, mask: p.mask.map(() => true) })),
+  };
   const calcs = study.profiles.map((_, k) => createCalculator(study, k));
   const all = study.profiles.map((_, k) => k);
   const fin = finalCalcs(study, store, calcs, all);
@@ -151,5 +302,12 @@ export function runSimulate(study: StudySpec, store: ParamStore, opts: RunOption
   const plots = opts.plot
     ? plotData(study, calcs, fin.calcs, fin.scales, fin.values, opts.seed)
     : new Map();
-  return { name: "", files, plots };
+  const cestPlots = opts.plot
+    ? cestPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, true)
+    : undefined;
+  const decayPlots = opts.plot
+    ? decayPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, true)
+    : undefined;
+  const shiftPlots = opts.plot ? shiftPlotsOf(study, fin.calcs, true) : undefined;
+  return { name: "", files, plots, cestPlots, decayPlots, shiftPlots };
 }

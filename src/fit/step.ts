@@ -13,6 +13,7 @@ import { parseSpinSystem, spinSystemMatches } from "../params/spin_system.ts";
 import type { StudySpec } from "./study.ts";
 import { createGroupProblem, type GroupProblem } from "./problem.ts";
 import { type ChunkEvaluator, createChunkEvaluator, makeChunk } from "./chunk.ts";
+import type { StepStatistics } from "../config/method.ts";
 
 /** What a step asks for (a parsed method-file table). */
 export interface StepSpec {
@@ -22,6 +23,12 @@ export interface StepSpec {
   fit: string[];
   fix: string[];
   constraints: string[];
+  /** GRID entries (`src/fit/grid.ts`). */
+  grid?: string[];
+  /** STATISTICS (`src/stats/step.ts`). */
+  statistics?: StepStatistics;
+  /** Method file and table name, for messages. */
+  origin?: { file: string; step: string };
 }
 
 /** Fit statistics of a step (ChemEx's statistics.toml fields). */

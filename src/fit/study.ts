@@ -9,6 +9,7 @@ import type { ExperimentConditions } from "../experiments/types.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
 import { createBasis } from "../nmr/basis.ts";
 import { kineticModel, type ModelSpec } from "../models/model.ts";
+import { applyModelFree } from "../models/model_free.ts";
 import { allSpinSettings, selectRelevant } from "../params/spins.ts";
 import type { LocalSettings } from "../params/settings.ts";
 import {
@@ -54,6 +55,8 @@ export interface ProfileSpec {
   mask: boolean[];
   localNames: string[];
   paramIds: string[];
+  /** EXSY only: start and detected state of each point, e.g. "ab" (aligned with x). */
+  labels?: string[];
 }
 
 /** Everything needed to evaluate profiles: no functions, no I/O handles. */
@@ -85,6 +88,8 @@ export interface ProfileInput {
   exp: ArrayLike<number>;
   err: ArrayLike<number>;
   mask: boolean[];
+  /** EXSY only: per-point start and detected states ("ab"). */
+  labels?: string[];
 }
 
 function conditionsOf(c: ExperimentConditions, keys: readonly string[]): Conditions {
@@ -108,13 +113,21 @@ export function profileSettings(exp: ExperimentSpec, model: ModelSpec): LocalSet
     extension: choice.extension ?? "",
     temperature: exp.conditions.temperature,
   });
+  if (model.modelFree) {
+    applyModelFree(spins, {
+      pair: choice.pair,
+      deuterated: exp.conditions.label.includes("2H"),
+      hLarmorFrq: exp.conditions.h_larmor_frq,
+      states: model.states,
+    });
+  }
   const all = { ...kinetic, ...spins };
   const required = new Set([...basis.terms.keys(), ...model.states.map((s) => `p${s}`)]);
   const relevant = selectRelevant(all, required);
   // Copy before marking what this experiment fits, so shared defaults stay untouched.
   const out: LocalSettings = {};
   for (const [k, v] of Object.entries(relevant)) out[k] = { ...v };
-  const fitted = module.toBeFitted(exp.observed[0]);
+  const fitted = module.toBeFitted(exp.observed[0], exp.settings);
   for (const name of model.modelFree ? fitted.modelFree : fitted.rates) {
     for (const k of Object.keys(out)) {
       if (k.startsWith(name)) {
@@ -151,7 +164,8 @@ export function addExperiment(
     const fresh: boolean[] = [];
     const paramIds = localNames.map((name) => {
       const st = settings[name];
-      const part = study.model.residueSpecific && st.part === "" && isKinetic(name) ? "g" : st.part;
+      // `.rs` is already applied to the kinetic settings by kineticModel().
+      const part = st.part;
       const pname = makeParamName(
         st.name,
         subSystem(spin, part),
@@ -191,12 +205,9 @@ export function addExperiment(
       mask: p.mask,
       localNames,
       paramIds,
+      ...(p.labels ? { labels: [...p.labels] } : {}),
     });
   }
-}
-
-function isKinetic(localName: string): boolean {
-  return /^(p[a-z]|k[a-z]{2}|kex_[a-z]{2})$/.test(localName);
 }
 
 /** A user default: a selector and what it sets. */
@@ -232,6 +243,10 @@ export function seedModelFree(
     const spin = parseSpinSystem(prof.name);
     const group = subSystem(spin, "g");
     const tcond = conditionsOf(exp.conditions, ["temperature"]);
+    // Minor-state TAUC/S2/KHH default to the state-A values (ChemEx ties them to A).
+    const tauA = userValue("TAUC_A", group, tcond, 4.0);
+    const s2A = userValue("S2_A", group, tcond, 0.9);
+    const khhA = userValue("KHH_A", group, tcond, 0.0);
     for (const s of study.model.states) {
       const S = s.toUpperCase();
       let rates;
@@ -239,9 +254,9 @@ export function seedModelFree(
         rates = modelFreeRates(
           kind,
           exp.conditions.h_larmor_frq,
-          userValue(`TAUC_${S}`, group, tcond, 4.0),
-          userValue(`S2_${S}`, group, tcond, 0.9),
-          userValue(`KHH_${S}`, group, tcond, 0.0),
+          userValue(`TAUC_${S}`, group, tcond, tauA),
+          userValue(`S2_${S}`, group, tcond, s2A),
+          userValue(`KHH_${S}`, group, tcond, khhA),
         );
       } catch {
         continue;

@@ -6,10 +6,16 @@
  */
 import { basename, dirname, extname, resolve } from "node:path";
 import { readExperimentFile } from "../config/experiment.ts";
-import { readProfileFile } from "../config/data.ts";
+import { type ProfileData, readProfileFile, readShiftFile } from "../config/data.ts";
 import { estimateErrors } from "../config/noise.ts";
 import { readParameterFiles } from "../config/parameters.ts";
 import { ConfigError } from "../config/errors.ts";
+import {
+  applyOffsetFilters,
+  type PendingOffsetFilter,
+  requireReferencePoint,
+  validateCestSettings,
+} from "./cest_data.ts";
 import { EXPERIMENT_NAMES, EXPERIMENTS, schemaFor } from "../experiments/registry.ts";
 import { kineticModel, type ModelSpec } from "../models/model.ts";
 import type { ParamStore } from "../params/store.ts";
@@ -69,7 +75,12 @@ export function experimentStems(paths: string[]): string[] {
     });
     if (!changed) break;
   }
-  return stems;
+  // ChemEx names files `stem.with_suffix(".dat")`, which replaces a dot part left in the stem:
+  // 7.5hz.toml writes 7.dat (and 7.pdf).
+  return stems.map((s) => {
+    const dot = s.lastIndexOf(".");
+    return dot > 0 && dot < s.length - 1 ? s.slice(0, dot) : s;
+  });
 }
 
 /**
@@ -82,6 +93,7 @@ export function experimentStems(paths: string[]): string[] {
  */
 export function loadStudy(opts: LoadOptions): LoadedStudy {
   const notices: string[] = [];
+  const pendingFilters: PendingOffsetFilter[] = [];
   const study: StudySpec = { model: opts.model, experiments: [], profiles: [] };
   const store: ParamStore = new Map();
   const stems = experimentStems(opts.experiments);
@@ -90,6 +102,7 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
   const exc = opts.exclude?.map((t) => parseSpinSystem(t));
   opts.experiments.forEach((path, e) => {
     const file = readExperimentFile(path, schemaFor, [...EXPERIMENT_NAMES]);
+    validateCestSettings(file);
     if (file.notices) notices.push(...file.notices.map((n) => `${path}: ${n}`));
     for (const need of model.requires) {
       if (file.conditions[need] === undefined) {
@@ -115,18 +128,18 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
       }
     }
     const family = file.schema.family;
-    if (family !== "cpmg" && family !== "cest" && family !== "relaxation" && family !== "exsy") {
-      throw new ConfigError(path, `experiments of family "${family}" are not supported yet`);
-    }
     // Command-line selection comes before noise estimation, as in ChemEx: the pooled σ of an
     // experiment only sees the profiles that are loaded.
-    const entries = file.data.profiles
-      .filter((p) => {
-        const spin = parseSpinSystem(p.key);
-        if (inc && !inc.some((q) => spinSystemMatches(spin, q))) return false;
-        return !(exc && exc.some((q) => spinSystemMatches(spin, q)));
-      })
-      .flatMap((p) => p.files.map((f) => ({ key: p.key, data: readProfileFile(f, family) })));
+    const selected = (p: { key: string }) => {
+      const spin = parseSpinSystem(p.key);
+      if (inc && !inc.some((q) => spinSystemMatches(spin, q))) return false;
+      return !(exc && exc.some((q) => spinSystemMatches(spin, q)));
+    };
+    const entries = family === "shift"
+      ? shiftEntries(file.data.path).filter(selected)
+      : file.data.profiles
+        .filter(selected)
+        .flatMap((p) => p.files.map((f) => ({ key: p.key, data: readProfileFile(f, family) })));
     const { errors, notice } = estimateErrors(
       file.data.error,
       entries.map((x) => x.data),
@@ -136,13 +149,19 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
     const module = EXPERIMENTS[file.name];
     const profiles: ProfileInput[] = entries.map((entry, k) => {
       const d = entry.data;
+      for (const x of d.x) {
+        const why = module.checkX?.(x);
+        if (why) throw new ConfigError(d.file, `profile '${entry.key}': ${why}`);
+      }
       const mask = Array.from(d.x, (_x, i) => !file.data.filterPlanes.includes(i));
       if (file.data.filterRefPlanes) {
         Array.from(d.x).forEach((x, i) => {
           if (module.isReference(x)) mask[i] = false;
         });
       }
-      return { key: entry.key, x: d.x, exp: d.intensity, err: errors[k], mask };
+      if (family === "cest") requireReferencePoint(d.x, module.isReference, d.file, entry.key);
+      const labels = d.states?.start.map((s, i) => s + d.states!.detect[i]);
+      return { key: entry.key, x: d.x, exp: d.intensity, err: errors[k], mask, labels };
     });
     const spec: ExperimentSpec = {
       stem: stems[e],
@@ -154,10 +173,34 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
       start: file.startStates,
       scaled: file.data.scaled,
     };
+    const first = study.profiles.length;
     addExperiment(study, store, spec, profiles);
+    pendingFilters.push({
+      experiment: study.experiments.length - 1,
+      profiles: Array.from({ length: study.profiles.length - first }, (_, k) => first + k),
+      filters: file.data.filterOffsets,
+    });
   });
   const defaults: DefaultEntry[] = readParameterFiles(opts.parameters);
   seedModelFree(study, store, defaults);
   applyDefaults(store, defaults);
+  // Once, with the starting values (ChemEx filters before the first method step).
+  applyOffsetFilters(study, store, pendingFilters);
   return { study, store, defaults, notices };
+}
+
+/**
+ * A shift file as profiles: one single-point profile (x = 0) per row, so that shift
+ * experiments go through the same evaluation and fit as intensity profiles.
+ */
+function shiftEntries(path: string): { key: string; data: ProfileData }[] {
+  return readShiftFile(path).map((row) => ({
+    key: row.spinSystem,
+    data: {
+      file: path,
+      x: Float64Array.of(0),
+      intensity: Float64Array.of(row.value),
+      error: Float64Array.of(row.error),
+    },
+  }));
 }

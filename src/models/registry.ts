@@ -6,9 +6,57 @@
 import type { KineticModel } from "./model.ts";
 import { model1st } from "./kinetic/1st.ts";
 import { model2st } from "./kinetic/2st.ts";
+import { model3st } from "./kinetic/3st.ts";
+import { model3stLinear } from "./kinetic/3st_linear.ts";
+import { model3stFork } from "./kinetic/3st_fork.ts";
+import { model4st } from "./kinetic/4st.ts";
+import { model5st } from "./kinetic/5st.ts";
+import { model6st } from "./kinetic/6st.ts";
+import { model2stBinding } from "./kinetic/2st_binding.ts";
+import { model2stHd } from "./kinetic/2st_hd.ts";
+import { model4stHd } from "./kinetic/4st_hd.ts";
+import { model2stEyring } from "./kinetic/2st_eyring.ts";
+import { model3stEyring } from "./kinetic/3st_eyring.ts";
+import { model4stEyring } from "./kinetic/4st_eyring.ts";
+import { model2stMonomerDimer } from "./kinetic/2st_monomer_dimer.ts";
+import { model2stMonomerTrimer } from "./kinetic/2st_monomer_trimer.ts";
+import { model2stMonomerTetramer } from "./kinetic/2st_monomer_tetramer.ts";
+import { model3stMonomerDimerTrimer } from "./kinetic/3st_monomer_dimer_trimer.ts";
+import { model3stMonomerDimerTetramer } from "./kinetic/3st_monomer_dimer_tetramer.ts";
+import { model3stBindingCs } from "./kinetic/3st_binding_cs.ts";
+import { model3stBindingIf } from "./kinetic/3st_binding_if.ts";
+import { model3stDoubleBinding } from "./kinetic/3st_double_binding.ts";
+import { model3stBindingPartner2st } from "./kinetic/3st_binding_partner_2st.ts";
+import { model4stBindingPartner2st } from "./kinetic/4st_binding_partner_2st.ts";
+import { model4stBinding3BoundStates } from "./kinetic/4st_binding_3_bound_states.ts";
 
-/** Models keyed by base name. */
-export const KINETIC_MODELS: Readonly<Record<string, KineticModel>> = {
-  "1st": model1st,
-  "2st": model2st,
-};
+/** Models keyed by base name (aliases such as `3st_triangle` are resolved by `parseModel`). */
+export const KINETIC_MODELS: Readonly<Record<string, KineticModel>> = Object.fromEntries(
+  [
+    model1st,
+    model2st,
+    model3st,
+    model3stLinear,
+    model3stFork,
+    model4st,
+    model5st,
+    model6st,
+    model2stBinding,
+    model2stHd,
+    model4stHd,
+    model2stEyring,
+    model3stEyring,
+    model4stEyring,
+    model2stMonomerDimer,
+    model2stMonomerTrimer,
+    model2stMonomerTetramer,
+    model3stMonomerDimerTrimer,
+    model3stMonomerDimerTetramer,
+    model3stBindingCs,
+    model3stBindingIf,
+    model3stDoubleBinding,
+    model3stBindingPartner2st,
+    model4stBindingPartner2st,
+    model4stBinding3BoundStates,
+  ].map((m) => [m.name, m]),
+);

@@ -18,6 +18,8 @@ export interface DataRow {
   calc: number;
   /** Whether the point is part of the fit. */
   used: boolean;
+  /** EXSY only: start and detected state, e.g. "ab". */
+  states?: string;
 }
 
 /** One profile: a `[name]` block of the file. */
@@ -99,6 +101,44 @@ export function formatShiftDat(
   for (const row of rows) {
     const exp = row.exp ?? (simulate ? row.calc : NaN);
     out += `${row.name.padStart(18)} ${f(exp)} ${f(row.err ?? NaN)} ${f(row.calc)}\n`;
+  }
+  return out;
+}
+
+/**
+ * Render EXSY profile blocks: `TIME (S)` with 6 decimals, then the start and detected states
+ * (`STATE1`, `STATE2`, right-aligned in 12), then the intensity columns as in
+ * {@link formatDataDat}. ChemEx prints the start state in both state columns (a slip in its
+ * printer); the detected state is printed here.
+ *
+ * @example
+ * ```ts
+ * formatExsyDat([{ name: "G2H", rows: [{ x: 0.1, states: "ab", calc: 0.25, used: true }] }], true);
+ * // "[G2H]\n#     TIME (S)       STATE1       STATE2  INTENSITY (CALC)\n" +
+ * // "      0.100000            a            b    2.50000000e-01 \n\n"
+ * ```
+ */
+export function formatExsyDat(blocks: DataBlock[], simulate: boolean): string {
+  const header = ["#", "TIME (S)".padStart(12), "STATE1".padStart(12), "STATE2".padStart(12)];
+  if (!simulate) header.push("INTENSITY (EXP)".padStart(17), "ERROR (EXP)".padStart(17));
+  header.push("INTENSITY (CALC)".padStart(17));
+  const headerLine = header.join(" ");
+  let out = "";
+  for (const block of blocks) {
+    const lines = [`[${block.name}]`, headerLine];
+    for (const row of block.rows) {
+      const states = row.states ?? "??";
+      const cells = [
+        row.used ? " " : "#",
+        pyFixed(row.x, 6, { sign: " ", width: 12 }),
+        states[0].padStart(12),
+        states[1].padStart(12),
+      ];
+      if (!simulate) cells.push(e17(row.exp), e17(row.err));
+      cells.push(e17(row.calc), row.used ? "" : ` ${NOT_USED}`);
+      lines.push(cells.join(" "));
+    }
+    out += lines.join("\n") + "\n\n";
   }
   return out;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { formatErrorComment, formatParametersToml, type ParameterLine } from "./parameters_toml.ts";
-import { type DataBlock, formatDataDat } from "./data_dat.ts";
+import { type DataBlock, formatDataDat, formatExsyDat, formatShiftDat } from "./data_dat.ts";
 import { type FitStatistics, formatStatisticsToml } from "./statistics_toml.ts";
 import { sectionAndKey } from "../params/name.ts";
 import { compareSpinSystems, parseSpinSystem } from "../params/spin_system.ts";
@@ -117,15 +117,28 @@ export function dataFiles(
           err: simulate ? undefined : p.err[i],
           calc: c.calc[i],
           used: p.mask[i],
+          ...(p.labels ? { states: p.labels[i] } : {}),
         })),
       };
     });
     blocks.sort((a, b) =>
       compareSpinSystems(parseSpinSystem(a.name), parseSpinSystem(b.name)) || a.order - b.order
     );
+    const family = EXPERIMENTS[exp.name].schema.family;
+    if (family === "shift") {
+      // One single-point profile per spin system; ChemEx keeps σ (and exp := calc) in simulations.
+      const rows = blocks.map((b) => {
+        const p = study.profiles[mine[b.order].profile];
+        return { name: b.name, exp: b.rows[0].exp, err: p.err[0], calc: b.rows[0].calc };
+      });
+      out.set(`Data/${exp.stem}.dat`, formatShiftDat(rows, simulate));
+      return;
+    }
     out.set(
       `Data/${exp.stem}.dat`,
-      formatDataDat(blocks, EXPERIMENTS[exp.name].xKind, simulate),
+      family === "exsy"
+        ? formatExsyDat(blocks, simulate)
+        : formatDataDat(blocks, EXPERIMENTS[exp.name].xKind, simulate),
     );
   });
   return out;

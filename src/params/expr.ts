@@ -9,6 +9,7 @@
  * @module
  */
 import jsep from "jsep";
+import { MODEL_FUNCTIONS } from "../models/functions.ts";
 
 // jsep has no exponent operator by default; ChemEx constraints accept Python's `**`.
 if (!jsep.binary_ops["**"]) jsep.addBinaryOp("**", 11, true);
@@ -58,6 +59,21 @@ export interface CompiledExpression {
 }
 
 /**
+ * A fresh global pattern for `[selector]` references. A selector may itself contain the
+ * bracketed condition keys `[P]->…` and `[L]->…` (parameter ids of binding models do), so one
+ * level of nested brackets belongs to the reference.
+ *
+ * @example
+ * ```ts
+ * [..."[KON] * [L_FREE, [P]->1.000E-03M]".matchAll(bracketReferences())].map((m) => m[1]);
+ * // ["KON", "L_FREE, [P]->1.000E-03M"]
+ * ```
+ */
+export function bracketReferences(): RegExp {
+  return /\[((?:[^[\]]|\[[^[\]]*\])+)\]/g;
+}
+
+/**
  * Compile an expression whose references are written `{name}` (style "braces") or
  * `[selector]` (style "brackets").
  *
@@ -70,7 +86,7 @@ export interface CompiledExpression {
  */
 export function compileExpression(text: string, style: "braces" | "brackets"): CompiledExpression {
   const refs: string[] = [];
-  const pattern = style === "braces" ? /\{([^{}]+)\}/g : /\[([^[\]]+)\]/g;
+  const pattern = style === "braces" ? /\{([^{}]+)\}/g : bracketReferences();
   const pieces: string[] = [];
   let last = 0;
   const substituted = text.replace(pattern, (_m, inner: string) => {
@@ -167,11 +183,20 @@ function build(node: jsep.Expression, text: string, nrefs: number): Evaluator {
         throw new ExpressionError(text, "only calls of named functions are allowed");
       }
       const fname = (c.callee as jsep.Identifier).name;
-      const f = FUNCTIONS[fname.toLowerCase()];
+      // Kinetic-model helpers (binding, populations, Eyring, model-free) come after the math.
+      // Own keys only: "constructor" or "toString" must not reach Object.prototype.
+      const key = fname.toLowerCase();
+      const f = Object.hasOwn(FUNCTIONS, key)
+        ? FUNCTIONS[key]
+        : Object.hasOwn(MODEL_FUNCTIONS, key)
+        ? MODEL_FUNCTIONS[key]
+        : undefined;
       if (!f) {
         throw new ExpressionError(
           text,
-          `unknown function "${fname}" (known: ${Object.keys(FUNCTIONS).join(", ")})`,
+          `unknown function "${fname}" (known: ${
+            Object.keys(FUNCTIONS).join(", ")
+          }, and the kinetic-model functions of src/models/functions.ts)`,
         );
       }
       const args = c.arguments.map((a) => build(a, text, nrefs));

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type CompiledExpression, compileExpression } from "./expr.ts";
+import { bracketReferences, type CompiledExpression, compileExpression } from "./expr.ts";
 import { paramId, type ParamName, parseParamName, selectorMatches } from "./name.ts";
 
 /** One parameter. */
@@ -49,7 +49,7 @@ export function addParam(
 
 /** Ids referenced by a definition. */
 export function exprRefs(expr: string): string[] {
-  return expr ? [...new Set([...expr.matchAll(/\[([^[\]]+)\]/g)].map((m) => m[1].trim()))] : [];
+  return expr ? [...new Set([...expr.matchAll(bracketReferences())].map((m) => m[1].trim()))] : [];
 }
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ExperimentModule, SequenceContext } from "../types.ts";
-import { cpmgKeys } from "../_cpmg.ts";
+import { cpmgKeys, ncycCheck } from "../_cpmg.ts";
 import { detectionVector, dot } from "../../nmr/spectrometer.ts";
 import { matvec } from "../../nmr/expm.ts";
 
@@ -28,6 +28,7 @@ export const cpmg15nIp: ExperimentModule = {
   basis: () => ({ type: "ixyz", pair: "nh" }),
   toBeFitted: (s) => ({ rates: [`r2_i_${s}`], modelFree: [`tauc_${s}`] }),
   isReference: (ncyc) => ncyc === 0,
+  checkX: ncycCheck(true),
   setup(ctx: SequenceContext) {
     const timeT2S = ctx.settings.time_t2 as number;
     const pw90S = ctx.settings.pw90 as number;

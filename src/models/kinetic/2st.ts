@@ -8,7 +8,7 @@ export const KINETIC_CONDS: readonly ConditionKey[] = ["temperature", "p_total",
 /** `2st`: A ⇌ B parameterised by KEX_AB and PB. */
 export const model2st: KineticModel = {
   name: "2st",
-  description: "two states A <-> B; KEX_AB, PB",
+  description: "two states A <-> B",
   requires: [],
   settings: () => ({
     kex_ab: setting("KEX_AB", { value: 200, min: 0, vary: true, conds: KINETIC_CONDS }),

@@ -1,0 +1,168 @@
+/**
+ * One profile evaluation per experiment type, against a budget of three matrix exponentials.
+ *
+ * For every type of the catalog that has a ChemEx simulate fixture (folder looked up in
+ * `../shared/refdata/simulate/INDEX.md`, first folder listing the type), loads that folder's
+ * study as its command.txt does, takes the first profile of the type and times one evaluation
+ * (`createCalculator` + `intensitiesAt` at the profile's own x; median of many). The budget is
+ * 3 × (20·N³ flop, the cost of one Padé matrix exponential) at this machine's measured N×N
+ * `matmul` rate, N = basis size (states × components). Types above the budget are flagged.
+ *
+ * Run with `deno run -A benchmarks/experiments_bench.ts [type…]`.
+ *
+ * @module
+ */
+import { fromFileUrl } from "./_paths.ts";
+import { EXPERIMENTS } from "../src/experiments/registry.ts";
+import { loadStudy } from "../src/io/load.ts";
+import { parseModel } from "../src/models/model.ts";
+import { createCalculator, intensitiesAt } from "../src/fit/evaluate.ts";
+import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
+import { matmul } from "../src/nmr/expm.ts";
+
+const SIMULATE = fromFileUrl(new URL("../../shared/refdata/simulate", import.meta.url));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+}
+
+/** Median wall time (s) of fn over batches, running for about `budgetS` in total. */
+function timeMedian(fn: () => void, budgetS: number): number {
+  fn();
+  let reps = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    if (performance.now() - t0 > 5 || reps > 1e6) break;
+    reps *= 2;
+  }
+  const samples: number[] = [];
+  const end = performance.now() + budgetS * 1000;
+  while (samples.length < 5 || (performance.now() < end && samples.length < 200)) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    samples.push((performance.now() - t0) / 1000 / reps);
+  }
+  return median(samples);
+}
+
+const RATES = new Map<number, number>();
+
+/** Flop/s of `matmul` on n×n matrices (2n³ flop per product), measured once per n. */
+function matmulRate(n: number): number {
+  const known = RATES.get(n);
+  if (known !== undefined) return known;
+  const a = Float64Array.from({ length: n * n }, (_, i) => Math.sin(i + 1));
+  const b = Float64Array.from({ length: n * n }, (_, i) => Math.cos(i + 1));
+  const c = new Float64Array(n * n);
+  const rate = (2 * n ** 3) / timeMedian(() => matmul(c, a, b, n), 0.5);
+  RATES.set(n, rate);
+  return rate;
+}
+
+/** Experiment type → first simulate folder listing it, from INDEX.md's table. */
+function fixtureFolders(): Map<string, string> {
+  const out = new Map<string, string>();
+  const text = Deno.readTextFileSync(`${SIMULATE}/INDEX.md`);
+  for (const line of text.split("\n")) {
+    const cells = line.split("|").map((c) => c.trim());
+    if (cells.length < 4 || !/^[A-Za-z0-9_]+$/.test(cells[1]) || cells[1] === "folder") continue;
+    for (const name of cells[2].match(/[a-z0-9_]+/g) ?? []) {
+      if (name in EXPERIMENTS && !out.has(name)) out.set(name, cells[1]);
+    }
+  }
+  return out;
+}
+
+/** `-e`, `-p`, `-d` of the folder's chemex-ref command (globs expanded). */
+function commandArgs(folder: string): { e: string[]; p: string[]; d: string } {
+  const text = Deno.readTextFileSync(`${folder}/command.txt`);
+  const line = text.split("\n").find((l) => l.trim().startsWith("chemex-ref"));
+  if (!line) throw new Error(`${folder}/command.txt has no chemex-ref line`);
+  const out = { e: [] as string[], p: [] as string[], d: "2st" };
+  let key: "e" | "p" | "d" | null = null;
+  for (const a of line.trim().split(/\s+/).slice(2)) {
+    if (a.startsWith("-")) {
+      key = a === "-e" ? "e" : a === "-p" ? "p" : a === "-d" ? "d" : null;
+      continue;
+    }
+    if (key === "d") out.d = a;
+    else if (key) out[key].push(...expand(folder, a));
+  }
+  return out;
+}
+
+function expand(folder: string, arg: string): string[] {
+  if (!arg.includes("*")) return [arg];
+  const dir = arg.slice(0, arg.lastIndexOf("/"));
+  const re = new RegExp(
+    `^${arg.slice(dir.length + 1).replace(/\./g, "\\.").replace(/\*/g, ".*")}$`,
+  );
+  return [...Deno.readDirSync(`${folder}/${dir}`)].map((e) => e.name).filter((n) => re.test(n))
+    .sort().map((n) => `${dir}/${n}`);
+}
+
+interface Row {
+  type: string;
+  folder: string;
+  size: number;
+  points: number;
+  timeS: number;
+  budgetS: number;
+}
+
+function benchType(type: string, folderName: string): Row {
+  const folder = `${SIMULATE}/${folderName}`;
+  const args = commandArgs(folder);
+  const cwd = Deno.cwd();
+  Deno.chdir(folder);
+  let loaded;
+  try {
+    loaded = loadStudy({ experiments: args.e, parameters: args.p, model: parseModel(args.d) });
+  } finally {
+    Deno.chdir(cwd);
+  }
+  const { study, store } = loaded;
+  const k = study.profiles.findIndex((p) => study.experiments[p.experiment].name === type);
+  if (k < 0) throw new Error(`${folderName}: no profile of type ${type}`);
+  const pv = compileStore(store);
+  evaluateDefinitions(pv);
+  const values = Float64Array.from(
+    study.profiles[k].paramIds.map((id) => pv.values[pv.index.get(id)!]),
+  );
+  const calc = createCalculator(study, k);
+  const size = calc.spectrometer.size;
+  const timeS = timeMedian(() => intensitiesAt(calc, values, calc.x), 0.3);
+  const budgetS = (3 * 20 * size ** 3) / matmulRate(size);
+  return { type, folder: folderName, size, points: calc.x.length, timeS, budgetS };
+}
+
+if (import.meta.main) {
+  const folders = fixtureFolders();
+  const wanted = Deno.args.length > 0 ? Deno.args : [...Object.keys(EXPERIMENTS)].sort();
+  const rows: Row[] = [];
+  for (const type of wanted) {
+    const folder = folders.get(type);
+    if (!folder) {
+      console.log(`${type.padEnd(26)} (no simulate fixture)`);
+      continue;
+    }
+    rows.push(benchType(type, folder));
+  }
+  const us = (s: number) => (s * 1e6).toFixed(1).padStart(10);
+  console.log(
+    `${"type".padEnd(26)} ${"N".padStart(4)} ${"points".padStart(6)} ${"eval µs".padStart(10)} ` +
+      `${"3·expm µs".padStart(10)} ${"ratio".padStart(7)}`,
+  );
+  for (const r of rows) {
+    const ratio = r.timeS / r.budgetS;
+    console.log(
+      `${r.type.padEnd(26)} ${String(r.size).padStart(4)} ${String(r.points).padStart(6)} ` +
+        `${us(r.timeS)} ${us(r.budgetS)} ${ratio.toFixed(1).padStart(7)}${
+          ratio > 1 ? "  ABOVE BUDGET" : ""
+        }`,
+    );
+  }
+}

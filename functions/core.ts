@@ -1,0 +1,221 @@
+/**
+ * The work-item functions behind every route, worker and in-process call: validated payload in,
+ * result out. They only call the core (`src/fit`): chunk evaluators, group problems, group fits.
+ * The same code runs everywhere, so results do not depend on where a work item ran.
+ *
+ * @module
+ */
+import { type Chunk, type ChunkEvaluator, createChunkEvaluator } from "../src/fit/chunk.ts";
+import { createGroupProblem } from "../src/fit/problem.ts";
+import { fitGroup } from "../src/fit/step.ts";
+import { dependents } from "../src/params/store.ts";
+import {
+  enc,
+  type EvaluatePayload,
+  type EvaluateResult,
+  type FitPayload,
+  type FitResult,
+  PAYLOAD_VERSION,
+  type PayloadOf,
+  type ProfileJacobian,
+  type ResultOf,
+  storeFromPayload,
+  type WorkKind,
+} from "./payload.ts";
+
+/** A failure that is the requester's, not the server's (answered with 4xx). */
+export class WorkError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = "WorkError";
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * Evaluators of recently seen chunks. Building calculators costs more than evaluating them once,
+ * and an outer solver sends the same chunks every iteration. Owned by one handler, worker or
+ * executor instance, never module-global.
+ */
+export interface EvaluatorCache {
+  get(chunk: Chunk): Promise<ChunkEvaluator>;
+  readonly size: number;
+}
+
+async function sha256(text: string): Promise<string> {
+  const bytes = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)),
+  );
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * A bounded cache of chunk evaluators keyed by the chunk's content (SHA-256 of its JSON), with a
+ * fast path for the very same object.
+ *
+ * @example
+ * ```ts
+ * const cache = createEvaluatorCache(64);
+ * const ev = await cache.get(chunk);
+ * ```
+ */
+export function createEvaluatorCache(capacity = 128): EvaluatorCache {
+  const byObject = new WeakMap<Chunk, ChunkEvaluator>();
+  const byHash = new Map<string, ChunkEvaluator>();
+  return {
+    get size() {
+      return byHash.size;
+    },
+    async get(chunk: Chunk): Promise<ChunkEvaluator> {
+      const same = byObject.get(chunk);
+      if (same) return same;
+      const key = await sha256(JSON.stringify(chunk));
+      let ev = byHash.get(key);
+      if (ev) {
+        // Refresh recency (Map keeps insertion order).
+        byHash.delete(key);
+      } else {
+        ev = buildEvaluator(chunk);
+        while (byHash.size >= capacity) byHash.delete(byHash.keys().next().value!);
+      }
+      byHash.set(key, ev);
+      byObject.set(chunk, ev);
+      return ev;
+    },
+  };
+}
+
+function buildEvaluator(chunk: Chunk): ChunkEvaluator {
+  try {
+    return createChunkEvaluator(chunk);
+  } catch (e) {
+    throw new WorkError(422, "invalid_chunk", `cannot set up the chunk: ${(e as Error).message}`);
+  }
+}
+
+function problemFor(payload: EvaluatePayload | FitPayload, ev: ChunkEvaluator) {
+  try {
+    return createGroupProblem(storeFromPayload(payload.params), ev);
+  } catch (e) {
+    if (e instanceof WorkError) throw e;
+    throw new WorkError(422, "invalid_params", (e as Error).message);
+  }
+}
+
+/**
+ * Residuals of every profile of the chunk at the payload's values and, when asked, the
+ * forward-difference Jacobian with respect to the free parameters the chunk touches, as one
+ * dense block per profile over the columns that reach it. Steps and differences are those of
+ * the single-process group problem, so blocks equal the corresponding entries of its Jacobian.
+ *
+ * @example
+ * ```ts
+ * const r = evaluateWork(payload, createChunkEvaluator(payload.chunk));
+ * ```
+ */
+export function evaluateWork(payload: EvaluatePayload, ev: ChunkEvaluator): EvaluateResult {
+  const problem = problemFor(payload, ev);
+  const x = problem.x0;
+  const before = problem.evaluations();
+  const f = problem.residuals(x);
+  const profiles = payload.chunk.profiles;
+  const off = problem.offsets;
+  const residuals = profiles.map((_, k) => Array.from(f.subarray(off[k], off[k + 1]), enc));
+  const scales = Array.from(problem.scales, enc);
+  let jacobian: ProfileJacobian[] | undefined;
+  if (payload.jacobian) {
+    const n = problem.free.length;
+    const jac = problem.jacobian(x, f);
+    // Columns that reach each profile through the definitions (the problem's own sparsity).
+    const deps = dependents(problem.pv);
+    const index = problem.pv.index;
+    const cols = profiles.map((p) => {
+      const local = new Set(p.paramIds.map((pid) => index.get(pid)!));
+      const out: number[] = [];
+      for (let j = 0; j < n; j++) {
+        if (deps[problem.free[j]].some((i) => local.has(i))) out.push(j);
+      }
+      return out;
+    });
+    jacobian = profiles.map((_, k) => {
+      const c = cols[k];
+      const values: (number | null)[] = [];
+      for (let i = off[k]; i < off[k + 1]; i++) {
+        for (const j of c) values.push(enc(jac[i * n + j]));
+      }
+      return { cols: c, values };
+    });
+  }
+  return {
+    version: PAYLOAD_VERSION,
+    id: payload.id,
+    freeIds: [...problem.freeIds],
+    residuals,
+    scales,
+    ...(jacobian ? { jacobian } : {}),
+    evaluations: problem.evaluations() - before,
+  };
+}
+
+/**
+ * Fit the chunk's free parameters (the group fit of a step, `src/fit/step.ts#fitGroup`) with the
+ * payload's fixed values held; returns every parameter of the sub-store with its error.
+ *
+ * @example
+ * ```ts
+ * const r = fitWork(payload, createChunkEvaluator(payload.chunk));
+ * ```
+ */
+export function fitWork(payload: FitPayload, ev: ChunkEvaluator): FitResult {
+  const store = storeFromPayload(payload.params);
+  let out;
+  try {
+    out = fitGroup(store, ev);
+  } catch (e) {
+    throw new WorkError(422, "fit_failed", (e as Error).message);
+  }
+  return {
+    version: PAYLOAD_VERSION,
+    id: payload.id,
+    freeIds: [...out.problem.freeIds],
+    params: [...store.values()].map((p) => ({
+      id: p.id,
+      value: enc(p.value),
+      stderr: p.stderr === null ? null : enc(p.stderr),
+    })),
+    residuals: Array.from(out.residuals, enc),
+    scales: Array.from(out.problem.scales, enc),
+    evaluations: out.problem.evaluations(),
+  };
+}
+
+/**
+ * Run one validated work item.
+ *
+ * @example
+ * ```ts
+ * const result = await runWork("evaluate", payload, createEvaluatorCache());
+ * ```
+ */
+export async function runWork<K extends WorkKind>(
+  kind: K,
+  payload: PayloadOf[K],
+  cache: EvaluatorCache,
+): Promise<ResultOf[K]> {
+  if (kind === "grid" || kind === "replicate") {
+    throw new WorkError(
+      501,
+      "not_implemented",
+      `"${kind}" work items are computed by the grid/statistics module, which this build ` +
+        `does not include yet`,
+    );
+  }
+  const ev = await cache.get(payload.chunk);
+  if (kind === "evaluate") {
+    return evaluateWork(payload as EvaluatePayload, ev) as ResultOf[K];
+  }
+  return fitWork(payload as FitPayload, ev) as ResultOf[K];
+}

@@ -1,0 +1,17 @@
+/**
+ * `shift_13c_sq`: position of the ¹³C single-quantum line of the observed state. Basis ixy
+ * (ch); the line is the Liouvillian eigenfrequency closest to the state's own CS, reported in
+ * ppm, as ChemEx does (an absolute position).
+ *
+ * @module
+ */
+import { nearest, shiftModule } from "../_shift.ts";
+
+/** The experiment module. */
+export const shift13cSq = shiftModule(
+  "shift_13c_sq",
+  "ixy",
+  "ch",
+  true,
+  (sp, freqs, s) => nearest(freqs, sp.value(`cs_i_${s}`) * sp.ppmI) / sp.ppmI,
+);

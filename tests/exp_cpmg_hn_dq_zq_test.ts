@@ -1,0 +1,106 @@
+import { simulateFixtureTest } from "./_refdata.ts";
+import { kernelTests } from "./_cpmg_kernel.ts";
+
+simulateFixtureTest("simulate/CPMG_HN_DQ_ZQ");
+
+// Intensities from ChemEx's own sequence code for the same local values (see _cpmg_kernel.ts).
+kernelTests("cpmg_hn_dq_zq", [
+  {
+    label: "ZQ",
+    pair: "nh",
+    settings: {
+      time_t2: 0.04,
+      carrier_n: 119.0,
+      carrier_h: 8.2,
+      dq_flg: false,
+      pw90_n: 4.5e-05,
+      pw90_h: 1.175e-05,
+    },
+    ncycs: [0, 1, 2, 2.5, 4, 10, 20, 40],
+    expected: [
+      0.9,
+      0.14314493836194692,
+      0.1447521326241239,
+      0.2123815410312743,
+      0.1474185481224499,
+      0.2017912801569412,
+      0.34488651390166286,
+      0.41978807514224376,
+    ],
+  },
+  {
+    label: "DQ, 15N composite overlapping the 1H 90s",
+    pair: "nh",
+    settings: {
+      time_t2: 0.04,
+      carrier_n: 119.0,
+      carrier_h: 8.2,
+      dq_flg: true,
+      pw90_n: 1e-05,
+      pw90_h: 1.2e-05,
+    },
+    observed: ["a", "b"],
+    start: ["a"],
+    ncycs: [0, 1, 2, 2.5, 4, 10, 20, 40],
+    expected: [
+      0.9,
+      0.23055507597793348,
+      0.26315979121301897,
+      0.35927269757985725,
+      0.3313535617754687,
+      0.392064866282375,
+      0.4062977800284154,
+      0.4121756652894687,
+    ],
+  },
+  {
+    label: "DQ, 1H composite overlapping the 15N 90s",
+    pair: "nh",
+    settings: {
+      time_t2: 0.04,
+      carrier_n: 119.0,
+      carrier_h: 8.2,
+      dq_flg: true,
+      pw90_n: 2e-05,
+      pw90_h: 1.2e-05,
+    },
+    observed: ["a", "b"],
+    start: ["a"],
+    ncycs: [0, 1, 2, 2.5, 4, 10, 20, 40],
+    expected: [
+      0.9,
+      0.23073070102392365,
+      0.26358545452445514,
+      0.35984524413062396,
+      0.3323814706393645,
+      0.3942601979404006,
+      0.4104649842213268,
+      0.420487097874232,
+    ],
+  },
+  {
+    label: "DQ, 15N composite inside the 1H 240",
+    pair: "nh",
+    settings: {
+      time_t2: 0.04,
+      carrier_n: 119.0,
+      carrier_h: 8.2,
+      dq_flg: true,
+      pw90_n: 1.2e-05,
+      pw90_h: 3e-05,
+    },
+    observed: ["a", "b"],
+    start: ["a"],
+    ncycs: [0, 1, 2, 2.5, 4, 10, 20, 40],
+    expected: [
+      0.9,
+      0.22925413968558228,
+      0.26032524505378196,
+      0.35556622515405334,
+      0.3257292752128844,
+      0.38049876670976873,
+      0.3849079736572047,
+      0.37091753634928115,
+    ],
+  },
+]);

@@ -1,0 +1,133 @@
+/**
+ * What the command line needs from the workflows: executors from `--workers`/`--endpoints`, the
+ * fit loop with checkpoints, and `exfit serve`. Kept here so `src/cli/main.ts` only wires options.
+ *
+ * @module
+ */
+import type { LoadedStudy } from "../src/io/load.ts";
+import type { StepOutput } from "../src/fit/run.ts";
+import type { StepSpec } from "../src/fit/step.ts";
+import type { ProgressReporter } from "../src/fit/progress.ts";
+import { type Executor, formatStats, inProcessExecutor } from "./executor.ts";
+import { httpExecutor, parseEndpoints } from "./http.ts";
+import { parseWorkers, workerPool } from "./worker_pool.ts";
+import { runWorkflow } from "./run.ts";
+import { serveFunctions } from "../functions/deno_serve.ts";
+import { DEFAULT_MAX_BODY_BYTES } from "../functions/handler.ts";
+
+/** `fit` options that choose where work runs. */
+export interface PlacementOptions {
+  /** `--workers`: "auto" or a count (0: in this process). */
+  workers?: string;
+  /** `--endpoints`: comma-separated URLs (wins over workers). */
+  endpoints?: string;
+  /** `--chunk-size`. */
+  chunkSize?: string;
+  resume?: boolean;
+}
+
+/**
+ * The executor the options ask for.
+ *
+ * @example
+ * ```ts
+ * const ex = executorFor({ workers: "auto" });
+ * ```
+ */
+export function executorFor(
+  o: PlacementOptions,
+  log: (message: string) => void = () => {},
+): Executor {
+  if (o.endpoints) {
+    return httpExecutor({
+      endpoints: parseEndpoints(o.endpoints),
+      onRetry: ({ id, attempt, endpoint, reason }) =>
+        log(`retry ${attempt} of ${id} (${endpoint}): ${reason}`),
+    });
+  }
+  const n = parseWorkers(o.workers ?? "auto");
+  return n === 0 ? inProcessExecutor() : workerPool(n);
+}
+
+function chunkSize(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`--chunk-size: expected a whole number ≥ 1, got "${text}"`);
+  }
+  return n;
+}
+
+/**
+ * `exfit fit` with an executor: every step output is handed to `write`, then the checkpoint is
+ * updated; the executor's counters are reported at the end (retries included).
+ *
+ * @example
+ * ```ts
+ * await fitWithWorkflow(loaded, steps, { workers: "2" }, { plot: false, seed: 0, outDir: "Out" }, write);
+ * ```
+ */
+export async function fitWithWorkflow(
+  loaded: LoadedStudy,
+  steps: StepSpec[],
+  placement: PlacementOptions,
+  run: { plot: boolean; seed: number; outDir: string; progress?: ProgressReporter },
+  write: (out: StepOutput) => Promise<void>,
+  log: (message: string) => void = (m) => console.error(`exfit: ${m}`),
+): Promise<void> {
+  const executor = executorFor(placement, log);
+  try {
+    for await (
+      const out of runWorkflow(loaded.study, loaded.store, steps, {
+        plot: run.plot,
+        seed: run.seed,
+        progress: run.progress,
+        executor,
+        outDir: run.outDir,
+        resume: placement.resume,
+        chunkProfiles: chunkSize(placement.chunkSize),
+        log,
+      })
+    ) await write(out);
+  } finally {
+    const s = executor.stats();
+    if (placement.endpoints || s.retries > 0) log(formatStats(s));
+    await executor.close();
+  }
+}
+
+/**
+ * `exfit serve`: the functions on 127.0.0.1 (by default) until SIGINT/SIGTERM.
+ *
+ * @example
+ * ```ts
+ * await serveCommand({ port: "8787" });
+ * ```
+ */
+export async function serveCommand(o: { port: string; hostname?: string; maxBody?: string }): Promise<void> {
+  const port = Number(o.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port: expected a port number from 0 to 65535, got "${o.port}"`);
+  }
+  const maxBody = o.maxBody === undefined ? DEFAULT_MAX_BODY_BYTES : Number(o.maxBody);
+  if (!Number.isInteger(maxBody) || maxBody < 1) {
+    throw new Error(`--max-body: expected a positive number of bytes, got "${o.maxBody}"`);
+  }
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const s of signals) Deno.addSignalListener(s, stop);
+  try {
+    const server = serveFunctions({
+      port,
+      hostname: o.hostname ?? "127.0.0.1",
+      maxBodyBytes: maxBody,
+      signal: ac.signal,
+      onListen: ({ hostname, port }) =>
+        console.log(`exfit functions listening on http://${hostname}:${port}`),
+    });
+    await server.finished;
+  } finally {
+    for (const s of signals) Deno.removeSignalListener(s, stop);
+  }
+}

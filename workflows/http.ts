@@ -1,0 +1,219 @@
+/**
+ * HTTP executor: work items POSTed to function endpoints (`exfit serve`, the deployed bundle),
+ * with a concurrency limit per endpoint, a timeout per attempt, and retries with exponential
+ * backoff. Work-item ids are idempotent (the same id always carries the same payload), so an
+ * item whose reply was lost, late or duplicated is simply sent again; a reply is accepted only
+ * when it echoes the request's id and version and passes validation.
+ *
+ * @module
+ */
+import { checkResult, type WorkKind } from "../functions/payload.ts";
+import { PayloadError } from "../functions/validate.ts";
+import { emptyStats, type Executor, type ExecutorStats } from "./executor.ts";
+
+/** Options of {@link httpExecutor}. */
+export interface HttpExecutorOptions {
+  /** Base URLs, e.g. `http://127.0.0.1:8787`. */
+  endpoints: string[];
+  /** Requests in flight per endpoint (default 4). */
+  concurrency?: number;
+  /** Time limit of one attempt in ms (default 120 000). */
+  timeoutMs?: number;
+  /** Attempts after the first (default 6). */
+  retries?: number;
+  /** First backoff in ms, doubled each retry (default 100). */
+  backoffMs?: number;
+  /** Longest backoff in ms (default 5 000). */
+  maxBackoffMs?: number;
+  /** fetch to use (a fault injector in tests). */
+  fetch?: typeof fetch;
+  /** Called on each retry with the reason (for progress reporting). */
+  onRetry?: (info: { id: string; attempt: number; endpoint: string; reason: string }) => void;
+}
+
+/** A work item that failed for good: the last reason, how many attempts. */
+export class HttpWorkError extends Error {
+  readonly status?: number;
+  constructor(message: string, status?: number) {
+    super(message);
+    this.name = "HttpWorkError";
+    this.status = status;
+  }
+}
+
+/**
+ * Parse `--endpoints`: comma-separated http(s) base URLs.
+ *
+ * @example
+ * ```ts
+ * parseEndpoints("http://127.0.0.1:8787,http://127.0.0.1:8788");
+ * ```
+ */
+export function parseEndpoints(text: string): string[] {
+  const list = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (list.length === 0) throw new Error("--endpoints: expected one or more URLs separated by commas");
+  return list.map((s) => {
+    let url: URL;
+    try {
+      url = new URL(s);
+    } catch {
+      throw new Error(`--endpoints: "${s}" is not a URL (expected e.g. http://127.0.0.1:8787)`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new Error(`--endpoints: "${s}" must start with http:// or https://`);
+    }
+    return url.href.replace(/\/+$/, "");
+  });
+}
+
+/** Deterministic jitter in [0.5, 1) from the item id and attempt (no shared random state). */
+function jitter(id: string, attempt: number): number {
+  let h = 2166136261 ^ attempt;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return 0.5 + ((h >>> 0) % 1000) / 2000;
+}
+
+class Retryable extends Error {
+  readonly kind: "timeout" | "error" | "discarded";
+  constructor(kind: "timeout" | "error" | "discarded", message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+/**
+ * An executor over HTTP endpoints.
+ *
+ * @example
+ * ```ts
+ * const ex = httpExecutor({ endpoints: ["http://127.0.0.1:8787"], timeoutMs: 30_000 });
+ * const r = await ex.run("evaluate", payload);
+ * ```
+ */
+export function httpExecutor(opts: HttpExecutorOptions): Executor {
+  if (opts.endpoints.length === 0) throw new Error("httpExecutor: no endpoints");
+  const endpoints = opts.endpoints.map((e) => e.replace(/\/+$/, ""));
+  const perEndpoint = opts.concurrency ?? 4;
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const retries = opts.retries ?? 6;
+  const backoff = opts.backoffMs ?? 100;
+  const maxBackoff = opts.maxBackoffMs ?? 5_000;
+  const doFetch = opts.fetch ?? fetch;
+  const stats = emptyStats(`http(${endpoints.length} endpoint${endpoints.length > 1 ? "s" : ""})`);
+  const inFlight = endpoints.map(() => 0);
+  const waiting: (() => void)[] = [];
+  let closed = false;
+  let rr = 0;
+
+  // Least-loaded endpoint with a free slot, preferring the affinity and avoiding the one that
+  // just failed; resolves when a slot frees up.
+  const acquire = async (prefer: number | undefined, avoid: number): Promise<number> => {
+    for (;;) {
+      if (closed) throw new HttpWorkError("the HTTP executor is closed");
+      let best = -1;
+      const order = endpoints.map((_, k) => (k + (prefer ?? rr)) % endpoints.length);
+      for (const k of order) {
+        if (inFlight[k] >= perEndpoint) continue;
+        if (k === avoid && endpoints.length > 1) continue;
+        if (best < 0 || inFlight[k] < inFlight[best]) best = k;
+      }
+      if (best < 0 && avoid >= 0 && inFlight[avoid] < perEndpoint) best = avoid;
+      if (best >= 0) {
+        inFlight[best]++;
+        rr = (best + 1) % endpoints.length;
+        return best;
+      }
+      await new Promise<void>((r) => waiting.push(r));
+    }
+  };
+  const release = (k: number) => {
+    inFlight[k]--;
+    waiting.shift()?.();
+  };
+
+  const attempt = async (k: number, kind: WorkKind, body: string, id: string): Promise<unknown> => {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(new DOMException("timeout", "TimeoutError")), timeoutMs);
+    try {
+      let res: Response;
+      let text: string;
+      try {
+        res = await doFetch(`${endpoints[k]}/${kind}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+          signal: ac.signal,
+        });
+        text = await res.text();
+      } catch (e) {
+        if (ac.signal.aborted) throw new Retryable("timeout", `no reply within ${timeoutMs} ms`);
+        throw new Retryable("error", `network error: ${(e as Error).message}`);
+      }
+      if (!res.ok) {
+        let detail = text.slice(0, 300);
+        try {
+          detail = JSON.parse(text).error.message ?? detail;
+        } catch { /* not our JSON error */ }
+        const retryable = res.status === 408 || res.status === 429 ||
+          (res.status >= 500 && res.status !== 501);
+        if (retryable) throw new Retryable("error", `HTTP ${res.status}: ${detail}`);
+        throw new HttpWorkError(`${endpoints[k]}/${kind} answered ${res.status}: ${detail}`, res.status);
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw new Retryable("discarded", "the reply is not JSON");
+      }
+      try {
+        return checkResult(kind, parsed, id);
+      } catch (e) {
+        if (e instanceof PayloadError) throw new Retryable("discarded", `reply dropped: ${e.message}`);
+        throw e;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return {
+    name: stats.name,
+    async run(kind, payload, runOpts = {}) {
+      const body = JSON.stringify(payload);
+      const id = payload.id;
+      let avoid = -1;
+      for (let n = 0;; n++) {
+        const k = await acquire(runOpts.affinity === undefined ? undefined : runOpts.affinity % endpoints.length, avoid);
+        stats.requests++;
+        try {
+          const out = await attempt(k, kind, body, id);
+          stats.items++;
+          return out as never;
+        } catch (e) {
+          if (!(e instanceof Retryable)) throw e;
+          if (e.kind === "timeout") stats.timeouts++;
+          else if (e.kind === "error") stats.errors++;
+          else stats.discarded++;
+          if (n >= retries) {
+            throw new HttpWorkError(
+              `work item ${id} failed after ${n + 1} attempts; last: ${endpoints[k]}/${kind}: ${e.message}`,
+            );
+          }
+          stats.retries++;
+          opts.onRetry?.({ id, attempt: n + 1, endpoint: endpoints[k], reason: e.message });
+          avoid = k;
+        } finally {
+          release(k);
+        }
+        const wait = Math.min(maxBackoff, backoff * 2 ** n) * jitter(id, n);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    },
+    stats: (): ExecutorStats => ({ ...stats }),
+    close() {
+      closed = true;
+      for (const w of waiting.splice(0)) w();
+      return Promise.resolve();
+    },
+  };
+}

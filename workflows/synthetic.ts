@@ -1,0 +1,201 @@
+/**
+ * Synthetic studies for workflow tests and benchmarks: N residues of ¹⁵N CPMG at several fields
+ * with global KEX_AB/PB, simulated with exfit's own forward model (the fit's calculators) and
+ * optional seeded noise, written as ChemEx input files (experiments, data, parameters, method).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { parseModel } from "../src/models/model.ts";
+import { addExperiment, applyDefaults, type StudySpec } from "../src/fit/study.ts";
+import { compileStore, evaluateDefinitions, type ParamStore } from "../src/params/store.ts";
+import { createCalculator, intensitiesAt } from "../src/fit/evaluate.ts";
+import { createRng, standardNormals, uniform } from "../src/stats/random.ts";
+
+/** Options of {@link syntheticFiles}. */
+export interface SyntheticOptions {
+  residues: number;
+  /** ¹H Larmor frequencies in MHz (default 500 and 800). */
+  fields?: number[];
+  /** Noise as a fraction of each profile's amplitude (default 0.01; 0 = noise-free data). */
+  noise?: number;
+  seed?: number;
+  /** True exchange (default KEX_AB 350 s⁻¹, PB 0.06). */
+  kex?: number;
+  pb?: number;
+}
+
+/** True values of the simulation. */
+export interface SyntheticTruth {
+  kex: number;
+  pb: number;
+  residues: { name: string; csA: number; dw: number; r2: number }[];
+}
+
+const NCYC = [0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 1, 10];
+const TIME_T2_S = 0.04;
+
+/**
+ * The files of a synthetic study (paths relative to its folder) and the true values.
+ *
+ * @example
+ * ```ts
+ * const { files, truth } = syntheticFiles({ residues: 200, seed: 1 });
+ * ```
+ */
+export function syntheticFiles(
+  opts: SyntheticOptions,
+): { files: Map<string, string>; truth: SyntheticTruth; experiments: string[] } {
+  const seed = opts.seed ?? 1;
+  const fields = opts.fields ?? [500, 800];
+  const noise = opts.noise ?? 0.01;
+  const kex = opts.kex ?? 350;
+  const pb = opts.pb ?? 0.06;
+  const rng = createRng(seed);
+  // Positive shifts well away from 0: CPMG hardly sees the sign of DW, and DW = 0 is a flat
+  // direction; both would make the minimum ambiguous.
+  const residues = Array.from({ length: opts.residues }, (_, k) => ({
+    name: `${k + 1}N`,
+    csA: 108 + 22 * uniform(rng),
+    dw: 0.8 + 1.7 * uniform(rng),
+    r2: 4 + 4 * uniform(rng),
+  }));
+  const study: StudySpec = { model: parseModel("2st"), experiments: [], profiles: [] };
+  const store: ParamStore = new Map();
+  const x = NCYC.slice();
+  const stems = fields.map((hz) => `${hz}mhz`);
+  fields.forEach((hz, f) => {
+    addExperiment(
+      study,
+      store,
+      {
+        stem: stems[f],
+        file: `${stems[f]}.toml`,
+        name: "cpmg_15n_ip",
+        settings: { carrier: 118.5, pw90: 40e-6, time_t2: TIME_T2_S, time_equil: 0, even_ncycs: false },
+        conditions: { h_larmor_frq: hz, label: [] },
+        observed: ["a"],
+        start: null,
+        scaled: true,
+      },
+      residues.map((r) => ({
+        key: r.name,
+        x,
+        exp: x.map(() => 1),
+        err: x.map(() => 1),
+        mask: x.map(() => true),
+      })),
+    );
+  });
+  applyDefaults(store, [
+    { selector: "KEX_AB", value: kex },
+    { selector: "PB", value: pb },
+    { selector: "R1_A", value: 1.5 },
+    ...residues.flatMap((r) => [
+      { selector: `CS_A, NUC->${r.name}`, value: r.csA },
+      { selector: `DW_AB, NUC->${r.name}`, value: r.dw },
+      ...fields.map((hz) => ({
+        selector: `R2_A, NUC->${r.name}, B0->${hz}MHz`,
+        // Exchange-free R2 grows with the field (CSA).
+        value: r.r2 * (1 + 0.5 * (hz - 500) / 500),
+      })),
+    ]),
+  ]);
+  const pv = compileStore(store);
+  evaluateDefinitions(pv);
+  const files = new Map<string, string>();
+  const noiseRng = createRng(seed + 1);
+  study.profiles.forEach((p, k) => {
+    const values = p.paramIds.map((id) => pv.values[pv.index.get(id)!]);
+    const calc = createCalculator(study, k);
+    const y = intensitiesAt(calc, values, calc.x);
+    const amplitude = 8e4 + 4e4 * uniform(noiseRng);
+    // σ is the same with noise-free data, so the χ² scale of both kinds of study is alike.
+    const sigma = 0.01 * amplitude;
+    const z = standardNormals(noiseRng, x.length);
+    const rows = x.map((ncyc, i) =>
+      `${ncyc.toFixed(1).padStart(8)} ${
+        (amplitude * y[i] + noise * amplitude * z[i]).toExponential(9).padStart(18)
+      } ${sigma.toExponential(7).padStart(16)}`
+    );
+    const stem = study.experiments[p.experiment].stem;
+    files.set(
+      join("Data", stem, `${p.name}.out`),
+      `#  ncyc_cp        Intensity      Esd(Int.)\n${rows.join("\n")}\n`,
+    );
+  });
+  fields.forEach((hz, f) => {
+    files.set(
+      join("Experiments", `${stems[f]}.toml`),
+      [
+        "[experiment]",
+        'name = "cpmg_15n_ip"',
+        "carrier = 118.5",
+        "pw90 = 40e-6",
+        `time_t2 = ${TIME_T2_S}`,
+        "",
+        "[conditions]",
+        `h_larmor_frq = ${hz.toFixed(1)}`,
+        "",
+        "[data]",
+        `path = "../Data/${stems[f]}/"`,
+        'error = "file"',
+        "",
+        "[data.profiles]",
+        ...residues.map((r) => `${r.name} = "${r.name}.out"`),
+        "",
+      ].join("\n"),
+    );
+  });
+  files.set(
+    join("Parameters", "parameters.toml"),
+    [
+      "[GLOBAL]",
+      "PB = 0.1",
+      "KEX_AB = 500.0",
+      "R1_A = 1.5",
+      "",
+      "[CS_A]",
+      ...residues.map((r) => `${r.name} = ${r.csA.toFixed(6)}`),
+      "",
+      "[DW_AB]",
+      ...residues.map((r) => `${r.name} = 1.5`),
+      "",
+    ].join("\n"),
+  );
+  files.set(join("Methods", "method.toml"), '[STEP1]\nINCLUDE = "ALL"\n');
+  return {
+    files,
+    truth: { kex, pb, residues },
+    experiments: stems.map((s) => join("Experiments", `${s}.toml`)),
+  };
+}
+
+/**
+ * Write a synthetic study under `dir`; returns the experiment file paths (absolute) and the
+ * parameter and method files.
+ *
+ * @example
+ * ```ts
+ * const s = writeSyntheticStudy(Deno.makeTempDirSync(), { residues: 200 });
+ * ```
+ */
+export function writeSyntheticStudy(dir: string, opts: SyntheticOptions): {
+  experiments: string[];
+  parameters: string;
+  method: string;
+  truth: SyntheticTruth;
+} {
+  const { files, truth, experiments } = syntheticFiles(opts);
+  for (const [path, text] of files) {
+    const full = join(dir, path);
+    Deno.mkdirSync(full.slice(0, full.lastIndexOf("/")), { recursive: true });
+    Deno.writeTextFileSync(full, text);
+  }
+  return {
+    experiments: experiments.map((e) => join(dir, e)),
+    parameters: join(dir, "Parameters", "parameters.toml"),
+    method: join(dir, "Methods", "method.toml"),
+    truth,
+  };
+}
