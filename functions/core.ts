@@ -9,15 +9,21 @@ import { type Chunk, type ChunkEvaluator, createChunkEvaluator } from "../src/fi
 import { createGroupProblem } from "../src/fit/problem.ts";
 import { fitGroup } from "../src/fit/step.ts";
 import { dependents } from "../src/params/store.ts";
+import { evaluateGridTask, type GridTask } from "../src/fit/grid.ts";
+import { type ResamplingTask, runReplicate } from "../src/stats/resampling.ts";
 import {
   enc,
   type EvaluatePayload,
   type EvaluateResult,
   type FitPayload,
   type FitResult,
+  type GridPayload,
+  type GridResult,
   PAYLOAD_VERSION,
   type PayloadOf,
   type ProfileJacobian,
+  type ReplicatePayload,
+  type ReplicateResult,
   type ResultOf,
   storeFromPayload,
   type WorkKind,
@@ -193,6 +199,66 @@ export function fitWork(payload: FitPayload, ev: ChunkEvaluator): FitResult {
 }
 
 /**
+ * Chi-square at grid points, each refitting the chunk's free parameters with the scanned ones
+ * held at the point (`src/fit/grid.ts`).
+ *
+ * @example
+ * ```ts
+ * const r = gridWork({ ...base, axes: ["PB"], values: [[0.05, 0.07]] });
+ * ```
+ */
+export function gridWork(payload: GridPayload): GridResult {
+  const task: GridTask = {
+    chunk: payload.chunk,
+    params: [...storeFromPayload(payload.params).values()],
+    axes: payload.axes,
+    values: payload.values,
+  };
+  const size = payload.values.reduce((n, v) => n * v.length, 1);
+  const indices = payload.indices ?? Array.from({ length: size }, (_, k) => k);
+  let chi2: Float64Array;
+  try {
+    chi2 = evaluateGridTask(task, indices);
+  } catch (e) {
+    throw new WorkError(422, "grid_failed", (e as Error).message);
+  }
+  return { version: PAYLOAD_VERSION, id: payload.id, indices, chisqr: Array.from(chi2, enc) };
+}
+
+/**
+ * Statistics replicates of a fitted step (`src/stats/resampling.ts`), with the chunk's
+ * calculators taken from the cache.
+ *
+ * @example
+ * ```ts
+ * const r = replicateWork(payload, createChunkEvaluator(payload.chunk));
+ * ```
+ */
+export function replicateWork(payload: ReplicatePayload, ev: ChunkEvaluator): ReplicateResult {
+  const task: ResamplingTask = {
+    kind: payload.kind,
+    rootSeed: payload.rootSeed,
+    chunk: payload.chunk,
+    calculated: payload.calculated,
+    params: [...storeFromPayload(payload.params).values()],
+    outputIds: payload.outputIds,
+  };
+  return {
+    version: PAYLOAD_VERSION,
+    id: payload.id,
+    replicates: payload.indices.map((index) => {
+      const r = runReplicate(task, index, { base: ev });
+      return {
+        index,
+        values: r.values.map(enc),
+        chisqr: enc(r.chisqr),
+        ...(r.error ? { error: r.error } : {}),
+      };
+    }),
+  };
+}
+
+/**
  * Run one validated work item.
  *
  * @example
@@ -205,17 +271,13 @@ export async function runWork<K extends WorkKind>(
   payload: PayloadOf[K],
   cache: EvaluatorCache,
 ): Promise<ResultOf[K]> {
-  if (kind === "grid" || kind === "replicate") {
-    throw new WorkError(
-      501,
-      "not_implemented",
-      `"${kind}" work items are computed by the grid/statistics module, which this build ` +
-        `does not include yet`,
-    );
-  }
+  if (kind === "grid") return gridWork(payload as GridPayload) as ResultOf[K];
   const ev = await cache.get(payload.chunk);
   if (kind === "evaluate") {
     return evaluateWork(payload as EvaluatePayload, ev) as ResultOf[K];
+  }
+  if (kind === "replicate") {
+    return replicateWork(payload as ReplicatePayload, ev) as ResultOf[K];
   }
   return fitWork(payload as FitPayload, ev) as ResultOf[K];
 }

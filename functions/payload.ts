@@ -18,6 +18,7 @@ import { EXPERIMENTS } from "../src/experiments/registry.ts";
 import {
   arrayOf,
   boolean,
+  type Check,
   field,
   fieldPath,
   finite,
@@ -71,22 +72,31 @@ export interface EvaluatePayload extends BasePayload {
 export type FitPayload = BasePayload;
 
 /**
- * `grid`: evaluate (and with `refine`, fit the other free parameters at) each point of a grid
- * over `grid.ids`. Provisional shape: computed by `src/fit/grid.ts` once it lands.
+ * `grid`: chi-square at points of a grid over `axes` (parameter ids of the chunk), each point
+ * refitting the chunk's other free parameters from the payload's starting values
+ * (`src/fit/grid.ts#evaluateGridTask`). Points are flat row-major indices into the product of
+ * `values` (last axis fastest); all points when `indices` is absent.
  */
 export interface GridPayload extends BasePayload {
-  grid: { ids: string[]; points: number[][] };
-  refine: boolean;
+  axes: string[];
+  values: number[][];
+  indices?: number[];
 }
 
 /**
- * `replicate`: one Monte-Carlo ("mc") or bootstrap ("bs", "bsn") replicate of a fit, fully
- * determined by `seed` and `index`. Provisional shape: computed by `src/stats/` once it lands.
+ * `replicate`: Monte-Carlo ("mc") or bootstrap ("bs", "bsn") replicates of a fitted step
+ * (`src/stats/resampling.ts#runReplicate`), each fully determined by (rootSeed, kind, index).
  */
 export interface ReplicatePayload extends BasePayload {
-  method: "mc" | "bs" | "bsn";
-  seed: number;
-  index: number;
+  kind: "mc" | "bs" | "bsn";
+  /** Unsigned 64-bit root seed as a decimal string. */
+  rootSeed: string;
+  /** Best-fit calculated (scaled) intensities of each chunk profile at all its points. */
+  calculated: number[][];
+  /** Free parameters reported, in report order. */
+  outputIds: string[];
+  /** Replicate indices to run. */
+  indices: number[];
 }
 
 /** Jacobian block of one profile: rows = its retained points, columns = `cols` (into freeIds). */
@@ -130,19 +140,25 @@ export interface FitResult {
   evaluations: number;
 }
 
-/** Reply of `grid` (provisional). */
+/** Reply of `grid`: chi-square per requested index (null: the refit failed). */
 export interface GridResult {
   version: number;
   id: string;
-  points: { chisqr: number | null; params?: FittedParam[] }[];
+  indices: number[];
+  chisqr: (number | null)[];
 }
 
-/** Reply of `replicate` (provisional). */
+/** Reply of `replicate`. */
 export interface ReplicateResult {
   version: number;
   id: string;
-  params: FittedParam[];
-  chisqr: number | null;
+  replicates: {
+    index: number;
+    /** In `outputIds` order; null where the replicate does not determine a value. */
+    values: (number | null)[];
+    chisqr: number | null;
+    error?: string;
+  }[];
 }
 
 /** Payload type of each kind. */
@@ -353,16 +369,36 @@ export function checkPayload<K extends WorkKind>(kind: K, body: unknown): Payloa
   const chunk = checkChunk(o.chunk);
   checkParams(o.params, chunk);
   if (kind === "evaluate") optional(o, "", "jacobian", boolean);
+  const known = new Set((o.params as ParamPayload[]).map((p) => p.id));
+  const listed: Check<string> = (v, p) => {
+    const s = id(v, p);
+    if (!known.has(s)) throw new PayloadError(p, "an id listed in params", s);
+    return s;
+  };
   if (kind === "grid") {
-    const g = field(o, "", "grid", record);
-    const ids = field(g, "grid", "ids", arrayOf(id));
-    field(g, "grid", "points", arrayOf(arrayOf(finite, { length: ids.length })));
-    field(o, "", "refine", boolean);
+    const axes = field(o, "", "axes", arrayOf(listed));
+    const values = field(o, "", "values", arrayOf(arrayOf(finite), { length: axes.length }));
+    const size = values.reduce((n, v) => n * v.length, 1);
+    const idx = optional(o, "", "indices", arrayOf(index));
+    idx?.forEach((k, i) => {
+      if (k >= size) throw new PayloadError(`indices[${i}]`, `an index below ${size}`, k);
+    });
   }
   if (kind === "replicate") {
-    field(o, "", "method", oneOf(["mc", "bs", "bsn"] as const));
-    field(o, "", "seed", index);
-    field(o, "", "index", index);
+    field(o, "", "kind", oneOf(["mc", "bs", "bsn"] as const));
+    const seed = field(o, "", "rootSeed", string);
+    if (!/^\d{1,20}$/.test(seed) || BigInt(seed) > 0xffffffffffffffffn) {
+      throw new PayloadError("rootSeed", "an unsigned 64-bit integer as a decimal string", seed);
+    }
+    const chunk = o.chunk as Chunk;
+    const calc = field(o, "", "calculated", arrayOf(arrayOf(finite), { length: chunk.profiles.length }));
+    calc.forEach((c, k) => {
+      if (c.length !== chunk.profiles[k].x.length) {
+        throw new PayloadError(`calculated[${k}]`, `${chunk.profiles[k].x.length} values (one per point)`, c);
+      }
+    });
+    field(o, "", "outputIds", arrayOf(listed));
+    field(o, "", "indices", arrayOf(index));
   }
   return o as unknown as PayloadOf[K];
 }
@@ -402,9 +438,10 @@ export function checkResult<K extends WorkKind>(
     field(o, "", "scales", nums);
     field(o, "", "evaluations", index);
   } else if (kind === "grid") {
-    field(o, "", "points", arrayOf(record));
+    field(o, "", "indices", arrayOf(index));
+    field(o, "", "chisqr", nums);
   } else {
-    field(o, "", "params", arrayOf(record));
+    field(o, "", "replicates", arrayOf(record));
   }
   return o as unknown as ResultOf[K];
 }

@@ -3,7 +3,9 @@ import { createHandler } from "../functions/handler.ts";
 import { handler as lambdaHandler } from "../functions/aws_lambda.ts";
 import cloudflare from "../functions/cloudflare.ts";
 import { evaluateWork } from "../functions/core.ts";
-import { PAYLOAD_VERSION, storeToPayload } from "../functions/payload.ts";
+import { PAYLOAD_VERSION, storeFromPayload, storeToPayload } from "../functions/payload.ts";
+import { evaluateGridTask } from "../src/fit/grid.ts";
+import { makeResamplingTask, runReplicate } from "../src/stats/resampling.ts";
 import { createChunkEvaluator, evaluateChunk, makeChunk } from "../src/fit/chunk.ts";
 import { createGroupProblem, subStore } from "../src/fit/problem.ts";
 import { fitGroup, independentGroups } from "../src/fit/step.ts";
@@ -158,13 +160,51 @@ Deno.test("functions: fit equals the in-process group fit bit for bit", async ()
   assert.equal(r.body.freeIds.length, 2 + 3 + 6);
 });
 
-Deno.test("functions: grid and replicate answer 501 until their modules are wired", async () => {
+Deno.test("functions: grid and replicate run the grid and resampling work items", async () => {
   const h = createHandler();
-  const grid = await post(h, "/grid", { ...base, grid: { ids: ["PB"], points: [[0.05]] }, refine: false });
-  assert.equal(grid.status, 501);
-  const bad = await post(h, "/replicate", { ...base, method: "xx", seed: 1, index: 0 });
+  const gridReq = { ...base, id: "g:1", axes: ["PB"], values: [[0.04, 0.06, 0.08]], indices: [2, 0] };
+  const grid = await post(h, "/grid", gridReq);
+  assert.equal(grid.status, 200);
+  const task = {
+    chunk,
+    params: [...storeFromPayload(params).values()],
+    axes: ["PB"],
+    values: [[0.04, 0.06, 0.08]],
+  };
+  assert.deepEqual(grid.body.indices, [2, 0]);
+  assert.deepEqual(grid.body.chisqr, Array.from(evaluateGridTask(task, [2, 0])));
+  assert.ok(grid.body.chisqr[0] > 0);
+
+  const outOfRange = await post(h, "/grid", { ...gridReq, indices: [3] });
+  assert.equal(outOfRange.status, 400);
+  assert.equal(outOfRange.body.error.field, "indices[0]");
+  const unknownAxis = await post(h, "/grid", { ...gridReq, axes: ["PC"] });
+  assert.equal(unknownAxis.status, 400);
+  assert.equal(unknownAxis.body.error.field, "axes[0]");
+
+  const calculated = chunk.profiles.map((p) => p.exp.map((v) => v * 1.001));
+  const outputIds = ["KEX_AB", "PB"];
+  const repReq = {
+    ...base,
+    id: "r:1",
+    kind: "mc",
+    rootSeed: "18446744073709551615",
+    calculated,
+    outputIds,
+    indices: [0, 5],
+  };
+  const rep = await post(h, "/replicate", repReq);
+  assert.equal(rep.status, 200);
+  const rtask = makeResamplingTask("mc", "18446744073709551615", chunk, calculated, task.params, outputIds);
+  const direct = [0, 5].map((i) => runReplicate(rtask, i));
+  assert.deepEqual(rep.body.replicates.map((r: { values: number[] }) => r.values), direct.map((r) => r.values));
+  assert.deepEqual(rep.body.replicates.map((r: { chisqr: number }) => r.chisqr), direct.map((r) => r.chisqr));
+  const bad = await post(h, "/replicate", { ...repReq, kind: "xx" });
   assert.equal(bad.status, 400);
-  assert.equal(bad.body.error.field, "method");
+  assert.equal(bad.body.error.field, "kind");
+  const seed = await post(h, "/replicate", { ...repReq, rootSeed: "-1" });
+  assert.equal(seed.status, 400);
+  assert.equal(seed.body.error.field, "rootSeed");
 });
 
 Deno.test("functions: the Lambda and Workers adapters run the same handler", async () => {
