@@ -141,3 +141,15 @@ Deno.test("unknown model: named with the list of models", async () => {
   assert.match(err, /unknown model "2sx"/);
   assertUntouched(dir);
 });
+
+Deno.test("a key of a sibling experiment is ignored with a warning, as ChemEx does", async () => {
+  const dir = study((d) =>
+    Deno.writeTextFileSync(
+      join(d, "exp.toml"),
+      EXPERIMENT.replace("time_t2 = 0.04", "time_t2 = 0.04\ntaub = 0.00268"),
+    )
+  );
+  const { code, err } = await run(dir);
+  assert.equal(code, 0);
+  assert.match(err, /key 'taub' is not used by 'cpmg_15n_ip' and is ignored/);
+});

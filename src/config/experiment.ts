@@ -202,7 +202,8 @@ export function readExperimentFile(
     );
   }
 
-  const parsed = parseExperimentTable(ctx, experiment, schema, notices);
+  const otherKeys = new Set(knownNames.flatMap((n) => Object.keys(schemaFor(n)?.keys ?? {})));
+  const parsed = parseExperimentTable(ctx, experiment, schema, notices, otherKeys);
   const conditions = parseConditions(
     ctx,
     lowerCaseKeys(conditionsRaw, { file: path, keys: doc.keys, path: ["conditions"] }),
@@ -243,6 +244,7 @@ function parseExperimentTable(
   table: TomlTable,
   schema: ExperimentSchema,
   notices: string[],
+  otherKeys: ReadonlySet<string>,
 ): { settings: Record<string, unknown>; observedStates: string[]; startStates: string[] | null } {
   const singleState = schema.family === "shift" || schema.family === "exsy";
   const hasStart = !singleState;
@@ -303,6 +305,16 @@ function parseExperimentTable(
         continue;
     }
     const target = canonical.get(key);
+    if (target === undefined && schema.family !== "cest" && otherKeys.has(key)) {
+      // ChemEx ignores keys of sibling experiments outside the CEST family, and its own example
+      // files rely on that (e.g. `time_equil` in a `cpmg_1hn_ap` file): warn, do not fail.
+      // A key no experiment knows is a typo and stays an error.
+      notices.push(
+        `${ctx.file}: key '${key}' is not used by '${schema.name}' and is ignored` +
+          didYouMean(key, validKeys),
+      );
+      continue;
+    }
     if (target === undefined) {
       ctx.fail(
         path,
