@@ -80,7 +80,9 @@ async function writeStep(outDir: string, out: StepOutput, simulate: boolean): Pr
   const prefixed = new Map([...files].map(([k, v]) => [prefix + k, v]));
   const replace = out.name
     ? [out.name]
-    : ["Parameters", "Data", "Plots", "Grid", "Statistics"].filter((d) => [...files.keys()].some((k) => k.startsWith(d)));
+    : ["Parameters", "Data", "Plots", "Grid", "Statistics"].filter((d) =>
+      [...files.keys()].some((k) => k.startsWith(d))
+    );
   writeTreeAtomically(outDir, prefixed, { replaceSubdirs: replace });
 }
 
@@ -169,7 +171,9 @@ export function buildProgram(): Command {
       const t0 = performance.now();
       const run = { plot: o.plot !== "nothing", seed: Number(o.seed), outDir: o.output! };
       await fitWithWorkflow(loaded, methodSteps, o, { ...run, progress: createProgress() }, async (out) => {
-        for (const w of out.warnings ?? []) console.error(`exfit: warning: ${out.name || "fit"}: ${w}`);
+        for (const w of out.warnings ?? []) {
+          console.error(`exfit: warning: ${out.name || "fit"}: ${w}`);
+        }
         const s = out.result!.stats;
         console.log(
           `${out.name || "fit"}: ${out.result!.freeIds.length} free parameters, ` +

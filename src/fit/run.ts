@@ -22,7 +22,7 @@ import type { DecayPanel } from "../plot/relaxation.ts";
 import type { ShiftPoint } from "../plot/shift.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
 import { applyConstraints } from "./constraints.ts";
-import { type GridOutcome, gridFigures, runGridStep } from "./grid.ts";
+import { gridFigures, type GridOutcome, runGridStep } from "./grid.ts";
 import type { ProgressReporter } from "./progress.ts";
 import { runStatistics } from "../stats/step.ts";
 
@@ -235,7 +235,9 @@ function* fitLoop(
     const warnings: string[] = [...(grid?.notices ?? [])];
     if (grid) {
       for (const [path, text] of grid.files) files.set(path, text);
-      if (opts.plot) for (const [path, spec] of gridFigures(grid, store)) figures.set(path, spec);
+      if (opts.plot) {
+        for (const [path, spec] of gridFigures(grid, store)) figures.set(path, spec);
+      }
     }
     if (step.statistics && grid) {
       warnings.push("STATISTICS are skipped in a step with GRID (put them in a later step)");

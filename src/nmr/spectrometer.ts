@@ -58,6 +58,8 @@ export class Spectrometer {
   >();
   private readonly perm: { index: Int32Array; sign: Float64Array }[];
   private readonly permS: { index: Int32Array; sign: Float64Array }[];
+  /** Exponentials produced since {@link resetCounters}: a plain field, per instance. */
+  private produced = 0;
 
   constructor(setup: SpectrometerSetup) {
     this.basis = setup.basis;
@@ -131,9 +133,32 @@ export class Spectrometer {
     }
   }
 
+  /**
+   * Matrix exponentials (propagators) produced since the last {@link resetCounters}: one per
+   * {@link delay}, per time of {@link delays}, per {@link propagator} and per finite pulse
+   * ({@link pulseI}, {@link pulseS}, {@link pulseIS}). Phase rotations, ideal pulses and
+   * products are not exponentials and do not count. For cost budgets (benchmarks).
+   *
+   * @example
+   * ```ts
+   * sp.resetCounters();
+   * sequence(x);
+   * sp.propagatorCount; // exponentials one evaluation needed
+   * ```
+   */
+  get propagatorCount(): number {
+    return this.produced;
+  }
+
+  /** Start a new count of {@link propagatorCount}. */
+  resetCounters(): void {
+    this.produced = 0;
+  }
+
   /** out = exp(L_free·t). */
   delay(out: Float64Array, timeS: number): Float64Array {
     expm(out, this.lFree, timeS, this.ws);
+    this.produced++;
     return out;
   }
 
@@ -143,6 +168,7 @@ export class Spectrometer {
    */
   delays(out: Float64Array[], timesS: ArrayLike<number>): Float64Array[] {
     expmMany(out, this.lFree, timesS, this.eigWs, this.ws);
+    this.produced += timesS.length;
     return out;
   }
 
@@ -155,6 +181,7 @@ export class Spectrometer {
     const l = this.scratch;
     for (let i = 0; i < l.length; i++) l[i] = this.lFree[i] + extra[i];
     expm(out, l, timeS, this.ws);
+    this.produced++;
     return out;
   }
 
@@ -187,6 +214,7 @@ export class Spectrometer {
     const bx = this.basis.terms.get("b1x_i");
     if (bx) addTerm(l, bx, b1Hz);
     expm(out, l, widthS, this.ws);
+    this.produced++;
     return out;
   }
 
@@ -197,6 +225,7 @@ export class Spectrometer {
     const bx = this.basis.terms.get("b1x_s");
     if (bx) addTerm(l, bx, b1Hz);
     expm(out, l, widthS, this.ws);
+    this.produced++;
     return out;
   }
 
@@ -252,6 +281,7 @@ export class Spectrometer {
     field("i", this.b1I, phaseI);
     field("s", this.b1S, phaseS);
     expm(out, l, widthS, this.ws);
+    this.produced++;
     return out;
   }
 

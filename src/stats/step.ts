@@ -278,6 +278,11 @@ function mcmcFiles(input: StatisticsInput, out: StatisticsOutput): void {
  */
 export function runStatistics(input: StatisticsInput): StatisticsOutput {
   const out: StatisticsOutput = { files: new Map(), figures: new Map(), warnings: [] };
+  try {
+    parseSeed(input.seed);
+  } catch (e) {
+    throw new Error(`--seed: ${(e as Error).message}`);
+  }
   for (const kind of ["mc", "bs", "bsn"] as const) {
     if (input.statistics[kind] !== undefined) resamplingFiles(kind, input, out);
   }

@@ -1,0 +1,143 @@
+import { strict as assert } from "node:assert";
+import { readCheckpoint } from "../workflows/checkpoint.ts";
+import { inProcessExecutor } from "../workflows/executor.ts";
+import { InjectedAbort } from "../workflows/steps.ts";
+import { writeSyntheticStudy } from "../workflows/synthetic.ts";
+import { workerPool } from "../workflows/worker_pool.ts";
+import { REPO } from "./_refdata.ts";
+import { runStudy, type StudyConfig } from "./_workflows.ts";
+
+/** Global fit, then residues with the exchange fixed, then the global fit again. */
+const METHOD = `[STEP1]
+INCLUDE = "ALL"
+
+[STEP2]
+FIX = ["PB", "KEX_AB"]
+
+[STEP3]
+FIT = ["PB", "KEX_AB"]
+`;
+
+function study(dir: string): StudyConfig {
+  const s = writeSyntheticStudy(dir, { residues: 30, seed: 21 });
+  Deno.writeTextFileSync(`${dir}/Methods/three.toml`, METHOD);
+  return {
+    experiments: s.experiments,
+    parameters: [s.parameters],
+    method: [`${dir}/Methods/three.toml`],
+    chunkProfiles: 8,
+  };
+}
+
+Deno.test("a run aborted after N outer iterations and resumed gives the same result as an uninterrupted one", async (t) => {
+  const dir = Deno.makeTempDirSync({ prefix: "exfit_wf_resume_" });
+  try {
+    const base = study(dir);
+    const full = await runStudy({ ...base, outDir: `${dir}/full` }, inProcessExecutor());
+    assert.equal(full.steps.length, 3);
+    const fullCp = readCheckpoint(`${dir}/full`)!;
+    assert.equal(fullCp.complete, true);
+    assert.equal(fullCp.completedSteps, 3);
+
+    for (const [name, abortAfter, stepDone] of [["in STEP1", 3, 0], ["in STEP3", 9, 2]] as const) {
+      await t.step(`killed ${name}`, async () => {
+        const out = `${dir}/killed_${abortAfter}`;
+        const cfg = { ...base, outDir: out };
+        await assert.rejects(
+          runStudy({ ...cfg, abortAfterIterations: abortAfter }, inProcessExecutor()),
+          InjectedAbort,
+        );
+        const cp = readCheckpoint(out)!;
+        assert.equal(cp.complete, false);
+        assert.equal(cp.completedSteps, stepDone);
+        assert.equal(cp.partial!.step, stepDone);
+        const outer = Object.values(cp.partial!.outer);
+        assert.equal(outer.length, 1, "one global fit under way");
+        assert.ok(outer[0].iteration >= 1);
+        // Resume on another executor: placement does not change the numbers either.
+        const pool = workerPool(2);
+        let resumed;
+        try {
+          resumed = await runStudy({ ...cfg, resume: true }, pool);
+        } finally {
+          await pool.close();
+        }
+        assert.deepEqual(resumed.steps, full.steps.slice(stepDone));
+        assert.deepEqual(resumed.chisqr, full.chisqr.slice(stepDone));
+        // It continued rather than started over.
+        assert.ok(resumed.stats!.items < full.stats!.items, `${resumed.stats!.items} items`);
+        assert.equal(readCheckpoint(out)!.complete, true);
+      });
+    }
+
+    await t.step("a checkpoint of other inputs is refused", async () => {
+      const other = { ...base, chunkProfiles: 6, outDir: `${dir}/full`, resume: true };
+      await assert.rejects(runStudy(other, inProcessExecutor()), /was written for other inputs/);
+    });
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("exfit fit killed mid global fit, then --resume, writes the same files as a run that was not killed", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "exfit_wf_kill_" });
+  try {
+    const s = writeSyntheticStudy(dir, { residues: 100, seed: 22 });
+    const args = (out: string, extra: string[] = []) => [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      `${REPO}src/cli/main.ts`,
+      "fit",
+      "-e",
+      ...s.experiments,
+      "-p",
+      s.parameters,
+      "-o",
+      out,
+      "--plot",
+      "nothing",
+      "--workers",
+      "0",
+      ...extra,
+    ];
+    const clean = await new Deno.Command(Deno.execPath(), { args: args(`${dir}/clean`), stdout: "null", stderr: "piped" }).output();
+    assert.ok(clean.success, new TextDecoder().decode(clean.stderr));
+
+    const child = new Deno.Command(Deno.execPath(), { args: args(`${dir}/killed`), stdout: "null", stderr: "null" }).spawn();
+    // Wait (at most 60 s) for the checkpoint of the second outer iteration, then kill hard.
+    const t0 = Date.now();
+    let iteration = 0;
+    while (iteration < 2 && Date.now() - t0 < 60_000) {
+      await new Promise((r) => setTimeout(r, 25));
+      try {
+        const cp = readCheckpoint(`${dir}/killed`);
+        iteration = Object.values(cp?.partial?.outer ?? {})[0]?.iteration ?? 0;
+      } catch { /* renamed under us: read again */ }
+    }
+    child.kill("SIGKILL");
+    const status = await child.status;
+    assert.ok(iteration >= 2, "the run reached its second outer iteration");
+    assert.equal(status.success, false, "the run was killed before it finished");
+    assert.throws(() => Deno.statSync(`${dir}/killed/Parameters/fitted.toml`));
+
+    const resumed = await new Deno.Command(Deno.execPath(), {
+      args: args(`${dir}/killed`, ["--resume"]),
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    const log = new TextDecoder().decode(resumed.stderr);
+    assert.ok(resumed.success, log);
+    assert.match(log, /resuming: 0 of 1 steps done, step 1 with 0 work items done, a global fit at iteration \d+/);
+    for (const f of ["Parameters/fitted.toml", "Parameters/constrained.toml", "statistics.toml", "Data/500mhz.dat"]) {
+      assert.equal(
+        Deno.readTextFileSync(`${dir}/killed/${f}`),
+        Deno.readTextFileSync(`${dir}/clean/${f}`),
+        f,
+      );
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
