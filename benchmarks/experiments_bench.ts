@@ -11,6 +11,10 @@
  * propagator is more than {@link BUDGET} times that cost is flagged: everything an evaluation does
  * besides its exponentials (products, vector propagation, bookkeeping) must fit in the margin.
  *
+ * Each type runs in a process of its own: shared functions (`matmul`, the CPMG engine) are
+ * compiled for what they saw first, so timing types one after another in one process would
+ * charge a type for its predecessors. The matmul rate is measured in that process first.
+ *
  * Run with `deno run -A benchmarks/experiments_bench.ts [--json] [type…]` (`--json`: one JSON
  * object per type instead of the table, for scripts comparing runs).
  *
@@ -20,7 +24,7 @@ import { fromFileUrl } from "./_paths.ts";
 import { EXPERIMENTS } from "../src/experiments/registry.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
-import { createCalculator, intensitiesAt } from "../src/fit/evaluate.ts";
+import { createCalculator, intensitiesAt, type ProfileCalculator } from "../src/fit/evaluate.ts";
 import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
 import { matmul } from "../src/nmr/expm.ts";
 
@@ -67,7 +71,7 @@ function matmulRate(n: number): number {
 }
 
 /** Experiment type → first simulate folder listing it, from INDEX.md's table. */
-function fixtureFolders(): Map<string, string> {
+export function fixtureFolders(): Map<string, string> {
   const out = new Map<string, string>();
   const text = Deno.readTextFileSync(`${SIMULATE}/INDEX.md`);
   for (const line of text.split("\n")) {
@@ -126,7 +130,14 @@ interface Row {
   expmS: number;
 }
 
-function benchType(type: string, folderName: string): Row {
+/**
+ * The calculator and local values of the first profile of `type` in a simulate fixture folder,
+ * loaded as the folder's command.txt does.
+ */
+export function loadFirstProfile(
+  type: string,
+  folderName: string,
+): { calc: ProfileCalculator; values: Float64Array } {
   const folder = `${SIMULATE}/${folderName}`;
   const args = commandArgs(folder);
   const cwd = Deno.cwd();
@@ -145,19 +156,36 @@ function benchType(type: string, folderName: string): Row {
   const values = Float64Array.from(
     study.profiles[k].paramIds.map((id) => pv.values[pv.index.get(id)!]),
   );
-  const calc = createCalculator(study, k);
+  return { calc: createCalculator(study, k), values };
+}
+
+function benchType(type: string, folderName: string): Row {
+  const { calc, values } = loadFirstProfile(type, folderName);
   const sp = calc.spectrometer;
   const size = sp.size;
+  const rate = matmulRate(size);
   sp.resetCounters();
   intensitiesAt(calc, values, calc.x);
   const propagators = sp.propagatorCount;
   const timeS = timeMedian(() => intensitiesAt(calc, values, calc.x), 0.5);
-  const rate = matmulRate(size);
   const expmS = (20 * size ** 3) / rate;
   return { type, folder: folderName, size, points: calc.x.length, propagators, timeS, rate, expmS };
 }
 
-if (import.meta.main) {
+/** {@link benchType} in a fresh process (`--child TYPE FOLDER`). */
+async function benchInChild(type: string, folder: string): Promise<Row> {
+  const res = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", fromFileUrl(import.meta.url), "--child", type, folder],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!res.success) throw new Error(`benchmark of ${type} failed (exit code ${res.code})`);
+  return JSON.parse(new TextDecoder().decode(res.stdout));
+}
+
+if (import.meta.main && Deno.args[0] === "--child") {
+  console.log(JSON.stringify(benchType(Deno.args[1], Deno.args[2])));
+} else if (import.meta.main) {
   const json = Deno.args.includes("--json");
   const args = Deno.args.filter((a) => a !== "--json");
   const folders = fixtureFolders();
@@ -169,7 +197,7 @@ if (import.meta.main) {
       if (!json) console.log(`${type.padEnd(26)} (no simulate fixture)`);
       continue;
     }
-    rows.push(benchType(type, folder));
+    rows.push(await benchInChild(type, folder));
   }
   if (json) {
     for (const r of rows) {

@@ -9,7 +9,7 @@ import { type Chunk, type ChunkEvaluator, createChunkEvaluator } from "../src/fi
 import { createGroupProblem } from "../src/fit/problem.ts";
 import { fitGroup } from "../src/fit/step.ts";
 import { dependents } from "../src/params/store.ts";
-import { evaluateGridTask, type GridTask } from "../src/fit/grid.ts";
+import { createGridPointEvaluator, gridPointAt, type GridTask } from "../src/fit/grid.ts";
 import { type ResamplingTask, runReplicate } from "../src/stats/resampling.ts";
 import {
   enc,
@@ -48,6 +48,8 @@ export class WorkError extends Error {
  */
 export interface EvaluatorCache {
   get(chunk: Chunk): Promise<ChunkEvaluator>;
+  /** The chi-square function of a grid task (pure in the point; built once per task). */
+  gridPoint(task: GridTask): Promise<(point: readonly number[]) => number>;
   readonly size: number;
 }
 
@@ -71,7 +73,27 @@ async function sha256(text: string): Promise<string> {
 export function createEvaluatorCache(capacity = 128): EvaluatorCache {
   const byObject = new WeakMap<Chunk, ChunkEvaluator>();
   const byHash = new Map<string, ChunkEvaluator>();
+  const grids = new Map<string, (point: readonly number[]) => number>();
   return {
+    async gridPoint(task: GridTask) {
+      const key = await sha256(JSON.stringify(task));
+      let fn = grids.get(key);
+      if (fn) grids.delete(key);
+      else {
+        try {
+          fn = createGridPointEvaluator(task);
+        } catch (e) {
+          throw new WorkError(
+            422,
+            "invalid_chunk",
+            `cannot set up the grid: ${(e as Error).message}`,
+          );
+        }
+        while (grids.size >= capacity) grids.delete(grids.keys().next().value!);
+      }
+      grids.set(key, fn);
+      return fn;
+    },
     get size() {
       return byHash.size;
     },
@@ -204,10 +226,10 @@ export function fitWork(payload: FitPayload, ev: ChunkEvaluator): FitResult {
  *
  * @example
  * ```ts
- * const r = gridWork({ ...base, axes: ["PB"], values: [[0.05, 0.07]] });
+ * const r = await gridWork({ ...base, axes: ["PB"], values: [[0.05, 0.07]] }, cache);
  * ```
  */
-export function gridWork(payload: GridPayload): GridResult {
+export async function gridWork(payload: GridPayload, cache: EvaluatorCache): Promise<GridResult> {
   const task: GridTask = {
     chunk: payload.chunk,
     params: [...storeFromPayload(payload.params).values()],
@@ -216,13 +238,15 @@ export function gridWork(payload: GridPayload): GridResult {
   };
   const size = payload.values.reduce((n, v) => n * v.length, 1);
   const indices = payload.indices ?? Array.from({ length: size }, (_, k) => k);
-  let chi2: Float64Array;
-  try {
-    chi2 = evaluateGridTask(task, indices);
-  } catch (e) {
-    throw new WorkError(422, "grid_failed", (e as Error).message);
-  }
-  return { version: PAYLOAD_VERSION, id: payload.id, indices, chisqr: Array.from(chi2, enc) };
+  const chi2 = await cache.gridPoint(task);
+  const out = indices.map((k) => {
+    try {
+      return enc(chi2(gridPointAt(task, k)));
+    } catch (e) {
+      throw new WorkError(422, "grid_failed", `grid point ${k}: ${(e as Error).message}`);
+    }
+  });
+  return { version: PAYLOAD_VERSION, id: payload.id, indices, chisqr: out };
 }
 
 /**
@@ -271,7 +295,7 @@ export async function runWork<K extends WorkKind>(
   payload: PayloadOf[K],
   cache: EvaluatorCache,
 ): Promise<ResultOf[K]> {
-  if (kind === "grid") return gridWork(payload as GridPayload) as ResultOf[K];
+  if (kind === "grid") return await gridWork(payload as GridPayload, cache) as ResultOf[K];
   const ev = await cache.get(payload.chunk);
   if (kind === "evaluate") {
     return evaluateWork(payload as EvaluatePayload, ev) as ResultOf[K];

@@ -107,7 +107,11 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     }
     const kind = path.slice(1) as WorkKind;
     if (!(WORK_KINDS as readonly string[]).includes(kind)) {
-      return fail(404, "not_found", `no route ${path}: use POST /evaluate, /fit, /grid, /replicate or GET /health`);
+      return fail(
+        404,
+        "not_found",
+        `no route ${path}: use POST /evaluate, /fit, /grid, /replicate or GET /health`,
+      );
     }
     if (request.method !== "POST") {
       return fail(405, "method_not_allowed", `use POST ${path}`, { allow: "POST" });
@@ -115,7 +119,11 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     const type = request.headers.get("content-type") ?? "";
     // fetch() labels a string body text/plain unless told otherwise: accept that too.
     if (type && !/^(application\/json|text\/plain)\b/i.test(type)) {
-      return fail(415, "unsupported_media_type", `send JSON (content-type application/json), not ${type}`);
+      return fail(
+        415,
+        "unsupported_media_type",
+        `send JSON (content-type application/json), not ${type}`,
+      );
     }
     let text: string;
     try {

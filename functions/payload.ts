@@ -216,7 +216,11 @@ export function storeFromPayload(params: readonly ParamPayload[]): ParamStore {
     try {
       pname = parseParamName(p.id);
     } catch (e) {
-      throw new PayloadError(`params[${k}].id`, "a parameter id", `${p.id} (${(e as Error).message})`);
+      throw new PayloadError(
+        `params[${k}].id`,
+        "a parameter id",
+        `${p.id} (${(e as Error).message})`,
+      );
     }
     const param: Param = {
       id: p.id,
@@ -391,10 +395,19 @@ export function checkPayload<K extends WorkKind>(kind: K, body: unknown): Payloa
       throw new PayloadError("rootSeed", "an unsigned 64-bit integer as a decimal string", seed);
     }
     const chunk = o.chunk as Chunk;
-    const calc = field(o, "", "calculated", arrayOf(arrayOf(finite), { length: chunk.profiles.length }));
+    const calc = field(
+      o,
+      "",
+      "calculated",
+      arrayOf(arrayOf(finite), { length: chunk.profiles.length }),
+    );
     calc.forEach((c, k) => {
       if (c.length !== chunk.profiles[k].x.length) {
-        throw new PayloadError(`calculated[${k}]`, `${chunk.profiles[k].x.length} values (one per point)`, c);
+        throw new PayloadError(
+          `calculated[${k}]`,
+          `${chunk.profiles[k].x.length} values (one per point)`,
+          c,
+        );
       }
     });
     field(o, "", "outputIds", arrayOf(listed));

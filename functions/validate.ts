@@ -108,7 +108,10 @@ export const record: Check<Record<string, unknown>> = (v, p) => {
  * arrayOf(finite)([1, 2], "x"); // [1, 2]
  * ```
  */
-export function arrayOf<T>(item: Check<T>, opts: { length?: number; max?: number } = {}): Check<T[]> {
+export function arrayOf<T>(
+  item: Check<T>,
+  opts: { length?: number; max?: number } = {},
+): Check<T[]> {
   return (v, p) => {
     if (!Array.isArray(v)) throw new PayloadError(p, "an array", v);
     if (opts.length !== undefined && v.length !== opts.length) {
@@ -123,7 +126,12 @@ export function arrayOf<T>(item: Check<T>, opts: { length?: number; max?: number
 }
 
 /** A key of an object, checked; `optional` keys may be absent (undefined). */
-export function field<T>(obj: Record<string, unknown>, path: string, key: string, check: Check<T>): T {
+export function field<T>(
+  obj: Record<string, unknown>,
+  path: string,
+  key: string,
+  check: Check<T>,
+): T {
   return check(obj[key], at(path, key));
 }
 

@@ -23,10 +23,18 @@ const SHIFTS: Record<string, [number, number, number, number, number]> = {
 
 /**
  * Local values of a two-state system (pB 0.1, kex 300 s⁻¹) with every relaxation, shift and
- * coupling term non-zero, state B's rates 1.3 × state A's.
+ * coupling term non-zero, state B's rates 1.3 × state A's: shifts (ppm) of I and S in state A,
+ * their B − A differences and J (Hz); `extra` adds per-state terms (scaled by 1.3 for B too).
+ *
+ * @example
+ * ```ts
+ * twoStateValues([21.0, 0.9, 1.2, 0.08, 128.0], { d: 100 }).d_b; // 130
+ * ```
  */
-export function demoValues(pair: string): Record<string, number> {
-  const [csI, csS, dwI, dwS, j] = SHIFTS[pair];
+export function twoStateValues(
+  [csI, csS, dwI, dwS, j]: readonly [number, number, number, number, number],
+  extra: Record<string, number> = {},
+): Record<string, number> {
   const v: Record<string, number> = { pa: 0.9, pb: 0.1, kab: 30, kba: 270 };
   for (const [s, f] of [["a", 1], ["b", 1.3]] as const) {
     Object.assign(v, {
@@ -46,12 +54,21 @@ export function demoValues(pair: string): Record<string, number> {
       [`mu_is_${s}`]: 1.2 * f,
       [`j_is_${s}`]: j,
     });
+    for (const [name, value] of Object.entries(extra)) v[`${name}_${s}`] = value * f;
   }
   Object.assign(v, { cs_i_a: csI, cs_i_b: csI + dwI, cs_s_a: csS, cs_s_b: csS + dwS });
   return v;
 }
 
-/** One kernel case: experiment settings (defaults filled in here) and ChemEx's intensities. */
+/** {@link twoStateValues} with the shifts of a spin pair kind ("nh", "hn", "cn", "ch", "hc"). */
+export function demoValues(pair: string): Record<string, number> {
+  return twoStateValues(SHIFTS[pair]);
+}
+
+/**
+ * One kernel case: experiment settings (over the schema defaults and the table's `base`) and
+ * ChemEx's intensities.
+ */
 export interface KernelCase {
   label: string;
   pair: string;
@@ -64,7 +81,7 @@ export interface KernelCase {
 }
 
 /**
- * Unscaled intensities of `experiment` at 600 MHz for {@link demoValues}.
+ * Unscaled intensities of `experiment` at 600 MHz for `values` (default {@link demoValues}).
  *
  * @example
  * ```ts
@@ -74,6 +91,7 @@ export interface KernelCase {
 export function kernelIntensities(
   experiment: string,
   c: Omit<KernelCase, "label" | "expected">,
+  values: Record<string, number> = demoValues(c.pair),
 ): Float64Array {
   const m = EXPERIMENTS[experiment];
   const settings: Record<string, unknown> = {};
@@ -84,7 +102,6 @@ export function kernelIntensities(
   const choice = m.basis(settings);
   const basis = createBasis(choice.type, ["a", "b"]);
   const nuclei = basisNuclei(choice.type, choice.pair);
-  const values = demoValues(c.pair);
   const names = Object.keys(values);
   const hz = 600;
   const sp = new Spectrometer({
@@ -92,6 +109,7 @@ export function kernelIntensities(
     localNames: names,
     ppmI: nuclei.i ? ppmToRadPerS(nuclei.i, hz) : 0,
     ppmS: nuclei.s ? ppmToRadPerS(nuclei.s, hz) : 0,
+    qOrderI: choice.extension === "dq" ? 2 : choice.extension === "tq" ? 3 : 1,
   });
   const observed = c.observed ?? ["a"];
   const start = c.start !== undefined
@@ -110,11 +128,37 @@ export function kernelIntensities(
   return seq(Float64Array.from(c.ncycs));
 }
 
-/** One Deno test per case: agreement with ChemEx to `tol` relative to the largest |value|. */
-export function kernelTests(experiment: string, cases: KernelCase[], tol = 1e-9): void {
+/** Options of {@link kernelTests}. */
+export interface KernelTableOptions {
+  /** Settings every case starts from. */
+  base?: Record<string, unknown>;
+  /** Agreement required, relative to the largest |value| (default 1e-9). */
+  tol?: number;
+  /** Local values by spin pair kind (default {@link demoValues}). */
+  values?: (pair: string) => Record<string, number>;
+}
+
+/**
+ * One Deno test per case: agreement with ChemEx to `tol` relative to the largest |value|.
+ *
+ * @example
+ * ```ts
+ * kernelTests("cpmg_13c_ip", [{ label: "ncyc -1", pair: "ch", settings: {}, ncycs: [-1], expected: [0.19] }], {
+ *   base: { time_t2: 0.04, carrier: 20.0, pw90: 1.5e-05 },
+ * });
+ * ```
+ */
+export function kernelTests(
+  experiment: string,
+  cases: KernelCase[],
+  o: KernelTableOptions = {},
+): void {
+  const tol = o.tol ?? 1e-9;
   for (const c of cases) {
     Deno.test(`${experiment} (${c.label}) matches ChemEx's sequence to ${tol}`, () => {
-      const got = kernelIntensities(experiment, c);
+      const settings = { ...o.base, ...c.settings };
+      const values = (o.values ?? demoValues)(c.pair);
+      const got = kernelIntensities(experiment, { ...c, settings }, values);
       const scale = Math.max(...c.expected.map(Math.abs));
       c.expected.forEach((e, i) => {
         const err = Math.abs(got[i] - e) / scale;

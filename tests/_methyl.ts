@@ -9,12 +9,13 @@ import { type LoadedStudy, loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
 import { createCalculator, intensitiesAt } from "../src/fit/evaluate.ts";
-import { EXPERIMENTS } from "../src/experiments/registry.ts";
-import { createBasis } from "../src/nmr/basis.ts";
-import { ppmToRadPerS } from "../src/nmr/constants.ts";
-import { Spectrometer } from "../src/nmr/spectrometer.ts";
-import { basisNuclei } from "../src/fit/study.ts";
 import { parseDat } from "./_refdata.ts";
+import {
+  type KernelCase,
+  type KernelTableOptions,
+  kernelTests,
+  twoStateValues,
+} from "./_cpmg_kernel.ts";
 
 /**
  * Load a refdata folder's study (model 2st) from inside the folder; paths are relative to it.
@@ -123,105 +124,33 @@ export function minusOneRatio(l: LoadedStudy, k: number, ncycRef: number): numbe
   return m1 / ref;
 }
 
-/** One check against ChemEx's own sequence code (run on {@link methylValues}). */
-export interface MethylKernelCase {
-  label: string;
-  pair: "ch" | "hc";
-  settings: Record<string, unknown>;
-  observed?: string[];
-  /** Omitted: the experiment's default start; null: equilibrium (`start_state = []`). */
-  start?: string[] | null;
-  ncycs: number[];
-  expected: number[];
+/** Shifts (ppm) of I and S in state A, their B − A differences and J (Hz) per methyl pair. */
+const METHYL_SHIFTS = {
+  ch: [21.0, 0.9, 1.2, 0.08, 128.0],
+  hc: [0.8, 22.0, 0.3, 1.0, 125.0],
+} as const;
+
+/**
+ * Local values of a two-state methyl system: {@link twoStateValues} (pB 0.1, kex 300 s⁻¹, every
+ * relaxation, shift and coupling term non-zero) with a diffusion constant, state B's 1.3 × A's.
+ */
+export function methylValues(pair: "ch" | "hc"): Record<string, number> {
+  return twoStateValues(METHYL_SHIFTS[pair], { d: 100 });
 }
 
 /**
- * Local values of a two-state methyl system: pB 0.1, kex 300 s⁻¹, every relaxation, shift,
- * coupling and diffusion term non-zero, state B's rates (and D) 1.3 × state A's.
+ * {@link kernelTests} on {@link methylValues}: one Deno test per case against ChemEx's sequence
+ * code.
+ *
+ * @example
+ * ```ts
+ * methylKernelTests("cpmg_ch3_mq", [{ label: "x", pair: "ch", settings: { time_t2: 0.03 }, ncycs: [0], expected: [0.9] }]);
+ * ```
  */
-export function methylValues(pair: "ch" | "hc"): Record<string, number> {
-  const [csI, csS, dwI, dwS, j] = pair === "ch" ? [21.0, 0.9, 1.2, 0.08, 128.0] : [
-    0.8,
-    22.0,
-    0.3,
-    1.0,
-    125.0,
-  ];
-  const v: Record<string, number> = { pa: 0.9, pb: 0.1, kab: 30, kba: 270 };
-  for (const [s, f] of [["a", 1], ["b", 1.3]] as const) {
-    Object.assign(v, {
-      [`r2_i_${s}`]: 10 * f,
-      [`r1_i_${s}`]: 1.5 * f,
-      [`r2_s_${s}`]: 15 * f,
-      [`r1_s_${s}`]: 2 * f,
-      [`r2a_i_${s}`]: 14 * f,
-      [`r2a_s_${s}`]: 16 * f,
-      [`r2mq_is_${s}`]: 18 * f,
-      [`r1a_is_${s}`]: 4 * f,
-      [`etaxy_i_${s}`]: 3 * f,
-      [`etaxy_s_${s}`]: 1 * f,
-      [`etaz_i_${s}`]: 0.5 * f,
-      [`etaz_s_${s}`]: 0.1 * f,
-      [`sigma_is_${s}`]: 0.05 * f,
-      [`mu_is_${s}`]: 1.2 * f,
-      [`j_is_${s}`]: j,
-      [`d_${s}`]: 100 * f,
-    });
-  }
-  Object.assign(v, { cs_i_a: csI, cs_i_b: csI + dwI, cs_s_a: csS, cs_s_b: csS + dwS });
-  return v;
-}
-
-/** Unscaled intensities of a methyl experiment at 600 MHz for {@link methylValues}. */
-export function methylKernel(
+export function methylKernelTests(
   experiment: string,
-  c: Omit<MethylKernelCase, "label" | "expected">,
-): Float64Array {
-  const m = EXPERIMENTS[experiment];
-  const settings: Record<string, unknown> = {};
-  for (const [k, spec] of Object.entries(m.schema.keys)) {
-    if (spec.default !== undefined) settings[k] = spec.default;
-  }
-  Object.assign(settings, c.settings);
-  const choice = m.basis(settings);
-  const nuclei = basisNuclei(choice.type, choice.pair);
-  const values = methylValues(c.pair);
-  const names = Object.keys(values);
-  const hz = 600;
-  const sp = new Spectrometer({
-    basis: createBasis(choice.type, ["a", "b"]),
-    localNames: names,
-    ppmI: nuclei.i ? ppmToRadPerS(nuclei.i, hz) : 0,
-    ppmS: nuclei.s ? ppmToRadPerS(nuclei.s, hz) : 0,
-    qOrderI: choice.extension === "dq" ? 2 : choice.extension === "tq" ? 3 : 1,
-  });
-  const observed = c.observed ?? ["a"];
-  const start = c.start !== undefined
-    ? c.start
-    : m.schema.defaultStartFromObserved
-    ? observed
-    : null;
-  const seq = m.setup({
-    settings,
-    conditions: { h_larmor_frq: hz, label: [] },
-    observed,
-    start,
-    spectrometer: sp,
-  });
-  sp.update(names.map((n) => values[n]));
-  return seq(Float64Array.from(c.ncycs));
-}
-
-/** One Deno test per case: agreement with ChemEx's sequence code to `tol` (of the largest |value|). */
-export function methylKernelTests(experiment: string, cases: MethylKernelCase[], tol = 1e-9): void {
-  for (const c of cases) {
-    Deno.test(`${experiment} (${c.label}) matches ChemEx's sequence to ${tol}`, () => {
-      const got = methylKernel(experiment, c);
-      const scale = Math.max(...c.expected.map(Math.abs));
-      c.expected.forEach((e, i) => {
-        const err = Math.abs(got[i] - e) / scale;
-        assert.ok(err <= tol, `ncyc ${c.ncycs[i]}: ${got[i]} vs ChemEx ${e} (rel ${err})`);
-      });
-    });
-  }
+  cases: (KernelCase & { pair: "ch" | "hc" })[],
+  o: Omit<KernelTableOptions, "values"> = {},
+): void {
+  kernelTests(experiment, cases, { ...o, values: (pair) => methylValues(pair as "ch" | "hc") });
 }

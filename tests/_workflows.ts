@@ -10,7 +10,7 @@ import { parseModel } from "../src/models/model.ts";
 import { readMethodFiles } from "../src/config/method.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import { runWorkflow } from "../workflows/run.ts";
-import { saveStore, type SavedParam } from "../workflows/checkpoint.ts";
+import { type SavedParam, saveStore } from "../workflows/checkpoint.ts";
 import type { Executor, ExecutorStats } from "../workflows/executor.ts";
 import type { OuterTolerances } from "../workflows/global_fit.ts";
 import { REPO } from "./_refdata.ts";
@@ -27,6 +27,8 @@ export interface StudyConfig {
   outDir?: string;
   resume?: boolean;
   abortAfterIterations?: number;
+  /** Progress messages (not sent to HTTP children). */
+  log?: (message: string) => void;
 }
 
 /** What a run gives: the store after every step and each step's χ². */
@@ -77,6 +79,7 @@ export async function runStudy(config: StudyConfig, executor: Executor): Promise
       outDir: config.outDir,
       resume: config.resume,
       abortAfterIterations: config.abortAfterIterations,
+      log: config.log,
     })
   ) {
     rec.steps.push(saveStore(loaded.store));
@@ -116,7 +119,16 @@ export async function startServers(n: number): Promise<Servers> {
   try {
     for (let k = 0; k < n; k++) {
       const p = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-read", "--allow-net=127.0.0.1", "--allow-env", `${REPO}src/cli/main.ts`, "serve", "--port", "0"],
+        args: [
+          "run",
+          "--allow-read",
+          "--allow-net=127.0.0.1",
+          "--allow-env",
+          `${REPO}src/cli/main.ts`,
+          "serve",
+          "--port",
+          "0",
+        ],
         stdout: "piped",
         stderr: "null",
       }).spawn();

@@ -8,9 +8,16 @@ import { httpExecutor } from "../workflows/http.ts";
 import { injectFaults } from "../workflows/faults.ts";
 import { type HttpChildOptions, runStudy, type StudyConfig } from "./_workflows.ts";
 
-const { config, http } = JSON.parse(Deno.args[0]) as { config: StudyConfig; http: HttpChildOptions };
+const { config, http } = JSON.parse(Deno.args[0]) as {
+  config: StudyConfig;
+  http: HttpChildOptions;
+};
 const faulty = http.faults
-  ? injectFaults(fetch, { rate: http.faults.rate, seed: http.faults.seed, hangMs: http.faults.hangMs })
+  ? injectFaults(fetch, {
+    rate: http.faults.rate,
+    seed: http.faults.seed,
+    hangMs: http.faults.hangMs,
+  })
   : null;
 const executor = httpExecutor({
   endpoints: http.endpoints,

@@ -8,16 +8,7 @@ kernelTests("cpmg_15n_tr_0013", [
   {
     label: "s3e off, antitrosy false",
     pair: "nh",
-    settings: {
-      time_t2: 0.04,
-      carrier: 119.0,
-      pw90: 4.5e-05,
-      ncyc_max: 40,
-      time_equil: 0.005,
-      antitrosy: false,
-      s3e: false,
-      taub: 0.0025,
-    },
+    settings: { antitrosy: false },
     ncycs: [0, 1, 2, 2.5, 5, 10, 40],
     expected: [
       1.5226903446186382,
@@ -32,16 +23,7 @@ kernelTests("cpmg_15n_tr_0013", [
   {
     label: "s3e off, antitrosy true",
     pair: "nh",
-    settings: {
-      time_t2: 0.04,
-      carrier: 119.0,
-      pw90: 4.5e-05,
-      ncyc_max: 40,
-      time_equil: 0.005,
-      antitrosy: true,
-      s3e: false,
-      taub: 0.0025,
-    },
+    settings: { antitrosy: true },
     ncycs: [0, 1, 2, 2.5, 5, 10, 40],
     expected: [
       1.514068310528795,
@@ -53,4 +35,14 @@ kernelTests("cpmg_15n_tr_0013", [
       0.8091251614252121,
     ],
   },
-]);
+], {
+  base: {
+    time_t2: 0.04,
+    carrier: 119.0,
+    pw90: 4.5e-05,
+    ncyc_max: 40,
+    time_equil: 0.005,
+    s3e: false,
+    taub: 0.0025,
+  },
+});

@@ -8,7 +8,7 @@ kernelTests("cpmg_1hn_ap_0013", [
   {
     label: "plain central 180",
     pair: "hn",
-    settings: { time_t2: 0.02, carrier: 8.3, pw90: 1.2e-05, ncyc_max: 40 },
+    settings: {},
     ncycs: [0, 1, 2, 2.5, 5, 10, 40],
     expected: [
       -1.4565076811399944,
@@ -23,13 +23,7 @@ kernelTests("cpmg_1hn_ap_0013", [
   {
     label: "reburp, observed b, start a+b",
     pair: "hn",
-    settings: {
-      time_t2: 0.02,
-      carrier: 8.3,
-      pw90: 1.2e-05,
-      ncyc_max: 40,
-      reburp_flg: true,
-    },
+    settings: { reburp_flg: true },
     observed: ["b"],
     start: ["a", "b"],
     ncycs: [0, 1, 2, 2.5, 5, 10, 40],
@@ -47,10 +41,6 @@ kernelTests("cpmg_1hn_ap_0013", [
     label: "eburp + ipap + equilibration delays",
     pair: "hn",
     settings: {
-      time_t2: 0.02,
-      carrier: 8.3,
-      pw90: 1.2e-05,
-      ncyc_max: 40,
       eburp_flg: true,
       ipap_flg: true,
       time_equil_1: 0.003,
@@ -67,4 +57,4 @@ kernelTests("cpmg_1hn_ap_0013", [
       -3.6759509887033084,
     ],
   },
-]);
+], { base: { time_t2: 0.02, carrier: 8.3, pw90: 1.2e-05, ncyc_max: 40 } });

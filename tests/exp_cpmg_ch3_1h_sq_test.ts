@@ -45,13 +45,7 @@ methylKernelTests("cpmg_ch3_1h_sq", [
   {
     label: "plain 180s, no IP/AP",
     pair: "hc",
-    settings: {
-      "time_t2": 0.03,
-      "carrier": 0.8,
-      "pw90": 1.1e-05,
-      "ncyc_max": 24,
-      "comp180_flg": false,
-    },
+    settings: { comp180_flg: false },
     ncycs: [0, 1, 2, 3, 5, 10, 24],
     expected: [
       0.6563775487940458,
@@ -66,14 +60,7 @@ methylKernelTests("cpmg_ch3_1h_sq", [
   {
     label: "composite, IP/AP, taua, observed b",
     pair: "hc",
-    settings: {
-      "time_t2": 0.03,
-      "carrier": 0.8,
-      "pw90": 1.1e-05,
-      "ncyc_max": 24,
-      "ipap_flg": true,
-      "taua": 0.0018,
-    },
+    settings: { ipap_flg: true, taua: 0.0018 },
     observed: ["b"],
     ncycs: [0, 1, 2, 3, 5, 10, 24],
     expected: [
@@ -89,7 +76,7 @@ methylKernelTests("cpmg_ch3_1h_sq", [
   {
     label: "equilibrium start (start_state = [])",
     pair: "hc",
-    settings: { "time_t2": 0.03, "carrier": 0.8, "pw90": 1.1e-05, "ncyc_max": 24 },
+    settings: {},
     start: null,
     ncycs: [0, 1, 2, 3, 5, 10, 24],
     expected: [
@@ -102,4 +89,4 @@ methylKernelTests("cpmg_ch3_1h_sq", [
       0.7478217921755522,
     ],
   },
-]);
+], { base: { time_t2: 0.03, carrier: 0.8, pw90: 1.1e-05, ncyc_max: 24 } });

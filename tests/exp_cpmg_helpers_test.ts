@@ -1,14 +1,14 @@
 import { strict as assert } from "node:assert";
 import { createBasis } from "../src/nmr/basis.ts";
 import { Spectrometer } from "../src/nmr/spectrometer.ts";
-import { matvec } from "../src/nmr/expm.ts";
+import { matmul, matvec } from "../src/nmr/expm.ts";
 import {
-  applyTrain,
+  cpmgKit,
   distinctNcycs,
   ncycCheck,
-  propagate,
+  POINT_DELAY,
   startTerms,
-  trainPhase,
+  train,
 } from "../src/experiments/_cpmg.ts";
 import { EXPERIMENTS } from "../src/experiments/registry.ts";
 
@@ -101,27 +101,82 @@ Deno.test("ncyc checks: −1 only where the sequence defines it; other negatives
   }
 });
 
-Deno.test("train phases cycle from the start, or backwards from the end", () => {
-  const table = [[0, 1, 2], [3, 3, 1]];
-  const fwd = trainPhase(table, 0, 5, false);
-  assert.deepEqual([0, 1, 2, 3, 4].map(fwd), [0, 1, 2, 0, 1]);
-  const back = trainPhase(table, 1, 5, true);
-  // The last echo takes the table's first entry.
-  assert.deepEqual([0, 1, 2, 3, 4].map(back), [3, 3, 1, 3, 3]);
-});
+Deno.test("kit chains act in time order; trains cycle their phases from either end", () => {
+  const sp = spectrometer();
+  const n = sp.size;
+  const tau = (x: number) => 0.01 / (4 * x);
+  const point = (x: number) => 1e-3 * (1 + x);
+  const ctx = { settings: {}, conditions: { label: [] }, observed: ["a"], start: null };
+  const kit = cpmgKit({ ...ctx, spectrometer: sp }, { name: "test", allowMinusOne: true }, {
+    pw90S: 25e-6,
+    tau,
+    pointDelays: [point],
+  });
+  const dFix = kit.delay(2e-3);
+  const diag = Float64Array.from({ length: n }, (_, i) => i % 3 === 0 ? -1 : 1);
+  const phases = [0, 1, 3];
+  const seq = kit.sequence({
+    start: ["iz"],
+    detection: "[iz] + 0.5 * [2ixsy]",
+    echoes: [{ pulse: kit.p180[0] }],
+    reference: [{ steps: [kit.p90[1], POINT_DELAY], weight: 2 }],
+    cpmg: [
+      { steps: [kit.p90[0], train(0, phases), diag, dFix, POINT_DELAY] },
+      { steps: [train(0, phases, { fromEnd: true, perCycle: 2 })], weight: -0.5 },
+    ],
+  });
+  const ncycs = [3, 0, -1, 2.5, 3];
+  const got = seq(Float64Array.from(ncycs));
 
-Deno.test("applyTrain and propagate apply operators in time order", () => {
-  // Non-commuting 2×2 operators: the result records the order they acted in.
-  const n = 2;
-  const swap = Float64Array.of(0, 1, 1, 0);
-  const scaleFirst = Float64Array.of(2, 0, 0, 1);
-  const v = Float64Array.of(1, 0);
-  const tmp = new Float64Array(n);
-  propagate(v, tmp, n, scaleFirst, swap); // (2, 0) then swapped
-  assert.deepEqual(Array.from(v), [0, 2]);
-  const w = Float64Array.of(1, 0);
-  applyTrain(w, tmp, n, [scaleFirst, swap], 3, (j) => j % 2); // scale, swap, scale
-  assert.deepEqual(Array.from(w), [0, 2]);
+  // The same by explicit matrices, pulse by pulse.
+  sp.rebuild();
+  const m = () => new Float64Array(n * n);
+  const apply = (v: Float64Array, a: Float64Array) => {
+    const w = new Float64Array(n);
+    matvec(w, a, v, n);
+    return w;
+  };
+  const delay = (t: number) => sp.delay(m(), t);
+  const p90x = sp.pulseI(m(), 25e-6);
+  const p180x = sp.pulseI(m(), 50e-6);
+  const echo = (x: number, k: number) => {
+    const d = delay(tau(x));
+    const p = sp.phase(m(), p180x, k);
+    const t = m();
+    matmul(t, p, d, n);
+    const e = m();
+    matmul(e, d, t, n);
+    return e;
+  };
+  const detect = new Float64Array(n);
+  detect[sp.basis.index("iz_a")] = 1;
+  detect[sp.basis.index("2ixsy_a")] = 0.5;
+  const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + v * b[i], 0);
+  const expected = ncycs.map((x) => {
+    const start = sp.startVector(["iz"]);
+    if (x === 0) {
+      return 2 * dot(detect, apply(apply(start, sp.phase(m(), p90x, 1)), delay(point(0))));
+    }
+    let v = apply(start, p90x);
+    const count = x === -1 ? 0 : Math.trunc(x);
+    if (x === -1) v = apply(v, delay(tau(-1)));
+    for (let j = 0; j < count; j++) v = apply(v, echo(x, phases[j % 3]));
+    v = v.map((e, i) => e * diag[i]);
+    v = apply(apply(v, delay(2e-3)), delay(point(x)));
+    let u = start;
+    if (x === -1) u = apply(u, delay(tau(-1)));
+    for (let j = 0; j < 2 * count; j++) u = apply(u, echo(x, phases[(2 * count - 1 - j) % 3]));
+    return dot(detect, v) - 0.5 * dot(detect, u);
+  });
+  expected.forEach((e, i) =>
+    assert.ok(
+      Math.abs(got[i] - e) < 1e-12 * Math.abs(e) + 1e-15,
+      `ncyc ${ncycs[i]}: ${got[i]} vs ${e}`,
+    )
+  );
+  // Evaluating again (cached plan, reused storage) gives the same numbers.
+  assert.deepEqual([...seq(Float64Array.from(ncycs))], [...got]);
+  assert.throws(() => seq(Float64Array.of(-2)), /test: ncyc = -2/);
 });
 
 Deno.test("cpmg_13co_ap plots even ncyc exactly when refocusing", () => {

@@ -4,19 +4,15 @@ import { kernelTests } from "./_cpmg_kernel.ts";
 simulateFixtureTest("simulate/CPMG_HN_DQ_ZQ");
 
 // Intensities from ChemEx's own sequence code for the same local values (see _cpmg_kernel.ts).
+const NCYCS = [0, 1, 2, 2.5, 4, 10, 20, 40];
+const DQ = { dq_flg: true };
+const FROM_A = { observed: ["a", "b"], start: ["a"], pair: "nh", ncycs: NCYCS };
 kernelTests("cpmg_hn_dq_zq", [
   {
     label: "ZQ",
     pair: "nh",
-    settings: {
-      time_t2: 0.04,
-      carrier_n: 119.0,
-      carrier_h: 8.2,
-      dq_flg: false,
-      pw90_n: 4.5e-05,
-      pw90_h: 1.175e-05,
-    },
-    ncycs: [0, 1, 2, 2.5, 4, 10, 20, 40],
+    settings: { dq_flg: false, pw90_n: 4.5e-05, pw90_h: 1.175e-05 },
+    ncycs: NCYCS,
     expected: [
       0.9,
       0.14314493836194692,
@@ -30,18 +26,8 @@ kernelTests("cpmg_hn_dq_zq", [
   },
   {
     label: "DQ, 15N composite overlapping the 1H 90s",
-    pair: "nh",
-    settings: {
-      time_t2: 0.04,
-      carrier_n: 119.0,
-      carrier_h: 8.2,
-      dq_flg: true,
-      pw90_n: 1e-05,
-      pw90_h: 1.2e-05,
-    },
-    observed: ["a", "b"],
-    start: ["a"],
-    ncycs: [0, 1, 2, 2.5, 4, 10, 20, 40],
+    settings: { ...DQ, pw90_n: 1e-05, pw90_h: 1.2e-05 },
+    ...FROM_A,
     expected: [
       0.9,
       0.23055507597793348,
@@ -55,18 +41,8 @@ kernelTests("cpmg_hn_dq_zq", [
   },
   {
     label: "DQ, 1H composite overlapping the 15N 90s",
-    pair: "nh",
-    settings: {
-      time_t2: 0.04,
-      carrier_n: 119.0,
-      carrier_h: 8.2,
-      dq_flg: true,
-      pw90_n: 2e-05,
-      pw90_h: 1.2e-05,
-    },
-    observed: ["a", "b"],
-    start: ["a"],
-    ncycs: [0, 1, 2, 2.5, 4, 10, 20, 40],
+    settings: { ...DQ, pw90_n: 2e-05, pw90_h: 1.2e-05 },
+    ...FROM_A,
     expected: [
       0.9,
       0.23073070102392365,
@@ -80,18 +56,8 @@ kernelTests("cpmg_hn_dq_zq", [
   },
   {
     label: "DQ, 15N composite inside the 1H 240",
-    pair: "nh",
-    settings: {
-      time_t2: 0.04,
-      carrier_n: 119.0,
-      carrier_h: 8.2,
-      dq_flg: true,
-      pw90_n: 1.2e-05,
-      pw90_h: 3e-05,
-    },
-    observed: ["a", "b"],
-    start: ["a"],
-    ncycs: [0, 1, 2, 2.5, 4, 10, 20, 40],
+    settings: { ...DQ, pw90_n: 1.2e-05, pw90_h: 3e-05 },
+    ...FROM_A,
     expected: [
       0.9,
       0.22925413968558228,
@@ -103,4 +69,4 @@ kernelTests("cpmg_hn_dq_zq", [
       0.37091753634928115,
     ],
   },
-]);
+], { base: { time_t2: 0.04, carrier_n: 119.0, carrier_h: 8.2 } });

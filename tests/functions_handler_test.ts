@@ -18,7 +18,11 @@ import { writeSyntheticStudy } from "../workflows/synthetic.ts";
 function smallStudy() {
   const dir = Deno.makeTempDirSync({ prefix: "exfit_fn_" });
   const s = writeSyntheticStudy(dir, { residues: 3, seed: 5 });
-  const loaded = loadStudy({ experiments: s.experiments, parameters: [s.parameters], model: parseModel("2st") });
+  const loaded = loadStudy({
+    experiments: s.experiments,
+    parameters: [s.parameters],
+    model: parseModel("2st"),
+  });
   Deno.removeSync(dir, { recursive: true });
   return loaded;
 }
@@ -29,12 +33,19 @@ const chunk = makeChunk(study, [0, 3]);
 const params = storeToPayload(subStore(store, chunk.profiles.flatMap((p) => p.paramIds)));
 const base = { version: PAYLOAD_VERSION, id: "t:1", chunk, params };
 
-async function post(h: (r: Request) => Promise<Response>, path: string, body: unknown, type = "application/json") {
-  const res = await h(new Request(`http://127.0.0.1${path}`, {
-    method: "POST",
-    headers: { "content-type": type },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  }));
+async function post(
+  h: (r: Request) => Promise<Response>,
+  path: string,
+  body: unknown,
+  type = "application/json",
+) {
+  const res = await h(
+    new Request(`http://127.0.0.1${path}`, {
+      method: "POST",
+      headers: { "content-type": type },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    }),
+  );
   return { status: res.status, body: await res.json() };
 }
 
@@ -80,7 +91,10 @@ Deno.test("functions: malformed requests get 400 naming the field and what was e
 
   const missing = await post(h, "/fit", { ...base, params: params.slice(1) });
   assert.equal(missing.status, 400);
-  assert.match(missing.body.error.field, /^chunk\.profiles\[0\]\.paramIds\[0\]$|^params\[\d+\]\.expr$/);
+  assert.match(
+    missing.body.error.field,
+    /^chunk\.profiles\[0\]\.paramIds\[0\]$|^params\[\d+\]\.expr$/,
+  );
 
   const badBound = await post(h, "/evaluate", {
     ...base,
@@ -162,7 +176,13 @@ Deno.test("functions: fit equals the in-process group fit bit for bit", async ()
 
 Deno.test("functions: grid and replicate run the grid and resampling work items", async () => {
   const h = createHandler();
-  const gridReq = { ...base, id: "g:1", axes: ["PB"], values: [[0.04, 0.06, 0.08]], indices: [2, 0] };
+  const gridReq = {
+    ...base,
+    id: "g:1",
+    axes: ["PB"],
+    values: [[0.04, 0.06, 0.08]],
+    indices: [2, 0],
+  };
   const grid = await post(h, "/grid", gridReq);
   assert.equal(grid.status, 200);
   const task = {
@@ -195,10 +215,23 @@ Deno.test("functions: grid and replicate run the grid and resampling work items"
   };
   const rep = await post(h, "/replicate", repReq);
   assert.equal(rep.status, 200);
-  const rtask = makeResamplingTask("mc", "18446744073709551615", chunk, calculated, task.params, outputIds);
+  const rtask = makeResamplingTask(
+    "mc",
+    "18446744073709551615",
+    chunk,
+    calculated,
+    task.params,
+    outputIds,
+  );
   const direct = [0, 5].map((i) => runReplicate(rtask, i));
-  assert.deepEqual(rep.body.replicates.map((r: { values: number[] }) => r.values), direct.map((r) => r.values));
-  assert.deepEqual(rep.body.replicates.map((r: { chisqr: number }) => r.chisqr), direct.map((r) => r.chisqr));
+  assert.deepEqual(
+    rep.body.replicates.map((r: { values: number[] }) => r.values),
+    direct.map((r) => r.values),
+  );
+  assert.deepEqual(
+    rep.body.replicates.map((r: { chisqr: number }) => r.chisqr),
+    direct.map((r) => r.chisqr),
+  );
   const bad = await post(h, "/replicate", { ...repReq, kind: "xx" });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.field, "kind");

@@ -16,7 +16,11 @@ import { refdataTest } from "./_refdata.ts";
 function synthetic(residues: number, noise: number) {
   const dir = Deno.makeTempDirSync({ prefix: "exfit_wf_" });
   const s = writeSyntheticStudy(dir, { residues, noise, seed: 3 });
-  const loaded = loadStudy({ experiments: s.experiments, parameters: [s.parameters], model: parseModel("2st") });
+  const loaded = loadStudy({
+    experiments: s.experiments,
+    parameters: [s.parameters],
+    model: parseModel("2st"),
+  });
   Deno.removeSync(dir, { recursive: true });
   return loaded;
 }
@@ -105,7 +109,10 @@ Deno.test("global fit by block elimination equals the single-process TRF fit to 
   ).covariance!;
   ref.problem.freeIds.forEach((id, j) => {
     const e = Math.sqrt(dense[j * n + j]);
-    assert.ok(Math.abs(mine.get(id)!.stderr! - e) <= 1e-8 * e, `${id}: ${mine.get(id)!.stderr} vs ${e}`);
+    assert.ok(
+      Math.abs(mine.get(id)!.stderr! - e) <= 1e-8 * e,
+      `${id}: ${mine.get(id)!.stderr} vs ${e}`,
+    );
   });
   assert.ok(Math.abs(mine.get("KEX_AB")!.value - 350) < 1e-4);
   // Derived parameters carry values and propagated errors (KAB = KEX_AB·PB).
@@ -114,28 +121,36 @@ Deno.test("global fit by block elimination equals the single-process TRF fit to 
   assert.ok(kab.stderr! > 0);
 });
 
-refdataTest("global fit of CPMG_15N_IP STEP1 by chunks reaches the single-process minimum", async (refdata) => {
-  const folder = `${refdata}/fit/CPMG_15N_IP`;
-  const { study, store } = loadStudy({
-    experiments: [`${folder}/Experiments/500mhz.toml`, `${folder}/Experiments/800mhz.toml`],
-    parameters: [`${folder}/Parameters/parameters.toml`],
-    model: parseModel("2st"),
-  });
-  const selected = selectProfiles(study, { include: ["15", "31", "33", "34", "37"] }, study.profiles.map(() => true));
-  const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
-  const [group] = independentGroups(store, study, chosen);
-  const ref = tightTrf(structuredClone(store), study, group);
-  const mine = structuredClone(store);
-  const work = planStep(study, mine, selected, 0, { prefix: "c", chunkProfiles: 2 }).works[0] as GlobalWork;
-  assert.equal(work.chunks.length, 5);
-  const out = await globalFit(work, inProcessExecutor(), { ftol: 0, xtol: 0, gtol: 0 });
-  // Real data: χ²/2 is only reproducible to ~1e-10 (rounding in the propagators), so the minimum
-  // is located to ~1e-5 of a standard error by any method; both fits sit there.
-  assert.ok(out.cost <= ref.res.cost * (1 + 1e-12), `${out.cost} vs ${ref.res.cost}`);
-  const n = ref.problem.freeIds.length;
-  ref.problem.freeIds.forEach((id, j) => {
-    const sigma = Math.sqrt(ref.cov[j * n + j]);
-    const d = Math.abs(ref.res.x[j] - mine.get(id)!.value);
-    assert.ok(d <= 1e-4 * sigma, `${id}: ${ref.res.x[j]} vs ${mine.get(id)!.value} (σ ${sigma})`);
-  });
-});
+refdataTest(
+  "global fit of CPMG_15N_IP STEP1 by chunks reaches the single-process minimum",
+  async (refdata) => {
+    const folder = `${refdata}/fit/CPMG_15N_IP`;
+    const { study, store } = loadStudy({
+      experiments: [`${folder}/Experiments/500mhz.toml`, `${folder}/Experiments/800mhz.toml`],
+      parameters: [`${folder}/Parameters/parameters.toml`],
+      model: parseModel("2st"),
+    });
+    const selected = selectProfiles(
+      study,
+      { include: ["15", "31", "33", "34", "37"] },
+      study.profiles.map(() => true),
+    );
+    const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
+    const [group] = independentGroups(store, study, chosen);
+    const ref = tightTrf(structuredClone(store), study, group);
+    const mine = structuredClone(store);
+    const work = planStep(study, mine, selected, 0, { prefix: "c", chunkProfiles: 2 })
+      .works[0] as GlobalWork;
+    assert.equal(work.chunks.length, 5);
+    const out = await globalFit(work, inProcessExecutor(), { ftol: 0, xtol: 0, gtol: 0 });
+    // Real data: χ²/2 is only reproducible to ~1e-10 (rounding in the propagators), so the minimum
+    // is located to ~1e-5 of a standard error by any method; both fits sit there.
+    assert.ok(out.cost <= ref.res.cost * (1 + 1e-12), `${out.cost} vs ${ref.res.cost}`);
+    const n = ref.problem.freeIds.length;
+    ref.problem.freeIds.forEach((id, j) => {
+      const sigma = Math.sqrt(ref.cov[j * n + j]);
+      const d = Math.abs(ref.res.x[j] - mine.get(id)!.value);
+      assert.ok(d <= 1e-4 * sigma, `${id}: ${ref.res.x[j]} vs ${mine.get(id)!.value} (σ ${sigma})`);
+    });
+  },
+);

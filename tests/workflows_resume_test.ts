@@ -7,11 +7,12 @@ import { workerPool } from "../workflows/worker_pool.ts";
 import { REPO } from "./_refdata.ts";
 import { runStudy, type StudyConfig } from "./_workflows.ts";
 
-/** Global fit, then residues with the exchange fixed, then the global fit again. */
+/** Global fit of 10 residues, every residue with the exchange fixed, global fit of all. */
 const METHOD = `[STEP1]
-INCLUDE = "ALL"
+INCLUDE = [${Array.from({ length: 10 }, (_, k) => k + 1).join(", ")}]
 
 [STEP2]
+INCLUDE = "ALL"
 FIX = ["PB", "KEX_AB"]
 
 [STEP3]
@@ -33,13 +34,23 @@ Deno.test("a run aborted after N outer iterations and resumed gives the same res
   const dir = Deno.makeTempDirSync({ prefix: "exfit_wf_resume_" });
   try {
     const base = study(dir);
-    const full = await runStudy({ ...base, outDir: `${dir}/full` }, inProcessExecutor());
+    const messages: string[] = [];
+    const full = await runStudy(
+      { ...base, outDir: `${dir}/full`, log: (m) => messages.push(m) },
+      inProcessExecutor(),
+    );
     assert.equal(full.steps.length, 3);
+    // Outer iterations of the two global fits (STEP1, STEP3).
+    const ends = messages.filter((m) => / after \d+ iterations$/.test(m));
+    assert.equal(ends.length, 2, messages.join("\n"));
+    const [it1, it3] = ends.map((m) => Number(/ after (\d+) iterations$/.exec(m)![1]));
+    assert.ok(it1 >= 3 && it3 >= 2, `iterations ${it1}, ${it3}`);
     const fullCp = readCheckpoint(`${dir}/full`)!;
     assert.equal(fullCp.complete, true);
     assert.equal(fullCp.completedSteps, 3);
 
-    for (const [name, abortAfter, stepDone] of [["in STEP1", 3, 0], ["in STEP3", 9, 2]] as const) {
+    const cases: [string, number, number][] = [["in STEP1", 2, 0], ["in STEP3", it1 + 1, 2]];
+    for (const [name, abortAfter, stepDone] of cases) {
       await t.step(`killed ${name}`, async () => {
         const out = `${dir}/killed_${abortAfter}`;
         const cfg = { ...base, outDir: out };
@@ -102,10 +113,18 @@ Deno.test("exfit fit killed mid global fit, then --resume, writes the same files
       "0",
       ...extra,
     ];
-    const clean = await new Deno.Command(Deno.execPath(), { args: args(`${dir}/clean`), stdout: "null", stderr: "piped" }).output();
+    const clean = await new Deno.Command(Deno.execPath(), {
+      args: args(`${dir}/clean`),
+      stdout: "null",
+      stderr: "piped",
+    }).output();
     assert.ok(clean.success, new TextDecoder().decode(clean.stderr));
 
-    const child = new Deno.Command(Deno.execPath(), { args: args(`${dir}/killed`), stdout: "null", stderr: "null" }).spawn();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: args(`${dir}/killed`),
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
     // Wait (at most 60 s) for the checkpoint of the second outer iteration, then kill hard.
     const t0 = Date.now();
     let iteration = 0;
@@ -129,8 +148,18 @@ Deno.test("exfit fit killed mid global fit, then --resume, writes the same files
     }).output();
     const log = new TextDecoder().decode(resumed.stderr);
     assert.ok(resumed.success, log);
-    assert.match(log, /resuming: 0 of 1 steps done, step 1 with 0 work items done, a global fit at iteration \d+/);
-    for (const f of ["Parameters/fitted.toml", "Parameters/constrained.toml", "statistics.toml", "Data/500mhz.dat"]) {
+    assert.match(
+      log,
+      /resuming: 0 of 1 steps done, step 1 with 0 work items done, a global fit at iteration \d+/,
+    );
+    for (
+      const f of [
+        "Parameters/fitted.toml",
+        "Parameters/constrained.toml",
+        "statistics.toml",
+        "Data/500mhz.dat",
+      ]
+    ) {
       assert.equal(
         Deno.readTextFileSync(`${dir}/killed/${f}`),
         Deno.readTextFileSync(`${dir}/clean/${f}`),

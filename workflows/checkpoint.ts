@@ -133,9 +133,14 @@ export function readCheckpoint(outDir: string): Checkpoint | null {
   try {
     cp = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path} is not a valid checkpoint (${(e as Error).message}); remove it to start over`);
+    throw new Error(
+      `${path} is not a valid checkpoint (${(e as Error).message}); remove it to start over`,
+    );
   }
-  if (cp?.version !== CHECKPOINT_VERSION || typeof cp.studyHash !== "string" || !Array.isArray(cp.store)) {
+  if (
+    cp?.version !== CHECKPOINT_VERSION || typeof cp.studyHash !== "string" ||
+    !Array.isArray(cp.store)
+  ) {
     throw new Error(`${path} is not a checkpoint of this exfit version; remove it to start over`);
   }
   return cp;

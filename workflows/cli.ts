@@ -10,7 +10,7 @@ import type { StepSpec } from "../src/fit/step.ts";
 import type { ProgressReporter } from "../src/fit/progress.ts";
 import { type Executor, formatStats, inProcessExecutor } from "./executor.ts";
 import { httpExecutor, parseEndpoints } from "./http.ts";
-import { parseWorkers, workerPool } from "./worker_pool.ts";
+import { autoPool, parseWorkers, workerPool } from "./worker_pool.ts";
 import { runWorkflow } from "./run.ts";
 import { serveFunctions } from "../functions/deno_serve.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../functions/handler.ts";
@@ -46,7 +46,7 @@ export function executorFor(
     });
   }
   const n = parseWorkers(o.workers ?? "auto");
-  return n === 0 ? inProcessExecutor() : workerPool(n);
+  return n < 0 ? autoPool() : n === 0 ? inProcessExecutor() : workerPool(n);
 }
 
 function chunkSize(text: string | undefined): number | undefined {
@@ -104,7 +104,9 @@ export async function fitWithWorkflow(
  * await serveCommand({ port: "8787" });
  * ```
  */
-export async function serveCommand(o: { port: string; hostname?: string; maxBody?: string }): Promise<void> {
+export async function serveCommand(
+  o: { port: string; hostname?: string; maxBody?: string },
+): Promise<void> {
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port: expected a port number from 0 to 65535, got "${o.port}"`);

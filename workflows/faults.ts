@@ -86,9 +86,12 @@ export function injectFaults(base: typeof fetch, opts: FaultOptions): FaultyFetc
     const signal = init?.signal;
     switch (kind) {
       case "error":
-        return new Response(JSON.stringify({ error: { code: "injected", message: "injected 503" } }), {
-          status: 503,
-        });
+        return new Response(
+          JSON.stringify({ error: { code: "injected", message: "injected 503" } }),
+          {
+            status: 503,
+          },
+        );
       case "lost": {
         await real(input, init);
         return new Response("bad gateway (injected: reply lost)", { status: 502 });

@@ -179,7 +179,9 @@ export async function globalFit(
   const slots = work.chunks.map((c) => Int32Array.from(c.params, (p) => L.index.get(p.id) ?? -1));
 
   const s = opts.resume;
-  const x = s ? Float64Array.from(s.x) : Float64Array.from(L.freeIds, (id) => work.store.get(id)!.value);
+  const x = s
+    ? Float64Array.from(s.x)
+    : Float64Array.from(L.freeIds, (id) => work.store.get(id)!.value);
   if (x.length !== n) throw new Error(`checkpoint state has ${x.length} parameters, the fit ${n}`);
   for (let j = 0; j < n; j++) x[j] = Math.min(Math.max(x[j], lower[j]), upper[j]);
   let lambda = s?.lambda ?? 1e-3;
@@ -196,7 +198,9 @@ export async function globalFit(
     if (jacobian) njev++;
     else nfev++;
     const results = await Promise.all(work.chunks.map((c, ci) => {
-      const params = c.params.map((p, k) => slots[ci][k] >= 0 ? { ...p, value: xv[slots[ci][k]] } : p);
+      const params = c.params.map((p, k) =>
+        slots[ci][k] >= 0 ? { ...p, value: xv[slots[ci][k]] } : p
+      );
       return executor.run("evaluate", {
         version: PAYLOAD_VERSION,
         id: `${c.id}:i${iteration}:${tag}`,
@@ -217,7 +221,9 @@ export async function globalFit(
     // Position of each of the chunk function's free ids in this chunk's block.
     const pos = res.freeIds.map((id) => {
       const k = L.index.get(id);
-      if (k === undefined) throw new Error(`chunk ${work.chunks[ci].id}: unexpected free parameter ${id}`);
+      if (k === undefined) {
+        throw new Error(`chunk ${work.chunks[ci].id}: unexpected free parameter ${id}`);
+      }
       if (k < ng) return k;
       const local = k - L.start[ci];
       if (local < 0 || local >= L.count[ci]) {
@@ -377,7 +383,9 @@ export async function globalFit(
         held[j] = 1;
         continue;
       }
-      if (hd[j] > 0 && rnorm > 0) gmax = Math.max(gmax, Math.abs(g[j]) / (Math.sqrt(hd[j]) * rnorm));
+      if (hd[j] > 0 && rnorm > 0) {
+        gmax = Math.max(gmax, Math.abs(g[j]) / (Math.sqrt(hd[j]) * rnorm));
+      }
     }
     if (gmax <= gtol) {
       message = "gradient tolerance reached";
@@ -523,7 +531,9 @@ function finish(work: GlobalWork, L: Layout, x: Float64Array, ev: ChunkEval[]): 
     const gv = Float64Array.from(idx, (j) => gmap.get(j)!);
     const m = idx.length;
     const c = new Float64Array(m * m);
-    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) c[a * m + b] = cov.entry(idx[a], idx[b]);
+    for (let a = 0; a < m; a++) {
+      for (let b = 0; b < m; b++) c[a * m + b] = cov.entry(idx[a], idx[b]);
+    }
     p.stderr = Math.sqrt(propagateVariance(gv, c, m));
   });
 }
@@ -547,7 +557,9 @@ function blockCovariance(
     const q = ng + L.count[ci];
     const lq = L.count[ci];
     const M = new Float64Array(lq * lq);
-    for (let a = 0; a < lq; a++) for (let c = 0; c < lq; c++) M[a * lq + c] = h![(ng + a) * q + ng + c];
+    for (let a = 0; a < lq; a++) {
+      for (let c = 0; c < lq; c++) M[a * lq + c] = h![(ng + a) * q + ng + c];
+    }
     if (!cholesky(M, lq)) return null;
     const Y = new Float64Array(lq * ng);
     for (let a = 0; a < lq; a++) for (let c = 0; c < ng; c++) Y[a * ng + c] = h![(ng + a) * q + c];

@@ -51,7 +51,9 @@ export class HttpWorkError extends Error {
  */
 export function parseEndpoints(text: string): string[] {
   const list = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  if (list.length === 0) throw new Error("--endpoints: expected one or more URLs separated by commas");
+  if (list.length === 0) {
+    throw new Error("--endpoints: expected one or more URLs separated by commas");
+  }
   return list.map((s) => {
     let url: URL;
     try {
@@ -133,7 +135,10 @@ export function httpExecutor(opts: HttpExecutorOptions): Executor {
 
   const attempt = async (k: number, kind: WorkKind, body: string, id: string): Promise<unknown> => {
     const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(new DOMException("timeout", "TimeoutError")), timeoutMs);
+    const timer = setTimeout(
+      () => ac.abort(new DOMException("timeout", "TimeoutError")),
+      timeoutMs,
+    );
     try {
       let res: Response;
       let text: string;
@@ -157,7 +162,10 @@ export function httpExecutor(opts: HttpExecutorOptions): Executor {
         const retryable = res.status === 408 || res.status === 429 ||
           (res.status >= 500 && res.status !== 501);
         if (retryable) throw new Retryable("error", `HTTP ${res.status}: ${detail}`);
-        throw new HttpWorkError(`${endpoints[k]}/${kind} answered ${res.status}: ${detail}`, res.status);
+        throw new HttpWorkError(
+          `${endpoints[k]}/${kind} answered ${res.status}: ${detail}`,
+          res.status,
+        );
       }
       let parsed: unknown;
       try {
@@ -168,7 +176,9 @@ export function httpExecutor(opts: HttpExecutorOptions): Executor {
       try {
         return checkResult(kind, parsed, id);
       } catch (e) {
-        if (e instanceof PayloadError) throw new Retryable("discarded", `reply dropped: ${e.message}`);
+        if (e instanceof PayloadError) {
+          throw new Retryable("discarded", `reply dropped: ${e.message}`);
+        }
         throw e;
       }
     } finally {
@@ -183,7 +193,10 @@ export function httpExecutor(opts: HttpExecutorOptions): Executor {
       const id = payload.id;
       let avoid = -1;
       for (let n = 0;; n++) {
-        const k = await acquire(runOpts.affinity === undefined ? undefined : runOpts.affinity % endpoints.length, avoid);
+        const k = await acquire(
+          runOpts.affinity === undefined ? undefined : runOpts.affinity % endpoints.length,
+          avoid,
+        );
         stats.requests++;
         try {
           const out = await attempt(k, kind, body, id);
@@ -196,7 +209,9 @@ export function httpExecutor(opts: HttpExecutorOptions): Executor {
           else stats.discarded++;
           if (n >= retries) {
             throw new HttpWorkError(
-              `work item ${id} failed after ${n + 1} attempts; last: ${endpoints[k]}/${kind}: ${e.message}`,
+              `work item ${id} failed after ${n + 1} attempts; last: ${
+                endpoints[k]
+              }/${kind}: ${e.message}`,
             );
           }
           stats.retries++;

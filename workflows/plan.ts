@@ -18,8 +18,8 @@ import { compileStore, dependents, type ParamStore } from "../src/params/store.t
 import { isEmptySpinSystem } from "../src/params/spin_system.ts";
 import {
   type FitPayload,
-  PAYLOAD_VERSION,
   type ParamPayload,
+  PAYLOAD_VERSION,
   storeToPayload,
 } from "../functions/payload.ts";
 

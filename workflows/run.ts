@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type RunOptions, runFitWith, type StepOutput } from "../src/fit/run.ts";
+import { runFitWith, type RunOptions, type StepOutput } from "../src/fit/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import type { StudySpec } from "../src/fit/study.ts";
 import type { ParamStore } from "../src/params/store.ts";
@@ -23,7 +23,7 @@ import {
 import type { Executor } from "./executor.ts";
 import type { OuterTolerances } from "./global_fit.ts";
 import { DEFAULT_CHUNK_PROFILES } from "./plan.ts";
-import { createStepRunner, type PartialStep } from "./steps.ts";
+import { createGridRunner, createStepRunner, type PartialStep } from "./steps.ts";
 
 /** Options of {@link runWorkflow}. */
 export interface WorkflowOptions extends RunOptions {
@@ -92,7 +92,9 @@ export async function* runWorkflow(
     const partial = saved.partial;
     const inner = partial
       ? `, step ${partial.step + 1} with ${Object.keys(partial.done).length} work items done` +
-        Object.values(partial.outer).map((s) => `, a global fit at iteration ${s.iteration}`).join("")
+        Object.values(partial.outer).map((s) => `, a global fit at iteration ${s.iteration}`).join(
+          "",
+        )
       : "";
     opts.log?.(`resuming: ${saved.completedSteps} of ${steps.length} steps done${inner}`);
   }
@@ -118,10 +120,22 @@ export async function* runWorkflow(
       }
     },
   });
-  const run = runFitWith(study, store, steps, {
-    ...opts,
-    from: { step: cp.completedSteps, selected: cp.selected },
-  }, runner);
+  const runGrid = createGridRunner({
+    executor: opts.executor,
+    prefix: hash.slice(0, 12),
+    progress: opts.progress,
+  });
+  const run = runFitWith(
+    study,
+    store,
+    steps,
+    {
+      ...opts,
+      from: { step: cp.completedSteps, selected: cp.selected },
+    },
+    runner,
+    runGrid,
+  );
   for await (const out of run) {
     yield out;
     // The caller has written this step's files: the step is complete.

@@ -7,8 +7,12 @@
  *
  * @module
  */
-import { dec, type FitResult } from "../functions/payload.ts";
-import type { StepRunner } from "../src/fit/run.ts";
+import { dec, type FitResult, PAYLOAD_VERSION } from "../functions/payload.ts";
+import type { GridRunner, StepRunner } from "../src/fit/run.ts";
+import { finishGrid, gridSize, planGrid } from "../src/fit/grid.ts";
+import { type ProgressReporter, silentProgress } from "../src/fit/progress.ts";
+import type { ParamStore } from "../src/params/store.ts";
+import { storeToPayload } from "../functions/payload.ts";
 import { fitStatistics, type StepResult } from "../src/fit/step.ts";
 import type { Executor } from "./executor.ts";
 import { globalFit, type OuterState, type OuterTolerances } from "./global_fit.ts";
@@ -104,13 +108,15 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
         await progress("item");
         return out;
       }
+      const label = `global fit of ${w.profiles.length} profiles (${w.globalIds.length} shared ` +
+        `parameters, ${w.chunks.length} chunks)`;
       const res = await globalFit(w, opts.executor, {
         ...opts.tolerances,
         resume: partial.outer[w.id],
         onIteration: async (state) => {
           partial.outer[w.id] = state;
           opts.log?.(
-            `${w.id}: iteration ${state.iteration}, chi2 = ${(2 * state.cost).toPrecision(10)}`,
+            `${label}: iteration ${state.iteration}, chi2 = ${(2 * state.cost).toPrecision(10)}`,
           );
           await progress("iteration");
           iterations++;
@@ -119,7 +125,7 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
           }
         },
       });
-      opts.log?.(`${w.id}: ${res.message} after ${res.iterations} iterations`);
+      opts.log?.(`${label}: ${res.message} after ${res.iterations} iterations`);
       const out: WorkOutcome = {
         freeIds: res.freeIds,
         params: [...w.store.values()].map((p) => ({ id: p.id, value: p.value, stderr: p.stderr })),
@@ -157,5 +163,61 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
       scales,
       evaluations,
     };
+  };
+}
+
+/** Grid points per `grid` work item. */
+export const GRID_BATCH = 25;
+
+/**
+ * A GRID runner for `runFitWith` on an executor: the step's grid is planned as in-process
+ * (`src/fit/grid.ts#planGrid`), each group's points go out in batches of {@link GRID_BATCH} as
+ * `grid` work items, and the tables are combined by `finishGrid` — the same numbers as
+ * `runGridStep`, since every point is a pure function of its task.
+ *
+ * @example
+ * ```ts
+ * const runGrid = createGridRunner({ executor, prefix: "ab12" });
+ * ```
+ */
+export function createGridRunner(opts: {
+  executor: Executor;
+  prefix: string;
+  progress?: ProgressReporter;
+}): GridRunner {
+  return async (study, store, step, selected, index) => {
+    const plan = planGrid(study, store, step.grid!, selected, step.origin);
+    const total = plan.tasks.reduce((n, t) => n + gridSize(t), 0);
+    const bar = (opts.progress ?? silentProgress)("grid", total);
+    try {
+      const tables = await Promise.all(plan.tasks.map(async (task, ti) => {
+        const size = gridSize(task);
+        const params = storeToPayload(new Map(task.params.map((p) => [p.id, p])) as ParamStore);
+        const table = new Float64Array(size);
+        const batches = Math.ceil(size / GRID_BATCH);
+        await Promise.all(Array.from({ length: batches }, async (_, b) => {
+          const indices = Array.from(
+            { length: Math.min(GRID_BATCH, size - b * GRID_BATCH) },
+            (_, i) => b * GRID_BATCH + i,
+          );
+          const res = await opts.executor.run("grid", {
+            version: PAYLOAD_VERSION,
+            id: `${opts.prefix}:s${index}:grid:t${ti}:b${b}`,
+            chunk: task.chunk,
+            params,
+            axes: task.axes,
+            values: task.values,
+            indices,
+          });
+          // A failed refit is +∞ in grid tables (null on the wire).
+          res.chisqr.forEach((v, i) => table[indices[i]] = v === null ? Infinity : v);
+          for (let i = 0; i < indices.length; i++) bar.tick();
+        }));
+        return table;
+      }));
+      return finishGrid(plan, tables, store);
+    } finally {
+      bar.done();
+    }
   };
 }

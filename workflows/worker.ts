@@ -16,10 +16,15 @@ export interface WorkerRequest {
   payload: never;
 }
 
-/** A worker's answer. */
+/** A worker's answer (`ready` once, when its modules are loaded). */
 export type WorkerReply =
+  | { ready: true }
   | { seq: number; ok: true; result: unknown }
-  | { seq: number; ok: false; error: { name: string; message: string; status?: number; code?: string } };
+  | {
+    seq: number;
+    ok: false;
+    error: { name: string; message: string; status?: number; code?: string };
+  };
 
 const cache = createEvaluatorCache(256);
 
@@ -31,6 +36,15 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
   } catch (err) {
     const x = err as Error;
     const extra = err instanceof WorkError ? { status: err.status, code: err.code } : {};
-    self.postMessage({ seq, ok: false, error: { name: x.name, message: x.message, ...extra } } satisfies WorkerReply);
+    self.postMessage(
+      {
+        seq,
+        ok: false,
+        error: { name: x.name, message: x.message, ...extra },
+      } satisfies WorkerReply,
+    );
   }
 };
+
+// Imports are evaluated by now: tell the pool this worker can take work.
+self.postMessage({ ready: true } satisfies WorkerReply);

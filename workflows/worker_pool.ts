@@ -1,12 +1,20 @@
 /**
- * A pool of Deno Web Workers as an executor: each worker runs one work item at a time; items with
- * an affinity wait for "their" worker (index = affinity mod size) unless another worker is idle
- * and has nothing of its own, so evaluator caches are reused without leaving workers idle.
- * Workers start on the first item, not at construction.
+ * A pool of Deno Web Workers as an executor. Each lane runs one work item at a time; items with an
+ * affinity wait for "their" lane (index = affinity mod lanes) unless another lane is idle with
+ * nothing of its own, so evaluator caches are reused without leaving lanes idle. Workers start on
+ * the first item and take work once their modules are loaded.
+ *
+ * With `mainThread`, this thread is a lane too: it starts working at once while the workers
+ * load, so small runs do not pay for worker start-up (the CLI's `--workers auto`).
  *
  * @module
  */
-import { WorkError } from "../functions/core.ts";
+import {
+  createEvaluatorCache,
+  type EvaluatorCache,
+  runWork,
+  WorkError,
+} from "../functions/core.ts";
 import type { WorkKind } from "../functions/payload.ts";
 import { emptyStats, type Executor, type ExecutorStats } from "./executor.ts";
 import type { WorkerReply, WorkerRequest } from "./worker.ts";
@@ -19,24 +27,36 @@ interface Task {
   reject: (e: Error) => void;
 }
 
-interface Slot {
+/** Crashes of ready workers tolerated (each restarts the worker) before the pool gives up. */
+const MAX_CRASHES = 3;
+
+interface Lane {
+  /** null for the main-thread lane. */
   worker: Worker | null;
+  main: boolean;
+  ready: boolean;
   busy: Task | null;
   queue: Task[];
 }
 
+/** Options of {@link workerPool}. */
+export interface PoolOptions {
+  /** Also run items on this thread (one more lane, ready at once). */
+  mainThread?: boolean;
+}
+
 /**
- * Worker count for `--workers`: a positive integer, or "auto" (the machine's logical cores, at
- * most 16). 0 means "no workers" (run in this process).
+ * Worker count for `--workers`: a whole number (0: run in this process), or "auto": this thread
+ * plus one worker per further logical core (at most 16 lanes), reported as -1 here.
  *
  * @example
  * ```ts
- * parseWorkers("auto"); // e.g. 2
  * parseWorkers("3"); // 3
+ * parseWorkers("auto"); // -1
  * ```
  */
 export function parseWorkers(text: string): number {
-  if (text === "auto") return Math.max(1, Math.min(16, navigator.hardwareConcurrency || 1));
+  if (text === "auto") return -1;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0 || n > 256) {
     throw new Error(`--workers: expected "auto" or a whole number from 0 to 256, got "${text}"`);
@@ -45,7 +65,7 @@ export function parseWorkers(text: string): number {
 }
 
 /**
- * A worker-pool executor of `size` workers.
+ * A pool of `size` workers (plus this thread with `mainThread`).
  *
  * @example
  * ```ts
@@ -54,101 +74,200 @@ export function parseWorkers(text: string): number {
  * await pool.close();
  * ```
  */
-export function workerPool(size: number): Executor {
-  if (!Number.isInteger(size) || size < 1) throw new Error(`worker pool size must be ≥ 1, got ${size}`);
-  const stats = emptyStats(`workers(${size})`);
-  const slots: Slot[] = Array.from({ length: size }, () => ({ worker: null, busy: null, queue: [] }));
+export function workerPool(size: number, opts: PoolOptions = {}): Executor {
+  if (!Number.isInteger(size) || size < 0 || (size === 0 && !opts.mainThread)) {
+    throw new Error(`worker pool size must be ≥ 1, got ${size}`);
+  }
+  const main = opts.mainThread ?? false;
+  const stats = emptyStats(main ? `workers(${size} + this thread)` : `workers(${size})`);
+  const lanes: Lane[] = [
+    ...(main ? [{ worker: null, main: true, ready: true, busy: null, queue: [] }] : []),
+    ...Array.from({ length: size }, () => ({
+      worker: null,
+      main: false,
+      ready: false,
+      busy: null,
+      queue: [] as Task[],
+    })),
+  ];
   const shared: Task[] = [];
+  let mainCache: EvaluatorCache | null = null;
+  // A macrotask hop without timer clamping (nested setTimeout(0) waits 4 ms): lets worker replies
+  // in between main-thread items.
+  let channel: MessageChannel | null = null;
+  const hops: (() => void)[] = [];
+  const hop = (fn: () => void) => {
+    if (!channel) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = () => hops.shift()?.();
+    }
+    hops.push(fn);
+    channel.port2.postMessage(0);
+  };
   let seq = 0;
   let closed = false;
+  let crashes = 0;
+  let broken: Error | null = null;
+  const rejectAll = (err: Error) => {
+    for (const lane of lanes) {
+      lane.busy?.reject(err);
+      lane.busy = null;
+      for (const t of lane.queue.splice(0)) t.reject(err);
+    }
+    for (const t of shared.splice(0)) t.reject(err);
+  };
+
+  const finish = (lane: Lane, task: Task, ok: boolean, value: unknown) => {
+    lane.busy = null;
+    if (ok) {
+      stats.items++;
+      task.resolve(value);
+    } else task.reject(value as Error);
+    pump();
+  };
 
   const start = (k: number): Worker => {
     const w = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
     w.onmessage = (e: MessageEvent<WorkerReply>) => {
-      const slot = slots[k];
-      const task = slot.busy;
-      if (!task || task.seq !== e.data.seq) return;
-      slot.busy = null;
-      if (e.data.ok) {
-        stats.items++;
-        task.resolve(e.data.result);
-      } else {
-        const er = e.data.error;
-        task.reject(
+      const lane = lanes[k];
+      const msg = e.data;
+      if ("ready" in msg) {
+        lane.ready = true;
+        pump();
+        return;
+      }
+      const task = lane.busy;
+      if (!task || task.seq !== msg.seq) return;
+      if (msg.ok) finish(lane, task, true, msg.result);
+      else {
+        const er = msg.error;
+        finish(
+          lane,
+          task,
+          false,
           er.status !== undefined
             ? new WorkError(er.status, er.code ?? "error", er.message)
             : new Error(`worker ${k}: ${er.message}`),
         );
       }
-      pump();
     };
     w.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      // A worker that fails to load or crashes takes its in-flight item with it: fail that item
-      // clearly and replace the worker for the rest.
-      const slot = slots[k];
-      const task = slot.busy;
-      slot.busy = null;
-      slot.worker?.terminate();
-      slot.worker = null;
-      task?.reject(new Error(`worker ${k} failed: ${e.message}`));
+      const lane = lanes[k];
+      const task = lane.busy;
+      const loaded = lane.ready;
+      lane.worker?.terminate();
+      lane.worker = null;
+      lane.ready = false;
+      lane.busy = null;
+      crashes++;
+      if (!loaded || crashes > MAX_CRASHES) {
+        // A worker that cannot load its modules (or keeps crashing) will not get better: fail
+        // everything pending with the reason instead of waiting forever.
+        broken = new Error(
+          `worker ${k} ${loaded ? "crashed repeatedly" : "could not start"}: ${e.message}`,
+        );
+        if (task) task.reject(broken);
+        rejectAll(broken);
+        return;
+      }
+      // A crash mid-item takes that item with it; a fresh worker takes the rest.
+      if (task) task.reject(new Error(`worker ${k} failed: ${e.message}`));
       pump();
     };
     return w;
   };
 
   const next = (k: number): Task | undefined => {
-    const own = slots[k].queue.shift();
+    const own = lanes[k].queue.shift();
     if (own) return own;
     const any = shared.shift();
     if (any) return any;
     // Steal from the longest queue rather than idle.
     let best = -1;
-    for (let j = 0; j < size; j++) {
-      if (slots[j].queue.length > 0 && (best < 0 || slots[j].queue.length > slots[best].queue.length)) {
-        best = j;
-      }
+    for (let j = 0; j < lanes.length; j++) {
+      const q = lanes[j].queue.length;
+      if (q > 0 && (best < 0 || q > lanes[best].queue.length)) best = j;
     }
-    return best >= 0 ? slots[best].queue.pop() : undefined;
+    return best >= 0 ? lanes[best].queue.pop() : undefined;
   };
 
   const pump = () => {
     if (closed) return;
-    for (let k = 0; k < size; k++) {
-      const slot = slots[k];
-      if (slot.busy) continue;
+    const pending = shared.length + lanes.reduce((n, l) => n + l.queue.length, 0);
+    if (pending === 0) return;
+    for (let k = 0; k < lanes.length; k++) {
+      const lane = lanes[k];
+      if (!lane.main && !lane.worker) lane.worker = start(k);
+      if (lane.busy || !lane.ready) continue;
       const task = next(k);
       if (!task) continue;
-      slot.worker ??= start(k);
-      slot.busy = task;
+      lane.busy = task;
       stats.requests++;
-      slot.worker.postMessage({ seq: task.seq, kind: task.kind, payload: task.payload as never } satisfies WorkerRequest);
+      if (lane.main) {
+        // Yield first so worker replies and new items are handled between main-thread items.
+        hop(() => {
+          mainCache ??= createEvaluatorCache(256);
+          runWork(task.kind, task.payload as never, mainCache).then(
+            (r) => finish(lane, task, true, r),
+            (e) => finish(lane, task, false, e),
+          );
+        });
+      } else {
+        lane.worker!.postMessage(
+          {
+            seq: task.seq,
+            kind: task.kind,
+            payload: task.payload as never,
+          } satisfies WorkerRequest,
+        );
+      }
     }
   };
 
   return {
     name: stats.name,
-    run(kind, payload, opts = {}) {
+    run(kind, payload, runOpts = {}) {
       if (closed) return Promise.reject(new Error("the worker pool is closed"));
+      if (broken) return Promise.reject(broken);
       return new Promise((resolve, reject) => {
-        const task: Task = { seq: ++seq, kind, payload, resolve: resolve as (v: unknown) => void, reject };
-        if (opts.affinity !== undefined) slots[Math.abs(opts.affinity) % size].queue.push(task);
-        else shared.push(task);
+        const task: Task = {
+          seq: ++seq,
+          kind,
+          payload,
+          resolve: resolve as (v: unknown) => void,
+          reject,
+        };
+        if (runOpts.affinity !== undefined) {
+          lanes[Math.abs(runOpts.affinity) % lanes.length].queue.push(task);
+        } else shared.push(task);
         pump();
       });
     },
     stats: (): ExecutorStats => ({ ...stats }),
     close() {
       closed = true;
-      for (const s of slots) {
-        s.worker?.terminate();
-        s.worker = null;
-        s.busy?.reject(new Error("the worker pool was closed"));
-        s.busy = null;
-        for (const t of s.queue.splice(0)) t.reject(new Error("the worker pool was closed"));
+      for (const lane of lanes) {
+        lane.worker?.terminate();
+        lane.worker = null;
       }
-      for (const t of shared.splice(0)) t.reject(new Error("the worker pool was closed"));
+      rejectAll(new Error("the worker pool was closed"));
+      channel?.port1.close();
+      channel?.port2.close();
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * The CLI's `--workers auto`: this thread plus one worker per further logical core (at most 15).
+ *
+ * @example
+ * ```ts
+ * const pool = autoPool(); // 2 cores: this thread + 1 worker
+ * ```
+ */
+export function autoPool(): Executor {
+  const cores = Math.max(1, Math.min(16, navigator.hardwareConcurrency || 1));
+  return workerPool(cores - 1, { mainThread: true });
 }

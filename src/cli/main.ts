@@ -169,8 +169,13 @@ export function buildProgram(): Command {
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
       const t0 = performance.now();
-      const run = { plot: o.plot !== "nothing", seed: Number(o.seed), outDir: o.output! };
-      await fitWithWorkflow(loaded, methodSteps, o, { ...run, progress: createProgress() }, async (out) => {
+      const run = {
+        plot: o.plot !== "nothing",
+        seed: Number(o.seed),
+        outDir: o.output!,
+        progress: createProgress(),
+      };
+      const report = async (out: StepOutput) => {
         for (const w of out.warnings ?? []) {
           console.error(`exfit: warning: ${out.name || "fit"}: ${w}`);
         }
@@ -181,7 +186,8 @@ export function buildProgram(): Command {
             `(${out.result!.selected.filter((x) => x).length} profiles)`,
         );
         await writeStep(o.output!, out, false);
-      });
+      };
+      await fitWithWorkflow(loaded, methodSteps, o, run, report);
       console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);
     });
   addCommon(

@@ -1,25 +1,155 @@
 /**
- * Building blocks shared by the CPMG experiments: common keys, start terms, ncyc checks,
- * vector propagation through operator chains and phase-cycled echo trains, and the plain
- * "P90 – CPMG – P180(±x) – CPMG – P90" sequence used by the in-phase/anti-phase experiments.
+ * What the CPMG experiments share: their keys and module skeleton, start terms and ncyc checks,
+ * and {@link cpmgKit}, the engine that runs a sequence written as chains of steps in time order
+ * (propagators, diagonals, the point's own delay, echo trains) for every distinct ncyc.
  *
- * Propagation is done on vectors (one matrix–vector product per element) wherever only the
- * detected signal is needed; ChemEx multiplies matrices, which gives the same numbers to
- * rounding. A ChemEx phase cycle that stacks N propagator variants and detects their sum is
- * reproduced by summing the N detected signals (everything is linear).
+ * Propagation is done on vectors (one matrix–vector product per step) since only the detected
+ * signal is needed; ChemEx multiplies matrices, which gives the same numbers to rounding. A
+ * ChemEx phase cycle that stacks N propagator variants and detects their sum is reproduced by
+ * summing the N detected signals (everything is linear).
+ *
+ * Per evaluation the kit rebuilds the Liouvillian, computes the finite pulses, then every free
+ * delay of the sequence in one {@link Spectrometer.delays} call (one eigendecomposition), and
+ * nothing else that does not depend on the parameters: the distinct ncyc values, delay times and
+ * storage are planned once per x array and kept; no typed array is allocated per evaluation
+ * besides the returned intensities.
  *
  * @module
  */
 import type { KeySpec } from "../config/experiment.ts";
-import type { Sequence, SequenceContext } from "./types.ts";
+import type { BasisChoice, ExperimentModule, Sequence, SequenceContext } from "./types.ts";
 import { detectionVector, dot, type Spectrometer } from "../nmr/spectrometer.ts";
-import { matvec } from "../nmr/expm.ts";
+import { matmul, matvec } from "../nmr/expm.ts";
 
 /** Common CPMG keys; `evenNcycs` is the experiment's default for plotting curves. */
 export function cpmgKeys(evenNcycs: boolean): Record<string, KeySpec> {
   return {
     even_ncycs: { type: "boolean", default: evenNcycs },
   };
+}
+
+/**
+ * Keys of a CPMG with finite pulses on one spin: relaxation time, carrier (ppm) and 90° width.
+ *
+ * @example
+ * ```ts
+ * const keys = { ...cpmgKeys(false), ...pulseKeys(), time_equil: equilKey() };
+ * ```
+ */
+export function pulseKeys(): Record<string, KeySpec> {
+  return {
+    time_t2: { type: "number", required: true, min: 0 },
+    carrier: { type: "number", required: true },
+    pw90: { type: "number", required: true, min: 0, exclusiveMin: true },
+  };
+}
+
+/**
+ * An equilibration delay key (`time_equil`, `time_equil_1`, …), 0 by default.
+ *
+ * @example
+ * ```ts
+ * equilKey(); // { type: "number", default: 0, min: 0 }
+ * ```
+ */
+export function equilKey(defaultS = 0.0): KeySpec {
+  return { type: "number", default: defaultS, min: 0 };
+}
+
+/**
+ * `ncyc_max` of the constant-time schemes that pad each train to a fixed number of pulses.
+ *
+ * @example
+ * ```ts
+ * ncycMaxKey().required; // true
+ * ```
+ */
+export function ncycMaxKey(): KeySpec {
+  return { type: "integer", required: true, min: 0, exclusiveMin: true };
+}
+
+/** Which CPMG experiment a sequence belongs to: its name and whether ncyc −1 is defined. */
+export interface CpmgKind {
+  name: string;
+  /** Whether ncyc = −1 (the same period without refocusing pulses) is defined. */
+  allowMinusOne: boolean;
+}
+
+/** What a CPMG module declares; {@link cpmgExperiment} fills in the rest. */
+export interface CpmgDefinition extends CpmgKind {
+  /** `[experiment]` keys (usually `cpmgKeys`, `pulseKeys` and the experiment's own). */
+  keys: Record<string, KeySpec>;
+  defaultStartFromObserved?: boolean;
+  basis: BasisChoice;
+  /** Default: R2 of the I spin (TAUC with model-free). */
+  toBeFitted?: ExperimentModule["toBeFitted"];
+  evenNcycs?: ExperimentModule["evenNcycs"];
+  /** The sequence (`kind`: this definition's name and ncyc −1 rule, for {@link cpmgKit}). */
+  setup(ctx: SequenceContext, kind: CpmgKind): Sequence;
+}
+
+/**
+ * The module of a CPMG experiment: x is ncyc, ncyc = 0 is the reference, and ncyc values are
+ * checked with {@link ncycCheck}.
+ *
+ * @example
+ * ```ts
+ * export const cpmg13cIp = cpmgExperiment({
+ *   name: "cpmg_13c_ip",
+ *   keys: { ...cpmgKeys(false), ...pulseKeys(), time_equil: equilKey() },
+ *   basis: { type: "ixyz", pair: "ch" },
+ *   allowMinusOne: true,
+ *   setup: (ctx, kind) => simpleCpmg(ctx, kind, { start: ["iz"], detection: "[iz]", timeEquil1S: 0, timeEquil2S: 0 }),
+ * });
+ * ```
+ */
+export function cpmgExperiment(def: CpmgDefinition): ExperimentModule {
+  return {
+    name: def.name,
+    xKind: "ncyc",
+    schema: {
+      name: def.name,
+      family: "cpmg",
+      ...(def.defaultStartFromObserved ? { defaultStartFromObserved: true } : {}),
+      keys: def.keys,
+    },
+    basis: () => ({ ...def.basis }),
+    toBeFitted: def.toBeFitted ?? ((s) => ({ rates: [`r2_i_${s}`], modelFree: [`tauc_${s}`] })),
+    isReference: (ncyc) => ncyc === 0,
+    checkX: ncycCheck(def.allowMinusOne),
+    ...(def.evenNcycs ? { evenNcycs: def.evenNcycs } : {}),
+    setup: (ctx) => def.setup(ctx, { name: def.name, allowMinusOne: def.allowMinusOne }),
+  };
+}
+
+/**
+ * Default fitted rates of the TROSY experiments: R2, and with `antitrosy` also ETAXY (S2 with
+ * model-free), which the anti-TROSY component then constrains.
+ *
+ * @example
+ * ```ts
+ * trosyFitted("a", { antitrosy: true }).rates; // ["r2_i_a", "etaxy_i_a"]
+ * ```
+ */
+export function trosyFitted(
+  state: string,
+  settings?: Readonly<Record<string, unknown>>,
+): { rates: string[]; modelFree: string[] } {
+  return settings?.antitrosy
+    ? { rates: [`r2_i_${state}`, `etaxy_i_${state}`], modelFree: [`tauc_${state}`, `s2_${state}`] }
+    : { rates: [`r2_i_${state}`], modelFree: [`tauc_${state}`] };
+}
+
+/**
+ * Detection of the TROSY (2IzSz − Iz) or anti-TROSY (2IzSz + Iz) component.
+ *
+ * @example
+ * ```ts
+ * trosyDetection(false); // "[2izsz] - [iz]"
+ * ```
+ */
+export function trosyDetection(antitrosy: boolean): string {
+  return antitrosy ? "[2izsz] + [iz]" : "[2izsz] - [iz]";
 }
 
 /**
@@ -73,122 +203,492 @@ export function distinctNcycs(name: string, ncycs: Float64Array, allowMinusOne: 
   return out;
 }
 
-/** `count` fresh n × n matrices. */
+/**
+ * `count` fresh n × n matrices.
+ *
+ * @example
+ * ```ts
+ * const [p90, tmp] = matrices(6, 2);
+ * ```
+ */
 export function matrices(n: number, count: number): Float64Array[] {
   return Array.from({ length: count }, () => new Float64Array(n * n));
 }
 
 /**
- * v ← ops[last]·…·ops[0]·v: applies the operators in time order (the first listed acts
- * first). `tmp` is a scratch vector of the same size; returns v.
- *
- * @example
- * ```ts
- * propagate(v, tmp, n, p90x, dNeg); // v ← dNeg·p90x·v
- * ```
- */
-export function propagate(
-  v: Float64Array,
-  tmp: Float64Array,
-  n: number,
-  ...ops: Float64Array[]
-): Float64Array {
-  for (const op of ops) {
-    matvec(tmp, op, v, n);
-    v.set(tmp);
-  }
-  return v;
-}
-
-/**
- * The four phases (x, y, −x, −y) of a phase-x propagator of the I spin, into `out`.
- *
- * @example
- * ```ts
- * const [p180x, p180y, p180mx, p180my] = fourPhases(sp, p180x, matrices(n, 4));
- * ```
- */
-export function fourPhases(
-  sp: Spectrometer,
-  px: Float64Array,
-  out: Float64Array[],
-): Float64Array[] {
-  out[0].set(px);
-  for (let k = 1; k < 4; k++) sp.phase(out[k], px, k);
-  return out;
-}
-
-/**
- * Echo elements D·P[k]·D for every phase k of `pulses` (into `out`, one per pulse), with `tmp`
- * as scratch.
- */
-export function echoes(
-  sp: Spectrometer,
-  delay: Float64Array,
-  pulses: readonly Float64Array[],
-  out: Float64Array[],
-  tmp: Float64Array,
-): Float64Array[] {
-  pulses.forEach((p, k) => {
-    sp.mul(tmp, p, delay);
-    sp.mul(out[k], delay, tmp);
-  });
-  return out;
-}
-
-/**
- * Apply `count` echo elements in time order, the j-th with phase `phaseOf(j)`.
- *
- * @example
- * ```ts
- * applyTrain(v, tmp, n, echoByPhase, 8, (j) => table[j % table.length]);
- * ```
- */
-export function applyTrain(
-  v: Float64Array,
-  tmp: Float64Array,
-  n: number,
-  byPhase: readonly Float64Array[],
-  count: number,
-  phaseOf: (j: number) => number,
-): Float64Array {
-  for (let j = 0; j < count; j++) {
-    matvec(tmp, byPhase[phaseOf(j)], v, n);
-    v.set(tmp);
-  }
-  return v;
-}
-
-/**
  * Phase of the j-th echo (time order) of a train of `count` echoes whose phases ChemEx takes
- * from row `row` of `table`, cycling. `fromEnd` = the table is read from the end of the train
- * back (ChemEx's trains built from unflipped indexes), else from its start.
+ * from `phases`, cycling. `fromEnd` = the table is read from the end of the train back (ChemEx's
+ * trains built from unflipped indexes), else from its start.
  *
  * @example
  * ```ts
- * trainPhase([[0, 1]], 0, 3, false)(2); // 0
+ * trainPhase([0, 1], 3, false)(2); // 0
  * ```
  */
 export function trainPhase(
-  table: readonly (readonly number[])[],
-  row: number,
+  phases: readonly number[],
   count: number,
   fromEnd: boolean,
 ): (j: number) => number {
-  const r = table[row];
-  return fromEnd ? (j) => r[(count - 1 - j) % r.length] : (j) => r[j % r.length];
+  const len = phases.length;
+  return fromEnd ? (j) => phases[(count - 1 - j) % len] : (j) => phases[j % len];
+}
+
+/**
+ * An echo train: `perCycle`·ncyc echoes D(τ)·P(φ_j)·D(τ) of one echo set (or `count(ncyc)`);
+ * D(τ(−1)) (T/2) at ncyc −1.
+ */
+export interface Train {
+  readonly kind: "train";
+  /** Index of the echo set (the refocusing pulse) in {@link CpmgChains.echoes}. */
+  readonly set: number;
+  /** Phases (quarter turns) of the echoes, cycling; a function where they depend on ncyc. */
+  readonly phases: readonly number[] | ((ncyc: number) => readonly number[]);
+  /** The phases are read from the end of the train back. */
+  readonly fromEnd: boolean;
+  /** Echoes per cycle (2 where ncyc counts pairs of refocusing pulses). */
+  readonly perCycle: number;
+  /** Number of echoes for ncyc, where it is not `perCycle`·⌊ncyc⌋. */
+  readonly count?: (ncyc: number) => number;
+}
+
+/**
+ * A step computed by the sequence itself: applies to `v` (scratch `w`) for the point's ncyc and
+ * returns the buffer holding the result (`v` or `w`).
+ */
+export interface CustomStep {
+  readonly kind: "custom";
+  apply(v: Float64Array, w: Float64Array, ncyc: number): Float64Array;
+}
+
+/** A delay of the point that depends on its ncyc ({@link CpmgKitOptions.pointDelays}). */
+export interface PointDelay {
+  readonly kind: "point";
+  readonly index: number;
+}
+
+/**
+ * The i-th point delay of {@link CpmgKitOptions.pointDelays} as a step.
+ *
+ * @example
+ * ```ts
+ * pointDelay(1); // the second delay that depends on the point's ncyc
+ * ```
+ */
+export function pointDelay(index: number): PointDelay {
+  return { kind: "point", index };
+}
+
+/** The point's own delay (the first of {@link CpmgKitOptions.pointDelays}). */
+export const POINT_DELAY: PointDelay = Object.freeze(pointDelay(0));
+
+/**
+ * One step of a chain, in time order: a dense n×n propagator or a length-n diagonal (contents
+ * may change every evaluation), a point delay, an echo train or a custom step.
+ */
+export type Step = Float64Array | Train | CustomStep | PointDelay;
+
+/**
+ * An echo train step.
+ *
+ * @example
+ * ```ts
+ * train(0, [1]); // ncyc echoes D·P180y·D of echo set 0
+ * train(1, PHASES_2[row], { fromEnd: true }); // 16-step table read from the end
+ * ```
+ */
+export function train(
+  set: number,
+  phases: Train["phases"],
+  o: { fromEnd?: boolean; perCycle?: number; count?: (ncyc: number) => number } = {},
+): Train {
+  return {
+    kind: "train",
+    set,
+    phases,
+    fromEnd: o.fromEnd ?? false,
+    perCycle: o.perCycle ?? 1,
+    ...(o.count ? { count: o.count } : {}),
+  };
+}
+
+/** A chain of steps from the start vector to detection, and its weight in the signal. */
+export interface Transient {
+  steps: readonly Step[];
+  /** Default 1. */
+  weight?: number;
+}
+
+/** The refocusing pulse of an echo set. */
+export interface EchoSet {
+  /** Phase-x pulse (dense, or a diagonal used at phase 0 only); contents may change. */
+  pulse: Float64Array;
+  /** Rotation giving the other phases: about Iz (default) or Iz and Sz together. */
+  spins?: "i" | "is";
+}
+
+/** The chains of a sequence, for {@link CpmgKit.sequence}. */
+export interface CpmgChains {
+  /** Start terms (see {@link startTerms}). */
+  start: readonly string[];
+  /** Detection expression over components, e.g. "[2izsz] - [iz]". */
+  detection: string;
+  echoes?: readonly EchoSet[];
+  /** Transients of the reference point (ncyc 0), summed. */
+  reference: readonly Transient[];
+  /**
+   * Transients of every other point, summed; trains are D(T/2) at ncyc −1. A function where the
+   * chains depend on ncyc (it should return the same lists for the same ncyc, not new ones).
+   */
+  cpmg: readonly Transient[] | ((ncyc: number) => readonly Transient[]);
+  /**
+   * Per evaluation, after pulses and delays: fill the sequence's composite elements (`ncycs`:
+   * the distinct values of the evaluation).
+   */
+  prepare?(ncycs: Float64Array): void;
+  /** Per evaluation, instead of `sp.rebuild()`: set up the Liouvillian (and own elements). */
+  liouvillian?(): void;
+}
+
+/** Options of {@link cpmgKit}. */
+export interface CpmgKitOptions {
+  /** Width of the I-spin 90° pulse: sets B1 and gives {@link CpmgKit.p90}/`p180` (4 phases). */
+  pw90S?: number;
+  /** τ of the echoes D(τ)·P·D(τ) at ncyc > 0, and the free delay replacing a train at ncyc −1. */
+  tau(ncyc: number): number;
+  /**
+   * Delays of a point that depend on its ncyc ({@link pointDelay} steps; {@link POINT_DELAY} is
+   * the first), given every x of the evaluation for timings ChemEx derives from the data set.
+   */
+  pointDelays?: readonly ((ncyc: number, x: Float64Array) => number)[];
+}
+
+/** Finite pulses, fixed delays and the engine of one CPMG sequence. */
+export interface CpmgKit {
+  readonly sp: Spectrometer;
+  readonly n: number;
+  /** Finite I pulses of pw90 and 2·pw90 at phases x, y, −x, −y (with `pw90S`). */
+  readonly p90: readonly Float64Array[];
+  readonly p180: readonly Float64Array[];
+  /** A free delay of `timeS`, recomputed every evaluation with the sequence's other delays. */
+  delay(timeS: number): Float64Array;
+  /** The sequence running `chains` for every distinct ncyc. */
+  sequence(chains: CpmgChains): Sequence;
+}
+
+/**
+ * A CPMG sequence engine for one profile: finite pulses and free delays recomputed every
+ * evaluation, and {@link CpmgKit.sequence} that turns chains of steps into the sequence. Sets
+ * `sp.b1I` from `pw90S`; the carrier is the module's to set.
+ *
+ * @example
+ * ```ts
+ * const kit = cpmgKit(ctx, kind, { pw90S, tau: (x) => t2 / (4 * x) - pw90S });
+ * const dNeg = kit.delay(tNeg(pw90S));
+ * const [p90, p180] = [kit.p90, kit.p180];
+ * return kit.sequence({
+ *   start: startTerms(ctx.start, "iz"),
+ *   detection: "[iz]",
+ *   echoes: [{ pulse: p180[0] }],
+ *   reference: [{ steps: [p90[0], p180[0], p90[0]] }],
+ *   cpmg: [{ steps: [p90[0], dNeg, train(0, [1]), p180[0], train(0, [1]), dNeg, p90[0]] }],
+ * });
+ * ```
+ */
+export function cpmgKit(ctx: SequenceContext, kind: CpmgKind, o: CpmgKitOptions): CpmgKit {
+  const sp = ctx.spectrometer;
+  const n = sp.size;
+  if (o.pw90S !== undefined) sp.b1I = 1 / (4 * o.pw90S);
+  const pulses = o.pw90S !== undefined;
+  const p90 = pulses ? matrices(n, 4) : [];
+  const p180 = pulses ? matrices(n, 4) : [];
+  const fixed: Float64Array[] = [];
+  const fixedTimes: number[] = [];
+  let sealed = false;
+  return {
+    sp,
+    n,
+    p90,
+    p180,
+    delay(timeS) {
+      if (sealed) throw new Error(`${kind.name}: delays must be declared before the sequence`);
+      const d = new Float64Array(n * n);
+      fixed.push(d);
+      fixedTimes.push(timeS);
+      return d;
+    },
+    sequence(chains) {
+      sealed = true;
+      const detect = detectionVector(sp.basis, chains.detection, ctx.observed);
+      return runner(sp, kind, o, { p90, p180, fixed, fixedTimes }, chains, detect);
+    },
+  };
+}
+
+/** Rotation of an n×n operator to phase k about Iz, or about Iz and Sz together. */
+function rotate(
+  sp: Spectrometer,
+  out: Float64Array,
+  m: Float64Array,
+  k: number,
+  spins: "i" | "is",
+  tmp: Float64Array,
+): void {
+  if (spins === "i") {
+    sp.phase(out, m, k);
+  } else {
+    sp.phaseS(tmp, m, k);
+    sp.phase(out, tmp, k);
+  }
+}
+
+/** What one x array needs, kept between evaluations: nothing here depends on the parameters. */
+interface Plan {
+  x: Float64Array;
+  /** Distinct ncyc values, first seen first. */
+  values: Float64Array;
+  /** Index in `values` of each x. */
+  slot: Int32Array;
+  /** Every free delay of an evaluation (fixed ones first) and where it goes. */
+  times: Float64Array;
+  mats: Float64Array[];
+  /** Per value: index in `mats` of its τ delay (−1: none) and of its first point delay. */
+  tauAt: Int32Array;
+  pointAt: Int32Array;
+  signals: Float64Array;
+}
+
+/** Plans of the last few x arrays evaluated (fit points, all points, a plot's grid). */
+const PLANS_KEPT = 4;
+
+function sameX(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+function runner(
+  sp: Spectrometer,
+  kind: CpmgKind,
+  o: CpmgKitOptions,
+  parts: {
+    p90: Float64Array[];
+    p180: Float64Array[];
+    fixed: Float64Array[];
+    fixedTimes: number[];
+  },
+  chains: CpmgChains,
+  detect: Float64Array,
+): Sequence {
+  const n = sp.size;
+  const nn = n * n;
+  const { p90, p180, fixed, fixedTimes } = parts;
+  const sets = chains.echoes ?? [];
+  const terms = [...chains.start];
+  const start = new Float64Array(n);
+  // Echoes of the current point, by set and phase; `stamp` marks those already computed.
+  const echo = matrices(n, 4 * sets.length);
+  const have = new Int32Array(4 * sets.length);
+  let stamp = 0;
+  const [tmp, rotated, tmp2] = matrices(n, 3);
+  const bufA = new Float64Array(n);
+  const bufB = new Float64Array(n);
+  // Delays that depend on ncyc, shared by every plan (sequential use).
+  const pool: Float64Array[] = [];
+  const plans: Plan[] = [];
+
+  const planOf = (x: Float64Array): Plan => {
+    for (let i = 0; i < plans.length; i++) {
+      if (sameX(plans[i].x, x)) {
+        const p = plans[i];
+        if (i > 0) plans.splice(i, 1), plans.unshift(p);
+        return p;
+      }
+    }
+    const values = Float64Array.from(distinctNcycs(kind.name, x, kind.allowMinusOne));
+    const slot = Int32Array.from(x, (v) => values.indexOf(v));
+    const times = [...fixedTimes];
+    const tauAt = new Int32Array(values.length).fill(-1);
+    const pointAt = new Int32Array(values.length).fill(-1);
+    values.forEach((v, k) => {
+      if (v === 0) return;
+      tauAt[k] = times.length;
+      times.push(o.tau(v));
+    });
+    values.forEach((v, k) => {
+      pointAt[k] = times.length;
+      for (const delay of o.pointDelays ?? []) times.push(delay(v, x));
+    });
+    const extra = times.length - fixed.length;
+    while (pool.length < extra) pool.push(new Float64Array(nn));
+    const plan: Plan = {
+      x: Float64Array.from(x),
+      values,
+      slot,
+      times: Float64Array.from(times),
+      mats: [...fixed, ...pool.slice(0, extra)],
+      tauAt,
+      pointAt,
+      signals: new Float64Array(values.length),
+    };
+    plans.unshift(plan);
+    if (plans.length > PLANS_KEPT) plans.pop();
+    return plan;
+  };
+
+  /** Echo D·P(φ)·D of `set` for the current point (computed once per point). */
+  const echoOf = (set: number, phase: number, d: Float64Array): Float64Array => {
+    const at = 4 * set + phase;
+    const out = echo[at];
+    if (have[at] === stamp) return out;
+    const spins = sets[set].spins ?? "i";
+    for (let j = 0; j < 4; j++) {
+      if (have[4 * set + j] === stamp) {
+        // D commutes with the z rotations, so the other phases are exact rotations.
+        rotate(sp, out, echo[4 * set + j], phase - j, spins, tmp2);
+        have[at] = stamp;
+        return out;
+      }
+    }
+    let p = sets[set].pulse;
+    if (p.length === n) {
+      if (phase !== 0) {
+        throw new Error(`${kind.name}: a diagonal refocusing pulse has phase x only`);
+      }
+      // D·diag(p)·D: the diagonal scales the rows of the right factor.
+      for (let r = 0; r < n; r++) {
+        for (let c = 0; c < n; c++) tmp[r * n + c] = p[r] * d[r * n + c];
+      }
+    } else {
+      if (phase !== 0) {
+        rotate(sp, rotated, p, phase, spins, tmp2);
+        p = rotated;
+      }
+      matmul(tmp, p, d, n);
+    }
+    matmul(out, d, tmp, n);
+    have[at] = stamp;
+    return out;
+  };
+
+  const run = (steps: readonly Step[], plan: Plan, k: number, x: number): number => {
+    let v: Float64Array = bufA;
+    let w: Float64Array = bufB;
+    let t: Float64Array;
+    v.set(start);
+    for (const s of steps) {
+      if (s instanceof Float64Array) {
+        if (s.length === n) {
+          for (let i = 0; i < n; i++) v[i] *= s[i];
+          continue;
+        }
+        matvec(w, s, v, n);
+      } else if (s.kind === "train") {
+        const d = plan.mats[plan.tauAt[k]];
+        if (x === -1) {
+          matvec(w, d, v, n);
+        } else {
+          const count = s.count ? s.count(x) : s.perCycle * Math.trunc(x);
+          const phases = typeof s.phases === "function" ? s.phases(x) : s.phases;
+          const len = phases.length;
+          for (let j = 0; j < count; j++) {
+            const ph = phases[s.fromEnd ? (count - 1 - j) % len : j % len];
+            matvec(w, echoOf(s.set, ph, d), v, n);
+            t = v, v = w, w = t;
+          }
+          continue;
+        }
+      } else if (s.kind === "point") {
+        matvec(w, plan.mats[plan.pointAt[k] + s.index], v, n);
+      } else {
+        const r = s.apply(v, w, x);
+        if (r === w) t = v, v = w, w = t;
+        continue;
+      }
+      t = v, v = w, w = t;
+    }
+    return dot(detect, v);
+  };
+
+  const signal = (list: readonly Transient[], plan: Plan, k: number, x: number): number => {
+    let sum = 0;
+    for (const tr of list) sum += (tr.weight ?? 1) * run(tr.steps, plan, k, x);
+    return sum;
+  };
+
+  return (x: Float64Array): Float64Array => {
+    const plan = planOf(x);
+    if (chains.liouvillian) chains.liouvillian();
+    else sp.rebuild();
+    sp.startVector(terms, "1H", start);
+    if (o.pw90S !== undefined) {
+      const pw90 = 1 / (4 * sp.b1I);
+      sp.pulseI(p90[0], pw90);
+      sp.pulseI(p180[0], 2 * pw90);
+      for (let k = 1; k < 4; k++) {
+        sp.phase(p90[k], p90[0], k);
+        sp.phase(p180[k], p180[0], k);
+      }
+    }
+    sp.delays(plan.mats, plan.times);
+    chains.prepare?.(plan.values);
+    const { values, signals } = plan;
+    const cpmg = chains.cpmg;
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      stamp++;
+      const list = v === 0 ? chains.reference : typeof cpmg === "function" ? cpmg(v) : cpmg;
+      signals[k] = signal(list, plan, k, v);
+    }
+    const out = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = signals[plan.slot[i]];
+    return out;
+  };
+}
+
+/**
+ * The delay −2·pw90/π that compensates the evolution during the 90° pulses around a train.
+ *
+ * @example
+ * ```ts
+ * const dNeg = kit.delay(tNeg(pw90S));
+ * ```
+ */
+export function tNeg(pw90S: number): number {
+  return -2 * pw90S / Math.PI;
+}
+
+/**
+ * The kit of an experiment with {@link pulseKeys}: I carrier and B1 from its settings, and echo
+ * delays τ = T/(4·ncyc) − `tauPw90`·pw90 (the pulse widths taken out of the period; T/2 at
+ * ncyc −1) unless `tau` is given.
+ *
+ * @example
+ * ```ts
+ * const kit = pulseKit(ctx, kind, { tauPw90: 0.75, pointDelays: [(x) => pw90S * (ncycMax - x)] });
+ * ```
+ */
+export function pulseKit(
+  ctx: SequenceContext,
+  kind: CpmgKind,
+  o: { tauPw90: number } & Partial<CpmgKitOptions>,
+): CpmgKit {
+  const timeT2S = ctx.settings.time_t2 as number;
+  const pw90S = ctx.settings.pw90 as number;
+  ctx.spectrometer.carrierI = ctx.settings.carrier as number;
+  return cpmgKit(ctx, kind, {
+    pw90S,
+    tau: (x) => x === -1 ? 0.5 * timeT2S : timeT2S / (4 * x) - o.tauPw90 * pw90S,
+    ...o,
+  });
 }
 
 /** Options of {@link simpleCpmg}. */
 export interface SimpleCpmgOptions {
-  /** Experiment name, for messages. */
-  name: string;
   /** Start components before state selection (e.g. ["iz"] or ["2izsz"]). */
   start: string[];
   /** Detection expression over components, e.g. "[iz]". */
   detection: string;
-  timeT2S: number;
-  pw90S: number;
   /** Delay before the first 90° pulse (0: none). */
   timeEquil1S: number;
   /** Delay after the last 90° pulse (0: none). */
@@ -196,66 +696,51 @@ export interface SimpleCpmgOptions {
 }
 
 /**
- * The constant-time CPMG of `cpmg_15n_ip`, `cpmg_13c_ip`, `cpmg_chd2_1h_ap`, `cpmg_1hn_ap`:
- * D(teq2)·P90x·D(t_neg)·C·P180(±x)·C·D(t_neg)·P90x·D(teq1)·start with C = [D(τ)·P180y·D(τ)]^ncyc,
- * τ = T/(4·ncyc) − pw90 and t_neg = −2·pw90/π. The reference (ncyc 0) has neither t_neg nor the
- * trains; ncyc −1 is the same T with a single central pulse (τ = T/2).
+ * The constant-time CPMG of `cpmg_15n_ip`, `cpmg_13c_ip`, `cpmg_chd2_1h_ap`, `cpmg_1hn_ap`
+ * ({@link pulseKeys} settings): D(teq2)·P90x·D(t_neg)·C·P180(±x)·C·D(t_neg)·P90x·D(teq1)·start
+ * with C = [D(τ)·P180y·D(τ)]^ncyc, τ = T/(4·ncyc) − pw90 and t_neg = −2·pw90/π. The reference
+ * (ncyc 0) has neither t_neg nor the trains; ncyc −1 is the same T with a single central pulse
+ * (τ = T/2).
  *
  * @example
  * ```ts
- * const seq = simpleCpmg(ctx, { name: "cpmg_13c_ip", start: ["iz"], detection: "[iz]", timeT2S: 0.04, pw90S: 15e-6, timeEquil1S: 0, timeEquil2S: 0.005 });
+ * const seq = simpleCpmg(ctx, kind, { start: ["iz"], detection: "[iz]", timeEquil1S: 0, timeEquil2S: 0.005 });
  * ```
  */
-export function simpleCpmg(ctx: SequenceContext, o: SimpleCpmgOptions): Sequence {
-  const sp = ctx.spectrometer;
-  sp.b1I = 1 / (4 * o.pw90S);
-  const terms = startTerms(ctx.start, ...o.start);
-  const detect = detectionVector(sp.basis, o.detection, ctx.observed);
-  const n = sp.size;
-  const [p90, p180x, p180y, p180mx, p180pmx, dNeg, dEq1, dEq2, tmp] = matrices(n, 9);
-  const tNegS = -2 * o.pw90S / Math.PI;
-  const v = new Float64Array(n);
-  const w = new Float64Array(n);
-  return (ncycs: Float64Array) => {
-    sp.rebuild();
-    const values = distinctNcycs(o.name, ncycs, true);
-    const start = sp.startVector(terms);
-    const pw90p = 1 / (4 * sp.b1I);
-    sp.pulseI(p90, pw90p);
-    sp.pulseI(p180x, 2 * pw90p);
-    sp.phase(p180y, p180x, 1);
-    sp.phase(p180mx, p180x, 2);
-    for (let i = 0; i < n * n; i++) p180pmx[i] = 0.5 * (p180x[i] + p180mx[i]);
-    const cycles = values.filter((x) => x !== 0);
-    const times = cycles.map((x) => x === -1 ? 0.5 * o.timeT2S : o.timeT2S / (4 * x) - o.pw90S);
-    const dCp = sp.delays(matrices(n, times.length), times);
-    sp.delays([dNeg, dEq1, dEq2], [tNegS, o.timeEquil1S, o.timeEquil2S]);
-    const pre = o.timeEquil1S === 0 ? [] : [dEq1];
-    const post = o.timeEquil2S === 0 ? [] : [dEq2];
-    const echo = new Float64Array(n * n);
-    const out = new Map<number, number>();
-    for (const x of values) {
-      v.set(start);
-      propagate(v, w, n, ...pre, p90);
-      if (x === 0) {
-        propagate(v, w, n, p180pmx);
-      } else {
-        const d = dCp[cycles.indexOf(x)];
-        propagate(v, w, n, dNeg);
-        if (x === -1) {
-          propagate(v, w, n, d, p180pmx, d);
-        } else {
-          echoes(sp, d, [p180y], [echo], tmp);
-          const count = Math.trunc(x);
-          sp.applyPower(v, echo, count, w);
-          propagate(v, w, n, p180pmx);
-          sp.applyPower(v, echo, count, w);
-        }
-        propagate(v, w, n, dNeg);
-      }
-      propagate(v, w, n, p90, ...post);
-      out.set(x, dot(detect, v));
-    }
-    return ncycs.map((x) => out.get(x)!);
-  };
+export function simpleCpmg(ctx: SequenceContext, kind: CpmgKind, o: SimpleCpmgOptions): Sequence {
+  const kit = pulseKit(ctx, kind, { tauPw90: 1 });
+  const { p90, p180 } = kit;
+  const dNeg = kit.delay(tNeg(ctx.settings.pw90 as number));
+  const pre = o.timeEquil1S === 0 ? [] : [kit.delay(o.timeEquil1S)];
+  const post = o.timeEquil2S === 0 ? [] : [kit.delay(o.timeEquil2S)];
+  const p180pmx = new Float64Array(kit.n * kit.n);
+  return kit.sequence({
+    start: startTerms(ctx.start, ...o.start),
+    detection: o.detection,
+    echoes: [{ pulse: p180[0] }],
+    prepare: () => combine(p180pmx, p180[0], 0.5, p180[2], 0.5),
+    reference: [{ steps: [...pre, p90[0], p180pmx, p90[0], ...post] }],
+    cpmg: [{
+      steps: [...pre, p90[0], dNeg, train(0, [1]), p180pmx, train(0, [1]), dNeg, p90[0], ...post],
+    }],
+  });
+}
+
+/**
+ * out = ca·a + cb·b, elementwise (phase-cycle averages of propagators).
+ *
+ * @example
+ * ```ts
+ * combine(p180pmy, p180[1], 0.5, p180[3], 0.5); // ½(P180y + P180−y)
+ * ```
+ */
+export function combine(
+  out: Float64Array,
+  a: Float64Array,
+  ca: number,
+  b: Float64Array,
+  cb: number,
+): Float64Array {
+  for (let i = 0; i < out.length; i++) out[i] = ca * a[i] + cb * b[i];
+  return out;
 }

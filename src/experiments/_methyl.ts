@@ -1,8 +1,8 @@
 /**
  * Building blocks of the methyl CPMG experiments (`cpmg_ch3_*`): ideal pulses and projections as
  * diagonals, operator chains mixing dense propagators and diagonals, finite I-spin pulses at
- * the four phases, composite 180° pulses, echo elements, alternating pulse trains, and the
- * phase-cycled echo trains and whole sequence of the ¹H DQ/TQ experiments.
+ * the four phases, composite 180° pulses, alternating pulse trains, and the whole sequence of
+ * the ¹H DQ/TQ experiments (on the engine of `_cpmg.ts`).
  *
  * Ideal 180° pulses and z-filters are diagonal in the product-operator basis, so they are kept
  * as length-n vectors of signs (or 0/1) and applied elementwise: a chain of operators acting on
@@ -20,9 +20,19 @@
 import type { KeySpec } from "../config/experiment.ts";
 import type { Sequence, SequenceContext } from "./types.ts";
 import type { Basis } from "../nmr/basis.ts";
-import { detectionVector, dot, type Spectrometer } from "../nmr/spectrometer.ts";
+import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { matvec } from "../nmr/expm.ts";
-import { distinctNcycs, matrices, startTerms } from "./_cpmg.ts";
+import {
+  combine,
+  type CpmgKind,
+  matrices,
+  pulseKeys,
+  pulseKit,
+  startTerms,
+  type Step,
+  train,
+  type Transient,
+} from "./_cpmg.ts";
 
 /**
  * Ideal (instantaneous) 180° pulse on one spin at phase k as a diagonal of signs: it negates
@@ -141,47 +151,6 @@ export function compositeI(
 }
 
 /**
- * Echo elements D·P(k)·D at the four phases k of the phase-x pulse `pulseX`: out[0] by two
- * products, out[1..3] from it by the exact z rotation. `tmp` is an n² scratch matrix.
- *
- * @example
- * ```ts
- * echoPhases(sp, dCp, p180[0], echo, tmp); // echo[1] = D·P180y·D
- * ```
- */
-export function echoPhases(
-  sp: Spectrometer,
-  delay: Float64Array,
-  pulseX: Float64Array,
-  out: Float64Array[],
-  tmp: Float64Array,
-): Float64Array[] {
-  sp.mul(tmp, pulseX, delay);
-  sp.mul(out[0], delay, tmp);
-  for (let k = 1; k < 4; k++) sp.phase(out[k], out[0], k);
-  return out;
-}
-
-/**
- * out = ca·a + cb·b, elementwise (phase-cycle averages of propagators).
- *
- * @example
- * ```ts
- * combine(p180pmy, p180[1], 0.5, p180[3], 0.5); // ½(P180y + P180−y)
- * ```
- */
-export function combine(
-  out: Float64Array,
-  a: Float64Array,
-  ca: number,
-  b: Float64Array,
-  cb: number,
-): Float64Array {
-  for (let i = 0; i < out.length; i++) out[i] = ca * a[i] + cb * b[i];
-  return out;
-}
-
-/**
  * The largest ncyc of a profile: from every x of the profile when known (ChemEx derives some
  * timings from the whole data set, masked points included), else from the points evaluated.
  *
@@ -206,9 +175,7 @@ export function largestNcyc(all: ArrayLike<number> | undefined, x: Float64Array)
  */
 export function protonMethylKeys(): Record<string, KeySpec> {
   return {
-    time_t2: { type: "number", required: true, min: 0 },
-    carrier: { type: "number", required: true },
-    pw90: { type: "number", required: true, min: 0, exclusiveMin: true },
+    ...pulseKeys(),
     comp180_flg: { type: "boolean", default: true },
     ipap_flg: { type: "boolean", default: false },
   };
@@ -241,188 +208,99 @@ export const DQ_TQ_PHASES: readonly [readonly number[], readonly number[]] = [
   [0, 3, 0, 3, 3, 0, 3, 0, 2, 1, 2, 1, 1, 2, 1, 2],
 ];
 
-/**
- * v ← C2·centre·C1·v for the DQ/TQ trains: C1 applies `count` echoes `first[phase]` with the
- * phases of {@link DQ_TQ_PHASES}[0] in time order, C2 applies `count` echoes `second[phase]`
- * with the phases of {@link DQ_TQ_PHASES}[1] read backwards from the last echo (the train is
- * the mirror image of the first).
- *
- * @example
- * ```ts
- * dqTqTrains(v, tmp, n, 10, echo1, p180pmy, echo2);
- * ```
- */
-export function dqTqTrains(
-  v: Float64Array,
-  tmp: Float64Array,
-  n: number,
-  count: number,
-  first: readonly Float64Array[],
-  centre: Float64Array,
-  second: readonly Float64Array[],
-): Float64Array {
-  const [ph1, ph2] = DQ_TQ_PHASES;
-  for (let k = 0; k < count; k++) applyOps(v, tmp, n, first[ph1[k % ph1.length]]);
-  applyOps(v, tmp, n, centre);
-  for (let k = count - 1; k >= 0; k--) applyOps(v, tmp, n, second[ph2[k % ph2.length]]);
-  return v;
-}
-
-/**
- * The period of the ¹H DQ/TQ experiments for one ncyc applied to v: the reference (ncyc 0) is
- * the central ±y 180° alone, ncyc = −1 a free delay `halfT2` (T/2) on each side of it,
- * otherwise the {@link dqTqTrains} around it; `before`/`after` (e.g. gradient blocks) enclose
- * it. With `ipapS180` (ideal ¹³C 180°) the whole is averaged with its conjugate by that pulse:
- * the mean of the in-phase and anti-phase pathways.
- *
- * @example
- * ```ts
- * dqTqPeriod(v, tmp, n, { ncyc: 4, centre: p180pmy, halfT2: null, first: echo1, second: echo2, ipapS180: null });
- * ```
- */
-export function dqTqPeriod(
-  v: Float64Array,
-  tmp: Float64Array,
-  n: number,
-  o: {
-    ncyc: number;
-    centre: Float64Array;
-    halfT2: Float64Array | null;
-    first: readonly Float64Array[];
-    second: readonly Float64Array[];
-    before?: readonly Float64Array[];
-    after?: readonly Float64Array[];
-    ipapS180: Float64Array | null;
-  },
-): Float64Array {
-  const one = (x: Float64Array) => {
-    applyOps(x, tmp, n, ...(o.before ?? []));
-    if (o.ncyc === 0) applyOps(x, tmp, n, o.centre);
-    else if (o.ncyc === -1) applyOps(x, tmp, n, o.halfT2!, o.centre, o.halfT2!);
-    else dqTqTrains(x, tmp, n, Math.trunc(o.ncyc), o.first, o.centre, o.second);
-    return applyOps(x, tmp, n, ...(o.after ?? []));
-  };
-  if (!o.ipapS180) return one(v);
-  const u = Float64Array.from(v);
-  one(v);
-  applyOps(u, tmp, n, o.ipapS180);
-  one(u);
-  applyOps(u, tmp, n, o.ipapS180);
-  for (let i = 0; i < n; i++) v[i] = 0.5 * (v[i] + u[i]);
-  return v;
-}
-
 /** Options of {@link protonMqCpmg}. */
 export interface ProtonMqOptions {
-  /** Experiment name, for messages. */
-  name: string;
+  /** Steps before and after the CPMG period, inside the IP/AP average (gradient blocks). */
+  before?: readonly Step[];
+  after?: readonly Step[];
+  /** D(tauc) of `ipap_flg` when the sequence computes it itself (default: a delay of the kit). */
+  dTauc?: Float64Array;
+  /** Per evaluation, instead of `sp.rebuild()`: the Liouvillian and the sequence's own elements. */
+  liouvillian?(): void;
 }
 
 /**
  * The ¹H DQ and TQ CPMG of ¹³CH₃ methyls (`cpmg_ch3_1h_dq`, `cpmg_ch3_1h_tq`; Gopalan & Kay
  * and Yuwen et al.): start and detection 2IxSz in a basis whose I shifts and J are scaled by
- * the coherence order; `comp180_flg` uses 90-180-90 composite refocusing pulses (τ = T/(4·ncyc)
- * − 2·pw90, else − pw90) with the phase tables {@link DQ_TQ_PHASES}; `ipap_flg` adds D(tauc)
- * on both sides and averages in-phase and anti-phase pathways.
+ * the coherence order. The period is C2·P180(±y)·C1, where C1 applies ncyc echoes of the first
+ * refocusing pulse with the phases {@link DQ_TQ_PHASES}[0] in time order and C2 ncyc echoes of
+ * the second with {@link DQ_TQ_PHASES}[1] read back from the last echo (the mirror image); the
+ * reference is the central ±y 180° alone, ncyc = −1 a free delay T/2 on each side of it.
+ * `comp180_flg` uses 90-180-90 composite refocusing pulses (outer phases −90° and +90° from the
+ * inner one; τ = T/(4·ncyc) − 2·pw90, else − pw90); `ipap_flg` adds D(tauc) on both sides and
+ * averages the period with its conjugate by an ideal ¹³C 180° (in-phase and anti-phase
+ * pathways).
  *
  * @example
  * ```ts
- * const sequence = protonMqCpmg(ctx, { name: "cpmg_ch3_1h_dq" });
+ * const sequence = protonMqCpmg(ctx, kind);
  * ```
  */
-export function protonMqCpmg(ctx: SequenceContext, o: ProtonMqOptions): Sequence {
-  const timeT2S = ctx.settings.time_t2 as number;
-  const pw90S = ctx.settings.pw90 as number;
-  const taucS = ctx.settings.tauc as number;
+export function protonMqCpmg(
+  ctx: SequenceContext,
+  kind: CpmgKind,
+  o: ProtonMqOptions = {},
+): Sequence {
   const comp180 = ctx.settings.comp180_flg as boolean;
   const ipap = ctx.settings.ipap_flg as boolean;
-  const factor = comp180 ? 2 : 1;
   const sp = ctx.spectrometer;
-  sp.carrierI = ctx.settings.carrier as number;
-  sp.b1I = 1 / (4 * pw90S);
-  const terms = startTerms(ctx.start, "2ixsz");
-  const detect = detectionVector(sp.basis, "[2ixsz]", ctx.observed);
+  const kit = pulseKit(ctx, kind, { tauPw90: comp180 ? 2 : 1 });
+  const { p90, p180, n } = kit;
+  const dTauc = ipap ? o.dTauc ?? kit.delay(ctx.settings.tauc as number) : null;
   const p180S = ideal180Diag(sp.basis, "s", 0);
-  const n = sp.size;
-  const [p90, p180, cp1, cp2, echo1, echo2] = Array.from({ length: 6 }, () => matrices(n, 4));
-  const [p180pmy, dTauc, tmp] = matrices(n, 3);
-  const w = new Float64Array(n);
-  return (ncycs: Float64Array) => {
-    sp.rebuild();
-    const values = distinctNcycs(o.name, ncycs, true);
-    const start = sp.startVector(terms);
-    const pw90p = 1 / (4 * sp.b1I);
-    pulseIPhases(sp, pw90p, p90);
-    pulseIPhases(sp, 2 * pw90p, p180);
+  const [p180pmy, cp1, cp2, tmp] = matrices(n, 4);
+  const prepare = () => {
     combine(p180pmy, p180[1], 0.5, p180[3], 0.5);
-    refocusingPulses(sp, comp180, p90, p180, cp1, cp2, tmp);
-    const cycles = values.filter((x) => x !== 0);
-    const times = cycles.map((x) => x === -1 ? 0.5 * timeT2S : timeT2S / (4 * x) - factor * pw90S);
-    const dCp = sp.delays(matrices(n, times.length), times);
-    sp.delays([dTauc], [taucS]);
-    const out = new Map<number, number>();
-    for (const x of values) {
-      const d = x === 0 ? null : dCp[cycles.indexOf(x)];
-      if (x > 0) {
-        echoPhases(sp, d!, cp1[0], echo1, tmp);
-        echoPhases(sp, d!, cp2[0], echo2, tmp);
-      }
-      const v = Float64Array.from(start);
-      if (ipap) applyOps(v, w, n, dTauc);
-      dqTqPeriod(v, w, n, {
-        ncyc: x,
-        centre: p180pmy,
-        halfT2: d,
-        first: echo1,
-        second: echo2,
-        ipapS180: ipap ? p180S : null,
-      });
-      if (ipap) applyOps(v, w, n, dTauc);
-      out.set(x, dot(detect, v));
+    if (comp180) {
+      composite90(sp, cp1, p90[3], p180[0], tmp);
+      composite90(sp, cp2, p90[1], p180[0], tmp);
     }
-    return ncycs.map((x) => out.get(x)!);
   };
+  const chains = (centre: readonly Step[]): Transient[] => {
+    const period = [...(o.before ?? []), ...centre, ...(o.after ?? [])];
+    if (!dTauc) return [{ steps: period }];
+    return [
+      { steps: [dTauc, ...period, dTauc], weight: 0.5 },
+      { steps: [dTauc, p180S, ...period, p180S, dTauc], weight: 0.5 },
+    ];
+  };
+  return kit.sequence({
+    start: startTerms(ctx.start, "2ixsz"),
+    detection: "[2ixsz]",
+    // Plain 180° pulses: both trains use the same echoes.
+    echoes: comp180 ? [{ pulse: cp1 }, { pulse: cp2 }] : [{ pulse: p180[0] }],
+    liouvillian: o.liouvillian,
+    prepare,
+    reference: chains([p180pmy]),
+    cpmg: chains([
+      train(0, DQ_TQ_PHASES[0]),
+      p180pmy,
+      train(comp180 ? 1 : 0, DQ_TQ_PHASES[1], { fromEnd: true }),
+    ]),
+  });
 }
 
-/**
- * The refocusing pulses of the DQ/TQ trains at the four phases: 90-180-90 composites with the
- * outer pulses at −90° (first train) and +90° (second train) from the inner one, or the plain
- * 180° pulses.
- *
- * @example
- * ```ts
- * refocusingPulses(sp, true, p90, p180, cp1, cp2, tmp); // cp1[0] = 90(−y)·180(x)·90(−y)
- * ```
- */
-export function refocusingPulses(
+/** out = outer·inner·outer (a 90-180-90 composite pulse; `tmp` is scratch). */
+function composite90(
   sp: Spectrometer,
-  composite: boolean,
-  p90: readonly Float64Array[],
-  p180: readonly Float64Array[],
-  cp1: Float64Array[],
-  cp2: Float64Array[],
+  out: Float64Array,
+  outer: Float64Array,
+  inner: Float64Array,
   tmp: Float64Array,
 ): void {
-  if (composite) {
-    compositeI(sp, p90, p180, -1, cp1, tmp);
-    compositeI(sp, p90, p180, 1, cp2, tmp);
-    return;
-  }
-  for (let k = 0; k < 4; k++) {
-    cp1[k].set(p180[k]);
-    cp2[k].set(p180[k]);
-  }
+  sp.mul(tmp, inner, outer);
+  sp.mul(out, outer, tmp);
 }
 
 /**
  * Powers of the two-element cycle of an alternating train (`first`, `second`, `first`, …):
- * out[j] = (second·first)^j for j = 0..maxPairs, for {@link applyAlternating}. Built once per
- * evaluation, they turn the up to ncyc_max back-to-back pulses of a constant-time train into
- * one matrix–vector product.
+ * out[j] = (second·first)^j for j = 0..maxPairs (`out` holds at least maxPairs + 1 matrices),
+ * for {@link applyAlternating}. Built once per evaluation, they turn the up to ncyc_max
+ * back-to-back pulses of a constant-time train into one matrix–vector product.
  *
  * @example
  * ```ts
- * const pows = alternatingPowers(sp, cp1[0], cp1[1], 30); // pows[2] = (P_y·P_x)²
+ * const pows = alternatingPowers(sp, cp1[0], cp1[1], 30, matrices(n, 31)); // pows[2] = (P_y·P_x)²
  * ```
  */
 export function alternatingPowers(
@@ -430,9 +308,11 @@ export function alternatingPowers(
   first: Float64Array,
   second: Float64Array,
   maxPairs: number,
+  out: Float64Array[],
 ): Float64Array[] {
   const n = sp.size;
-  const out = matrices(n, maxPairs + 1);
+  if (out.length <= maxPairs) throw new Error(`${maxPairs} pairs need ${maxPairs + 1} matrices`);
+  out[0].fill(0);
   for (let i = 0; i < n; i++) out[0][i * n + i] = 1;
   if (maxPairs === 0) return out;
   sp.mul(out[1], second, first);

@@ -138,7 +138,10 @@ export function* runFit(
   for (let r = loop.next(); !r.done;) {
     const v = r.value;
     if ("fitRequest" in v) r = loop.next(runFitStep(study, store, v.step, v.selected));
-    else {
+    else if ("gridRequest" in v) {
+      const s = v.step;
+      r = loop.next(runGridStep(study, store, s.grid!, v.selected, s.origin, opts.progress));
+    } else {
       yield v;
       r = loop.next();
     }
@@ -156,6 +159,15 @@ export type StepRunner = (
   selected: boolean[],
   index: number,
 ) => Promise<StepResult>;
+
+/** Runs one step's GRID scan (what `runGridStep` does), e.g. on an executor. */
+export type GridRunner = (
+  study: StudySpec,
+  store: ParamStore,
+  step: StepSpec,
+  selected: boolean[],
+  index: number,
+) => Promise<GridOutcome>;
 
 /** Where {@link runFitWith} starts: steps before `step` are done, with this selection. */
 export interface ResumeFrom {
@@ -179,12 +191,20 @@ export async function* runFitWith(
   steps: StepSpec[],
   opts: RunOptions & { from?: ResumeFrom },
   runStep: StepRunner,
+  runGrid?: GridRunner,
 ): AsyncGenerator<StepOutput> {
   const loop = fitLoop(study, store, steps, opts, opts.from);
   for (let r = loop.next(); !r.done;) {
     const v = r.value;
     if ("fitRequest" in v) {
       r = loop.next(await runStep(study, store, v.step, v.selected, v.index));
+    } else if ("gridRequest" in v) {
+      const s = v.step;
+      r = loop.next(
+        runGrid
+          ? await runGrid(study, store, s, v.selected, v.index)
+          : runGridStep(study, store, s.grid!, v.selected, s.origin, opts.progress),
+      );
     } else {
       yield v;
       r = loop.next();
@@ -192,9 +212,16 @@ export async function* runFitWith(
   }
 }
 
-/** The step loop asks its driver for each step's fit. */
+/** The step loop asks its driver for each step's fit and grid scan. */
 interface FitRequest {
   fitRequest: true;
+  step: StepSpec;
+  selected: boolean[];
+  index: number;
+}
+
+interface GridRequest {
+  gridRequest: true;
   step: StepSpec;
   selected: boolean[];
   index: number;
@@ -206,7 +233,7 @@ function* fitLoop(
   steps: StepSpec[],
   opts: RunOptions,
   from?: ResumeFrom,
-): Generator<StepOutput | FitRequest, void, StepResult | undefined> {
+): Generator<StepOutput | FitRequest | GridRequest, void, StepResult | GridOutcome | undefined> {
   const calcs = study.profiles.map((_, k) => createCalculator(study, k));
   let selected = from ? from.selected.slice() : study.profiles.map(() => true);
   for (const [index, step] of steps.entries()) {
@@ -216,7 +243,7 @@ function* fitLoop(
     applyStatus(store, step);
     // GRID: scan, then the step's fit starts at the best point (grid parameters fixed).
     const grid: GridOutcome | undefined = step.grid?.length
-      ? runGridStep(study, store, step.grid, selected, step.origin, opts.progress)
+      ? (yield { gridRequest: true, step, selected, index }) as GridOutcome
       : undefined;
     const result = (yield { fitRequest: true, step, selected, index }) as StepResult;
     const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);

@@ -333,9 +333,11 @@ export class Spectrometer {
 
   /**
    * Start vector: each term (e.g. "iz", "iz_a", "-2izsz") adds sign·p_state·Ξ(atom) to every
-   * state-labelled component whose name starts with the term.
+   * state-labelled component whose name starts with the term. With `out` (length {@link size})
+   * the vector is written there instead of a new array, for sequences that allocate nothing per
+   * evaluation.
    */
-  startVector(terms: readonly string[], atom = "1H"): Float64Array {
+  startVector(terms: readonly string[], atom = "1H", out?: Float64Array): Float64Array {
     // Which components a term list touches never changes: resolve the names once per list.
     const key = `${atom}|${terms.join(",")}`;
     let plan = this.startPlans.get(key);
@@ -359,7 +361,7 @@ export class Spectrometer {
       plan = entries;
       this.startPlans.set(key, plan);
     }
-    const v = new Float64Array(this.size);
+    const v = out ? out.fill(0) : new Float64Array(this.size);
     for (const e of plan) v[e.index] += e.factor * (e.local >= 0 ? this.values[e.local] : 0);
     return v;
   }

@@ -8,20 +8,19 @@
  *
  * @module
  */
-import type { ExperimentModule, SequenceContext } from "../types.ts";
+import type { ExperimentModule } from "../types.ts";
 import {
-  applyTrain,
+  cpmgExperiment,
   cpmgKeys,
-  distinctNcycs,
-  echoes,
-  fourPhases,
-  matrices,
-  ncycCheck,
-  propagate,
+  equilKey,
+  ncycMaxKey,
+  POINT_DELAY,
+  pulseKeys,
+  pulseKit,
   startTerms,
-  trainPhase,
+  tNeg,
+  train,
 } from "../_cpmg.ts";
-import { detectionVector, dot } from "../../nmr/spectrometer.ts";
 
 /** Phases (quarter turns) of the refocusing pulses, two cycle rows, time order. */
 const PHASES: readonly (readonly number[])[] = [
@@ -30,82 +29,32 @@ const PHASES: readonly (readonly number[])[] = [
 ];
 
 /** The experiment module. */
-export const cpmg15nIp0013: ExperimentModule = {
+export const cpmg15nIp0013: ExperimentModule = cpmgExperiment({
   name: "cpmg_15n_ip_0013",
-  xKind: "ncyc",
-  schema: {
-    name: "cpmg_15n_ip_0013",
-    family: "cpmg",
-    keys: {
-      ...cpmgKeys(false),
-      time_t2: { type: "number", required: true, min: 0 },
-      carrier: { type: "number", required: true },
-      pw90: { type: "number", required: true, min: 0, exclusiveMin: true },
-      ncyc_max: { type: "integer", required: true, min: 0, exclusiveMin: true },
-      time_equil: { type: "number", default: 0.0, min: 0 },
-    },
-  },
-  basis: () => ({ type: "ixyz", pair: "nh" }),
-  toBeFitted: (s) => ({ rates: [`r2_i_${s}`], modelFree: [`tauc_${s}`] }),
-  isReference: (ncyc) => ncyc === 0,
-  checkX: ncycCheck(false),
-  setup(ctx: SequenceContext) {
-    const timeT2S = ctx.settings.time_t2 as number;
+  keys: { ...cpmgKeys(false), ...pulseKeys(), ncyc_max: ncycMaxKey(), time_equil: equilKey() },
+  basis: { type: "ixyz", pair: "nh" },
+  allowMinusOne: false,
+  setup(ctx, kind) {
     const pw90S = ctx.settings.pw90 as number;
     const ncycMax = ctx.settings.ncyc_max as number;
     const timeEquilS = ctx.settings.time_equil as number;
-    const tNegS = -2 * pw90S / Math.PI;
-    const tPosS = 4 * pw90S / Math.PI;
-    const sp = ctx.spectrometer;
-    sp.carrierI = ctx.settings.carrier as number;
-    sp.b1I = 1 / (4 * pw90S);
-    const terms = startTerms(ctx.start, "iz");
-    const detect = detectionVector(sp.basis, "[iz]", ctx.observed);
-    const n = sp.size;
-    const p90 = matrices(n, 4);
-    const p180 = matrices(n, 4);
-    const echo = matrices(n, 4);
-    const [px, dNeg, dPos, tmp] = matrices(n, 4);
-    const v = new Float64Array(n);
-    const w = new Float64Array(n);
-    return (ncycs: Float64Array) => {
-      sp.rebuild();
-      const values = distinctNcycs("cpmg_15n_ip_0013", ncycs, false);
-      const start = sp.startVector(terms);
-      const pw90p = 1 / (4 * sp.b1I);
-      fourPhases(sp, sp.pulseI(px, pw90p), p90);
-      fourPhases(sp, sp.pulseI(px, 2 * pw90p), p180);
-      sp.delays([dNeg, dPos], [tNegS, tPosS]);
-      const cycles = values.filter((x) => x !== 0);
-      const times = [
-        ...cycles.map((x) => timeT2S / (4 * x) - 0.75 * pw90S),
-        ...values.map((x) => pw90S * (ncycMax - (x === 0 ? 1 : x)) + timeEquilS),
-      ];
-      const props = sp.delays(matrices(n, times.length), times);
-      const out = new Map<number, number>();
-      values.forEach((x, k) => {
-        const dDelta = props[cycles.length + k];
-        let signal = 0;
-        if (x === 0) {
-          for (const [first, second] of [[0, 0], [1, 3]]) {
-            v.set(start);
-            propagate(v, w, n, p90[1], p180[first], dPos, p180[second], p90[3], dDelta);
-            signal += dot(detect, v);
-          }
-        } else {
-          echoes(sp, props[cycles.indexOf(x)], p180, echo, tmp);
-          const count = 2 * Math.trunc(x);
-          for (let row = 0; row < 2; row++) {
-            v.set(start);
-            propagate(v, w, n, p90[1], dNeg);
-            applyTrain(v, w, n, echo, count, trainPhase(PHASES, row, count, false));
-            propagate(v, w, n, dNeg, p90[3], dDelta);
-            signal += dot(detect, v);
-          }
-        }
-        out.set(x, signal);
-      });
-      return ncycs.map((x) => out.get(x)!);
-    };
+    const kit = pulseKit(ctx, kind, {
+      tauPw90: 0.75,
+      pointDelays: [(x) => pw90S * (ncycMax - (x === 0 ? 1 : x)) + timeEquilS],
+    });
+    const { p90, p180 } = kit;
+    const dNeg = kit.delay(tNeg(pw90S));
+    const dPos = kit.delay(4 * pw90S / Math.PI);
+    return kit.sequence({
+      start: startTerms(ctx.start, "iz"),
+      detection: "[iz]",
+      echoes: [{ pulse: p180[0] }],
+      reference: [[0, 0], [1, 3]].map(([first, second]) => ({
+        steps: [p90[1], p180[first], dPos, p180[second], p90[3], POINT_DELAY],
+      })),
+      cpmg: PHASES.map((row) => ({
+        steps: [p90[1], dNeg, train(0, row, { perCycle: 2 }), dNeg, p90[3], POINT_DELAY],
+      })),
+    });
   },
-};
+});

@@ -12,84 +12,45 @@
  *
  * @module
  */
-import type { ExperimentModule, SequenceContext } from "../types.ts";
-import { cpmgKeys, distinctNcycs, matrices, ncycCheck, startTerms } from "../_cpmg.ts";
-import { applyOps, echoPhases, ideal180Diag, pulseIPhases } from "../_methyl.ts";
-import { detectionVector, dot } from "../../nmr/spectrometer.ts";
+import type { ExperimentModule } from "../types.ts";
+import {
+  cpmgExperiment,
+  cpmgKeys,
+  equilKey,
+  pulseKeys,
+  pulseKit,
+  startTerms,
+  tNeg,
+  train,
+} from "../_cpmg.ts";
+import { ideal180Diag } from "../_methyl.ts";
 
 /** The experiment module. */
-export const cpmgCh313cH2c: ExperimentModule = {
+export const cpmgCh313cH2c: ExperimentModule = cpmgExperiment({
   name: "cpmg_ch3_13c_h2c",
-  xKind: "ncyc",
-  schema: {
-    name: "cpmg_ch3_13c_h2c",
-    family: "cpmg",
-    keys: {
-      ...cpmgKeys(true),
-      time_t2: { type: "number", required: true, min: 0 },
-      carrier: { type: "number", required: true },
-      pw90: { type: "number", required: true, min: 0, exclusiveMin: true },
-      taub: { type: "number", default: 2.0e-3 },
-      time_equil: { type: "number", default: 0.0, min: 0 },
-    },
+  keys: {
+    ...cpmgKeys(true),
+    ...pulseKeys(),
+    taub: { type: "number", default: 2.0e-3 },
+    time_equil: equilKey(),
   },
-  basis: () => ({ type: "ixyzsz", pair: "ch" }),
-  toBeFitted: (s) => ({ rates: [`r2_i_${s}`], modelFree: [`tauc_${s}`] }),
-  isReference: (ncyc) => ncyc === 0,
-  checkX: ncycCheck(true),
-  setup(ctx: SequenceContext) {
-    const timeT2S = ctx.settings.time_t2 as number;
-    const pw90S = ctx.settings.pw90 as number;
-    const taubS = ctx.settings.taub as number;
-    const timeEquilS = ctx.settings.time_equil as number;
-    const tNegS = -2 * pw90S / Math.PI;
-    const sp = ctx.spectrometer;
-    sp.carrierI = ctx.settings.carrier as number;
-    sp.b1I = 1 / (4 * pw90S);
-    const terms = startTerms(ctx.start, "2izsz");
-    const detect = detectionVector(sp.basis, "[iz]", ctx.observed);
-    const p180S = ideal180Diag(sp.basis, "s", 0);
-    const n = sp.size;
-    const p90 = matrices(n, 4);
-    const p180 = matrices(n, 4);
-    const echo = matrices(n, 4);
-    const [dNeg, dTaub, dEq, tmp] = matrices(n, 4);
-    const v = new Float64Array(n);
-    const w = new Float64Array(n);
-    return (ncycs: Float64Array) => {
-      sp.rebuild();
-      const values = distinctNcycs("cpmg_ch3_13c_h2c", ncycs, true);
-      const start = sp.startVector(terms);
-      const pw90p = 1 / (4 * sp.b1I);
-      pulseIPhases(sp, pw90p, p90);
-      pulseIPhases(sp, 2 * pw90p, p180);
-      const cycles = values.filter((x) => x !== 0);
-      const times = cycles.map((x) => x === -1 ? 0.5 * timeT2S : timeT2S / (4 * x) - pw90S);
-      const dCp = sp.delays(matrices(n, times.length), times);
-      sp.delays([dNeg, dTaub, dEq], [tNegS, taubS, timeEquilS]);
-      const palmer = [dTaub, p90[0], p180S, p90[0], dTaub];
-      const out = new Map<number, number>();
-      for (const x of values) {
-        v.set(start);
-        if (x === 0) {
-          applyOps(v, w, n, p90[0], ...palmer, p90[1], dEq);
-        } else {
-          const d = dCp[cycles.indexOf(x)];
-          applyOps(v, w, n, p90[0], dNeg);
-          if (x === -1) {
-            applyOps(v, w, n, d, ...palmer, d);
-          } else {
-            echoPhases(sp, d, p180[0], echo, tmp);
-            const count = Math.trunc(x);
-            sp.applyPower(v, echo[1], count, w);
-            applyOps(v, w, n, ...palmer);
-            sp.applyPower(v, echo[0], count, w);
-          }
-          applyOps(v, w, n, dNeg, p90[1], dEq);
-        }
-        out.set(x, dot(detect, v));
-      }
-      return ncycs.map((x) => out.get(x)!);
-    };
+  basis: { type: "ixyzsz", pair: "ch" },
+  allowMinusOne: true,
+  setup(ctx, kind) {
+    const kit = pulseKit(ctx, kind, { tauPw90: 1 });
+    const { p90, p180 } = kit;
+    const dNeg = kit.delay(tNeg(ctx.settings.pw90 as number));
+    const dTaub = kit.delay(ctx.settings.taub as number);
+    const dEq = kit.delay(ctx.settings.time_equil as number);
+    const palmer = [dTaub, p90[0], ideal180Diag(ctx.spectrometer.basis, "s", 0), p90[0], dTaub];
+    return kit.sequence({
+      start: startTerms(ctx.start, "2izsz"),
+      detection: "[iz]",
+      echoes: [{ pulse: p180[0] }],
+      reference: [{ steps: [p90[0], ...palmer, p90[1], dEq] }],
+      cpmg: [{
+        steps: [p90[0], dNeg, train(0, [1]), ...palmer, train(0, [0]), dNeg, p90[1], dEq],
+      }],
+    });
   },
-};
+});

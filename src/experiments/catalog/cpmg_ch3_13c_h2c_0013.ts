@@ -17,162 +17,137 @@
  *
  * @module
  */
-import type { ExperimentModule, SequenceContext } from "../types.ts";
-import { cpmgKeys, distinctNcycs, matrices, ncycCheck, startTerms } from "../_cpmg.ts";
+import type { ExperimentModule } from "../types.ts";
 import {
-  applyOps,
   combine,
-  composeOps,
-  echoPhases,
-  ideal180Diag,
-  keepDiag,
-  largestNcyc,
-  pulseIPhases,
-} from "../_methyl.ts";
-import { detectionVector, dot } from "../../nmr/spectrometer.ts";
+  cpmgExperiment,
+  cpmgKeys,
+  matrices,
+  pointDelay,
+  pulseKeys,
+  pulseKit,
+  startTerms,
+  type Step,
+  tNeg,
+  train,
+  type Transient,
+} from "../_cpmg.ts";
+import { composeOps, ideal180Diag, keepDiag, largestNcyc } from "../_methyl.ts";
 
 // [0013] phases of the two transients (rows) in time order, cycling, for the first (A) and
 // second (B) kind of echo block.
 const PHASES_A = [[1, 1, 2, 0], [2, 0, 3, 3]] as const;
 const PHASES_B = [[2, 0, 1, 1], [3, 3, 2, 0]] as const;
 
+/** Echoes of the two halves of an ncyc split: m1 = 2·⌊ncyc/2⌋, m2 = 2·⌊(ncyc + 1)/2⌋. */
+const HALVES = [
+  (x: number) => 2 * Math.floor(x / 2),
+  (x: number) => 2 * Math.floor((x + 1) / 2),
+] as const;
+
+/** One half's echo block: its kind and which of the two echo counts it has. */
+interface Block {
+  kind: "A" | "B";
+  half: 0 | 1;
+}
+
 /** The experiment module. */
-export const cpmgCh313cH2c0013: ExperimentModule = {
+export const cpmgCh313cH2c0013: ExperimentModule = cpmgExperiment({
   name: "cpmg_ch3_13c_h2c_0013",
-  xKind: "ncyc",
-  schema: {
-    name: "cpmg_ch3_13c_h2c_0013",
-    family: "cpmg",
-    keys: {
-      ...cpmgKeys(true),
-      time_t2: { type: "number", required: true, min: 0 },
-      carrier: { type: "number", required: true },
-      pw90: { type: "number", required: true, min: 0, exclusiveMin: true },
-      taub: { type: "number", default: 2.0e-3, min: 0, exclusiveMin: true },
-      time_equil: { type: "number", default: 5.0e-3, min: 0 },
-      time_grad: { type: "number", default: 1.2e-3, min: 0 },
-    },
+  keys: {
+    ...cpmgKeys(true),
+    ...pulseKeys(),
+    taub: { type: "number", default: 2.0e-3, min: 0, exclusiveMin: true },
+    time_equil: { type: "number", default: 5.0e-3, min: 0 },
+    time_grad: { type: "number", default: 1.2e-3, min: 0 },
   },
-  basis: () => ({ type: "ixyzsz", pair: "ch" }),
-  toBeFitted: (s) => ({ rates: [`r2_i_${s}`], modelFree: [`tauc_${s}`] }),
-  isReference: (ncyc) => ncyc === 0,
-  checkX: ncycCheck(false),
-  setup(ctx: SequenceContext) {
+  basis: { type: "ixyzsz", pair: "ch" },
+  allowMinusOne: false,
+  setup(ctx, kind) {
     const timeT2S = ctx.settings.time_t2 as number;
     const pw90S = ctx.settings.pw90 as number;
-    const timeEquilS = ctx.settings.time_equil as number;
-    const timeGradS = ctx.settings.time_grad as number;
-    const taubEffS = (ctx.settings.taub as number) - 2 * pw90S / Math.PI;
-    const tNegS = -2 * pw90S / Math.PI;
-    const tPosS = 4 * pw90S / Math.PI;
     const sp = ctx.spectrometer;
-    sp.carrierI = ctx.settings.carrier as number;
-    sp.b1I = 1 / (4 * pw90S);
-    const terms = startTerms(ctx.start, "2izsz");
-    const detect = detectionVector(sp.basis, "[iz]", ctx.observed);
+    // δ of a half with m echoes (m = 0: the reference's value).
+    const delta = (half: 0 | 1) => (x: number, xs: Float64Array) => {
+      const m = HALVES[half](x);
+      const ncycMax = largestNcyc(ctx.profileX, xs);
+      return m === 0 ? 0.5 * pw90S * (ncycMax - 1) : 0.5 * pw90S * (ncycMax + 1 - m);
+    };
+    const kit = pulseKit(ctx, kind, {
+      tauPw90: 0.75,
+      // ncyc 1 keeps the period with (2/π + 1.5)·pw90 instead (ChemEx's timing).
+      tau: (x) =>
+        x === 1 ? timeT2S / 4 - (2 / Math.PI + 1.5) * pw90S : timeT2S / (4 * x) - 0.75 * pw90S,
+      pointDelays: [delta(0), delta(1)],
+    });
+    const { p90, p180, n } = kit;
+    const dNeg = kit.delay(tNeg(pw90S));
+    const dPos = kit.delay(-2 * tNeg(pw90S));
+    const dTaub = kit.delay((ctx.settings.taub as number) + tNeg(pw90S));
+    const dEq = kit.delay(ctx.settings.time_equil as number);
+    const dGrad = kit.delay(ctx.settings.time_grad as number);
     const p180S = ideal180Diag(sp.basis, "s", 0);
     const zFilter = keepDiag(sp.basis, ["ie", "se", "iz", "sz", "2izsz"]);
-    const n = sp.size;
-    const p90 = matrices(n, 4);
-    const p180 = matrices(n, 4);
-    const echo = matrices(n, 4);
-    const [p90pm, dNeg, dPos, dTaub, dEq, dGrad, middle, tmp] = matrices(n, 8);
-    const v = new Float64Array(n);
-    const w = new Float64Array(n);
-    return (ncycs: Float64Array) => {
-      sp.rebuild();
-      const values = distinctNcycs("cpmg_ch3_13c_h2c_0013", ncycs, false);
-      const ncycMax = largestNcyc(ctx.profileX, ncycs);
-      const pw90p = 1 / (4 * sp.b1I);
-      pulseIPhases(sp, pw90p, p90);
-      pulseIPhases(sp, 2 * pw90p, p180);
+    const [p90pm, middle, tmp] = matrices(n, 3);
+    const prepare = () => {
       combine(p90pm, p90[0], 0.5, p90[2], -0.5);
-      sp.delays(
-        [dNeg, dPos, dTaub, dEq, dGrad],
-        [tNegS, tPosS, taubEffS, timeEquilS, timeGradS],
-      );
       // The z-filtered P-element and the next ½(P90x − P90−x), shared by every transient.
-      composeOps(sp, middle, [
-        zFilter,
-        dGrad,
-        p180S,
-        p90[0],
-        dTaub,
-        p90[0],
-        p180S,
-        p90[0],
-        dTaub,
-        p90[1],
-        zFilter,
-        dGrad,
-        p90pm,
-      ], tmp);
-      // Start, D(time_equil) and the first ½(P90x − P90−x): common to every transient.
-      const start = applyOps(sp.startVector(terms), w, n, dEq, p90pm);
-      // δ for a half with m echoes (m = 0: the reference's value).
-      const deltaOf = (m: number) =>
-        m === 0 ? 0.5 * pw90S * (ncycMax - 1) : 0.5 * pw90S * (ncycMax + 1 - m);
-      const cycles = values.filter((x) => x !== 0);
-      const halves = (x: number) => [2 * Math.floor(x / 2), 2 * Math.floor((x + 1) / 2)];
-      const echoCounts = [...new Set([0, ...cycles.flatMap(halves)])];
-      const dDelta = sp.delays(matrices(n, echoCounts.length), echoCounts.map(deltaOf));
-      const delta = (m: number) => dDelta[echoCounts.indexOf(m)];
-      const tauOf = (x: number) =>
-        x === 1 ? timeT2S / 4 - (2 / Math.PI + 1.5) * pw90S : timeT2S / (4 * x) - 0.75 * pw90S;
-      const dCp = sp.delays(matrices(n, cycles.length), cycles.map(tauOf));
-
-      // Block of one half for transient `row`: kind A/B with m echoes, or the reference pulse
-      // pair (m = 0).
-      type Block = { kind: "A" | "B"; m: number };
-      const applyBlock = (b: Block, row: number) => {
-        if (b.m === 0) {
-          const [first, last] = b.kind === "A"
-            ? [[1, 2][row], [1, 0][row]]
-            : [[2, 3][row], [0, 3][row]];
-          applyOps(v, w, n, p180[first], dPos, p180[last]);
-          return;
-        }
-        const table = (b.kind === "A" ? PHASES_A : PHASES_B)[row];
-        applyOps(v, w, n, dNeg);
-        for (let k = 0; k < b.m; k++) applyOps(v, w, n, echo[table[k % 4]]);
-        applyOps(v, w, n, dNeg);
-      };
-      // Sum over the two transients of one echo split (first half, then second half).
-      const signal = (b1: Block, b2: Block) => {
-        let s = 0;
-        for (let row = 0; row < 2; row++) {
-          v.set(start);
-          applyBlock(b1, row);
-          applyOps(v, w, n, p90[0], delta(b1.m), middle);
-          applyBlock(b2, row);
-          applyOps(v, w, n, p90[0], delta(b2.m), dEq);
-          s += dot(detect, v);
-        }
-        return s;
-      };
-      const out = new Map<number, number>();
-      for (const x of values) {
-        if (x === 0) {
-          out.set(x, signal({ kind: "A", m: 0 }, { kind: "B", m: 0 }));
-          continue;
-        }
-        echoPhases(sp, dCp[cycles.indexOf(x)], p180[0], echo, tmp);
-        const [m1, m2] = halves(x);
-        const a1 = { kind: "A", m: m1 } as const;
-        const b1 = { kind: "B", m: m1 } as const;
-        const a2 = { kind: "A", m: m2 } as const;
-        const b2 = { kind: "B", m: m2 } as const;
-        let value: number;
-        if (Math.trunc(x) % 2 === 0) {
-          value = signal(a1, m1 % 4 === 0 ? a1 : b1);
-        } else if (m1 % 4 === 0) {
-          value = 0.5 * (signal(a1, a2) + signal(a2, b1));
-        } else {
-          value = 0.5 * (signal(a1, b2) + signal(a2, a1));
-        }
-        out.set(x, value);
-      }
-      return ncycs.map((x) => out.get(x)!);
+      const pElement = [zFilter, dGrad, p180S, p90[0], dTaub, p90[0], p180S, p90[0], dTaub];
+      composeOps(sp, middle, [...pElement, p90[1], zFilter, dGrad, p90pm], tmp);
     };
+    // A half for transient `row`: its echo block, or the reference's pulse pair without echoes.
+    const block = (b: Block, row: number, x: number): Step[] => {
+      if (HALVES[b.half](x) === 0) {
+        const [first, last] = b.kind === "A"
+          ? [[1, 2][row], [1, 0][row]]
+          : [[2, 3][row], [0, 3][row]];
+        return [p180[first], dPos, p180[last]];
+      }
+      const table = (b.kind === "A" ? PHASES_A : PHASES_B)[row];
+      return [dNeg, train(0, table, { count: HALVES[b.half] }), dNeg];
+    };
+    // The two transients of one echo split (first half, then second half), with `weight`.
+    const split = (b1: Block, b2: Block, x: number, weight: number): Transient[] =>
+      [0, 1].map((row) => ({
+        steps: [
+          dEq,
+          p90pm,
+          ...block(b1, row, x),
+          p90[0],
+          pointDelay(b1.half),
+          middle,
+          ...block(b2, row, x),
+          p90[0],
+          pointDelay(b2.half),
+          dEq,
+        ],
+        weight,
+      }));
+    // Even ncyc: one split; odd: the mean of the (m1, m2) and (m2, m1) splits, with block kinds
+    // set by m1 mod 4. The chains only depend on these classes of ncyc: built once per class.
+    const byClass = new Map<string, Transient[]>();
+    const chains = (x: number): Transient[] => {
+      const [m1, m2] = [HALVES[0](x), HALVES[1](x)];
+      const even = Math.trunc(x) % 2 === 0;
+      const key = `${even}/${m1 % 4 === 0}/${m1 === 0}/${m2 === 0}`;
+      let list = byClass.get(key);
+      if (!list) {
+        const [a1, b1] = [{ kind: "A", half: 0 }, { kind: "B", half: 0 }] as const;
+        const [a2, b2] = [{ kind: "A", half: 1 }, { kind: "B", half: 1 }] as const;
+        if (even) list = split(a1, m1 % 4 === 0 ? a1 : b1, x, 1);
+        else if (m1 % 4 === 0) list = [...split(a1, a2, x, 0.5), ...split(a2, b1, x, 0.5)];
+        else list = [...split(a1, b2, x, 0.5), ...split(a2, a1, x, 0.5)];
+        byClass.set(key, list);
+      }
+      return list;
+    };
+    return kit.sequence({
+      start: startTerms(ctx.start, "2izsz"),
+      detection: "[iz]",
+      echoes: [{ pulse: p180[0] }],
+      prepare,
+      reference: split({ kind: "A", half: 0 }, { kind: "B", half: 0 }, 0, 1),
+      cpmg: chains,
+    });
   },
-};
+});

@@ -6,26 +6,20 @@
  *
  * @module
  */
-import type { ExperimentModule, SequenceContext } from "../types.ts";
-import { cpmgKeys, ncycCheck } from "../_cpmg.ts";
+import type { ExperimentModule } from "../types.ts";
+import { cpmgExperiment, cpmgKeys } from "../_cpmg.ts";
 import { protonMethylFitted, protonMethylKeys, protonMqCpmg } from "../_methyl.ts";
 
 /** The experiment module. */
-export const cpmgCh31hDq: ExperimentModule = {
+export const cpmgCh31hDq: ExperimentModule = cpmgExperiment({
   name: "cpmg_ch3_1h_dq",
-  xKind: "ncyc",
-  schema: {
-    name: "cpmg_ch3_1h_dq",
-    family: "cpmg",
-    keys: {
-      ...cpmgKeys(false),
-      ...protonMethylKeys(),
-      tauc: { type: "number", default: 1.0e-3, min: 0, exclusiveMin: true },
-    },
+  keys: {
+    ...cpmgKeys(false),
+    ...protonMethylKeys(),
+    tauc: { type: "number", default: 1.0e-3, min: 0, exclusiveMin: true },
   },
-  basis: () => ({ type: "ixyzsz", pair: "hc", extension: "dq" }),
+  basis: { type: "ixyzsz", pair: "hc", extension: "dq" },
+  allowMinusOne: true,
   toBeFitted: protonMethylFitted,
-  isReference: (ncyc) => ncyc === 0,
-  checkX: ncycCheck(true),
-  setup: (ctx: SequenceContext) => protonMqCpmg(ctx, { name: "cpmg_ch3_1h_dq" }),
-};
+  setup: protonMqCpmg,
+});

@@ -20,86 +20,72 @@
  *
  * @module
  */
-import type { ExperimentModule, SequenceContext } from "../types.ts";
-import { cpmgKeys, distinctNcycs, matrices, ncycCheck, startTerms } from "../_cpmg.ts";
+import type { ExperimentModule } from "../types.ts";
+import {
+  combine,
+  cpmgExperiment,
+  cpmgKeys,
+  type CustomStep,
+  matrices,
+  pulseKit,
+  startTerms,
+  type Step,
+  train,
+  type Transient,
+} from "../_cpmg.ts";
 import {
   alternatingPowers,
   applyAlternating,
-  applyOps,
-  combine,
   compositeI,
-  echoPhases,
   ideal180Diag,
   keepDiag,
   protonMethylFitted,
   protonMethylKeys,
   pulseIPhases,
 } from "../_methyl.ts";
-import { detectionVector, dot } from "../../nmr/spectrometer.ts";
 
 // Phases (time order, cycling) of the two transients of the first and second trains.
 const PHASES_1 = [[0, 1], [1, 0]] as const;
 const PHASES_2 = [[0, 3], [3, 0]] as const;
 
 /** The experiment module. */
-export const cpmgCh31hSq: ExperimentModule = {
+export const cpmgCh31hSq: ExperimentModule = cpmgExperiment({
   name: "cpmg_ch3_1h_sq",
-  xKind: "ncyc",
-  schema: {
-    name: "cpmg_ch3_1h_sq",
-    family: "cpmg",
-    defaultStartFromObserved: true,
-    keys: {
-      ...cpmgKeys(false),
-      ...protonMethylKeys(),
-      ncyc_max: { type: "integer", required: true, min: 1 },
-      taua: { type: "number", default: 2.0e-3 },
-    },
+  defaultStartFromObserved: true,
+  keys: {
+    ...cpmgKeys(false),
+    ...protonMethylKeys(),
+    ncyc_max: { type: "integer", required: true, min: 1 },
+    taua: { type: "number", default: 2.0e-3 },
   },
-  basis: () => ({ type: "ixyzsz", pair: "hc" }),
+  basis: { type: "ixyzsz", pair: "hc" },
+  allowMinusOne: true,
   toBeFitted: protonMethylFitted,
-  isReference: (ncyc) => ncyc === 0,
-  checkX: ncycCheck(true),
-  setup(ctx: SequenceContext) {
+  setup(ctx, kind) {
     const timeT2S = ctx.settings.time_t2 as number;
     const pw90S = ctx.settings.pw90 as number;
     const ncycMax = ctx.settings.ncyc_max as number;
-    const tauaS = ctx.settings.taua as number;
     const comp180 = ctx.settings.comp180_flg as boolean;
     const ipap = ctx.settings.ipap_flg as boolean;
     const frac = comp180 ? 7 / 3 : 1;
     const sp = ctx.spectrometer;
-    sp.carrierI = ctx.settings.carrier as number;
-    sp.b1I = 1 / (4 * pw90S);
-    const keep = keepDiag(sp.basis, startTerms(ctx.start, "2ixsz", "2iysz"));
-    const p180Iy = ideal180Diag(sp.basis, "i", 1);
-    const detect = detectionVector(sp.basis, "[iy]", ctx.observed);
-    const n = sp.size;
-    const [p90, p180, p240, cp1, cp2, echo1, echo2] = Array.from(
-      { length: 7 },
-      () => matrices(n, 4),
-    );
-    const [p180pmy, dTaua, tmp] = matrices(n, 3);
-    const v = new Float64Array(n);
-    const u = new Float64Array(n);
-    const w = new Float64Array(n);
-    return (ncycs: Float64Array) => {
-      sp.rebuild();
-      const values = distinctNcycs("cpmg_ch3_1h_sq", ncycs, true);
-      for (const x of values) {
-        if (x > ncycMax) {
-          throw new Error(
-            `cpmg_ch3_1h_sq: ncyc = ${x} exceeds ncyc_max = ${ncycMax} of [experiment]; ` +
-              "ncyc_max must be the largest number of CPMG cycles of the data",
-          );
-        }
-      }
-      const pw90p = 1 / (4 * sp.b1I);
-      pulseIPhases(sp, pw90p, p90);
-      pulseIPhases(sp, 2 * pw90p, p180);
+    // Every refocusing pulse of the ncyc_max per half is taken out of the period.
+    const kit = pulseKit(ctx, kind, {
+      tauPw90: 0,
+      tau: (x) => x === -1 ? 0.5 * timeT2S : (timeT2S - frac * pw90S * 4 * ncycMax) / (4 * x),
+    });
+    const { p90, p180, n } = kit;
+    const dTaua = kit.delay(ctx.settings.taua as number);
+    const [p240, cp1, cp2] = Array.from({ length: 3 }, () => matrices(n, 4));
+    const [p180pmy, tmp] = matrices(n, 2);
+    // Powers of the two-pulse cycles of the back-to-back pulses, by first phase.
+    const most = (ncycMax >> 1) + 1;
+    const bare1 = [matrices(n, most), matrices(n, most)];
+    const bare2 = [matrices(n, most), matrices(n, most)];
+    const prepare = (ncycs: Float64Array) => {
       combine(p180pmy, p180[1], 0.5, p180[3], 0.5);
       if (comp180) {
-        pulseIPhases(sp, (8 / 3) * pw90p, p240);
+        pulseIPhases(sp, (8 / 3) / (4 * sp.b1I), p240);
         compositeI(sp, p90, p240, -1, cp1, tmp);
         compositeI(sp, p90, p240, 1, cp2, tmp);
       } else {
@@ -108,79 +94,72 @@ export const cpmgCh31hSq: ExperimentModule = {
           cp2[k].set(p180[k]);
         }
       }
-      const cycles = values.filter((x) => x !== 0);
-      const times = cycles.map((x) =>
-        x === -1 ? 0.5 * timeT2S : (timeT2S - frac * pw90S * 4 * ncycMax) / (4 * x)
-      );
-      const dCp = sp.delays(matrices(n, times.length), times);
-      sp.delays([dTaua], [tauaS]);
-      // Composite 180°(±y) before (py) or after (my) the relaxation period.
-      const p180cPy = [p90[0], p180[1], p90[0]];
-      const p180cMy = [p90[0], p180[3], p90[0]];
-
-      const start = sp.startVector(["iy"]);
-      applyOps(start, w, n, dTaua, dTaua, p180Iy, keep);
-
       // The back-to-back pulses that complete each train to ncyc_max elements alternate two
-      // phases: tabulate the powers of their two-pulse cycles, by first phase.
-      const fewest = Math.min(ncycMax, ...cycles.filter((x) => x > 0).map(Math.trunc));
+      // phases: tabulate the powers of their two-pulse cycles as far as this evaluation needs.
+      let fewest = ncycMax;
+      for (const x of ncycs) if (x > 0) fewest = Math.min(fewest, Math.trunc(x));
       const maxPairs = Math.max(0, (ncycMax - fewest) >> 1);
-      const bare1 = [0, 1].map((f) => alternatingPowers(sp, cp1[f], cp1[1 - f], maxPairs));
-      const bare2 = new Map(
-        [0, 3].map((f) => [f, alternatingPowers(sp, cp2[f], cp2[3 - f], maxPairs)]),
-      );
-
-      // v ← (period)·v for one transient; `ncyc` echoes per half.
-      const period = (x: number, row: number) => {
-        if (x === 0) return applyOps(v, w, n, p180pmy);
-        const d = dCp[cycles.indexOf(x)];
-        if (x === -1) return applyOps(v, w, n, d, p180pmy, d);
-        const count = Math.trunc(x);
-        const t1 = PHASES_1[row];
-        const t2 = PHASES_2[row];
-        for (let k = 0; k < count; k++) applyOps(v, w, n, echo1[t1[k % 2]]);
-        const f1 = t1[count % 2];
-        applyAlternating(v, w, n, cp1[f1], bare1[f1], ncycMax - count);
-        applyOps(v, w, n, p180pmy);
-        const f2 = t2[(ncycMax - 1) % 2];
-        applyAlternating(v, w, n, cp2[f2], bare2.get(f2)!, ncycMax - count);
-        for (let k = count - 1; k >= 0; k--) applyOps(v, w, n, echo2[t2[k % 2]]);
-        return v;
-      };
-      const transient = (x: number, row: number) => {
-        if (!ipap) {
-          v.set(start);
-          applyOps(v, w, n, ...p180cPy);
-          period(x, row);
-          applyOps(v, w, n, dTaua, dTaua);
-          return dot(detect, v);
-        }
-        v.set(start);
-        applyOps(v, w, n, dTaua, ...p180cPy);
-        period(x, row);
-        u.set(v);
-        v.set(start);
-        applyOps(v, w, n, dTaua);
-        period(x, row);
-        applyOps(v, w, n, ...p180cMy);
-        for (let i = 0; i < n; i++) v[i] += u[i];
-        applyOps(v, w, n, dTaua);
-        return dot(detect, v);
-      };
-      const out = new Map<number, number>();
-      for (const x of values) {
-        if (x === 0) {
-          out.set(x, transient(0, 0));
-          continue;
-        }
-        if (x > 0) {
-          const d = dCp[cycles.indexOf(x)];
-          echoPhases(sp, d, cp1[0], echo1, tmp);
-          echoPhases(sp, d, cp2[0], echo2, tmp);
-        }
-        out.set(x, transient(x, 0) + transient(x, 1));
+      for (const f of [0, 1]) alternatingPowers(sp, cp1[f], cp1[1 - f], maxPairs, bare1[f]);
+      for (const [j, f] of [0, 3].entries()) {
+        alternatingPowers(sp, cp2[f], cp2[3 - f], maxPairs, bare2[j]);
       }
-      return ncycs.map((x) => out.get(x)!);
+    };
+    // The back-to-back pulses after the first train and before the second (none at ncyc −1).
+    const padding = (row: number, half: 1 | 2): CustomStep => ({
+      kind: "custom",
+      apply(v, w, x) {
+        if (x === -1) return v;
+        const count = Math.trunc(x);
+        if (half === 1) {
+          const f = PHASES_1[row][count % 2];
+          return applyAlternating(v, w, n, cp1[f], bare1[f], ncycMax - count);
+        }
+        const f = PHASES_2[row][(ncycMax - 1) % 2];
+        return applyAlternating(v, w, n, cp2[f], bare2[f === 0 ? 0 : 1], ncycMax - count);
+      },
+    });
+    // Composite 180°(±y) before (py) or after (my) the relaxation period.
+    const p180cPy = [p90[0], p180[1], p90[0]];
+    const p180cMy = [p90[0], p180[3], p90[0]];
+    const prep = [
+      dTaua,
+      dTaua,
+      ideal180Diag(sp.basis, "i", 1),
+      keepDiag(sp.basis, startTerms(ctx.start, "2ixsz", "2iysz")),
+    ];
+    const transients = (period: readonly Step[]): Transient[] =>
+      ipap
+        ? [
+          { steps: [...prep, dTaua, ...p180cPy, ...period, dTaua] },
+          { steps: [...prep, dTaua, ...period, ...p180cMy, dTaua] },
+        ]
+        : [{ steps: [...prep, ...p180cPy, ...period, dTaua, dTaua] }];
+    const sequence = kit.sequence({
+      start: ["iy"],
+      detection: "[iy]",
+      echoes: [{ pulse: cp1[0] }, { pulse: cp2[0] }],
+      prepare,
+      reference: transients([p180pmy]),
+      cpmg: [0, 1].flatMap((row) =>
+        transients([
+          train(0, PHASES_1[row]),
+          padding(row, 1),
+          p180pmy,
+          padding(row, 2),
+          train(1, PHASES_2[row], { fromEnd: true }),
+        ])
+      ),
+    });
+    return (ncycs) => {
+      for (const x of ncycs) {
+        if (x > ncycMax) {
+          throw new Error(
+            `cpmg_ch3_1h_sq: ncyc = ${x} exceeds ncyc_max = ${ncycMax} of [experiment]; ` +
+              "ncyc_max must be the largest number of CPMG cycles of the data",
+          );
+        }
+      }
+      return sequence(ncycs);
     };
   },
-};
+});

@@ -6,26 +6,16 @@
  *
  * @module
  */
-import type { ExperimentModule, SequenceContext } from "../types.ts";
-import { cpmgKeys, ncycCheck } from "../_cpmg.ts";
+import type { ExperimentModule } from "../types.ts";
+import { cpmgExperiment, cpmgKeys } from "../_cpmg.ts";
 import { protonMethylFitted, protonMethylKeys, protonMqCpmg } from "../_methyl.ts";
 
 /** The experiment module. */
-export const cpmgCh31hTq: ExperimentModule = {
+export const cpmgCh31hTq: ExperimentModule = cpmgExperiment({
   name: "cpmg_ch3_1h_tq",
-  xKind: "ncyc",
-  schema: {
-    name: "cpmg_ch3_1h_tq",
-    family: "cpmg",
-    keys: {
-      ...cpmgKeys(false),
-      ...protonMethylKeys(),
-      tauc: { type: "number", default: 0.67e-3 },
-    },
-  },
-  basis: () => ({ type: "ixyzsz", pair: "hc", extension: "tq" }),
+  keys: { ...cpmgKeys(false), ...protonMethylKeys(), tauc: { type: "number", default: 0.67e-3 } },
+  basis: { type: "ixyzsz", pair: "hc", extension: "tq" },
+  allowMinusOne: true,
   toBeFitted: protonMethylFitted,
-  isReference: (ncyc) => ncyc === 0,
-  checkX: ncycCheck(true),
-  setup: (ctx: SequenceContext) => protonMqCpmg(ctx, { name: "cpmg_ch3_1h_tq" }),
-};
+  setup: protonMqCpmg,
+});

@@ -22,20 +22,9 @@
  *
  * @module
  */
-import type { ExperimentModule, SequenceContext } from "../types.ts";
-import { cpmgKeys, distinctNcycs, matrices, ncycCheck, startTerms } from "../_cpmg.ts";
-import {
-  applyOps,
-  combine,
-  dqTqPeriod,
-  echoPhases,
-  ideal180Diag,
-  protonMethylFitted,
-  protonMethylKeys,
-  pulseIPhases,
-  refocusingPulses,
-} from "../_methyl.ts";
-import { detectionVector, dot } from "../../nmr/spectrometer.ts";
+import type { ExperimentModule } from "../types.ts";
+import { cpmgExperiment, cpmgKeys, matrices } from "../_cpmg.ts";
+import { protonMethylFitted, protonMethylKeys, protonMqCpmg, pulseIPhases } from "../_methyl.ts";
 import { GAMMA } from "../../nmr/constants.ts";
 
 /**
@@ -52,107 +41,63 @@ export function tqWaveNumberSq(gradientTPerM: number, deltaS: number): number {
 }
 
 /** The experiment module. */
-export const cpmgCh31hTqDiff: ExperimentModule = {
+export const cpmgCh31hTqDiff: ExperimentModule = cpmgExperiment({
   name: "cpmg_ch3_1h_tq_diff",
-  xKind: "ncyc",
-  schema: {
-    name: "cpmg_ch3_1h_tq_diff",
-    family: "cpmg",
-    keys: {
-      ...cpmgKeys(false),
-      ...protonMethylKeys(),
-      delta: { type: "number", required: true, min: 0, exclusiveMin: true },
-      gradient: { type: "number", required: true, min: 0 },
-      tau: { type: "number", default: 500.0e-6, min: 0, exclusiveMin: true },
-      tauc: { type: "number", default: 0.67e-3, min: 0, exclusiveMin: true },
-    },
+  keys: {
+    ...cpmgKeys(false),
+    ...protonMethylKeys(),
+    delta: { type: "number", required: true, min: 0, exclusiveMin: true },
+    gradient: { type: "number", required: true, min: 0 },
+    tau: { type: "number", default: 500.0e-6, min: 0, exclusiveMin: true },
+    tauc: { type: "number", default: 0.67e-3, min: 0, exclusiveMin: true },
   },
-  basis: () => ({ type: "ixyzsz_diff", pair: "hc", extension: "tq" }),
+  basis: { type: "ixyzsz_diff", pair: "hc", extension: "tq" },
+  allowMinusOne: true,
   toBeFitted: (s, settings) => {
     const out = protonMethylFitted(s, settings);
     return { rates: [...out.rates, "d_"], modelFree: [...out.modelFree, "d_"] };
   },
-  isReference: (ncyc) => ncyc === 0,
-  checkX: ncycCheck(true),
-  setup(ctx: SequenceContext) {
-    const timeT2S = ctx.settings.time_t2 as number;
-    const pw90S = ctx.settings.pw90 as number;
+  setup(ctx, kind) {
     const deltaS = ctx.settings.delta as number;
     const tauS = ctx.settings.tau as number;
     const taucS = ctx.settings.tauc as number;
-    const comp180 = ctx.settings.comp180_flg as boolean;
-    const ipap = ctx.settings.ipap_flg as boolean;
     const k2 = tqWaveNumberSq(ctx.settings.gradient as number, deltaS);
-    const factor = comp180 ? 2 : 1;
     const sp = ctx.spectrometer;
-    sp.carrierI = ctx.settings.carrier as number;
-    sp.b1I = 1 / (4 * pw90S);
-    const terms = startTerms(ctx.start, "2ixsz");
-    const detect = detectionVector(sp.basis, "[2ixsz]", ctx.observed);
-    const p180S = ideal180Diag(sp.basis, "s", 0);
     const n = sp.size;
-    const [p90g1, p180g1, p90, p180, cp1, cp2, echo1, echo2] = Array.from(
-      { length: 8 },
-      () => matrices(n, 4),
-    );
-    const [dTau0, dTauc0, dDelta1, dTau1, dDelta73, dTau4, p180pmy, tmp] = matrices(n, 8);
-    const w = new Float64Array(n);
+    const p90g1 = matrices(n, 4);
+    const [p180g1, dTau0, dTauc0, dDelta1, dTau1, dDelta73, dTau4] = matrices(n, 7);
     const atGradient = (c: number) => {
       sp.gradientFactor = c * k2;
       sp.rebuild();
     };
-    return (ncycs: Float64Array) => {
-      const values = distinctNcycs("cpmg_ch3_1h_tq_diff", ncycs, true);
+    // The gradient blocks, each element at its own diffusion weighting; the CPMG period itself
+    // (pulses and delays of the engine) is at c = 4, where this leaves the Liouvillian.
+    const liouvillian = () => {
       const pw90p = 1 / (4 * sp.b1I);
       atGradient(0);
-      const start = sp.startVector(terms);
       sp.delays([dTau0, dTauc0], [tauS, taucS]);
       atGradient(1 / 3);
       sp.delays([dDelta1], [deltaS]);
       atGradient(1);
       sp.delays([dTau1], [tauS]);
       pulseIPhases(sp, pw90p, p90g1);
-      sp.pulseI(p180g1[0], 2 * pw90p);
+      sp.pulseI(p180g1, 2 * pw90p);
       atGradient(7 / 3);
       sp.delays([dDelta73], [deltaS]);
       atGradient(4);
-      const cycles = values.filter((x) => x !== 0);
-      const times = cycles.map((x) =>
-        x === -1 ? 0.5 * timeT2S : timeT2S / (4 * x) - factor * pw90S
-      );
-      const dCp = sp.delays(matrices(n, times.length), times);
       sp.delays([dTau4], [tauS]);
-      pulseIPhases(sp, pw90p, p90);
-      pulseIPhases(sp, 2 * pw90p, p180);
-      combine(p180pmy, p180[1], 0.5, p180[3], 0.5);
-      refocusingPulses(sp, comp180, p90, p180, cp1, cp2, tmp);
-      const grad1 = [dDelta1, dTau1, p90g1[1], p180g1[0], p90g1[1], dDelta73, dTau4];
-      const grad2 = [dDelta73, dTau1, p90g1[3], p180g1[0], p90g1[3], dDelta1, dTau0];
-      const out = new Map<number, number>();
-      for (const x of values) {
-        const d = x === 0 ? null : dCp[cycles.indexOf(x)];
-        if (x > 0) {
-          echoPhases(sp, d!, cp1[0], echo1, tmp);
-          echoPhases(sp, d!, cp2[0], echo2, tmp);
-        }
-        const v = Float64Array.from(start);
-        if (ipap) applyOps(v, w, n, dTauc0);
-        dqTqPeriod(v, w, n, {
-          ncyc: x,
-          centre: p180pmy,
-          halfT2: d,
-          first: echo1,
-          second: echo2,
-          before: grad1,
-          after: grad2,
-          ipapS180: ipap ? p180S : null,
-        });
-        if (ipap) applyOps(v, w, n, dTauc0);
-        out.set(x, dot(detect, v));
-      }
+    };
+    const sequence = protonMqCpmg(ctx, kind, {
+      before: [dDelta1, dTau1, p90g1[1], p180g1, p90g1[1], dDelta73, dTau4],
+      after: [dDelta73, dTau1, p90g1[3], p180g1, p90g1[3], dDelta1, dTau0],
+      dTauc: dTauc0,
+      liouvillian,
+    });
+    return (ncycs) => {
+      const out = sequence(ncycs);
       // Leave the spectrometer without diffusion weighting, as a fresh one would be.
       atGradient(0);
-      return ncycs.map((x) => out.get(x)!);
+      return out;
     };
   },
-};
+});

@@ -8,28 +8,31 @@
  *
  * @module
  */
-import type { ExperimentModule, SequenceContext } from "../types.ts";
+import type { ExperimentModule } from "../types.ts";
 import {
-  applyTrain,
+  cpmgExperiment,
   cpmgKeys,
-  distinctNcycs,
-  echoes,
+  cpmgKit,
   matrices,
-  ncycCheck,
   startTerms,
-  trainPhase,
+  train,
+  type Transient,
 } from "../_cpmg.ts";
-import { detectionVector, dot, type Spectrometer } from "../../nmr/spectrometer.ts";
+import type { Spectrometer } from "../../nmr/spectrometer.ts";
 
 /** ν_CPMG limits (Hz) between the echo phase patterns. */
 const NU_CPMG_LIMIT_1 = 51.0;
 const NU_CPMG_LIMIT_2 = 255.0;
 
 /** Echo phase patterns (0 = both x, 1 = both y) of the two trains, by ν_CPMG range. */
+const PATTERNS: readonly (readonly (readonly number[])[])[] = [
+  [[0, 1, 0, 1], [1, 0, 1, 0]],
+  [[0], [1]],
+  [[0, 1, 0, 1, 1, 0, 1, 0], [1, 0, 1, 0, 0, 1, 0, 1]],
+];
+
 function phasePatterns(nuCpmgHz: number): readonly (readonly number[])[] {
-  if (nuCpmgHz < NU_CPMG_LIMIT_1) return [[0, 1, 0, 1], [1, 0, 1, 0]];
-  if (nuCpmgHz < NU_CPMG_LIMIT_2) return [[0], [1]];
-  return [[0, 1, 0, 1, 1, 0, 1, 0], [1, 0, 1, 0, 0, 1, 0, 1]];
+  return PATTERNS[nuCpmgHz < NU_CPMG_LIMIT_1 ? 0 : nuCpmgHz < NU_CPMG_LIMIT_2 ? 1 : 2];
 }
 
 /**
@@ -71,30 +74,24 @@ function composite(
 }
 
 /** The experiment module. */
-export const cpmgHnDqZq: ExperimentModule = {
+export const cpmgHnDqZq: ExperimentModule = cpmgExperiment({
   name: "cpmg_hn_dq_zq",
-  xKind: "ncyc",
-  schema: {
-    name: "cpmg_hn_dq_zq",
-    family: "cpmg",
-    keys: {
-      ...cpmgKeys(true),
-      time_t2: { type: "number", required: true, min: 0 },
-      carrier_h: { type: "number", required: true },
-      carrier_n: { type: "number", required: true },
-      pw90_h: { type: "number", required: true, min: 0, exclusiveMin: true },
-      pw90_n: { type: "number", required: true, min: 0, exclusiveMin: true },
-      dq_flg: { type: "boolean", required: true },
-    },
+  keys: {
+    ...cpmgKeys(true),
+    time_t2: { type: "number", required: true, min: 0 },
+    carrier_h: { type: "number", required: true },
+    carrier_n: { type: "number", required: true },
+    pw90_h: { type: "number", required: true, min: 0, exclusiveMin: true },
+    pw90_n: { type: "number", required: true, min: 0, exclusiveMin: true },
+    dq_flg: { type: "boolean", required: true },
   },
-  basis: () => ({ type: "ixyzsxyz", pair: "nh" }),
+  basis: { type: "ixyzsxyz", pair: "nh" },
+  allowMinusOne: false,
   toBeFitted: (s) => ({
     rates: [`r2mq_is_${s}`, `mu_is_${s}`],
     modelFree: [`tauc_${s}`, `s2_${s}`],
   }),
-  isReference: (ncyc) => ncyc === 0,
-  checkX: ncycCheck(false),
-  setup(ctx: SequenceContext) {
+  setup(ctx, kind) {
     const timeT2S = ctx.settings.time_t2 as number;
     const pw90NS = ctx.settings.pw90_n as number;
     const sp = ctx.spectrometer;
@@ -102,49 +99,27 @@ export const cpmgHnDqZq: ExperimentModule = {
     sp.carrierS = ctx.settings.carrier_h as number;
     sp.b1I = 1 / (4 * pw90NS);
     sp.b1S = 1 / (4 * (ctx.settings.pw90_h as number));
-    const terms = startTerms(ctx.start, "2ixsx");
-    const expr = ctx.settings.dq_flg ? "[2ixsx] - [2iysy]" : "[2ixsx] + [2iysy]";
-    const detect = detectionVector(sp.basis, expr, ctx.observed);
-    const n = sp.size;
-    // Composite variants 1 and 2: outer 90° pulses at −y (¹⁵N) / y (¹H), and y / −y; each
-    // turned to overall phases (x, x) and (y, y) for the echo phase patterns.
-    const comp = [matrices(n, 2), matrices(n, 2)];
-    const echo = [matrices(n, 2), matrices(n, 2)];
-    const scratch = matrices(n, 6);
-    const v = new Float64Array(n);
-    const w = new Float64Array(n);
-    return (ncycs: Float64Array) => {
-      sp.rebuild();
-      const values = distinctNcycs("cpmg_hn_dq_zq", ncycs, false);
-      const start = sp.startVector(terms);
-      [[3, 1], [1, 3]].forEach(([phI, phS], c) => {
-        composite(sp, comp[c][0], phI, phS, scratch);
-        sp.phaseS(scratch[5], comp[c][0], 1);
-        sp.phase(comp[c][1], scratch[5], 1);
-      });
-      const cycles = values.filter((x) => x !== 0);
-      const dCp = sp.delays(
-        matrices(n, cycles.length),
-        cycles.map((x) => timeT2S / (4 * x) - 7.0 / 3.0 * pw90NS),
-      );
-      const out = new Map<number, number>();
-      for (const x of values) {
-        if (x === 0) {
-          out.set(x, dot(detect, start));
-          continue;
-        }
-        const count = 2 * Math.trunc(x);
-        const patterns = phasePatterns(x / timeT2S);
-        let signal = 0;
-        for (let c = 0; c < 2; c++) {
-          echoes(sp, dCp[cycles.indexOf(x)], comp[c], echo[c], scratch[0]);
-          v.set(start);
-          applyTrain(v, w, n, echo[c], count, trainPhase(patterns, c, count, false));
-          signal += 0.5 * dot(detect, v);
-        }
-        out.set(x, signal);
-      }
-      return ncycs.map((x) => out.get(x)!);
-    };
+    const kit = cpmgKit(ctx, kind, { tau: (x) => timeT2S / (4 * x) - 7.0 / 3.0 * pw90NS });
+    const n = kit.n;
+    // Composite variants 1 and 2: outer 90° pulses at −y (¹⁵N) / y (¹H), and y / −y; the echo
+    // phase patterns turn them to overall phases (x, x) and (y, y) by rotating both spins.
+    const comp = matrices(n, 2);
+    const scratch = matrices(n, 5);
+    const cpmg: Transient[] = [0, 1].map((c) => ({
+      steps: [train(c, (x) => phasePatterns(x / timeT2S)[c], { perCycle: 2 })],
+      weight: 0.5,
+    }));
+    return kit.sequence({
+      start: startTerms(ctx.start, "2ixsx"),
+      detection: ctx.settings.dq_flg ? "[2ixsx] - [2iysy]" : "[2ixsx] + [2iysy]",
+      echoes: comp.map((pulse) => ({ pulse, spins: "is" as const })),
+      prepare: () => {
+        composite(sp, comp[0], 3, 1, scratch);
+        composite(sp, comp[1], 1, 3, scratch);
+      },
+      // The reference is the start itself.
+      reference: [{ steps: [] }],
+      cpmg,
+    });
   },
-};
+});

@@ -1,7 +1,8 @@
 /**
  * Building blocks shared by the kinetic models: the condition sets parameters carry, the
  * exchange-rate definitions of the n-state models, population definitions through the
- * stationary-population functions, and access to required conditions.
+ * stationary-population functions, the Eyring and oligomer rate definitions, and access to
+ * required conditions.
  *
  * @module
  */
@@ -199,4 +200,40 @@ export function oligomerSettings(
     kba: setting("KBA", { conds: TP, expr: "{koff}" }),
     ...populationSettings("ab", TP),
   };
+}
+
+/**
+ * The monomer–dimer part of the `3st_monomer_dimer_<n-mer>` models: M + M ⇌ D (KD1, KOFF1) and
+ * the second association (KD2, KOFF2), the free concentrations of monomer, dimer and the larger
+ * complex (`<fn>_monomer|dimer|<complex>(P_TOTAL, KD1, KD2)`), and k_AB = 2·KON1·[M],
+ * k_BA = KOFF1 (A = monomer, B = protomer in a dimer). The model adds its C-state rates.
+ *
+ * @example
+ * ```ts
+ * monomerDimerSettings({ p_total: 1e-3 }, "3st_monomer_dimer_trimer", "mdtrimer", "trimer")
+ *   .c_trimer.expr; // "mdtrimer_trimer(0.001, {kd1}, {kd2})"
+ * ```
+ */
+export function monomerDimerSettings(
+  c: Conditions,
+  model: string,
+  fn: string,
+  complex: string,
+): LocalSettings {
+  const p = lit(need(c, "p_total", model));
+  const conc = (what: string) => `${fn}_${what}(${p}, {kd1}, {kd2})`;
+  const out: LocalSettings = {
+    kd1: setting("KD1", { conds: T, value: 1e-6, min: 0, vary: true }),
+    kd2: setting("KD2", { conds: T, value: 1e-6, min: 0, vary: true }),
+    koff1: setting("KOFF1", { conds: T, value: 100, min: 0, vary: true }),
+    koff2: setting("KOFF2", { conds: T, value: 100, min: 0, vary: true }),
+    kon1: setting("KON1", { conds: T, min: 0, expr: "{koff1} / max({kd1}, 1e-32)" }),
+    kon2: setting("KON2", { conds: T, min: 0, expr: "{koff2} / max({kd2}, 1e-32)" }),
+  };
+  for (const what of ["monomer", "dimer", complex]) {
+    out[`c_${what}`] = setting(`C_${what.toUpperCase()}`, { conds: TP, expr: conc(what) });
+  }
+  out.kab = setting("KAB", { conds: TP, expr: "2.0 * {kon1} * {c_monomer}" });
+  out.kba = setting("KBA", { conds: TP, expr: "{koff1}" });
+  return out;
 }
