@@ -13,7 +13,9 @@
  *
  * Each type runs in a process of its own: shared functions (`matmul`, the CPMG engine) are
  * compiled for what they saw first, so timing types one after another in one process would
- * charge a type for its predecessors. The matmul rate is measured in that process first.
+ * charge a type for its predecessors. In that process matmul and the evaluation are timed in
+ * alternating batches, so that load from other processes on a shared machine falls on both;
+ * the ratio printed is the median over batch pairs.
  *
  * Run with `deno run -A benchmarks/experiments_bench.ts [--json] [type…]` (`--json`: one JSON
  * object per type instead of the table, for scripts comparing runs).
@@ -36,38 +38,46 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
 }
 
-/** Median wall time (s) of fn over batches, running for about `budgetS` in total. */
-function timeMedian(fn: () => void, budgetS: number): number {
-  fn();
+/** Seconds each timed function runs before it is timed. */
+const WARM_UP_S = 0.3;
+
+/** Seconds of interleaved timing per type. */
+const BUDGET_S = 1.0;
+
+/** Repetitions of `fn` that take about 5 ms. */
+function batchSize(fn: () => void): number {
   let reps = 1;
   for (;;) {
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) fn();
-    if (performance.now() - t0 > 5 || reps > 1e6) break;
+    if (performance.now() - t0 > 5 || reps > 1e6) return reps;
     reps *= 2;
   }
-  const samples: number[] = [];
-  const end = performance.now() + budgetS * 1000;
-  while (samples.length < 5 || (performance.now() < end && samples.length < 200)) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    samples.push((performance.now() - t0) / 1000 / reps);
-  }
-  return median(samples);
 }
 
-const RATES = new Map<number, number>();
-
-/** Flop/s of `matmul` on n×n matrices (2n³ flop per product), measured once per n. */
-function matmulRate(n: number): number {
-  const known = RATES.get(n);
-  if (known !== undefined) return known;
-  const a = Float64Array.from({ length: n * n }, (_, i) => Math.sin(i + 1));
-  const b = Float64Array.from({ length: n * n }, (_, i) => Math.cos(i + 1));
-  const c = new Float64Array(n * n);
-  const rate = (2 * n ** 3) / timeMedian(() => matmul(c, a, b, n), 0.5);
-  RATES.set(n, rate);
-  return rate;
+/**
+ * Times `a` and `b` in alternating batches (each warmed up first: the optimizing compiler works
+ * in the background and may need a while on a busy machine), so that load from other processes
+ * falls on both alike. Returns the mean time (s) of one call of each, per batch pair.
+ */
+function timePaired(a: () => void, b: () => void): { a: number[]; b: number[] } {
+  const warm = performance.now() + WARM_UP_S * 1000;
+  do {
+    a();
+    b();
+  } while (performance.now() < warm);
+  const [ra, rb] = [batchSize(a), batchSize(b)];
+  const out = { a: [] as number[], b: [] as number[] };
+  const end = performance.now() + BUDGET_S * 1000;
+  while (out.a.length < 5 || (performance.now() < end && out.a.length < 200)) {
+    let t0 = performance.now();
+    for (let i = 0; i < ra; i++) a();
+    out.a.push((performance.now() - t0) / 1000 / ra);
+    t0 = performance.now();
+    for (let i = 0; i < rb; i++) b();
+    out.b.push((performance.now() - t0) / 1000 / rb);
+  }
+  return out;
 }
 
 /** Experiment type → first simulate folder listing it, from INDEX.md's table. */
@@ -122,12 +132,15 @@ interface Row {
   points: number;
   /** Exponentials one evaluation produces. */
   propagators: number;
-  /** Median time of one evaluation (s). */
+  /** Median time of one evaluation (s), and the fastest batch's mean. */
   timeS: number;
+  bestS: number;
   /** Measured N×N matmul rate (flop/s). */
   rate: number;
   /** Cost of one 20·N³-flop exponential at that rate (s). */
   expmS: number;
+  /** Median over batch pairs of (time per propagator) / (exponential's cost). */
+  ratio: number;
 }
 
 /**
@@ -163,13 +176,28 @@ function benchType(type: string, folderName: string): Row {
   const { calc, values } = loadFirstProfile(type, folderName);
   const sp = calc.spectrometer;
   const size = sp.size;
-  const rate = matmulRate(size);
   sp.resetCounters();
   intensitiesAt(calc, values, calc.x);
   const propagators = sp.propagatorCount;
-  const timeS = timeMedian(() => intensitiesAt(calc, values, calc.x), 0.5);
-  const expmS = (20 * size ** 3) / rate;
-  return { type, folder: folderName, size, points: calc.x.length, propagators, timeS, rate, expmS };
+  const a = Float64Array.from({ length: size * size }, (_, i) => Math.sin(i + 1));
+  const b = Float64Array.from({ length: size * size }, (_, i) => Math.cos(i + 1));
+  const c = new Float64Array(size * size);
+  const t = timePaired(() => matmul(c, a, b, size), () => intensitiesAt(calc, values, calc.x));
+  const flop = 20 * size ** 3;
+  // Per batch pair: time per propagator over the exponential's cost at that pair's rate.
+  const ratios = t.b.map((e, i) => e / propagators / (flop * t.a[i] / (2 * size ** 3)));
+  return {
+    type,
+    folder: folderName,
+    size,
+    points: calc.x.length,
+    propagators,
+    timeS: median(t.b),
+    bestS: Math.min(...t.b),
+    rate: 2 * size ** 3 / median(t.a),
+    expmS: flop * median(t.a) / (2 * size ** 3),
+    ratio: median(ratios),
+  };
 }
 
 /** {@link benchType} in a fresh process (`--child TYPE FOLDER`). */
@@ -201,7 +229,7 @@ if (import.meta.main && Deno.args[0] === "--child") {
   }
   if (json) {
     for (const r of rows) {
-      console.log(JSON.stringify({ ...r, ratio: r.timeS / r.propagators / r.expmS }));
+      console.log(JSON.stringify(r));
     }
   } else {
     const us = (s: number, w = 9) => (s * 1e6).toFixed(2).padStart(w);
@@ -212,7 +240,7 @@ if (import.meta.main && Deno.args[0] === "--child") {
     );
     for (const r of rows) {
       const perProp = r.timeS / r.propagators;
-      const ratio = perProp / r.expmS;
+      const ratio = r.ratio;
       console.log(
         `${r.type.padEnd(26)} ${String(r.size).padStart(3)} ${String(r.points).padStart(4)} ` +
           `${String(r.propagators).padStart(5)} ${us(r.timeS)} ${us(perProp, 8)} ` +

@@ -454,7 +454,14 @@ export function checkResult<K extends WorkKind>(
     field(o, "", "indices", arrayOf(index));
     field(o, "", "chisqr", nums);
   } else {
-    field(o, "", "replicates", arrayOf(record));
+    // Every replicate checked: a malformed one is a bad reply (retried), not a failed merge.
+    field(o, "", "replicates", arrayOf(record)).forEach((r, i) => {
+      const p = fieldPath("replicates", i);
+      field(r, p, "index", index);
+      field(r, p, "values", nums);
+      field(r, p, "chisqr", numberOrNull);
+      optional(r, p, "error", string);
+    });
   }
   return o as unknown as ResultOf[K];
 }

@@ -179,6 +179,118 @@ Deno.test("kit chains act in time order; trains cycle their phases from either e
   assert.throws(() => seq(Float64Array.of(-2)), /test: ncyc = -2/);
 });
 
+Deno.test("kit trains shared by several transients run as powers of their phase cycle", () => {
+  // Three transients share the cycle of a two-phase train (one reads it from the end, one from
+  // the other phase), so long trains use the cycle product: same numbers as echo by echo.
+  const sp = spectrometer();
+  const n = sp.size;
+  const tau = (x: number) => 0.02 / (4 * x);
+  const ctx = { settings: {}, conditions: { label: [] }, observed: ["a"], start: null };
+  const kit = cpmgKit({ ...ctx, spectrometer: sp }, { name: "test", allowMinusOne: false }, {
+    pw90S: 25e-6,
+    tau,
+  });
+  const p90 = kit.p90;
+  const tables = [[0, 1], [1, 0], [0, 1]];
+  const seq = kit.sequence({
+    start: ["iz"],
+    detection: "[iz] + [2ixsz]",
+    echoes: [{ pulse: kit.p180[0] }],
+    reference: [{ steps: [] }],
+    cpmg: [
+      { steps: [p90[0], train(0, tables[0])] },
+      { steps: [p90[0], train(0, tables[1], { fromEnd: true })], weight: 0.3 },
+      { steps: [p90[1], train(0, tables[2]), p90[0]] },
+    ],
+  });
+  // 60: binary powers of the cycle; 20 and 13: its powers one by one; 1: echo by echo.
+  const ncycs = [60, 20, 13, 1];
+  const got = seq(Float64Array.from(ncycs));
+  sp.rebuild();
+  const m = () => new Float64Array(n * n);
+  const apply = (v: Float64Array, a: Float64Array) => {
+    const w = new Float64Array(n);
+    matvec(w, a, v, n);
+    return w;
+  };
+  const p90x = sp.pulseI(m(), 25e-6);
+  const p180x = sp.pulseI(m(), 50e-6);
+  const detect = new Float64Array(n);
+  detect[sp.basis.index("iz_a")] = 1;
+  detect[sp.basis.index("2ixsz_a")] = 1;
+  const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + v * b[i], 0);
+  const expected = ncycs.map((x) => {
+    const d = sp.delay(m(), tau(x));
+    const echo = (k: number) => {
+      const t = m();
+      const e = m();
+      matmul(t, sp.phase(m(), p180x, k), d, n);
+      matmul(e, d, t, n);
+      return e;
+    };
+    const trainOf = (v: Float64Array, table: number[], fromEnd: boolean) => {
+      for (let j = 0; j < x; j++) v = apply(v, echo(table[(fromEnd ? x - 1 - j : j) % 2]));
+      return v;
+    };
+    const s0 = sp.startVector(["iz"]);
+    const a = trainOf(apply(s0, p90x), tables[0], false);
+    const b = trainOf(apply(s0, p90x), tables[1], true);
+    const c = apply(trainOf(apply(s0, sp.phase(m(), p90x, 1)), tables[2], false), p90x);
+    return dot(detect, a) + 0.3 * dot(detect, b) + dot(detect, c);
+  });
+  expected.forEach((e, i) =>
+    assert.ok(Math.abs(got[i] - e) < 1e-11 * Math.abs(e), `ncyc ${ncycs[i]}: ${got[i]} vs ${e}`)
+  );
+});
+
+Deno.test("kit runs of fixed steps between trains, applied as one product, give the same numbers", () => {
+  const sp = spectrometer();
+  const n = sp.size;
+  const tau = (x: number) => 0.01 / (4 * x);
+  const ctx = { settings: {}, conditions: { label: [] }, observed: ["a"], start: null };
+  const kit = cpmgKit({ ...ctx, spectrometer: sp }, { name: "test", allowMinusOne: false }, {
+    pw90S: 25e-6,
+    tau,
+  });
+  const dA = kit.delay(1e-3);
+  const diag = Float64Array.from({ length: n }, (_, i) => i % 4 === 1 ? -1 : 1);
+  const seq = kit.sequence({
+    start: ["iz"],
+    detection: "[iz]",
+    echoes: [{ pulse: kit.p180[0] }],
+    reference: [{ steps: [] }],
+    // More points than the basis size: the run dA, P90y, diag is composed once.
+    cpmg: [{ steps: [train(0, [0]), dA, kit.p90[1], diag, train(0, [1])] }],
+  });
+  const ncycs = Array.from({ length: 2 * n }, (_, i) => i + 1);
+  const got = seq(Float64Array.from(ncycs));
+  sp.rebuild();
+  const m = () => new Float64Array(n * n);
+  const apply = (v: Float64Array, a: Float64Array) => {
+    const w = new Float64Array(n);
+    matvec(w, a, v, n);
+    return w;
+  };
+  const p90y = sp.phase(m(), sp.pulseI(m(), 25e-6), 1);
+  const p180x = sp.pulseI(m(), 50e-6);
+  ncycs.forEach((x, i) => {
+    const d = sp.delay(m(), tau(x));
+    const echo = (k: number) => {
+      const t = m();
+      const e = m();
+      matmul(t, sp.phase(m(), p180x, k), d, n);
+      matmul(e, d, t, n);
+      return e;
+    };
+    let v = sp.startVector(["iz"]);
+    for (let j = 0; j < x; j++) v = apply(v, echo(0));
+    v = apply(apply(v, sp.delay(m(), 1e-3)), p90y).map((e, r) => e * diag[r]);
+    for (let j = 0; j < x; j++) v = apply(v, echo(1));
+    const e = v[sp.basis.index("iz_a")];
+    assert.ok(Math.abs(got[i] - e) < 1e-11 * Math.abs(e), `ncyc ${x}: ${got[i]} vs ${e}`);
+  });
+});
+
 Deno.test("cpmg_13co_ap plots even ncyc exactly when refocusing", () => {
   const m = EXPERIMENTS.cpmg_13co_ap;
   assert.equal(m.evenNcycs!({ refocusing: true, even_ncycs: false }), true);

@@ -63,6 +63,12 @@ refdataTest(
           "nothing",
         ],
         cwd: folder,
+        // `deno task` keeps an INIT_CWD it inherits (ours, from `deno task test`): drop it, as
+        // in a user's shell.
+        clearEnv: true,
+        env: Object.fromEntries(
+          Object.entries(Deno.env.toObject()).filter(([k]) => k !== "INIT_CWD"),
+        ),
         stdout: "piped",
         stderr: "piped",
       }).output();

@@ -23,7 +23,12 @@ import {
 import type { Executor } from "./executor.ts";
 import type { OuterTolerances } from "./global_fit.ts";
 import { DEFAULT_CHUNK_PROFILES } from "./plan.ts";
-import { createGridRunner, createStepRunner, type PartialStep } from "./steps.ts";
+import {
+  createGridRunner,
+  createReplicateRunner,
+  createStepRunner,
+  type PartialStep,
+} from "./steps.ts";
 
 /** Options of {@link runWorkflow}. */
 export interface WorkflowOptions extends RunOptions {
@@ -135,6 +140,8 @@ export async function* runWorkflow(
     },
     runner,
     runGrid,
+    // Not checkpointed: after a resume, a step's replicates are simply run again (same numbers).
+    createReplicateRunner({ executor: opts.executor, prefix: hash.slice(0, 12) }),
   );
   for await (const out of run) {
     yield out;

@@ -8,7 +8,8 @@
  * @module
  */
 import { dec, type FitResult, PAYLOAD_VERSION } from "../functions/payload.ts";
-import type { GridRunner, StepRunner } from "../src/fit/run.ts";
+import type { GridRunner, ReplicateRunner, StepRunner } from "../src/fit/run.ts";
+import type { ReplicateResult as Replicate } from "../src/stats/resampling.ts";
 import { finishGrid, gridSize, planGrid } from "../src/fit/grid.ts";
 import { type ProgressReporter, silentProgress } from "../src/fit/progress.ts";
 import type { ParamStore } from "../src/params/store.ts";
@@ -219,5 +220,82 @@ export function createGridRunner(opts: {
     } finally {
       bar.done();
     }
+  };
+}
+
+/**
+ * Replicates per `replicate` work item for a method asking for `n`: one each up to 64, then
+ * more per item so that a method sends at most about 64 items, but never more than 4 per item
+ * (a replicate refits the whole step, and one item must finish well within an HTTP attempt's
+ * time limit). Batching only changes the ids and the placement, never the numbers.
+ *
+ * @example
+ * ```ts
+ * replicateBatchSize(10); // 1
+ * replicateBatchSize(1000); // 4
+ * ```
+ */
+export function replicateBatchSize(n: number): number {
+  return Math.max(1, Math.min(4, Math.ceil(n / 64)));
+}
+
+/**
+ * A statistics runner for `runFitWith` on an executor: the MC, BS and BSN replicates of a step
+ * go out in batches ({@link replicateBatchSize}, or `batchSize`) as `replicate` work items, all
+ * at once; the results are checked against the batch and handed back for merging in replicate
+ * order. Every replicate is a pure function of (root seed, method, index), so the files are
+ * those of the in-process statistics, wherever and however batched the replicates ran.
+ *
+ * @example
+ * ```ts
+ * const runReplicates = createReplicateRunner({ executor, prefix: "ab12" });
+ * ```
+ */
+export function createReplicateRunner(opts: {
+  executor: Executor;
+  prefix: string;
+  /** Replicates per work item (default {@link replicateBatchSize}). */
+  batchSize?: number;
+}): ReplicateRunner {
+  return async (task, indices, index, onDone) => {
+    const size = opts.batchSize ?? replicateBatchSize(indices.length);
+    if (!(Number.isInteger(size) && size >= 1)) {
+      throw new Error(`replicate batch size must be a whole number ≥ 1, got ${size}`);
+    }
+    const params = storeToPayload(new Map(task.params.map((p) => [p.id, p])) as ParamStore);
+    const batches = Array.from(
+      { length: Math.ceil(indices.length / size) },
+      (_, b) => indices.slice(b * size, (b + 1) * size),
+    );
+    const results = await Promise.all(batches.map(async (batch, b): Promise<Replicate[]> => {
+      // The seed is in the id: the same id must always carry the same payload.
+      const id = `${opts.prefix}:s${index}:${task.kind}:x${task.rootSeed}:b${b}`;
+      const res = await opts.executor.run("replicate", {
+        version: PAYLOAD_VERSION,
+        id,
+        chunk: task.chunk,
+        params,
+        kind: task.kind,
+        rootSeed: task.rootSeed,
+        calculated: task.calculated,
+        outputIds: task.outputIds,
+        indices: batch,
+      });
+      const got = res.replicates;
+      if (
+        got.length !== batch.length ||
+        got.some((r, i) => r.index !== batch[i] || r.values.length !== task.outputIds.length)
+      ) {
+        throw new Error(`${id}: the reply does not answer replicates ${batch.join(", ")}`);
+      }
+      onDone(batch.length);
+      return got.map((r) => ({
+        index: r.index,
+        values: r.values.map(dec),
+        chisqr: dec(r.chisqr),
+        ...(r.error !== undefined ? { error: r.error } : {}),
+      }));
+    }));
+    return results.flat();
   };
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { restoreTaskCwd } from "./_cwd.ts";
 import { join } from "node:path";
 import { parseModel } from "../models/model.ts";
 import { addExperiment, applyDefaults, type StudySpec } from "../fit/study.ts";
@@ -230,7 +231,6 @@ export async function runDemo(dir: string): Promise<number> {
 }
 
 if (import.meta.main) {
-  const initCwd = Deno.env.get("INIT_CWD");
-  if (initCwd) Deno.chdir(initCwd);
+  restoreTaskCwd();
   Deno.exit(await runDemo(Deno.args[0] ?? "ExfitDemo"));
 }

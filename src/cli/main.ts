@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { restoreTaskCwd } from "./_cwd.ts";
 import { Command, Option } from "commander";
 import { modelHelp, parseModel } from "../models/model.ts";
 import { KINETIC_MODELS } from "../models/registry.ts";
@@ -244,7 +245,6 @@ export async function main(args: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
-  const initCwd = Deno.env.get("INIT_CWD");
-  if (initCwd) Deno.chdir(initCwd);
+  restoreTaskCwd();
   Deno.exit(await main(Deno.args));
 }

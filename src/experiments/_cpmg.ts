@@ -449,12 +449,15 @@ interface Plan {
   values: Float64Array;
   /** Index in `values` of each x. */
   slot: Int32Array;
-  /** Every free delay of an evaluation (fixed ones first) and where it goes. */
+  /** Every distinct free delay of an evaluation (the fixed ones first) and its propagator. */
   times: Float64Array;
   mats: Float64Array[];
-  /** Per value: index in `mats` of its τ delay (−1: none) and of its first point delay. */
+  /** Per value: index in `mats` of its τ delay (−1: none), and of its point delays (row-major). */
   tauAt: Int32Array;
   pointAt: Int32Array;
+  /** Per value: its transient list, and for how many values that list runs. */
+  lists: (readonly Transient[])[];
+  points: Int32Array;
   signals: Float64Array;
 }
 
@@ -465,6 +468,68 @@ function sameX(a: Float64Array, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
   return true;
+}
+
+/**
+ * A transient list prepared for running: the fixed steps every transient starts (ends) with are
+ * applied once per evaluation to the start (detection) vector instead of once per transient, and
+ * echo trains that several transients share may run as powers of their phase cycle.
+ */
+interface Compiled {
+  prefix: number;
+  suffix: number;
+  /** Start and detection vectors after the common steps, and the evaluation they are for. */
+  start: Float64Array;
+  detect: Float64Array;
+  stamp: number;
+  /** Per train step with a static phase table: its phase cycle and how many steps share it. */
+  trains: Map<Train, TrainCycle>;
+  /**
+   * Runs of two or more fixed steps between the common ones, each as one matrix (filled when
+   * the list runs often enough in an evaluation), and the transients' steps that use them.
+   */
+  runs: { steps: Float64Array[]; product: Float64Array; uses: number }[];
+  fusedSteps: Step[][];
+  fused: boolean;
+  /** Fewest transients sharing one of the runs. */
+  fewestUses: number;
+}
+
+/**
+ * The phase cycle of a train: its table in time order (reversed when read from the end), the
+ * rotation of that table that starts the canonical cycle (the smallest rotation, so that trains
+ * whose tables are rotations of each other share one product), and the product's slot.
+ */
+interface TrainCycle {
+  table: readonly number[];
+  rotation: number;
+  slot: number;
+  /** Train steps of the list using the same cycle product. */
+  uses: number;
+}
+
+/** Number of set bits of a non-negative integer. */
+function popcount(m: number): number {
+  let c = 0;
+  for (let v = m; v > 0; v >>= 1) c += v & 1;
+  return c;
+}
+
+/** Rotation r of `t` for which t[r], t[r+1], … is smallest (lexicographic, cyclic). */
+function smallestRotation(t: readonly number[]): number {
+  const p = t.length;
+  let best = 0;
+  for (let r = 1; r < p; r++) {
+    for (let k = 0; k < p; k++) {
+      const a = t[(r + k) % p];
+      const b = t[(best + k) % p];
+      if (a !== b) {
+        if (a < b) best = r;
+        break;
+      }
+    }
+  }
+  return best;
 }
 
 function runner(
@@ -486,16 +551,26 @@ function runner(
   const sets = chains.echoes ?? [];
   const terms = [...chains.start];
   const start = new Float64Array(n);
+  const nPoint = o.pointDelays?.length ?? 0;
   // Echoes of the current point, by set and phase; `stamp` marks those already computed.
   const echo = matrices(n, 4 * sets.length);
   const have = new Int32Array(4 * sets.length);
   let stamp = 0;
-  const [tmp, rotated, tmp2] = matrices(n, 3);
+  let evaluation = 0;
+  const [tmp, rotated, tmp2, tmp3] = matrices(n, 4);
   const bufA = new Float64Array(n);
   const bufB = new Float64Array(n);
   // Delays that depend on ncyc, shared by every plan (sequential use).
   const pool: Float64Array[] = [];
   const plans: Plan[] = [];
+  // Cycle products of shared trains, by slot, for the current point, and their binary powers
+  // (powers[slot][k] = cycle^(2^k); `powersMade` of them are current).
+  const cycles: Float64Array[] = [];
+  const cycleStamp: number[] = [];
+  const powers: Float64Array[][] = [];
+  const powersMade: number[] = [];
+  const powersStamp: number[] = [];
+  const compiled = new WeakMap<readonly Transient[], Compiled>();
 
   const planOf = (x: Float64Array): Plan => {
     for (let i = 0; i < plans.length; i++) {
@@ -508,19 +583,30 @@ function runner(
     const values = Float64Array.from(distinctNcycs(kind.name, x, kind.allowMinusOne));
     const slot = Int32Array.from(x, (v) => values.indexOf(v));
     const times = [...fixedTimes];
-    const tauAt = new Int32Array(values.length).fill(-1);
-    const pointAt = new Int32Array(values.length).fill(-1);
+    // Equal delays share one propagator.
+    const at = new Map<number, number>();
+    const indexOf = (t: number): number => {
+      let i = at.get(t);
+      if (i === undefined) {
+        i = times.length;
+        times.push(t);
+        at.set(t, i);
+      }
+      return i;
+    };
+    const tauAt = Int32Array.from(values, (v) => v === 0 ? -1 : indexOf(o.tau(v)));
+    const pointAt = new Int32Array(values.length * nPoint);
     values.forEach((v, k) => {
-      if (v === 0) return;
-      tauAt[k] = times.length;
-      times.push(o.tau(v));
-    });
-    values.forEach((v, k) => {
-      pointAt[k] = times.length;
-      for (const delay of o.pointDelays ?? []) times.push(delay(v, x));
+      o.pointDelays?.forEach((delay, i) => pointAt[k * nPoint + i] = indexOf(delay(v, x)));
     });
     const extra = times.length - fixed.length;
     while (pool.length < extra) pool.push(new Float64Array(nn));
+    const cpmg = chains.cpmg;
+    const lists = Array.from(
+      values,
+      (v) => v === 0 ? chains.reference : typeof cpmg === "function" ? cpmg(v) : cpmg,
+    );
+    const points = Int32Array.from(lists, (l) => lists.filter((other) => other === l).length);
     const plan: Plan = {
       x: Float64Array.from(x),
       values,
@@ -529,11 +615,101 @@ function runner(
       mats: [...fixed, ...pool.slice(0, extra)],
       tauAt,
       pointAt,
+      lists,
+      points,
       signals: new Float64Array(values.length),
     };
     plans.unshift(plan);
     if (plans.length > PLANS_KEPT) plans.pop();
     return plan;
+  };
+
+  const compile = (list: readonly Transient[]): Compiled => {
+    let c = compiled.get(list);
+    if (c) return c;
+    const fixedAt = (t: Transient, i: number) => t.steps[i] instanceof Float64Array;
+    const shortest = Math.min(...list.map((t) => t.steps.length));
+    let prefix = 0;
+    while (
+      list.length > 0 && prefix < shortest && fixedAt(list[0], prefix) &&
+      list.every((t) => t.steps[prefix] === list[0].steps[prefix])
+    ) prefix++;
+    let suffix = 0;
+    const fromEnd = (t: Transient, i: number) => t.steps[t.steps.length - 1 - i];
+    while (
+      list.length > 0 && prefix + suffix < shortest && fromEnd(list[0], suffix) instanceof
+        Float64Array &&
+      list.every((t) => fromEnd(t, suffix) === fromEnd(list[0], suffix))
+    ) suffix++;
+    // Trains of the same echo set whose phase cycles are rotations of each other (e.g. the
+    // two rows of a two-step cycle, or a table read from either end) share one cycle product.
+    const keys: string[] = [];
+    const uses: number[] = [];
+    const trains = new Map<Train, TrainCycle>();
+    for (const t of list) {
+      for (const s of t.steps) {
+        if (s instanceof Float64Array || s.kind !== "train" || typeof s.phases === "function") {
+          continue;
+        }
+        const table = s.fromEnd ? [...s.phases].reverse() : [...s.phases];
+        const rotation = smallestRotation(table);
+        const canon = table.map((_, k) => table[(k + rotation) % table.length]);
+        const key = `${s.set}|${s.perCycle}|${canon.join(",")}`;
+        let k = keys.indexOf(key);
+        if (k < 0) k = keys.push(key) - 1, uses.push(0);
+        uses[k]++;
+        trains.set(s, { table, rotation, slot: cycles.length + k, uses: 0 });
+      }
+    }
+    for (const e of trains.values()) e.uses = uses[e.slot - cycles.length];
+    for (let k = 0; k < keys.length; k++) {
+      cycles.push(new Float64Array(nn));
+      cycleStamp.push(-1);
+      powers.push([]);
+      powersMade.push(0);
+      powersStamp.push(-1);
+    }
+    // Runs of consecutive fixed steps (the same objects in the same order share a product).
+    const runs: Compiled["runs"] = [];
+    const fusedSteps = list.map((t) => {
+      const out: Step[] = [];
+      const end = t.steps.length - suffix;
+      for (let i = prefix; i < end;) {
+        let j = i;
+        while (j < end && t.steps[j] instanceof Float64Array) j++;
+        if (j - i < 2) {
+          out.push(t.steps[i]);
+          i++;
+          continue;
+        }
+        const steps = t.steps.slice(i, j) as Float64Array[];
+        let run = runs.find((r) =>
+          r.steps.length === steps.length && r.steps.every((op, q) => op === steps[q])
+        );
+        if (!run) {
+          run = { steps, product: new Float64Array(nn), uses: 0 };
+          runs.push(run);
+        }
+        run.uses++;
+        out.push(run.product);
+        i = j;
+      }
+      return out;
+    });
+    c = {
+      prefix,
+      suffix,
+      start: new Float64Array(n),
+      detect: new Float64Array(n),
+      stamp: -1,
+      trains,
+      runs,
+      fusedSteps,
+      fused: false,
+      fewestUses: Math.min(...runs.map((r) => r.uses)),
+    };
+    compiled.set(list, c);
+    return c;
   };
 
   /** Echo D·P(φ)·D of `set` for the current point (computed once per point). */
@@ -571,15 +747,61 @@ function runner(
     return out;
   };
 
-  const run = (steps: readonly Step[], plan: Plan, k: number, x: number): number => {
+  /** The canonical phase cycle of a train as one matrix (echoes in time order). */
+  const cycleOf = (s: Train, tc: TrainCycle, d: Float64Array): Float64Array => {
+    const out = cycles[tc.slot];
+    if (cycleStamp[tc.slot] === stamp) return out;
+    const { table, rotation } = tc;
+    const p = table.length;
+    out.set(echoOf(s.set, table[rotation], d));
+    for (let k = 1; k < p; k++) {
+      matmul(tmp3, echoOf(s.set, table[(rotation + k) % p], d), out, n);
+      out.set(tmp3);
+    }
+    cycleStamp[tc.slot] = stamp;
+    return out;
+  };
+
+  /** cycle^(2^k) of a train for the current point, by squaring. */
+  const cyclePower = (s: Train, tc: TrainCycle, d: Float64Array, k: number): Float64Array => {
+    const slot = tc.slot;
+    const list = powers[slot];
+    if (powersStamp[slot] !== stamp) {
+      powersStamp[slot] = stamp;
+      powersMade[slot] = 0;
+    }
+    while (powersMade[slot] <= k) {
+      const j = powersMade[slot];
+      if (j === 0) {
+        list[0] = cycleOf(s, tc, d);
+      } else {
+        if (list.length <= j) list.push(new Float64Array(nn));
+        matmul(list[j], list[j - 1], list[j - 1], n);
+      }
+      powersMade[slot]++;
+    }
+    return list[k];
+  };
+
+  const run = (
+    t: Transient,
+    index: number,
+    c: Compiled,
+    plan: Plan,
+    k: number,
+    x: number,
+  ): number => {
     let v: Float64Array = bufA;
     let w: Float64Array = bufB;
-    let t: Float64Array;
-    v.set(start);
-    for (const s of steps) {
+    let u: Float64Array;
+    v.set(c.start);
+    const steps = c.fused ? c.fusedSteps[index] : t.steps;
+    const end = c.fused ? steps.length : steps.length - c.suffix;
+    for (let i = c.fused ? 0 : c.prefix; i < end; i++) {
+      const s = steps[i];
       if (s instanceof Float64Array) {
         if (s.length === n) {
-          for (let i = 0; i < n; i++) v[i] *= s[i];
+          for (let r = 0; r < n; r++) v[r] *= s[r];
           continue;
         }
         matvec(w, s, v, n);
@@ -590,34 +812,141 @@ function runner(
         } else {
           const count = s.count ? s.count(x) : s.perCycle * Math.trunc(x);
           const phases = typeof s.phases === "function" ? s.phases(x) : s.phases;
-          const len = phases.length;
-          for (let j = 0; j < count; j++) {
-            const ph = phases[s.fromEnd ? (count - 1 - j) % len : j % len];
+          const p = phases.length;
+          // Echo j has phase table[(j + shift) % p] (the table in time order); the canonical
+          // cycle starts at table[rotation], first reached after `lead` echoes.
+          const tc = c.trains.get(s);
+          let lead = count;
+          let m = 0;
+          if (tc && p > 1) {
+            const shift = s.fromEnd ? (p - (count % p)) % p : 0;
+            lead = Math.min(count, (((tc.rotation - shift) % p) + p) % p);
+            m = Math.floor((count - lead) / p);
+            // Powers of the cycle save uses·m·(p − 1) matrix–vector products for p − 1 products.
+            if (tc.uses * m <= n) lead = count, m = 0;
+          }
+          for (let j = 0; j < lead; j++) {
+            const ph = phases[s.fromEnd ? (count - 1 - j) % p : j % p];
             matvec(w, echoOf(s.set, ph, d), v, n);
-            t = v, v = w, w = t;
+            u = v, v = w, w = u;
+          }
+          if (m > 0) {
+            const bits = 32 - Math.clz32(m);
+            const ones = popcount(m);
+            if (bits > 1 && tc!.uses * (m - ones) > (bits - 1) * n) {
+              // Binary powers: bits − 1 squarings save uses·(m − ones) products.
+              for (let b = 0; b < bits; b++) {
+                if (((m >> b) & 1) === 0) continue;
+                matvec(w, cyclePower(s, tc!, d, b), v, n);
+                u = v, v = w, w = u;
+              }
+            } else {
+              const cyc = cycleOf(s, tc!, d);
+              for (let q = 0; q < m; q++) {
+                matvec(w, cyc, v, n);
+                u = v, v = w, w = u;
+              }
+            }
+            for (let j = lead + m * p; j < count; j++) {
+              const ph = phases[s.fromEnd ? (count - 1 - j) % p : j % p];
+              matvec(w, echoOf(s.set, ph, d), v, n);
+              u = v, v = w, w = u;
+            }
           }
           continue;
         }
       } else if (s.kind === "point") {
-        matvec(w, plan.mats[plan.pointAt[k] + s.index], v, n);
+        matvec(w, plan.mats[plan.pointAt[k * nPoint + s.index]], v, n);
       } else {
         const r = s.apply(v, w, x);
-        if (r === w) t = v, v = w, w = t;
+        if (r === w) u = v, v = w, w = u;
         continue;
       }
-      t = v, v = w, w = t;
+      u = v, v = w, w = u;
     }
-    return dot(detect, v);
+    return dot(c.detect, v);
   };
 
-  const signal = (list: readonly Transient[], plan: Plan, k: number, x: number): number => {
+  /**
+   * The start and detection vectors of a list past its common steps, and the products of its
+   * fixed runs where the list runs for `points` points: once per evaluation.
+   */
+  const ends = (list: readonly Transient[], points: number): Compiled => {
+    const c = compile(list);
+    if (c.stamp === evaluation || list.length === 0) return c;
+    const steps = list[0].steps;
+    c.start.set(start);
+    for (let i = 0; i < c.prefix; i++) applyFixed(c.start, steps[i] as Float64Array, bufA, false);
+    c.detect.set(detect);
+    for (let i = steps.length - 1; i >= steps.length - c.suffix; i--) {
+      applyFixed(c.detect, steps[i] as Float64Array, bufA, true);
+    }
+    // A run of L steps as one matrix costs L − 1 products and saves L − 1 matrix–vector
+    // products each time it runs: worth it when it runs more than n times.
+    c.fused = c.runs.length > 0 && c.fewestUses * points > n;
+    if (c.fused) {
+      for (const r of c.runs) composeSteps(r.product, r.steps);
+    }
+    c.stamp = evaluation;
+    return c;
+  };
+
+  /** out = ops[last]·…·ops[0] (dense or diagonal, time order). */
+  const composeSteps = (out: Float64Array, ops: readonly Float64Array[]) => {
+    const first = ops[0];
+    if (first.length === n) {
+      out.fill(0);
+      for (let r = 0; r < n; r++) out[r * n + r] = first[r];
+    } else out.set(first);
+    for (let q = 1; q < ops.length; q++) {
+      const op = ops[q];
+      if (op.length === n) {
+        for (let r = 0; r < n; r++) {
+          for (let col = 0; col < n; col++) out[r * n + col] *= op[r];
+        }
+      } else {
+        matmul(tmp3, op, out, n);
+        out.set(tmp3);
+      }
+    }
+  };
+
+  const applyFixed = (v: Float64Array, op: Float64Array, w: Float64Array, transposed: boolean) => {
+    if (op.length === n) {
+      for (let r = 0; r < n; r++) v[r] *= op[r];
+      return;
+    }
+    if (transposed) {
+      w.fill(0);
+      for (let r = 0; r < n; r++) {
+        const vr = v[r];
+        const ro = r * n;
+        for (let c = 0; c < n; c++) w[c] += op[ro + c] * vr;
+      }
+    } else {
+      matvec(w, op, v, n);
+    }
+    v.set(w);
+  };
+
+  const signal = (
+    list: readonly Transient[],
+    points: number,
+    plan: Plan,
+    k: number,
+    x: number,
+  ): number => {
+    const c = ends(list, points);
     let sum = 0;
-    for (const tr of list) sum += (tr.weight ?? 1) * run(tr.steps, plan, k, x);
+    for (let i = 0; i < list.length; i++) {
+      sum += (list[i].weight ?? 1) * run(list[i], i, c, plan, k, x);
+    }
     return sum;
   };
 
   return (x: Float64Array): Float64Array => {
     const plan = planOf(x);
+    evaluation++;
     if (chains.liouvillian) chains.liouvillian();
     else sp.rebuild();
     sp.startVector(terms, "1H", start);
@@ -633,12 +962,9 @@ function runner(
     sp.delays(plan.mats, plan.times);
     chains.prepare?.(plan.values);
     const { values, signals } = plan;
-    const cpmg = chains.cpmg;
     for (let k = 0; k < values.length; k++) {
-      const v = values[k];
       stamp++;
-      const list = v === 0 ? chains.reference : typeof cpmg === "function" ? cpmg(v) : cpmg;
-      signals[k] = signal(list, plan, k, v);
+      signals[k] = signal(plan.lists[k], plan.points[k], plan, k, values[k]);
     }
     const out = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) out[i] = signals[plan.slot[i]];

@@ -293,14 +293,15 @@ function composite90(
 }
 
 /**
- * Powers of the two-element cycle of an alternating train (`first`, `second`, `first`, …):
- * out[j] = (second·first)^j for j = 0..maxPairs (`out` holds at least maxPairs + 1 matrices),
- * for {@link applyAlternating}. Built once per evaluation, they turn the up to ncyc_max
- * back-to-back pulses of a constant-time train into one matrix–vector product.
+ * Binary powers of the two-element cycle of an alternating train (`first`, `second`, `first`,
+ * …): out[k] = (second·first)^(2^k) for the bits of `maxPairs` (`out` holds at least
+ * {@link powerBits}(maxPairs) matrices), for {@link applyAlternating}. Built once per
+ * evaluation by a product and squarings, they turn the up to ncyc_max back-to-back pulses of a
+ * constant-time train into a few matrix–vector products.
  *
  * @example
  * ```ts
- * const pows = alternatingPowers(sp, cp1[0], cp1[1], 30, matrices(n, 31)); // pows[2] = (P_y·P_x)²
+ * const pows = alternatingPowers(sp, cp1[0], cp1[1], 30, matrices(n, 5)); // pows[2] = (P_y·P_x)⁴
  * ```
  */
 export function alternatingPowers(
@@ -310,23 +311,33 @@ export function alternatingPowers(
   maxPairs: number,
   out: Float64Array[],
 ): Float64Array[] {
-  const n = sp.size;
-  if (out.length <= maxPairs) throw new Error(`${maxPairs} pairs need ${maxPairs + 1} matrices`);
-  out[0].fill(0);
-  for (let i = 0; i < n; i++) out[0][i * n + i] = 1;
-  if (maxPairs === 0) return out;
-  sp.mul(out[1], second, first);
-  for (let j = 2; j <= maxPairs; j++) sp.mul(out[j], out[1], out[j - 1]);
+  const bits = powerBits(maxPairs);
+  if (out.length < bits) throw new Error(`${maxPairs} pairs need ${bits} matrices`);
+  if (bits === 0) return out;
+  sp.mul(out[0], second, first);
+  for (let k = 1; k < bits; k++) sp.mul(out[k], out[k - 1], out[k - 1]);
   return out;
 }
 
 /**
- * v ← the alternating train of `count` elements starting with `first` (…·second·first·v), from
- * the powers of {@link alternatingPowers}.
+ * Number of binary powers {@link alternatingPowers} needs for up to `maxPairs` pairs.
  *
  * @example
  * ```ts
- * applyAlternating(v, tmp, n, cp1[0], pows, 5); // v ← P_x·(P_y·P_x)²·v
+ * powerBits(30); // 5
+ * ```
+ */
+export function powerBits(maxPairs: number): number {
+  return maxPairs > 0 ? Math.floor(Math.log2(maxPairs)) + 1 : 0;
+}
+
+/**
+ * v ← the alternating train of `count` elements starting with `first` (…·second·first·v), from
+ * the binary powers of {@link alternatingPowers} (`bits` of them are valid).
+ *
+ * @example
+ * ```ts
+ * applyAlternating(v, tmp, n, cp1[0], pows, 3, 5); // v ← P_x·(P_y·P_x)²·v
  * ```
  */
 export function applyAlternating(
@@ -335,11 +346,12 @@ export function applyAlternating(
   n: number,
   first: Float64Array,
   powers: readonly Float64Array[],
+  bits: number,
   count: number,
 ): Float64Array {
   const pairs = count >> 1;
-  if (pairs >= powers.length) throw new Error(`train of ${count} exceeds the tabulated powers`);
-  if (pairs > 0) applyOps(v, tmp, n, powers[pairs]);
+  if (pairs >= 2 ** bits) throw new Error(`train of ${count} exceeds the tabulated powers`);
+  for (let k = 0; k < bits; k++) if ((pairs >> k) & 1) applyOps(v, tmp, n, powers[k]);
   if (count & 1) applyOps(v, tmp, n, first);
   return v;
 }

@@ -24,7 +24,13 @@ import { EXPERIMENTS } from "../experiments/registry.ts";
 import { applyConstraints } from "./constraints.ts";
 import { gridFigures, type GridOutcome, runGridStep } from "./grid.ts";
 import type { ProgressReporter } from "./progress.ts";
-import { runStatistics } from "../stats/step.ts";
+import {
+  runStatistics,
+  runStatisticsWith,
+  type StatisticsInput,
+  type StatisticsOutput,
+} from "../stats/step.ts";
+import type { ReplicateResult, ResamplingTask } from "../stats/resampling.ts";
 
 /** The output of one step. */
 export interface StepOutput {
@@ -141,7 +147,8 @@ export function* runFit(
     else if ("gridRequest" in v) {
       const s = v.step;
       r = loop.next(runGridStep(study, store, s.grid!, v.selected, s.origin, opts.progress));
-    } else {
+    } else if ("statisticsRequest" in v) r = loop.next(runStatistics(v.input));
+    else {
       yield v;
       r = loop.next();
     }
@@ -169,6 +176,18 @@ export type GridRunner = (
   index: number,
 ) => Promise<GridOutcome>;
 
+/**
+ * Runs statistics replicates `indices` of one method (MC, BS or BSN) of step `index` (what
+ * `runReplicates` does), e.g. as `replicate` work items on an executor; `onDone(count)` as they
+ * finish. Results may come in any order: they are merged by replicate index.
+ */
+export type ReplicateRunner = (
+  task: ResamplingTask,
+  indices: number[],
+  index: number,
+  onDone: (count: number) => void,
+) => Promise<ReplicateResult[]>;
+
 /** Where {@link runFitWith} starts: steps before `step` are done, with this selection. */
 export interface ResumeFrom {
   step: number;
@@ -178,7 +197,9 @@ export interface ResumeFrom {
 /**
  * {@link runFit} with each step's fit done by an asynchronous runner (an executor), optionally
  * starting after already completed steps (`from`, with the store already restored). Both share
- * one step loop, so everything a step does besides fitting stays identical.
+ * one step loop, so everything a step does besides fitting stays identical. GRID scans and
+ * statistics replicates (MC, BS, BSN) go to `runGrid` and `runReplicates` when given, else run
+ * in this process; MCMC always runs here (its walkers are coupled).
  *
  * @example
  * ```ts
@@ -192,6 +213,7 @@ export async function* runFitWith(
   opts: RunOptions & { from?: ResumeFrom },
   runStep: StepRunner,
   runGrid?: GridRunner,
+  runReplicates?: ReplicateRunner,
 ): AsyncGenerator<StepOutput> {
   const loop = fitLoop(study, store, steps, opts, opts.from);
   for (let r = loop.next(); !r.done;) {
@@ -204,6 +226,16 @@ export async function* runFitWith(
         runGrid
           ? await runGrid(study, store, s, v.selected, v.index)
           : runGridStep(study, store, s.grid!, v.selected, s.origin, opts.progress),
+      );
+    } else if ("statisticsRequest" in v) {
+      const index = v.index;
+      r = loop.next(
+        runReplicates
+          ? await runStatisticsWith(
+            v.input,
+            (task, indices, onDone) => runReplicates(task, indices, index, onDone),
+          )
+          : runStatistics(v.input),
       );
     } else {
       yield v;
@@ -227,13 +259,23 @@ interface GridRequest {
   index: number;
 }
 
+interface StatisticsRequest {
+  statisticsRequest: true;
+  input: StatisticsInput;
+  index: number;
+}
+
 function* fitLoop(
   study: StudySpec,
   store: ParamStore,
   steps: StepSpec[],
   opts: RunOptions,
   from?: ResumeFrom,
-): Generator<StepOutput | FitRequest | GridRequest, void, StepResult | GridOutcome | undefined> {
+): Generator<
+  StepOutput | FitRequest | GridRequest | StatisticsRequest,
+  void,
+  StepResult | GridOutcome | StatisticsOutput | undefined
+> {
   const calcs = study.profiles.map((_, k) => createCalculator(study, k));
   let selected = from ? from.selected.slice() : study.profiles.map(() => true);
   for (const [index, step] of steps.entries()) {
@@ -269,7 +311,7 @@ function* fitLoop(
     if (step.statistics && grid) {
       warnings.push("STATISTICS are skipped in a step with GRID (put them in a later step)");
     } else if (step.statistics) {
-      const stats = runStatistics({
+      const input: StatisticsInput = {
         study,
         store,
         profiles: chosen,
@@ -279,7 +321,8 @@ function* fitLoop(
         plot: opts.plot,
         progress: opts.progress,
         origin: step.origin,
-      });
+      };
+      const stats = (yield { statisticsRequest: true, input, index }) as StatisticsOutput;
       for (const [path, text] of stats.files) files.set(path, text);
       for (const [path, spec] of stats.figures) figures.set(path, spec);
       warnings.push(...stats.warnings);

@@ -18,6 +18,7 @@ import type { Param, ParamStore } from "../params/store.ts";
 import { runMcmc } from "./mcmc.ts";
 import {
   makeResamplingTask,
+  type ReplicateResult,
   RESAMPLING,
   type ResamplingKind,
   type ResamplingTask,
@@ -101,6 +102,33 @@ function table(ids: string[], rows: number[][], extraName: string, extra: number
   };
 }
 
+/**
+ * Runs replicates `indices` of a task somewhere (e.g. as `replicate` work items on an executor),
+ * calling `onDone(count)` as they finish. Results may come back in any order: they are merged
+ * by replicate index.
+ */
+export type ReplicateBatchRunner = (
+  task: ResamplingTask,
+  indices: number[],
+  onDone: (count: number) => void,
+) => Promise<ReplicateResult[]>;
+
+/** Results in replicate-index order, exactly one per index 0..n-1 (a runner's answer checked). */
+function mergeReplicates(kind: ResamplingKind, n: number, results: ReplicateResult[]) {
+  const byIndex: ReplicateResult[] = new Array(n);
+  for (const r of results) {
+    if (!(Number.isInteger(r.index) && r.index >= 0 && r.index < n) || byIndex[r.index]) {
+      throw new Error(`${RESAMPLING[kind].method}: unexpected or repeated replicate ${r.index}`);
+    }
+    byIndex[r.index] = r;
+  }
+  const missing = byIndex.findIndex((r) => r === undefined);
+  if (missing >= 0) {
+    throw new Error(`${RESAMPLING[kind].method}: replicate ${missing} is missing`);
+  }
+  return byIndex;
+}
+
 function resamplingFiles(
   kind: ResamplingKind,
   input: StatisticsInput,
@@ -116,6 +144,37 @@ function resamplingFiles(
       bar.done();
     }
   })();
+  resamplingReport(kind, input, task, results, out);
+}
+
+/** {@link resamplingFiles} with the replicates run by `run`. */
+async function resamplingFilesWith(
+  kind: ResamplingKind,
+  input: StatisticsInput,
+  out: StatisticsOutput,
+  run: ReplicateBatchRunner,
+): Promise<void> {
+  const n = input.statistics[kind]!;
+  const task = resamplingTask(kind, input);
+  const bar = (input.progress ?? silentProgress)(kind.toUpperCase(), n);
+  let results: ReplicateResult[];
+  try {
+    results = await run(task, Array.from({ length: n }, (_, i) => i), (count) => bar.tick(count));
+  } finally {
+    bar.done();
+  }
+  resamplingReport(kind, input, task, mergeReplicates(kind, n, results), out);
+}
+
+/** The files of one resampling run from its results (in replicate-index order). */
+function resamplingReport(
+  kind: ResamplingKind,
+  input: StatisticsInput,
+  task: ResamplingTask,
+  results: ReplicateResult[],
+  out: StatisticsOutput,
+): void {
+  const n = input.statistics[kind]!;
   const failures = results.filter((r) => r.error !== undefined)
     .map((r) => ({ index: r.index, error: r.error! }));
   const t = table(
@@ -278,13 +337,44 @@ function mcmcFiles(input: StatisticsInput, out: StatisticsOutput): void {
  */
 export function runStatistics(input: StatisticsInput): StatisticsOutput {
   const out: StatisticsOutput = { files: new Map(), figures: new Map(), warnings: [] };
+  checkSeed(input.seed);
+  for (const kind of ["mc", "bs", "bsn"] as const) {
+    if (input.statistics[kind] !== undefined) resamplingFiles(kind, input, out);
+  }
+  if (input.statistics.mcmc) mcmcFiles(input, out);
+  return out;
+}
+
+function checkSeed(seed: StatisticsInput["seed"]): void {
   try {
-    parseSeed(input.seed);
+    parseSeed(seed);
   } catch (e) {
     throw new Error(`--seed: ${(e as Error).message}`);
   }
+}
+
+/**
+ * {@link runStatistics} with the MC, BS and BSN replicates handed to `runReplicates` (e.g. as
+ * `replicate` work items on an executor) and merged in replicate-index order. Every replicate is
+ * a pure function of (root seed, method, index), so the files are those of `runStatistics`
+ * however the replicates are batched or placed. MCMC runs here: its walkers are coupled.
+ *
+ * @example
+ * ```ts
+ * const out = await runStatisticsWith(input, (task, indices) => Promise.resolve(runReplicates(task, indices)));
+ * ```
+ */
+export async function runStatisticsWith(
+  input: StatisticsInput,
+  runReplicates: ReplicateBatchRunner,
+): Promise<StatisticsOutput> {
+  const out: StatisticsOutput = { files: new Map(), figures: new Map(), warnings: [] };
+  checkSeed(input.seed);
+  // One method at a time (ChemEx's order): each has its own progress bar.
   for (const kind of ["mc", "bs", "bsn"] as const) {
-    if (input.statistics[kind] !== undefined) resamplingFiles(kind, input, out);
+    if (input.statistics[kind] !== undefined) {
+      await resamplingFilesWith(kind, input, out, runReplicates);
+    }
   }
   if (input.statistics.mcmc) mcmcFiles(input, out);
   return out;

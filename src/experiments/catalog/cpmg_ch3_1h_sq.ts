@@ -39,6 +39,7 @@ import {
   compositeI,
   ideal180Diag,
   keepDiag,
+  powerBits,
   protonMethylFitted,
   protonMethylKeys,
   pulseIPhases,
@@ -78,10 +79,11 @@ export const cpmgCh31hSq: ExperimentModule = cpmgExperiment({
     const dTaua = kit.delay(ctx.settings.taua as number);
     const [p240, cp1, cp2] = Array.from({ length: 3 }, () => matrices(n, 4));
     const [p180pmy, tmp] = matrices(n, 2);
-    // Powers of the two-pulse cycles of the back-to-back pulses, by first phase.
-    const most = (ncycMax >> 1) + 1;
+    // Binary powers of the two-pulse cycles of the back-to-back pulses, by first phase.
+    const most = powerBits(ncycMax >> 1);
     const bare1 = [matrices(n, most), matrices(n, most)];
     const bare2 = [matrices(n, most), matrices(n, most)];
+    let bits = 0;
     const prepare = (ncycs: Float64Array) => {
       combine(p180pmy, p180[1], 0.5, p180[3], 0.5);
       if (comp180) {
@@ -99,6 +101,7 @@ export const cpmgCh31hSq: ExperimentModule = cpmgExperiment({
       let fewest = ncycMax;
       for (const x of ncycs) if (x > 0) fewest = Math.min(fewest, Math.trunc(x));
       const maxPairs = Math.max(0, (ncycMax - fewest) >> 1);
+      bits = powerBits(maxPairs);
       for (const f of [0, 1]) alternatingPowers(sp, cp1[f], cp1[1 - f], maxPairs, bare1[f]);
       for (const [j, f] of [0, 3].entries()) {
         alternatingPowers(sp, cp2[f], cp2[3 - f], maxPairs, bare2[j]);
@@ -112,10 +115,10 @@ export const cpmgCh31hSq: ExperimentModule = cpmgExperiment({
         const count = Math.trunc(x);
         if (half === 1) {
           const f = PHASES_1[row][count % 2];
-          return applyAlternating(v, w, n, cp1[f], bare1[f], ncycMax - count);
+          return applyAlternating(v, w, n, cp1[f], bare1[f], bits, ncycMax - count);
         }
         const f = PHASES_2[row][(ncycMax - 1) % 2];
-        return applyAlternating(v, w, n, cp2[f], bare2[f === 0 ? 0 : 1], ncycMax - count);
+        return applyAlternating(v, w, n, cp2[f], bare2[f === 0 ? 0 : 1], bits, ncycMax - count);
       },
     });
     // Composite 180°(±y) before (py) or after (my) the relaxation period.
