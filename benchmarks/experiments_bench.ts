@@ -139,8 +139,8 @@ interface Row {
   rate: number;
   /** Cost of one 20·N³-flop exponential at that rate (s). */
   expmS: number;
-  /** Median over batch pairs of (time per propagator) / (exponential's cost). */
-  ratio: number;
+  /** Median over batch pairs of (time per propagator) / (exponential's cost); null: none. */
+  ratio: number | null;
 }
 
 /**
@@ -184,7 +184,8 @@ function benchType(type: string, folderName: string): Row {
   const c = new Float64Array(size * size);
   const t = timePaired(() => matmul(c, a, b, size), () => intensitiesAt(calc, values, calc.x));
   const flop = 20 * size ** 3;
-  // Per batch pair: time per propagator over the exponential's cost at that pair's rate.
+  // Per batch pair: time per propagator over the exponential's cost at that pair's rate (none
+  // for a type without exponentials, e.g. a shift experiment).
   const ratios = t.b.map((e, i) => e / propagators / (flop * t.a[i] / (2 * size ** 3)));
   return {
     type,
@@ -196,7 +197,7 @@ function benchType(type: string, folderName: string): Row {
     bestS: Math.min(...t.b),
     rate: 2 * size ** 3 / median(t.a),
     expmS: flop * median(t.a) / (2 * size ** 3),
-    ratio: median(ratios),
+    ratio: propagators > 0 ? median(ratios) : null,
   };
 }
 
@@ -232,7 +233,11 @@ if (import.meta.main && Deno.args[0] === "--child") {
       console.log(JSON.stringify(r));
     }
   } else {
-    const us = (s: number, w = 9) => (s * 1e6).toFixed(2).padStart(w);
+    const us = (s: number, w = 9) => (Number.isFinite(s) ? (s * 1e6).toFixed(2) : "-").padStart(w);
+    console.log(
+      `budget: time per propagator (exponential) ≤ ${BUDGET} × the time of 20·N³ flop at the ` +
+        "N×N matmul rate (GF/s) measured alongside",
+    );
     console.log(
       `${"type".padEnd(26)} ${"N".padStart(3)} ${"pts".padStart(4)} ${"props".padStart(5)} ` +
         `${"eval µs".padStart(9)} ${"µs/prop".padStart(8)} ${"GF/s".padStart(5)} ` +
@@ -245,8 +250,8 @@ if (import.meta.main && Deno.args[0] === "--child") {
         `${r.type.padEnd(26)} ${String(r.size).padStart(3)} ${String(r.points).padStart(4)} ` +
           `${String(r.propagators).padStart(5)} ${us(r.timeS)} ${us(perProp, 8)} ` +
           `${(r.rate / 1e9).toFixed(2).padStart(5)} ${us(r.expmS, 8)} ${
-            ratio.toFixed(2).padStart(6)
-          }${ratio > BUDGET ? `  ABOVE BUDGET (> ${BUDGET})` : ""}`,
+            (ratio === null ? "-" : ratio.toFixed(2)).padStart(6)
+          }${ratio !== null && ratio > BUDGET ? `  ABOVE BUDGET (> ${BUDGET})` : ""}`,
       );
     }
   }

@@ -4,6 +4,8 @@ import { Spectrometer } from "../src/nmr/spectrometer.ts";
 import { matmul, matvec } from "../src/nmr/expm.ts";
 import {
   cpmgKit,
+  type CpmgKitOptions,
+  type CustomStep,
   distinctNcycs,
   ncycCheck,
   POINT_DELAY,
@@ -101,19 +103,54 @@ Deno.test("ncyc checks: −1 only where the sequence defines it; other negatives
   }
 });
 
-Deno.test("kit chains act in time order; trains cycle their phases from either end", () => {
+/** A kit on {@link spectrometer} with 25 µs 90° pulses, and pulse-by-pulse references. */
+function kitFixture(tau: (x: number) => number, o: Partial<CpmgKitOptions> = {}, minusOne = false) {
   const sp = spectrometer();
   const n = sp.size;
-  const tau = (x: number) => 0.01 / (4 * x);
-  const point = (x: number) => 1e-3 * (1 + x);
   const ctx = { settings: {}, conditions: { label: [] }, observed: ["a"], start: null };
-  const kit = cpmgKit({ ...ctx, spectrometer: sp }, { name: "test", allowMinusOne: true }, {
+  const kit = cpmgKit({ ...ctx, spectrometer: sp }, { name: "test", allowMinusOne: minusOne }, {
     pw90S: 25e-6,
     tau,
-    pointDelays: [point],
+    ...o,
   });
+  const m = () => new Float64Array(n * n);
+  // The references, pulse by pulse (call after the sequence has run: same Liouvillian).
+  const p90x = () => sp.pulseI(m(), 25e-6);
+  const p90 = (k: number) => sp.phase(m(), p90x(), k);
+  const delay = (t: number) => sp.delay(m(), t);
+  const echo = (x: number, k: number) => {
+    const d = delay(tau(x));
+    const t = m();
+    const e = m();
+    matmul(t, sp.phase(m(), sp.pulseI(m(), 50e-6), k), d, n);
+    matmul(e, d, t, n);
+    return e;
+  };
+  const apply = (v: Float64Array, a: Float64Array) => {
+    const w = new Float64Array(n);
+    matvec(w, a, v, n);
+    return w;
+  };
+  const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + v * b[i], 0);
+  return { sp, n, kit, p90, delay, echo, apply, dot };
+}
+
+function assertClose(got: Float64Array, expected: number[], ncycs: number[], tol: number) {
+  expected.forEach((e, i) =>
+    assert.ok(
+      Math.abs(got[i] - e) <= tol * Math.abs(e) + 1e-15,
+      `ncyc ${ncycs[i]}: ${got[i]} vs ${e}`,
+    )
+  );
+}
+
+Deno.test("kit chains act in time order; trains cycle their phases from either end", () => {
+  const tau = (x: number) => 0.01 / (4 * x);
+  const point = (x: number) => 1e-3 * (1 + x);
+  const f = kitFixture(tau, { pointDelays: [point] }, true);
+  const { kit, sp, apply, delay, echo, p90 } = f;
   const dFix = kit.delay(2e-3);
-  const diag = Float64Array.from({ length: n }, (_, i) => i % 3 === 0 ? -1 : 1);
+  const diag = Float64Array.from({ length: f.n }, (_, i) => i % 3 === 0 ? -1 : 1);
   const phases = [0, 1, 3];
   const seq = kit.sequence({
     start: ["iz"],
@@ -127,37 +164,13 @@ Deno.test("kit chains act in time order; trains cycle their phases from either e
   });
   const ncycs = [3, 0, -1, 2.5, 3];
   const got = seq(Float64Array.from(ncycs));
-
-  // The same by explicit matrices, pulse by pulse.
-  sp.rebuild();
-  const m = () => new Float64Array(n * n);
-  const apply = (v: Float64Array, a: Float64Array) => {
-    const w = new Float64Array(n);
-    matvec(w, a, v, n);
-    return w;
-  };
-  const delay = (t: number) => sp.delay(m(), t);
-  const p90x = sp.pulseI(m(), 25e-6);
-  const p180x = sp.pulseI(m(), 50e-6);
-  const echo = (x: number, k: number) => {
-    const d = delay(tau(x));
-    const p = sp.phase(m(), p180x, k);
-    const t = m();
-    matmul(t, p, d, n);
-    const e = m();
-    matmul(e, d, t, n);
-    return e;
-  };
-  const detect = new Float64Array(n);
+  const detect = new Float64Array(f.n);
   detect[sp.basis.index("iz_a")] = 1;
   detect[sp.basis.index("2ixsy_a")] = 0.5;
-  const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + v * b[i], 0);
   const expected = ncycs.map((x) => {
     const start = sp.startVector(["iz"]);
-    if (x === 0) {
-      return 2 * dot(detect, apply(apply(start, sp.phase(m(), p90x, 1)), delay(point(0))));
-    }
-    let v = apply(start, p90x);
+    if (x === 0) return 2 * f.dot(detect, apply(apply(start, p90(1)), delay(point(0))));
+    let v = apply(start, p90(0));
     const count = x === -1 ? 0 : Math.trunc(x);
     if (x === -1) v = apply(v, delay(tau(-1)));
     for (let j = 0; j < count; j++) v = apply(v, echo(x, phases[j % 3]));
@@ -166,14 +179,9 @@ Deno.test("kit chains act in time order; trains cycle their phases from either e
     let u = start;
     if (x === -1) u = apply(u, delay(tau(-1)));
     for (let j = 0; j < 2 * count; j++) u = apply(u, echo(x, phases[(2 * count - 1 - j) % 3]));
-    return dot(detect, v) - 0.5 * dot(detect, u);
+    return f.dot(detect, v) - 0.5 * f.dot(detect, u);
   });
-  expected.forEach((e, i) =>
-    assert.ok(
-      Math.abs(got[i] - e) < 1e-12 * Math.abs(e) + 1e-15,
-      `ncyc ${ncycs[i]}: ${got[i]} vs ${e}`,
-    )
-  );
+  assertClose(got, expected, ncycs, 1e-12);
   // Evaluating again (cached plan, reused storage) gives the same numbers.
   assert.deepEqual([...seq(Float64Array.from(ncycs))], [...got]);
   assert.throws(() => seq(Float64Array.of(-2)), /test: ncyc = -2/);
@@ -182,15 +190,9 @@ Deno.test("kit chains act in time order; trains cycle their phases from either e
 Deno.test("kit trains shared by several transients run as powers of their phase cycle", () => {
   // Three transients share the cycle of a two-phase train (one reads it from the end, one from
   // the other phase), so long trains use the cycle product: same numbers as echo by echo.
-  const sp = spectrometer();
-  const n = sp.size;
   const tau = (x: number) => 0.02 / (4 * x);
-  const ctx = { settings: {}, conditions: { label: [] }, observed: ["a"], start: null };
-  const kit = cpmgKit({ ...ctx, spectrometer: sp }, { name: "test", allowMinusOne: false }, {
-    pw90S: 25e-6,
-    tau,
-  });
-  const p90 = kit.p90;
+  const f = kitFixture(tau);
+  const { kit, sp, apply, echo, p90 } = f;
   const tables = [[0, 1], [1, 0], [0, 1]];
   const seq = kit.sequence({
     start: ["iz"],
@@ -198,97 +200,72 @@ Deno.test("kit trains shared by several transients run as powers of their phase 
     echoes: [{ pulse: kit.p180[0] }],
     reference: [{ steps: [] }],
     cpmg: [
-      { steps: [p90[0], train(0, tables[0])] },
-      { steps: [p90[0], train(0, tables[1], { fromEnd: true })], weight: 0.3 },
-      { steps: [p90[1], train(0, tables[2]), p90[0]] },
+      { steps: [kit.p90[0], train(0, tables[0])] },
+      { steps: [kit.p90[0], train(0, tables[1], { fromEnd: true })], weight: 0.3 },
+      { steps: [kit.p90[1], train(0, tables[2]), kit.p90[0]] },
     ],
   });
   // 60: binary powers of the cycle; 20 and 13: its powers one by one; 1: echo by echo.
   const ncycs = [60, 20, 13, 1];
   const got = seq(Float64Array.from(ncycs));
-  sp.rebuild();
-  const m = () => new Float64Array(n * n);
-  const apply = (v: Float64Array, a: Float64Array) => {
-    const w = new Float64Array(n);
-    matvec(w, a, v, n);
-    return w;
-  };
-  const p90x = sp.pulseI(m(), 25e-6);
-  const p180x = sp.pulseI(m(), 50e-6);
-  const detect = new Float64Array(n);
+  const detect = new Float64Array(f.n);
   detect[sp.basis.index("iz_a")] = 1;
   detect[sp.basis.index("2ixsz_a")] = 1;
-  const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + v * b[i], 0);
   const expected = ncycs.map((x) => {
-    const d = sp.delay(m(), tau(x));
-    const echo = (k: number) => {
-      const t = m();
-      const e = m();
-      matmul(t, sp.phase(m(), p180x, k), d, n);
-      matmul(e, d, t, n);
-      return e;
-    };
     const trainOf = (v: Float64Array, table: number[], fromEnd: boolean) => {
-      for (let j = 0; j < x; j++) v = apply(v, echo(table[(fromEnd ? x - 1 - j : j) % 2]));
+      for (let j = 0; j < x; j++) v = apply(v, echo(x, table[(fromEnd ? x - 1 - j : j) % 2]));
       return v;
     };
     const s0 = sp.startVector(["iz"]);
-    const a = trainOf(apply(s0, p90x), tables[0], false);
-    const b = trainOf(apply(s0, p90x), tables[1], true);
-    const c = apply(trainOf(apply(s0, sp.phase(m(), p90x, 1)), tables[2], false), p90x);
-    return dot(detect, a) + 0.3 * dot(detect, b) + dot(detect, c);
+    const a = trainOf(apply(s0, p90(0)), tables[0], false);
+    const b = trainOf(apply(s0, p90(0)), tables[1], true);
+    const c = apply(trainOf(apply(s0, p90(1)), tables[2], false), p90(0));
+    return f.dot(detect, a) + 0.3 * f.dot(detect, b) + f.dot(detect, c);
   });
-  expected.forEach((e, i) =>
-    assert.ok(Math.abs(got[i] - e) < 1e-11 * Math.abs(e), `ncyc ${ncycs[i]}: ${got[i]} vs ${e}`)
-  );
+  assertClose(got, expected, ncycs, 1e-11);
 });
 
-Deno.test("kit runs of fixed steps between trains, applied as one product, give the same numbers", () => {
-  const sp = spectrometer();
-  const n = sp.size;
+Deno.test("kit: fixed runs as one product, shared cores as vector blocks, custom steps", () => {
   const tau = (x: number) => 0.01 / (4 * x);
-  const ctx = { settings: {}, conditions: { label: [] }, observed: ["a"], start: null };
-  const kit = cpmgKit({ ...ctx, spectrometer: sp }, { name: "test", allowMinusOne: false }, {
-    pw90S: 25e-6,
-    tau,
-  });
+  const f = kitFixture(tau);
+  const { kit, sp, n, apply, delay, echo, p90 } = f;
   const dA = kit.delay(1e-3);
   const diag = Float64Array.from({ length: n }, (_, i) => i % 4 === 1 ? -1 : 1);
+  const flip: CustomStep = {
+    kind: "custom",
+    apply(v, w, x, vectors) {
+      for (let i = 0; i < vectors * n; i++) w[i] = x % 2 ? -v[i] : v[i];
+      return w;
+    },
+  };
+  const core = [train(0, [0]), dA, kit.p90[1], diag, flip, train(0, [1])];
   const seq = kit.sequence({
     start: ["iz"],
     detection: "[iz]",
     echoes: [{ pulse: kit.p180[0] }],
     reference: [{ steps: [] }],
-    // More points than the basis size: the run dA, P90y, diag is composed once.
-    cpmg: [{ steps: [train(0, [0]), dA, kit.p90[1], diag, train(0, [1])] }],
+    // More points than the basis size: the run dA, P90y, diag is composed once. The two
+    // transients share their core (from the first train to the last): it runs on both start
+    // vectors at once, a custom step (here a sign flip) on the block.
+    cpmg: [
+      { steps: core },
+      { steps: [kit.p90[0], ...core, kit.p90[2]], weight: -0.7 },
+    ],
   });
   const ncycs = Array.from({ length: 2 * n }, (_, i) => i + 1);
   const got = seq(Float64Array.from(ncycs));
-  sp.rebuild();
-  const m = () => new Float64Array(n * n);
-  const apply = (v: Float64Array, a: Float64Array) => {
-    const w = new Float64Array(n);
-    matvec(w, a, v, n);
-    return w;
-  };
-  const p90y = sp.phase(m(), sp.pulseI(m(), 25e-6), 1);
-  const p180x = sp.pulseI(m(), 50e-6);
-  ncycs.forEach((x, i) => {
-    const d = sp.delay(m(), tau(x));
-    const echo = (k: number) => {
-      const t = m();
-      const e = m();
-      matmul(t, sp.phase(m(), p180x, k), d, n);
-      matmul(e, d, t, n);
-      return e;
+  const iz = sp.basis.index("iz_a");
+  const expected = ncycs.map((x) => {
+    const coreOf = (v: Float64Array) => {
+      for (let j = 0; j < x; j++) v = apply(v, echo(x, 0));
+      v = apply(apply(v, delay(1e-3)), p90(1)).map((e, r) => e * diag[r] * (x % 2 ? -1 : 1));
+      for (let j = 0; j < x; j++) v = apply(v, echo(x, 1));
+      return v;
     };
-    let v = sp.startVector(["iz"]);
-    for (let j = 0; j < x; j++) v = apply(v, echo(0));
-    v = apply(apply(v, sp.delay(m(), 1e-3)), p90y).map((e, r) => e * diag[r]);
-    for (let j = 0; j < x; j++) v = apply(v, echo(1));
-    const e = v[sp.basis.index("iz_a")];
-    assert.ok(Math.abs(got[i] - e) < 1e-11 * Math.abs(e), `ncyc ${x}: ${got[i]} vs ${e}`);
+    const start = sp.startVector(["iz"]);
+    return coreOf(start)[iz] - 0.7 * apply(coreOf(apply(start, p90(0))), p90(2))[iz];
   });
+  assertClose(got, expected, ncycs, 1e-11);
 });
 
 Deno.test("cpmg_13co_ap plots even ncyc exactly when refocusing", () => {

@@ -3,14 +3,11 @@ import { createBasis } from "../src/nmr/basis.ts";
 import { ppmToRadPerS } from "../src/nmr/constants.ts";
 import { Spectrometer } from "../src/nmr/spectrometer.ts";
 import { matmul, matvec } from "../src/nmr/expm.ts";
-import { matrices } from "../src/experiments/_cpmg.ts";
+import { ideal180Diag, keepDiag, matrices, zFilterDiag } from "../src/experiments/_cpmg.ts";
 import {
   alternatingPowers,
   applyAlternating,
-  applyOps,
   compositeI,
-  ideal180Diag,
-  keepDiag,
   pulseIPhases,
 } from "../src/experiments/_methyl.ts";
 import { methylValues } from "./_methyl.ts";
@@ -98,6 +95,7 @@ Deno.test("ideal 180° diagonals and component projections", () => {
     0,
     1,
   ]);
+  assert.deepEqual([...zFilterDiag(basis)].slice(0, 6), [0, 0, 1, 0, 0, 1]);
   const mq = createBasis("ixysxy", ["a"]);
   // 2ixsx 2ixsy 2iysx 2iysy: 180°x on S negates the Sy terms.
   assert.deepEqual([...ideal180Diag(mq, "s", 0)], [1, -1, 1, -1]);
@@ -109,16 +107,34 @@ Deno.test("alternating trains from binary pair powers equal the pulse-by-pulse p
   const p180 = pulseIPhases(sp, 22e-6, matrices(n, 4));
   const pows = alternatingPowers(sp, p180[0], p180[1], 7, matrices(n, 3));
   const start = Float64Array.from({ length: n }, (_, i) => Math.cos(i));
+  const other = Float64Array.from({ length: n }, (_, i) => Math.sin(2 * i));
   const tmp = new Float64Array(n);
-  for (let count = 0; count <= 15; count++) {
-    const fast = applyAlternating(Float64Array.from(start), tmp, n, p180[0], pows, 3, count);
-    const slow = Float64Array.from(start);
+  const slowOf = (v0: Float64Array, count: number) => {
+    const slow = Float64Array.from(v0);
     for (let k = 0; k < count; k++) {
       matvec(tmp, p180[k % 2], slow, n);
       slow.set(tmp);
     }
-    assert.ok(maxDiff(fast, slow) < 1e-13, `count ${count}`);
+    return slow;
+  };
+  for (let count = 0; count <= 15; count++) {
+    const fast = applyAlternating(
+      Float64Array.from(start),
+      new Float64Array(n),
+      n,
+      p180[0],
+      pows,
+      3,
+      count,
+    );
+    assert.ok(maxDiff(fast, slowOf(start, count)) < 1e-13, `count ${count}`);
+    // Two vectors at once (one after the other in the buffers).
+    const block = new Float64Array(2 * n);
+    block.set(start);
+    block.set(other, n);
+    const both = applyAlternating(block, new Float64Array(2 * n), n, p180[0], pows, 3, count, 2);
+    assert.ok(maxDiff(both.subarray(0, n), slowOf(start, count)) < 1e-13, `block ${count}`);
+    assert.ok(maxDiff(both.subarray(n), slowOf(other, count)) < 1e-13, `block ${count}`);
   }
   assert.throws(() => applyAlternating(start, tmp, n, p180[0], pows, 3, 16), /exceeds/);
-  assert.throws(() => applyOps(start, tmp, n, new Float64Array(5)), /length 5/);
 });

@@ -58,6 +58,44 @@ function chunkSize(text: string | undefined): number | undefined {
   return n;
 }
 
+/** Profile fits below which worker start-up (each worker loads the code) costs more than it saves. */
+const AUTO_WORKERS_MIN_WORK = 1500;
+
+/** Points of a GRID entry such as `"[KEX_AB] = lin(100, 600, 10)"` or `"[PB] = (0.1, 0.2)"`. */
+function gridAxisPoints(entry: string): number {
+  const rhs = entry.slice(entry.indexOf("=") + 1).trim();
+  const fn = /^(?:lin|log)\s*\((.*)\)$/i.exec(rhs);
+  if (fn) return Math.max(1, Number(fn[1].split(",").at(-1)) || 1);
+  const list = /^\((.*)\)$/.exec(rhs);
+  return list ? Math.max(1, list[1].split(",").filter((x) => x.trim() !== "").length) : 1;
+}
+
+/**
+ * `--workers auto`: run in this process when the whole run is a few thousand profile fits at most
+ * (a typical per-residue fit), a worker pool otherwise (grids, statistics, large studies).
+ *
+ * @example
+ * ```ts
+ * resolveAutoWorkers("auto", loaded, steps); // "0" for the CPMG_15N_IP example
+ * ```
+ */
+export function resolveAutoWorkers(
+  workers: string | undefined,
+  loaded: LoadedStudy,
+  steps: StepSpec[],
+): string {
+  if (workers !== undefined && workers !== "auto") return workers;
+  const profiles = loaded.study.profiles.length;
+  let work = 0;
+  for (const step of steps) {
+    const grid = (step.grid ?? []).reduce((n, g) => n * gridAxisPoints(g), 1);
+    const stats = step.statistics;
+    const replicates = (stats?.mc ?? 0) + (stats?.bs ?? 0) + (stats?.bsn ?? 0);
+    work += profiles * (grid + replicates + (stats?.mcmc ? 50 : 0));
+  }
+  return work < AUTO_WORKERS_MIN_WORK ? "0" : "auto";
+}
+
 /**
  * `exfit fit` with an executor: every step output is handed to `write`, then the checkpoint is
  * updated; the executor's counters are reported at the end (retries included).
@@ -75,7 +113,10 @@ export async function fitWithWorkflow(
   write: (out: StepOutput) => Promise<void>,
   log: (message: string) => void = (m) => console.error(`exfit: ${m}`),
 ): Promise<void> {
-  const executor = executorFor(placement, log);
+  const executor = executorFor(
+    { ...placement, workers: resolveAutoWorkers(placement.workers, loaded, steps) },
+    log,
+  );
   try {
     for await (
       const out of runWorkflow(loaded.study, loaded.store, steps, {

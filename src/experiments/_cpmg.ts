@@ -18,7 +18,8 @@
  */
 import type { KeySpec } from "../config/experiment.ts";
 import type { BasisChoice, ExperimentModule, Sequence, SequenceContext } from "./types.ts";
-import { detectionVector, dot, type Spectrometer } from "../nmr/spectrometer.ts";
+import type { Basis } from "../nmr/basis.ts";
+import { detectionVector, type Spectrometer } from "../nmr/spectrometer.ts";
 import { matmul, matvec } from "../nmr/expm.ts";
 
 /** Common CPMG keys; `evenNcycs` is the experiment's default for plotting curves. */
@@ -123,6 +124,15 @@ export function cpmgExperiment(def: CpmgDefinition): ExperimentModule {
 }
 
 /**
+ * The "0013" phase table of the refocusing pulses (quarter turns, cycling; two rows, the two
+ * transients whose signals add) of `cpmg_15n_ip_0013`, and of `cpmg_15n_tr_0013`'s second half.
+ */
+export const PHASES_0013: readonly (readonly number[])[] = [
+  [0, 0, 1, 3, 0, 0, 3, 1, 0, 0, 3, 1, 0, 0, 1, 3],
+  [1, 3, 2, 2, 3, 1, 2, 2, 3, 1, 2, 2, 1, 3, 2, 2],
+];
+
+/**
  * Default fitted rates of the TROSY experiments: R2, and with `antitrosy` also ETAXY (S2 with
  * model-free), which the anti-TROSY component then constrains.
  *
@@ -216,25 +226,6 @@ export function matrices(n: number, count: number): Float64Array[] {
 }
 
 /**
- * Phase of the j-th echo (time order) of a train of `count` echoes whose phases ChemEx takes
- * from `phases`, cycling. `fromEnd` = the table is read from the end of the train back (ChemEx's
- * trains built from unflipped indexes), else from its start.
- *
- * @example
- * ```ts
- * trainPhase([0, 1], 3, false)(2); // 0
- * ```
- */
-export function trainPhase(
-  phases: readonly number[],
-  count: number,
-  fromEnd: boolean,
-): (j: number) => number {
-  const len = phases.length;
-  return fromEnd ? (j) => phases[(count - 1 - j) % len] : (j) => phases[j % len];
-}
-
-/**
  * An echo train: `perCycle`·ncyc echoes D(τ)·P(φ_j)·D(τ) of one echo set (or `count(ncyc)`);
  * D(τ(−1)) (T/2) at ncyc −1.
  */
@@ -253,12 +244,13 @@ export interface Train {
 }
 
 /**
- * A step computed by the sequence itself: applies to `v` (scratch `w`) for the point's ncyc and
- * returns the buffer holding the result (`v` or `w`).
+ * A step computed by the sequence itself: applies to the `vectors` vectors of length n stored
+ * one after another at the start of `v` (scratch `w`, same layout; see {@link blockMatvec}) for
+ * the point's ncyc, and returns the buffer holding the result (`v` or `w`).
  */
 export interface CustomStep {
   readonly kind: "custom";
-  apply(v: Float64Array, w: Float64Array, ncyc: number): Float64Array;
+  apply(v: Float64Array, w: Float64Array, ncyc: number, vectors: number): Float64Array;
 }
 
 /** A delay of the point that depends on its ncyc ({@link CpmgKitOptions.pointDelays}). */
@@ -471,28 +463,43 @@ function sameX(a: Float64Array, b: Float64Array): boolean {
 }
 
 /**
- * A transient list prepared for running: the fixed steps every transient starts (ends) with are
- * applied once per evaluation to the start (detection) vector instead of once per transient, and
- * echo trains that several transients share may run as powers of their phase cycle.
+ * A transient list prepared for running. Each transient is head (its leading fixed steps) +
+ * core + tail (its trailing fixed steps): heads are applied to the start vector and tails
+ * (transposed, with the weight) to the detection vector once per evaluation, and transients
+ * with the same core run it together, as a block of vectors, for every point.
  */
 interface Compiled {
-  prefix: number;
-  suffix: number;
-  /** Start and detection vectors after the common steps, and the evaluation they are for. */
-  start: Float64Array;
-  detect: Float64Array;
+  groups: Group[];
+  /** Evaluation the groups' start and detection vectors are for. */
   stamp: number;
   /** Per train step with a static phase table: its phase cycle and how many steps share it. */
   trains: Map<Train, TrainCycle>;
   /**
-   * Runs of two or more fixed steps between the common ones, each as one matrix (filled when
-   * the list runs often enough in an evaluation), and the transients' steps that use them.
+   * Runs of two or more fixed steps inside the cores, each as one matrix (filled when the list
+   * runs for enough points in an evaluation); `fused` says whether the groups use them.
    */
   runs: { steps: Float64Array[]; product: Float64Array; uses: number }[];
-  fusedSteps: Step[][];
-  fused: boolean;
-  /** Fewest transients sharing one of the runs. */
+  /** Fewest vectors one of the runs is applied to per point. */
   fewestUses: number;
+  fused: boolean;
+}
+
+/** Transients sharing one core. */
+interface Group {
+  core: readonly Step[];
+  /** The core with its fixed runs as products. */
+  fusedCore: readonly Step[];
+  /** Per member: its transient (head, tail, weight) and its parts of `starts` and `detects`. */
+  members: {
+    transient: Transient;
+    head: number;
+    tail: number;
+    start: Float64Array;
+    detect: Float64Array;
+  }[];
+  /** Members' start vectors (head applied) and detection vectors (tail and weight applied). */
+  starts: Float64Array;
+  detects: Float64Array;
 }
 
 /**
@@ -504,7 +511,7 @@ interface TrainCycle {
   table: readonly number[];
   rotation: number;
   slot: number;
-  /** Train steps of the list using the same cycle product. */
+  /** Vectors the trains sharing the cycle product are applied to per point. */
   uses: number;
 }
 
@@ -530,6 +537,50 @@ function smallestRotation(t: readonly number[]): number {
     }
   }
   return best;
+}
+
+/**
+ * out[q] = a·v[q] for k vectors of length n stored one after the other (at the start of `v`);
+ * out must not alias v. The matrix is read once for all of them.
+ *
+ * @example
+ * ```ts
+ * blockMatvec(w, echo, v, 12, 2); // two vectors through one echo
+ * ```
+ */
+export function blockMatvec(
+  out: Float64Array,
+  a: Float64Array,
+  v: Float64Array,
+  n: number,
+  k: number,
+): void {
+  if (k === 1) {
+    matvec(out, a, v, n);
+  } else if (k === 2) {
+    for (let i = 0; i < n; i++) {
+      const io = i * n;
+      let s0 = 0;
+      let s1 = 0;
+      for (let j = 0; j < n; j++) {
+        const aij = a[io + j];
+        s0 += aij * v[j];
+        s1 += aij * v[n + j];
+      }
+      out[i] = s0;
+      out[n + i] = s1;
+    }
+  } else {
+    for (let q = 0; q < k; q++) {
+      const qo = q * n;
+      for (let i = 0; i < n; i++) {
+        const io = i * n;
+        let sum = 0;
+        for (let j = 0; j < n; j++) sum += a[io + j] * v[qo + j];
+        out[qo + i] = sum;
+      }
+    }
+  }
 }
 
 function runner(
@@ -558,8 +609,10 @@ function runner(
   let stamp = 0;
   let evaluation = 0;
   const [tmp, rotated, tmp2, tmp3] = matrices(n, 4);
-  const bufA = new Float64Array(n);
-  const bufB = new Float64Array(n);
+  const vec = new Float64Array(n);
+  // Block buffers, grown to the largest group.
+  let bufA = new Float64Array(n);
+  let bufB = new Float64Array(n);
   // Delays that depend on ncyc, shared by every plan (sequential use).
   const pool: Float64Array[] = [];
   const plans: Plan[] = [];
@@ -627,27 +680,55 @@ function runner(
   const compile = (list: readonly Transient[]): Compiled => {
     let c = compiled.get(list);
     if (c) return c;
-    const fixedAt = (t: Transient, i: number) => t.steps[i] instanceof Float64Array;
-    const shortest = Math.min(...list.map((t) => t.steps.length));
-    let prefix = 0;
-    while (
-      list.length > 0 && prefix < shortest && fixedAt(list[0], prefix) &&
-      list.every((t) => t.steps[prefix] === list[0].steps[prefix])
-    ) prefix++;
-    let suffix = 0;
-    const fromEnd = (t: Transient, i: number) => t.steps[t.steps.length - 1 - i];
-    while (
-      list.length > 0 && prefix + suffix < shortest && fromEnd(list[0], suffix) instanceof
-        Float64Array &&
-      list.every((t) => fromEnd(t, suffix) === fromEnd(list[0], suffix))
-    ) suffix++;
+    // Head and tail: the fixed steps a transient starts and ends with; the rest is its core.
+    const groups: Group[] = [];
+    for (const t of list) {
+      const steps = t.steps;
+      let head = 0;
+      while (head < steps.length && steps[head] instanceof Float64Array) head++;
+      let tail = 0;
+      while (tail < steps.length - head && steps[steps.length - 1 - tail] instanceof Float64Array) {
+        tail++;
+      }
+      const core = steps.slice(head, steps.length - tail);
+      let g = groups.find((other) =>
+        other.core.length === core.length && other.core.every((s, q) => s === core[q])
+      );
+      if (!g) {
+        g = {
+          core,
+          fusedCore: core,
+          members: [],
+          starts: new Float64Array(0),
+          detects: new Float64Array(0),
+        };
+        groups.push(g);
+      }
+      const none = new Float64Array(0);
+      g.members.push({ transient: t, head, tail, start: none, detect: none });
+    }
+    let widest = 0;
+    for (const g of groups) {
+      const k = g.members.length;
+      g.starts = new Float64Array(k * n);
+      g.detects = new Float64Array(k * n);
+      g.members.forEach((m, q) => {
+        m.start = g.starts.subarray(q * n, (q + 1) * n);
+        m.detect = g.detects.subarray(q * n, (q + 1) * n);
+      });
+      widest = Math.max(widest, k);
+    }
+    if (widest * n > bufA.length) {
+      bufA = new Float64Array(widest * n);
+      bufB = new Float64Array(widest * n);
+    }
     // Trains of the same echo set whose phase cycles are rotations of each other (e.g. the
     // two rows of a two-step cycle, or a table read from either end) share one cycle product.
     const keys: string[] = [];
     const uses: number[] = [];
     const trains = new Map<Train, TrainCycle>();
-    for (const t of list) {
-      for (const s of t.steps) {
+    for (const g of groups) {
+      for (const s of g.core) {
         if (s instanceof Float64Array || s.kind !== "train" || typeof s.phases === "function") {
           continue;
         }
@@ -657,7 +738,7 @@ function runner(
         const key = `${s.set}|${s.perCycle}|${canon.join(",")}`;
         let k = keys.indexOf(key);
         if (k < 0) k = keys.push(key) - 1, uses.push(0);
-        uses[k]++;
+        uses[k] += g.members.length;
         trains.set(s, { table, rotation, slot: cycles.length + k, uses: 0 });
       }
     }
@@ -669,20 +750,20 @@ function runner(
       powersMade.push(0);
       powersStamp.push(-1);
     }
-    // Runs of consecutive fixed steps (the same objects in the same order share a product).
+    // Runs of consecutive fixed steps in the cores (the same objects in the same order share
+    // a product).
     const runs: Compiled["runs"] = [];
-    const fusedSteps = list.map((t) => {
+    for (const g of groups) {
       const out: Step[] = [];
-      const end = t.steps.length - suffix;
-      for (let i = prefix; i < end;) {
+      for (let i = 0; i < g.core.length;) {
         let j = i;
-        while (j < end && t.steps[j] instanceof Float64Array) j++;
+        while (j < g.core.length && g.core[j] instanceof Float64Array) j++;
         if (j - i < 2) {
-          out.push(t.steps[i]);
+          out.push(g.core[i]);
           i++;
           continue;
         }
-        const steps = t.steps.slice(i, j) as Float64Array[];
+        const steps = g.core.slice(i, j) as Float64Array[];
         let run = runs.find((r) =>
           r.steps.length === steps.length && r.steps.every((op, q) => op === steps[q])
         );
@@ -690,23 +771,19 @@ function runner(
           run = { steps, product: new Float64Array(nn), uses: 0 };
           runs.push(run);
         }
-        run.uses++;
+        run.uses += g.members.length;
         out.push(run.product);
         i = j;
       }
-      return out;
-    });
+      g.fusedCore = out;
+    }
     c = {
-      prefix,
-      suffix,
-      start: new Float64Array(n),
-      detect: new Float64Array(n),
+      groups,
       stamp: -1,
       trains,
       runs,
-      fusedSteps,
-      fused: false,
       fewestUses: Math.min(...runs.map((r) => r.uses)),
+      fused: false,
     };
     compiled.set(list, c);
     return c;
@@ -783,32 +860,35 @@ function runner(
     return list[k];
   };
 
-  const run = (
-    t: Transient,
-    index: number,
+  /** Runs a group's core on its k start vectors; returns the buffer holding the results. */
+  const runCore = (
+    g: Group,
     c: Compiled,
     plan: Plan,
     k: number,
     x: number,
-  ): number => {
+  ): Float64Array => {
+    const kv = g.members.length;
+    const len = kv * n;
     let v: Float64Array = bufA;
     let w: Float64Array = bufB;
     let u: Float64Array;
-    v.set(c.start);
-    const steps = c.fused ? c.fusedSteps[index] : t.steps;
-    const end = c.fused ? steps.length : steps.length - c.suffix;
-    for (let i = c.fused ? 0 : c.prefix; i < end; i++) {
+    for (let i = 0; i < len; i++) v[i] = g.starts[i];
+    const steps = c.fused ? g.fusedCore : g.core;
+    for (let i = 0; i < steps.length; i++) {
       const s = steps[i];
       if (s instanceof Float64Array) {
         if (s.length === n) {
-          for (let r = 0; r < n; r++) v[r] *= s[r];
+          for (let q = 0; q < len; q += n) {
+            for (let r = 0; r < n; r++) v[q + r] *= s[r];
+          }
           continue;
         }
-        matvec(w, s, v, n);
+        blockMatvec(w, s, v, n, kv);
       } else if (s.kind === "train") {
         const d = plan.mats[plan.tauAt[k]];
         if (x === -1) {
-          matvec(w, d, v, n);
+          blockMatvec(w, d, v, n, kv);
         } else {
           const count = s.count ? s.count(x) : s.perCycle * Math.trunc(x);
           const phases = typeof s.phases === "function" ? s.phases(x) : s.phases;
@@ -827,7 +907,7 @@ function runner(
           }
           for (let j = 0; j < lead; j++) {
             const ph = phases[s.fromEnd ? (count - 1 - j) % p : j % p];
-            matvec(w, echoOf(s.set, ph, d), v, n);
+            blockMatvec(w, echoOf(s.set, ph, d), v, n, kv);
             u = v, v = w, w = u;
           }
           if (m > 0) {
@@ -837,96 +917,80 @@ function runner(
               // Binary powers: bits − 1 squarings save uses·(m − ones) products.
               for (let b = 0; b < bits; b++) {
                 if (((m >> b) & 1) === 0) continue;
-                matvec(w, cyclePower(s, tc!, d, b), v, n);
+                blockMatvec(w, cyclePower(s, tc!, d, b), v, n, kv);
                 u = v, v = w, w = u;
               }
             } else {
               const cyc = cycleOf(s, tc!, d);
               for (let q = 0; q < m; q++) {
-                matvec(w, cyc, v, n);
+                blockMatvec(w, cyc, v, n, kv);
                 u = v, v = w, w = u;
               }
             }
             for (let j = lead + m * p; j < count; j++) {
               const ph = phases[s.fromEnd ? (count - 1 - j) % p : j % p];
-              matvec(w, echoOf(s.set, ph, d), v, n);
+              blockMatvec(w, echoOf(s.set, ph, d), v, n, kv);
               u = v, v = w, w = u;
             }
           }
           continue;
         }
       } else if (s.kind === "point") {
-        matvec(w, plan.mats[plan.pointAt[k * nPoint + s.index]], v, n);
-      } else {
-        const r = s.apply(v, w, x);
-        if (r === w) u = v, v = w, w = u;
+        blockMatvec(w, plan.mats[plan.pointAt[k * nPoint + s.index]], v, n, kv);
+      } else if (s.apply(v, w, x, kv) === v) {
         continue;
       }
       u = v, v = w, w = u;
     }
-    return dot(c.detect, v);
+    return v;
   };
 
   /**
-   * The start and detection vectors of a list past its common steps, and the products of its
-   * fixed runs where the list runs for `points` points: once per evaluation.
+   * The groups' start and detection vectors (heads, tails and weights applied) and the
+   * products of the fixed runs where the list runs for `points` points: once per evaluation.
    */
   const ends = (list: readonly Transient[], points: number): Compiled => {
     const c = compile(list);
-    if (c.stamp === evaluation || list.length === 0) return c;
-    const steps = list[0].steps;
-    c.start.set(start);
-    for (let i = 0; i < c.prefix; i++) applyFixed(c.start, steps[i] as Float64Array, bufA, false);
-    c.detect.set(detect);
-    for (let i = steps.length - 1; i >= steps.length - c.suffix; i--) {
-      applyFixed(c.detect, steps[i] as Float64Array, bufA, true);
+    if (c.stamp === evaluation) return c;
+    for (const g of c.groups) {
+      for (const { transient: t, head, tail, start: sv, detect: dv } of g.members) {
+        sv.set(start);
+        for (let i = 0; i < head; i++) applyFixed(sv, t.steps[i] as Float64Array, false);
+        dv.set(detect);
+        for (let i = t.steps.length - 1; i >= t.steps.length - tail; i--) {
+          applyFixed(dv, t.steps[i] as Float64Array, true);
+        }
+        const weight = t.weight ?? 1;
+        if (weight !== 1) { for (let r = 0; r < n; r++) dv[r] *= weight; }
+      }
     }
     // A run of L steps as one matrix costs L − 1 products and saves L − 1 matrix–vector
     // products each time it runs: worth it when it runs more than n times.
     c.fused = c.runs.length > 0 && c.fewestUses * points > n;
     if (c.fused) {
-      for (const r of c.runs) composeSteps(r.product, r.steps);
+      for (const r of c.runs) composeOps(r.product, r.steps, n, tmp3);
     }
     c.stamp = evaluation;
     return c;
   };
 
-  /** out = ops[last]·…·ops[0] (dense or diagonal, time order). */
-  const composeSteps = (out: Float64Array, ops: readonly Float64Array[]) => {
-    const first = ops[0];
-    if (first.length === n) {
-      out.fill(0);
-      for (let r = 0; r < n; r++) out[r * n + r] = first[r];
-    } else out.set(first);
-    for (let q = 1; q < ops.length; q++) {
-      const op = ops[q];
-      if (op.length === n) {
-        for (let r = 0; r < n; r++) {
-          for (let col = 0; col < n; col++) out[r * n + col] *= op[r];
-        }
-      } else {
-        matmul(tmp3, op, out, n);
-        out.set(tmp3);
-      }
-    }
-  };
-
-  const applyFixed = (v: Float64Array, op: Float64Array, w: Float64Array, transposed: boolean) => {
+  /** v ← op·v (or opᵀ·v), op dense or diagonal. */
+  const applyFixed = (v: Float64Array, op: Float64Array, transposed: boolean) => {
     if (op.length === n) {
       for (let r = 0; r < n; r++) v[r] *= op[r];
       return;
     }
     if (transposed) {
-      w.fill(0);
+      vec.fill(0);
       for (let r = 0; r < n; r++) {
         const vr = v[r];
         const ro = r * n;
-        for (let c = 0; c < n; c++) w[c] += op[ro + c] * vr;
+        for (let c = 0; c < n; c++) vec[c] += op[ro + c] * vr;
       }
     } else {
-      matvec(w, op, v, n);
+      matvec(vec, op, v, n);
     }
-    v.set(w);
+    v.set(vec);
   };
 
   const signal = (
@@ -938,8 +1002,10 @@ function runner(
   ): number => {
     const c = ends(list, points);
     let sum = 0;
-    for (let i = 0; i < list.length; i++) {
-      sum += (list[i].weight ?? 1) * run(list[i], i, c, plan, k, x);
+    for (const g of c.groups) {
+      const v = runCore(g, c, plan, k, x);
+      const len = g.members.length * n;
+      for (let i = 0; i < len; i++) sum += g.detects[i] * v[i];
     }
     return sum;
   };
@@ -970,6 +1036,97 @@ function runner(
     for (let i = 0; i < x.length; i++) out[i] = signals[plan.slot[i]];
     return out;
   };
+}
+
+/**
+ * Ideal (instantaneous) 180° pulse on one spin at phase k as a diagonal of signs: it negates
+ * every component carrying that spin's z or its transverse axis orthogonal to the pulse
+ * (−x ≡ x, −y ≡ y).
+ *
+ * @example
+ * ```ts
+ * ideal180Diag(createBasis("ixyzsz", ["a"]), "s", 0); // [1, 1, 1, -1, -1, -1]
+ * ```
+ */
+export function ideal180Diag(basis: Basis, spin: "i" | "s", phase: number): Float64Array {
+  const other = (((phase % 4) + 4) % 4) % 2 === 0 ? `${spin}y` : `${spin}x`;
+  const nc = basis.components.length;
+  const d = new Float64Array(basis.size);
+  for (let r = 0; r < basis.size; r++) {
+    const c = basis.components[r % nc];
+    d[r] = c.includes(other) || c.includes(`${spin}z`) ? -1 : 1;
+  }
+  return d;
+}
+
+/**
+ * Projection keeping only the named components (0/1 diagonal). A name with a state suffix
+ * ("2ixsz_a") keeps that state's component, a bare one ("2ixsz") the component of every state;
+ * names absent from the basis keep nothing.
+ *
+ * @example
+ * ```ts
+ * keepDiag(createBasis("ixyzsz", ["a", "b"]), ["iz", "2izsz_a"]); // iz_a, 2izsz_a, iz_b
+ * ```
+ */
+export function keepDiag(basis: Basis, names: readonly string[]): Float64Array {
+  const d = new Float64Array(basis.size);
+  const nc = basis.components.length;
+  for (let r = 0; r < basis.size; r++) {
+    const c = basis.components[r % nc];
+    const s = basis.states[Math.floor(r / nc)];
+    if (names.includes(c) || names.includes(`${c}_${s}`)) d[r] = 1;
+  }
+  return d;
+}
+
+/**
+ * The z-filter as a diagonal: keeps the longitudinal terms (E, Iz, Sz, 2IzSz) of every state.
+ *
+ * @example
+ * ```ts
+ * zFilterDiag(createBasis("ixyzsz", ["a"])); // [0, 0, 1, 0, 0, 1]
+ * ```
+ */
+export function zFilterDiag(basis: Basis): Float64Array {
+  return keepDiag(basis, ["ie", "se", "iz", "sz", "2izsz"]);
+}
+
+/**
+ * out = ops[last]·…·ops[0] as one dense matrix: operators in time order, each a length-n
+ * diagonal or a dense n×n matrix, for a fixed chain applied to many vectors. `tmp` is an n×n
+ * scratch matrix.
+ *
+ * @example
+ * ```ts
+ * composeOps(pElement, [dGrad, zFilter, p90x], n, tmp); // p90x·diag(zFilter)·dGrad
+ * ```
+ */
+export function composeOps(
+  out: Float64Array,
+  ops: readonly Float64Array[],
+  n: number,
+  tmp: Float64Array,
+): Float64Array {
+  const first = ops[0];
+  if (first.length === n) {
+    out.fill(0);
+    for (let r = 0; r < n; r++) out[r * n + r] = first[r];
+  } else {
+    out.set(first);
+  }
+  for (let q = 1; q < ops.length; q++) {
+    const op = ops[q];
+    if (op.length === n) {
+      for (let r = 0; r < n; r++) {
+        for (let c = 0; c < n; c++) out[r * n + c] *= op[r];
+      }
+    } else {
+      matmul(tmp, op, out, n);
+      out.set(tmp);
+    }
+  }
+  return out;
 }
 
 /**

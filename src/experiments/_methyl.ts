@@ -5,9 +5,8 @@
  * the ¹H DQ/TQ experiments (on the engine of `_cpmg.ts`).
  *
  * Ideal 180° pulses and z-filters are diagonal in the product-operator basis, so they are kept
- * as length-n vectors of signs (or 0/1) and applied elementwise: a chain of operators acting on
- * a vector then costs one matrix–vector product per dense element and n multiplications per
- * diagonal one.
+ * as length-n vectors of signs (or 0/1), which the CPMG engine applies elementwise: n
+ * multiplications instead of a matrix–vector product.
  *
  * Phases are in quarter turns: 0 = x, 1 = y, 2 = −x, 3 = −y. A phase-k element is obtained from
  * the phase-x one by the exact z rotation of {@link Spectrometer.phase}; for an echo D·P·D this
@@ -19,12 +18,12 @@
  */
 import type { KeySpec } from "../config/experiment.ts";
 import type { Sequence, SequenceContext } from "./types.ts";
-import type { Basis } from "../nmr/basis.ts";
 import type { Spectrometer } from "../nmr/spectrometer.ts";
-import { matvec } from "../nmr/expm.ts";
 import {
+  blockMatvec,
   combine,
   type CpmgKind,
+  ideal180Diag,
   matrices,
   pulseKeys,
   pulseKit,
@@ -33,77 +32,6 @@ import {
   train,
   type Transient,
 } from "./_cpmg.ts";
-
-/**
- * Ideal (instantaneous) 180° pulse on one spin at phase k as a diagonal of signs: it negates
- * every component carrying that spin's z or its transverse axis orthogonal to the pulse
- * (−x ≡ x, −y ≡ y).
- *
- * @example
- * ```ts
- * ideal180Diag(createBasis("ixyzsz", ["a"]), "s", 0); // [1, 1, 1, -1, -1, -1]
- * ```
- */
-export function ideal180Diag(basis: Basis, spin: "i" | "s", phase: number): Float64Array {
-  const other = (((phase % 4) + 4) % 4) % 2 === 0 ? `${spin}y` : `${spin}x`;
-  const nc = basis.components.length;
-  const d = new Float64Array(basis.size);
-  for (let r = 0; r < basis.size; r++) {
-    const c = basis.components[r % nc];
-    d[r] = c.includes(other) || c.includes(`${spin}z`) ? -1 : 1;
-  }
-  return d;
-}
-
-/**
- * Projection keeping only the named components (0/1 diagonal). A name with a state suffix
- * ("2ixsz_a") keeps that state's component, a bare one ("2ixsz") the component of every state;
- * names absent from the basis keep nothing.
- *
- * @example
- * ```ts
- * keepDiag(createBasis("ixyzsz", ["a", "b"]), ["iz", "2izsz_a"]); // iz_a, 2izsz_a, iz_b
- * ```
- */
-export function keepDiag(basis: Basis, names: readonly string[]): Float64Array {
-  const d = new Float64Array(basis.size);
-  const nc = basis.components.length;
-  for (let r = 0; r < basis.size; r++) {
-    const c = basis.components[r % nc];
-    const s = basis.states[Math.floor(r / nc)];
-    if (names.includes(c) || names.includes(`${c}_${s}`)) d[r] = 1;
-  }
-  return d;
-}
-
-/**
- * v ← ops[last]·…·ops[0]·v: applies operators in time order (the first listed acts first). An
- * operator of length n is a diagonal, one of length n² a dense row-major matrix. `tmp` is a
- * scratch vector of length n; returns v.
- *
- * @example
- * ```ts
- * applyOps(v, tmp, n, p90x, signsS, dTau); // v ← dTau·diag(signsS)·p90x·v
- * ```
- */
-export function applyOps(
-  v: Float64Array,
-  tmp: Float64Array,
-  n: number,
-  ...ops: Float64Array[]
-): Float64Array {
-  for (const op of ops) {
-    if (op.length === n) {
-      for (let i = 0; i < n; i++) v[i] *= op[i];
-    } else if (op.length === n * n) {
-      matvec(tmp, op, v, n);
-      v.set(tmp);
-    } else {
-      throw new Error(`operator of length ${op.length} does not act on vectors of length ${n}`);
-    }
-  }
-  return v;
-}
 
 /**
  * Finite I-spin pulse of `widthS` at the four phases, into `out[0..3]` (x, y, −x, −y), with the
@@ -333,11 +261,13 @@ export function powerBits(maxPairs: number): number {
 
 /**
  * v ← the alternating train of `count` elements starting with `first` (…·second·first·v), from
- * the binary powers of {@link alternatingPowers} (`bits` of them are valid).
+ * the binary powers of {@link alternatingPowers} (`bits` of them are valid), for `vectors`
+ * vectors stored one after another (see {@link blockMatvec}); `tmp` is scratch of the same
+ * size. Returns the buffer holding the result (`v` or `tmp`).
  *
  * @example
  * ```ts
- * applyAlternating(v, tmp, n, cp1[0], pows, 3, 5); // v ← P_x·(P_y·P_x)²·v
+ * applyAlternating(v, tmp, n, cp1[0], pows, 3, 5); // P_x·(P_y·P_x)²·v, in v or tmp
  * ```
  */
 export function applyAlternating(
@@ -348,42 +278,16 @@ export function applyAlternating(
   powers: readonly Float64Array[],
   bits: number,
   count: number,
+  vectors = 1,
 ): Float64Array {
   const pairs = count >> 1;
   if (pairs >= 2 ** bits) throw new Error(`train of ${count} exceeds the tabulated powers`);
-  for (let k = 0; k < bits; k++) if ((pairs >> k) & 1) applyOps(v, tmp, n, powers[k]);
-  if (count & 1) applyOps(v, tmp, n, first);
-  return v;
-}
-
-/**
- * out = ops[last]·…·ops[0] as one dense matrix (operators in time order, diagonals of length n
- * or dense n×n, as for {@link applyOps}), for a fixed chain applied to many vectors. `tmp` is
- * an n² scratch matrix.
- *
- * @example
- * ```ts
- * composeOps(sp, pElement, [dGrad, zFilter, p90x], tmp); // p90x·diag(zFilter)·dGrad
- * ```
- */
-export function composeOps(
-  sp: Spectrometer,
-  out: Float64Array,
-  ops: readonly Float64Array[],
-  tmp: Float64Array,
-): Float64Array {
-  const n = sp.size;
-  out.fill(0);
-  for (let i = 0; i < n; i++) out[i * n + i] = 1;
-  for (const op of ops) {
-    if (op.length === n) {
-      for (let r = 0; r < n; r++) {
-        for (let c = 0; c < n; c++) out[r * n + c] *= op[r];
-      }
-    } else {
-      sp.mul(tmp, op, out);
-      out.set(tmp);
-    }
-  }
-  return out;
+  let [src, dst] = [v, tmp];
+  const apply = (a: Float64Array) => {
+    blockMatvec(dst, a, src, n, vectors);
+    [src, dst] = [dst, src];
+  };
+  for (let k = 0; k < bits; k++) if ((pairs >> k) & 1) apply(powers[k]);
+  if (count & 1) apply(first);
+  return src;
 }

@@ -14,6 +14,7 @@ import {
   cpmgKeys,
   equilKey,
   ncycMaxKey,
+  PHASES_0013,
   POINT_DELAY,
   pulseKeys,
   pulseKit,
@@ -21,12 +22,6 @@ import {
   tNeg,
   train,
 } from "../_cpmg.ts";
-
-/** Phases (quarter turns) of the refocusing pulses, two cycle rows, time order. */
-const PHASES: readonly (readonly number[])[] = [
-  [0, 0, 1, 3, 0, 0, 3, 1, 0, 0, 3, 1, 0, 0, 1, 3],
-  [1, 3, 2, 2, 3, 1, 2, 2, 3, 1, 2, 2, 1, 3, 2, 2],
-];
 
 /** The experiment module. */
 export const cpmg15nIp0013: ExperimentModule = cpmgExperiment({
@@ -52,7 +47,7 @@ export const cpmg15nIp0013: ExperimentModule = cpmgExperiment({
       reference: [[0, 0], [1, 3]].map(([first, second]) => ({
         steps: [p90[1], p180[first], dPos, p180[second], p90[3], POINT_DELAY],
       })),
-      cpmg: PHASES.map((row) => ({
+      cpmg: PHASES_0013.map((row) => ({
         steps: [p90[1], dNeg, train(0, row, { perCycle: 2 }), dNeg, p90[3], POINT_DELAY],
       })),
     });

@@ -15,6 +15,7 @@ import {
   equilKey,
   matrices,
   ncycMaxKey,
+  PHASES_0013,
   POINT_DELAY,
   pulseKeys,
   pulseKit,
@@ -29,11 +30,6 @@ import {
 const PHASES_1: readonly (readonly number[])[] = [
   [1, 1, 0, 2, 1, 1, 2, 0, 1, 1, 2, 0, 1, 1, 0, 2],
   [0, 2, 3, 3, 2, 0, 3, 3, 2, 0, 3, 3, 0, 2, 3, 3],
-];
-/** Phases after the P-element, read from the train's end backwards. */
-const PHASES_2: readonly (readonly number[])[] = [
-  [0, 0, 1, 3, 0, 0, 3, 1, 0, 0, 3, 1, 0, 0, 1, 3],
-  [1, 3, 2, 2, 3, 1, 2, 2, 3, 1, 2, 2, 1, 3, 2, 2],
 ];
 
 /** The experiment module. */
@@ -100,7 +96,8 @@ export const cpmg15nTr0013: ExperimentModule = cpmgExperiment({
           dNeg,
           pElem,
           dNeg,
-          train(0, PHASES_2[row], { fromEnd: true }),
+          // After the P-element: the [0013] table read from the train's end backwards.
+          train(0, PHASES_0013[row], { fromEnd: true }),
           dNeg,
           p90[3],
           POINT_DELAY,

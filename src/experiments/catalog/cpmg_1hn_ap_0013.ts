@@ -25,6 +25,7 @@ import {
   tNeg,
   train,
   type Transient,
+  zFilterDiag,
 } from "../_cpmg.ts";
 
 /** Refocusing-pulse phases (quarter turns) before the centre, read from the train's start. */
@@ -78,11 +79,8 @@ export const cpmg1hnAp0013: ExperimentModule = cpmgExperiment({
     const [pp180y, pp180isx, hx, inept, tmp] = matrices(n, 5);
     sp.ideal180(pp180y, "i", 1);
     sp.mul(pp180isx, sp.ideal180(tmp, "i", 0), sp.ideal180(hx, "s", 0));
-    // Keep only longitudinal terms (Iz, 2IzSz, …): the z-filter before the INEPT.
-    const zFilter = Float64Array.from({ length: n }, (_, r) => {
-      const c = sp.basis.components[r % sp.basis.components.length];
-      return ["ie", "se", "iz", "sz", "2izsz"].includes(c) ? 1 : 0;
-    });
+    // The z-filter before the INEPT.
+    const zFilter = zFilterDiag(sp.basis);
     const prepare = () => {
       // Refocused INEPT, time order: 90x(ideal), τa, 180x(¹H and ¹⁵N, ideal), τa, 90y(ideal).
       inept.set(pp90[0]);

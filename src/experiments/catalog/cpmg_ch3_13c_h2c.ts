@@ -17,13 +17,13 @@ import {
   cpmgExperiment,
   cpmgKeys,
   equilKey,
+  ideal180Diag,
   pulseKeys,
   pulseKit,
   startTerms,
   tNeg,
   train,
 } from "../_cpmg.ts";
-import { ideal180Diag } from "../_methyl.ts";
 
 /** The experiment module. */
 export const cpmgCh313cH2c: ExperimentModule = cpmgExperiment({

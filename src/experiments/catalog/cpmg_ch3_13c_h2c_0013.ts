@@ -20,8 +20,10 @@
 import type { ExperimentModule } from "../types.ts";
 import {
   combine,
+  composeOps,
   cpmgExperiment,
   cpmgKeys,
+  ideal180Diag,
   matrices,
   pointDelay,
   pulseKeys,
@@ -31,8 +33,9 @@ import {
   tNeg,
   train,
   type Transient,
+  zFilterDiag,
 } from "../_cpmg.ts";
-import { composeOps, ideal180Diag, keepDiag, largestNcyc } from "../_methyl.ts";
+import { largestNcyc } from "../_methyl.ts";
 
 // [0013] phases of the two transients (rows) in time order, cycling, for the first (A) and
 // second (B) kind of echo block.
@@ -87,13 +90,13 @@ export const cpmgCh313cH2c0013: ExperimentModule = cpmgExperiment({
     const dEq = kit.delay(ctx.settings.time_equil as number);
     const dGrad = kit.delay(ctx.settings.time_grad as number);
     const p180S = ideal180Diag(sp.basis, "s", 0);
-    const zFilter = keepDiag(sp.basis, ["ie", "se", "iz", "sz", "2izsz"]);
+    const zFilter = zFilterDiag(sp.basis);
     const [p90pm, middle, tmp] = matrices(n, 3);
     const prepare = () => {
       combine(p90pm, p90[0], 0.5, p90[2], -0.5);
       // The z-filtered P-element and the next ½(P90x − P90−x), shared by every transient.
       const pElement = [zFilter, dGrad, p180S, p90[0], dTaub, p90[0], p180S, p90[0], dTaub];
-      composeOps(sp, middle, [...pElement, p90[1], zFilter, dGrad, p90pm], tmp);
+      composeOps(middle, [...pElement, p90[1], zFilter, dGrad, p90pm], n, tmp);
     };
     // A half for transient `row`: its echo block, or the reference's pulse pair without echoes.
     const block = (b: Block, row: number, x: number): Step[] => {

@@ -26,6 +26,8 @@ import {
   cpmgExperiment,
   cpmgKeys,
   type CustomStep,
+  ideal180Diag,
+  keepDiag,
   matrices,
   pulseKit,
   startTerms,
@@ -37,8 +39,6 @@ import {
   alternatingPowers,
   applyAlternating,
   compositeI,
-  ideal180Diag,
-  keepDiag,
   powerBits,
   protonMethylFitted,
   protonMethylKeys,
@@ -110,15 +110,16 @@ export const cpmgCh31hSq: ExperimentModule = cpmgExperiment({
     // The back-to-back pulses after the first train and before the second (none at ncyc −1).
     const padding = (row: number, half: 1 | 2): CustomStep => ({
       kind: "custom",
-      apply(v, w, x) {
+      apply(v, w, x, vectors) {
         if (x === -1) return v;
         const count = Math.trunc(x);
+        const left = ncycMax - count;
         if (half === 1) {
           const f = PHASES_1[row][count % 2];
-          return applyAlternating(v, w, n, cp1[f], bare1[f], bits, ncycMax - count);
+          return applyAlternating(v, w, n, cp1[f], bare1[f], bits, left, vectors);
         }
         const f = PHASES_2[row][(ncycMax - 1) % 2];
-        return applyAlternating(v, w, n, cp2[f], bare2[f === 0 ? 0 : 1], bits, ncycMax - count);
+        return applyAlternating(v, w, n, cp2[f], bare2[f === 0 ? 0 : 1], bits, left, vectors);
       },
     });
     // Composite 180°(±y) before (py) or after (my) the relaxation period.

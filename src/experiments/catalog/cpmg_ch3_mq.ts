@@ -13,8 +13,7 @@
  * @module
  */
 import type { ExperimentModule } from "../types.ts";
-import { cpmgExperiment, cpmgKeys, cpmgKit, startTerms, train } from "../_cpmg.ts";
-import { ideal180Diag } from "../_methyl.ts";
+import { cpmgExperiment, cpmgKeys, cpmgKit, ideal180Diag, startTerms, train } from "../_cpmg.ts";
 
 /** The experiment module. */
 export const cpmgCh3Mq: ExperimentModule = cpmgExperiment({
