@@ -89,6 +89,10 @@ export function createGroupProblem(store: ParamStore, evaluator: ChunkEvaluator)
   });
   const locals = profiles.map((p) => new Float64Array(p.paramIds.length));
   const scales = new Float64Array(profiles.length);
+  // One scratch segment for the Jacobian's recomputed profiles (largest profile).
+  let maxSize = 0;
+  for (let k = 0; k < profiles.length; k++) maxSize = Math.max(maxSize, evaluator.sizes[k]);
+  const segBuf = new Float64Array(maxSize);
   let nEval = 0;
   const setX = (x: Float64Array) => {
     for (let j = 0; j < free.length; j++) pv.values[free[j]] = x[j];
@@ -132,7 +136,7 @@ export function createGroupProblem(store: ParamStore, evaluator: ChunkEvaluator)
         setX(xh);
         for (const k of touched[j]) {
           const lo = offsets[k];
-          const seg = new Float64Array(offsets[k + 1] - lo);
+          const seg = segBuf.subarray(0, offsets[k + 1] - lo);
           evalProfile(k, seg);
           for (let i = 0; i < seg.length; i++) jac[(lo + i) * n + j] = (seg[i] - f[lo + i]) / dx;
         }

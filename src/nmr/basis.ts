@@ -228,6 +228,18 @@ function sparse(entries: [number, number, number][], size: number): SparseTerm {
  * ```
  */
 export function createBasis(type: string, states: readonly string[]): Basis {
+  // A basis is immutable and depends only on its type and states: build each once per process.
+  const key = `${type}|${states.join("")}`;
+  const hit = BASIS_CACHE.get(key);
+  if (hit) return hit;
+  const basis = buildBasis(type, states);
+  BASIS_CACHE.set(key, basis);
+  return basis;
+}
+
+const BASIS_CACHE = new Map<string, Basis>();
+
+function buildBasis(type: string, states: readonly string[]): Basis {
   const components = BASES[type];
   if (!components) throw new Error(`unknown basis "${type}"`);
   const n = components.length;

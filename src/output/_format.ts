@@ -76,6 +76,23 @@ function nonFinite(x: number, opts: PyFormatOptions | undefined): string {
  */
 export function pyExp(x: number, digits: number, opts?: PyFormatOptions): string {
   if (!Number.isFinite(x)) return nonFinite(x, opts);
+  // JavaScript rounds the exact binary value to nearest too; only exact ties differ (away from
+  // zero vs Python's to-even). An exact tie shows as a trailing 5 one digit further, so every
+  // other value takes the fast built-in path (output files print tens of thousands of numbers).
+  if (digits <= 98) {
+    const probe = Math.abs(x).toExponential(digits + 1);
+    if (probe[probe.indexOf("e") - 1] !== "5") {
+      const js = Math.abs(x).toExponential(digits);
+      const e = js.indexOf("e");
+      const exponent = Number(js.slice(e + 1));
+      const expAbs = Math.abs(exponent).toString().padStart(2, "0");
+      return finish(
+        `${js.slice(0, e)}e${exponent < 0 ? "-" : "+"}${expAbs}`,
+        isNegative(x),
+        opts,
+      );
+    }
+  }
   const d = exactDecimal(x);
   let exponent = 0;
   let mantissa = "0".repeat(digits + 1);

@@ -49,8 +49,19 @@ export function addParam(
 
 /** Ids referenced by a definition. */
 export function exprRefs(expr: string): string[] {
-  return expr ? [...new Set([...expr.matchAll(bracketReferences())].map((m) => m[1].trim()))] : [];
+  if (!expr) return [];
+  // Parsed once per distinct text: group splitting and output walk the same definitions often.
+  let refs = REFS_CACHE.get(expr);
+  if (!refs) {
+    refs = [...new Set([...expr.matchAll(bracketReferences())].map((m) => m[1].trim()))];
+    if (REFS_CACHE.size > 100_000) REFS_CACHE.clear();
+    REFS_CACHE.set(expr, refs);
+  }
+  return refs.slice();
 }
+
+/** Memo of {@link exprRefs}: a pure function of the text, so sharing it is safe. */
+const REFS_CACHE = new Map<string, string[]>();
 
 /**
  * Ids of the parameters whose selector matches (ChemEx's attribute rule).
