@@ -61,11 +61,15 @@ async function fitBenchmark(): Promise<void> {
   const wall = median(walls);
   const mem = median(rss);
   console.log("== CPMG_15N_IP example fit (2 fields, 2 steps, 108 profiles), whole process ==");
-  console.log(`exfit wall time: median ${wall.toFixed(3)} s of [${walls.map((w) => w.toFixed(3))}]`);
+  console.log(
+    `exfit wall time: median ${wall.toFixed(3)} s of [${walls.map((w) => w.toFixed(3))}]`,
+  );
   console.log(`exfit peak RSS:  median ${mem.toFixed(0)} MB`);
   for (const [version, ref] of Object.entries(CHEMEX)) {
     console.log(
-      `vs ChemEx ${version} (${ref.wallS} s, ${ref.rssMB} MB): ${(ref.wallS / wall).toFixed(1)}x faster, ` +
+      `vs ChemEx ${version} (${ref.wallS} s, ${ref.rssMB} MB): ${
+        (ref.wallS / wall).toFixed(1)
+      }x faster, ` +
         `${(ref.rssMB / mem).toFixed(1)}x less memory`,
     );
   }
