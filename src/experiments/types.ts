@@ -4,18 +4,11 @@
  *
  * @module
  */
-import type { ExperimentSchema } from "../config/experiment.ts";
+import type { ExperimentConditions, ExperimentSchema } from "../config/experiment.ts";
 import type { Spectrometer } from "../nmr/spectrometer.ts";
 
-/** Sample conditions of an experiment file. */
-export interface ExperimentConditions {
-  h_larmor_frq?: number;
-  temperature?: number;
-  p_total?: number;
-  l_total?: number;
-  d2o?: number;
-  label: string[];
-}
+/** Sample conditions of an experiment file (as the reader validates them). */
+export type { ExperimentConditions };
 
 /** The Liouvillian space an experiment works in. */
 export interface BasisChoice {

@@ -37,7 +37,9 @@ export interface FitStatistics {
   nvarys: number;
   chisqr: number;
   redchi: number;
+  /** χ² test p-value. */
   chisqrTest: number;
+  /** Kolmogorov–Smirnov p-value of the residuals against N(0, 1). */
   ksTest: number;
   aic: number;
   bic: number;

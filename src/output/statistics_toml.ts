@@ -5,21 +5,11 @@
  * @module
  */
 
+import type { FitStatistics } from "../fit/step.ts";
 import { pyExp } from "./_format.ts";
 
-/** Goodness-of-fit summary of one fit step. */
-export interface FitStatistics {
-  ndata: number;
-  nvarys: number;
-  chisqr: number;
-  redchi: number;
-  /** χ² test p-value. */
-  chisqrTest: number;
-  /** Kolmogorov–Smirnov p-value of the residuals against N(0, 1). */
-  ksTest: number;
-  aic: number;
-  bic: number;
-}
+/** Goodness-of-fit summary of one fit step (defined with the fit). */
+export type { FitStatistics };
 
 /**
  * Render the eight statistics lines; counts print as integers, other values as `"% .5e"`.
