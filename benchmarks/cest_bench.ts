@@ -21,14 +21,9 @@ import { addTerm } from "../src/nmr/basis.ts";
 import { createExpmWorkspace, expm, matvec } from "../src/nmr/expm.ts";
 import { createEigWorkspace } from "../src/nmr/eig.ts";
 import { detectionVector } from "../src/nmr/spectrometer.ts";
+import { median } from "./_timing.ts";
 
 const REFDATA = fromFileUrl(new URL("../../shared/refdata", import.meta.url));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}
 
 /** Median wall time (ms) of `fn` over `reps` runs after `warm` warm-up runs. */
 function time(fn: () => void, reps: number, warm = 20): number {

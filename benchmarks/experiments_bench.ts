@@ -29,14 +29,9 @@ import { parseModel } from "../src/models/model.ts";
 import { createCalculator, intensitiesAt, type ProfileCalculator } from "../src/fit/evaluate.ts";
 import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
 import { matmul } from "../src/nmr/expm.ts";
+import { median } from "./_timing.ts";
 
 const SIMULATE = fromFileUrl(new URL("../../shared/refdata/simulate", import.meta.url));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}
 
 /** Seconds each timed function runs before it is timed. */
 const WARM_UP_S = 0.3;

@@ -9,8 +9,8 @@
  * @module
  */
 import { fromFileUrl } from "./_paths.ts";
+import { median, timeFitProcess } from "./_timing.ts";
 
-const REPO = fromFileUrl(new URL("..", import.meta.url));
 const REFDATA = fromFileUrl(new URL("../../shared/refdata", import.meta.url));
 
 const CASES = [
@@ -28,50 +28,6 @@ const CASES = [
   },
 ];
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}
-
-async function wallTimes(folder: string, method: string): Promise<number[]> {
-  const out = Deno.makeTempDirSync({ prefix: "exfit_methods_bench_" });
-  const args = [
-    "run",
-    "-A",
-    `${REPO}benchmarks/_fit_process.ts`,
-    "fit",
-    "-e",
-    "Experiments/500mhz.toml",
-    "Experiments/800mhz.toml",
-    "-p",
-    "Parameters/parameters.toml",
-    "-m",
-    method,
-    "-o",
-    out,
-    "--plot",
-    "nothing",
-  ];
-  const walls: number[] = [];
-  try {
-    for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
-      const res = await new Deno.Command(Deno.execPath(), {
-        args,
-        cwd: `${REFDATA}/fit/${folder}`,
-        stdout: "null",
-        stderr: "piped",
-      }).output();
-      walls.push((performance.now() - t0) / 1000);
-      if (!res.success) throw new Error(new TextDecoder().decode(res.stderr));
-    }
-  } finally {
-    Deno.removeSync(out, { recursive: true });
-  }
-  return walls;
-}
-
 try {
   Deno.statSync(`${REFDATA}/fit`);
 } catch {
@@ -79,7 +35,7 @@ try {
   Deno.exit(0);
 }
 for (const c of CASES) {
-  const walls = await wallTimes(c.folder, c.method);
+  const { walls } = await timeFitProcess(`${REFDATA}/fit/${c.folder}`, c.method);
   const wall = median(walls);
   console.log(`== ${c.folder}: ${c.label}, whole process ==`);
   console.log(

@@ -11,6 +11,7 @@ import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { createCalculator, intensitiesAt } from "../src/fit/evaluate.ts";
 import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
+import { median, timeFitProcess } from "./_timing.ts";
 
 const REPO = fromFileUrl(new URL("..", import.meta.url));
 const REFDATA = fromFileUrl(new URL("../../shared/refdata", import.meta.url));
@@ -19,45 +20,14 @@ const CHEMEX = {
   "2026.06": { wallS: 44.2, rssMB: 461 },
 };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}
-
 async function fitBenchmark(): Promise<void> {
   const folder = `${REFDATA}/fit/CPMG_15N_IP`;
-  const out = Deno.makeTempDirSync({ prefix: "exfit_bench_" });
-  const args = [
-    "run",
-    // All permissions only so the child can read its own /proc/self/status.
-    "-A",
-    `${REPO}benchmarks/_fit_process.ts`,
-    "fit",
-    "-e",
-    "Experiments/500mhz.toml",
-    "Experiments/800mhz.toml",
-    "-p",
-    "Parameters/parameters.toml",
-    "-m",
-    "Methods/method.toml",
-    "-o",
-    out,
-    "--plot",
-    "nothing",
-  ];
-  const walls: number[] = [];
-  const rss: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    const res = await new Deno.Command(Deno.execPath(), { args, cwd: folder, stdout: "null" })
-      .output();
-    walls.push((performance.now() - t0) / 1000);
-    const m = /peak_rss_kb=(\d+)/.exec(new TextDecoder().decode(res.stderr));
-    if (!res.success || !m) throw new Error(new TextDecoder().decode(res.stderr));
-    rss.push(Number(m[1]) / 1024);
-  }
-  Deno.removeSync(out, { recursive: true });
+  const { walls, stderrs } = await timeFitProcess(folder, "Methods/method.toml");
+  const rss = stderrs.map((stderr) => {
+    const m = /peak_rss_kb=(\d+)/.exec(stderr);
+    if (!m) throw new Error(stderr);
+    return Number(m[1]) / 1024;
+  });
   const wall = median(walls);
   const mem = median(rss);
   console.log("== CPMG_15N_IP example fit (2 fields, 2 steps, 108 profiles), whole process ==");

@@ -18,14 +18,9 @@ import { globalFit } from "../workflows/global_fit.ts";
 import { type GlobalWork, planStep } from "../workflows/plan.ts";
 import { writeSyntheticStudy } from "../workflows/synthetic.ts";
 import { workerPool } from "../workflows/worker_pool.ts";
+import { median } from "./_timing.ts";
 
 const REPO = fromFileUrl(new URL("..", import.meta.url));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-}
 
 function load(dir: string, residues: number, seed: number) {
   const s = writeSyntheticStudy(dir, { residues, seed });

@@ -7,9 +7,12 @@
 import { strict as assert } from "node:assert";
 import { fileURLToPath as fromFileUrl } from "node:url";
 
+/** Absolute path where `../shared/refdata` is expected (whether or not it is there). */
+export const REFDATA_PATH: string = fromFileUrl(new URL("../../shared/refdata", import.meta.url));
+
 /** Absolute path of `../shared/refdata`, or null when it is not there. */
 export const REFDATA: string | null = (() => {
-  const dir = fromFileUrl(new URL("../../shared/refdata", import.meta.url));
+  const dir = REFDATA_PATH;
   try {
     return Deno.statSync(dir).isDirectory ? dir : null;
   } catch {

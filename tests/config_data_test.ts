@@ -1,33 +1,9 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
-import { ConfigError } from "../src/config/errors.ts";
 import { readProfileFile, readShiftFile } from "../src/config/data.ts";
+import { expectError, hasRefdata, REFDATA_DIR as REFDATA, tempWriter } from "./_fixtures.ts";
 
-const REFDATA = new URL("../../shared/refdata", import.meta.url).pathname;
-const hasRefdata = (() => {
-  try {
-    return Deno.statSync(REFDATA).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-
-function write(name: string, text: string): string {
-  const dir = Deno.makeTempDirSync({ prefix: "exfit_data_" });
-  const file = join(dir, name);
-  Deno.writeTextFileSync(file, text);
-  return file;
-}
-
-function expectError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${error}`);
-    return error;
-  }
-  assert.fail("expected a ConfigError");
-}
+const write = tempWriter("exfit_data_");
 
 Deno.test("three-column files: comments, blank lines, extra columns, CRLF, float syntax", () => {
   const file = write(

@@ -8,15 +8,7 @@ import {
 } from "../src/config/experiment.ts";
 import { readProfileFile, readShiftFile } from "../src/config/data.ts";
 import { findKeyLine, indexTomlKeys } from "../src/config/toml.ts";
-
-const REFDATA = new URL("../../shared/refdata", import.meta.url).pathname;
-const hasRefdata = (() => {
-  try {
-    return Deno.statSync(REFDATA).isDirectory;
-  } catch {
-    return false;
-  }
-})();
+import { expectError, hasRefdata, REFDATA_DIR as REFDATA } from "./_fixtures.ts";
 
 const CPMG: ExperimentSchema = {
   name: "cpmg_15n_ip",
@@ -96,16 +88,6 @@ ${dataExtra}
 [data.profiles]
 ${profiles}
 `;
-}
-
-function expectError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${error}`);
-    return error;
-  }
-  assert.fail("expected a ConfigError");
 }
 
 Deno.test("closestMatch suggests near keys only", () => {

@@ -1,33 +1,9 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
-import { ConfigError } from "../src/config/errors.ts";
 import { readMethodFiles } from "../src/config/method.ts";
+import { expectError, hasRefdata, REFDATA_DIR as REFDATA, tempWriter } from "./_fixtures.ts";
 
-const REFDATA = new URL("../../shared/refdata", import.meta.url).pathname;
-const hasRefdata = (() => {
-  try {
-    return Deno.statSync(REFDATA).isDirectory;
-  } catch {
-    return false;
-  }
-})();
-
-function write(name: string, text: string): string {
-  const dir = Deno.makeTempDirSync({ prefix: "exfit_method_" });
-  const file = join(dir, name);
-  Deno.writeTextFileSync(file, text);
-  return file;
-}
-
-function expectError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${error}`);
-    return error;
-  }
-  assert.fail("expected a ConfigError");
-}
+const write = tempWriter("exfit_method_");
 
 Deno.test("steps in file order with all keys", () => {
   const file = write(

@@ -11,15 +11,7 @@ import {
   varianceFromDuplicates,
   varianceFromScatter,
 } from "../src/config/noise.ts";
-
-const REFDATA = new URL("../../shared/refdata", import.meta.url).pathname;
-const hasRefdata = (() => {
-  try {
-    return Deno.statSync(REFDATA).isDirectory;
-  } catch {
-    return false;
-  }
-})();
+import { hasRefdata, REFDATA_DIR as REFDATA } from "./_fixtures.ts";
 
 const SCHEMAS: ExperimentSchema[] = [
   {

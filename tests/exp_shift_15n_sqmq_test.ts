@@ -70,8 +70,7 @@ async function extractShiftsExample(): Promise<string | null> {
   const tar = new Deno.Command("tar", { args: ["-x", "-C", dir], stdin: "piped" }).spawn();
   await archive.stdout.pipeTo(tar.stdin);
   assert.ok((await archive.status).success && (await tar.status).success, "git archive | tar");
-  const root = `${dir}/examples/Combinations/Shifts`;
-  // Run unchanged: cpmg_1hn_800.toml carries `time_equil`, a key of sibling experiments that
+  // Used unchanged: cpmg_1hn_800.toml carries `time_equil`, a key of sibling experiments that
   // cpmg_1hn_ap does not have; like ChemEx, exfit ignores it (with a warning).
   return dir;
 }

@@ -5,25 +5,7 @@ import {
   formatShiftDat,
   type XKind,
 } from "../src/output/data_dat.ts";
-
-const REFDATA = new URL("../../shared/refdata", import.meta.url);
-
-function refdataAvailable(): boolean {
-  try {
-    return Deno.statSync(REFDATA).isDirectory;
-  } catch {
-    console.log(`refdata not found at ${REFDATA.pathname}; reference comparisons skipped`);
-    return false;
-  }
-}
-
-function* walk(dir: string): Generator<string> {
-  for (const entry of Deno.readDirSync(dir)) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory) yield* walk(path);
-    else if (entry.isFile) yield path;
-  }
-}
+import { REFDATA_DIR, refdataAvailable, walk } from "./_fixtures.ts";
 
 function num(text: string): number {
   if (text === "inf") return Infinity;
@@ -74,7 +56,7 @@ function parseShiftFile(text: string) {
 Deno.test("formatDataDat / formatShiftDat reproduce every ChemEx Data/*.dat file", () => {
   if (!refdataAvailable()) return;
   const counts = { profile: 0, shift: 0, unused: 0, skipped: 0 };
-  for (const path of walk(REFDATA.pathname)) {
+  for (const path of walk(REFDATA_DIR)) {
     if (!/\/Output[^/]*\/(.*\/)?Data\/[^/]+\.dat$/.test(path)) continue;
     const text = Deno.readTextFileSync(path);
     if (text.startsWith("#\n# Unit: PPB")) {

@@ -4,25 +4,7 @@ import {
   formatParametersToml,
   type ParameterLine,
 } from "../src/output/parameters_toml.ts";
-
-const REFDATA = new URL("../../shared/refdata", import.meta.url);
-
-function refdataAvailable(): boolean {
-  try {
-    return Deno.statSync(REFDATA).isDirectory;
-  } catch {
-    console.log(`refdata not found at ${REFDATA.pathname}; reference comparisons skipped`);
-    return false;
-  }
-}
-
-function* walk(dir: string): Generator<string> {
-  for (const entry of Deno.readDirSync(dir)) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory) yield* walk(path);
-    else if (entry.isFile) yield path;
-  }
-}
+import { REFDATA_DIR, refdataAvailable, walk } from "./_fixtures.ts";
 
 const unquote = (text: string) => text.replace(/^"(.*)"$/, "$1");
 
@@ -56,7 +38,7 @@ function parseParameterFile(text: string): ParameterLine[] {
 Deno.test("formatParametersToml reproduces every ChemEx parameter result file", () => {
   if (!refdataAvailable()) return;
   let compared = 0;
-  for (const path of walk(REFDATA.pathname)) {
+  for (const path of walk(REFDATA_DIR)) {
     if (!/\/Output[^/]*\/.*Parameters\/(fitted|fixed|constrained)\.toml$/.test(path)) continue;
     const text = Deno.readTextFileSync(path);
     assert.equal(formatParametersToml(parseParameterFile(text)), text, path);

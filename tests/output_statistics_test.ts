@@ -1,25 +1,7 @@
 import { strict as assert } from "node:assert";
 import { type FitStatistics, formatStatisticsToml } from "../src/output/statistics_toml.ts";
 import { pyExp, pyFixed, pyRepr } from "../src/output/_format.ts";
-
-const REFDATA = new URL("../../shared/refdata", import.meta.url);
-
-function refdataAvailable(): boolean {
-  try {
-    return Deno.statSync(REFDATA).isDirectory;
-  } catch {
-    console.log(`refdata not found at ${REFDATA.pathname}; reference comparisons skipped`);
-    return false;
-  }
-}
-
-function* walk(dir: string): Generator<string> {
-  for (const entry of Deno.readDirSync(dir)) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory) yield* walk(path);
-    else if (entry.isFile) yield path;
-  }
-}
+import { REFDATA_DIR, refdataAvailable, walk } from "./_fixtures.ts";
 
 const KEYS: Record<string, keyof FitStatistics> = {
   "number of data points": "ndata",
@@ -46,7 +28,7 @@ function parseStatistics(text: string): FitStatistics {
 Deno.test("formatStatisticsToml reproduces every ChemEx statistics.toml", () => {
   if (!refdataAvailable()) return;
   let compared = 0;
-  for (const path of walk(REFDATA.pathname)) {
+  for (const path of walk(REFDATA_DIR)) {
     if (!path.endsWith("/statistics.toml")) continue;
     const text = Deno.readTextFileSync(path);
     assert.equal(formatStatisticsToml(parseStatistics(text)), text, path);

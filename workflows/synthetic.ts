@@ -6,10 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import { parseModel } from "../src/models/model.ts";
-import { addExperiment, applyDefaults, type StudySpec } from "../src/fit/study.ts";
-import { compileStore, evaluateDefinitions, type ParamStore } from "../src/params/store.ts";
-import { createCalculator, intensitiesAt } from "../src/fit/evaluate.ts";
+import { simulateCpmg15nIp } from "../src/fit/synthetic.ts";
 import { createRng, standardNormals, uniform } from "../src/stats/random.ts";
 
 /** Options of {@link syntheticFiles}. */
@@ -60,61 +57,26 @@ export function syntheticFiles(
     dw: 0.8 + 1.7 * uniform(rng),
     r2: 4 + 4 * uniform(rng),
   }));
-  const study: StudySpec = { model: parseModel("2st"), experiments: [], profiles: [] };
-  const store: ParamStore = new Map();
-  const x = NCYC.slice();
   const stems = fields.map((hz) => `${hz}mhz`);
-  fields.forEach((hz, f) => {
-    addExperiment(
-      study,
-      store,
-      {
-        stem: stems[f],
-        file: `${stems[f]}.toml`,
-        name: "cpmg_15n_ip",
-        settings: {
-          carrier: 118.5,
-          pw90: 40e-6,
-          time_t2: TIME_T2_S,
-          time_equil: 0,
-          even_ncycs: false,
-        },
-        conditions: { h_larmor_frq: hz, label: [] },
-        observed: ["a"],
-        start: null,
-        scaled: true,
-      },
-      residues.map((r) => ({
-        key: r.name,
-        x,
-        exp: x.map(() => 1),
-        err: x.map(() => 1),
-        mask: x.map(() => true),
-      })),
-    );
+  const profiles = simulateCpmg15nIp({
+    fields: fields.map((hz, f) => ({
+      stem: stems[f],
+      hz,
+      carrier: 118.5,
+      pw90: 40e-6,
+      // Exchange-free R2 grows with the field (CSA).
+      r2Scale: 1 + 0.5 * (hz - 500) / 500,
+    })),
+    residues,
+    ncyc: NCYC,
+    timeT2: TIME_T2_S,
+    kex,
+    pb,
   });
-  applyDefaults(store, [
-    { selector: "KEX_AB", value: kex },
-    { selector: "PB", value: pb },
-    { selector: "R1_A", value: 1.5 },
-    ...residues.flatMap((r) => [
-      { selector: `CS_A, NUC->${r.name}`, value: r.csA },
-      { selector: `DW_AB, NUC->${r.name}`, value: r.dw },
-      ...fields.map((hz) => ({
-        selector: `R2_A, NUC->${r.name}, B0->${hz}MHz`,
-        // Exchange-free R2 grows with the field (CSA).
-        value: r.r2 * (1 + 0.5 * (hz - 500) / 500),
-      })),
-    ]),
-  ]);
-  const pv = compileStore(store);
-  evaluateDefinitions(pv);
+  const x = NCYC;
   const files = new Map<string, string>();
   const noiseRng = createRng(seed + 1);
-  study.profiles.forEach((p, k) => {
-    const values = p.paramIds.map((id) => pv.values[pv.index.get(id)!]);
-    const calc = createCalculator(study, k);
-    const y = intensitiesAt(calc, values, calc.x);
+  for (const { stem, name, intensities: y } of profiles) {
     const amplitude = 8e4 + 4e4 * uniform(noiseRng);
     // σ is the same with noise-free data, so the χ² scale of both kinds of study is alike.
     const sigma = 0.01 * amplitude;
@@ -124,12 +86,11 @@ export function syntheticFiles(
         (amplitude * y[i] + noise * amplitude * z[i]).toExponential(9).padStart(18)
       } ${sigma.toExponential(7).padStart(16)}`
     );
-    const stem = study.experiments[p.experiment].stem;
     files.set(
-      join("Data", stem, `${p.name}.out`),
+      join("Data", stem, `${name}.out`),
       `#  ncyc_cp        Intensity      Esd(Int.)\n${rows.join("\n")}\n`,
     );
-  });
+  }
   fields.forEach((hz, f) => {
     files.set(
       join("Experiments", `${stems[f]}.toml`),

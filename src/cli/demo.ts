@@ -8,19 +8,16 @@
  */
 import { restoreTaskCwd } from "./_cwd.ts";
 import { join } from "node:path";
-import { parseModel } from "../models/model.ts";
-import { addExperiment, applyDefaults, type StudySpec } from "../fit/study.ts";
-import type { ParamStore } from "../params/store.ts";
-import { compileStore, evaluateDefinitions } from "../params/store.ts";
-import { createCalculator, intensitiesAt } from "../fit/evaluate.ts";
+import { simulateCpmg15nIp } from "../fit/synthetic.ts";
 import { createRng, standardNormals, uniform } from "../stats/random.ts";
 import { main } from "./main.ts";
 
 const SEED = 20261124;
 const NCYC = [0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 0, 1, 10];
 const FIELDS = [
-  { name: "500mhz", hz: 500.0, carrier: 118.5, pw90: 40e-6 },
-  { name: "800mhz", hz: 800.0, carrier: 118.5, pw90: 42e-6 },
+  // r2Scale: exchange-free R2 grows with the field through the CSA term.
+  { name: "500mhz", hz: 500.0, carrier: 118.5, pw90: 40e-6, r2Scale: 1 },
+  { name: "800mhz", hz: 800.0, carrier: 118.5, pw90: 42e-6, r2Scale: 1.3 },
 ];
 const TIME_T2_S = 0.04;
 const TRUE_KEX = 350.0;
@@ -69,62 +66,15 @@ function experimentToml(f: (typeof FIELDS)[number], res: Residue[]): string {
 
 /** Noise-free intensities of every profile for the true parameters, via the fit's own model. */
 function simulate(res: Residue[]): Map<string, Float64Array> {
-  const study: StudySpec = { model: parseModel("2st"), experiments: [], profiles: [] };
-  const store: ParamStore = new Map();
-  const x = NCYC.map(Number);
-  for (const f of FIELDS) {
-    addExperiment(
-      study,
-      store,
-      {
-        stem: f.name,
-        file: `${f.name}.toml`,
-        name: "cpmg_15n_ip",
-        settings: {
-          carrier: f.carrier,
-          pw90: f.pw90,
-          time_t2: TIME_T2_S,
-          time_equil: 0,
-          even_ncycs: false,
-        },
-        conditions: { h_larmor_frq: f.hz, label: [] },
-        observed: ["a"],
-        start: null,
-        scaled: true,
-      },
-      res.map((r) => ({
-        key: r.name,
-        x,
-        exp: x.map(() => 1),
-        err: x.map(() => 1),
-        mask: x.map(() => true),
-      })),
-    );
-  }
-  applyDefaults(store, [
-    { selector: "KEX_AB", value: TRUE_KEX },
-    { selector: "PB", value: TRUE_PB },
-    { selector: "R1_A", value: 1.5 },
-    ...res.flatMap((r) => [
-      { selector: `CS_A, NUC->${r.name}`, value: r.csA },
-      { selector: `DW_AB, NUC->${r.name}`, value: r.dw },
-      { selector: `R2_A, NUC->${r.name}, B0->500MHz`, value: r.r2 },
-      // Exchange-free R2 grows with the field through the CSA term.
-      { selector: `R2_A, NUC->${r.name}, B0->800MHz`, value: r.r2 * 1.3 },
-    ]),
-  ]);
-  const pv = compileStore(store);
-  evaluateDefinitions(pv);
-  const out = new Map<string, Float64Array>();
-  study.profiles.forEach((p, k) => {
-    const values = p.paramIds.map((id) => pv.values[pv.index.get(id)!]);
-    const calc = createCalculator(study, k);
-    out.set(
-      `${study.experiments[p.experiment].stem}/${p.name}`,
-      intensitiesAt(calc, values, calc.x),
-    );
+  const profiles = simulateCpmg15nIp({
+    fields: FIELDS.map((f) => ({ ...f, stem: f.name })),
+    residues: res,
+    ncyc: NCYC.map(Number),
+    timeT2: TIME_T2_S,
+    kex: TRUE_KEX,
+    pb: TRUE_PB,
   });
-  return out;
+  return new Map(profiles.map((p) => [`${p.stem}/${p.name}`, p.intensities]));
 }
 
 function readFitted(path: string): Map<string, string> {

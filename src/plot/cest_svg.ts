@@ -5,11 +5,8 @@
  */
 
 import type { CestPlotData } from "./cest.ts";
-import { renderVegaLiteSvg } from "./svg.ts";
+import { dataPanelSpec, renderStackedSvg } from "./_panels.ts";
 
-const RED = "#D32F2F";
-const CURVE_RED = "#E57373";
-const GREY = "#9E9E9E";
 const STATE_GREY = "#BDBDBD";
 const STATE_DASHES = [[], [5, 1], [5, 5], [5, 10], [1, 1], [1, 5], [1, 10]];
 
@@ -40,11 +37,6 @@ function panelSpec(profile: CestPlotData): object {
       hi: p.ratioExp + p.errRatio,
       used: p.used,
     }));
-  const barLayer = (used: boolean) => ({
-    data: { values: bars.filter((b) => b.used === used) },
-    mark: { type: "rule", color: used ? RED : GREY },
-    encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" } },
-  });
   const marks = (used: boolean) =>
     points.filter((p) => p.used === used).map((p) => ({ ppm: p.ppm, ratio: p.ratioExp }));
   const stateLayers = profile.statesPpm.filter(finite).map((ppm, k) => ({
@@ -57,31 +49,16 @@ function panelSpec(profile: CestPlotData): object {
     },
     encoding: { x },
   }));
-  return {
+  return dataPanelSpec({
     title: profile.name,
-    width: 400,
-    height: 220,
-    layer: [
-      ...stateLayers,
-      {
-        data: { values: curve.map((c) => ({ ppm: c.ppm, ratio: c.ratioCalc })) },
-        mark: { type: "line", color: CURVE_RED },
-        encoding: { x, y },
-      },
-      barLayer(false),
-      barLayer(true),
-      {
-        data: { values: marks(false) },
-        mark: { type: "point", filled: false, color: GREY, size: 20 },
-        encoding: { x, y },
-      },
-      {
-        data: { values: marks(true) },
-        mark: { type: "point", filled: true, color: RED, size: 20, opacity: 1 },
-        encoding: { x, y },
-      },
-    ],
-  };
+    x,
+    y,
+    background: stateLayers,
+    curve: curve.map((c) => ({ ppm: c.ppm, ratio: c.ratioCalc })),
+    bars,
+    marks,
+    pointSize: 20,
+  });
 }
 
 /**
@@ -96,13 +73,5 @@ function panelSpec(profile: CestPlotData): object {
  * ```
  */
 export function renderCestSvg(data: CestPlotData[], title: string): Promise<string> {
-  return renderVegaLiteSvg({
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title,
-    background: "white",
-    vconcat: data.map(panelSpec),
-    resolve: { scale: { x: "independent", y: "independent" } },
-    // Per-mark ARIA descriptions would triple the file size of a many-panel figure.
-    config: { aria: false },
-  });
+  return renderStackedSvg(data.map(panelSpec), title);
 }

@@ -5,11 +5,7 @@
  */
 
 import type { CpmgPlotData } from "./cpmg.ts";
-import { renderVegaLiteSvg } from "./svg.ts";
-
-const RED = "#D32F2F";
-const CURVE_RED = "#E57373";
-const GREY = "#9E9E9E";
+import { dataPanelSpec, renderStackedSvg } from "./_panels.ts";
 
 const X_TITLE = "ν_CPMG (Hz)";
 const Y_TITLE = "R₂,eff (s⁻¹)";
@@ -39,35 +35,15 @@ function panelSpec(profile: CpmgPlotData): object {
   const x = { field: "nu", type: "quantitative", title: X_TITLE, scale: xScale };
   const y = { field: "r2", type: "quantitative", title: Y_TITLE, scale: { zero: false } };
 
-  const barLayer = (used: boolean) => ({
-    data: { values: bars.filter((b) => b.used === used) },
-    mark: { type: "rule", color: used ? RED : GREY },
-    encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" } },
-  });
-  return {
+  return dataPanelSpec({
     title: profile.name,
-    width: 400,
-    height: 220,
-    layer: [
-      {
-        data: { values: curve.map((c) => ({ nu: c.nuCpmgHz, r2: c.r2Calc })) },
-        mark: { type: "line", color: CURVE_RED },
-        encoding: { x, y },
-      },
-      barLayer(false),
-      barLayer(true),
-      {
-        data: { values: marks(false) },
-        mark: { type: "point", filled: false, color: GREY, size: 30 },
-        encoding: { x, y },
-      },
-      {
-        data: { values: marks(true) },
-        mark: { type: "point", filled: true, color: RED, size: 30, opacity: 1 },
-        encoding: { x, y },
-      },
-    ],
-  };
+    x,
+    y,
+    curve: curve.map((c) => ({ nu: c.nuCpmgHz, r2: c.r2Calc })),
+    bars,
+    marks,
+    pointSize: 30,
+  });
 }
 
 /**
@@ -85,13 +61,5 @@ function panelSpec(profile: CpmgPlotData): object {
  * ```
  */
 export function renderCpmgSvg(data: CpmgPlotData[], title: string): Promise<string> {
-  return renderVegaLiteSvg({
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title,
-    background: "white",
-    vconcat: data.map(panelSpec),
-    resolve: { scale: { x: "independent", y: "independent" } },
-    // Per-mark ARIA descriptions would triple the file size of a many-panel figure.
-    config: { aria: false },
-  });
+  return renderStackedSvg(data.map(panelSpec), title);
 }

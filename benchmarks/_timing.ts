@@ -1,0 +1,68 @@
+/**
+ * Timing helpers shared by the benchmark scripts: the median, and whole-process timing of an
+ * `exfit fit` run of a two-field refdata example through `_fit_process.ts`.
+ *
+ * @module
+ */
+import { fromFileUrl } from "./_paths.ts";
+
+const REPO = fromFileUrl(new URL("..", import.meta.url));
+
+/** Median of `xs` (mean of the two middle values for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+}
+
+/**
+ * Run `exfit fit` (500 and 800 MHz experiments, `Parameters/parameters.toml`, `method`, no plots)
+ * `runs` times as a child process in `cwd`, output to a temp dir removed afterwards. Returns the
+ * wall times in seconds and each run's stderr (where `_fit_process.ts` reports its peak RSS);
+ * throws with the stderr of a failed run.
+ */
+export async function timeFitProcess(
+  cwd: string,
+  method: string,
+  runs = 3,
+): Promise<{ walls: number[]; stderrs: string[] }> {
+  const out = Deno.makeTempDirSync({ prefix: "exfit_bench_" });
+  const args = [
+    "run",
+    // All permissions only so the child can read its own /proc/self/status.
+    "-A",
+    `${REPO}benchmarks/_fit_process.ts`,
+    "fit",
+    "-e",
+    "Experiments/500mhz.toml",
+    "Experiments/800mhz.toml",
+    "-p",
+    "Parameters/parameters.toml",
+    "-m",
+    method,
+    "-o",
+    out,
+    "--plot",
+    "nothing",
+  ];
+  const walls: number[] = [];
+  const stderrs: string[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const res = await new Deno.Command(Deno.execPath(), {
+        args,
+        cwd,
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      walls.push((performance.now() - t0) / 1000);
+      const stderr = new TextDecoder().decode(res.stderr);
+      if (!res.success) throw new Error(stderr);
+      stderrs.push(stderr);
+    }
+  } finally {
+    Deno.removeSync(out, { recursive: true });
+  }
+  return { walls, stderrs };
+}
