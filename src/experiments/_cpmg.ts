@@ -612,6 +612,9 @@ function runner(
   const vec = new Float64Array(n);
   // Block buffers, grown to the largest group.
   let bufA = new Float64Array(n);
+  // A product of two n×n matrices costs about 0.7·n matrix–vector products with the
+  // register-blocked kernels of src/nmr/expm.ts (benchmarks/kernels_bench.ts).
+  const matmulCost = Math.max(2, Math.ceil(0.7 * n));
   let bufB = new Float64Array(n);
   // Delays that depend on ncyc, shared by every plan (sequential use).
   const pool: Float64Array[] = [];
@@ -898,12 +901,13 @@ function runner(
           const tc = c.trains.get(s);
           let lead = count;
           let m = 0;
-          if (tc && p > 1) {
+          if (tc) {
             const shift = s.fromEnd ? (p - (count % p)) % p : 0;
             lead = Math.min(count, (((tc.rotation - shift) % p) + p) % p);
             m = Math.floor((count - lead) / p);
-            // Powers of the cycle save uses·m·(p − 1) matrix–vector products for p − 1 products.
-            if (tc.uses * m <= n) lead = count, m = 0;
+            // Powers of the cycle save uses·m·(p − 1) matrix–vector products for p − 1 products
+            // (a one-phase cycle is the echo itself and costs nothing to form).
+            if (p > 1 && tc.uses * m <= matmulCost) lead = count, m = 0;
           }
           for (let j = 0; j < lead; j++) {
             const ph = phases[s.fromEnd ? (count - 1 - j) % p : j % p];
@@ -913,7 +917,7 @@ function runner(
           if (m > 0) {
             const bits = 32 - Math.clz32(m);
             const ones = popcount(m);
-            if (bits > 1 && tc!.uses * (m - ones) > (bits - 1) * n) {
+            if (bits > 1 && tc!.uses * (m - ones) > (bits - 1) * matmulCost) {
               // Binary powers: bits − 1 squarings save uses·(m − ones) products.
               for (let b = 0; b < bits; b++) {
                 if (((m >> b) & 1) === 0) continue;
