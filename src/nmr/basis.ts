@@ -8,6 +8,24 @@
  * @module
  */
 
+const IXYZSXYZ = [
+  "ix",
+  "iy",
+  "iz",
+  "sx",
+  "sy",
+  "sz",
+  "2ixsz",
+  "2iysz",
+  "2izsx",
+  "2izsy",
+  "2ixsx",
+  "2ixsy",
+  "2iysx",
+  "2iysy",
+  "2izsz",
+] as const;
+
 /** Component lists of each basis, in ChemEx's exact order. */
 export const BASES: Readonly<Record<string, readonly string[]>> = {
   ixy: ["ix", "iy"],
@@ -21,42 +39,8 @@ export const BASES: Readonly<Record<string, readonly string[]>> = {
   ixyzsz: ["ix", "iy", "iz", "2ixsz", "2iysz", "2izsz"],
   ixyzsz_diff: ["ix", "iy", "iz", "2ixsz", "2iysz", "2izsz"],
   ixyzsz_eq: ["ie", "ix", "iy", "iz", "2ixsz", "2iysz", "2izsz"],
-  ixyzsxyz: [
-    "ix",
-    "iy",
-    "iz",
-    "sx",
-    "sy",
-    "sz",
-    "2ixsz",
-    "2iysz",
-    "2izsx",
-    "2izsy",
-    "2ixsx",
-    "2ixsy",
-    "2iysx",
-    "2iysy",
-    "2izsz",
-  ],
-  ixyzsxyz_eq: [
-    "ie",
-    "se",
-    "ix",
-    "iy",
-    "iz",
-    "sx",
-    "sy",
-    "sz",
-    "2ixsz",
-    "2iysz",
-    "2izsx",
-    "2izsy",
-    "2ixsx",
-    "2ixsy",
-    "2iysx",
-    "2iysy",
-    "2izsz",
-  ],
+  ixyzsxyz: IXYZSXYZ,
+  ixyzsxyz_eq: ["ie", "se", ...IXYZSXYZ],
 };
 
 type Entry = readonly [row: string, col: string, value: number];

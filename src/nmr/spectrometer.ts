@@ -234,26 +234,12 @@ export class Spectrometer {
    * y, −x, −y (k = 1, 2, 3). The rotation is a signed permutation, so this is exact.
    */
   phase(out: Float64Array, p: Float64Array, k: number): Float64Array {
-    const { index, sign } = this.perm[((k % 4) + 4) % 4];
-    const n = this.size;
-    for (let r = 0; r < n; r++) {
-      const rr = index[r] * n;
-      const sr = sign[r];
-      for (let c = 0; c < n; c++) out[rr + index[c]] = sr * sign[c] * p[r * n + c];
-    }
-    return out;
+    return permute(out, p, this.perm[((k % 4) + 4) % 4], this.size);
   }
 
   /** As {@link phase}, about the S spin's z axis (S-spin phases y, −x, −y for k = 1, 2, 3). */
   phaseS(out: Float64Array, p: Float64Array, k: number): Float64Array {
-    const { index, sign } = this.permS[((k % 4) + 4) % 4];
-    const n = this.size;
-    for (let r = 0; r < n; r++) {
-      const rr = index[r] * n;
-      const sr = sign[r];
-      for (let c = 0; c < n; c++) out[rr + index[c]] = sr * sign[c] * p[r * n + c];
-    }
-    return out;
+    return permute(out, p, this.permS[((k % 4) + 4) % 4], this.size);
   }
 
   /**
@@ -381,6 +367,22 @@ export class Spectrometer {
     }
     return v;
   }
+}
+
+/** out = R·p·Rᵀ for a signed permutation R (a 90° z rotation): exact, no products. */
+function permute(
+  out: Float64Array,
+  p: Float64Array,
+  perm: { index: Int32Array; sign: Float64Array },
+  n: number,
+): Float64Array {
+  const { index, sign } = perm;
+  for (let r = 0; r < n; r++) {
+    const rr = index[r] * n;
+    const sr = sign[r];
+    for (let c = 0; c < n; c++) out[rr + index[c]] = sr * sign[c] * p[r * n + c];
+  }
+  return out;
 }
 
 function phasePermutation(
