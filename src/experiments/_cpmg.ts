@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { KeySpec } from "../config/experiment.ts";
+import type { KeySpec } from "./schema.ts";
 import type { BasisChoice, ExperimentModule, Sequence, SequenceContext } from "./types.ts";
 import type { Basis } from "../nmr/basis.ts";
 import { detectionVector, type Spectrometer } from "../nmr/spectrometer.ts";

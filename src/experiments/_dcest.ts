@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { KeySpec } from "../config/experiment.ts";
+import type { KeySpec } from "./schema.ts";
 import type { Sequence, SequenceContext } from "./types.ts";
 import { detectionVector, dot, type Spectrometer } from "../nmr/spectrometer.ts";
 import { matvec } from "../nmr/expm.ts";

@@ -22,7 +22,7 @@
  * @module
  */
 import { ConfigError } from "../config/errors.ts";
-import { pyExp } from "../output/_format.ts";
+import { pyExp } from "../math/pyformat.ts";
 import { type ParamName, parseParamName } from "../params/name.ts";
 import { compareSpinSystems, parseSpinSystem } from "../params/spin_system.ts";
 import { type Param, type ParamStore, selectIds } from "../params/store.ts";

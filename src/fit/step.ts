@@ -7,7 +7,7 @@
  */
 import { leastSquaresTrf } from "../solver/trf.ts";
 import { covarianceFromJacobian, propagateVariance } from "../solver/covariance.ts";
-import { chi2Sf, ksTestNormal } from "../stats/distributions.ts";
+import { chi2Sf, ksTestNormal } from "../math/distributions.ts";
 import { evaluateDefinitions, exprRefs, type ParamStore, selectIds } from "../params/store.ts";
 import { parseSpinSystem, spinSystemMatches } from "../params/spin_system.ts";
 import type { StudySpec } from "./study.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { pyExp } from "../output/_format.ts";
+import { pyExp } from "../math/pyformat.ts";
 
 const fmt = (x: number) => pyExp(x, 5);
 const tsv = (x: number) => Number.isFinite(x) ? pyExp(x, 5) : "nan";
