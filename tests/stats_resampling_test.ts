@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { runFit } from "../src/fit/run.ts";
+import { runFit } from "../src/run/run.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { LoadedStudy } from "../src/io/load.ts";
-import type { StepOutput } from "../src/fit/run.ts";
+import type { StepOutput } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import type { ProgressReporter } from "../src/fit/progress.ts";
 import { type Executor, formatStats, inProcessExecutor } from "./executor.ts";

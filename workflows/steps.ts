@@ -8,7 +8,7 @@
  * @module
  */
 import { dec, type FitResult, PAYLOAD_VERSION } from "../functions/payload.ts";
-import type { GridRunner, ReplicateRunner, StepRunner } from "../src/fit/run.ts";
+import type { GridRunner, ReplicateRunner, StepRunner } from "../src/run/run.ts";
 import type { ReplicateResult as Replicate } from "../src/stats/resampling.ts";
 import { finishGrid, gridSize, planGrid } from "../src/fit/grid.ts";
 import { type ProgressReporter, silentProgress } from "../src/fit/progress.ts";

@@ -13,7 +13,7 @@ import { KINETIC_MODELS } from "../models/registry.ts";
 import { EXPERIMENT_NAMES } from "../experiments/registry.ts";
 import { loadStudy } from "../io/load.ts";
 import { readMethodFiles } from "../config/method.ts";
-import { runSimulate, type StepOutput } from "../fit/run.ts";
+import { runSimulate, type StepOutput } from "../run/run.ts";
 import { fitWithWorkflow, type PlacementOptions, serveCommand } from "../../workflows/cli.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";

@@ -18,7 +18,8 @@ import { createExpmWorkspace, expm, type ExpmWorkspace, matvec } from "../nmr/ex
 import { createEigWorkspace, eigDecompose, type EigWorkspace } from "../nmr/eig.ts";
 import { b1DistributionOf, type B1Grid, b1Grid, b1NominalHzOf } from "../nmr/b1.ts";
 import { type JMultiplet, jMultiplet, SINGLE_LINE } from "../nmr/jmultiplet.ts";
-import { detectionVector, type Spectrometer } from "../nmr/spectrometer.ts";
+import { type Spectrometer } from "../nmr/spectrometer.ts";
+import { detectionVector } from "./detection.ts";
 import { parseSpinSystem } from "../params/spin_system.ts";
 
 /** Offsets beyond ±10 kHz (strictly) are reference points (I0). */

@@ -19,7 +19,8 @@
 import type { KeySpec } from "./schema.ts";
 import type { BasisChoice, ExperimentModule, Sequence, SequenceContext } from "./types.ts";
 import type { Basis } from "../nmr/basis.ts";
-import { detectionVector, type Spectrometer } from "../nmr/spectrometer.ts";
+import { type Spectrometer } from "../nmr/spectrometer.ts";
+import { detectionVector } from "./detection.ts";
 import { matmul, matvec } from "../nmr/expm.ts";
 
 /** Common CPMG keys; `evenNcycs` is the experiment's default for plotting curves. */

@@ -4,16 +4,27 @@
  *
  * @module
  */
-import type { StudySpec } from "./study.ts";
-import { createCalculator, fitScale, intensitiesAt, type ProfileCalculator } from "./evaluate.ts";
+import type { ProfileCalc, StudySpec } from "../fit/study.ts";
+import {
+  createCalculator,
+  fitScale,
+  intensitiesAt,
+  type ProfileCalculator,
+} from "../fit/evaluate.ts";
 import {
   compileStore,
   evaluateDefinitions,
   type ParamStore,
   storeValues,
 } from "../params/store.ts";
-import { applyStatus, runFitStep, selectProfiles, type StepResult, type StepSpec } from "./step.ts";
-import { type ProfileCalc, stepFiles } from "../output/step_files.ts";
+import {
+  applyStatus,
+  runFitStep,
+  selectProfiles,
+  type StepResult,
+  type StepSpec,
+} from "../fit/step.ts";
+import { stepFiles } from "../output/step_files.ts";
 import { cpmgCurveNcyc, type CpmgPlotData, cpmgPlotData } from "../plot/cpmg.ts";
 import type { CestPlotData } from "../plot/cest.ts";
 import { cestPlotsOf } from "./cest_plots.ts";
@@ -21,9 +32,9 @@ import { decayPlotsOf, shiftPlotsOf } from "./decay_plots.ts";
 import type { DecayPanel } from "../plot/relaxation.ts";
 import type { ShiftPoint } from "../plot/shift.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
-import { applyConstraints } from "./constraints.ts";
-import { gridFigures, type GridOutcome, runGridStep } from "./grid.ts";
-import type { ProgressReporter } from "./progress.ts";
+import { applyConstraints } from "../fit/constraints.ts";
+import { gridFigures, type GridOutcome, runGridStep } from "../fit/grid.ts";
+import type { ProgressReporter } from "../fit/progress.ts";
 import {
   runStatistics,
   runStatisticsWith,
