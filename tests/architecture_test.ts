@@ -59,7 +59,7 @@ Deno.test("the checker fails on a wrong arrow, a private import, a lazy import a
     "src/nmr/wrong_way.ts:2 imports src/fit/step.ts: src/nmr (layer 2) may not depend on " +
     "src/fit (layer 7)",
     "src/params/lazy.ts:2 imports src/stats/uses_private.ts: src/params (layer 3) may not " +
-    "depend on src/stats (layer 8)",
+    "depend on src/stats (layer 9)",
     "src/stats/uses_private.ts:2 imports src/fit/_private.ts: private module used outside " +
     "src/fit/",
   ]);

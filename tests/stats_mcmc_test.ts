@@ -6,7 +6,7 @@ import {
   runMcmc,
   sampleEnsemble,
 } from "../src/stats/mcmc.ts";
-import { standardNormals, streamRng } from "../src/stats/rng.ts";
+import { standardNormals, streamRng } from "../src/math/random.ts";
 import { makeChunk } from "../src/fit/chunk.ts";
 import { runFit } from "../src/run/run.ts";
 import { loadStudy } from "../src/io/load.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { createRng, standardNormals } from "../stats/random.ts";
+import { createRng, standardNormals } from "../math/random.ts";
 import { pyExp, pyFixed } from "../math/pyformat.ts";
 
 /** One CPMG profile as fitted: data (scaled calc) and the model on a dense ncyc grid. */

@@ -24,7 +24,7 @@ import {
   STREAM,
   streamRng,
   uniform,
-} from "./rng.ts";
+} from "../math/random.ts";
 
 /** Log-density of a batch of points (−Infinity outside the support). */
 export type BatchLogProb = (points: readonly Float64Array[]) => Float64Array;

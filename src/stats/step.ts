@@ -26,15 +26,14 @@ import {
 import {
   formatCorrelationsTsv,
   formatFailuresTsv,
-  formatFlatToml,
   formatMcmcSummary,
   formatResamplingSummary,
   formatSamplesTsv,
   samplesFigure,
   type SampleTable,
-  type TomlValue,
 } from "./report.ts";
-import { parseSeed } from "./rng.ts";
+import { formatFlatToml, type TomlValue } from "../output/toml.ts";
+import { parseSeed } from "../math/random.ts";
 
 /** What {@link runStatistics} needs from the fitted step. */
 export interface StatisticsInput {
