@@ -11,13 +11,11 @@ import { Command, Option } from "commander";
 import { modelHelp, parseModel } from "../models/model.ts";
 import { KINETIC_MODELS } from "../models/registry.ts";
 import { EXPERIMENT_NAMES } from "../experiments/registry.ts";
-import { loadStudy } from "../io/load.ts";
-import { readMethodFiles } from "../config/method.ts";
-import { runSimulate, type StepOutput } from "../run/run.ts";
-import { fitWithWorkflow, type PlacementOptions, serveCommand } from "../../workflows/cli.ts";
+// Loading, running, writing and plotting are imported when a command runs (`await import`), so
+// `exfit --help` pays only for the parser and the model/experiment registries it lists.
+import type { StepOutput } from "../run/run.ts";
+import type { PlacementOptions } from "../../workflows/cli.ts";
 import type { StepSpec } from "../fit/step.ts";
-import { writeTreeAtomically } from "../output/atomic.ts";
-import { formatCpmgExp, formatCpmgFit } from "../plot/cpmg.ts";
 import { createProgress } from "./progress.ts";
 
 interface CommonOptions {
@@ -63,6 +61,7 @@ async function plotFiles(out: StepOutput, simulate: boolean): Promise<Map<string
   }
   if (out.plots.size === 0) return files;
   const { renderCpmgSvg } = await import("../plot/cpmg_svg.ts");
+  const { formatCpmgExp, formatCpmgFit } = await import("../plot/cpmg.ts");
   for (const [stem, data] of out.plots) {
     files.set(`Plots/${stem}.svg`, await renderCpmgSvg(data, stem));
     if (simulate) files.set(`Plots/${stem}.sim`, formatCpmgFit(data));
@@ -84,13 +83,15 @@ async function writeStep(outDir: string, out: StepOutput, simulate: boolean): Pr
     : ["Parameters", "Data", "Plots", "Grid", "Statistics"].filter((d) =>
       [...files.keys()].some((k) => k.startsWith(d))
     );
+  const { writeTreeAtomically } = await import("../output/atomic.ts");
   writeTreeAtomically(outDir, prefixed, { replaceSubdirs: replace });
 }
 
-function steps(paths: string[] | undefined): StepSpec[] {
+async function steps(paths: string[] | undefined): Promise<StepSpec[]> {
   if (!paths || paths.length === 0) {
     return [{ name: "", fit: [], fix: [], constraints: [] }];
   }
+  const { readMethodFiles } = await import("../config/method.ts");
   const read = readMethodFiles(paths);
   for (const s of read) {
     if (s.fitmethodWarning) console.error(`exfit: warning: ${s.fitmethodWarning}`);
@@ -160,7 +161,8 @@ export function buildProgram(): Command {
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
     .action(async (o: CommonOptions & { method?: string[] } & PlacementOptions) => {
       const model = parseModel(o.model);
-      const methodSteps = steps(o.method);
+      const methodSteps = await steps(o.method);
+      const { loadStudy } = await import("../io/load.ts");
       const loaded = loadStudy({
         experiments: o.experiments,
         parameters: o.parameters,
@@ -188,6 +190,7 @@ export function buildProgram(): Command {
         );
         await writeStep(o.output!, out, false);
       };
+      const { fitWithWorkflow } = await import("../../workflows/cli.ts");
       await fitWithWorkflow(loaded, methodSteps, o, run, report);
       console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);
     });
@@ -196,6 +199,8 @@ export function buildProgram(): Command {
     "./OutputSim",
   ).action(async (o: CommonOptions) => {
     const model = parseModel(o.model);
+    const { loadStudy } = await import("../io/load.ts");
+    const { runSimulate } = await import("../run/run.ts");
     const loaded = loadStudy({
       experiments: o.experiments,
       parameters: o.parameters,
@@ -215,7 +220,7 @@ export function buildProgram(): Command {
     .option("--port <n>", "port to listen on (0: any free port)", "8787")
     .option("--hostname <address>", "address to listen on", "127.0.0.1")
     .option("--max-body <bytes>", "largest request body accepted")
-    .action(serveCommand);
+    .action(async (o) => (await import("../../workflows/cli.ts")).serveCommand(o));
   return program;
 }
 
