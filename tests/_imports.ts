@@ -188,3 +188,31 @@ export function coreIoViolations(root: string, files: readonly string[]): string
   }
   return out;
 }
+
+/**
+ * Bare (package) specifiers reachable from `entry` through static imports only: what a process
+ * loads before it runs anything, whatever command it is given.
+ *
+ * @example
+ * ```ts
+ * staticPackages(".", "src/cli/main.ts").has("vega"); // false: plots load vega when they run
+ * ```
+ */
+export function staticPackages(root: string, entry: string): Set<string> {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const src = stripComments(Deno.readTextFileSync(join(root, file)));
+    const re =
+      /^\s*(?:import|export)\b(?!\s+type\b)[^;'"]*?\bfrom\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']/gm;
+    for (const m of src.matchAll(re)) {
+      const spec = m[1] ?? m[2];
+      if (spec.startsWith(".")) visit(normalize(join(dirname(file), spec)).replaceAll("\\", "/"));
+      else packages.add(spec.replace(/^npm:/, "").split("/")[0].replace(/@[^@]*$/, ""));
+    }
+  };
+  visit(entry);
+  return packages;
+}

@@ -14,6 +14,7 @@ import {
   importsOf,
   LAYERS,
   layerViolations,
+  staticPackages,
   tsFiles,
 } from "./_imports.ts";
 
@@ -90,4 +91,12 @@ Deno.test("imports are read from code, not from comments or strings in examples"
     "6:./a.ts",
     "7:../b.ts",
   ]);
+});
+
+Deno.test("the CLI loads plotting and bundling libraries only when a command needs them", () => {
+  const loaded = staticPackages(REPO, "src/cli/main.ts");
+  assert.ok(loaded.has("commander"), [...loaded].join(", "));
+  for (const heavy of ["vega", "vega-lite", "esbuild", "ml-matrix"]) {
+    assert.ok(!loaded.has(heavy), `src/cli/main.ts imports ${heavy} statically`);
+  }
 });
