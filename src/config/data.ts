@@ -142,7 +142,11 @@ export function readProfileFile(
   }
   const xName = family === "cpmg"
     ? "ncyc"
-    : family === "cest" ? "offset" : family === "r1rho" ? "spin-lock offset or field" : "delay";
+    : family === "cest"
+    ? "offset"
+    : family === "r1rho"
+    ? "spin-lock offset or field"
+    : "delay";
   rows.forEach(({ line, tokens }, i) => {
     if (tokens.length < 3) {
       columnsError(path, line, tokens, `3 columns (${xName}, intensity, error)`);

@@ -12,7 +12,12 @@
 import type { KeySpec } from "../config/experiment.ts";
 import type { ExperimentModule, Sequence, SequenceContext } from "./types.ts";
 import { addTerm } from "../nmr/basis.ts";
-import { createEigWorkspace, eigDecompose, type EigWorkspace, expFromEigApply } from "../nmr/eig.ts";
+import {
+  createEigWorkspace,
+  eigDecompose,
+  type EigWorkspace,
+  expFromEigApply,
+} from "../nmr/eig.ts";
 import { createExpmWorkspace, expm, type ExpmWorkspace, matvec } from "../nmr/expm.ts";
 import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { r1rhoAnalytic, type TwoStateInput } from "./_r1rho_analytic.ts";
@@ -171,25 +176,51 @@ export class SpinLock {
   }
 
   /**
-   * The exact R1ρ of the assembled L: −max Re λ over its eigenvalues, the asymptotic decay rate
-   * of the slowest mode (see `docs/r1rho.md` for why this and not the smallest |λ|).
+   * The exact R1ρ of the assembled L: −Re λ of the eigenmode that carries the detected signal
+   * of the start vector `v` (detection `d`), i.e. the mode k with the largest |d·x_k|·|(X⁻¹v)_k|
+   * (a conjugate pair counts as one mode). For magnetisation aligned along the effective field
+   * this is the spin-locked mode of the observed state. It is not always the slowest mode
+   * (−max Re λ): near resonance in fast exchange the precessing pair decays more slowly but is
+   * hardly excited (`docs/r1rho.md`).
    */
-  slowestRate(): number {
+  lockedRate(v: Float64Array, d: Float64Array): number {
     const ws = this.eigValues;
     ws.wr.fill(NaN);
     eigDecompose(this.l, ws);
-    let best = -Infinity;
-    for (let k = 0; k < this.n; k++) {
-      const v = ws.wr[k];
-      if (!Number.isFinite(v) || !Number.isFinite(ws.wi[k])) {
+    const { n, x, xinv, wr, wi } = ws;
+    for (let k = 0; k < n; k++) {
+      if (!Number.isFinite(wr[k]) || !Number.isFinite(wi[k]) || !Number.isFinite(ws.cond)) {
         throw new Error(
-          "R1ρ: the eigenvalues of the spin-locked Liouvillian could not be computed " +
+          "R1ρ: the eigenmodes of the spin-locked Liouvillian could not be computed " +
             "(non-finite parameters or no convergence)",
         );
       }
-      if (v > best) best = v;
     }
-    return -best;
+    // Amplitude of mode j in d·exp(L·t)·v: (d·x_j)·(X⁻¹v)_j; a pair spans columns j, j+1.
+    const dx = (j: number) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += d[i] * x[i * n + j];
+      return s;
+    };
+    const cv = (j: number) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += xinv[j * n + i] * v[i];
+      return s;
+    };
+    let best = -1;
+    let rate = NaN;
+    for (let j = 0; j < n; j++) {
+      const pair = wi[j] > 0 && j + 1 < n;
+      const weight = pair
+        ? Math.hypot(dx(j), dx(j + 1)) * Math.hypot(cv(j), cv(j + 1))
+        : Math.abs(dx(j) * cv(j));
+      if (weight > best) {
+        best = weight;
+        rate = -wr[j];
+      }
+      if (pair) j++;
+    }
+    return rate;
   }
 }
 
@@ -246,10 +277,15 @@ function rateAt(
     return r1rhoAnalytic(calc, twoStateInput(sp, carrierPpm, point.offsetHz, point.b1Hz));
   }
   lock.assemble(point.b1Hz);
-  if (calc === "eigenvalue") return lock.slowestRate();
+  const axis = lock.axis(primary);
+  if (calc === "eigenvalue") {
+    const population = (s: string) => sp.local(`p${s}`) >= 0 ? sp.value(`p${s}`) : 1;
+    const v = lock.vector(new Float64Array(lock.n), axis, sp.basis.states, population);
+    const d = lock.vector(new Float64Array(lock.n), axis, [primary], () => 1);
+    return lock.lockedRate(v, d);
+  }
   // Two-point: magnetisation of the primary state only, along its effective field, decays for
   // T; the same projection is detected: R = −ln(I(T)/I(0))/T with I(0) = 1.
-  const axis = lock.axis(primary);
   const v = lock.vector(new Float64Array(lock.n), axis, [primary], () => 1);
   const i = lock.decay([timeTS], v, v)[0];
   // A decay that crossed zero (possible only far outside any sensible regime) has no
