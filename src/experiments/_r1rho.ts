@@ -176,12 +176,14 @@ export class SpinLock {
   }
 
   /**
-   * The exact R1ρ of the assembled L: −Re λ of the eigenmode that carries the detected signal
-   * of the start vector `v` (detection `d`), i.e. the mode k with the largest |d·x_k|·|(X⁻¹v)_k|
-   * (a conjugate pair counts as one mode). For magnetisation aligned along the effective field
-   * this is the spin-locked mode of the observed state. It is not always the slowest mode
-   * (−max Re λ): near resonance in fast exchange the precessing pair decays more slowly but is
-   * hardly excited (`docs/r1rho.md`).
+   * The exact R1ρ of the assembled L: −λ for the real eigenvalue λ whose mode carries most of
+   * the detected signal of the start vector `v` (detection `d`), i.e. the largest
+   * |d·x_k|·|(X⁻¹v)_k| over real eigenvalues. For magnetisation aligned along the effective field
+   * this is the spin-locked mode of the observed state. Oscillating modes (conjugate pairs,
+   * precession about the effective field) are left out: B1 inhomogeneity dephases them and an
+   * exponential fit never sees them, although near resonance in fast exchange such a pair can
+   * decay more slowly than the locked mode (−max Re λ would pick it). Without any real
+   * eigenvalue the slowest mode is returned. See `docs/r1rho.md`.
    */
   lockedRate(v: Float64Array, d: Float64Array): number {
     const ws = this.eigValues;
@@ -209,18 +211,17 @@ export class SpinLock {
     };
     let best = -1;
     let rate = NaN;
+    let slowest = Infinity;
     for (let j = 0; j < n; j++) {
-      const pair = wi[j] > 0 && j + 1 < n;
-      const weight = pair
-        ? Math.hypot(dx(j), dx(j + 1)) * Math.hypot(cv(j), cv(j + 1))
-        : Math.abs(dx(j) * cv(j));
+      slowest = Math.min(slowest, -wr[j]);
+      if (wi[j] !== 0) continue;
+      const weight = Math.abs(dx(j) * cv(j));
       if (weight > best) {
         best = weight;
         rate = -wr[j];
       }
-      if (pair) j++;
     }
-    return rate;
+    return best >= 0 ? rate : slowest;
   }
 }
 
