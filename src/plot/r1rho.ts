@@ -97,15 +97,18 @@ export function r1rhoPlotData(input: R1rhoPlotInput): R1rhoPlotData {
 function panel(data: R1rhoPlotData, field: "offsetHz" | "weffHz", title: string): object {
   const x = { field, type: "quantitative", title, scale: { zero: false } };
   const y = { field: "r1rho", type: "quantitative", title: "R1ρ (s⁻¹)", scale: { zero: false } };
-  // Versus the effective field the curve is drawn in offset order: sort it to avoid zig-zags.
+  // Versus the effective field each side of the resonance is its own branch: one line per
+  // side (`detail`), each drawn in effective-field order.
   const curve = field === "weffHz"
-    ? [...data.curve].sort((a, b) => a.weffHz - b.weffHz || a.offsetHz - b.offsetHz)
+    ? data.curve
+      .map((c) => ({ ...c, side: c.offsetHz < 0 ? "below" : "above" }))
+      .sort((a, b) => a.side.localeCompare(b.side) || a.weffHz - b.weffHz)
     : data.curve;
-  return dataPanelSpec({
+  const spec = dataPanelSpec({
     title: data.name,
     x,
     y,
-    curve: field === "weffHz" ? curve.filter((c) => c.offsetHz >= 0) : curve,
+    curve,
     bars: data.points.map((p) => ({
       [field]: p[field],
       lo: p.exp - p.err,
@@ -115,12 +118,14 @@ function panel(data: R1rhoPlotData, field: "offsetHz" | "weffHz", title: string)
     marks: (used) =>
       data.points.filter((p) => p.used === used).map((p) => ({ [field]: p[field], r1rho: p.exp })),
     pointSize: 30,
-  });
+  }) as { layer: { encoding: Record<string, unknown> }[] };
+  if (field === "weffHz") spec.layer[0].encoding.detail = { field: "side" };
+  return spec;
 }
 
 /**
  * Vega-Lite figure: one row per profile, R1ρ versus offset (left) and versus effective field
- * (right; curve drawn for offsets ≥ 0, the side a one-sided sweep covers).
+ * (right; one curve branch for each side of the observed state's resonance).
  *
  * @example
  * ```ts
