@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import { inProcessExecutor } from "../workflows/executor.ts";
 import { workerPool } from "../workflows/worker_pool.ts";
-import { REPO } from "./_refdata.ts";
+import { refdataTest, REPO } from "./_refdata.ts";
 import { runHttpChild, runStudy, startServers, type StudyConfig } from "./_workflows.ts";
 
 const TRUTH = { PB: 0.05, KEX_AB: 500 };
@@ -199,3 +199,66 @@ Deno.test("R1ρ study: same fit in-process, on 2 workers and on an exfit serve i
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+/** Run an example's `run.sh` in a copy of its folder; returns the copy. */
+async function runExample(refdata: string, name: string): Promise<string> {
+  const dir = Deno.makeTempDirSync({ prefix: `exfit_${name}_` });
+  const src = `${REPO}examples/r1rho/${name}`;
+  for (const sub of ["Experiments", "Parameters", "Methods"]) {
+    Deno.mkdirSync(`${dir}/${sub}`);
+    for (const f of Deno.readDirSync(`${src}/${sub}`)) {
+      Deno.copyFileSync(`${src}/${sub}/${f.name}`, `${dir}/${sub}/${f.name}`);
+    }
+  }
+  Deno.copyFileSync(`${src}/run.sh`, `${dir}/run.sh`);
+  const r = await new Deno.Command("sh", {
+    args: [`${dir}/run.sh`, "--plot", "nothing"],
+    env: { EXFIT_REFDATA: refdata, EXFIT: `${Deno.execPath()} run -A ${REPO}src/cli/main.ts` },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const td = new TextDecoder();
+  assert.equal(r.code, 0, td.decode(r.stdout) + td.decode(r.stderr));
+  return dir;
+}
+
+refdataTest(
+  "example RELAX_SYNTH_TP02_OFFRES: TP02 recovers relax's generator values",
+  async (refdata) => {
+    const dir = await runExample(refdata, "RELAX_SYNTH_TP02_OFFRES");
+    try {
+      const fitted = Deno.readTextFileSync(`${dir}/Output/Parameters/fitted.toml`);
+      const get = (section: string, key: string) => {
+        const body = fitted.split(/^\[/m).find((b) => b.startsWith(`${section}]`))!;
+        return Number(body.match(new RegExp(`^${key} =\\s*(\\S+)`, "m"))![1]);
+      };
+      // The generator's values (relax's r1rho_off_res_tp02): kex 1234.56, pA 0.765432, Δϖ 7 / 9.
+      for (const spin of ["W1", "K2"]) {
+        assert.ok(Math.abs(get("KEX_AB", spin) - 1234.56) < 0.2, `${spin} kex`);
+        assert.ok(Math.abs(get("PB", spin) - 0.234568) < 5e-5, `${spin} pB`);
+      }
+      assert.ok(Math.abs(get("DW_AB", "W1N") - 7) < 1e-3);
+      assert.ok(Math.abs(get("DW_AB", "K2N") - 9) < 1e-3);
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+);
+
+refdataTest(
+  "example KORZHNEV_2005_FYN_SH3_R1RHO fits (two-point rates, 2 fields)",
+  async (refdata) => {
+    const dir = await runExample(refdata, "KORZHNEV_2005_FYN_SH3_R1RHO");
+    try {
+      const stats = Deno.readTextFileSync(`${dir}/Output/statistics.toml`);
+      const redchi = Number(stats.match(/"reduced-chi-square"\s*=\s*(\S+)/)![1]);
+      assert.ok(redchi < 1.5, `reduced χ² ${redchi}`);
+      assert.match(
+        Deno.readTextFileSync(`${dir}/Output/Parameters/fitted.toml`),
+        /KEX_AB.*= +3\.\d+e\+02/,
+      );
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+);

@@ -6,7 +6,7 @@
 # 799.7773991 MHz (81.0407384 MHz), so that the spin lock sits exactly at carrier_ppm.
 set -e
 cd "$(dirname "$0")"
-SRC="${EXFIT_SHARED:-../../../../shared}/refdata/inputs/r1rho/KJAERGAARD_2013_NCBD_V52"
+SRC="${EXFIT_REFDATA:-../../../../shared/refdata}/inputs/r1rho/KJAERGAARD_2013_NCBD_V52"
 [ -f "$SRC/r1rho.txt" ] || { echo "run.sh: $SRC/r1rho.txt not found" >&2; exit 1; }
 rm -rf Data
 awk '!/^#/ && NF >= 4 {

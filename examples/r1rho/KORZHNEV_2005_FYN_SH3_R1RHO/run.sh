@@ -4,7 +4,7 @@
 # The data stay in ../shared: they are converted into Data/ (ignored by git) first.
 set -e
 cd "$(dirname "$0")"
-SRC="${EXFIT_SHARED:-../../../../shared}/refdata/inputs/r1rho/KORZHNEV_2005_FYN_SH3_R1RHO"
+SRC="${EXFIT_REFDATA:-../../../../shared/refdata}/inputs/r1rho/KORZHNEV_2005_FYN_SH3_R1RHO"
 [ -f "$SRC/r1rho_offres.txt" ] || { echo "run.sh: $SRC/r1rho_offres.txt not found" >&2; exit 1; }
 rm -rf Data
 awk '!/^#/ && NF >= 5 {

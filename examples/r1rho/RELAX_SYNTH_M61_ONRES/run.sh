@@ -4,7 +4,7 @@
 # The data stay in ../shared: they are converted into Data/ (ignored by git) first.
 set -e
 cd "$(dirname "$0")"
-SRC="${EXFIT_SHARED:-../../../../shared}/refdata/inputs/r1rho/RELAX_SYNTH_M61_ONRES"
+SRC="${EXFIT_REFDATA:-../../../../shared/refdata}/inputs/r1rho/RELAX_SYNTH_M61_ONRES"
 [ -f "$SRC/intensities.txt" ] || { echo "run.sh: $SRC/intensities.txt not found" >&2; exit 1; }
 rm -rf Data
 # Spin labels to exfit spin systems: Trp1 -> W1N, Trp2 -> W2N; sigma = 200000 (relax's).

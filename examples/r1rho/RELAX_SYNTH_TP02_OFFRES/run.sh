@@ -4,7 +4,7 @@
 # The data stay in ../shared: they are converted into Data/ (ignored by git) first.
 set -e
 cd "$(dirname "$0")"
-SRC="${EXFIT_SHARED:-../../../../shared}/refdata/inputs/r1rho/RELAX_SYNTH_TP02_OFFRES"
+SRC="${EXFIT_REFDATA:-../../../../shared/refdata}/inputs/r1rho/RELAX_SYNTH_TP02_OFFRES"
 [ -f "$SRC/r1rho.txt" ] || { echo "run.sh: $SRC/r1rho.txt not found" >&2; exit 1; }
 rm -rf Data
 mkdir -p Data/500mhz Data/800mhz
