@@ -272,6 +272,21 @@ Deno.test("r1rho_15n decays: full Bloch–McConnell intensities match the dense 
   });
 });
 
+Deno.test("decays with calculation = eigenvalue or an analytic form are single exponentials", () => {
+  const c: Case = { kex: 3000, pb: 0.05, offsetHz: 0, b1Hz: 800 };
+  for (const calculation of ["eigenvalue", "mp05"]) {
+    const { sequence } = sequenceFor(r1rho15n, {
+      settings: { carrier: CARRIER + 200 / HZ_PER_PPM, b1_frq: c.b1Hz, calculation },
+      values: twoStateValues(c),
+      hLarmorFrqMHz: B0,
+    });
+    const r = rate({ ...c, offsetHz: 200 }, calculation);
+    const got = sequence(Float64Array.of(0, 0.05));
+    assert.ok(Math.abs(got[0] - 0.95) < 1e-15);
+    assert.ok(Math.abs(got[1] - 0.95 * Math.exp(-r * 0.05)) < 1e-14, calculation);
+  }
+});
+
 Deno.test("without exchange R1ρ is R1·cos²θ + R2·sin²θ (decay and rate)", () => {
   const values = { pa: 1, pb: 0, kab: 0, kba: 0, cs_i_a: 120, cs_i_b: 125, r1_i_a: 1.2 };
   const all = { ...values, r1_i_b: 1.2, r2_i_a: 20, r2_i_b: 20 };

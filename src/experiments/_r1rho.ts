@@ -23,7 +23,13 @@ import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { r1rhoAnalytic, type TwoStateInput } from "./_r1rho_analytic.ts";
 
 /** How intensities versus spin-lock time are calculated. */
-export const INTENSITY_CALCULATIONS = ["bloch_mcconnell", "tp02", "mp05", "dpl94"] as const;
+export const INTENSITY_CALCULATIONS = [
+  "bloch_mcconnell",
+  "eigenvalue",
+  "tp02",
+  "mp05",
+  "dpl94",
+] as const;
 /** How R1ρ rates are calculated. */
 export const RATE_CALCULATIONS = ["eigenvalue", "two_point", "tp02", "mp05", "dpl94"] as const;
 /** What x holds in a rate experiment: spin-lock offset (Hz) or spin-lock field (Hz). */
@@ -343,7 +349,8 @@ export function r1rhoRates(ctx: SequenceContext): Sequence {
  * magnetisation p_s is put along the effective field of the primary observed state, evolves
  * under the spin lock for T, and the projection of the observed states' magnetisation on that
  * axis is detected (ideal alignment and return, steady state removed by the ± phase cycle).
- * Analytic calculations give p·exp(−R1ρ·T) with p the observed states' population.
+ * The other calculations (exact rate, analytic forms) give p·exp(−R1ρ·T) with p the observed
+ * states' population.
  *
  * @example
  * ```ts
