@@ -268,6 +268,16 @@ interface LockPoint {
   b1Hz: number;
 }
 
+/** Which states start, which are detected, and the delay of a two-point rate. */
+interface RateSetup {
+  /** Primary observed state: its effective field is the alignment axis. */
+  primary: string;
+  observed: readonly string[];
+  /** Start states of the two-point decay (null: every state, equilibrium populations). */
+  start: readonly string[] | null;
+  timeTS: number;
+}
+
 /**
  * R1ρ of one point with the spectrometer set to it (offset already rebuilt into L_free).
  */
@@ -277,27 +287,30 @@ function rateAt(
   calc: Calculation,
   point: LockPoint,
   carrierPpm: number,
-  primary: string,
-  timeTS: number,
+  o: RateSetup,
 ): number {
   if (calc === "tp02" || calc === "mp05" || calc === "dpl94") {
     return r1rhoAnalytic(calc, twoStateInput(sp, carrierPpm, point.offsetHz, point.b1Hz));
   }
   lock.assemble(point.b1Hz);
-  const axis = lock.axis(primary);
+  const axis = lock.axis(o.primary);
+  const population = (s: string) => sp.local(`p${s}`) >= 0 ? sp.value(`p${s}`) : 1;
+  const d = lock.vector(new Float64Array(lock.n), axis, o.observed, () => 1);
   if (calc === "eigenvalue") {
-    const population = (s: string) => sp.local(`p${s}`) >= 0 ? sp.value(`p${s}`) : 1;
     const v = lock.vector(new Float64Array(lock.n), axis, sp.basis.states, population);
-    const d = lock.vector(new Float64Array(lock.n), axis, [primary], () => 1);
     return lock.lockedRate(v, d);
   }
-  // Two-point: magnetisation of the primary state only, along its effective field, decays for
-  // T; the same projection is detected: R = −ln(I(T)/I(0))/T with I(0) = 1.
-  const v = lock.vector(new Float64Array(lock.n), axis, [primary], () => 1);
-  const i = lock.decay([timeTS], v, v)[0];
+  // Two-point: the start states' magnetisation (p_s each), along the primary state's effective
+  // field, decays for T; its projection on the observed states is detected:
+  // R = −ln(I(T)/I(0))/T.
+  const starts = o.start && o.start.length > 0 ? o.start : sp.basis.states;
+  const v = lock.vector(new Float64Array(lock.n), axis, starts, population);
+  let i0 = 0;
+  for (let k = 0; k < lock.n; k++) i0 += d[k] * v[k];
+  const i = lock.decay([o.timeTS], v, d)[0];
   // A decay that crossed zero (possible only far outside any sensible regime) has no
   // logarithm: report the rate of a decay to 1e-300 rather than NaN.
-  return -Math.log(Math.max(i, 1e-300)) / timeTS;
+  return -Math.log(Math.max(i / i0, 1e-300)) / o.timeTS;
 }
 
 /**
@@ -327,7 +340,12 @@ export function r1rhoRates(ctx: SequenceContext): Sequence {
   sp.carrierI = carrierPpm;
   sp.b1I = b1Hz ?? 0;
   const lock = new SpinLock(sp);
-  const primary = ctx.observed[0];
+  const setup: RateSetup = {
+    primary: ctx.observed[0],
+    observed: ctx.observed,
+    start: ctx.start,
+    timeTS: timeTS ?? 0,
+  };
   return (x: Float64Array) => {
     const saved = sp.offsetI;
     const out = new Float64Array(x.length);
@@ -335,7 +353,7 @@ export function r1rhoRates(ctx: SequenceContext): Sequence {
       const point = xAxis === "offset" ? { offsetHz: xv, b1Hz: b1Hz! } : { offsetHz: 0, b1Hz: xv };
       sp.offsetI = point.offsetHz;
       sp.rebuild();
-      out[k] = rateAt(lock, sp, calc, point, carrierPpm, primary, timeTS ?? 0);
+      out[k] = rateAt(lock, sp, calc, point, carrierPpm, setup);
     });
     sp.offsetI = saved;
     sp.rebuild();
@@ -384,7 +402,12 @@ export function r1rhoDecay(ctx: SequenceContext): Sequence {
       lock.vector(d, axis, ctx.observed, () => 1);
       values = lock.decay(times, v, d);
     } else {
-      const r = rateAt(lock, sp, calc, { offsetHz: 0, b1Hz }, carrierPpm, primary, 0);
+      const r = rateAt(lock, sp, calc, { offsetHz: 0, b1Hz }, carrierPpm, {
+        primary,
+        observed: ctx.observed,
+        start: ctx.start,
+        timeTS: 0,
+      });
       const p0 = ctx.observed.reduce((s, o) => s + population(o), 0);
       values = Float64Array.from(times, (t) => p0 * Math.exp(-r * t));
     }
@@ -437,7 +460,14 @@ export function r1rhoRateModule(o: R1rhoModuleOptions): ExperimentModule {
   return {
     name: o.name,
     xKind: "offset",
-    schema: { name: o.name, family: "r1rho", keys: r1rhoRateKeys() },
+    // Without `start_state` a two-point decay starts from the observed state only (the
+    // peers' convention); `start_state = []` starts from equilibrium.
+    schema: {
+      name: o.name,
+      family: "r1rho",
+      keys: r1rhoRateKeys(),
+      defaultStartFromObserved: true,
+    },
     basis: () => ({ type: "ixyz", pair: o.pair }),
     toBeFitted,
     isReference: () => false,
