@@ -61,6 +61,18 @@ async function plotFiles(out: StepOutput, simulate: boolean): Promise<Map<string
       files.set(`Plots/${stem}.svg`, await renderVegaLiteSvg(shiftFigureSpec(points, stem)));
     }
   }
+  if (out.r1rhoPlots?.size) {
+    const { renderVegaLiteSvg } = await import("../plot/svg.ts");
+    const { formatR1rho, r1rhoFigureSpec } = await import("../plot/r1rho.ts");
+    for (const [stem, data] of out.r1rhoPlots) {
+      files.set(`Plots/${stem}.svg`, await renderVegaLiteSvg(r1rhoFigureSpec(data, stem)));
+      if (simulate) files.set(`Plots/${stem}.sim`, formatR1rho(data, "fit"));
+      else {
+        files.set(`Plots/${stem}.exp`, formatR1rho(data, "exp"));
+        files.set(`Plots/${stem}.fit`, formatR1rho(data, "fit"));
+      }
+    }
+  }
   if (out.plots.size === 0) return files;
   const { renderCpmgSvg } = await import("../plot/cpmg_svg.ts");
   for (const [stem, data] of out.plots) {

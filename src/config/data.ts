@@ -110,7 +110,7 @@ function stateAt(file: string, line: number, token: Token, what: string): string
  */
 export function readProfileFile(
   path: string,
-  family: "cpmg" | "cest" | "relaxation" | "exsy",
+  family: "cpmg" | "cest" | "relaxation" | "exsy" | "r1rho",
 ): ProfileData {
   const rows = dataLines(readTextFile(path));
   if (rows.length === 0) {
@@ -140,7 +140,13 @@ export function readProfileFile(
     });
     return { file: path, x, intensity, error, states: { start, detect } };
   }
-  const xName = family === "cpmg" ? "ncyc" : family === "cest" ? "offset" : "delay";
+  const xName = family === "cpmg"
+    ? "ncyc"
+    : family === "cest"
+    ? "offset"
+    : family === "r1rho"
+    ? "spin-lock offset or field"
+    : "delay";
   rows.forEach(({ line, tokens }, i) => {
     if (tokens.length < 3) {
       columnsError(path, line, tokens, `3 columns (${xName}, intensity, error)`);

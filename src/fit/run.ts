@@ -18,6 +18,8 @@ import { cpmgCurveNcyc, type CpmgPlotData, cpmgPlotData } from "../plot/cpmg.ts"
 import type { CestPlotData } from "../plot/cest.ts";
 import { cestPlotsOf } from "./cest_plots.ts";
 import { decayPlotsOf, shiftPlotsOf } from "./decay_plots.ts";
+import { r1rhoPlotsOf } from "./r1rho_plots.ts";
+import type { R1rhoPlotData } from "../plot/r1rho.ts";
 import type { DecayPanel } from "../plot/relaxation.ts";
 import type { ShiftPoint } from "../plot/shift.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
@@ -45,6 +47,8 @@ export interface StepOutput {
   /** Relaxation/EXSY panels and shift points per experiment stem, when plots were requested. */
   decayPlots?: Map<string, DecayPanel[]>;
   shiftPlots?: Map<string, ShiftPoint[]>;
+  /** R1ρ rate plots per experiment stem, when plots were requested. */
+  r1rhoPlots?: Map<string, R1rhoPlotData[]>;
   /** Vega-Lite specs to render as SVG, keyed by path in the step folder (grid, statistics). */
   figures?: Map<string, object>;
   /** Messages for the user (e.g. statistics skipped in a GRID step). */
@@ -334,6 +338,9 @@ function* fitLoop(
       ? decayPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, false)
       : undefined;
     const shiftPlots = opts.plot ? shiftPlotsOf(study, fin.calcs, false) : undefined;
+    const r1rhoPlots = opts.plot
+      ? r1rhoPlotsOf(study, calcs, fin.calcs, fin.values, false)
+      : undefined;
     yield {
       name: step.name,
       files,
@@ -342,6 +349,7 @@ function* fitLoop(
       cestPlots,
       decayPlots,
       shiftPlots,
+      r1rhoPlots,
       figures,
       warnings,
     };
@@ -381,5 +389,8 @@ export function runSimulate(
     ? decayPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, true)
     : undefined;
   const shiftPlots = opts.plot ? shiftPlotsOf(study, fin.calcs, true) : undefined;
-  return { name: "", files, plots, cestPlots, decayPlots, shiftPlots };
+  const r1rhoPlots = opts.plot
+    ? r1rhoPlotsOf(study, calcs, fin.calcs, fin.values, true)
+    : undefined;
+  return { name: "", files, plots, cestPlots, decayPlots, shiftPlots, r1rhoPlots };
 }
