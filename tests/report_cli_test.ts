@@ -33,6 +33,37 @@ Deno.test("demo ends with the report path; report, PDFs and --plot nothing", asy
     assert.equal(pdfPages(`${tmp}/Demo/Output/STEP2/Plots/800mhz.pdf`), 20);
     assert.equal(pdfPages(`${tmp}/Demo/Output/STEP1/Plots/500mhz.pdf`), 6);
 
+    assert.match(html, /<h3>Along the sequence<\/h3>/);
+
+    // plot_param over both steps' fitted parameters: 20 + 6 DW_AB values.
+    const pp = await exfit(tmp, [
+      "main.ts",
+      "plot_param",
+      "-p",
+      "Demo/Output/STEP2/Parameters/fitted.toml",
+      "Demo/Output/STEP1/Parameters/fitted.toml",
+      "-n",
+      "DW_AB",
+      "-o",
+      "PP",
+    ]);
+    assert.equal(pp.code, 0, pp.stderr);
+    const svg = Deno.readTextFileSync(`${tmp}/PP/dw_ab.svg`);
+    assert.equal((svg.match(/class="param"/g) ?? []).length, 26);
+    assert.match(svg, /Demo\/Output\/STEP1\/Parameters\/fitted\.toml: DW_AB/);
+    assert.equal(pdfPages(`${tmp}/PP/dw_ab.pdf`), 1);
+    assert.match(Deno.readTextFileSync(`${tmp}/PP/dw_ab.html`), /<table class="sortable params">/);
+    const none = await exfit(tmp, [
+      "main.ts",
+      "plot_param",
+      "-p",
+      "Demo/Output/STEP2/Parameters/fitted.toml",
+      "-n",
+      "NOPE_X",
+    ]);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /no parameter with a residue number matches "NOPE_X"/);
+
     // Same study without plots: no report, no PDF, no SVG.
     const d = `${tmp}/Demo`;
     const fit = await exfit(tmp, [

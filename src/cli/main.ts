@@ -19,6 +19,7 @@ import type { StepSpec } from "../fit/step.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
 import type { ReportStep } from "../report/html.ts";
 import { createProgress } from "./progress.ts";
+import { addPlotParamCommand } from "./plot_param.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -227,6 +228,7 @@ export function buildProgram(): Command {
     .option("--hostname <address>", "address to listen on", "127.0.0.1")
     .option("--max-body <bytes>", "largest request body accepted")
     .action(serveCommand);
+  addPlotParamCommand(program);
   return program;
 }
 

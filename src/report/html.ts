@@ -20,6 +20,8 @@ export interface ReportStep {
   profiles?: number;
   warnings: string[];
   parameters: ParameterRow[];
+  /** Fitted parameters against residue number (SVG documents). */
+  sequenceFigures?: { title: string; svg: string }[];
   figures: ProfileFigure[];
   /** Other figures of the step (path in the step folder → SVG document). */
   extraFigures: { path: string; svg: string }[];
@@ -175,10 +177,16 @@ function stepSection(step: ReportStep, index: number): string {
       step.extraFigures.map((f) => imageFigure(f.path, f.svg)).join("\n")
     }</div>`
     : "";
+  const sequence = step.sequenceFigures?.length
+    ? `<h3>Along the sequence</h3><div class="extras">${
+      step.sequenceFigures.map((f) => `<figure class="seq">${f.svg}</figure>`).join("\n")
+    }</div>`
+    : "";
   return `<section class="step" id="${id}"><h2>Step ${escapeHtml(title)}</h2>${warn}
 <details open><summary><h3>Parameters (${step.parameters.length})</h3></summary>${
     parameterTable(step.parameters)
   }</details>
+${sequence}
 <h3>Profiles (<span class="shown">${step.figures.length}</span> of ${step.figures.length})</h3>
 <div class="filter">residue <input type="search" class="residue" placeholder="e.g. G23 or 23">
  experiment <select class="experiment"><option value="">all</option>${

@@ -13,7 +13,9 @@ import {
   type ProfileFigure,
   shiftFigure,
 } from "./figures.ts";
-import { stepParameterRows } from "./parameter_rows.ts";
+import { type ParameterRow, stepParameterRows } from "./parameter_rows.ts";
+import { paramSeries, paramSvg } from "./param_plot.ts";
+import { parseParamName } from "../params/name.ts";
 import { reportHtml, type ReportSection, type ReportStep } from "./html.ts";
 import { join } from "node:path";
 
@@ -53,16 +55,43 @@ export function reportStep(
     const svg = rendered.get(path);
     if (typeof svg === "string") extraFigures.push({ path, svg });
   }
+  const parameters = stepParameterRows(out.files);
   return {
     name: out.name,
     stats: out.result?.stats,
     freeParameters: out.result?.freeIds.length,
     profiles: out.result?.selected.filter((s) => s).length,
     warnings: out.warnings ?? [],
-    parameters: stepParameterRows(out.files),
+    parameters,
+    sequenceFigures: sequenceFigures(parameters),
     figures: stepFigures(out, smooth),
     extraFigures,
   };
+}
+
+/**
+ * One value-against-residue figure per fitted residue-specific parameter name (DW_AB, R2_A, …),
+ * a series per section (e.g. per field).
+ *
+ * @example
+ * ```ts
+ * sequenceFigures(rows).map((f) => f.title); // ["DW_AB", "R2_A"]
+ * ```
+ */
+export function sequenceFigures(rows: ParameterRow[]): { title: string; svg: string }[] {
+  const fitted = rows.filter((r) => r.kind === "fitted" && r.section !== "GLOBAL");
+  const names = new Set<string>();
+  for (const r of fitted) {
+    try {
+      names.add(parseParamName(r.section).name);
+    } catch {
+      // a section that is not a parameter name has no place on the sequence
+    }
+  }
+  return [...names].sort().flatMap((name) => {
+    const series = paramSeries([{ label: "", rows: fitted }], name);
+    return series.length ? [{ title: name, svg: paramSvg(series, name) }] : [];
+  });
 }
 
 /** Run-level facts shown at the top of the report. */
