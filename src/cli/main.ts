@@ -20,6 +20,7 @@ import { writeTreeAtomically } from "../output/atomic.ts";
 import type { ReportStep } from "../report/html.ts";
 import { createProgress } from "./progress.ts";
 import { addPlotParamCommand } from "./plot_param.ts";
+import { addCompareCommand } from "./compare.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -229,6 +230,7 @@ export function buildProgram(): Command {
     .option("--max-body <bytes>", "largest request body accepted")
     .action(serveCommand);
   addPlotParamCommand(program);
+  addCompareCommand(program, steps);
   return program;
 }
 

@@ -201,7 +201,7 @@ table{border-collapse:collapse;margin:.5em 0;font-size:13px}
 th,td{border:1px solid #ccc;padding:2px 6px;text-align:right}
 th{background:#f3f3f3;cursor:pointer;user-select:none}
 th.asc::after{content:" ▲"}th.desc::after{content:" ▼"}
-td:nth-child(-n+3){text-align:left}td.flag{color:#b00}
+td:nth-child(-n+3){text-align:left}td.flag{color:#b00}td.best{font-weight:bold}
 .grid{display:flex;flex-wrap:wrap;gap:6px}figure{margin:0}
 .extras img{max-width:100%}.warnings li{color:#b00}
 .filter{margin:.5em 0}nav a{margin-right:1em}
