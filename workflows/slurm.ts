@@ -245,20 +245,21 @@ export async function slurmFit(opts: SlurmFitOptions): Promise<void> {
       );
       let indices = Array.from({ length: plan.tasks }, (_, i) => i);
       for (let attempt = 0;; attempt++) {
+        // The user's options come after our defaults (a --job-name of theirs wins).
         const work = await sbatch([
-          ...sbatchArgs,
-          `--array=${arraySpec(indices)}`,
           `--job-name=exfit-r${plan.round}`,
           `--output=${logs}/r${plan.round}-a${attempt}-%a.out`,
+          ...sbatchArgs,
+          `--array=${arraySpec(indices)}`,
           `--wrap=${shellQuote([...command, "work", "--run", runDir, "--round", `${plan.round}`])}`,
         ]);
         live.add(work);
         const mergeLog = `${logs}/r${plan.round}-a${attempt}-merge.out`;
         const merge = await sbatch([
-          ...sbatchArgs,
-          `--dependency=afterany:${work}`,
           `--job-name=exfit-merge`,
           `--output=${mergeLog}`,
+          ...sbatchArgs,
+          `--dependency=afterany:${work}`,
           `--wrap=${shellQuote([...command, "merge", "--run", runDir, "-o", opts.outDir])}`,
         ]);
         live.add(merge);
