@@ -21,6 +21,7 @@ import type { ReportStep } from "../report/html.ts";
 import { createProgress } from "./progress.ts";
 import { addPlotParamCommand } from "./plot_param.ts";
 import { addCompareCommand } from "./compare.ts";
+import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -132,6 +133,13 @@ function addCommon(cmd: Command, defaultOut: string): Command {
  * ```
  */
 export function buildProgram(): Command {
+  const clusterDeps = {
+    addCommon,
+    readSteps: steps,
+    writeStep: async (outDir: string, out: StepOutput, simulate: boolean) => {
+      await writeStep(outDir, out, simulate, true);
+    },
+  };
   const program = new Command("exfit")
     .description(
       "Fit NMR chemical-exchange data (CPMG, CEST, relaxation, shifts) with ChemEx's files.\n" +
@@ -147,7 +155,16 @@ export function buildProgram(): Command {
     .option("--endpoints <urls>", "comma-separated function URLs (exfit serve) to run fits on")
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
+    .addOption(
+      new Option("--executor <kind>", "where work runs (docs/cluster.md)").choices(
+        ["local", "slurm", "srun"],
+      ).default("local"),
+    )
+    .option("--slurm-opts <options>", "extra sbatch options for --executor slurm")
+    .option("--run <dir>", "run folder of --executor slurm (default: <output>.run)")
+    .option("--max-tasks <n>", "most array tasks per round of --executor slurm", "64")
     .action(async (o: CommonOptions & { method?: string[] } & PlacementOptions, cmd: Command) => {
+      if (await fitOnCluster(o as unknown as ClusterFitOptions, clusterDeps)) return;
       const model = parseModel(o.model);
       const methodSteps = steps(o.method);
       const loaded = loadStudy({
@@ -223,6 +240,7 @@ export function buildProgram(): Command {
       console.log(`report: ${path}`);
     }
   });
+  registerClusterCommands(program, clusterDeps);
   program.command("serve")
     .description("serve the fitting functions over HTTP for `fit --endpoints` (docs/workflows.md)")
     .option("--port <n>", "port to listen on (0: any free port)", "8787")
