@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ConfigError } from "../config/errors.ts";
 import type { StudySpec } from "./study.ts";
 import { createCalculator, fitScale, intensitiesAt, type ProfileCalculator } from "./evaluate.ts";
 import {
@@ -281,6 +282,15 @@ function* fitLoop(
   for (const [index, step] of steps.entries()) {
     if (index < (from?.step ?? 0)) continue;
     selected = selectProfiles(study, step, selected);
+    if (!selected.some((s) => s)) {
+      const where = step.origin ? `step [${step.origin.step}]` : "the fit";
+      throw new ConfigError(
+        step.origin?.file ?? "method",
+        `${where} selects no profile (INCLUDE ${JSON.stringify(step.include ?? "ALL")}, ` +
+          `EXCLUDE ${JSON.stringify(step.exclude ?? [])}); nothing to fit`,
+        { key: "INCLUDE" },
+      );
+    }
     applyConstraints(store, step.constraints, step.origin);
     applyStatus(store, step);
     // GRID: scan, then the step's fit starts at the best point (grid parameters fixed).
