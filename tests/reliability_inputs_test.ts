@@ -228,6 +228,14 @@ const CASES: Case[] = [
     args: ["--include", "999"],
     expect: /--include 999.*select none of the profiles/,
   },
+  // Numerics guard: finite inputs whose model evaluation is not finite
+  {
+    name: "model evaluation gives NaN",
+    file: PAR,
+    edit: sub("TAUC_A = 3.0", "TAUC_A = 3.0\nR2_A = 1e12"),
+    expect:
+      /500mhz\.toml: model evaluation of profile 10N at the starting values of step \[STEP1\] gave NaN at point \d+; parameters: .*r2_i_a = 1000000000000/,
+  },
   // Messages
   {
     name: "deep constraint",
