@@ -9,6 +9,8 @@ import { matrices, startTerms } from "./_cpmg.ts";
 import { detectionVector, dot } from "../nmr/spectrometer.ts";
 import { matvec } from "../nmr/expm.ts";
 import { createFrechetWorkspace, expmFrechet } from "../nmr/frechet.ts";
+import { complexEigen, createComplexEigen, expFrechetFromEig } from "../nmr/frechet_eig.ts";
+import { createEigWorkspace, eigDecompose, expFromEig } from "../nmr/eig.ts";
 import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { localDirections, withJacobian } from "./_derivatives.ts";
 
@@ -71,8 +73,9 @@ export function relaxationDecay(
 
 /**
  * Exact derivatives of detect·(D·F…D·start) (D = exp(L·f·t), F the flips between the delays)
- * with respect to every local value: (D, ∂D) from the Fréchet derivative and the tangent
- * carried along the chain, dv ← D·dv + ∂D·v.
+ * with respect to every local value: ∂D from the Fréchet derivative (in L's eigenbasis, one
+ * decomposition for every direction and delay, or the block-triangular route where the
+ * eigenvectors are ill-conditioned) and the tangent carried along the chain, dv ← D·dv + ∂D·v.
  */
 function decayTangent(
   sp: Spectrometer,
@@ -84,16 +87,22 @@ function decayTangent(
   const nl = sp.values.length;
   const dirs = localDirections(sp, terms);
   const fw = createFrechetWorkspace(n);
+  const ew = createEigWorkspace(n, 1e6);
+  const ce = createComplexEigen(n);
   const zero = new Float64Array(n * n);
   const [d, dd] = matrices(n, 2);
   const [v, dv, w, dw, tmp] = [0, 1, 2, 3, 4].map(() => new Float64Array(n));
   return (timesS, fraction) => {
     const start = sp.startVector(terms);
     const jac = new Float64Array(timesS.length * nl);
-    const distinct = [...new Set(timesS)];
-    for (const dir of dirs) {
-      for (const t of distinct) {
-        expmFrechet(d, dd, sp.lFree, dir.dl ?? zero, fraction * t, fw);
+    const eigen = eigDecompose(sp.lFree, ew);
+    if (eigen) complexEigen(ew, ce);
+    for (const t of new Set(timesS)) {
+      const tt = fraction * t;
+      if (eigen) expFromEig(d, tt, ew);
+      for (const dir of dirs) {
+        if (!eigen) expmFrechet(d, dd, sp.lFree, dir.dl ?? zero, tt, fw);
+        else if (dir.dl) expFrechetFromEig(dd, dir.dl, tt, ce);
         matvec(v, d, start, n);
         if (dir.dstart) matvec(dv, d, dir.dstart, n);
         else dv.fill(0);

@@ -61,8 +61,11 @@ export function exactJacobian(
   const n = free.length;
   const profiles = localIdx.length;
   const jac = new Float64Array(ctx.m * n);
-  const sens = localSensitivities(ctx, x);
+  // ∂local/∂x is computed on the first profile with exact derivatives (never for groups whose
+  // families are all differenced, which then cost what forward differences cost).
+  let sens: Float64Array[] | null = null;
   const fallback: number[] = [];
+  ctx.setX(x);
   for (let k = 0; k < profiles; k++) {
     const li = localIdx[k];
     const nl = li.length;
@@ -76,6 +79,7 @@ export function exactJacobian(
       continue;
     }
     // J_k = J_local · S_k, S_k[l, j] = ∂local_l/∂x_j.
+    sens ??= localSensitivities(ctx, x);
     const s = sens[k];
     for (let i = 0; i < rows; i++) {
       const ro = (lo + i) * n;
