@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { JACOBIAN_MODES } from "../fit/jacobian.ts";
 import { restoreTaskCwd } from "./_cwd.ts";
 import { Command, Option } from "commander";
 import { modelHelp, parseModel } from "../models/model.ts";
@@ -158,7 +159,16 @@ export function buildProgram(): Command {
     .option("--endpoints <urls>", "comma-separated function URLs (exfit serve) to run fits on")
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
-    .action(async (o: CommonOptions & { method?: string[] } & PlacementOptions) => {
+    .addOption(
+      new Option(
+        "--jacobian <how>",
+        "Jacobians: exact derivatives where the experiment has them, else forward differences; " +
+          "fd (forward differences, as ChemEx) or cd (central) everywhere, for checking",
+      ).choices(Object.keys(JACOBIAN_MODES)).default("exact"),
+    )
+    .action(async (
+      o: CommonOptions & { method?: string[]; jacobian?: string } & PlacementOptions,
+    ) => {
       const model = parseModel(o.model);
       const methodSteps = steps(o.method);
       const loaded = loadStudy({
@@ -169,6 +179,7 @@ export function buildProgram(): Command {
         exclude: o.exclude,
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
+      loaded.study.jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
       const t0 = performance.now();
       const run = {
         plot: o.plot !== "nothing",

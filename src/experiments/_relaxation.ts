@@ -9,7 +9,14 @@ import { matrices, startTerms } from "./_cpmg.ts";
 import { detectionVector, dot } from "../nmr/spectrometer.ts";
 import { matvec } from "../nmr/expm.ts";
 import { createFrechetWorkspace, expmFrechet } from "../nmr/frechet.ts";
-import { complexEigen, createComplexEigen, expFrechetFromEig } from "../nmr/frechet_eig.ts";
+import {
+  complexEigen,
+  createComplexEigen,
+  createFrechetApplyScratch,
+  eigenDirection,
+  frechetApply,
+  frechetTime,
+} from "../nmr/frechet_eig.ts";
 import { createEigWorkspace, eigDecompose, expFromEig } from "../nmr/eig.ts";
 import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { localDirections, withJacobian } from "./_derivatives.ts";
@@ -92,21 +99,32 @@ function decayTangent(
   const zero = new Float64Array(n * n);
   const [d, dd] = matrices(n, 2);
   const [v, dv, w, dw, tmp] = [0, 1, 2, 3, 4].map(() => new Float64Array(n));
+  const scratch = createFrechetApplyScratch(n);
   return (timesS, fraction) => {
     const start = sp.startVector(terms);
     const jac = new Float64Array(timesS.length * nl);
     const eigen = eigDecompose(sp.lFree, ew);
     if (eigen) complexEigen(ew, ce);
+    // Ẽ = V⁻¹·∂L·V once per direction; then each delay's ∂D·v costs O(n²).
+    const tilde = eigen ? dirs.map((dir) => dir.dl ? eigenDirection(dir.dl, ce) : null) : [];
     for (const t of new Set(timesS)) {
       const tt = fraction * t;
-      if (eigen) expFromEig(d, tt, ew);
-      for (const dir of dirs) {
+      if (eigen) {
+        expFromEig(d, tt, ew);
+        frechetTime(tt, ce, scratch);
+      }
+      dirs.forEach((dir, q) => {
         if (!eigen) expmFrechet(d, dd, sp.lFree, dir.dl ?? zero, tt, fw);
-        else if (dir.dl) expFrechetFromEig(dd, dir.dl, tt, ce);
+        // dv += ∂D·u, by the eigen route or with the block route's matrix.
+        const addDerivative = (u: Float64Array) => {
+          if (!dir.dl) return;
+          if (eigen) frechetApply(dv, tilde[q]!, tt, u, ce, scratch);
+          else addMatvec(dv, dd, u, n, tmp);
+        };
         matvec(v, d, start, n);
         if (dir.dstart) matvec(dv, d, dir.dstart, n);
         else dv.fill(0);
-        if (dir.dl) addMatvec(dv, dd, start, n, tmp);
+        addDerivative(start);
         for (const flip of flips) {
           for (let i = 0; i < n; i++) {
             w[i] = flip[i] * v[i];
@@ -114,11 +132,11 @@ function decayTangent(
           }
           matvec(v, d, w, n);
           matvec(dv, d, dw, n);
-          if (dir.dl) addMatvec(dv, dd, w, n, tmp);
+          addDerivative(w);
         }
         const g = dot(detect, dv);
         for (let i = 0; i < timesS.length; i++) if (timesS[i] === t) jac[i * nl + dir.local] = g;
-      }
+      });
     }
     return jac;
   };

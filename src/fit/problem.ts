@@ -18,6 +18,7 @@ import {
   centralJacobian,
   exactJacobian,
   forwardColumns,
+  JACOBIAN_MODES,
   type JacobianContext,
   type JacobianMode,
   setFree,
@@ -78,7 +79,11 @@ export function createGroupProblem(
   evaluator: ChunkEvaluator,
   options: { jacobian?: JacobianMode } = {},
 ): GroupProblem {
-  const jacobianMode = options.jacobian ?? evaluator.chunk.jacobian ?? "exact";
+  // A chunk's mode may come from an untrusted payload: anything unknown means the default.
+  const asked = options.jacobian ?? evaluator.chunk.jacobian ?? "exact";
+  const jacobianMode: JacobianMode = Object.hasOwn(JACOBIAN_MODES, asked)
+    ? JACOBIAN_MODES[asked]
+    : "exact";
   const profiles = evaluator.chunk.profiles;
   const sub = subStore(store, profiles.flatMap((p) => p.paramIds));
   const pv = compileStore(sub);
