@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { JACOBIAN_MODES } from "../fit/jacobian.ts";
 import { restoreTaskCwd } from "./_cwd.ts";
 import { Command, Option } from "commander";
 import { modelHelp, parseModel } from "../models/model.ts";
@@ -163,7 +164,17 @@ export function buildProgram(): Command {
     .option("--slurm-opts <options>", "extra sbatch options for --executor slurm")
     .option("--run <dir>", "run folder of --executor slurm (default: <output>.run)")
     .option("--max-tasks <n>", "most array tasks per round of --executor slurm", "64")
-    .action(async (o: CommonOptions & { method?: string[] } & PlacementOptions, cmd: Command) => {
+    .addOption(
+      new Option(
+        "--jacobian <how>",
+        "Jacobians: exact derivatives where the experiment has them, else forward differences; " +
+          "fd (forward differences, as ChemEx) or cd (central) everywhere, for checking",
+      ).choices(Object.keys(JACOBIAN_MODES)).default("exact"),
+    )
+    .action(async (
+      o: CommonOptions & { method?: string[]; jacobian?: string } & PlacementOptions,
+      cmd: Command,
+    ) => {
       if (await fitOnCluster(o as unknown as ClusterFitOptions, clusterDeps)) return;
       const model = parseModel(o.model);
       const methodSteps = steps(o.method);
@@ -175,6 +186,7 @@ export function buildProgram(): Command {
         exclude: o.exclude,
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
+      loaded.study.jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
       const t0 = performance.now();
       const run = {
         plot: o.plot !== "nothing",
