@@ -472,3 +472,47 @@ Deno.test("rate settings are checked with clear errors", () => {
   assert.throws(make({}), /b1_frq is required with x_axis = "offset"/);
   assert.throws(make({ b1_frq: 100, x_axis: "ppm" }), /x_axis = "ppm"/);
 });
+
+Deno.test("exact Jacobian of the eigenvalue rate matches central differences", () => {
+  for (
+    const c of [GRID[7], GRID[20], GRID[33], { kex: 1e4, pb: 0.28, offsetHz: -350, b1Hz: 1341 }]
+  ) {
+    const { sequence, spectrometer: sp } = sequenceFor(r1rho15nRates, {
+      settings: { carrier: CARRIER, b1_frq: c.b1Hz },
+      values: twoStateValues(c),
+      hLarmorFrqMHz: B0,
+      start: ["a"],
+    });
+    const x = Float64Array.of(c.offsetHz, c.offsetHz + 300);
+    assert.ok(sequence.jacobian, "eigenvalue rates carry an exact Jacobian");
+    const { values, jac } = sequence.jacobian(x);
+    assert.deepEqual(Array.from(values), Array.from(sequence(x)));
+    const base = Float64Array.from(sp.values);
+    const nLocal = base.length;
+    for (let l = 0; l < nLocal; l++) {
+      const h = 1e-4 * Math.max(1, Math.abs(base[l]));
+      const at = (f: number) => {
+        const v = Float64Array.from(base);
+        v[l] += f * h;
+        sp.update(v);
+        return sequence(x);
+      };
+      const [up, down] = [at(1), at(-1)];
+      sp.update(base);
+      for (let i = 0; i < x.length; i++) {
+        const fd = (up[i] - down[i]) / (2 * h);
+        const got = jac[i * nLocal + l];
+        assert.ok(
+          Math.abs(got - fd) <= 1e-5 * Math.max(1, Math.abs(fd)),
+          `${JSON.stringify(c)} local ${l} point ${i}: ${got} vs ${fd}`,
+        );
+      }
+    }
+  }
+  // Analytic and two-point rates have no exact Jacobian (the fit differences them).
+  const { sequence } = sequenceFor(r1rho15nRates, {
+    settings: { carrier: CARRIER, b1_frq: 100, calculation: "tp02" },
+    values: twoStateValues(GRID[0]),
+  });
+  assert.equal(sequence.jacobian, undefined);
+});

@@ -21,6 +21,7 @@ import {
 import { createExpmWorkspace, expm, type ExpmWorkspace, matvec } from "../nmr/expm.ts";
 import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { r1rhoAnalytic, type TwoStateInput } from "./_r1rho_analytic.ts";
+import { type LocalDirection, localDirections, withJacobian } from "./_derivatives.ts";
 
 /** How intensities versus spin-lock time are calculated. */
 export const INTENSITY_CALCULATIONS = [
@@ -90,6 +91,8 @@ export class SpinLock {
   private readonly expmWs: ExpmWorkspace;
   private readonly p: Float64Array;
   private readonly blocks: Map<string, Int32Array>;
+  /** Columns of the eigenmode chosen by the last {@link lockedRate} (two for a pair). */
+  private mode: number[] = [];
 
   constructor(sp: Spectrometer) {
     this.sp = sp;
@@ -216,18 +219,42 @@ export class SpinLock {
       return s;
     };
     let best = -1;
-    let rate = NaN;
-    let slowest = Infinity;
+    let slowest = 0;
     for (let j = 0; j < n; j++) {
-      slowest = Math.min(slowest, -wr[j]);
+      if (wr[j] > wr[slowest]) slowest = j;
       if (wi[j] !== 0) continue;
       const weight = Math.abs(dx(j) * cv(j));
       if (weight > best) {
         best = weight;
-        rate = -wr[j];
+        this.mode = [j];
       }
     }
-    return best >= 0 ? rate : slowest;
+    if (best < 0) {
+      this.mode = wi[slowest] === 0
+        ? [slowest]
+        : [slowest, wi[slowest] > 0 ? slowest + 1 : slowest - 1];
+    }
+    return -wr[this.mode[0]];
+  }
+
+  /**
+   * ∂R1ρ/∂p = −∂Re λ/∂p of the mode chosen by the last {@link lockedRate}, for a direction
+   * ∂L/∂p: first-order perturbation y·(∂L/∂p)·x with the left (row of X⁻¹) and right (column
+   * of X) eigenvectors, y·x = 1; for a conjugate pair half the trace over its two columns.
+   */
+  rateDerivative(dl: Float64Array): number {
+    const { n, x, xinv } = this.eigValues;
+    let s = 0;
+    for (const j of this.mode) {
+      for (let i = 0; i < n; i++) {
+        const yi = xinv[j * n + i];
+        if (yi === 0) continue;
+        let row = 0;
+        for (let k = 0; k < n; k++) row += dl[i * n + k] * x[k * n + j];
+        s += yi * row;
+      }
+    }
+    return -s / this.mode.length;
   }
 }
 
@@ -346,19 +373,36 @@ export function r1rhoRates(ctx: SequenceContext): Sequence {
     start: ctx.start,
     timeTS: timeTS ?? 0,
   };
-  return (x: Float64Array) => {
+  const pointAt = (xv: number): LockPoint =>
+    xAxis === "offset" ? { offsetHz: xv, b1Hz: b1Hz! } : { offsetHz: 0, b1Hz: xv };
+  // Every point, and with `jac` the exact derivatives of the eigenvalue rate (row-major).
+  const evaluate = (x: Float64Array, jac: Float64Array | null) => {
     const saved = sp.offsetI;
     const out = new Float64Array(x.length);
+    const nLocal = sp.values.length;
     x.forEach((xv, k) => {
-      const point = xAxis === "offset" ? { offsetHz: xv, b1Hz: b1Hz! } : { offsetHz: 0, b1Hz: xv };
+      const point = pointAt(xv);
       sp.offsetI = point.offsetHz;
       sp.rebuild();
       out[k] = rateAt(lock, sp, calc, point, carrierPpm, setup);
+      if (jac) {
+        for (const dir of directions()) jac[k * nLocal + dir.local] = lock.rateDerivative(dir.dl!);
+      }
     });
     sp.offsetI = saved;
     sp.rebuild();
     return out;
   };
+  const seq = (x: Float64Array) => evaluate(x, null);
+  if (calc !== "eigenvalue") return seq;
+  // ∂L/∂p does not depend on the values (L is linear in them): computed once, when first asked.
+  let dirs: LocalDirection[] | null = null;
+  const directions = () => dirs ??= localDirections(sp, []).filter((d) => d.dl !== null);
+  return withJacobian(seq, (x) => {
+    const jac = new Float64Array(x.length * sp.values.length);
+    const values = evaluate(x, jac);
+    return { values, jac };
+  });
 }
 
 /**
