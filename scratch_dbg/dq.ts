@@ -1,0 +1,18 @@
+import { loadStudy } from "../src/io/load.ts";
+import { parseModel } from "../src/models/model.ts";
+import { createChunkEvaluator, makeChunk } from "../src/fit/chunk.ts";
+import { createGroupProblem, subStore } from "../src/fit/problem.ts";
+import { leastSquaresTrf } from "../src/solver/trf.ts";
+import { selectProfiles, applyStatus } from "../src/fit/step.ts";
+const f = "/work/shared/refdata/inputs/chemex-examples/Experiments/CPMG_HN_DQ_ZQ";
+const { study, store } = loadStudy({ experiments: ["600mhz_dq","600mhz_zq","800mhz_dq","800mhz_zq"].map(e=>`${f}/Experiments/${e}.toml`), parameters: [f + "/Parameters/parameters.toml"], model: parseModel("2st") });
+const sel = selectProfiles(study, { include: Deno.args.length ? Deno.args : ["Y10", "K25", "Q27"] }, []);
+const picks = sel.map((s,k)=>s?k:-1).filter(k=>k>=0);
+const ev = createChunkEvaluator(makeChunk(study, picks));
+const sub = subStore(store, picks.flatMap(k=>study.profiles[k].paramIds));
+const p = createGroupProblem(sub, ev, { jacobian: "forward" });
+let nf = 0, nj = 0; let tf = 0, tj = 0;
+const t0 = performance.now();
+const res = leastSquaresTrf({ fun: (x) => { nf++; const a = performance.now(); const r = p.residuals(x); tf += performance.now()-a; return r; }, jac: (x, r) => { nj++; const a = performance.now(); const j = p.jacobian(x, r); tj += performance.now()-a; return j; } }, p.x0, { lower: p.lower, upper: p.upper, xScale: p.x0.map(v=>Math.max(1,Math.abs(v))), maxNfev: 2000 });
+console.log(`profiles ${picks.length} free ${p.free.length} nfev ${nf} njev ${nj} evals ${p.evaluations()} fun ${tf.toFixed(0)} ms jac ${tj.toFixed(0)} ms total ${(performance.now()-t0).toFixed(0)} cost ${res.cost}`);
+console.log(p.freeIds.join(" | "));
