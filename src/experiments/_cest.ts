@@ -235,7 +235,7 @@ export class SaturationPropagator {
     // but complete decomposition is still used there.
     if (ok || (dephasing && Number.isFinite(ws.cond))) {
       eigApplyVector(out, v, timeS, ws, dephasing, this.c, this.d);
-      this.lastRoute = ok && !dephasing ? "eig" : "other";
+      this.lastRoute = dephasing ? "dephased" : "eig";
       return out;
     }
     if (dephasing) {
@@ -247,7 +247,7 @@ export class SaturationPropagator {
     return out;
   }
 
-  private lastRoute: "eig" | "pade" | "other" = "other";
+  private lastRoute: "eig" | "dephased" | "pade" | "none" = "none";
   private sens: {
     ce: ComplexEigen;
     s: FrechetApplyScratch;
@@ -257,7 +257,7 @@ export class SaturationPropagator {
   } | null = null;
 
   /**
-   * For the signal s = wᵀ·exp(L·t)·v of the last {@link apply} (same v and t, not dephased):
+   * For the signal s = wᵀ·exp(L·t)·v of the last {@link apply} (same v and t; dephased too):
    * kOut = ∂s/∂L (n × n) and aOut = exp(L·t)ᵀ·w, so that a parameter p changes s by
    * Σ kOut∘∂L/∂p + aOut·∂v/∂p (`docs/jacobians.md`). From the same eigendecomposition, or by the
    * block-triangular route where {@link apply} fell back to Padé.
@@ -278,13 +278,20 @@ export class SaturationPropagator {
       w: new Float64Array(n * n),
     };
     const z = this.sens;
-    if (this.lastRoute === "eig") {
+    if (this.lastRoute === "eig" || this.lastRoute === "dephased") {
       complexEigen(this.eig, z.ce);
-      frechetTime(timeS, z.ce, z.s);
+      frechetTime(
+        timeS,
+        z.ce,
+        z.s,
+        this.lastRoute === "dephased"
+          ? { imMin: DEPHASING_IM_MIN, factor: DEPHASING_FACTOR }
+          : undefined,
+      );
       expBilinearSensitivity(kOut, aOut, w, v, timeS, z.ce, z.s);
       return;
     }
-    if (this.lastRoute !== "pade") throw new Error("saturation sensitivity: dephased or no apply");
+    if (this.lastRoute !== "pade") throw new Error("saturation sensitivity: no saturation applied");
     // ⟨L(A·t, E·t), w·vᵀ⟩ = ⟨E, L(Aᵀ·t, w·vᵀ·t)⟩: the adjoint of the Fréchet derivative.
     const l = this.l;
     for (let r = 0; r < n; r++) {
@@ -462,8 +469,6 @@ export function simpleCest(ctx: SequenceContext, o: SimpleCestOptions): Sequence
       prop.apply(out, v, timeT1S, { b1IHz: point.b1Hz, b1SHz: o.b1SHz }, grid.dephasing);
     });
   };
-  // ChemEx's dephasing mode is not exp(L·t): its profiles are differenced by the fit.
-  if (grid.dephasing) return seq;
   return withJacobian(seq, (offsets) => {
     sp.rebuild();
     const start = sp.startVector(terms, o.startAtom);
@@ -471,6 +476,7 @@ export function simpleCest(ctx: SequenceContext, o: SimpleCestOptions): Sequence
       prop,
       timeS: timeT1S,
       fields: (point) => ({ b1IHz: point.b1Hz, b1SHz: o.b1SHz }),
+      dephasing: grid.dephasing,
     });
   });
 }

@@ -25,6 +25,8 @@ export interface SaturationSetup {
   prop: SaturationPropagator;
   timeS: number;
   fields(point: GridPoint): Fields;
+  /** ChemEx's dephasing mode (see `SaturationPropagator.apply`). */
+  dephasing: boolean;
 }
 
 const DIRECTIONS = new WeakMap<Spectrometer, Map<string, LocalDirection[]>>();
@@ -75,7 +77,7 @@ export function saturationJacobian(
     distinct.forEach((x, q) => {
       sp.offsetI = x;
       sp.rebuild();
-      o.prop.apply(m, start, o.timeS, o.fields(point), false);
+      o.prop.apply(m, start, o.timeS, o.fields(point), o.dephasing);
       let s = 0;
       for (let i = 0; i < n; i++) s += detect[i] * m[i];
       sums[q] += point.weight * s;

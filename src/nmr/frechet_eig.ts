@@ -241,6 +241,8 @@ export function eigenDirection(e: Float64Array, ce: ComplexEigen): {
 
 /** Per-time scratch of {@link frechetApply}: e^{λt} and the vectors' eigen coordinates. */
 export interface FrechetApplyScratch {
+  /** Per eigenvalue, the factor its exponential runs at (1; ChemEx's dephasing mode: 1e9). */
+  fac: Float64Array;
   er: Float64Array;
   ei: Float64Array;
   cr: Float64Array;
@@ -253,17 +255,36 @@ export interface FrechetApplyScratch {
 /** Scratch for {@link frechetApply} on length-n vectors. */
 export function createFrechetApplyScratch(n: number): FrechetApplyScratch {
   const v = () => new Float64Array(n);
-  return { er: v(), ei: v(), cr: v(), ci: v(), yr: v(), yi: v(), p: new Float64Array(2) };
+  return {
+    fac: v().fill(1),
+    er: v(),
+    ei: v(),
+    cr: v(),
+    ci: v(),
+    yr: v(),
+    yi: v(),
+    p: new Float64Array(2),
+  };
 }
 
 /**
  * e^{λ_a t} of every eigenvalue into the scratch: call once per t before {@link frechetApply}.
  */
-export function frechetTime(t: number, ce: ComplexEigen, s: FrechetApplyScratch): void {
+export function frechetTime(
+  t: number,
+  ce: ComplexEigen,
+  s: FrechetApplyScratch,
+  dephase?: { imMin: number; factor: number },
+): void {
   for (let a = 0; a < ce.n; a++) {
-    const e = Math.exp(ce.lr[a] * t);
-    s.er[a] = e * Math.cos(ce.li[a] * t);
-    s.ei[a] = e * Math.sin(ce.li[a] * t);
+    // Dephasing (ChemEx): f(λ) = e^{F·λ·t} for the oscillating modes, e^{λ·t} for the others;
+    // the divided differences below are then those of f (Daleckii–Krein), exact as long as no
+    // eigenvalue sits on the |Im λ| threshold.
+    const f = dephase && Math.abs(ce.li[a]) >= dephase.imMin ? dephase.factor : 1;
+    s.fac[a] = f;
+    const e = Math.exp(ce.lr[a] * f * t);
+    s.er[a] = e * Math.cos(ce.li[a] * f * t);
+    s.ei[a] = e * Math.sin(ce.li[a] * f * t);
   }
 }
 
@@ -335,19 +356,21 @@ export function frechetApply(
  */
 function divDiff(a: number, b: number, t: number, ce: ComplexEigen, s: FrechetApplyScratch) {
   const { lr, li } = ce;
-  const { er, ei, p } = s;
+  const { er, ei, p, fac } = s;
   const dr = lr[a] - lr[b];
   const di = li[a] - li[b];
-  if (dr === 0 && di === 0) {
+  const same = fac[a] === fac[b];
+  const tf = t * fac[b];
+  if (same && dr === 0 && di === 0) {
     // Equal eigenvalues (common: uncoupled states relaxing alike): Φ = t·e^{λt}.
-    p[0] = t * er[b];
-    p[1] = t * ei[b];
-  } else if ((dr * dr + di * di) * t * t < 0.25) {
-    phi1(dr * t, di * t, p);
+    p[0] = tf * er[b];
+    p[1] = tf * ei[b];
+  } else if (same && (dr * dr + di * di) * tf * tf < 0.25) {
+    phi1(dr * tf, di * tf, p);
     const pr = p[0];
     const pi = p[1];
-    p[0] = t * (er[b] * pr - ei[b] * pi);
-    p[1] = t * (er[b] * pi + ei[b] * pr);
+    p[0] = tf * (er[b] * pr - ei[b] * pi);
+    p[1] = tf * (er[b] * pi + ei[b] * pr);
   } else {
     const nr = er[a] - er[b];
     const ni = ei[a] - ei[b];
