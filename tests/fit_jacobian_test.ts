@@ -26,6 +26,9 @@ const EXACT = new Set([
   "cest_15n_test",
   "cest_15n_tr",
   "cest_1hn_ap",
+  "shift_15n_sqmq",
+  "shift_15n_sq",
+  "shift_13c_sq",
 ]);
 
 /** A small seeded generator (mulberry32) for the test points. */
