@@ -12,7 +12,7 @@ import { modelHelp, parseModel } from "../models/model.ts";
 import { KINETIC_MODELS } from "../models/registry.ts";
 import { EXPERIMENT_NAMES } from "../experiments/registry.ts";
 import { loadStudy } from "../io/load.ts";
-import { readMethodFiles } from "../config/method.ts";
+import { planToSteps } from "./method_steps.ts";
 import { runSimulate, type StepOutput } from "../fit/run.ts";
 import { fitWithWorkflow, type PlacementOptions, serveCommand } from "../../workflows/cli.ts";
 import type { StepSpec } from "../fit/step.ts";
@@ -88,24 +88,10 @@ async function writeStep(outDir: string, out: StepOutput, simulate: boolean): Pr
 }
 
 function steps(paths: string[] | undefined): StepSpec[] {
-  if (!paths || paths.length === 0) {
-    return [{ name: "", fit: [], fix: [], constraints: [] }];
-  }
-  const read = readMethodFiles(paths);
-  for (const s of read) {
-    if (s.fitmethodWarning) console.error(`exfit: warning: ${s.fitmethodWarning}`);
-  }
-  return read.map((s) => ({
-    name: read.length === 1 ? "" : s.name,
-    include: s.include,
-    exclude: s.exclude,
-    fit: s.fit,
-    fix: s.fix,
-    constraints: s.constraints,
-    grid: s.grid,
-    statistics: s.statistics,
-    origin: { file: s.file, step: s.name },
-  }));
+  const { steps, notices, deprecation } = planToSteps(paths);
+  if (deprecation) console.error(`exfit: deprecated: ${deprecation}`);
+  for (const n of notices) console.error(`exfit: warning: ${n}`);
+  return steps;
 }
 
 function addCommon(cmd: Command, defaultOut: string): Command {
