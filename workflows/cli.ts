@@ -8,6 +8,7 @@ import type { LoadedStudy } from "../src/io/load.ts";
 import type { StepOutput } from "../src/fit/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import type { ProgressReporter } from "../src/fit/progress.ts";
+import type { CompatVersion } from "../src/config/compat.ts";
 import { type Executor, formatStats, inProcessExecutor } from "./executor.ts";
 import { httpExecutor, parseEndpoints } from "./http.ts";
 import { autoPool, parseWorkers, workerPool } from "./worker_pool.ts";
@@ -101,7 +102,13 @@ export async function fitWithWorkflow(
   loaded: LoadedStudy,
   steps: StepSpec[],
   placement: PlacementOptions,
-  run: { plot: boolean; seed: number; outDir: string; progress?: ProgressReporter },
+  run: {
+    plot: boolean;
+    seed: number;
+    outDir: string;
+    progress?: ProgressReporter;
+    compat?: CompatVersion;
+  },
   write: (out: StepOutput) => Promise<void>,
   log: (message: string) => void = (m) => console.error(`exfit: ${m}`),
 ): Promise<void> {
@@ -114,6 +121,7 @@ export async function fitWithWorkflow(
       const out of runWorkflow(loaded.study, loaded.store, steps, {
         plot: run.plot,
         seed: run.seed,
+        compat: run.compat,
         progress: run.progress,
         executor,
         outDir: run.outDir,

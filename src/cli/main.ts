@@ -19,6 +19,7 @@ import type { StepSpec } from "../fit/step.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
 import { formatCpmgExp, formatCpmgFit } from "../plot/cpmg.ts";
 import { createProgress } from "./progress.ts";
+import { parseCompat } from "../config/compat.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -29,6 +30,7 @@ interface CommonOptions {
   include?: string[];
   exclude?: string[];
   seed: string;
+  compat?: string;
 }
 
 async function plotFiles(out: StepOutput, simulate: boolean): Promise<Map<string, string>> {
@@ -114,6 +116,11 @@ function addCommon(cmd: Command, defaultOut: string): Command {
     .option("--include <ids...>", "only these spin systems (e.g. 15 G23N)")
     .option("--exclude <ids...>", "leave out these spin systems")
     .option("--seed <n>", "root seed for anything random (plot error bars, statistics)", "0")
+    .option(
+      "--compat <release>",
+      "reproduce ChemEx 2026.06 figures where 2026.09 changed them (statistics counts, " +
+        "duplicates noise fallback): 2026.06 or 2026.09 (default)",
+    )
     .addHelpText(
       "after",
       `\nKinetic models (-d), with their parameters (defaults; * = fitted by default):\n${modelHelp()}`,
@@ -146,6 +153,7 @@ export function buildProgram(): Command {
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
     .action(async (o: CommonOptions & { method?: string[] } & PlacementOptions) => {
       const model = parseModel(o.model);
+      const compat = parseCompat(o.compat);
       const methodSteps = steps(o.method);
       const loaded = loadStudy({
         experiments: o.experiments,
@@ -153,6 +161,7 @@ export function buildProgram(): Command {
         model,
         include: o.include,
         exclude: o.exclude,
+        compat,
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
       const t0 = performance.now();
@@ -161,6 +170,7 @@ export function buildProgram(): Command {
         seed: Number(o.seed),
         outDir: o.output!,
         progress: createProgress(),
+        compat,
       };
       const report = async (out: StepOutput) => {
         for (const w of out.warnings ?? []) {
@@ -188,6 +198,7 @@ export function buildProgram(): Command {
       model,
       include: o.include,
       exclude: o.exclude,
+      compat: parseCompat(o.compat),
     });
     const out = runSimulate(loaded.study, loaded.store, {
       plot: o.plot !== "nothing",

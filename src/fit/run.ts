@@ -25,6 +25,8 @@ import { gridFigures, type GridOutcome, runGridStep } from "./grid.ts";
 import { gridLayoutFiles } from "./grid_output.ts";
 import { type MethodProgram, planMethod, restoreRoles } from "./roles.ts";
 import { gridSearchOf, runStepSearch } from "./search.ts";
+import { withCounts } from "./statistics_counts.ts";
+import type { CompatVersion } from "../config/compat.ts";
 import type { ProgressReporter } from "./progress.ts";
 import {
   runStatistics,
@@ -131,6 +133,8 @@ export interface RunOptions {
    * after completed steps, since the store then no longer holds the baseline roles.
    */
   program?: MethodProgram;
+  /** `--compat`: ChemEx release whose figures to reproduce (default 2026.09). */
+  compat?: CompatVersion;
 }
 
 /**
@@ -303,8 +307,13 @@ function* fitLoop(
       : undefined;
     // PREPARE and DE run here and only choose the start of the step's full fit.
     const searchNotices = runStepSearch(study, store, step, selected);
-    const result = (yield { fitRequest: true, step, selected, index }) as StepResult;
+    const fitted = (yield { fitRequest: true, step, selected, index }) as StepResult;
     const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
+    const scaled = chosen.filter((k) => study.experiments[study.profiles[k].experiment].scaled);
+    const result: StepResult = {
+      ...fitted,
+      stats: withCounts(fitted.stats, scaled.length, opts.compat ?? "2026.09"),
+    };
     const fin = finalCalcs(study, store, calcs, chosen);
     const files = stepFiles({
       study,

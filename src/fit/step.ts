@@ -52,6 +52,8 @@ export interface FitStatistics {
   ksTest: number;
   aic: number;
   bic: number;
+  /** G: selected profiles with an analytic scale, when the 2026.09 counts were applied. */
+  scaledProfiles?: number;
 }
 
 /** Result of one step. */

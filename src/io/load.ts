@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { CompatVersion } from "../config/compat.ts";
 import { basename, dirname, extname, resolve } from "node:path";
 import { readExperimentFile } from "../config/experiment.ts";
 import { type ProfileData, readProfileFile, readShiftFile } from "../config/data.ts";
@@ -37,6 +38,8 @@ export interface LoadOptions {
   model: ModelSpec;
   include?: string[];
   exclude?: string[];
+  /** `--compat`: ChemEx release whose figures to reproduce (duplicates noise fallback). */
+  compat?: CompatVersion;
 }
 
 /** A loaded study with its parameter store and messages for the user. */
@@ -144,6 +147,7 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
       file.data.error,
       entries.map((x) => x.data),
       file.data.globalError,
+      opts.compat,
     );
     if (notice) notices.push(`${path}: ${notice}`);
     const module = EXPERIMENTS[file.name];
