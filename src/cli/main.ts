@@ -152,8 +152,8 @@ export function buildProgram(): Command {
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
     .action(async (o: CommonOptions & { method?: string[] } & PlacementOptions) => {
-      const model = parseModel(o.model);
       const compat = parseCompat(o.compat);
+      const model = parseModel(o.model, compat);
       const methodSteps = steps(o.method);
       const loaded = loadStudy({
         experiments: o.experiments,
@@ -191,7 +191,7 @@ export function buildProgram(): Command {
     program.command("simulate").description("simulate profiles from parameters (noise-free)"),
     "./OutputSim",
   ).action(async (o: CommonOptions) => {
-    const model = parseModel(o.model);
+    const model = parseModel(o.model, parseCompat(o.compat));
     const loaded = loadStudy({
       experiments: o.experiments,
       parameters: o.parameters,

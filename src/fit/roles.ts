@@ -14,6 +14,7 @@ import { parseParamName } from "../params/name.ts";
 import { parseSpinSystem, spinSystemMatches } from "../params/spin_system.ts";
 import { type ParamStore, selectIds } from "../params/store.ts";
 import { applyConstraints } from "./constraints.ts";
+import { migrationMessage, retiredInputs } from "../models/migration.ts";
 import { resolveGrid } from "./grid_spec.ts";
 import { selectProfiles, type StepSpec } from "./step.ts";
 import type { StudySpec } from "./study.ts";
@@ -87,8 +88,24 @@ function fail(step: StepSpec, detail: string): never {
   throw new ConfigError(file, `step [${step.origin?.step ?? step.name}]: ${detail}`);
 }
 
-function applyAction(store: ParamStore, step: StepSpec, action: RoleAction): void {
+/** A method text naming an input the model no longer takes (spec §6.2) is an error. */
+function checkRetired(study: StudySpec, step: StepSpec, what: string, text: string): void {
+  const retired = retiredInputs(study.model.name);
+  for (const name of retired) {
+    if (new RegExp(`(^|[\\[\\s,])${name}(?=$|[\\]\\s,])`, "i").test(text)) {
+      fail(step, `${what} "${text}": ${migrationMessage(study.model.name, {})}`);
+    }
+  }
+}
+
+function applyAction(
+  store: ParamStore,
+  step: StepSpec,
+  action: RoleAction,
+  study: StudySpec,
+): void {
   const label = action.kind.toUpperCase();
+  for (const text of action.items) checkRetired(study, step, label, text);
   if (action.kind === "constrain") {
     for (const text of action.items) {
       const lhs = text.slice(0, text.indexOf("=")).trim().replace(/^\[(.*)\]$/, "$1");
@@ -132,6 +149,12 @@ function checkInclude(study: StudySpec, step: StepSpec): void {
 function checkSearch(store: ParamStore, study: StudySpec, step: StepSpec, selected: boolean[]) {
   const search = step.search;
   if (!search) return;
+  const texts = search.kind === "grid"
+    ? search.axes
+    : search.kind === "de"
+    ? search.coordinates
+    : [...search.hold, ...search.tryDwSigns];
+  for (const t of texts) checkRetired(study, step, `SEARCH.${search.kind.toUpperCase()}`, t);
   const origin = step.origin ?? { file: "method file", step: step.name };
   const active = activeFitIds(store, study, selected);
   if (search.kind === "grid") {
@@ -221,7 +244,7 @@ export function planMethod(store: ParamStore, study: StudySpec, steps: StepSpec[
       { kind: "fix", items: step.fix },
       { kind: "fit", items: step.fit },
     ].filter((a) => a.items.length > 0) as RoleAction[];
-    for (const action of actions) applyAction(scratch, step, action);
+    for (const action of actions) applyAction(scratch, step, action, study);
     checkInclude(study, step);
     selected = selectProfiles(study, step, selected);
     checkSearch(scratch, study, step, selected);

@@ -5,6 +5,8 @@
  * @module
  */
 import type { CompatVersion } from "../config/compat.ts";
+import { migrationMessage, retiredInputs } from "../models/migration.ts";
+import { formatConditions, parseParamName } from "../params/name.ts";
 import { basename, dirname, extname, resolve } from "node:path";
 import { readExperimentFile } from "../config/experiment.ts";
 import { type ProfileData, readProfileFile, readShiftFile } from "../config/data.ts";
@@ -186,11 +188,33 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
     });
   });
   const defaults: DefaultEntry[] = readParameterFiles(opts.parameters);
+  checkRetiredInputs(opts.model.name, defaults, opts.parameters);
   seedModelFree(study, store, defaults);
   applyDefaults(store, defaults);
   // Once, with the starting values (ChemEx filters before the first method step).
   applyOffsetFilters(study, store, pendingFilters);
   return { study, store, defaults, notices };
+}
+
+/** Parameter files setting inputs the model no longer takes get ChemEx's migration error. */
+function checkRetiredInputs(model: string, entries: readonly DefaultEntry[], files: string[]) {
+  const retired = retiredInputs(model);
+  if (retired.length === 0) return;
+  const byScope = new Map<string, Record<string, number>>();
+  for (const e of entries) {
+    const p = parseParamName(e.selector);
+    if (!retired.includes(p.name)) continue;
+    const scope = formatConditions(p.conditions);
+    const values = byScope.get(scope) ?? {};
+    values[p.name] = e.value;
+    byScope.set(scope, values);
+  }
+  for (const [scope, values] of byScope) {
+    throw new ConfigError(
+      files.join(", "),
+      `${scope ? `[${scope}] ` : ""}${migrationMessage(model, values)}`,
+    );
+  }
 }
 
 /**
