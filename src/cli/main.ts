@@ -20,6 +20,7 @@ import { writeTreeAtomically } from "../output/atomic.ts";
 import { formatCpmgExp, formatCpmgFit } from "../plot/cpmg.ts";
 import { createProgress } from "./progress.ts";
 import { parseCompat } from "../config/compat.ts";
+import { describeFailure, exitOnInterrupt } from "./failure.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -225,8 +226,12 @@ export function buildProgram(): Command {
  * ```
  */
 export async function main(args: string[]): Promise<number> {
+  // `--debug` anywhere (global or after a subcommand): tracebacks for unexpected errors.
+  const debug = args.includes("--debug") || Boolean(Deno.env.get("EXFIT_DEBUG"));
   try {
-    await buildProgram().exitOverride().parseAsync(args, { from: "user" });
+    await buildProgram().exitOverride().parseAsync(args.filter((a) => a !== "--debug"), {
+      from: "user",
+    });
     return 0;
   } catch (e) {
     const err = e as Error & { code?: string; exitCode?: number };
@@ -235,13 +240,16 @@ export async function main(args: string[]): Promise<number> {
         ? 0
         : (err.exitCode ?? 1);
     }
-    console.error(`exfit: error: ${err.message}`);
-    if (Deno.env.get("EXFIT_DEBUG")) console.error(err.stack);
+    console.error(describeFailure(err, debug));
     return 1;
   }
 }
 
 if (import.meta.main) {
   restoreTaskCwd();
+  // fit/simulate only: `serve` stops on SIGINT by itself.
+  if (["fit", "simulate"].includes(Deno.args.find((a) => !a.startsWith("-")) ?? "")) {
+    exitOnInterrupt();
+  }
   Deno.exit(await main(Deno.args));
 }
