@@ -150,7 +150,8 @@ async function exfit(cwd: string, args: string[]) {
 function readTree(dir: string, prefix = ""): Map<string, string> {
   const out = new Map<string, string>();
   for (const e of Deno.readDirSync(dir)) {
-    if (e.name.startsWith(".")) continue;
+    // run_info/ records the invocation (paths, time): not a result.
+    if (e.name.startsWith(".") || e.name === "run_info") continue;
     const path = `${dir}/${e.name}`;
     if (e.isDirectory) {
       for (const [k, v] of readTree(path, `${prefix}${e.name}/`)) out.set(k, v);

@@ -21,6 +21,8 @@ import { formatCpmgExp, formatCpmgFit } from "../plot/cpmg.ts";
 import { createProgress } from "./progress.ts";
 import { parseCompat } from "../config/compat.ts";
 import { describeFailure, exitOnInterrupt } from "./failure.ts";
+import { RunInfoWriter } from "./run_info_writer.ts";
+import { planMethod } from "../fit/roles.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -136,7 +138,7 @@ function addCommon(cmd: Command, defaultOut: string): Command {
  * await buildProgram().parseAsync(["node", "exfit", "fit", "-e", "a.toml", "-p", "p.toml"]);
  * ```
  */
-export function buildProgram(): Command {
+export function buildProgram(argv: readonly string[] = []): Command {
   const program = new Command("exfit")
     .description(
       "Fit NMR chemical-exchange data (CPMG, CEST, relaxation, shifts) with ChemEx's files.\n" +
@@ -165,6 +167,23 @@ export function buildProgram(): Command {
         compat,
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
+      // Every step is validated before anything (run_info/ included) is written.
+      planMethod(loaded.store, loaded.study, methodSteps);
+      const runInfo = new RunInfoWriter({
+        outDir: o.output!,
+        arguments: [...argv],
+        model: o.model,
+        include: o.include,
+        exclude: o.exclude,
+        workers: o.workers,
+        compat,
+        seed: o.seed,
+        experiments: o.experiments,
+        parameters: o.parameters,
+        methods: o.method ?? [],
+        steps: methodSteps,
+      });
+      await runInfo.start(loaded.store);
       const t0 = performance.now();
       const run = {
         plot: o.plot !== "nothing",
@@ -184,8 +203,15 @@ export function buildProgram(): Command {
             `(${out.result!.selected.filter((x) => x).length} profiles)`,
         );
         await writeStep(o.output!, out, false);
+        runInfo.commit(loaded.store);
       };
-      await fitWithWorkflow(loaded, methodSteps, o, run, report);
+      try {
+        await fitWithWorkflow(loaded, methodSteps, o, run, report);
+      } catch (e) {
+        runInfo.fail(e as Error);
+        throw e;
+      }
+      runInfo.finish();
       console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);
     });
   addCommon(
@@ -229,7 +255,7 @@ export async function main(args: string[]): Promise<number> {
   // `--debug` anywhere (global or after a subcommand): tracebacks for unexpected errors.
   const debug = args.includes("--debug") || Boolean(Deno.env.get("EXFIT_DEBUG"));
   try {
-    await buildProgram().exitOverride().parseAsync(args.filter((a) => a !== "--debug"), {
+    await buildProgram(args).exitOverride().parseAsync(args.filter((a) => a !== "--debug"), {
       from: "user",
     });
     return 0;
