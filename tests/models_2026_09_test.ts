@@ -141,3 +141,15 @@ refdataTest("old inputs give the migration error in parameter files and method r
     /step \[S\]: FIX "KBC": KBC\/KCB are no longer inputs of 3st_binding_if/,
   );
 });
+
+Deno.test("4st/5st/6st: every structural KEX starts at 200, fitted; --compat 2026.06 keeps 0, fixed", () => {
+  for (const name of ["4st", "5st", "6st"]) {
+    const now = kineticModel(parseModel(name)).settings({});
+    const old = kineticModel(parseModel(name, "2026.06")).settings({});
+    for (const e of ["ad", "bd"]) {
+      assert.deepEqual([now[`kex_${e}`].value, now[`kex_${e}`].vary], [200, true], `${name} ${e}`);
+      assert.deepEqual([old[`kex_${e}`].value, old[`kex_${e}`].vary], [0, false], `${name} ${e}`);
+    }
+    assert.deepEqual([now.kex_ab.value, now.kex_ab.vary], [200, true]);
+  }
+});

@@ -21,6 +21,9 @@ import {
   model3stBindingCs202606,
   model3stBindingIf202606,
   model3stEyring202606,
+  model4st202606,
+  model5st202606,
+  model6st202606,
 } from "./kinetic/legacy_2026_06.ts";
 import { model4stEyring } from "./kinetic/4st_eyring.ts";
 import { model2stMonomerDimer } from "./kinetic/2st_monomer_dimer.ts";
@@ -75,4 +78,7 @@ export const LEGACY_MODELS_2026_06: Readonly<Record<string, KineticModel>> = {
   "3st_binding_cs": model3stBindingCs202606,
   "3st_binding_if": model3stBindingIf202606,
   "3st_eyring": model3stEyring202606,
+  "4st": model4st202606,
+  "5st": model5st202606,
+  "6st": model6st202606,
 };

@@ -1,13 +1,24 @@
 /**
  * The kinetic models as ChemEx 2026.06.1 defined them where 2026.09 changed their inputs
  * (`--compat 2026.06`): `3st_binding_cs`/`3st_binding_if` with the rate pair KAB/KBA or KBC/KCB
- * as inputs, and `3st_eyring` with a closed A ⇌ C transition state (DH_AC = 1e10 J/mol).
+ * as inputs, `3st_eyring` with a closed A ⇌ C transition state (DH_AC = 1e10 J/mol), and
+ * `4st`/`5st`/`6st` with KEX_AD, KEX_BD fixed at 0.
  *
  * @module
  */
 import type { KineticModel } from "../model.ts";
 import { setting } from "../../params/settings.ts";
-import { eyringRateSettings, lit, need, PL, populationSettings, T, TPL } from "./_common.ts";
+import {
+  allPairs,
+  eyringRateSettings,
+  lit,
+  need,
+  nStateSettings,
+  PL,
+  populationSettings,
+  T,
+  TPL,
+} from "./_common.ts";
 
 /**
  * `3st_binding_cs`: P1 ⇌ P2 (KAB, KBA) and P2 + L ⇌ P2L (KD_BC, KOFF_BC); A = P1, B = P2,
@@ -99,3 +110,21 @@ export const model3stEyring202606: KineticModel = {
     ...populationSettings("abc", TPL, { bounded: true }),
   }),
 };
+
+/** `4st`, `5st`, `6st` of 2026.06.1: KEX_AD and KEX_BD start fixed at 0. */
+function nStateLegacy(states: string): KineticModel {
+  return {
+    name: `${states.length}st`,
+    description: `${states.length} states, all pairs (KEX_AD, KEX_BD fixed at 0 by default)`,
+    requires: [],
+    settings: () =>
+      nStateSettings(states, allPairs(states), { fixedZero: ["ad", "bd"], paBounded: true }),
+  };
+}
+
+/** `4st` of ChemEx 2026.06.1. */
+export const model4st202606: KineticModel = nStateLegacy("abcd");
+/** `5st` of ChemEx 2026.06.1. */
+export const model5st202606: KineticModel = nStateLegacy("abcde");
+/** `6st` of ChemEx 2026.06.1. */
+export const model6st202606: KineticModel = nStateLegacy("abcdef");
