@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ConfigError } from "../config/errors.ts";
 import type { StudySpec } from "./study.ts";
 import { createCalculator, fitScale, intensitiesAt, type ProfileCalculator } from "./evaluate.ts";
 import {
@@ -18,9 +19,12 @@ import { cpmgCurveNcyc, type CpmgPlotData, cpmgPlotData } from "../plot/cpmg.ts"
 import type { CestPlotData } from "../plot/cest.ts";
 import { cestPlotsOf } from "./cest_plots.ts";
 import { decayPlotsOf, shiftPlotsOf } from "./decay_plots.ts";
+import { r1rhoPlotsOf } from "./r1rho_plots.ts";
+import type { R1rhoPlotData } from "../plot/r1rho.ts";
 import type { DecayPanel } from "../plot/relaxation.ts";
 import type { ShiftPoint } from "../plot/shift.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
+import { checkFiniteProfile, NonFiniteModelError } from "./finite_guard.ts";
 import { gridFigures, type GridOutcome, runGridStep } from "./grid.ts";
 import { gridLayoutFiles } from "./grid_output.ts";
 import { type MethodProgram, planMethod, restoreRoles } from "./roles.ts";
@@ -49,6 +53,8 @@ export interface StepOutput {
   /** Relaxation/EXSY panels and shift points per experiment stem, when plots were requested. */
   decayPlots?: Map<string, DecayPanel[]>;
   shiftPlots?: Map<string, ShiftPoint[]>;
+  /** R1ρ rate plots per experiment stem, when plots were requested. */
+  r1rhoPlots?: Map<string, R1rhoPlotData[]>;
   /** Vega-Lite specs to render as SVG, keyed by path in the step folder (grid, statistics). */
   figures?: Map<string, object>;
   /** Messages for the user (e.g. statistics skipped in a GRID step). */
@@ -83,6 +89,36 @@ function finalCalcs(
     return { profile: k, calc: full.map((v) => v * g) };
   });
   return { calcs: out, scales, values };
+}
+
+/** Every selected profile evaluates to finite intensities at the current values. */
+function checkStart(
+  study: StudySpec,
+  store: ParamStore,
+  calcs: ProfileCalculator[],
+  profiles: number[],
+  when: string,
+): void {
+  const values = localValues(store, study);
+  for (const k of profiles) {
+    const c = calcs[k];
+    checkFiniteProfile(study, k, intensitiesAt(c, values[k], c.xFit, c.labelsFit), values[k], when);
+  }
+}
+
+/** The fitted curves and chi-square are finite (nothing non-finite reaches an output file). */
+function checkFinal(
+  study: StudySpec,
+  fin: ReturnType<typeof finalCalcs>,
+  when: string,
+  chisqr: number,
+): void {
+  for (const f of fin.calcs) {
+    checkFiniteProfile(study, f.profile, f.calc, fin.values[f.profile], when);
+  }
+  if (!Number.isFinite(chisqr)) {
+    throw new NonFiniteModelError(`the chi-square ${when} is ${chisqr}; nothing was written`);
+  }
 }
 
 function plotData(
@@ -297,6 +333,15 @@ function* fitLoop(
   for (const [index, step] of steps.entries()) {
     if (index < (from?.step ?? 0)) continue;
     selected = selectProfiles(study, step, selected);
+    if (!selected.some((s) => s)) {
+      const where = step.origin ? `step [${step.origin.step}]` : "the fit";
+      throw new ConfigError(
+        step.origin?.file ?? "method",
+        `${where} selects no profile (INCLUDE ${JSON.stringify(step.include ?? "ALL")}, ` +
+          `EXCLUDE ${JSON.stringify(step.exclude ?? [])}); nothing to fit`,
+        { key: "INCLUDE" },
+      );
+    }
     // Roles from the program, values from the latest commit (spec §1.6).
     restoreRoles(store, program.roles[index]);
     const gridSearch = gridSearchOf(study, store, step, selected);
@@ -307,14 +352,17 @@ function* fitLoop(
       : undefined;
     // PREPARE and DE run here and only choose the start of the step's full fit.
     const searchNotices = runStepSearch(study, store, step, selected);
-    const fitted = (yield { fitRequest: true, step, selected, index }) as StepResult;
     const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
+    const label = step.origin?.step ? `step [${step.origin.step}]` : "the fit";
+    checkStart(study, store, calcs, chosen, `at the starting values of ${label}`);
+    const fitted = (yield { fitRequest: true, step, selected, index }) as StepResult;
     const scaled = chosen.filter((k) => study.experiments[study.profiles[k].experiment].scaled);
     const result: StepResult = {
       ...fitted,
       stats: withCounts(fitted.stats, scaled.length, opts.compat ?? "2026.09"),
     };
     const fin = finalCalcs(study, store, calcs, chosen);
+    checkFinal(study, fin, `after ${label}`, result.stats.chisqr);
     const files = stepFiles({
       study,
       store,
@@ -361,6 +409,9 @@ function* fitLoop(
       ? decayPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, false)
       : undefined;
     const shiftPlots = opts.plot ? shiftPlotsOf(study, fin.calcs, false) : undefined;
+    const r1rhoPlots = opts.plot
+      ? r1rhoPlotsOf(study, calcs, fin.calcs, fin.values, false)
+      : undefined;
     yield {
       name: step.name,
       files,
@@ -369,6 +420,7 @@ function* fitLoop(
       cestPlots,
       decayPlots,
       shiftPlots,
+      r1rhoPlots,
       figures,
       warnings,
     };
@@ -397,6 +449,7 @@ export function runSimulate(
   const calcs = study.profiles.map((_, k) => createCalculator(study, k));
   const all = study.profiles.map((_, k) => k);
   const fin = finalCalcs(study, store, calcs, all);
+  checkFinal(study, fin, "in the simulation", 0);
   const files = stepFiles({ study, store, profiles: all, calcs: fin.calcs });
   const plots = opts.plot
     ? plotData(study, calcs, fin.calcs, fin.scales, fin.values, opts.seed)
@@ -408,5 +461,8 @@ export function runSimulate(
     ? decayPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, true)
     : undefined;
   const shiftPlots = opts.plot ? shiftPlotsOf(study, fin.calcs, true) : undefined;
-  return { name: "", files, plots, cestPlots, decayPlots, shiftPlots };
+  const r1rhoPlots = opts.plot
+    ? r1rhoPlotsOf(study, calcs, fin.calcs, fin.values, true)
+    : undefined;
+  return { name: "", files, plots, cestPlots, decayPlots, shiftPlots, r1rhoPlots };
 }
