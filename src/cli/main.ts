@@ -81,7 +81,7 @@ async function writeStep(outDir: string, out: StepOutput, simulate: boolean): Pr
   const prefixed = new Map([...files].map(([k, v]) => [prefix + k, v]));
   const replace = out.name
     ? [out.name]
-    : ["Parameters", "Data", "Plots", "Grid", "Statistics"].filter((d) =>
+    : ["Parameters", "Data", "Plots", "Grid", "Statistics", "Basins"].filter((d) =>
       [...files.keys()].some((k) => k.startsWith(d))
     );
   writeTreeAtomically(outDir, prefixed, { replaceSubdirs: replace });
@@ -105,6 +105,29 @@ function steps(paths: string[] | undefined): StepSpec[] {
     grid: s.grid,
     statistics: s.statistics,
     origin: { file: s.file, step: s.name },
+    ...(s.multistart !== undefined ? { multistart: s.multistart } : {}),
+  }));
+}
+
+/** `fit` options of the solver (issue 10). */
+interface SolverOptions {
+  multistart?: string;
+  xScale: "jac" | "start";
+}
+
+/** Steps with `--x-scale` and `--multistart` applied (a step's own MULTISTART wins). */
+function withSolverOptions(list: StepSpec[], o: SolverOptions): StepSpec[] {
+  let multistart: number | undefined;
+  if (o.multistart !== undefined) {
+    multistart = Number(o.multistart);
+    if (!Number.isInteger(multistart) || multistart < 0) {
+      throw new Error(`--multistart: expected a whole number ≥ 0, got "${o.multistart}"`);
+    }
+  }
+  return list.map((s) => ({
+    ...s,
+    xScale: o.xScale,
+    ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
   }));
 }
 
@@ -158,9 +181,21 @@ export function buildProgram(): Command {
     .option("--endpoints <urls>", "comma-separated function URLs (exfit serve) to run fits on")
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
-    .action(async (o: CommonOptions & { method?: string[] } & PlacementOptions) => {
+    .option(
+      "--multistart <n>",
+      "basin search with n seeded starts after every group fit " +
+        "(0: never; default: only when the fit's diagnostics ask; MULTISTART per step wins)",
+    )
+    .addOption(
+      new Option(
+        "--x-scale <policy>",
+        'TRF variable scaling: "jac" (SciPy/ChemEx 2026.09) or ' +
+          '"start" (max(1, |x0|), ChemEx 2026.06.1)',
+      ).choices(["jac", "start"]).default("jac"),
+    )
+    .action(async (o: CommonOptions & { method?: string[] } & PlacementOptions & SolverOptions) => {
       const model = parseModel(o.model);
-      const methodSteps = steps(o.method);
+      const methodSteps = withSolverOptions(steps(o.method), o);
       const loaded = loadStudy({
         experiments: o.experiments,
         parameters: o.parameters,
