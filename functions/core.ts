@@ -201,7 +201,7 @@ export function fitWork(payload: FitPayload, ev: ChunkEvaluator): FitResult {
   const store = storeFromPayload(payload.params);
   let out;
   try {
-    out = fitGroup(store, ev, { xScale: payload.xScale });
+    out = fitGroup(store, ev, { xScale: payload.xScale, maxNfev: payload.maxNfev });
   } catch (e) {
     throw new WorkError(422, "fit_failed", (e as Error).message);
   }

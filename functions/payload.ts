@@ -72,6 +72,8 @@ export interface EvaluatePayload extends BasePayload {
 export interface FitPayload extends BasePayload {
   /** Variable scaling of the TRF (`src/fit/group_solve.ts`); default "jac". */
   xScale?: "jac" | "start";
+  /** Evaluation budget (a basin-search start's, `src/fit/group_solve.ts`); default the full one. */
+  maxNfev?: number;
 }
 
 /**
@@ -380,7 +382,11 @@ export function checkPayload<K extends WorkKind>(kind: K, body: unknown): Payloa
   const chunk = checkChunk(o.chunk);
   checkParams(o.params, chunk);
   if (kind === "evaluate") optional(o, "", "jacobian", boolean);
-  if (kind === "fit") optional(o, "", "xScale", oneOf(["jac", "start"] as const));
+  if (kind === "fit") {
+    optional(o, "", "xScale", oneOf(["jac", "start"] as const));
+    const budget = optional(o, "", "maxNfev", index);
+    if (budget === 0) throw new PayloadError("maxNfev", "a positive number of evaluations", 0);
+  }
   const known = new Set((o.params as ParamPayload[]).map((p) => p.id));
   const listed: Check<string> = (v, p) => {
     const s = id(v, p);

@@ -20,6 +20,7 @@ import { globalFit, type OuterState, type OuterTolerances } from "./global_fit.t
 import { type FitWork, planStep } from "./plan.ts";
 import { type BasinReport, chooseBasin, planBasinStarts } from "../src/fit/basins.ts";
 import { basinStartCount } from "../src/fit/basin_search.ts";
+import { BASIN_NFEV } from "../src/fit/group_solve.ts";
 import type { BasinTrigger } from "../src/fit/diagnostics.ts";
 import { parseSeed } from "../src/stats/rng.ts";
 
@@ -215,27 +216,44 @@ async function fitWithBasins(w: FitWork, s: BasinSearch): Promise<WorkOutcome> {
   const given = new Map(w.payload.params.map((p) => [p.id, p]));
   const params = plain.freeIds.map((id) => {
     const p = given.get(id)!;
-    return { id, value: fitted.get(id)!, min: p.min ?? -Infinity, max: p.max ?? Infinity };
+    return {
+      id,
+      value: fitted.get(id)!,
+      start: p.value,
+      min: p.min ?? -Infinity,
+      max: p.max ?? Infinity,
+    };
   });
   const starts = planBasinStarts(params, count, parseSeed(s.seed), s.step, s.group);
-  const refits = await Promise.all(starts.map((x, k) => {
+  const fitFrom = (x: ArrayLike<number>, tag: string, maxNfev?: number) => {
     const start = new Map(plain.freeIds.map((id, j) => [id, x[j]]));
     return s.executor.run("fit", {
       ...w.payload,
       // The seed is in the id: the same id must always carry the same payload.
-      id: `${w.id}:basin:x${s.seed}:k${k + 1}`,
+      id: `${w.id}:basin:x${s.seed}:${tag}`,
       params: w.payload.params.map((p) => start.has(p.id) ? { ...p, value: start.get(p.id)! } : p),
+      ...(maxNfev !== undefined ? { maxNfev } : {}),
     });
-  }));
+  };
+  const refits = await Promise.all(starts.map((x, k) => fitFrom(x, `k${k + 1}`, BASIN_NFEV)));
   const all = [plain, ...refits];
-  const choice = chooseBasin(all.map((r) => ({
-    chisqr: r.residuals.reduce((acc: number, v) => {
+  const valuesOf = (r: FitResult) =>
+    Float64Array.from(plain.freeIds, (id) => dec(r.params.find((p) => p.id === id)!.value));
+  const chisqrOf = (r: FitResult) =>
+    r.residuals.reduce((acc: number, v) => {
       const d = dec(v);
       return acc + d * d;
-    }, 0),
-    values: Float64Array.from(plain.freeIds, (id) => dec(r.params.find((p) => p.id === id)!.value)),
-  })));
-  const out = fromFit(all[choice.best], w.profiles);
+    }, 0);
+  const choice = chooseBasin(all.map((r) => ({ chisqr: chisqrOf(r), values: valuesOf(r) })));
+  let best = all[choice.best];
+  if (choice.best > 0 && (best.triggers ?? []).includes("budget")) {
+    // The winning start ran out of its budget: finish it with the full one.
+    best = await fitFrom(valuesOf(best), "polish");
+    all.push(best);
+    choice.basins[0].chisqr = Math.min(choice.basins[0].chisqr, chisqrOf(best));
+    choice.basins[0].values = Array.from(valuesOf(best));
+  }
+  const out = fromFit(best, w.profiles);
   out.evaluations = all.reduce((n, r) => n + r.evaluations, 0);
   out.basins = {
     profiles: s.names,

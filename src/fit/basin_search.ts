@@ -6,7 +6,7 @@
  * @module
  */
 import type { ParamStore } from "../params/store.ts";
-import type { BasinTrigger } from "./diagnostics.ts";
+import type { BasinTrigger, FitDiagnostics } from "./diagnostics.ts";
 import {
   type BasinCandidate,
   type BasinParam,
@@ -35,12 +35,26 @@ export function basinStartCount(
   return triggers.length > 0 ? DEFAULT_BASIN_STARTS : 0;
 }
 
-/** The planner's view of a group's free parameters, at their current (fitted) values. */
-export function basinParams(store: ParamStore, freeIds: readonly string[]): BasinParam[] {
-  return freeIds.map((id) => {
+/** The planner's view of a group's free parameters: current (fitted) values and starts. */
+export function basinParams(
+  store: ParamStore,
+  freeIds: readonly string[],
+  starts: ArrayLike<number>,
+): BasinParam[] {
+  return freeIds.map((id, j) => {
     const p = store.get(id)!;
-    return { id, value: p.value, min: p.min, max: p.max };
+    return { id, value: p.value, start: starts[j], min: p.min, max: p.max };
   });
+}
+
+function restore(store: ParamStore, params: Saved<unknown>["params"]): void {
+  for (const p of params) {
+    const q = store.get(p.id)!;
+    q.value = p.value;
+    q.stderr = p.stderr;
+    if (p.errorNote !== undefined) q.errorNote = p.errorNote;
+    else delete q.errorNote;
+  }
 }
 
 /** What one refit leaves behind, enough to restore it. */
@@ -50,15 +64,19 @@ interface Saved<F> {
 }
 
 /** Inputs of {@link searchGroupBasins}. */
-export interface GroupSearch<F extends { chisqr: number }> {
+export interface GroupSearch<F extends { chisqr: number; diagnostics: FitDiagnostics }> {
   store: ParamStore;
   /** Parameters a refit writes (free and derived ones of the group). */
   ids: readonly string[];
   freeIds: readonly string[];
+  /** Where the plain fit started (free parameters). */
+  x0: ArrayLike<number>;
   /** The plain fit (already in the store). */
   plain: F;
-  /** Refit the group from the store's current values (updates the store). */
+  /** Refit the group from the store's current values with a start's budget (updates the store). */
   refit: () => F;
+  /** Refit with the full budget, to finish a winning start that ran out of its own. */
+  polish: () => F;
   count: number;
   rootSeed: bigint;
   step: number;
@@ -75,7 +93,7 @@ export interface GroupSearch<F extends { chisqr: number }> {
  * const { fit, report } = searchGroupBasins({ store, ids, freeIds, plain, refit, count: 6, ... });
  * ```
  */
-export function searchGroupBasins<F extends { chisqr: number }>(
+export function searchGroupBasins<F extends { chisqr: number; diagnostics: FitDiagnostics }>(
   s: GroupSearch<F>,
 ): { fit: F; report: BasinReport; all: F[] } {
   const save = (fit: F): Saved<F> => ({
@@ -92,7 +110,7 @@ export function searchGroupBasins<F extends { chisqr: number }>(
   });
   const values = () => Float64Array.from(s.freeIds, (id) => s.store.get(id)!.value);
   const starts = planBasinStarts(
-    basinParams(s.store, s.freeIds),
+    basinParams(s.store, s.freeIds, s.x0),
     s.count,
     s.rootSeed,
     s.step,
@@ -108,15 +126,16 @@ export function searchGroupBasins<F extends { chisqr: number }>(
   }
   const choice = chooseBasin(candidates);
   const best = saved[choice.best];
-  for (const p of best.params) {
-    const q = s.store.get(p.id)!;
-    q.value = p.value;
-    q.stderr = p.stderr;
-    if (p.errorNote !== undefined) q.errorNote = p.errorNote;
-    else delete q.errorNote;
+  restore(s.store, best.params);
+  let fit = best.fit;
+  if (choice.best > 0 && fit.diagnostics.triggers.includes("budget")) {
+    fit = s.polish();
+    saved.push(save(fit));
+    choice.basins[0].chisqr = Math.min(choice.basins[0].chisqr, fit.chisqr);
+    choice.basins[0].values = Array.from(values());
   }
   return {
-    fit: best.fit,
+    fit,
     all: saved.map((x) => x.fit),
     report: {
       profiles: s.profiles,

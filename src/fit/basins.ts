@@ -3,7 +3,7 @@
  * best of the refits. Starts are the fitted point with every Δω's sign flipped (each alone, then
  * all), then a seeded Latin hypercube over the exchange parameters — Δω magnitudes and signs,
  * exchange rates and populations in log space — with the other parameters (relaxation rates,
- * shifts, …) at their fitted values. Every start is a pure function of (root seed, step, group),
+ * shifts, …) at the plain fit's starting values. Every start is a pure function of (root seed, step, group),
  * so refits can run anywhere (in process, on workers, on HTTP functions) and the choice is the
  * same; ties go to the earlier start, the plain fit being start 0.
  *
@@ -24,6 +24,8 @@ export interface BasinParam {
   id: string;
   /** Fitted value (the plain fit's end point). */
   value: number;
+  /** Value the plain fit started from (the user's guess). */
+  start: number;
   min: number;
   max: number;
 }
@@ -47,7 +49,8 @@ const RANGES: Record<Exclude<Role, "other">, [number, number]> = {
 
 /**
  * Starting points of a basin search (free parameter values, in `params` order): Δω sign flips of
- * the fitted point first, then space-filling samples, `count` in all.
+ * the fitted point first, then space-filling samples of the exchange parameters with the other
+ * parameters at their starting values, `count` in all.
  *
  * @example
  * ```ts
@@ -80,11 +83,14 @@ export function planBasinStarts(
   const varied = roles.flatMap((r, j) => r === "other" ? [] : [j]);
   const left = count - starts.length;
   if (left <= 0 || varied.length === 0) return starts;
+  // Samples start the other parameters (relaxation rates, …) from the user's guesses: a plain fit
+  // stuck in a wrong basin often took them to absurd values.
+  const initial = Float64Array.from(params, (p) => p.start);
   const rng = streamRng(rootSeed, STREAM.basins, step, group);
   // Latin hypercube: each varied parameter gets one sample per stratum, strata shuffled.
   const strata = varied.map(() => shuffled(left, () => uniform(rng)));
   for (let k = 0; k < left; k++) {
-    const x = fitted.slice();
+    const x = initial.slice();
     varied.forEach((j, v) => {
       const u = (strata[v][k] + uniform(rng)) / left;
       const role = roles[j] as Exclude<Role, "other">;

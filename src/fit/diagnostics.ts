@@ -10,7 +10,7 @@
 import type { CovarianceResult } from "../solver/covariance.ts";
 
 /** Why a basin search should follow a fit. */
-export type BasinTrigger = "symmetric" | "bound" | "ill-conditioned" | "budget";
+export type BasinTrigger = "symmetric" | "bound" | "ill-conditioned" | "budget" | "poor-fit";
 
 /** Diagnostics of one group fit. */
 export interface FitDiagnostics {
@@ -86,7 +86,13 @@ export interface DiagnoseInput {
   status: number;
   /** Parameters held at 0 during the fit because they sat at the symmetric point. */
   pinned?: ReadonlySet<string>;
+  /** χ² and residual count of the group: a reduced χ² far above 1 says the fit may be stuck. */
+  chisqr?: number;
+  m?: number;
 }
+
+/** Reduced χ² above which a group fit is suspected of sitting in a wrong basin. */
+const POOR_FIT_REDCHI = 10;
 
 /**
  * Notes per parameter and basin-search triggers for a fit's end point.
@@ -103,6 +109,10 @@ export function diagnoseFit(input: DiagnoseInput): FitDiagnostics {
   const notes: ErrorNote[] = freeIds.map(() => ({ kind: "", text: "" }));
   const triggers = new Set<BasinTrigger>();
   if (input.status === 0) triggers.add("budget");
+  const dof = (input.m ?? 0) - n;
+  if (input.chisqr !== undefined && dof > 0 && input.chisqr / dof > POOR_FIT_REDCHI) {
+    triggers.add("poor-fit");
+  }
   const bounds = boundState(x, input.lower, input.upper);
   const flat = flatParameters(cov, n);
   if (flat.size > 0) triggers.add("ill-conditioned");

@@ -20,6 +20,12 @@ export type XScalePolicy = "jac" | "start";
 /** Budget like ChemEx's 2000·(n+1) objective calls, counted here in solver iterations. */
 export const MAX_NFEV = 2000;
 
+/**
+ * Budget of a basin-search start: enough to fall into the start's basin, not to crawl along it;
+ * the winning start is then polished with the full budget when it ran out.
+ */
+export const BASIN_NFEV = 100;
+
 /** Evaluations before the crawl test starts, the window it looks back over, and its tolerance. */
 const CRAWL_START = 10;
 const CRAWL_WINDOW = 5;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type GroupSolution, solveGroup, type XScalePolicy } from "./group_solve.ts";
+import { BASIN_NFEV, type GroupSolution, solveGroup, type XScalePolicy } from "./group_solve.ts";
 import { diagnoseFit, type FitDiagnostics } from "./diagnostics.ts";
 import type { BasinReport } from "./basins.ts";
 import { basinStartCount, searchGroupBasins } from "./basin_search.ts";
@@ -52,6 +52,8 @@ export type { XScalePolicy };
 export interface GroupFitOptions {
   /** Variable scaling (default `"jac"`). */
   xScale?: XScalePolicy;
+  /** Evaluation budget (default `MAX_NFEV`; basin-search starts get `BASIN_NFEV`). */
+  maxNfev?: number;
 }
 
 /** Fit statistics of a step (ChemEx's statistics.toml fields). */
@@ -215,7 +217,7 @@ export function fitGroup(
       chisqr: sumSq(residuals),
     };
   }
-  const sol = solveGroup(problem, options.xScale ?? "jac");
+  const sol = solveGroup(problem, options.xScale ?? "jac", problem.x0, options.maxNfev);
   const residuals = problem.residuals(sol.x);
   const { cov, diagnostics } = errorsOf(problem, sol);
   problem.freeIds.forEach((id, j) => {
@@ -261,6 +263,8 @@ function errorsOf(
     upper: pick(problem.upper),
     cov: c,
     status: sol.status,
+    chisqr: 2 * sol.cost,
+    m: problem.m,
   });
   const notes: FitDiagnostics["notes"] = problem.freeIds.map(() => ({ kind: "", text: "" }));
   sol.active.forEach((j, a) => notes[j] = sub.notes[a]);
@@ -368,7 +372,7 @@ export function runFitStep(
   const basins: BasinReport[] = [];
   for (const [gi, g] of groups.entries()) {
     const ev = createChunkEvaluator(makeChunk(study, g));
-    const refit = () => fitGroup(store, ev, { xScale: step.xScale });
+    const refit = (maxNfev?: number) => fitGroup(store, ev, { xScale: step.xScale, maxNfev });
     let fit = refit();
     const count = basinStartCount(step.multistart, fit.diagnostics.triggers);
     if (count > 0 && fit.problem.freeIds.length > 0) {
@@ -376,8 +380,10 @@ export function runFitStep(
         store,
         ids: fit.problem.pv.ids,
         freeIds: fit.problem.freeIds,
+        x0: fit.problem.x0,
         plain: fit,
-        refit,
+        refit: () => refit(BASIN_NFEV),
+        polish: () => refit(),
         count,
         rootSeed: parseSeed(where.seed ?? 0),
         step: where.index ?? 0,
