@@ -93,6 +93,8 @@ export interface DiagnoseInput {
 
 /** Reduced χ² above which a group fit is suspected of sitting in a wrong basin. */
 const POOR_FIT_REDCHI = 10;
+/** Reduced χ² above which a Δω at the symmetric point asks for a basin search. */
+const SYMMETRIC_SEARCH_REDCHI = 1.5;
 
 /**
  * Notes per parameter and basin-search triggers for a fit's end point.
@@ -110,9 +112,11 @@ export function diagnoseFit(input: DiagnoseInput): FitDiagnostics {
   const triggers = new Set<BasinTrigger>();
   if (input.status === 0) triggers.add("budget");
   const dof = (input.m ?? 0) - n;
-  if (input.chisqr !== undefined && dof > 0 && input.chisqr / dof > POOR_FIT_REDCHI) {
-    triggers.add("poor-fit");
-  }
+  const redchi = input.chisqr !== undefined && dof > 0 ? input.chisqr / dof : NaN;
+  if (redchi > POOR_FIT_REDCHI) triggers.add("poor-fit");
+  // A Δω at 0 in a fit that explains the data (reduced χ² near 1 or below) cannot hide a much
+  // better basin: the search is for Δω = 0 in fits that leave signal unexplained.
+  const unexplained = !(redchi <= SYMMETRIC_SEARCH_REDCHI);
   const bounds = boundState(x, input.lower, input.upper);
   const flat = flatParameters(cov, n);
   if (flat.size > 0) triggers.add("ill-conditioned");
@@ -125,14 +129,14 @@ export function diagnoseFit(input: DiagnoseInput): FitDiagnostics {
         text: "undetermined: symmetric point, held at 0 where chi-square is lowest " +
           "(zero first derivative: no linear error estimate)",
       };
-      triggers.add("symmetric");
+      if (unexplained) triggers.add("symmetric");
     } else if (isShiftDifference(id) && Math.abs(x[j]) < SYMMETRIC_RATIO * err) {
       notes[j] = {
         kind: "unavailable",
         text: "undetermined: symmetric point, near 0 " +
           "(zero first derivative: no linear error estimate)",
       };
-      triggers.add("symmetric");
+      if (unexplained) triggers.add("symmetric");
     } else if (cov.covariance === null) {
       notes[j] = { kind: "unavailable", text: cov.reason ?? "rank deficient" };
     } else if (flat.has(j)) {

@@ -278,6 +278,8 @@ function errorsOf(
       cov: { covariance: null, rank: 0 },
       status: 1,
       pinned: sol.pinned,
+      chisqr: 2 * sol.cost,
+      m: problem.m - sol.active.length,
     });
     let q = 0;
     problem.freeIds.forEach((id, j) => {
