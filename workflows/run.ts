@@ -119,6 +119,7 @@ export async function* runWorkflow(
     partial: saved?.partial,
     abortAfterIterations: opts.abortAfterIterations,
     log: opts.log,
+    seed: opts.seed,
     onProgress: (partial: PartialStep, kind) => {
       cp.partial = partial;
       const now = performance.now();

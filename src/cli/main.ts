@@ -66,7 +66,7 @@ async function writeStep(
   const prefixed = new Map([...files].map(([k, v]) => [prefix + k, v]));
   const replace = out.name
     ? [out.name]
-    : ["Parameters", "Data", "Plots", "Grid", "Statistics"].filter((d) =>
+    : ["Parameters", "Data", "Plots", "Grid", "Statistics", "Basins"].filter((d) =>
       [...files.keys()].some((k) => k.startsWith(d))
     );
   writeTreeAtomically(outDir, prefixed, { replaceSubdirs: replace });
@@ -84,6 +84,28 @@ function steps(paths: string[] | undefined): StepSpec[] {
   if (deprecation) console.error(`exfit: deprecated: ${deprecation}`);
   for (const n of notices) console.error(`exfit: warning: ${n}`);
   return steps;
+}
+
+/** `fit` options of the solver (issue 10). */
+interface SolverOptions {
+  multistart?: string;
+  xScale: "jac" | "start";
+}
+
+/** Steps with `--x-scale` and `--multistart` applied (a step's own MULTISTART wins). */
+function withSolverOptions(list: StepSpec[], o: SolverOptions): StepSpec[] {
+  let multistart: number | undefined;
+  if (o.multistart !== undefined) {
+    multistart = Number(o.multistart);
+    if (!Number.isInteger(multistart) || multistart < 0) {
+      throw new Error(`--multistart: expected a whole number ≥ 0, got "${o.multistart}"`);
+    }
+  }
+  return list.map((s) => ({
+    ...s,
+    xScale: o.xScale,
+    ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
+  }));
 }
 
 function addCommon(cmd: Command, defaultOut: string): Command {
@@ -167,14 +189,30 @@ export function buildProgram(argv: readonly string[] = []): Command {
           "fd (forward differences, as ChemEx) or cd (central) everywhere, for checking",
       ).choices(Object.keys(JACOBIAN_MODES)).default("exact"),
     )
+    .option(
+      "--multistart <n>",
+      "basin search with n seeded starts after every group fit " +
+        "(0: never; default: only when the fit's diagnostics ask; MULTISTART per step wins)",
+    )
+    .addOption(
+      new Option(
+        "--x-scale <policy>",
+        'TRF variable scaling: "jac" (SciPy/ChemEx 2026.09) or ' +
+          '"start" (max(1, |x0|), ChemEx 2026.06.1)',
+      ).choices(["jac", "start"]).default("jac"),
+    )
     .action(async (
-      o: CommonOptions & { method?: string[]; jacobian?: string } & PlacementOptions,
+      o:
+        & CommonOptions
+        & { method?: string[]; jacobian?: string }
+        & PlacementOptions
+        & SolverOptions,
       cmd: Command,
     ) => {
       if (await fitOnCluster(o as unknown as ClusterFitOptions, clusterDeps)) return;
       const compat = parseCompat(o.compat);
       const model = parseModel(o.model, compat);
-      const methodSteps = steps(o.method);
+      const methodSteps = withSolverOptions(steps(o.method), o);
       const loaded = loadStudy({
         experiments: o.experiments,
         parameters: o.parameters,

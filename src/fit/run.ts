@@ -32,6 +32,7 @@ import { gridSearchOf, runStepSearch } from "./search.ts";
 import { withCounts } from "./statistics_counts.ts";
 import type { CompatVersion } from "../config/compat.ts";
 import type { ProgressReporter } from "./progress.ts";
+import { formatBasinsToml } from "../output/basins_toml.ts";
 import {
   runStatistics,
   runStatisticsWith,
@@ -190,8 +191,11 @@ export function* runFit(
   const loop = fitLoop(study, store, steps, opts);
   for (let r = loop.next(); !r.done;) {
     const v = r.value;
-    if ("fitRequest" in v) r = loop.next(runFitStep(study, store, v.step, v.selected));
-    else if ("gridRequest" in v) {
+    if ("fitRequest" in v) {
+      r = loop.next(
+        runFitStep(study, store, v.step, v.selected, { seed: opts.seed, index: v.index }),
+      );
+    } else if ("gridRequest" in v) {
       const g = gridSearchOf(study, store, v.step, v.selected)!;
       r = loop.next(
         runGridStep(study, store, g.entries, v.selected, v.step.origin, opts.progress, g.resolve),
@@ -315,6 +319,29 @@ interface StatisticsRequest {
   index: number;
 }
 
+/** Console lines for fitted parameters whose standard error means nothing (`errorNote`). */
+function errorNotices(store: ParamStore, result: StepResult): string[] {
+  const out: string[] = [];
+  for (const id of result.freeIds) {
+    const p = store.get(id);
+    if (p?.errorNote !== undefined && p.stderr === null) {
+      out.push(`${id} = ${p.value.toPrecision(6)}: error unavailable: ${p.errorNote}`);
+    }
+  }
+  return out;
+}
+
+/** Console lines for groups whose best basin is not where their plain fit ended. */
+function basinNotices(result: StepResult): string[] {
+  return (result.basins ?? []).filter((b) => b.choice.moved).map((b) => {
+    const home = b.choice.basins.find((x) => x.starts.includes(0))!;
+    return `${b.profiles.join(", ")}: a basin search found a better minimum than the plain fit ` +
+      `(chi2 ${b.choice.basins[0].chisqr.toPrecision(6)} instead of ${
+        home.chisqr.toPrecision(6)
+      }; Basins/basins.toml)`;
+  });
+}
+
 function* fitLoop(
   study: StudySpec,
   store: ParamStore,
@@ -374,7 +401,13 @@ function* fitLoop(
       ? plotData(study, calcs, fin.calcs, fin.scales, fin.values, opts.seed)
       : new Map();
     const figures = new Map<string, object>();
-    const warnings: string[] = [...(grid?.notices ?? []), ...searchNotices];
+    const warnings: string[] = [
+      ...(grid?.notices ?? []),
+      ...searchNotices,
+      ...errorNotices(store, result),
+      ...basinNotices(result),
+    ];
+    if (result.basins?.length) files.set("Basins/basins.toml", formatBasinsToml(result.basins));
     if (grid) {
       // v1 steps keep the legacy tables beside ChemEx 2026.09's Grid/ layout.
       if (!v2) { for (const [path, text] of grid.files) files.set(path, text); }
