@@ -20,6 +20,7 @@ import { writeTreeAtomically } from "../output/atomic.ts";
 import { formatCpmgExp, formatCpmgFit } from "../plot/cpmg.ts";
 import { createProgress } from "./progress.ts";
 import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
+import { registerWorkerCommand } from "./worker.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -162,9 +163,10 @@ export function buildProgram(): Command {
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
     .addOption(
       new Option("--executor <kind>", "where work runs (docs/cluster.md)").choices(
-        ["local", "slurm", "srun"],
+        ["local", "slurm", "srun", "queue"],
       ).default("local"),
     )
+    .option("--queue <url>", "NATS JetStream server of --executor queue (nats://HOST:PORT)")
     .option("--slurm-opts <options>", "extra sbatch options for --executor slurm")
     .option("--run <dir>", "run folder of --executor slurm (default: <output>.run)")
     .option("--max-tasks <n>", "most array tasks per round of --executor slurm", "64")
@@ -222,6 +224,7 @@ export function buildProgram(): Command {
     console.log(`simulated ${loaded.study.profiles.length} profiles -> ${o.output}`);
   });
   registerClusterCommands(program, clusterDeps);
+  registerWorkerCommand(program);
   program.command("serve")
     .description("serve the fitting functions over HTTP for `fit --endpoints` (docs/workflows.md)")
     .option("--port <n>", "port to listen on (0: any free port)", "8787")
