@@ -21,6 +21,7 @@ import { formatCpmgExp, formatCpmgFit } from "../plot/cpmg.ts";
 import { createProgress } from "./progress.ts";
 import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
 import { registerWorkerCommand } from "./worker.ts";
+import { registerReprocessCommand } from "./reprocess.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -225,6 +226,7 @@ export function buildProgram(): Command {
   });
   registerClusterCommands(program, clusterDeps);
   registerWorkerCommand(program);
+  registerReprocessCommand(program, clusterDeps);
   program.command("serve")
     .description("serve the fitting functions over HTTP for `fit --endpoints` (docs/workflows.md)")
     .option("--port <n>", "port to listen on (0: any free port)", "8787")
