@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { REPO } from "./_refdata.ts";
+import { exfitCommand } from "../workflows/slurm.ts";
 
 /** Whether `nats-server` can be started here. */
 export const NATS_SERVER: boolean = (() => {
@@ -93,18 +93,9 @@ export function exfitProcess(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string>; limitS?: number } = {},
 ): Proc {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-net",
-      "--allow-run",
-      `--config=${REPO}/deno.json`,
-      `${REPO}/src/cli/main.ts`,
-      ...args,
-    ],
+  const [cmd, ...base] = exfitCommand(() => undefined);
+  const child = new Deno.Command(cmd, {
+    args: [...base, ...args],
     cwd: opts.cwd,
     stdout: "piped",
     stderr: "piped",
