@@ -50,7 +50,12 @@ export interface StudyOutcome {
 /** What reprocessing needs from the command line (how steps are read and written). */
 export interface ReprocessDeps {
   readSteps: (paths: string[] | undefined) => StepSpec[];
-  writeStep: (outDir: string, out: StepOutput, simulate: boolean) => Promise<void>;
+  writeStep: (
+    outDir: string,
+    out: StepOutput,
+    simulate: boolean,
+    smooth: boolean,
+  ) => Promise<unknown>;
   /** Clock (default: the system's). */
   now?: () => Date;
   log?: (message: string) => void;
@@ -168,7 +173,7 @@ async function reprocessStudy(study: CatalogStudy, deps: ReprocessDeps): Promise
         executor,
         outDir: entry,
       })
-    ) await deps.writeStep(entry, out, false);
+    ) await deps.writeStep(entry, out, false, true);
     const record: ReprocessRecord = {
       version: 1,
       study: study.name,

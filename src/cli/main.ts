@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { JACOBIAN_MODES } from "../fit/jacobian.ts";
 import { restoreTaskCwd } from "./_cwd.ts";
 import { Command, Option } from "commander";
 import { modelHelp, parseModel } from "../models/model.ts";
@@ -17,8 +18,10 @@ import { runSimulate, type StepOutput } from "../fit/run.ts";
 import { fitWithWorkflow, type PlacementOptions, serveCommand } from "../../workflows/cli.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
-import { formatCpmgExp, formatCpmgFit } from "../plot/cpmg.ts";
+import type { ReportStep } from "../report/html.ts";
 import { createProgress } from "./progress.ts";
+import { addPlotParamCommand } from "./plot_param.ts";
+import { addCompareCommand } from "./compare.ts";
 import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
 import { registerWorkerCommand } from "./worker.ts";
 import { registerReprocessCommand } from "./reprocess.ts";
@@ -29,57 +32,33 @@ interface CommonOptions {
   model: string;
   output?: string;
   plot: "nothing" | "normal" | "all";
+  smooth: boolean;
   include?: string[];
   exclude?: string[];
   seed: string;
 }
 
-async function plotFiles(out: StepOutput, simulate: boolean): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  if (out.figures?.size) {
-    const { renderVegaLiteSvg } = await import("../plot/svg.ts");
-    for (const [path, spec] of out.figures) files.set(path, await renderVegaLiteSvg(spec));
-  }
-  if (out.cestPlots?.size) {
-    const { renderCestSvg } = await import("../plot/cest_svg.ts");
-    const { formatCestExp, formatCestFit } = await import("../plot/cest.ts");
-    for (const [stem, data] of out.cestPlots) {
-      files.set(`Plots/${stem}.svg`, await renderCestSvg(data, stem));
-      if (simulate) files.set(`Plots/${stem}.sim`, formatCestFit(data));
-      else {
-        files.set(`Plots/${stem}.exp`, formatCestExp(data));
-        files.set(`Plots/${stem}.fit`, formatCestFit(data));
-      }
-    }
-  }
-  if (out.decayPlots?.size || out.shiftPlots?.size) {
-    const { renderVegaLiteSvg } = await import("../plot/svg.ts");
-    const { decayFigureSpec, decaySideFiles } = await import("../plot/relaxation.ts");
-    const { shiftFigureSpec } = await import("../plot/shift.ts");
-    for (const [stem, panels] of out.decayPlots ?? []) {
-      files.set(`Plots/${stem}.svg`, await renderVegaLiteSvg(decayFigureSpec(panels, stem)));
-      for (const [path, text] of decaySideFiles(stem, panels, simulate)) files.set(path, text);
-    }
-    for (const [stem, points] of out.shiftPlots ?? []) {
-      files.set(`Plots/${stem}.svg`, await renderVegaLiteSvg(shiftFigureSpec(points, stem)));
-    }
-  }
-  if (out.plots.size === 0) return files;
-  const { renderCpmgSvg } = await import("../plot/cpmg_svg.ts");
-  for (const [stem, data] of out.plots) {
-    files.set(`Plots/${stem}.svg`, await renderCpmgSvg(data, stem));
-    if (simulate) files.set(`Plots/${stem}.sim`, formatCpmgFit(data));
-    else {
-      files.set(`Plots/${stem}.exp`, formatCpmgExp(data));
-      files.set(`Plots/${stem}.fit`, formatCpmgFit(data));
-    }
-  }
-  return files;
+function hasPlots(out: StepOutput): boolean {
+  return Boolean(
+    out.plots.size || out.figures?.size || out.cestPlots?.size || out.decayPlots?.size ||
+      out.shiftPlots?.size || out.r1rhoPlots?.size,
+  );
 }
 
-/** Write one step's files under outDir (or outDir/step), replacing what that step wrote before. */
-async function writeStep(outDir: string, out: StepOutput, simulate: boolean): Promise<void> {
-  const files = new Map([...out.files, ...(await plotFiles(out, simulate))]);
+/**
+ * Write one step's files under outDir (or outDir/step), replacing what that step wrote before;
+ * returns the plot files (for the report).
+ */
+async function writeStep(
+  outDir: string,
+  out: StepOutput,
+  simulate: boolean,
+  smooth: boolean,
+): Promise<Map<string, string | Uint8Array>> {
+  const plotted = hasPlots(out)
+    ? await (await import("../plot/plot_files.ts")).plotFiles(out, { simulate, smooth })
+    : new Map<string, string | Uint8Array>();
+  const files = new Map<string, string | Uint8Array>([...out.files, ...plotted]);
   const prefix = out.name ? `${out.name}/` : "";
   const prefixed = new Map([...files].map(([k, v]) => [prefix + k, v]));
   const replace = out.name
@@ -88,6 +67,13 @@ async function writeStep(outDir: string, out: StepOutput, simulate: boolean): Pr
       [...files.keys()].some((k) => k.startsWith(d))
     );
   writeTreeAtomically(outDir, prefixed, { replaceSubdirs: replace });
+  return plotted;
+}
+
+/** The command line as typed (for the report), e.g. "exfit fit -e a.toml -p p.toml". */
+function commandLine(cmd: Command): string {
+  const args = cmd.parent?.args.length ? cmd.parent.args : [cmd.name(), ...cmd.args];
+  return ["exfit", ...args].map((a) => /^[\w.\/=:@+-]+$/.test(a) ? a : JSON.stringify(a)).join(" ");
 }
 
 function steps(paths: string[] | undefined): StepSpec[] {
@@ -127,6 +113,10 @@ function addCommon(cmd: Command, defaultOut: string): Command {
     .addOption(
       new Option("--plot <level>", "plots to write").choices(["nothing", "normal", "all"])
         .default("normal"),
+    )
+    .option(
+      "--no-smooth",
+      "plot CPMG model curves as straight lines between allowed ncyc (no display interpolation)",
     )
     .option("--include <ids...>", "only these spin systems (e.g. 15 G23N)")
     .option("--exclude <ids...>", "leave out these spin systems")
@@ -171,7 +161,17 @@ export function buildProgram(): Command {
     .option("--slurm-opts <options>", "extra sbatch options for --executor slurm")
     .option("--run <dir>", "run folder of --executor slurm (default: <output>.run)")
     .option("--max-tasks <n>", "most array tasks per round of --executor slurm", "64")
-    .action(async (o: CommonOptions & { method?: string[] } & PlacementOptions) => {
+    .addOption(
+      new Option(
+        "--jacobian <how>",
+        "Jacobians: exact derivatives where the experiment has them, else forward differences; " +
+          "fd (forward differences, as ChemEx) or cd (central) everywhere, for checking",
+      ).choices(Object.keys(JACOBIAN_MODES)).default("exact"),
+    )
+    .action(async (
+      o: CommonOptions & { method?: string[]; jacobian?: string } & PlacementOptions,
+      cmd: Command,
+    ) => {
       if (await fitOnCluster(o as unknown as ClusterFitOptions, clusterDeps)) return;
       const model = parseModel(o.model);
       const methodSteps = steps(o.method);
@@ -183,6 +183,7 @@ export function buildProgram(): Command {
         exclude: o.exclude,
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
+      loaded.study.jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
       const t0 = performance.now();
       const run = {
         plot: o.plot !== "nothing",
@@ -200,15 +201,30 @@ export function buildProgram(): Command {
             `chi2 = ${s.chisqr.toPrecision(6)}, reduced chi2 = ${s.redchi.toPrecision(6)} ` +
             `(${out.result!.selected.filter((x) => x).length} profiles)`,
         );
-        await writeStep(o.output!, out, false);
+        const plotted = await writeStep(o.output!, out, false, o.smooth);
+        if (run.plot) {
+          reportSteps.push(
+            (await import("../report/run_report.ts")).reportStep(out, plotted, o.smooth),
+          );
+        }
       };
+      const reportSteps: ReportStep[] = [];
       await fitWithWorkflow(loaded, methodSteps, o, run, report);
       console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);
+      if (run.plot) {
+        const { writeRunReport } = await import("../report/run_report.ts");
+        const path = writeRunReport(
+          o.output!,
+          { title: "exfit fit", command: commandLine(cmd) },
+          reportSteps,
+        );
+        console.log(`report: ${path}`);
+      }
     });
   addCommon(
     program.command("simulate").description("simulate profiles from parameters (noise-free)"),
     "./OutputSim",
-  ).action(async (o: CommonOptions) => {
+  ).action(async (o: CommonOptions, cmd: Command) => {
     const model = parseModel(o.model);
     const loaded = loadStudy({
       experiments: o.experiments,
@@ -221,8 +237,17 @@ export function buildProgram(): Command {
       plot: o.plot !== "nothing",
       seed: Number(o.seed),
     });
-    await writeStep(o.output!, out, true);
+    const plotted = await writeStep(o.output!, out, true, o.smooth);
     console.log(`simulated ${loaded.study.profiles.length} profiles -> ${o.output}`);
+    if (o.plot !== "nothing") {
+      const { reportStep, writeRunReport } = await import("../report/run_report.ts");
+      const path = writeRunReport(
+        o.output!,
+        { title: "exfit simulate", command: commandLine(cmd) },
+        [reportStep(out, plotted, o.smooth)],
+      );
+      console.log(`report: ${path}`);
+    }
   });
   registerClusterCommands(program, clusterDeps);
   registerWorkerCommand(program);
@@ -233,6 +258,8 @@ export function buildProgram(): Command {
     .option("--hostname <address>", "address to listen on", "127.0.0.1")
     .option("--max-body <bytes>", "largest request body accepted")
     .action(serveCommand);
+  addPlotParamCommand(program);
+  addCompareCommand(program, steps);
   return program;
 }
 

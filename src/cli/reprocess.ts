@@ -17,7 +17,12 @@ import { type Clock, runEvery } from "../../workflows/schedule.ts";
 /** What reprocessing borrows from `main.ts`. */
 export interface ReprocessCliDeps {
   readSteps: (paths: string[] | undefined) => StepSpec[];
-  writeStep: (outDir: string, out: StepOutput, simulate: boolean) => Promise<void>;
+  writeStep: (
+    outDir: string,
+    out: StepOutput,
+    simulate: boolean,
+    smooth: boolean,
+  ) => Promise<unknown>;
 }
 
 /**
