@@ -13,6 +13,8 @@ import { type Executor, formatStats, inProcessExecutor } from "./executor.ts";
 import { httpExecutor, parseEndpoints } from "./http.ts";
 import { autoPool, parseWorkers, workerPool } from "./worker_pool.ts";
 import { srunExecutor } from "./srun.ts";
+import { parseQueueUrl } from "./queue_names.ts";
+import { queueExecutor } from "./queue_executor.ts";
 import { runWorkflow } from "./run.ts";
 import { serveFunctions } from "../functions/deno_serve.ts";
 import { searchEntryPoints } from "../src/config/method_search.ts";
@@ -27,8 +29,10 @@ export interface PlacementOptions {
   /** `--chunk-size`. */
   chunkSize?: string;
   resume?: boolean;
-  /** `--executor`: "local" (workers/endpoints), "srun" (exfit serve on the allocation). */
+  /** `--executor`: "local" (workers/endpoints), "srun" (exfit serve on the allocation), "queue". */
   executor?: string;
+  /** `--queue`: NATS URL of `--executor queue`. */
+  queue?: string;
 }
 
 /**
@@ -50,6 +54,7 @@ export function executorFor(
         log(`retry ${attempt} of ${id} (${endpoint}): ${reason}`),
     });
   }
+  if (o.executor === "queue") return queueExecutor({ servers: parseQueueUrl(o.queue), log });
   if (o.endpoints) {
     return httpExecutor({
       endpoints: parseEndpoints(o.endpoints),
@@ -142,7 +147,7 @@ export async function fitWithWorkflow(
     ) await write(out);
   } finally {
     const s = executor.stats();
-    if (placement.endpoints || placement.executor === "srun" || s.retries > 0) {
+    if (placement.endpoints || (placement.executor ?? "local") !== "local" || s.retries > 0) {
       log(formatStats(s));
     }
     await executor.close();

@@ -27,6 +27,8 @@ import { planMethod } from "../fit/roles.ts";
 import { addPlotParamCommand } from "./plot_param.ts";
 import { addCompareCommand } from "./compare.ts";
 import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
+import { registerWorkerCommand } from "./worker.ts";
+import { registerReprocessCommand } from "./reprocess.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -152,13 +154,7 @@ function addCommon(cmd: Command, defaultOut: string): Command {
  * ```
  */
 export function buildProgram(argv: readonly string[] = []): Command {
-  const clusterDeps = {
-    addCommon,
-    readSteps: steps,
-    writeStep: async (outDir: string, out: StepOutput, simulate: boolean) => {
-      await writeStep(outDir, out, simulate, true);
-    },
-  };
+  const clusterDeps = { addCommon, readSteps: steps, writeStep };
   const program = new Command("exfit")
     .description(
       "Fit NMR chemical-exchange data (CPMG, CEST, relaxation, shifts) with ChemEx's files.\n" +
@@ -176,9 +172,10 @@ export function buildProgram(argv: readonly string[] = []): Command {
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
     .addOption(
       new Option("--executor <kind>", "where work runs (docs/cluster.md)").choices(
-        ["local", "slurm", "srun"],
+        ["local", "slurm", "srun", "queue"],
       ).default("local"),
     )
+    .option("--queue <url>", "NATS JetStream server of --executor queue (nats://HOST:PORT)")
     .option("--slurm-opts <options>", "extra sbatch options for --executor slurm")
     .option("--run <dir>", "run folder of --executor slurm (default: <output>.run)")
     .option("--max-tasks <n>", "most array tasks per round of --executor slurm", "64")
@@ -315,6 +312,8 @@ export function buildProgram(argv: readonly string[] = []): Command {
     }
   });
   registerClusterCommands(program, clusterDeps);
+  registerWorkerCommand(program);
+  registerReprocessCommand(program, clusterDeps);
   program.command("serve")
     .description("serve the fitting functions over HTTP for `fit --endpoints` (docs/workflows.md)")
     .option("--port <n>", "port to listen on (0: any free port)", "8787")
