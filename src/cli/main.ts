@@ -21,6 +21,7 @@ import type { ReportStep } from "../report/html.ts";
 import { createProgress } from "./progress.ts";
 import { addPlotParamCommand } from "./plot_param.ts";
 import { addCompareCommand } from "./compare.ts";
+import { addPickCestCommand } from "./pick_cest.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -231,6 +232,7 @@ export function buildProgram(): Command {
     .action(serveCommand);
   addPlotParamCommand(program);
   addCompareCommand(program, steps);
+  addPickCestCommand(program);
   return program;
 }
 
