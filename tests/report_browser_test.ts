@@ -80,9 +80,6 @@ browserTest(
       assert.deepEqual(errors, []);
       assert.ok(requests.every((u) => u.startsWith("file:") || u.startsWith("data:")), "offline");
 
-      const shots = testOutputDir("report_browser");
-      await page.mouse.wheel(0, -1e6);
-      await page.screenshot({ path: `${shots}report.png` });
       // The profiles of the first step, for a look at the small multiples.
       await steps.nth(0).locator("h4").first().scrollIntoViewIfNeeded();
       await page.screenshot({ path: `${shots}profiles.png` });
