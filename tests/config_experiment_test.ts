@@ -8,7 +8,7 @@ import {
 } from "../src/config/experiment.ts";
 import { readProfileFile, readShiftFile } from "../src/config/data.ts";
 import { findKeyLine, indexTomlKeys } from "../src/config/toml.ts";
-import { expectError, hasRefdata, REFDATA_DIR as REFDATA } from "./_fixtures.ts";
+import { expectError, REFDATA_DIR as REFDATA, refdataTest } from "./_fixtures.ts";
 
 const CPMG: ExperimentSchema = {
   name: "cpmg_15n_ip",
@@ -247,7 +247,7 @@ Deno.test("missing required key is named", () => {
 Deno.test("type and range violations name key, value and expectation", () => {
   const cases: [string, RegExp, number][] = [
     ['time_equil = "soon"', /'time_equil' in \[experiment\] must be a number, got "soon"/, 6],
-    ["time_equil = -1.0", /'time_equil' in \[experiment\] must be >= 0, got -1/, 6],
+    ["time_equil = -1.0", /'time_equil' in \[experiment\] must be >= 0 and <= 100, got -1/, 6],
     ["even_ncycs = 3", /'even_ncycs' in \[experiment\] must be true or false, got 3/, 6],
     ['observed_state = "z"', /unknown state "z"/, 6],
     ['observed_state = ["a", "a"]', /lists state "a" twice/, 6],
@@ -265,7 +265,7 @@ Deno.test("type and range violations name key, value and expectation", () => {
     "Data/g23.out": PROFILE,
   });
   const e = expectError(() => readExperimentFile(join(pw, "Experiments/e.toml"), schemaFor, NAMES));
-  assert.match(e.message, /'pw90' in \[experiment\] must be > 0, got 0/);
+  assert.match(e.message, /'pw90' in \[experiment\] must be > 0 and <= 1, got 0/);
   const d2o = fixture({
     "Experiments/e.toml": cpmgToml().replace("h_larmor_frq = 800.0", "d2o = 1.5"),
     "Data/g23.out": PROFILE,
@@ -502,11 +502,7 @@ function permissiveSchema(name: string, experiment: Record<string, unknown>): Ex
   return { name, family, keys };
 }
 
-Deno.test("every refdata experiment file reads, with its profile files", async () => {
-  if (!hasRefdata) {
-    console.log(`NOTICE: ${REFDATA} not found; refdata experiment test skipped`);
-    return;
-  }
+refdataTest("every refdata experiment file reads, with its profile files", async () => {
   const { parse } = await import("smol-toml");
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -549,11 +545,7 @@ Deno.test("every refdata experiment file reads, with its profile files", async (
   assert.ok(profileCount > 500, `read ${profileCount} profiles`);
 });
 
-Deno.test("refdata CPMG_15N_IP 800 MHz experiment content", () => {
-  if (!hasRefdata) {
-    console.log(`NOTICE: ${REFDATA} not found; refdata test skipped`);
-    return;
-  }
+refdataTest("refdata CPMG_15N_IP 800 MHz experiment content", () => {
   const file = join(REFDATA, "fit/CPMG_15N_IP/Experiments/800mhz.toml");
   const exp = readExperimentFile(file, schemaFor, NAMES);
   assert.equal(exp.data.error, "duplicates");

@@ -11,7 +11,7 @@ import {
   varianceFromDuplicates,
   varianceFromScatter,
 } from "../src/config/noise.ts";
-import { hasRefdata, REFDATA_DIR as REFDATA } from "./_fixtures.ts";
+import { REFDATA_DIR as REFDATA, refdataTest } from "./_fixtures.ts";
 
 const SCHEMAS: ExperimentSchema[] = [
   {
@@ -81,11 +81,7 @@ function assertClose(actual: number, expected: number, rel = 1e-14) {
   );
 }
 
-Deno.test("duplicates: refdata CPMG_15N_IP 800 MHz gives 2.94192298e+02 on every point", () => {
-  if (!hasRefdata) {
-    console.log(`NOTICE: ${REFDATA} not found; refdata noise test skipped`);
-    return;
-  }
+refdataTest("duplicates: refdata CPMG_15N_IP 800 MHz gives 2.94192298e+02 on every point", () => {
   const r = estimateFor("fit/CPMG_15N_IP/Experiments/800mhz.toml");
   assert.equal(r.profiles.length, 54);
   assert.equal(r.notice, undefined);
@@ -98,11 +94,7 @@ Deno.test("duplicates: refdata CPMG_15N_IP 800 MHz gives 2.94192298e+02 on every
   assertClose(r.errors[0][0], 294.1922982314786);
 });
 
-Deno.test("duplicates: refdata CPMG_15N_IP 500 MHz gives 1.77491406e+02 on every point", () => {
-  if (!hasRefdata) {
-    console.log(`NOTICE: ${REFDATA} not found; refdata noise test skipped`);
-    return;
-  }
+refdataTest("duplicates: refdata CPMG_15N_IP 500 MHz gives 1.77491406e+02 on every point", () => {
   const r = estimateFor("fit/CPMG_15N_IP/Experiments/500mhz.toml");
   assert.equal(r.profiles.length, 54);
   assert.deepEqual([...outputSigmas("fit/CPMG_15N_IP/Output/STEP1/Data/500mhz.dat")], [
@@ -117,11 +109,7 @@ Deno.test("duplicates: refdata CPMG_15N_IP 500 MHz gives 1.77491406e+02 on every
   assertClose(r.errors[53][0], 177.4914063245712);
 });
 
-Deno.test("scatter: refdata CEST_15N matches ChemEx's output σ", () => {
-  if (!hasRefdata) {
-    console.log(`NOTICE: ${REFDATA} not found; refdata noise test skipped`);
-    return;
-  }
+refdataTest("scatter: refdata CEST_15N matches ChemEx's output σ", () => {
   const cases: [string, string, number][] = [
     ["13hz", "2.30436602e+02", 230.43660197316922],
     ["26hz", "2.29614450e+02", 229.61444995851005],

@@ -277,25 +277,28 @@ const MODEL_EXAMPLES: Record<string, string> = {
   "simulate/CEST_CH3_1H_IP_AP": "2st.rs",
   "simulate/COSCEST_1HN_IP_AP": "2st.rs",
 };
-if (REFDATA !== null) {
-  for (const [folder, model] of Object.entries(MODEL_EXAMPLES)) {
-    const args = referenceCommand(`${REFDATA}/${folder}`);
-    assert.equal(args[args.indexOf("-d") + 1], model, folder);
-    const missing = args.filter((a) => a.endsWith(".toml") && a.startsWith("Experiments/"))
-      .map((a) =>
-        /^\s*name\s*=\s*"([^"]+)"/m.exec(Deno.readTextFileSync(`${REFDATA}/${folder}/${a}`))
-      )
-      .map((m) => m![1].toLowerCase())
-      .filter((name) => !(name in EXPERIMENTS));
-    if (missing.length === 0) simulateFixtureTest(folder);
-    else {
-      Deno.test({ name: `simulate ${folder} (-d ${model})`, ignore: true, fn: () => {} });
-      console.log(
-        `notice: ${folder} (-d ${model}) waits for experiment types ${
-          [...new Set(missing)].join(", ")
-        }`,
-      );
-    }
+// Registered whatever the machine has, so a missing ../shared/refdata shows these as ignored.
+for (const [folder, model] of Object.entries(MODEL_EXAMPLES)) {
+  if (REFDATA === null) {
+    simulateFixtureTest(folder);
+    continue;
+  }
+  const args = referenceCommand(`${REFDATA}/${folder}`);
+  assert.equal(args[args.indexOf("-d") + 1], model, folder);
+  const missing = args.filter((a) => a.endsWith(".toml") && a.startsWith("Experiments/"))
+    .map((a) =>
+      /^\s*name\s*=\s*"([^"]+)"/m.exec(Deno.readTextFileSync(`${REFDATA}/${folder}/${a}`))
+    )
+    .map((m) => m![1].toLowerCase())
+    .filter((name) => !(name in EXPERIMENTS));
+  if (missing.length === 0) simulateFixtureTest(folder);
+  else {
+    Deno.test({ name: `simulate ${folder} (-d ${model})`, ignore: true, fn: () => {} });
+    console.log(
+      `notice: ${folder} (-d ${model}) waits for experiment types ${
+        [...new Set(missing)].join(", ")
+      }`,
+    );
   }
 }
 

@@ -11,6 +11,7 @@ import type { ProgressReporter } from "../src/fit/progress.ts";
 import { type Executor, formatStats, inProcessExecutor } from "./executor.ts";
 import { httpExecutor, parseEndpoints } from "./http.ts";
 import { autoPool, parseWorkers, workerPool } from "./worker_pool.ts";
+import { srunExecutor } from "./srun.ts";
 import { runWorkflow } from "./run.ts";
 import { serveFunctions } from "../functions/deno_serve.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../functions/handler.ts";
@@ -24,6 +25,8 @@ export interface PlacementOptions {
   /** `--chunk-size`. */
   chunkSize?: string;
   resume?: boolean;
+  /** `--executor`: "local" (workers/endpoints), "srun" (exfit serve on the allocation). */
+  executor?: string;
 }
 
 /**
@@ -38,6 +41,13 @@ export function executorFor(
   o: PlacementOptions,
   log: (message: string) => void = () => {},
 ): Executor {
+  if (o.executor === "srun") {
+    return srunExecutor({
+      log,
+      onRetry: ({ id, attempt, endpoint, reason }) =>
+        log(`retry ${attempt} of ${id} (${endpoint}): ${reason}`),
+    });
+  }
   if (o.endpoints) {
     return httpExecutor({
       endpoints: parseEndpoints(o.endpoints),
@@ -132,7 +142,9 @@ export async function fitWithWorkflow(
     ) await write(out);
   } finally {
     const s = executor.stats();
-    if (placement.endpoints || s.retries > 0) log(formatStats(s));
+    if (placement.endpoints || placement.executor === "srun" || s.retries > 0) {
+      log(formatStats(s));
+    }
     await executor.close();
   }
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { JACOBIAN_MODES } from "../fit/jacobian.ts";
 import { restoreTaskCwd } from "./_cwd.ts";
 import { Command, Option } from "commander";
 import { modelHelp, parseModel } from "../models/model.ts";
@@ -22,6 +23,7 @@ import { createProgress } from "./progress.ts";
 import { addPlotParamCommand } from "./plot_param.ts";
 import { addCompareCommand } from "./compare.ts";
 import { addPickCestCommand } from "./pick_cest.ts";
+import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -38,7 +40,7 @@ interface CommonOptions {
 function hasPlots(out: StepOutput): boolean {
   return Boolean(
     out.plots.size || out.figures?.size || out.cestPlots?.size || out.decayPlots?.size ||
-      out.shiftPlots?.size,
+      out.shiftPlots?.size || out.r1rhoPlots?.size,
   );
 }
 
@@ -133,6 +135,13 @@ function addCommon(cmd: Command, defaultOut: string): Command {
  * ```
  */
 export function buildProgram(): Command {
+  const clusterDeps = {
+    addCommon,
+    readSteps: steps,
+    writeStep: async (outDir: string, out: StepOutput, simulate: boolean) => {
+      await writeStep(outDir, out, simulate, true);
+    },
+  };
   const program = new Command("exfit")
     .description(
       "Fit NMR chemical-exchange data (CPMG, CEST, relaxation, shifts) with ChemEx's files.\n" +
@@ -148,7 +157,26 @@ export function buildProgram(): Command {
     .option("--endpoints <urls>", "comma-separated function URLs (exfit serve) to run fits on")
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
-    .action(async (o: CommonOptions & { method?: string[] } & PlacementOptions, cmd: Command) => {
+    .addOption(
+      new Option("--executor <kind>", "where work runs (docs/cluster.md)").choices(
+        ["local", "slurm", "srun"],
+      ).default("local"),
+    )
+    .option("--slurm-opts <options>", "extra sbatch options for --executor slurm")
+    .option("--run <dir>", "run folder of --executor slurm (default: <output>.run)")
+    .option("--max-tasks <n>", "most array tasks per round of --executor slurm", "64")
+    .addOption(
+      new Option(
+        "--jacobian <how>",
+        "Jacobians: exact derivatives where the experiment has them, else forward differences; " +
+          "fd (forward differences, as ChemEx) or cd (central) everywhere, for checking",
+      ).choices(Object.keys(JACOBIAN_MODES)).default("exact"),
+    )
+    .action(async (
+      o: CommonOptions & { method?: string[]; jacobian?: string } & PlacementOptions,
+      cmd: Command,
+    ) => {
+      if (await fitOnCluster(o as unknown as ClusterFitOptions, clusterDeps)) return;
       const model = parseModel(o.model);
       const methodSteps = steps(o.method);
       const loaded = loadStudy({
@@ -159,6 +187,7 @@ export function buildProgram(): Command {
         exclude: o.exclude,
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
+      loaded.study.jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
       const t0 = performance.now();
       const run = {
         plot: o.plot !== "nothing",
@@ -224,6 +253,7 @@ export function buildProgram(): Command {
       console.log(`report: ${path}`);
     }
   });
+  registerClusterCommands(program, clusterDeps);
   program.command("serve")
     .description("serve the fitting functions over HTTP for `fit --endpoints` (docs/workflows.md)")
     .option("--port <n>", "port to listen on (0: any free port)", "8787")

@@ -5,6 +5,7 @@
  */
 
 import { didYouMean } from "./errors.ts";
+import { checkStepLimits } from "./method_limits.ts";
 import {
   describeValue,
   isTable,
@@ -137,7 +138,9 @@ export function readMethodFiles(paths: string[]): MethodStep[] {
             `${describeValue(content)}`,
         );
       }
-      steps.set(name, parseStep(ctx, name, content));
+      const step = parseStep(ctx, name, content);
+      checkStepLimits(ctx, step);
+      steps.set(name, step);
     }
   }
   return [...steps.values()];

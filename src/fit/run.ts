@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ConfigError } from "../config/errors.ts";
 import type { StudySpec } from "./study.ts";
 import { createCalculator, fitScale, intensitiesAt, type ProfileCalculator } from "./evaluate.ts";
 import {
@@ -18,10 +19,13 @@ import { cpmgCurveNcyc, type CpmgPlotData, cpmgPlotData } from "../plot/cpmg.ts"
 import type { CestPlotData } from "../plot/cest.ts";
 import { cestPlotsOf } from "./cest_plots.ts";
 import { decayPlotsOf, shiftPlotsOf } from "./decay_plots.ts";
+import { r1rhoPlotsOf } from "./r1rho_plots.ts";
+import type { R1rhoPlotData } from "../plot/r1rho.ts";
 import type { DecayPanel } from "../plot/relaxation.ts";
 import type { ShiftPoint } from "../plot/shift.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
 import { applyConstraints } from "./constraints.ts";
+import { checkFiniteProfile, NonFiniteModelError } from "./finite_guard.ts";
 import { gridFigures, type GridOutcome, runGridStep } from "./grid.ts";
 import type { ProgressReporter } from "./progress.ts";
 import {
@@ -45,6 +49,8 @@ export interface StepOutput {
   /** Relaxation/EXSY panels and shift points per experiment stem, when plots were requested. */
   decayPlots?: Map<string, DecayPanel[]>;
   shiftPlots?: Map<string, ShiftPoint[]>;
+  /** R1ρ rate plots per experiment stem, when plots were requested. */
+  r1rhoPlots?: Map<string, R1rhoPlotData[]>;
   /** Vega-Lite specs to render as SVG, keyed by path in the step folder (grid, statistics). */
   figures?: Map<string, object>;
   /** Messages for the user (e.g. statistics skipped in a GRID step). */
@@ -79,6 +85,36 @@ function finalCalcs(
     return { profile: k, calc: full.map((v) => v * g) };
   });
   return { calcs: out, scales, values };
+}
+
+/** Every selected profile evaluates to finite intensities at the current values. */
+function checkStart(
+  study: StudySpec,
+  store: ParamStore,
+  calcs: ProfileCalculator[],
+  profiles: number[],
+  when: string,
+): void {
+  const values = localValues(store, study);
+  for (const k of profiles) {
+    const c = calcs[k];
+    checkFiniteProfile(study, k, intensitiesAt(c, values[k], c.xFit, c.labelsFit), values[k], when);
+  }
+}
+
+/** The fitted curves and chi-square are finite (nothing non-finite reaches an output file). */
+function checkFinal(
+  study: StudySpec,
+  fin: ReturnType<typeof finalCalcs>,
+  when: string,
+  chisqr: number,
+): void {
+  for (const f of fin.calcs) {
+    checkFiniteProfile(study, f.profile, f.calc, fin.values[f.profile], when);
+  }
+  if (!Number.isFinite(chisqr)) {
+    throw new NonFiniteModelError(`the chi-square ${when} is ${chisqr}; nothing was written`);
+  }
 }
 
 function plotData(
@@ -281,15 +317,27 @@ function* fitLoop(
   for (const [index, step] of steps.entries()) {
     if (index < (from?.step ?? 0)) continue;
     selected = selectProfiles(study, step, selected);
+    if (!selected.some((s) => s)) {
+      const where = step.origin ? `step [${step.origin.step}]` : "the fit";
+      throw new ConfigError(
+        step.origin?.file ?? "method",
+        `${where} selects no profile (INCLUDE ${JSON.stringify(step.include ?? "ALL")}, ` +
+          `EXCLUDE ${JSON.stringify(step.exclude ?? [])}); nothing to fit`,
+        { key: "INCLUDE" },
+      );
+    }
     applyConstraints(store, step.constraints, step.origin);
     applyStatus(store, step);
     // GRID: scan, then the step's fit starts at the best point (grid parameters fixed).
     const grid: GridOutcome | undefined = step.grid?.length
       ? (yield { gridRequest: true, step, selected, index }) as GridOutcome
       : undefined;
-    const result = (yield { fitRequest: true, step, selected, index }) as StepResult;
     const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
+    const label = step.origin?.step ? `step [${step.origin.step}]` : "the fit";
+    checkStart(study, store, calcs, chosen, `at the starting values of ${label}`);
+    const result = (yield { fitRequest: true, step, selected, index }) as StepResult;
     const fin = finalCalcs(study, store, calcs, chosen);
+    checkFinal(study, fin, `after ${label}`, result.stats.chisqr);
     const files = stepFiles({
       study,
       store,
@@ -334,6 +382,9 @@ function* fitLoop(
       ? decayPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, false)
       : undefined;
     const shiftPlots = opts.plot ? shiftPlotsOf(study, fin.calcs, false) : undefined;
+    const r1rhoPlots = opts.plot
+      ? r1rhoPlotsOf(study, calcs, fin.calcs, fin.values, false)
+      : undefined;
     yield {
       name: step.name,
       files,
@@ -342,6 +393,7 @@ function* fitLoop(
       cestPlots,
       decayPlots,
       shiftPlots,
+      r1rhoPlots,
       figures,
       warnings,
     };
@@ -370,6 +422,7 @@ export function runSimulate(
   const calcs = study.profiles.map((_, k) => createCalculator(study, k));
   const all = study.profiles.map((_, k) => k);
   const fin = finalCalcs(study, store, calcs, all);
+  checkFinal(study, fin, "in the simulation", 0);
   const files = stepFiles({ study, store, profiles: all, calcs: fin.calcs });
   const plots = opts.plot
     ? plotData(study, calcs, fin.calcs, fin.scales, fin.values, opts.seed)
@@ -381,5 +434,8 @@ export function runSimulate(
     ? decayPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, true)
     : undefined;
   const shiftPlots = opts.plot ? shiftPlotsOf(study, fin.calcs, true) : undefined;
-  return { name: "", files, plots, cestPlots, decayPlots, shiftPlots };
+  const r1rhoPlots = opts.plot
+    ? r1rhoPlotsOf(study, calcs, fin.calcs, fin.values, true)
+    : undefined;
+  return { name: "", files, plots, cestPlots, decayPlots, shiftPlots, r1rhoPlots };
 }

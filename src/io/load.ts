@@ -10,6 +10,7 @@ import { type ProfileData, readProfileFile, readShiftFile } from "../config/data
 import { estimateErrors } from "../config/noise.ts";
 import { readParameterFiles } from "../config/parameters.ts";
 import { ConfigError } from "../config/errors.ts";
+import { checkParameterDomains } from "./param_domains.ts";
 import {
   applyOffsetFilters,
   type PendingOffsetFilter,
@@ -181,8 +182,19 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
       filters: file.data.filterOffsets,
     });
   });
-  const defaults: DefaultEntry[] = readParameterFiles(opts.parameters);
+  const entries = readParameterFiles(opts.parameters);
+  const defaults: DefaultEntry[] = entries;
+  if (study.profiles.length === 0) {
+    const how = inc || exc
+      ? `--include ${opts.include?.join(" ") ?? "-"} / --exclude ${opts.exclude?.join(" ") ?? "-"}`
+      : "the experiment files";
+    throw new ConfigError(
+      opts.experiments.join(", "),
+      `no profile to fit: ${how} select none of the profiles`,
+    );
+  }
   seedModelFree(study, store, defaults);
+  checkParameterDomains(store, entries);
   applyDefaults(store, defaults);
   // Once, with the starting values (ChemEx filters before the first method step).
   applyOffsetFilters(study, store, pendingFilters);

@@ -170,7 +170,10 @@ export function parseB1Distribution(
   if (!hasLegacy && !opts.legacyDefault) return { type: "single" };
   const scale = settings.b1_inh_scale === undefined
     ? 0.1
-    : ctx.number(settings.b1_inh_scale, ["experiment", "b1_inh_scale"], { min: 0 });
+    : ctx.number(settings.b1_inh_scale, ["experiment", "b1_inh_scale"], {
+      min: 0,
+      allowInfinity: true, // inf: fully dephasing field inhomogeneity
+    });
   const res = settings.b1_inh_res === undefined
     ? 11
     : ctx.integer(settings.b1_inh_res, ["experiment", "b1_inh_res"], { min: 1 });

@@ -14,6 +14,7 @@ import { cestPanelSpec, renderCestSvg } from "./cest_svg.ts";
 import { formatCestExp, formatCestFit } from "./cest.ts";
 import { decayFigureSpec, decaySideFiles } from "./relaxation.ts";
 import { shiftFigureSpec } from "./shift.ts";
+import { formatR1rho, r1rhoFigureSpec } from "./r1rho.ts";
 import { svgsToPdf } from "./pdf.ts";
 
 /** Options of {@link plotFiles}. */
@@ -75,6 +76,16 @@ export async function plotFiles(
     files.set(`Plots/${stem}.svg`, svg);
     if (pdf) files.set(`Plots/${stem}.pdf`, await svgsToPdf([svg]));
   }
+  for (const [stem, data] of out.r1rhoPlots ?? []) {
+    const svg = await renderVegaLiteSvg(r1rhoFigureSpec(data, stem));
+    files.set(`Plots/${stem}.svg`, svg);
+    if (pdf) files.set(`Plots/${stem}.pdf`, await svgsToPdf([svg]));
+    if (simulate) files.set(`Plots/${stem}.sim`, formatR1rho(data, "fit"));
+    else {
+      files.set(`Plots/${stem}.exp`, formatR1rho(data, "exp"));
+      files.set(`Plots/${stem}.fit`, formatR1rho(data, "fit"));
+    }
+  }
   for (const [stem, data] of out.plots) {
     files.set(`Plots/${stem}.svg`, await renderCpmgSvg(data, stem, smooth));
     if (pdf) {
@@ -101,6 +112,6 @@ export async function plotFiles(
 export function hasPlots(out: StepOutput): boolean {
   return Boolean(
     out.plots.size || out.figures?.size || out.cestPlots?.size || out.decayPlots?.size ||
-      out.shiftPlots?.size,
+      out.shiftPlots?.size || out.r1rhoPlots?.size,
   );
 }
