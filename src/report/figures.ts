@@ -9,6 +9,7 @@ import type { CpmgPlotData } from "../plot/cpmg.ts";
 import type { CestPlotData } from "../plot/cest.ts";
 import type { DecayPanel } from "../plot/relaxation.ts";
 import type { ShiftPoint } from "../plot/shift.ts";
+import type { R1rhoPlotData } from "../plot/r1rho.ts";
 import { groupOf, parseSpinSystem } from "../params/spin_system.ts";
 import { smoothCurve } from "../plot/smooth.ts";
 
@@ -186,4 +187,38 @@ export function shiftFigure(experiment: string, points: ShiftPoint[]): ProfileFi
     })).filter(finite),
     curve: [{ x: lo, y: lo }, { x: hi, y: hi }],
   };
+}
+
+/**
+ * Report figures of R1ρ profiles: R1ρ against the spin-lock offset when the field is the same for
+ * every point, else against the spin-lock field.
+ *
+ * @example
+ * ```ts
+ * const figs = r1rhoFigures("r1rho_15n", data); // data: R1rhoPlotData[]
+ * ```
+ */
+export function r1rhoFigures(experiment: string, data: R1rhoPlotData[]): ProfileFigure[] {
+  return data.map((d) => {
+    const byOffset = new Set(d.points.map((p) => p.b1Hz)).size <= 1;
+    const x = (s: { offsetHz: number; b1Hz: number }) => (byOffset ? s.offsetHz : s.b1Hz);
+    return {
+      ...base(d.name, experiment),
+      xTitle: byOffset ? "Spin-lock offset (Hz)" : "ν₁ (Hz)",
+      yTitle: "R₁ρ (s⁻¹)",
+      reverseX: false,
+      rules: [],
+      points: d.points.map((p) => ({
+        x: x(p),
+        y: p.exp,
+        lo: p.exp - p.err,
+        hi: p.exp + p.err,
+        calc: p.calc,
+        used: p.used,
+      })).filter(finite),
+      curve: d.curve.map((c) => ({ x: x(c), y: c.r1rho }))
+        .filter((c) => Number.isFinite(c.x) && Number.isFinite(c.y))
+        .sort((a, b) => a.x - b.x),
+    };
+  });
 }
