@@ -5,7 +5,7 @@ import { niceTicks, profileSvg } from "../src/report/panel_svg.ts";
 import { reportHtml } from "../src/report/html.ts";
 import type { ProfileFigure } from "../src/report/figures.ts";
 import { cpmgFigures, r1rhoFigures, residueOf } from "../src/report/figures.ts";
-import { svgsToPdf } from "../src/plot/pdf.ts";
+import { figuresToPdf, svgsToPdf } from "../src/plot/pdf.ts";
 import { cpmgPlotData } from "../src/plot/cpmg.ts";
 
 Deno.test("smoothCurve keeps every computed point and stays within monotone data", () => {
@@ -155,4 +155,13 @@ Deno.test("r1rhoFigures: x is the offset at one field, the field otherwise", () 
   }])[0];
   assert.deepEqual(fields.points.map((p) => p.x), [1000, 2000]);
   assert.equal(fields.residue, "G23");
+});
+
+Deno.test("figuresToPdf draws one page per profile figure", async () => {
+  const pdf = await figuresToPdf([figure("G23N"), figure("A24N")], "800mhz");
+  const text = new TextDecoder("latin1").decode(pdf);
+  assert.ok(text.startsWith("%PDF-"));
+  assert.equal((text.match(/\/Type \/Page\b/g) ?? []).length, 2);
+  // Same figures, same bytes (no time stamp).
+  assert.deepEqual(await figuresToPdf([figure("G23N"), figure("A24N")], "800mhz"), pdf);
 });
