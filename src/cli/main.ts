@@ -26,6 +26,7 @@ import { RunInfoWriter } from "./run_info_writer.ts";
 import { planMethod } from "../fit/roles.ts";
 import { addPlotParamCommand } from "./plot_param.ts";
 import { addCompareCommand } from "./compare.ts";
+import { addPickCestCommand } from "./pick_cest.ts";
 import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
 import { registerWorkerCommand } from "./worker.ts";
 import { registerReprocessCommand } from "./reprocess.ts";
@@ -322,6 +323,7 @@ export function buildProgram(argv: readonly string[] = []): Command {
     .action(serveCommand);
   addPlotParamCommand(program);
   addCompareCommand(program, steps);
+  addPickCestCommand(program);
   return program;
 }
 
