@@ -247,7 +247,7 @@ Deno.test("missing required key is named", () => {
 Deno.test("type and range violations name key, value and expectation", () => {
   const cases: [string, RegExp, number][] = [
     ['time_equil = "soon"', /'time_equil' in \[experiment\] must be a number, got "soon"/, 6],
-    ["time_equil = -1.0", /'time_equil' in \[experiment\] must be >= 0, got -1/, 6],
+    ["time_equil = -1.0", /'time_equil' in \[experiment\] must be >= 0 and <= 100, got -1/, 6],
     ["even_ncycs = 3", /'even_ncycs' in \[experiment\] must be true or false, got 3/, 6],
     ['observed_state = "z"', /unknown state "z"/, 6],
     ['observed_state = ["a", "a"]', /lists state "a" twice/, 6],
@@ -265,7 +265,7 @@ Deno.test("type and range violations name key, value and expectation", () => {
     "Data/g23.out": PROFILE,
   });
   const e = expectError(() => readExperimentFile(join(pw, "Experiments/e.toml"), schemaFor, NAMES));
-  assert.match(e.message, /'pw90' in \[experiment\] must be > 0, got 0/);
+  assert.match(e.message, /'pw90' in \[experiment\] must be > 0 and <= 1, got 0/);
   const d2o = fixture({
     "Experiments/e.toml": cpmgToml().replace("h_larmor_frq = 800.0", "d2o = 1.5"),
     "Data/g23.out": PROFILE,

@@ -19,7 +19,7 @@ G23N = [120.5]
 
 ["R2_A, B0->800.0MHZ"]
 G23N = [5.0, -inf, inf]
-L24N = nan
+L24N = 1e-3
 
 [dw_ab]
 G23N = [1.0, -5.0]
@@ -35,7 +35,7 @@ G23N = [1.0, -5.0]
       ["CS_A, NUC->G23N", 120.5, undefined, undefined, 7],
       ["CS_A, NUC->L24N", 118, undefined, undefined, 8],
       ["R2_A, B0->800.0MHZ, NUC->G23N", 5, -Infinity, Infinity, 11],
-      ["R2_A, B0->800.0MHZ, NUC->L24N", NaN, undefined, undefined, 12],
+      ["R2_A, B0->800.0MHZ, NUC->L24N", 1e-3, undefined, undefined, 12],
       ["dw_ab, NUC->G23N", 1, -5, undefined, 15],
     ],
   );

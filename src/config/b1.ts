@@ -98,7 +98,10 @@ export function parseB1Distribution(
     return b1DistributionOf(settings, opts);
   }
   if (settings.b1_inh_scale !== undefined) {
-    ctx.number(settings.b1_inh_scale, ["experiment", "b1_inh_scale"], { min: 0 });
+    ctx.number(settings.b1_inh_scale, ["experiment", "b1_inh_scale"], {
+      min: 0,
+      allowInfinity: true, // inf: fully dephasing field inhomogeneity
+    });
   }
   if (settings.b1_inh_res !== undefined) {
     ctx.integer(settings.b1_inh_res, ["experiment", "b1_inh_res"], { min: 1 });

@@ -7,6 +7,7 @@
  */
 
 import { ConfigError } from "./errors.ts";
+import { checkNameLength, limit } from "./limits.ts";
 import { parseFloatText, readTextFile } from "./toml.ts";
 
 /** Rows of one profile file, in file order. */
@@ -40,11 +41,22 @@ interface Token {
   column: number;
 }
 
-/** Split the data lines of a text file, dropping comments and blank lines. */
-function dataLines(text: string): { line: number; tokens: Token[] }[] {
+/**
+ * Split the data lines of a text file, dropping comments and blank lines; stops with an error as
+ * soon as the file has more data rows than the `DATA_ROWS` limit.
+ */
+function dataLines(text: string, file: string): { line: number; tokens: Token[] }[] {
   const out: { line: number; tokens: Token[] }[] = [];
   const lines = text.split("\n");
+  const max = limit("DATA_ROWS");
   for (let i = 0; i < lines.length; i++) {
+    if (out.length > max) {
+      throw new ConfigError(
+        file,
+        `the file has more than ${max} data rows (raise with EXFIT_LIMIT_DATA_ROWS)`,
+        { line: i + 1 },
+      );
+    }
     const hash = lines[i].indexOf("#");
     const body = hash >= 0 ? lines[i].slice(0, hash) : lines[i];
     const tokens: Token[] = [];
@@ -79,6 +91,39 @@ function numberAt(file: string, line: number, token: Token, what: string): numbe
       column: token.column,
     });
   }
+  if (!Number.isFinite(v) || Math.abs(v) > MAX_MAGNITUDE) {
+    throw new ConfigError(
+      file,
+      `${what} must be a finite number of magnitude at most ${MAX_MAGNITUDE}, got "${token.text}"`,
+      { line, column: token.column },
+    );
+  }
+  return v;
+}
+
+// Intensities, delays and offsets beyond this are not measurements; they would overflow squares.
+const MAX_MAGNITUDE = 1e100;
+
+function errorAt(file: string, line: number, token: Token, what: string): number {
+  const v = numberAt(file, line, token, what);
+  if (v < 0) {
+    throw new ConfigError(file, `${what} must be >= 0, got "${token.text}"`, {
+      line,
+      column: token.column,
+    });
+  }
+  return v;
+}
+
+function ncycAt(file: string, line: number, token: Token): number {
+  const v = numberAt(file, line, token, "ncyc (column 1)");
+  if (!Number.isInteger(v) || v > 1e6) {
+    throw new ConfigError(
+      file,
+      `ncyc (column 1) must be a whole number of cycles from -1 to 1000000, got "${token.text}"`,
+      { line, column: token.column },
+    );
+  }
   return v;
 }
 
@@ -110,9 +155,9 @@ function stateAt(file: string, line: number, token: Token, what: string): string
  */
 export function readProfileFile(
   path: string,
-  family: "cpmg" | "cest" | "relaxation" | "exsy",
+  family: "cpmg" | "cest" | "relaxation" | "exsy" | "r1rho",
 ): ProfileData {
-  const rows = dataLines(readTextFile(path));
+  const rows = dataLines(readTextFile(path), path);
   if (rows.length === 0) {
     throw new ConfigError(path, "the data file contains no data rows");
   }
@@ -136,18 +181,26 @@ export function readProfileFile(
       start.push(stateAt(path, line, tokens[1], "start state (column 2)"));
       detect.push(stateAt(path, line, tokens[2], "detected state (column 3)"));
       intensity[i] = numberAt(path, line, tokens[3], "intensity (column 4)");
-      error[i] = numberAt(path, line, tokens[4], "error (column 5)");
+      error[i] = errorAt(path, line, tokens[4], "error (column 5)");
     });
     return { file: path, x, intensity, error, states: { start, detect } };
   }
-  const xName = family === "cpmg" ? "ncyc" : family === "cest" ? "offset" : "delay";
+  const xName = family === "cpmg"
+    ? "ncyc"
+    : family === "cest"
+    ? "offset"
+    : family === "r1rho"
+    ? "spin-lock offset or field"
+    : "delay";
   rows.forEach(({ line, tokens }, i) => {
     if (tokens.length < 3) {
       columnsError(path, line, tokens, `3 columns (${xName}, intensity, error)`);
     }
-    x[i] = numberAt(path, line, tokens[0], `${xName} (column 1)`);
+    x[i] = family === "cpmg"
+      ? ncycAt(path, line, tokens[0])
+      : numberAt(path, line, tokens[0], `${xName} (column 1)`);
     intensity[i] = numberAt(path, line, tokens[1], "intensity (column 2)");
-    error[i] = numberAt(path, line, tokens[2], "error (column 3)");
+    error[i] = errorAt(path, line, tokens[2], "error (column 3)");
   });
   return { file: path, x, intensity, error };
 }
@@ -163,7 +216,7 @@ export function readProfileFile(
  * ```
  */
 export function readShiftFile(path: string): ShiftRow[] {
-  const rows = dataLines(readTextFile(path));
+  const rows = dataLines(readTextFile(path), path);
   if (rows.length === 0) {
     throw new ConfigError(path, "the shift file contains no data rows");
   }
@@ -171,10 +224,11 @@ export function readShiftFile(path: string): ShiftRow[] {
     if (tokens.length < 3) {
       columnsError(path, line, tokens, "3 columns (spin system, shift in ppb, error in ppb)");
     }
+    checkNameLength(tokens[0].text, path, "spin system", { line, column: tokens[0].column });
     return {
       spinSystem: tokens[0].text.toUpperCase(),
       value: numberAt(path, line, tokens[1], "shift (column 2)"),
-      error: numberAt(path, line, tokens[2], "error (column 3)"),
+      error: errorAt(path, line, tokens[2], "error (column 3)"),
       line,
     };
   });

@@ -96,6 +96,8 @@ function editDistance(a: string, b: string): number {
  * ```
  */
 export function closestMatch(word: string, candidates: Iterable<string>): string | undefined {
+  // Hints only make sense for typed words; a huge name would make the distance table explode.
+  if (word.length > 64) return undefined;
   const target = word.toLowerCase();
   const limit = Math.min(3, Math.max(1, Math.floor(target.length / 2)));
   let best: string | undefined;

@@ -10,6 +10,8 @@
 
 import { dirname, resolve } from "node:path";
 import { didYouMean } from "./errors.ts";
+import { CONDITION_DOMAINS, keyDomain } from "./domains.ts";
+import { checkNameLength } from "./limits.ts";
 import {
   describeValue,
   KeyContext,
@@ -152,6 +154,16 @@ export function readExperimentFile(
   const experimentRaw = requireTable(ctx, top, "experiment", tables);
   const conditionsRaw = requireTable(ctx, top, "conditions", tables);
   const dataRaw = requireTable(ctx, top, "data", tables);
+  for (const key of Object.keys(top)) {
+    if (!tables.includes(key)) {
+      checkNameLength(key, path, "table name", doc.keys.locate([key]));
+      ctx.fail(
+        [key],
+        `unknown table [${key}]; an experiment file has [experiment], [conditions] and [data]` +
+          didYouMean(key, tables),
+      );
+    }
+  }
 
   const experiment = lowerCaseKeys(experimentRaw, {
     file: path,
@@ -162,6 +174,7 @@ export function readExperimentFile(
     ctx.fail(["experiment"], "missing required key 'name' in [experiment] (the experiment type)");
   }
   const name = ctx.string(experiment.name, ["experiment", "name"]).trim().toLowerCase();
+  checkNameLength(name, path, "experiment name", doc.keys.locate(["experiment", "name"]));
   const schema = schemaFor(name);
   if (schema === undefined) {
     ctx.fail(
@@ -363,9 +376,9 @@ function describeType(spec: KeySpec): string {
 function coerceKey(ctx: KeyContext, value: unknown, path: string[], spec: KeySpec): unknown {
   switch (spec.type) {
     case "number":
-      return ctx.number(value, path, spec);
+      return ctx.number(value, path, keyDomain(path[path.length - 1], spec));
     case "integer":
-      return ctx.integer(value, path, spec);
+      return ctx.integer(value, path, keyDomain(path[path.length - 1], spec));
     case "boolean":
       return ctx.boolean(value, path);
     case "string":
@@ -432,19 +445,8 @@ function parseConditions(ctx: KeyContext, table: TomlTable): ExperimentCondition
   const out: ExperimentConditions = { label: [] };
   const p = (k: string) => ["conditions", k];
   // Unknown condition keys (e.g. `sample`) are ignored, as ChemEx does.
-  if ("h_larmor_frq" in table) {
-    out.h_larmor_frq = ctx.number(table.h_larmor_frq, p("h_larmor_frq"), { min: 0 });
-  }
-  if ("temperature" in table) out.temperature = ctx.number(table.temperature, p("temperature"));
-  if ("p_total" in table) out.p_total = ctx.number(table.p_total, p("p_total"), { min: 0 });
-  if ("l_total" in table) out.l_total = ctx.number(table.l_total, p("l_total"), { min: 0 });
-  if ("d2o" in table) {
-    out.d2o = ctx.number(table.d2o, p("d2o"), {
-      min: 0,
-      max: 1,
-      exclusiveMin: true,
-      exclusiveMax: true,
-    });
+  for (const key of ["h_larmor_frq", "temperature", "p_total", "l_total", "d2o"] as const) {
+    if (key in table) out[key] = ctx.number(table[key], p(key), CONDITION_DOMAINS[key]);
   }
   if ("label" in table) {
     const raw = table.label;
@@ -513,7 +515,10 @@ function parseData(
   const globalError = "global_error" in table
     ? ctx.boolean(table.global_error, p("global_error"))
     : true;
-  const scaled = "scaled" in table ? ctx.boolean(table.scaled, p("scaled")) : family !== "shift";
+  // Shifts and R1ρ rates are values, not intensities: no scale factor unless asked.
+  const scaled = "scaled" in table
+    ? ctx.boolean(table.scaled, p("scaled"))
+    : family !== "shift" && family !== "r1rho";
 
   const filterPlanes: number[] = [];
   if ("filter_planes" in table && !notFor.filter_planes) {
@@ -563,6 +568,10 @@ function parseData(
     const index = new Map<string, number>();
     for (const [key, value] of Object.entries(raw)) {
       const path = ["data", "profiles", key];
+      checkNameLength(key, ctx.file, "profile key", ctx.keys.locate(path));
+      if (key.trim() === "") {
+        ctx.fail(path, "empty profile key in [data.profiles]; expected a spin system such as G23N");
+      }
       const names = Array.isArray(value) ? value : [value];
       const files: string[] = [];
       for (const name of names) {
@@ -611,7 +620,10 @@ function requireFile(ctx: KeyContext, path: string[], file: string, what: string
   try {
     info = Deno.statSync(file);
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof Deno.errors.NotFound)) {
+      const why = error instanceof Error ? error.name : String(error);
+      ctx.fail(path, `${what} cannot be read (${why}): ${file}`);
+    }
   }
   if (info === undefined) ctx.fail(path, `${what} not found: ${file}`);
   if (!info.isFile) ctx.fail(path, `${what} is not a file: ${file}`);

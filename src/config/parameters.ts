@@ -7,6 +7,7 @@
  * @module
  */
 
+import { checkNameLength } from "./limits.ts";
 import { describeValue, isTable, KeyContext, parseFloatText, readTomlFile } from "./toml.ts";
 
 /** One parameter setting, in application order. */
@@ -63,8 +64,10 @@ export function readParameterFiles(paths: string[]): ParameterEntry[] {
         entries = new Map();
         sections.set(sectionId, entries);
       }
+      checkNameLength(section, path, "section name", doc.keys.locate([section]));
       for (const [key, raw] of Object.entries(content)) {
         const keyPath = [section, key];
+        checkNameLength(key, path, "parameter key", doc.keys.locate(keyPath));
         const values = parseValues(ctx, raw, keyPath);
         const entry: ParameterEntry = {
           selector: isGlobal ? key : `${section}, NUC->${key}`,
@@ -80,7 +83,8 @@ export function readParameterFiles(paths: string[]): ParameterEntry[] {
     }
   }
   const out: ParameterEntry[] = [];
-  for (const entries of sections.values()) out.push(...entries.values());
+  // One push per entry: spreading a huge section into push() overflows the call stack.
+  for (const entries of sections.values()) for (const e of entries.values()) out.push(e);
   return out;
 }
 
@@ -100,7 +104,7 @@ function parseValues(ctx: KeyContext, raw: unknown, path: string[]): number[] {
       `${where} must be ${expected}, got ${describeValue(raw)} (${list.length} items)`,
     );
   }
-  return list.map((item) => {
+  const values = list.map((item) => {
     let v: number | undefined;
     if (typeof item === "number") v = item;
     else if (typeof item === "bigint") v = Number(item);
@@ -110,4 +114,38 @@ function parseValues(ctx: KeyContext, raw: unknown, path: string[]): number[] {
     }
     return v;
   });
+  checkDomain(ctx, path, where, values);
+  return values;
+}
+
+/** Largest magnitude of a starting value: beyond it no NMR parameter is physical. */
+export const MAX_PARAMETER_MAGNITUDE = 1e12;
+
+/** Value finite and not absurd, bounds not NaN and ordered, value inside the bounds. */
+function checkDomain(ctx: KeyContext, path: string[], where: string, values: number[]): void {
+  const [value, min, max] = values;
+  if (!Number.isFinite(value) || Math.abs(value) > MAX_PARAMETER_MAGNITUDE) {
+    ctx.fail(
+      path,
+      `${where}: the value must be a finite number of magnitude at most ` +
+        `${MAX_PARAMETER_MAGNITUDE}, got ${describeValue(value)}`,
+    );
+  }
+  if (Number.isNaN(min) || Number.isNaN(max)) {
+    ctx.fail(path, `${where}: bounds must be numbers (-inf and inf allowed), got nan`);
+  }
+  if (min !== undefined && max !== undefined && min > max) {
+    ctx.fail(
+      path,
+      `${where}: the bounds are in the wrong order: [value, min, max] needs min <= max, got ` +
+        `min = ${describeValue(min)} and max = ${describeValue(max)}`,
+    );
+  }
+  if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+    ctx.fail(
+      path,
+      `${where}: the value ${describeValue(value)} is outside its bounds ` +
+        `[${describeValue(min ?? -Infinity)}, ${describeValue(max ?? Infinity)}]`,
+    );
+  }
 }

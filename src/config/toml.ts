@@ -8,6 +8,7 @@
 
 import { parse, TomlError } from "smol-toml";
 import { ConfigError } from "./errors.ts";
+import { limit } from "./limits.ts";
 
 /** A parsed TOML table (plain object with string keys). */
 export type TomlTable = Record<string, unknown>;
@@ -108,8 +109,27 @@ export function readTomlFile(file: string, options: TomlReadOptions = {}): TomlD
  */
 export function readTextFile(file: string): string {
   try {
-    return Deno.readTextFileSync(file);
+    const info = Deno.statSync(file);
+    if (info.isDirectory) throw new ConfigError(file, "expected a file but found a directory");
+    if (!info.isFile) {
+      throw new ConfigError(file, "expected a regular file (not a device, pipe or socket)");
+    }
+    const max = limit("FILE_BYTES");
+    if (info.size > max) {
+      throw new ConfigError(
+        file,
+        `the file is ${info.size} bytes long; at most ${max} are read ` +
+          "(raise with EXFIT_LIMIT_FILE_BYTES)",
+      );
+    }
+    const text = Deno.readTextFileSync(file);
+    // /proc and /sys report size 0 and then produce text: keep the limit on what was read.
+    if (text.length > max) {
+      throw new ConfigError(file, `the file is longer than ${max} characters`);
+    }
+    return text;
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     if (error instanceof Deno.errors.NotFound) {
       throw new ConfigError(file, "file not found");
     }
@@ -119,7 +139,10 @@ export function readTextFile(file: string): string {
     if (error instanceof Deno.errors.PermissionDenied) {
       throw new ConfigError(file, "permission denied while reading the file");
     }
-    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof Deno.errors.NotCapable) {
+      throw new ConfigError(file, "this path may not be read (system paths are not input files)");
+    }
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new ConfigError(file, `cannot read the file: ${message}`);
   }
 }
@@ -407,34 +430,40 @@ class KeyScanner {
     const src = this.#src;
     let out = "";
     let k = this.#i + 1;
-    while (k < src.length && src[k] !== '"' && src[k] !== "\n") {
-      if (src[k] === "\\") {
-        const e = src[k + 1];
-        const simple: Record<string, string> = {
-          b: "\b",
-          t: "\t",
-          n: "\n",
-          f: "\f",
-          r: "\r",
-          '"': '"',
-          "\\": "\\",
-        };
-        if (e in simple) {
-          out += simple[e];
-          k += 2;
-        } else if (e === "u" || e === "U") {
-          const len = e === "u" ? 4 : 8;
-          out += String.fromCodePoint(parseInt(src.slice(k + 2, k + 2 + len), 16) || 0xfffd);
-          k += 2 + len;
-        } else {
-          out += e ?? "";
-          k += 2;
-        }
-      } else {
-        out += src[k];
+    // Plain runs are sliced, not appended char by char: a 10^7-character string stays linear.
+    let run = k;
+    while (k < src.length) {
+      const c = src.charCodeAt(k);
+      if (c === 34 || c === 10) break; // closing quote or end of line
+      if (c !== 92) {
         k++;
+        continue;
       }
+      out += src.slice(run, k);
+      const e = src[k + 1];
+      const simple: Record<string, string> = {
+        b: "\b",
+        t: "\t",
+        n: "\n",
+        f: "\f",
+        r: "\r",
+        '"': '"',
+        "\\": "\\",
+      };
+      if (e in simple) {
+        out += simple[e];
+        k += 2;
+      } else if (e === "u" || e === "U") {
+        const len = e === "u" ? 4 : 8;
+        out += String.fromCodePoint(parseInt(src.slice(k + 2, k + 2 + len), 16) || 0xfffd);
+        k += 2 + len;
+      } else {
+        out += e ?? "";
+        k += 2;
+      }
+      run = k;
     }
+    out += src.slice(run, Math.min(k, src.length));
     if (src[k] !== '"') return undefined;
     this.#i = k + 1;
     return out;
@@ -533,6 +562,8 @@ export interface NumberRange {
   max?: number;
   exclusiveMin?: boolean;
   exclusiveMax?: boolean;
+  /** Accept `inf`/`-inf` (when the range allows it); `nan` is never accepted. */
+  allowInfinity?: boolean;
 }
 
 // Python float syntax (what ChemEx's pydantic models accept for numbers given as strings).
@@ -641,7 +672,8 @@ export class KeyContext {
   }
 
   /**
-   * A number (TOML float/integer, or numeric string); `inf`/`nan` pass unless a range excludes them.
+   * A finite number (TOML float/integer, or numeric string). `nan` is always an error; `inf` only
+   * passes when the range sets `allowInfinity` (the message names the allowed range).
    *
    * @example
    * ```ts
@@ -655,6 +687,15 @@ export class KeyContext {
     else if (typeof value === "string") v = parseFloatText(value);
     if (v === undefined) {
       this.fail(path, `${this.label(path)} must be a number, got ${describeValue(value)}`);
+    }
+    if (Number.isNaN(v) || (!range.allowInfinity && !Number.isFinite(v))) {
+      const allowed = describeRange(range);
+      this.fail(
+        path,
+        `${this.label(path)} must be a finite number${allowed ? ` ${allowed}` : ""}, got ${
+          describeValue(v)
+        }`,
+      );
     }
     if (!inRange(v, range)) {
       this.fail(
@@ -680,6 +721,14 @@ export class KeyContext {
     else if (typeof value === "string" && /^\s*[+-]?\d+\s*$/.test(value)) v = Number(value);
     if (v === undefined) {
       this.fail(path, `${this.label(path)} must be an integer, got ${describeValue(value)}`);
+    }
+    if (!Number.isSafeInteger(v)) {
+      this.fail(
+        path,
+        `${this.label(path)} must be an integer of at most 2^53 in size, got ${
+          describeValue(value)
+        }`,
+      );
     }
     if (!inRange(v, range)) {
       this.fail(

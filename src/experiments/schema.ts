@@ -41,7 +41,7 @@ export interface KeySpec {
  */
 export interface ExperimentSchema {
   name: string;
-  family: "cpmg" | "cest" | "relaxation" | "shift" | "exsy";
+  family: "cpmg" | "cest" | "relaxation" | "shift" | "exsy" | "r1rho";
   keys: Record<string, KeySpec>;
   /** Without `start_state`, start from the observed state(s) instead of equilibrium. */
   defaultStartFromObserved?: boolean;

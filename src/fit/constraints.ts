@@ -14,7 +14,14 @@ import { ConfigError } from "../config/errors.ts";
 import { bracketReferences, compileExpression, ExpressionError } from "../params/expr.ts";
 import { formatConditions, type ParamName, parseParamName } from "../params/name.ts";
 import { formatSpinSystem } from "../params/spin_system.ts";
-import { type ParamStore, selectIds, topologicalOrder } from "../params/store.ts";
+import {
+  compileStore,
+  evaluateDefinitions,
+  exprRefs,
+  type ParamStore,
+  selectIds,
+  topologicalOrder,
+} from "../params/store.ts";
 
 /** Where a step comes from, for messages. */
 export interface StepOrigin {
@@ -182,16 +189,20 @@ export function applyConstraints(
   const where = origin.step ? `step [${origin.step}]` : "the step";
   const parsed = constraints.map((text) =>
     parseConstraint(text, (detail) => {
-      throw new ConfigError(origin.file, `${where}: CONSTRAINTS entry "${text}": ${detail}`);
+      throw new ConfigError(origin.file, `${where}: CONSTRAINTS entry "${clip(text)}": ${detail}`);
     })
   );
   const previous = new Map<string, string>();
   const done = new Set<string>();
+  const source = new Map<string, string>();
   // Last constraint wins: walk backwards and skip parameters already defined.
   for (let c = parsed.length - 1; c >= 0; c--) {
     const con = parsed[c];
     const fail: (detail: string) => never = (detail) => {
-      throw new ConfigError(origin.file, `${where}: CONSTRAINTS entry "${con.text}": ${detail}`);
+      throw new ConfigError(
+        origin.file,
+        `${where}: CONSTRAINTS entry "${clip(con.text)}": ${detail}`,
+      );
     };
     const targets = selectIds(store, con.lhs).filter((id) => !done.has(id));
     const pools = con.refs.map((r) => ({
@@ -217,6 +228,7 @@ export function applyConstraints(
       previous.set(id, param.expr);
       param.expr = expr;
       done.add(id);
+      source.set(id, con.text);
     }
   }
   try {
@@ -225,5 +237,40 @@ export function applyConstraints(
     for (const [id, expr] of previous) store.get(id)!.expr = expr;
     throw new ConfigError(origin.file, `${where}: CONSTRAINTS: ${(e as Error).message}`);
   }
+  checkFiniteDefinitions(store, source, (detail) => {
+    for (const [id, expr] of previous) store.get(id)!.expr = expr;
+    throw new ConfigError(origin.file, `${where}: ${detail}`);
+  });
   return [...done];
+}
+
+/**
+ * Evaluate the definitions at the current values and fail when a constrained parameter comes
+ * out non-finite (`1/0`, `log(0)`, `sqrt(-1)`, `max()`): such a value would turn every residual
+ * into NaN and the fit into garbage.
+ */
+function checkFiniteDefinitions(
+  store: ParamStore,
+  source: ReadonlyMap<string, string>,
+  fail: (detail: string) => never,
+): void {
+  if (source.size === 0) return;
+  const pv = compileStore(store);
+  evaluateDefinitions(pv);
+  for (const [id, text] of source) {
+    const value = pv.values[pv.index.get(id)!];
+    if (Number.isFinite(value)) continue;
+    const refs = exprRefs(store.get(id)!.expr)
+      .map((r) => `${r} = ${pv.values[pv.index.get(r)!]}`);
+    fail(
+      `CONSTRAINTS entry "${clip(text)}" gives ${id} = ${value}` +
+        (refs.length ? ` with ${refs.join(", ")}` : "") +
+        "; a constraint must give a finite value",
+    );
+  }
+}
+
+/** A constraint as quoted in messages: long texts are cut (the limit message gives the length). */
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }

@@ -17,7 +17,7 @@ if (!jsep.binary_ops["**"]) jsep.addBinaryOp("**", 11, true);
 /** Thrown for text outside the expression language. */
 export class ExpressionError extends Error {
   constructor(readonly text: string, detail: string) {
-    super(`invalid expression "${text}": ${detail}`);
+    super(`invalid expression "${shorten(text)}": ${detail}`);
     this.name = "ExpressionError";
   }
 }
@@ -84,7 +84,12 @@ export function bracketReferences(): RegExp {
  * e.evaluate([200, 0.05]); // 10
  * ```
  */
-export function compileExpression(text: string, style: "braces" | "brackets"): CompiledExpression {
+export function compileExpression(
+  text: string,
+  style: "braces" | "brackets",
+  limits: ExpressionLimits = EXPRESSION_LIMITS,
+): CompiledExpression {
+  checkSize(text, limits);
   const refs: string[] = [];
   const pattern = style === "braces" ? /\{([^{}]+)\}/g : bracketReferences();
   const pieces: string[] = [];
@@ -112,7 +117,17 @@ export function compileExpression(text: string, style: "braces" | "brackets"): C
   try {
     ast = jsep(substituted);
   } catch (e) {
+    if (e instanceof RangeError) {
+      throw new ExpressionError(text, "too deeply nested to parse");
+    }
     throw new ExpressionError(text, (e as Error).message.replace(/__ref\d+/g, "reference"));
+  }
+  if (astDepth(ast) > limits.depth) {
+    throw new ExpressionError(
+      shorten(text),
+      `nested more than ${limits.depth} levels deep (operators, parentheses and calls); ` +
+        "split it into several constraints",
+    );
   }
   const evaluator = build(ast, text, refs.length);
   return {
@@ -124,6 +139,86 @@ export function compileExpression(text: string, style: "braces" | "brackets"): C
         .join("");
     },
   };
+}
+
+/** Size limits of one expression (see {@link EXPRESSION_LIMITS}). */
+export interface ExpressionLimits {
+  /** Characters. */
+  length: number;
+  /** Depth of the syntax tree: nesting of parentheses, operators and calls. */
+  depth: number;
+}
+
+/**
+ * Default limits: far beyond any real constraint, well within what the recursive parser and
+ * evaluator can take without exhausting the call stack.
+ */
+export const EXPRESSION_LIMITS: ExpressionLimits = { length: 10_000, depth: 200 };
+
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/** Reject over-long text and over-deep bracketing before the recursive parser sees it. */
+function checkSize(text: string, limits: ExpressionLimits): void {
+  if (text.length > limits.length) {
+    throw new ExpressionError(
+      shorten(text),
+      `${text.length} characters long; at most ${limits.length} are allowed`,
+    );
+  }
+  // Parentheses and runs of unary signs both recurse in the parser: bound them first.
+  let depth = 0;
+  let signs = 0;
+  for (const c of text) {
+    if (c === "(") depth++;
+    else if (c === ")") depth--;
+    if (c === "-" || c === "+") signs++;
+    else if (c !== " " && c !== "\t") signs = 0;
+    if (depth > limits.depth || signs > limits.depth) {
+      throw new ExpressionError(
+        shorten(text),
+        `nested more than ${limits.depth} levels deep; split it into several constraints`,
+      );
+    }
+  }
+}
+
+/** Depth of a syntax tree, walked without recursion. */
+function astDepth(root: jsep.Expression): number {
+  let max = 0;
+  const stack: [jsep.Expression, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, d] = stack.pop()!;
+    if (d > max) max = d;
+    for (const child of children(node)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+function children(node: jsep.Expression): jsep.Expression[] {
+  switch (node.type) {
+    case "UnaryExpression":
+      return [(node as jsep.UnaryExpression).argument];
+    case "BinaryExpression": {
+      const b = node as jsep.BinaryExpression;
+      return [b.left, b.right];
+    }
+    case "CallExpression": {
+      const c = node as jsep.CallExpression;
+      return [c.callee, ...c.arguments];
+    }
+    case "MemberExpression": {
+      const m = node as jsep.MemberExpression;
+      return [m.object, m.property];
+    }
+    case "Compound":
+      return (node as jsep.Compound).body;
+    case "ArrayExpression":
+      return (node as jsep.ArrayExpression).elements.filter((e): e is jsep.Expression => !!e);
+    default:
+      return [];
+  }
 }
 
 function build(node: jsep.Expression, text: string, nrefs: number): Evaluator {
