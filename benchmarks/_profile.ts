@@ -2,11 +2,13 @@
  * Bottleneck profile of one fit, in process: the time share of each stage — load (reading the
  * files into a study), evaluate (residuals at the solver's points and the final intensities),
  * Jacobian (the problem's Jacobian hook, forward differences or exact), linear algebra (the TRF
- * solver itself and the covariance) and output (formatting the step's files) — for every step
+ * solver itself) and output (formatting the step's files) — for every step
  * of a study's method.
  *
- * The step loop mirrors `src/run/run.ts` and `src/fit/step.ts#fitGroup` with timers around the
- * residual and Jacobian callbacks the solver receives, so no production code carries timers.
+ * The step loop mirrors `src/run/run.ts` and runs the production group solver
+ * (`src/fit/group_solve.ts#solveGroup`) on the group problem with timers around its residual and
+ * Jacobian calls, so no production code carries timers (error estimates and basin search are left
+ * out).
  *
  * @module
  */
@@ -16,11 +18,10 @@ import { parseModel } from "../src/models/model.ts";
 import { applyStatus, independentGroups, selectProfiles } from "../src/fit/step.ts";
 import { applyConstraints } from "../src/fit/constraints.ts";
 import { createChunkEvaluator, makeChunk } from "../src/fit/chunk.ts";
-import { createGroupProblem } from "../src/fit/problem.ts";
+import { createGroupProblem, type GroupProblem } from "../src/fit/problem.ts";
+import { solveGroup } from "../src/fit/group_solve.ts";
 import { createCalculator, fitScale, intensitiesAt } from "../src/fit/evaluate.ts";
 import { compileStore, evaluateDefinitions, storeValues } from "../src/params/store.ts";
-import { leastSquaresTrf } from "../src/solver/trf.ts";
-import { covarianceFromJacobian } from "../src/solver/covariance.ts";
 import { stepFiles } from "../src/output/step_files.ts";
 import type { Result } from "./_results.ts";
 
@@ -78,39 +79,32 @@ export function profileFit(folder: string, method: string, model = "2st"): Stage
       const n = problem.free.length;
       if (n === 0) continue;
       let inner = 0;
+      // The production solver (`solveGroup`, x_scale "jac"), on the same problem with timers
+      // around its residual and Jacobian calls.
+      const timed: GroupProblem = {
+        ...problem,
+        residuals: (x) => {
+          const s = performance.now();
+          const r = problem.residuals(x);
+          const d = performance.now() - s;
+          t.evaluate += d;
+          inner += d;
+          return r;
+        },
+        jacobian: (x, f) => {
+          const s = performance.now();
+          const j = problem.jacobian(x, f);
+          const d = performance.now() - s;
+          t.jacobian += d;
+          inner += d;
+          return j;
+        },
+      };
       t0 = performance.now();
-      const res = leastSquaresTrf(
-        {
-          fun: (x) => {
-            const s = performance.now();
-            const r = problem.residuals(x);
-            const d = performance.now() - s;
-            t.evaluate += d;
-            inner += d;
-            return r;
-          },
-          jac: (x, f) => {
-            const s = performance.now();
-            const j = problem.jacobian(x, f);
-            const d = performance.now() - s;
-            t.jacobian += d;
-            inner += d;
-            return j;
-          },
-        },
-        problem.x0,
-        {
-          lower: problem.lower,
-          upper: problem.upper,
-          xScale: problem.x0.map((v) => Math.max(1, Math.abs(v))),
-        },
-      );
-      const cov = covarianceFromJacobian(res.jac, problem.m, n);
+      const sol = solveGroup(timed, "jac");
       t.linalg += performance.now() - t0 - inner;
       problem.freeIds.forEach((id, j) => {
-        const p = store.get(id)!;
-        p.value = res.x[j];
-        p.stderr = cov.covariance ? Math.sqrt(cov.covariance[j * n + j]) : null;
+        store.get(id)!.value = sol.x[j];
       });
     }
     // Final intensities of the step's profiles (evaluate), then its files (output).
