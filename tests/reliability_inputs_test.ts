@@ -293,6 +293,8 @@ for (const c of CASES) {
         /^exfit: error: (\/|Methods|Experiments|Parameters|[^:]*\.(toml|out))/,
       );
       assert.ok(r.ms < 2000, `took ${r.ms.toFixed(0)} ms`);
+      // Nothing partial is published (a step that finished stays in the staging folder only).
+      assert.throws(() => Deno.statSync(join(dir, "Out")), Deno.errors.NotFound);
     } finally {
       Deno.removeSync(dir, { recursive: true });
     }

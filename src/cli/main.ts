@@ -17,6 +17,7 @@ import { runSimulate, type StepOutput } from "../fit/run.ts";
 import { fitWithWorkflow, type PlacementOptions, serveCommand } from "../../workflows/cli.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
+import { discardRun, hasStagedOutput, openRunStaging, publishRun } from "../output/run_staging.ts";
 import { formatCpmgExp, formatCpmgFit } from "../plot/cpmg.ts";
 import { createProgress } from "./progress.ts";
 
@@ -170,10 +171,12 @@ export function buildProgram(): Command {
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
       const t0 = performance.now();
+      // Every step goes to a staging folder; the output is replaced once all have finished.
+      const staging = openRunStaging(o.output!, Boolean(o.resume));
       const run = {
         plot: o.plot !== "nothing",
         seed: Number(o.seed),
-        outDir: o.output!,
+        outDir: staging.stageDir,
         progress: createProgress(),
       };
       const report = async (out: StepOutput) => {
@@ -186,9 +189,11 @@ export function buildProgram(): Command {
             `chi2 = ${s.chisqr.toPrecision(6)}, reduced chi2 = ${s.redchi.toPrecision(6)} ` +
             `(${out.result!.selected.filter((x) => x).length} profiles)`,
         );
-        await writeStep(o.output!, out, false);
+        await writeStep(staging.stageDir, out, false);
       };
       await fitWithWorkflow(loaded, methodSteps, o, run, report);
+      if (hasStagedOutput(staging)) publishRun(staging);
+      else discardRun(staging);
       console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);
     });
   addCommon(
