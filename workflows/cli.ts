@@ -146,8 +146,26 @@ export async function fitWithWorkflow(
  * ```
  */
 export async function serveCommand(
-  o: { port: string; hostname?: string; maxBody?: string },
+  o: {
+    port: string;
+    hostname?: string;
+    maxBody?: string;
+    concurrency?: string;
+    queue?: string;
+    workTime?: string;
+  },
 ): Promise<void> {
+  const positive = (text: string | undefined, fallback: number, what: string, min = 1) => {
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min) {
+      throw new Error(`${what}: expected a number of at least ${min}, got "${text}"`);
+    }
+    return n;
+  };
+  const concurrency = Math.floor(positive(o.concurrency, 2, "--concurrency"));
+  const queueLimit = Math.floor(positive(o.queue, 32, "--queue", 0));
+  const workTimeMs = positive(o.workTime, 60, "--work-time", 0.001) * 1000;
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port: expected a port number from 0 to 65535, got "${o.port}"`);
@@ -165,6 +183,9 @@ export async function serveCommand(
       port,
       hostname: o.hostname ?? "127.0.0.1",
       maxBodyBytes: maxBody,
+      concurrency,
+      queueLimit,
+      workTimeMs,
       signal: ac.signal,
       onListen: ({ hostname, port }) =>
         console.log(`exfit functions listening on http://${hostname}:${port}`),

@@ -220,6 +220,9 @@ export function buildProgram(): Command {
     .option("--port <n>", "port to listen on (0: any free port)", "8787")
     .option("--hostname <address>", "address to listen on", "127.0.0.1")
     .option("--max-body <bytes>", "largest request body accepted")
+    .option("--concurrency <n>", "work items run at once, each in its own worker", "2")
+    .option("--queue <n>", "work items waiting for a worker before requests get 503", "32")
+    .option("--work-time <seconds>", "longest run of one work item (then 503)", "60")
     .action(serveCommand);
   return program;
 }
