@@ -24,6 +24,10 @@ export interface PlacementOptions {
   /** `--chunk-size`. */
   chunkSize?: string;
   resume?: boolean;
+  /** `--timeout`: seconds one endpoint attempt may take. */
+  timeout?: string;
+  /** `--retries`: attempts after the first. */
+  retries?: string;
 }
 
 /**
@@ -39,10 +43,26 @@ export function executorFor(
   log: (message: string) => void = () => {},
 ): Executor {
   if (o.endpoints) {
+    const timeoutS = Number(o.timeout ?? "120");
+    if (!(timeoutS > 0) || !Number.isFinite(timeoutS)) {
+      throw new Error(`--timeout: expected a positive number of seconds, got "${o.timeout}"`);
+    }
+    const retries = Number(o.retries ?? "6");
+    if (!Number.isInteger(retries) || retries < 0) {
+      throw new Error(`--retries: expected a whole number >= 0, got "${o.retries}"`);
+    }
     return httpExecutor({
       endpoints: parseEndpoints(o.endpoints),
+      timeoutMs: timeoutS * 1000,
+      retries,
+      waitNoticeMs: Math.min(10_000, Math.max(1000, (timeoutS * 1000) / 4)),
       onRetry: ({ id, attempt, endpoint, reason }) =>
-        log(`retry ${attempt} of ${id} (${endpoint}): ${reason}`),
+        log(`retry ${attempt} of ${retries} for ${id} (${endpoint}): ${reason}`),
+      onWaiting: ({ id, endpoint, elapsedMs, limitMs }) =>
+        log(
+          `waiting for ${endpoint} (${id}): ${Math.round(elapsedMs / 1000)} s of ` +
+            `${Math.round(limitMs / 1000)} s`,
+        ),
     });
   }
   const n = parseWorkers(o.workers ?? "auto");

@@ -157,6 +157,8 @@ export function buildProgram(): Command {
     .option("-m, --method <files...>", "method files (TOML): the fitting steps")
     .option("--workers <n>", 'worker threads for the fits: a number or "auto" (0: none)', "auto")
     .option("--endpoints <urls>", "comma-separated function URLs (exfit serve) to run fits on")
+    .option("--timeout <seconds>", "with --endpoints: time limit of one attempt", "120")
+    .option("--retries <n>", "with --endpoints: attempts after the first for a work item", "6")
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
     .action(async (o: CommonOptions & { method?: string[] } & PlacementOptions) => {
