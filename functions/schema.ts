@@ -40,6 +40,10 @@ export const REQUEST_LIMITS = {
   text: 10_000,
 } as const;
 
+/** Largest ncyc of a CPMG point, and magnitude of other x values (as the data reader). */
+const MAX_NCYC = 1_000_000;
+const MAX_X = 1e100;
+
 const finite = v.pipe(v.number(), v.finite());
 const index = v.pipe(v.number(), v.integer(), v.minValue(0));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
@@ -100,8 +104,10 @@ function settingsProblem(experiment: string, settings: Record<string, unknown>):
       return problem(`settings.${key}`, "true or false", value);
     }
   }
+  // The client sends settings with defaults applied (as read from the experiment file).
   for (const [key, spec] of Object.entries(schema.keys)) {
-    if (spec.required && !(key in settings)) {
+    if (key === "filter_ref_planes") continue; // a [data] default, not a setting
+    if ((spec.required || spec.default !== undefined) && !(key in settings)) {
       return problem(`settings.${key}`, "a value (required)", undefined);
     }
   }
@@ -187,12 +193,33 @@ export const ChunkSchema = v.pipe(
     v.check((c) => c.source.length === c.profiles.length, "one source index per profile"),
     ["source"],
   ),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const c = dataset.value;
+    for (const [k, p] of c.profiles.entries()) {
+      const name = c.experiments[p.experiment]?.name;
+      const ncyc = name !== undefined && EXPERIMENTS[name]?.xKind === "ncyc";
+      const i = p.x.findIndex((x) =>
+        ncyc ? !(Number.isInteger(x) && x >= -1 && x <= MAX_NCYC) : !(Math.abs(x) <= MAX_X)
+      );
+      if (i >= 0) {
+        const expected = ncyc
+          ? `a whole number of cycles from -1 to ${MAX_NCYC}`
+          : `a number of magnitude at most ${MAX_X}`;
+        addIssue({
+          message: MARK + JSON.stringify(problem(`profiles[${k}].x[${i}]`, expected, p.x[i])),
+        });
+        return;
+      }
+    }
+  }),
 );
 
 const ParamSchema = v.pipe(
   v.object({
     id,
-    value: finite,
+    // As in parameter files: beyond this no NMR parameter is physical, and matrices overflow.
+    value: v.pipe(finite, v.minValue(-1e12), v.maxValue(1e12)),
     min: nullableFinite,
     max: nullableFinite,
     vary: v.boolean(),
@@ -446,6 +473,8 @@ function expectation(issue: v.BaseIssue<unknown>): string {
       return "an integer";
     case "min_value":
       return `a number >= ${req}`;
+    case "max_value":
+      return `a number <= ${req}`;
     case "gt_value":
       return `a number > ${req}`;
     case "string":
