@@ -181,6 +181,8 @@ export const ChunkSchema = v.pipe(
     experiments: v.pipe(v.array(ExperimentSchema), v.minLength(1)),
     profiles: v.pipe(v.array(ProfileSchema), v.minLength(1), v.maxLength(REQUEST_LIMITS.profiles)),
     source: v.array(index),
+    /** How fits of this chunk compute Jacobians (default "exact"). */
+    jacobian: v.optional(v.picklist(["exact", "forward", "central"])),
   }),
   v.forward(
     v.check(
@@ -287,7 +289,16 @@ export const EvaluatePayloadSchema = v.pipe(
 );
 
 /** `fit`: fit the chunk's free parameters; fixed (vary=false) values are held as given. */
-export const FitPayloadSchema = v.pipe(v.object(base), crossCheck());
+export const FitPayloadSchema = v.pipe(
+  v.object({
+    ...base,
+    /** Variable scaling of the TRF (`src/fit/group_solve.ts`); default "jac". */
+    xScale: v.optional(v.picklist(["jac", "start"])),
+    /** Evaluation budget (a basin-search start's); default the full one. */
+    maxNfev: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000))),
+  }),
+  crossCheck(),
+);
 
 /**
  * `grid`: chi-square at points of a grid over `axes` (parameter ids of the chunk), each point
@@ -384,11 +395,19 @@ export const FitResultSchema = v.object({
   ...replyBase,
   freeIds: v.array(v.string()),
   params: v.array(
-    v.object({ id: v.string(), value: v.nullable(v.number()), stderr: v.nullable(v.number()) }),
+    v.object({
+      id: v.string(),
+      value: v.nullable(v.number()),
+      stderr: v.nullable(v.number()),
+      /** Why the error means nothing or what it needs (`Param.errorNote`); absent when plain. */
+      errorNote: v.optional(v.string()),
+    }),
   ),
   residuals: nums,
   scales: nums,
   evaluations: index,
+  /** Why the answer may not be the best minimum (`src/fit/diagnostics.ts`); absent: no reason. */
+  triggers: v.optional(v.array(v.string())),
 });
 
 /** Reply of `grid`: chi-square per requested index (null: the refit failed). */

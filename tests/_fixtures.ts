@@ -1,26 +1,16 @@
 /**
  * Small fixture helpers shared by the config and output tests: refdata presence, temp-file
- * writers, ConfigError expectations and a recursive file walk.
+ * writers, ConfigError expectations and a recursive file walk. The reference-data root and
+ * the visible skip come from `./_refdata.ts` (one helper).
  *
  * @module
  */
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { ConfigError } from "../src/config/errors.ts";
-import { REFDATA, REFDATA_PATH } from "./_refdata.ts";
 
-/** Absolute path where `../shared/refdata` is expected (check {@link hasRefdata} first). */
-export const REFDATA_DIR: string = REFDATA_PATH;
-
-/** Whether `../shared/refdata` is present. */
-export const hasRefdata: boolean = REFDATA !== null;
-
-/** Whether refdata is present; prints a notice that reference comparisons are skipped if not. */
-export function refdataAvailable(): boolean {
-  if (hasRefdata) return true;
-  console.log(`refdata not found at ${REFDATA_DIR}; reference comparisons skipped`);
-  return false;
-}
+/** Absolute path where the reference data are expected (see `./_refdata.ts`). */
+export { REFDATA_PATH as REFDATA_DIR, refdataTest } from "./_refdata.ts";
 
 /** A writer that puts `text` into `name` inside a fresh temp dir (prefixed `prefix`). */
 export function tempWriter(prefix: string): (name: string, text: string) => string {

@@ -1,14 +1,21 @@
 /**
  * Helpers for tests against ChemEx's reference outputs in `../shared/refdata` (absent on some
- * machines: tests then skip with a printed notice).
+ * machines: tests then skip with a printed notice and count as ignored, never as passed).
+ *
+ * The root can be overridden with the environment variable `EXFIT_REFDATA` (e.g.
+ * `EXFIT_REFDATA=/nonexistent deno task test` shows what a machine without the data runs).
  *
  * @module
  */
 import { strict as assert } from "node:assert";
 import { fileURLToPath as fromFileUrl } from "node:url";
 
-/** Absolute path where `../shared/refdata` is expected (whether or not it is there). */
-export const REFDATA_PATH: string = fromFileUrl(new URL("../../shared/refdata", import.meta.url));
+/**
+ * Absolute path where the reference data are expected (whether or not they are there):
+ * `$EXFIT_REFDATA` when set, else `../shared/refdata` beside the repository.
+ */
+export const REFDATA_PATH: string = Deno.env.get("EXFIT_REFDATA") ||
+  fromFileUrl(new URL("../../shared/refdata", import.meta.url));
 
 /** Absolute path of `../shared/refdata`, or null when it is not there. */
 export const REFDATA: string | null = (() => {
@@ -23,14 +30,24 @@ export const REFDATA: string | null = (() => {
 /** Repository root. */
 export const REPO = fromFileUrl(new URL("..", import.meta.url));
 
-/** Ignore a test (with a notice) when the reference data are missing. */
+/**
+ * Register a test that needs the reference data; when they are missing it is registered as
+ * ignored (so the runner counts it as skipped) and a notice is printed.
+ *
+ * @example
+ * ```ts
+ * refdataTest("reads CPMG_15N_IP", (refdata) => {
+ *   Deno.statSync(`${refdata}/fit/CPMG_15N_IP`);
+ * });
+ * ```
+ */
 export function refdataTest(name: string, fn: (refdata: string) => void | Promise<void>): void {
   Deno.test({
     name,
     ignore: REFDATA === null,
     fn: () => fn(REFDATA!),
   });
-  if (REFDATA === null) console.log(`notice: skipping "${name}": ../shared/refdata is absent`);
+  if (REFDATA === null) console.log(`notice: skipping "${name}": ${REFDATA_PATH} is absent`);
 }
 
 /** The `chemex-ref ...` line of a folder's command.txt, split into arguments (no shell). */

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { readProfileFile, readShiftFile } from "../src/config/data.ts";
-import { expectError, hasRefdata, REFDATA_DIR as REFDATA, tempWriter } from "./_fixtures.ts";
+import { expectError, REFDATA_DIR as REFDATA, refdataTest, tempWriter } from "./_fixtures.ts";
 
 const write = tempWriter("exfit_data_");
 
@@ -88,11 +88,7 @@ Deno.test("shift files: name, value, error and line", () => {
   assert.match(e.message, /error \(column 3\) is not a number: "x"/);
 });
 
-Deno.test("refdata profile and shift files", () => {
-  if (!hasRefdata) {
-    console.log(`NOTICE: ${REFDATA} not found; refdata data test skipped`);
-    return;
-  }
+refdataTest("refdata profile and shift files", () => {
   const cest = readProfileFile(join(REFDATA, "fit/CEST_15N/Data/13Hz/13N-HN.out"), "cest");
   assert.equal(cest.x[0], -1e5);
   assert.equal(cest.intensity[0], -6.0775687e4);

@@ -8,7 +8,7 @@ import {
 } from "../src/config/experiment.ts";
 import { readProfileFile, readShiftFile } from "../src/config/data.ts";
 import { findKeyLine, indexTomlKeys } from "../src/config/toml.ts";
-import { expectError, hasRefdata, REFDATA_DIR as REFDATA } from "./_fixtures.ts";
+import { expectError, REFDATA_DIR as REFDATA, refdataTest } from "./_fixtures.ts";
 
 const CPMG: ExperimentSchema = {
   name: "cpmg_15n_ip",
@@ -502,11 +502,7 @@ function permissiveSchema(name: string, experiment: Record<string, unknown>): Ex
   return { name, family, keys };
 }
 
-Deno.test("every refdata experiment file reads, with its profile files", async () => {
-  if (!hasRefdata) {
-    console.log(`NOTICE: ${REFDATA} not found; refdata experiment test skipped`);
-    return;
-  }
+refdataTest("every refdata experiment file reads, with its profile files", async () => {
   const { parse } = await import("smol-toml");
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -549,11 +545,7 @@ Deno.test("every refdata experiment file reads, with its profile files", async (
   assert.ok(profileCount > 500, `read ${profileCount} profiles`);
 });
 
-Deno.test("refdata CPMG_15N_IP 800 MHz experiment content", () => {
-  if (!hasRefdata) {
-    console.log(`NOTICE: ${REFDATA} not found; refdata test skipped`);
-    return;
-  }
+refdataTest("refdata CPMG_15N_IP 800 MHz experiment content", () => {
   const file = join(REFDATA, "fit/CPMG_15N_IP/Experiments/800mhz.toml");
   const exp = readExperimentFile(file, schemaFor, NAMES);
   assert.equal(exp.data.error, "duplicates");

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { readMethodFiles } from "../src/config/method.ts";
-import { expectError, hasRefdata, REFDATA_DIR as REFDATA, tempWriter } from "./_fixtures.ts";
+import { expectError, REFDATA_DIR as REFDATA, refdataTest, tempWriter } from "./_fixtures.ts";
 
 const write = tempWriter("exfit_method_");
 
@@ -165,11 +165,7 @@ STATISTICS = { mcmc = { steps = 10, burn = "AUTO", seed = 42 } }
   }
 });
 
-Deno.test("refdata method files", () => {
-  if (!hasRefdata) {
-    console.log(`NOTICE: ${REFDATA} not found; refdata method test skipped`);
-    return;
-  }
+refdataTest("refdata method files", () => {
   const grid = readMethodFiles([join(REFDATA, "fit/CPMG_15N_IP_grid/Methods/method_grid.toml")]);
   assert.deepEqual(grid.map((s) => s.name), ["STEP1", "STEP2", "STEP3", "STEP4"]);
   assert.deepEqual(grid[0].include, ["15", "31", "33", "34", "37"]);

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { readParameterFiles } from "../src/config/parameters.ts";
-import { expectError, hasRefdata, REFDATA_DIR as REFDATA, tempWriter } from "./_fixtures.ts";
+import { expectError, REFDATA_DIR as REFDATA, refdataTest, tempWriter } from "./_fixtures.ts";
 
 const write = tempWriter("exfit_par_");
 
@@ -95,11 +95,7 @@ Deno.test("numeric strings are accepted (as ChemEx's lax validation does)", () =
   assert.deepEqual([e.value, e.min, e.max], [0.1, 0, Infinity]);
 });
 
-Deno.test("refdata parameter files, including ChemEx outputs, are accepted", () => {
-  if (!hasRefdata) {
-    console.log(`NOTICE: ${REFDATA} not found; refdata parameter test skipped`);
-    return;
-  }
+refdataTest("refdata parameter files, including ChemEx outputs, are accepted", () => {
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const entry of Deno.readDirSync(dir)) {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { REFDATA, refdataTest, referenceCommand, runExfit } from "./_refdata.ts";
+import { copyToTemp, refdataTest, referenceCommand, runExfit } from "./_refdata.ts";
 import { compareShiftDats, parseShiftDat } from "./_shift_helpers.ts";
 import { shift15nSqmq } from "../src/experiments/catalog/shift_15n_sqmq.ts";
 import { sequenceFor } from "./_exp_helpers.ts";
@@ -52,42 +52,16 @@ Deno.test("shift_15n_sqmq: zero when only 15N changes and SQ/MQ relax alike", ()
   assert.ok(Math.abs(plus - minus) < 1e-9 * Math.abs(plus), `${plus} vs ${minus}`);
 });
 
-const CHEMEX_MIRROR = "/work/.mirror/gbouvignies+ChemEx/repo";
 const SELECTION = "11 29 85 108 112 113 116 117 134 135 136 139".split(" ");
 
-/** ChemEx's examples/Combinations/Shifts (CPMG ¹⁵N, CPMG ¹H and SQ/MQ shifts) in a temp dir. */
-async function extractShiftsExample(): Promise<string | null> {
-  try {
-    Deno.statSync(CHEMEX_MIRROR);
-  } catch {
-    return null;
-  }
-  const dir = Deno.makeTempDirSync({ prefix: "exfit_shifts_" });
-  const archive = new Deno.Command("git", {
-    args: ["-C", CHEMEX_MIRROR, "archive", "HEAD", "examples/Combinations/Shifts"],
-    stdout: "piped",
-  }).spawn();
-  const tar = new Deno.Command("tar", { args: ["-x", "-C", dir], stdin: "piped" }).spawn();
-  await archive.stdout.pipeTo(tar.stdin);
-  assert.ok((await archive.status).success && (await tar.status).success, "git archive | tar");
-  // Used unchanged: cpmg_1hn_800.toml carries `time_equil`, a key of sibling experiments that
-  // cpmg_1hn_ap does not have; like ChemEx, exfit ignores it (with a warning).
-  return dir;
-}
-
-Deno.test({
-  name: "Combinations/Shifts: CPMG and shifts together run, shifts equal the shift-only run",
-  ignore: (() => {
-    try {
-      return !Deno.statSync(CHEMEX_MIRROR).isDirectory;
-    } catch {
-      return true;
-    }
-  })(),
-  fn: async () => {
-    const dir = await extractShiftsExample();
-    assert.ok(dir !== null);
-    const root = `${dir}/examples/Combinations/Shifts`;
+// ChemEx's examples/Combinations/Shifts (CPMG ¹⁵N, CPMG ¹H and SQ/MQ shifts), used unchanged
+// from the reference data in a temp copy: cpmg_1hn_800.toml carries `time_equil`, a key of
+// sibling experiments that cpmg_1hn_ap does not have; like ChemEx, exfit ignores it (with a
+// warning).
+refdataTest(
+  "Combinations/Shifts: CPMG and shifts together run, shifts equal the shift-only run",
+  async (refdata) => {
+    const root = copyToTemp(`${refdata}/inputs/chemex-examples/Combinations/Shifts`);
     const experiments = [...Deno.readDirSync(`${root}/Experiments`)].map((e) => e.name).sort();
     assert.deepEqual(experiments, [
       "cpmg_15n_500.toml",
@@ -117,17 +91,15 @@ Deno.test({
         assert.ok(together.split("\n").filter((l) => /^\s+\d/.test(l)).length >= 8, f);
       }
       // The shift-only run agrees with ChemEx's fixture on the selected spin systems.
-      if (REFDATA) {
-        const ref = `${REFDATA}/simulate/Combination_Shifts/OutputSim/Data`;
-        for (const f of ["sqmq_500.dat", "sqmq_800.dat"]) {
-          const want = parseShiftDat(Deno.readTextFileSync(`${ref}/${f}`));
-          for (const [name, cols] of parseShiftDat(Deno.readTextFileSync(`${shifts}/Data/${f}`))) {
-            assert.deepEqual(cols, want.get(name), `${f} [${name}]`);
-          }
+      const ref = `${refdata}/simulate/Combination_Shifts/OutputSim/Data`;
+      for (const f of ["sqmq_500.dat", "sqmq_800.dat"]) {
+        const want = parseShiftDat(Deno.readTextFileSync(`${ref}/${f}`));
+        for (const [name, cols] of parseShiftDat(Deno.readTextFileSync(`${shifts}/Data/${f}`))) {
+          assert.deepEqual(cols, want.get(name), `${f} [${name}]`);
         }
       }
     } finally {
-      for (const d of [all, shifts, dir!]) Deno.removeSync(d, { recursive: true });
+      for (const d of [all, shifts, root]) Deno.removeSync(d, { recursive: true });
     }
   },
-});
+);

@@ -5,7 +5,7 @@ import {
   formatShiftDat,
   type XKind,
 } from "../src/output/data_dat.ts";
-import { REFDATA_DIR, refdataAvailable, walk } from "./_fixtures.ts";
+import { REFDATA_DIR, refdataTest, walk } from "./_fixtures.ts";
 
 function num(text: string): number {
   if (text === "inf") return Infinity;
@@ -53,8 +53,7 @@ function parseShiftFile(text: string) {
   });
 }
 
-Deno.test("formatDataDat / formatShiftDat reproduce every ChemEx Data/*.dat file", () => {
-  if (!refdataAvailable()) return;
+refdataTest("formatDataDat / formatShiftDat reproduce every ChemEx Data/*.dat file", () => {
   const counts = { profile: 0, shift: 0, unused: 0, skipped: 0 };
   for (const path of walk(REFDATA_DIR)) {
     if (!/\/Output[^/]*\/(.*\/)?Data\/[^/]+\.dat$/.test(path)) continue;

@@ -4,7 +4,7 @@ import {
   formatParametersToml,
   type ParameterLine,
 } from "../src/output/parameters_toml.ts";
-import { REFDATA_DIR, refdataAvailable, walk } from "./_fixtures.ts";
+import { REFDATA_DIR, refdataTest, walk } from "./_fixtures.ts";
 
 const unquote = (text: string) => text.replace(/^"(.*)"$/, "$1");
 
@@ -35,8 +35,7 @@ function parseParameterFile(text: string): ParameterLine[] {
   return lines;
 }
 
-Deno.test("formatParametersToml reproduces every ChemEx parameter result file", () => {
-  if (!refdataAvailable()) return;
+refdataTest("formatParametersToml reproduces every ChemEx parameter result file", () => {
   let compared = 0;
   for (const path of walk(REFDATA_DIR)) {
     if (!/\/Output[^/]*\/.*Parameters\/(fitted|fixed|constrained)\.toml$/.test(path)) continue;

@@ -9,7 +9,7 @@ import { MINI, miniFitArgs, miniStudyFiles, writeMiniStudy } from "./_mini_study
 
 const MAIN = new URL("../src/cli/main.ts", import.meta.url).pathname;
 
-/** Files of an output tree (checkpoints left out), path → text. */
+/** Files of an output tree (checkpoints and run_info/ left out), path → text. */
 function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (rel: string) => {
@@ -21,7 +21,8 @@ function snapshot(dir: string): Map<string, string> {
     }
     for (const e of entries) {
       const path = rel ? `${rel}/${e.name}` : e.name;
-      if (path === ".exfit") continue;
+      // Checkpoints, and run_info/ (times and paths of each invocation) differ between runs.
+      if (path === ".exfit" || path === "run_info") continue;
       if (e.isDirectory) walk(path);
       else out.set(path, Deno.readTextFileSync(join(dir, path)));
     }

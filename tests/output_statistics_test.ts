@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { type FitStatistics, formatStatisticsToml } from "../src/output/statistics_toml.ts";
 import { pyExp, pyFixed, pyRepr } from "../src/output/_format.ts";
-import { REFDATA_DIR, refdataAvailable, walk } from "./_fixtures.ts";
+import { REFDATA_DIR, refdataTest, walk } from "./_fixtures.ts";
 
 const KEYS: Record<string, keyof FitStatistics> = {
   "number of data points": "ndata",
@@ -25,8 +25,7 @@ function parseStatistics(text: string): FitStatistics {
   return s as FitStatistics;
 }
 
-Deno.test("formatStatisticsToml reproduces every ChemEx statistics.toml", () => {
-  if (!refdataAvailable()) return;
+refdataTest("formatStatisticsToml reproduces every ChemEx statistics.toml", () => {
   let compared = 0;
   for (const path of walk(REFDATA_DIR)) {
     if (!path.endsWith("/statistics.toml")) continue;

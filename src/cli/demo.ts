@@ -172,11 +172,12 @@ export async function runDemo(dir: string): Promise<number> {
   console.log(
     `\nOutput: ${
       join(dir, "Output")
-    } (STEP1, STEP2: Parameters/, Data/, Plots/*.svg, statistics.toml)`,
+    } (STEP1, STEP2: Parameters/, Data/, Plots/*.svg and *.pdf, statistics.toml)`,
   );
   console.log(
     "Note: the sign of DW is not determined by CPMG data; compare magnitudes.",
   );
+  console.log(`Report (open in a browser): ${join(dir, "Output", "report.html")}`);
   return 0;
 }
 

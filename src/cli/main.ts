@@ -6,20 +6,28 @@
  *
  * @module
  */
+import { JACOBIAN_MODES } from "../fit/jacobian.ts";
 import { restoreTaskCwd } from "./_cwd.ts";
 import { Command, Option } from "commander";
 import { modelHelp, parseModel } from "../models/model.ts";
 import { KINETIC_MODELS } from "../models/registry.ts";
 import { EXPERIMENT_NAMES } from "../experiments/registry.ts";
 import { loadStudy } from "../io/load.ts";
-import { readMethodFiles } from "../config/method.ts";
+import { planToSteps } from "./method_steps.ts";
 import { runSimulate, type StepOutput } from "../fit/run.ts";
 import { fitWithWorkflow, type PlacementOptions, serveCommand } from "../../workflows/cli.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
 import { discardRun, hasStagedOutput, openRunStaging, publishRun } from "../output/run_staging.ts";
-import { formatCpmgExp, formatCpmgFit } from "../plot/cpmg.ts";
+import type { ReportStep } from "../report/html.ts";
 import { createProgress } from "./progress.ts";
+import { parseCompat } from "../config/compat.ts";
+import { describeFailure, exitOnInterrupt } from "./failure.ts";
+import { RunInfoWriter } from "./run_info_writer.ts";
+import { planMethod } from "../fit/roles.ts";
+import { addPlotParamCommand } from "./plot_param.ts";
+import { addCompareCommand } from "./compare.ts";
+import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -27,85 +35,77 @@ interface CommonOptions {
   model: string;
   output?: string;
   plot: "nothing" | "normal" | "all";
+  smooth: boolean;
   include?: string[];
   exclude?: string[];
   seed: string;
+  compat?: string;
 }
 
-async function plotFiles(out: StepOutput, simulate: boolean): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  if (out.figures?.size) {
-    const { renderVegaLiteSvg } = await import("../plot/svg.ts");
-    for (const [path, spec] of out.figures) files.set(path, await renderVegaLiteSvg(spec));
-  }
-  if (out.cestPlots?.size) {
-    const { renderCestSvg } = await import("../plot/cest_svg.ts");
-    const { formatCestExp, formatCestFit } = await import("../plot/cest.ts");
-    for (const [stem, data] of out.cestPlots) {
-      files.set(`Plots/${stem}.svg`, await renderCestSvg(data, stem));
-      if (simulate) files.set(`Plots/${stem}.sim`, formatCestFit(data));
-      else {
-        files.set(`Plots/${stem}.exp`, formatCestExp(data));
-        files.set(`Plots/${stem}.fit`, formatCestFit(data));
-      }
-    }
-  }
-  if (out.decayPlots?.size || out.shiftPlots?.size) {
-    const { renderVegaLiteSvg } = await import("../plot/svg.ts");
-    const { decayFigureSpec, decaySideFiles } = await import("../plot/relaxation.ts");
-    const { shiftFigureSpec } = await import("../plot/shift.ts");
-    for (const [stem, panels] of out.decayPlots ?? []) {
-      files.set(`Plots/${stem}.svg`, await renderVegaLiteSvg(decayFigureSpec(panels, stem)));
-      for (const [path, text] of decaySideFiles(stem, panels, simulate)) files.set(path, text);
-    }
-    for (const [stem, points] of out.shiftPlots ?? []) {
-      files.set(`Plots/${stem}.svg`, await renderVegaLiteSvg(shiftFigureSpec(points, stem)));
-    }
-  }
-  if (out.plots.size === 0) return files;
-  const { renderCpmgSvg } = await import("../plot/cpmg_svg.ts");
-  for (const [stem, data] of out.plots) {
-    files.set(`Plots/${stem}.svg`, await renderCpmgSvg(data, stem));
-    if (simulate) files.set(`Plots/${stem}.sim`, formatCpmgFit(data));
-    else {
-      files.set(`Plots/${stem}.exp`, formatCpmgExp(data));
-      files.set(`Plots/${stem}.fit`, formatCpmgFit(data));
-    }
-  }
-  return files;
+function hasPlots(out: StepOutput): boolean {
+  return Boolean(
+    out.plots.size || out.figures?.size || out.cestPlots?.size || out.decayPlots?.size ||
+      out.shiftPlots?.size || out.r1rhoPlots?.size,
+  );
 }
 
-/** Write one step's files under outDir (or outDir/step), replacing what that step wrote before. */
-async function writeStep(outDir: string, out: StepOutput, simulate: boolean): Promise<void> {
-  const files = new Map([...out.files, ...(await plotFiles(out, simulate))]);
+/**
+ * Write one step's files under outDir (or outDir/step), replacing what that step wrote before;
+ * returns the plot files (for the report).
+ */
+async function writeStep(
+  outDir: string,
+  out: StepOutput,
+  simulate: boolean,
+  smooth: boolean,
+): Promise<Map<string, string | Uint8Array>> {
+  const plotted = hasPlots(out)
+    ? await (await import("../plot/plot_files.ts")).plotFiles(out, { simulate, smooth })
+    : new Map<string, string | Uint8Array>();
+  const files = new Map<string, string | Uint8Array>([...out.files, ...plotted]);
   const prefix = out.name ? `${out.name}/` : "";
   const prefixed = new Map([...files].map(([k, v]) => [prefix + k, v]));
   const replace = out.name
     ? [out.name]
-    : ["Parameters", "Data", "Plots", "Grid", "Statistics"].filter((d) =>
+    : ["Parameters", "Data", "Plots", "Grid", "Statistics", "Basins"].filter((d) =>
       [...files.keys()].some((k) => k.startsWith(d))
     );
   writeTreeAtomically(outDir, prefixed, { replaceSubdirs: replace });
+  return plotted;
+}
+
+/** The command line as typed (for the report), e.g. "exfit fit -e a.toml -p p.toml". */
+function commandLine(cmd: Command): string {
+  const args = cmd.parent?.args.length ? cmd.parent.args : [cmd.name(), ...cmd.args];
+  return ["exfit", ...args].map((a) => /^[\w.\/=:@+-]+$/.test(a) ? a : JSON.stringify(a)).join(" ");
 }
 
 function steps(paths: string[] | undefined): StepSpec[] {
-  if (!paths || paths.length === 0) {
-    return [{ name: "", fit: [], fix: [], constraints: [] }];
+  const { steps, notices, deprecation } = planToSteps(paths);
+  if (deprecation) console.error(`exfit: deprecated: ${deprecation}`);
+  for (const n of notices) console.error(`exfit: warning: ${n}`);
+  return steps;
+}
+
+/** `fit` options of the solver (issue 10). */
+interface SolverOptions {
+  multistart?: string;
+  xScale: "jac" | "start";
+}
+
+/** Steps with `--x-scale` and `--multistart` applied (a step's own MULTISTART wins). */
+function withSolverOptions(list: StepSpec[], o: SolverOptions): StepSpec[] {
+  let multistart: number | undefined;
+  if (o.multistart !== undefined) {
+    multistart = Number(o.multistart);
+    if (!Number.isInteger(multistart) || multistart < 0) {
+      throw new Error(`--multistart: expected a whole number ≥ 0, got "${o.multistart}"`);
+    }
   }
-  const read = readMethodFiles(paths);
-  for (const s of read) {
-    if (s.fitmethodWarning) console.error(`exfit: warning: ${s.fitmethodWarning}`);
-  }
-  return read.map((s) => ({
-    name: read.length === 1 ? "" : s.name,
-    include: s.include,
-    exclude: s.exclude,
-    fit: s.fit,
-    fix: s.fix,
-    constraints: s.constraints,
-    grid: s.grid,
-    statistics: s.statistics,
-    origin: { file: s.file, step: s.name },
+  return list.map((s) => ({
+    ...s,
+    xScale: o.xScale,
+    ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
   }));
 }
 
@@ -126,9 +126,18 @@ function addCommon(cmd: Command, defaultOut: string): Command {
       new Option("--plot <level>", "plots to write").choices(["nothing", "normal", "all"])
         .default("normal"),
     )
+    .option(
+      "--no-smooth",
+      "plot CPMG model curves as straight lines between allowed ncyc (no display interpolation)",
+    )
     .option("--include <ids...>", "only these spin systems (e.g. 15 G23N)")
     .option("--exclude <ids...>", "leave out these spin systems")
     .option("--seed <n>", "root seed for anything random (plot error bars, statistics)", "0")
+    .option(
+      "--compat <release>",
+      "reproduce ChemEx 2026.06 figures where 2026.09 changed them (statistics counts, " +
+        "duplicates noise fallback): 2026.06 or 2026.09 (default)",
+    )
     .addHelpText(
       "after",
       `\nKinetic models (-d), with their parameters (defaults; * = fitted by default):\n${modelHelp()}`,
@@ -143,7 +152,14 @@ function addCommon(cmd: Command, defaultOut: string): Command {
  * await buildProgram().parseAsync(["node", "exfit", "fit", "-e", "a.toml", "-p", "p.toml"]);
  * ```
  */
-export function buildProgram(): Command {
+export function buildProgram(argv: readonly string[] = []): Command {
+  const clusterDeps = {
+    addCommon,
+    readSteps: steps,
+    writeStep: async (outDir: string, out: StepOutput, simulate: boolean) => {
+      await writeStep(outDir, out, simulate, true);
+    },
+  };
   const program = new Command("exfit")
     .description(
       "Fit NMR chemical-exchange data (CPMG, CEST, relaxation, shifts) with ChemEx's files.\n" +
@@ -161,25 +177,83 @@ export function buildProgram(): Command {
     .option("--retries <n>", "with --endpoints: attempts after the first for a work item", "6")
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
-    .action(async (o: CommonOptions & { method?: string[] } & PlacementOptions) => {
-      const model = parseModel(o.model);
-      const methodSteps = steps(o.method);
+    .addOption(
+      new Option("--executor <kind>", "where work runs (docs/cluster.md)").choices(
+        ["local", "slurm", "srun"],
+      ).default("local"),
+    )
+    .option("--slurm-opts <options>", "extra sbatch options for --executor slurm")
+    .option("--run <dir>", "run folder of --executor slurm (default: <output>.run)")
+    .option("--max-tasks <n>", "most array tasks per round of --executor slurm", "64")
+    .addOption(
+      new Option(
+        "--jacobian <how>",
+        "Jacobians: exact derivatives where the experiment has them, else forward differences; " +
+          "fd (forward differences, as ChemEx) or cd (central) everywhere, for checking",
+      ).choices(Object.keys(JACOBIAN_MODES)).default("exact"),
+    )
+    .option(
+      "--multistart <n>",
+      "basin search with n seeded starts after every group fit " +
+        "(0: never; default: only when the fit's diagnostics ask; MULTISTART per step wins)",
+    )
+    .addOption(
+      new Option(
+        "--x-scale <policy>",
+        'TRF variable scaling: "jac" (SciPy/ChemEx 2026.09) or ' +
+          '"start" (max(1, |x0|), ChemEx 2026.06.1)',
+      ).choices(["jac", "start"]).default("jac"),
+    )
+    .action(async (
+      o:
+        & CommonOptions
+        & { method?: string[]; jacobian?: string }
+        & PlacementOptions
+        & SolverOptions,
+      cmd: Command,
+    ) => {
+      if (await fitOnCluster(o as unknown as ClusterFitOptions, clusterDeps)) return;
+      const compat = parseCompat(o.compat);
+      const model = parseModel(o.model, compat);
+      const methodSteps = withSolverOptions(steps(o.method), o);
       const loaded = loadStudy({
         experiments: o.experiments,
         parameters: o.parameters,
         model,
         include: o.include,
         exclude: o.exclude,
+        compat,
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
-      const t0 = performance.now();
-      // Every step goes to a staging folder; the output is replaced once all have finished.
+      loaded.study.jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
+      // Every step is validated before anything (run_info/ included) is written.
+      planMethod(loaded.store, loaded.study, methodSteps);
+      // Every step (and run_info/) goes to a staging folder; the output is replaced only once
+      // all steps have finished, so a killed run never leaves a mixture (issue 12).
       const staging = openRunStaging(o.output!, Boolean(o.resume));
+      const runInfo = new RunInfoWriter({
+        outDir: o.output!,
+        writeDir: staging.stageDir,
+        arguments: [...argv],
+        model: o.model,
+        include: o.include,
+        exclude: o.exclude,
+        workers: o.workers,
+        compat,
+        seed: o.seed,
+        experiments: o.experiments,
+        parameters: o.parameters,
+        methods: o.method ?? [],
+        steps: methodSteps,
+      });
+      await runInfo.start(loaded.store);
+      const t0 = performance.now();
       const run = {
         plot: o.plot !== "nothing",
         seed: Number(o.seed),
         outDir: staging.stageDir,
         progress: createProgress(),
+        compat,
       };
       const report = async (out: StepOutput) => {
         for (const w of out.warnings ?? []) {
@@ -191,32 +265,65 @@ export function buildProgram(): Command {
             `chi2 = ${s.chisqr.toPrecision(6)}, reduced chi2 = ${s.redchi.toPrecision(6)} ` +
             `(${out.result!.selected.filter((x) => x).length} profiles)`,
         );
-        await writeStep(staging.stageDir, out, false);
+        const plotted = await writeStep(staging.stageDir, out, false, o.smooth);
+        runInfo.commit(loaded.store);
+        if (run.plot) {
+          reportSteps.push(
+            (await import("../report/run_report.ts")).reportStep(out, plotted, o.smooth),
+          );
+        }
       };
-      await fitWithWorkflow(loaded, methodSteps, o, run, report);
+      const reportSteps: ReportStep[] = [];
+      try {
+        await fitWithWorkflow(loaded, methodSteps, o, run, report);
+      } catch (e) {
+        runInfo.fail(e as Error);
+        throw e;
+      }
+      runInfo.finish();
       if (hasStagedOutput(staging)) publishRun(staging);
       else discardRun(staging);
       console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);
+      if (run.plot) {
+        const { writeRunReport } = await import("../report/run_report.ts");
+        const path = writeRunReport(
+          o.output!,
+          { title: "exfit fit", command: commandLine(cmd) },
+          reportSteps,
+        );
+        console.log(`report: ${path}`);
+      }
     });
   addCommon(
     program.command("simulate").description("simulate profiles from parameters (noise-free)"),
     "./OutputSim",
-  ).action(async (o: CommonOptions) => {
-    const model = parseModel(o.model);
+  ).action(async (o: CommonOptions, cmd: Command) => {
+    const model = parseModel(o.model, parseCompat(o.compat));
     const loaded = loadStudy({
       experiments: o.experiments,
       parameters: o.parameters,
       model,
       include: o.include,
       exclude: o.exclude,
+      compat: parseCompat(o.compat),
     });
     const out = runSimulate(loaded.study, loaded.store, {
       plot: o.plot !== "nothing",
       seed: Number(o.seed),
     });
-    await writeStep(o.output!, out, true);
+    const plotted = await writeStep(o.output!, out, true, o.smooth);
     console.log(`simulated ${loaded.study.profiles.length} profiles -> ${o.output}`);
+    if (o.plot !== "nothing") {
+      const { reportStep, writeRunReport } = await import("../report/run_report.ts");
+      const path = writeRunReport(
+        o.output!,
+        { title: "exfit simulate", command: commandLine(cmd) },
+        [reportStep(out, plotted, o.smooth)],
+      );
+      console.log(`report: ${path}`);
+    }
   });
+  registerClusterCommands(program, clusterDeps);
   program.command("serve")
     .description("serve the fitting functions over HTTP for `fit --endpoints` (docs/workflows.md)")
     .option("--port <n>", "port to listen on (0: any free port)", "8787")
@@ -226,6 +333,8 @@ export function buildProgram(): Command {
     .option("--queue <n>", "work items waiting for a worker before requests get 503", "32")
     .option("--work-time <seconds>", "longest run of one work item (then 503)", "60")
     .action(serveCommand);
+  addPlotParamCommand(program);
+  addCompareCommand(program, steps);
   return program;
 }
 
@@ -238,8 +347,12 @@ export function buildProgram(): Command {
  * ```
  */
 export async function main(args: string[]): Promise<number> {
+  // `--debug` anywhere (global or after a subcommand): tracebacks for unexpected errors.
+  const debug = args.includes("--debug") || Boolean(Deno.env.get("EXFIT_DEBUG"));
   try {
-    await buildProgram().exitOverride().parseAsync(args, { from: "user" });
+    await buildProgram(args).exitOverride().parseAsync(args.filter((a) => a !== "--debug"), {
+      from: "user",
+    });
     return 0;
   } catch (e) {
     const err = e as Error & { code?: string; exitCode?: number };
@@ -248,13 +361,16 @@ export async function main(args: string[]): Promise<number> {
         ? 0
         : (err.exitCode ?? 1);
     }
-    console.error(`exfit: error: ${err.message}`);
-    if (Deno.env.get("EXFIT_DEBUG")) console.error(err.stack);
+    console.error(describeFailure(err, debug));
     return 1;
   }
 }
 
 if (import.meta.main) {
   restoreTaskCwd();
+  // fit/simulate only: `serve` stops on SIGINT by itself.
+  if (["fit", "simulate"].includes(Deno.args.find((a) => !a.startsWith("-")) ?? "")) {
+    exitOnInterrupt();
+  }
   Deno.exit(await main(Deno.args));
 }

@@ -48,7 +48,7 @@ export interface KeySpec {
  */
 export interface ExperimentSchema {
   name: string;
-  family: "cpmg" | "cest" | "relaxation" | "shift" | "exsy";
+  family: "cpmg" | "cest" | "relaxation" | "shift" | "exsy" | "r1rho";
   keys: Record<string, KeySpec>;
   /** Without `start_state`, start from the observed state(s) instead of equilibrium. */
   defaultStartFromObserved?: boolean;
@@ -546,7 +546,10 @@ function parseData(
   const globalError = "global_error" in table
     ? ctx.boolean(table.global_error, p("global_error"))
     : true;
-  const scaled = "scaled" in table ? ctx.boolean(table.scaled, p("scaled")) : family !== "shift";
+  // Shifts and R1ρ rates are values, not intensities: no scale factor unless asked.
+  const scaled = "scaled" in table
+    ? ctx.boolean(table.scaled, p("scaled"))
+    : family !== "shift" && family !== "r1rho";
 
   const filterPlanes: number[] = [];
   if ("filter_planes" in table && !notFor.filter_planes) {

@@ -40,6 +40,12 @@ import { cpmgCh31hDq } from "./catalog/cpmg_ch3_1h_dq.ts";
 import { cpmgCh31hTq } from "./catalog/cpmg_ch3_1h_tq.ts";
 import { cpmgCh3Mq } from "./catalog/cpmg_ch3_mq.ts";
 import { cpmgCh31hTqDiff } from "./catalog/cpmg_ch3_1h_tq_diff.ts";
+import { r1rho15n } from "./catalog/r1rho_15n.ts";
+import { r1rho13c } from "./catalog/r1rho_13c.ts";
+import { r1rho1h } from "./catalog/r1rho_1h.ts";
+import { r1rho15nRates } from "./catalog/r1rho_15n_rates.ts";
+import { r1rho13cRates } from "./catalog/r1rho_13c_rates.ts";
+import { r1rho1hRates } from "./catalog/r1rho_1h_rates.ts";
 
 /** Experiment modules by name. */
 export const EXPERIMENTS: Readonly<Record<string, ExperimentModule>> = Object.fromEntries(
@@ -81,6 +87,13 @@ export const EXPERIMENTS: Readonly<Record<string, ExperimentModule>> = Object.fr
     dcest13c,
     coscest13c,
     coscest1hnIpAp,
+    // R1ρ experiments (decays and rates).
+    r1rho15n,
+    r1rho13c,
+    r1rho1h,
+    r1rho15nRates,
+    r1rho13cRates,
+    r1rho1hRates,
   ].map((m) => [m.name, m]),
 );
 

@@ -43,7 +43,23 @@ export interface SequenceContext {
  * Intensities (unscaled) at the given x values for the spectrometer's current parameters.
  * `labels` (EXSY only) gives each point's start and detected state, e.g. "ab", aligned with x.
  */
-export type Sequence = (x: Float64Array, labels?: readonly string[]) => Float64Array;
+export type Sequence = {
+  (x: Float64Array, labels?: readonly string[]): Float64Array;
+  /**
+   * Exact derivatives of the intensities with respect to every local value of the profile
+   * (`docs/jacobians.md`), where the experiment family provides them; absent otherwise (the fit
+   * then differences the profile).
+   */
+  jacobian?(x: Float64Array, labels?: readonly string[]): SequenceDerivatives;
+};
+
+/** Intensities and their exact derivatives with respect to the profile's local values. */
+export interface SequenceDerivatives {
+  /** The sequence's intensities at x (the same numbers it returns). */
+  values: Float64Array;
+  /** ∂values[i]/∂local[l] at `i·nLocal + l` (row-major, x.length × local count). */
+  jac: Float64Array;
+}
 
 /** One experiment type of the catalog. */
 export interface ExperimentModule {

@@ -43,7 +43,8 @@ export function cestPlotsOf(
     const p = study.profiles[f.profile];
     const exp = study.experiments[p.experiment];
     const module = EXPERIMENTS[exp.name];
-    if (module.xKind !== "offset") continue;
+    // R1ρ rates also run over offsets: they have their own plots (`r1rho_plots.ts`).
+    if (module.xKind !== "offset" || module.schema.family === "r1rho") continue;
     const calc = calcs[f.profile];
     const g = scales.get(f.profile) ?? 1;
     const curveOffsetsHz = cestCurveOffsets(calc.x, module.isReference);

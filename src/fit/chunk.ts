@@ -7,8 +7,14 @@
  * @module
  */
 import type { ModelSpec } from "../models/model.ts";
+import type { JacobianMode } from "./jacobian.ts";
 import type { ExperimentSpec, ProfileSpec, StudySpec } from "./study.ts";
-import { createCalculator, type ProfileCalculator, profileResiduals } from "./evaluate.ts";
+import {
+  createCalculator,
+  type ProfileCalculator,
+  profileResiduals,
+  profileResidualsJacobian,
+} from "./evaluate.ts";
 
 /** Version of the chunk payload; bumped on incompatible changes. */
 export const CHUNK_VERSION = 1;
@@ -21,6 +27,8 @@ export interface Chunk {
   profiles: ProfileSpec[];
   /** Index of each profile in the originating study. */
   source: number[];
+  /** How fits of this chunk compute Jacobians (default "exact", see `jacobian.ts`). */
+  jacobian?: JacobianMode;
 }
 
 /**
@@ -49,6 +57,7 @@ export function makeChunk(study: StudySpec, profiles: readonly number[]): Chunk 
     experiments,
     profiles: out,
     source: [...profiles],
+    ...(study.jacobian ? { jacobian: study.jacobian } : {}),
   };
 }
 
@@ -60,6 +69,17 @@ export interface ChunkEvaluator {
   readonly sizes: Int32Array;
   /** Residuals of profile k for its local values into out; returns the scale. */
   profile(k: number, localValues: ArrayLike<number>, out: Float64Array): number;
+  /**
+   * Residuals and their exact derivatives with respect to the local values (points × locals,
+   * row-major) of profile k; null (or absent) when its experiment family has no exact
+   * derivatives.
+   */
+  profileJacobian?(
+    k: number,
+    localValues: ArrayLike<number>,
+    out: Float64Array,
+    jac: Float64Array,
+  ): number | null;
 }
 
 /**
@@ -87,6 +107,8 @@ export function createChunkEvaluator(chunk: Chunk): ChunkEvaluator {
     calculators,
     sizes: Int32Array.from(calculators.map((c) => c.xFit.length)),
     profile: (k, values, out) => profileResiduals(calculators[k], values, out),
+    profileJacobian: (k, values, out, jac) =>
+      profileResidualsJacobian(calculators[k], values, out, jac),
   };
 }
 

@@ -135,3 +135,53 @@ export function profileResiduals(
   for (let i = 0; i < c.length; i++) out[i] = (g * c[i] - calc.expFit[i]) / calc.errFit[i];
   return g;
 }
+
+/**
+ * Residuals of the retained points into `out` as {@link profileResiduals}, and their exact
+ * derivatives with respect to the profile's local values into `jac` (row-major, points × local
+ * count), the analytic scale g differentiated too: g = N/D with N = Σc·e/σ², D = Σc²/σ², so
+ * ∂g = (∂N − g·∂D)/D. Returns the scale, or null (nothing written) when the experiment family
+ * provides no exact derivatives.
+ *
+ * @example
+ * ```ts
+ * const jac = new Float64Array(calc.xFit.length * values.length);
+ * profileResidualsJacobian(calc, values, r, jac); // null for families without derivatives
+ * ```
+ */
+export function profileResidualsJacobian(
+  calc: ProfileCalculator,
+  localValues: ArrayLike<number>,
+  out: Float64Array,
+  jac: Float64Array,
+): number | null {
+  const seq = calc.sequence;
+  if (!seq.jacobian) return null;
+  calc.spectrometer.update(localValues);
+  const { values: c, jac: dc } = seq.jacobian(calc.xFit, calc.labelsFit);
+  const nl = localValues.length;
+  const { expFit: e, errFit: err } = calc;
+  const m = c.length;
+  let g = 1;
+  let den = 0;
+  if (calc.scaled) {
+    g = fitScale(c, e, err);
+    for (let i = 0; i < m; i++) den += (c[i] / err[i]) ** 2;
+  }
+  for (let i = 0; i < m; i++) out[i] = (g * c[i] - e[i]) / err[i];
+  for (let l = 0; l < nl; l++) {
+    let dg = 0;
+    if (calc.scaled && den !== 0) {
+      let dn = 0;
+      let dd = 0;
+      for (let i = 0; i < m; i++) {
+        const w = 1 / (err[i] * err[i]);
+        dn += dc[i * nl + l] * e[i] * w;
+        dd += 2 * c[i] * dc[i * nl + l] * w;
+      }
+      dg = (dn - g * dd) / den;
+    }
+    for (let i = 0; i < m; i++) jac[i * nl + l] = (dg * c[i] + g * dc[i * nl + l]) / err[i];
+  }
+  return g;
+}

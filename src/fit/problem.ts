@@ -1,20 +1,28 @@
 /**
  * The least-squares problem of one group of profiles: map free parameters to every profile's
- * local values through the definitions, concatenate residuals, and difference the Jacobian
- * column by column recomputing only the profiles a parameter actually touches.
+ * local values through the definitions, concatenate residuals, and compute the Jacobian
+ * (exact derivatives by default, or differences recomputing only the profiles a parameter
+ * touches; see `jacobian.ts`).
  *
  * @module
  */
 import {
   compileStore,
   dependents,
-  evaluateDefinitions,
   exprRefs,
   type ParamStore,
   type ParamVector,
 } from "../params/store.ts";
-import { forwardDifferenceStep } from "../solver/trf.ts";
 import type { ChunkEvaluator } from "./chunk.ts";
+import {
+  centralJacobian,
+  exactJacobian,
+  forwardColumns,
+  JACOBIAN_MODES,
+  type JacobianContext,
+  type JacobianMode,
+  setFree,
+} from "./jacobian.ts";
 
 /** A group's problem, ready for the solver. */
 export interface GroupProblem {
@@ -31,6 +39,8 @@ export interface GroupProblem {
   readonly evaluator: ChunkEvaluator;
   residuals(x: Float64Array): Float64Array;
   jacobian(x: Float64Array, f: Float64Array): Float64Array;
+  /** How {@link GroupProblem.jacobian} is computed. */
+  readonly jacobianMode: JacobianMode;
   /** Profile evaluations done so far (for benchmarks). */
   evaluations(): number;
   /** Scales of each profile at the last residual evaluation. */
@@ -64,7 +74,16 @@ export function subStore(store: ParamStore, ids: Iterable<string>): ParamStore {
  * const r = problem.residuals(problem.x0);
  * ```
  */
-export function createGroupProblem(store: ParamStore, evaluator: ChunkEvaluator): GroupProblem {
+export function createGroupProblem(
+  store: ParamStore,
+  evaluator: ChunkEvaluator,
+  options: { jacobian?: JacobianMode } = {},
+): GroupProblem {
+  // A chunk's mode may come from an untrusted payload: anything unknown means the default.
+  const asked = options.jacobian ?? evaluator.chunk.jacobian ?? "exact";
+  const jacobianMode: JacobianMode = Object.hasOwn(JACOBIAN_MODES, asked)
+    ? JACOBIAN_MODES[asked]
+    : "exact";
   const profiles = evaluator.chunk.profiles;
   const sub = subStore(store, profiles.flatMap((p) => p.paramIds));
   const pv = compileStore(sub);
@@ -89,21 +108,28 @@ export function createGroupProblem(store: ParamStore, evaluator: ChunkEvaluator)
   });
   const locals = profiles.map((p) => new Float64Array(p.paramIds.length));
   const scales = new Float64Array(profiles.length);
-  // One scratch segment for the Jacobian's recomputed profiles (largest profile).
-  let maxSize = 0;
-  for (let k = 0; k < profiles.length; k++) maxSize = Math.max(maxSize, evaluator.sizes[k]);
-  const segBuf = new Float64Array(maxSize);
   let nEval = 0;
-  const setX = (x: Float64Array) => {
-    for (let j = 0; j < free.length; j++) pv.values[free[j]] = x[j];
-    evaluateDefinitions(pv);
-  };
+  const setX = (x: Float64Array) => setFree(pv, free, x);
   const evalProfile = (k: number, out: Float64Array) => {
     const li = localIdx[k];
     const lv = locals[k];
     for (let i = 0; i < li.length; i++) lv[i] = pv.values[li[i]];
     nEval++;
     return evaluator.profile(k, lv, out);
+  };
+  const ctx: JacobianContext = {
+    pv,
+    free,
+    lower,
+    upper,
+    m,
+    offsets,
+    evaluator,
+    localIdx,
+    touched,
+    reach: Array.from(free, (fi) => deps[fi]),
+    setX,
+    evalProfile,
   };
   return {
     freeIds,
@@ -116,6 +142,7 @@ export function createGroupProblem(store: ParamStore, evaluator: ChunkEvaluator)
     offsets,
     evaluator,
     scales,
+    jacobianMode,
     evaluations: () => nEval,
     residuals(x: Float64Array): Float64Array {
       setX(x);
@@ -126,24 +153,9 @@ export function createGroupProblem(store: ParamStore, evaluator: ChunkEvaluator)
       return r;
     },
     jacobian(x: Float64Array, f: Float64Array): Float64Array {
-      const n = free.length;
-      const jac = new Float64Array(m * n);
-      const xh = x.slice();
-      for (let j = 0; j < n; j++) {
-        const h = forwardDifferenceStep(x[j], lower[j], upper[j]);
-        xh[j] = x[j] + h;
-        const dx = xh[j] - x[j];
-        setX(xh);
-        for (const k of touched[j]) {
-          const lo = offsets[k];
-          const seg = segBuf.subarray(0, offsets[k + 1] - lo);
-          evalProfile(k, seg);
-          for (let i = 0; i < seg.length; i++) jac[(lo + i) * n + j] = (seg[i] - f[lo + i]) / dx;
-        }
-        xh[j] = x[j];
-      }
-      setX(x);
-      return jac;
+      if (jacobianMode === "exact") return exactJacobian(ctx, x, f);
+      if (jacobianMode === "central") return centralJacobian(ctx, x, f);
+      return forwardColumns(ctx, x, f, new Float64Array(m * free.length));
     },
   };
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { JacobianMode } from "./jacobian.ts";
 import type { ExperimentConditions } from "../experiments/types.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
 import { createBasis } from "../nmr/basis.ts";
@@ -64,6 +65,8 @@ export interface StudySpec {
   model: ModelSpec;
   experiments: ExperimentSpec[];
   profiles: ProfileSpec[];
+  /** How fits compute Jacobians (`--jacobian`; default "exact", see `jacobian.ts`). */
+  jacobian?: JacobianMode;
 }
 
 const PAIR_NUCLEI: Record<string, { i: Nucleus; s: Nucleus }> = {

@@ -134,6 +134,52 @@ export class Spectrometer {
   }
 
   /**
+   * out = ∂L_free/∂(local value `local`), dense. L_free is linear in every local value (each
+   * bound term is factor·value, the gradient term value·G·1e-12), so this is exact and does not
+   * depend on the current values; the carrier, offset and J-line terms carry no local value.
+   *
+   * @example
+   * ```ts
+   * sp.dLiouvillian(dl, sp.local("r1_i_a")); // −1 at iz_a's diagonal
+   * ```
+   */
+  dLiouvillian(out: Float64Array, local: number): Float64Array {
+    out.fill(0);
+    for (const b of this.bound) if (b.local === local) addTerm(out, b.term, b.factor);
+    if (this.gradientFactor !== 0) {
+      for (const s of this.basis.states) {
+        const term = this.basis.terms.get(`d_${s}`);
+        if (term && this.localIndex.get(`d_${s}`) === local) {
+          addTerm(out, term, this.gradientFactor * 1e-12);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * out = ∂{@link startVector}(terms, atom)/∂(local value `local`): the start vector is linear in
+   * the populations p_state, so this is exact.
+   */
+  dStartVector(
+    terms: readonly string[],
+    local: number,
+    atom = "1H",
+    out?: Float64Array,
+  ): Float64Array {
+    this.startVector(terms, atom, this.scratchVector());
+    const plan = this.startPlans.get(`${atom}|${terms.join(",")}`)!;
+    const v = out ? out.fill(0) : new Float64Array(this.size);
+    for (const e of plan) if (e.local === local) v[e.index] += e.factor;
+    return v;
+  }
+
+  private scratchVec: Float64Array | null = null;
+  private scratchVector(): Float64Array {
+    return this.scratchVec ??= new Float64Array(this.size);
+  }
+
+  /**
    * Matrix exponentials (propagators) produced since the last {@link resetCounters}: one per
    * {@link delay}, per time of {@link delays}, per {@link propagator} and per finite pulse
    * ({@link pulseI}, {@link pulseS}, {@link pulseIS}). Phase rotations, ideal pulses and

@@ -14,7 +14,7 @@ const X_TITLE = "B₁ position (ppm)";
 const Y_TITLE = "I/I₀";
 
 /** One profile's panel: ppm axis reversed (NMR convention), states as dashed vertical rules. */
-function panelSpec(profile: CestPlotData): object {
+export function cestPanelSpec(profile: CestPlotData): object {
   const finite = (v: number) => Number.isFinite(v);
   const points = profile.points.filter((p) => finite(p.ppm) && finite(p.ratioExp));
   const curve = profile.curve.filter((c) => finite(c.ppm) && finite(c.ratioCalc));
@@ -73,5 +73,5 @@ function panelSpec(profile: CestPlotData): object {
  * ```
  */
 export function renderCestSvg(data: CestPlotData[], title: string): Promise<string> {
-  return renderStackedSvg(data.map(panelSpec), title);
+  return renderStackedSvg(data.map(cestPanelSpec), title);
 }

@@ -6,14 +6,23 @@
 
 import type { CpmgPlotData } from "./cpmg.ts";
 import { dataPanelSpec, renderStackedSvg } from "./_panels.ts";
+import { smoothCurve } from "./smooth.ts";
 
 const X_TITLE = "ν_CPMG (Hz)";
 const Y_TITLE = "R₂,eff (s⁻¹)";
 
-/** One profile's panel; non-finite rates (I/Ī0 ≤ 0) and infinite error bars are left out. */
-function panelSpec(profile: CpmgPlotData): object {
+/**
+ * One profile's panel; non-finite rates (I/Ī0 ≤ 0) and infinite error bars are left out. With
+ * `smooth`, the curve through the model at every allowed ncyc is interpolated for display
+ * (`smooth.ts`); without, straight lines join the computed points.
+ */
+export function cpmgPanelSpec(profile: CpmgPlotData, smooth = true): object {
   const points = profile.points.filter((p) => Number.isFinite(p.r2Exp));
-  const curve = profile.curve.filter((c) => Number.isFinite(c.r2Calc));
+  const computed = profile.curve.filter((c) => Number.isFinite(c.r2Calc));
+  const curve = smooth
+    ? smoothCurve(computed.map((c) => ({ x: c.nuCpmgHz, y: c.r2Calc })))
+      .map((c) => ({ nuCpmgHz: c.x, r2Calc: c.y }))
+    : computed;
   const bars = points
     .filter((p) => Number.isFinite(p.errLow) && Number.isFinite(p.errHigh))
     .map((p) => ({
@@ -60,6 +69,10 @@ function panelSpec(profile: CpmgPlotData): object {
  * await Deno.writeTextFile("Plots/800mhz.svg", svg);
  * ```
  */
-export function renderCpmgSvg(data: CpmgPlotData[], title: string): Promise<string> {
-  return renderStackedSvg(data.map(panelSpec), title);
+export function renderCpmgSvg(
+  data: CpmgPlotData[],
+  title: string,
+  smooth = true,
+): Promise<string> {
+  return renderStackedSvg(data.map((d) => cpmgPanelSpec(d, smooth)), title);
 }

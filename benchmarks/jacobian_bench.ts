@@ -1,0 +1,156 @@
+/**
+ * Cost of one residual evaluation plus one Jacobian of a fit group, exact derivatives against
+ * forward differences (alternated rounds, median CPU time per call in one process), on refdata
+ * fixtures: families with exact derivatives (relaxation, CEST) and, for scale, a CPMG group of
+ * the speed targets (still differenced: their "exact" figure is the fallback's). Also prints the
+ * largest difference between the two Jacobians relative to the column norm.
+ *
+ * Run: deno run -A benchmarks/jacobian_bench.ts
+ *
+ * @module
+ */
+import { fromFileUrl } from "./_paths.ts";
+import { loadStudy } from "../src/io/load.ts";
+import { parseModel } from "../src/models/model.ts";
+import { createChunkEvaluator, makeChunk } from "../src/fit/chunk.ts";
+import { createGroupProblem, subStore } from "../src/fit/problem.ts";
+import type { JacobianMode } from "../src/fit/jacobian.ts";
+import { median } from "./_timing.ts";
+import process from "node:process";
+
+/** Calls per timed round (CPU clocks tick coarsely). */
+const REPEATS = 40;
+
+/** CPU time of this process (user + system), ms. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+const REFDATA = fromFileUrl(new URL("../../shared/refdata", import.meta.url));
+
+interface Case {
+  label: string;
+  folder: string;
+  experiments: string[];
+  model?: string;
+  /** Profiles of the group (indices in the loaded study). */
+  picks: number[];
+  /** Free parameter ids beyond the default vary flags: the kinetic ones. */
+  free: string[];
+}
+
+const CASES: Case[] = [
+  {
+    label: "relaxation_nz, 3 profiles, KEX+PB+R1s free",
+    folder: "simulate/RELAXATION_NZ",
+    experiments: ["800mhz.toml"],
+    picks: [0, 1, 2],
+    free: ["KEX_AB", "PB"],
+  },
+  {
+    label: "relaxation_hznz, 2 profiles, KEX+PB+rates free",
+    folder: "simulate/RELAXATION_HZNZ",
+    experiments: ["800mhz.toml"],
+    picks: [0, 1],
+    free: ["KEX_AB", "PB"],
+  },
+  {
+    label: "cest_15n (dephasing), 2 profiles, KEX+PB free",
+    folder: "fit/CEST_15N",
+    experiments: ["13hz.toml", "26hz.toml"],
+    picks: [0, 1],
+    free: ["KEX_AB", "PB"],
+  },
+  {
+    label: "cpmg_15n_ip, 1 residue at 2 fields (differenced)",
+    folder: "fit/CPMG_15N_IP",
+    experiments: ["500mhz.toml", "800mhz.toml"],
+    picks: [0, 54],
+    free: [],
+  },
+];
+
+function setup(c: Case) {
+  const dir = `${REFDATA}/${c.folder}`;
+  const { study, store } = loadStudy({
+    experiments: c.experiments.map((e) => `${dir}/Experiments/${e}`),
+    parameters: [`${dir}/Parameters/parameters.toml`],
+    model: parseModel(c.model ?? "2st"),
+  });
+  const picks = c.picks.filter((k) => k < study.profiles.length);
+  const sub = subStore(store, picks.flatMap((k) => study.profiles[k].paramIds));
+  for (const id of c.free) {
+    const p = sub.get(id);
+    if (p) {
+      p.vary = true;
+      p.expr = "";
+      if (p.value === 0) p.value = id === "PB" ? 0.05 : 200;
+    }
+  }
+  const ev = createChunkEvaluator(makeChunk(study, picks));
+  return (mode: JacobianMode) => createGroupProblem(sub, ev, { jacobian: mode });
+}
+
+function timeOne(make: (m: JacobianMode) => ReturnType<ReturnType<typeof setup>>) {
+  const p = make("forward");
+  const x = p.x0;
+  const f = p.residuals(x);
+  const n = p.free.length;
+  const je = make("exact").jacobian(x, f);
+  const jf = p.jacobian(x, f);
+  // Columns that are zero analytically (kex when the states relax alike) hold only the
+  // differences' noise: measure against 1e-3 of the largest entry there.
+  let jmax = 0;
+  for (const v of je) jmax = Math.max(jmax, Math.abs(v));
+  let worst = 0;
+  for (let j = 0; j < n; j++) {
+    let norm = 0;
+    let diff = 0;
+    for (let i = 0; i < p.m; i++) {
+      norm = Math.max(norm, Math.abs(je[i * n + j]));
+      diff = Math.max(diff, Math.abs(je[i * n + j] - jf[i * n + j]));
+    }
+    worst = Math.max(worst, diff / Math.max(norm, 1e-3 * jmax));
+  }
+  const times: Record<JacobianMode, number[]> = { exact: [], forward: [], central: [] };
+  const evals: Record<string, number> = {};
+  const problems = { exact: make("exact"), forward: make("forward") };
+  // Warm up both, then alternate.
+  for (const mode of ["exact", "forward"] as const) {
+    for (let r = 0; r < 5; r++) problems[mode].jacobian(x, problems[mode].residuals(x));
+  }
+  for (let round = 0; round < 9; round++) {
+    for (const mode of ["exact", "forward"] as const) {
+      const q = problems[mode];
+      const e0 = q.evaluations();
+      // CPU time, not wall: the machine is shared.
+      const c0 = cpuMs();
+      for (let r = 0; r < REPEATS; r++) q.jacobian(x, q.residuals(x));
+      times[mode].push((cpuMs() - c0) / REPEATS);
+      evals[mode] = (q.evaluations() - e0) / REPEATS;
+    }
+  }
+  return { n, m: p.m, worst, times, evals };
+}
+
+if (import.meta.main) {
+  console.log("== residuals + Jacobian of one fit group: exact vs forward differences ==");
+  for (const c of CASES) {
+    try {
+      Deno.statSync(`${REFDATA}/${c.folder}`);
+    } catch {
+      console.log(`${c.label}: skipped (../shared/refdata absent)`);
+      continue;
+    }
+    const r = timeOne(setup(c));
+    const te = median(r.times.exact);
+    const tf = median(r.times.forward);
+    console.log(
+      `${c.label}: ${r.n} free, ${r.m} points | exact ${te.toFixed(3)} ms ` +
+        `(${r.evals.exact} profile evaluations) | forward ${tf.toFixed(3)} ms ` +
+        `(${r.evals.forward}) | exact/forward ${(te / tf).toFixed(2)} | ` +
+        `max |J_exact − J_fd| / column norm ${r.worst.toExponential(1)}`,
+    );
+  }
+}

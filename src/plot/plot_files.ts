@@ -1,0 +1,117 @@
+/**
+ * The plot files of one step: `Plots/<stem>.svg` (all profiles stacked), `Plots/<stem>.pdf` (one
+ * page per profile, from the same Vega-Lite panels), ChemEx's `.exp`/`.fit`/`.sim` side files and
+ * the grid/statistics figures. Imported only when a run plots (it pulls in Vega and PDFKit).
+ *
+ * @module
+ */
+import type { StepOutput } from "../fit/run.ts";
+import { renderStackedSvg } from "./_panels.ts";
+import { renderVegaLiteSvg } from "./svg.ts";
+import { cpmgPanelSpec, renderCpmgSvg } from "./cpmg_svg.ts";
+import { formatCpmgExp, formatCpmgFit } from "./cpmg.ts";
+import { cestPanelSpec, renderCestSvg } from "./cest_svg.ts";
+import { formatCestExp, formatCestFit } from "./cest.ts";
+import { decayFigureSpec, decaySideFiles } from "./relaxation.ts";
+import { shiftFigureSpec } from "./shift.ts";
+import { formatR1rho, r1rhoFigureSpec } from "./r1rho.ts";
+import { svgsToPdf } from "./pdf.ts";
+
+/** Options of {@link plotFiles}. */
+export interface PlotFileOptions {
+  /** Side files of a simulation (`.sim`) instead of a fit (`.exp`, `.fit`). */
+  simulate: boolean;
+  /** Interpolate CPMG curves between allowed ncyc for display (default true; `smooth.ts`). */
+  smooth?: boolean;
+  /** Write `Plots/<stem>.pdf` too (default true). */
+  pdf?: boolean;
+}
+
+async function pages<T>(items: T[], spec: (item: T) => object, title: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const item of items) out.push(await renderStackedSvg([spec(item)], title));
+  return out;
+}
+
+/**
+ * Rendered plot files of a step (path in the step folder → text or PDF bytes).
+ *
+ * @example
+ * ```ts
+ * const files = await plotFiles(out, { simulate: false });
+ * files.has("Plots/800mhz.pdf"); // true for a CPMG experiment "800mhz"
+ * ```
+ */
+export async function plotFiles(
+  out: StepOutput,
+  opts: PlotFileOptions,
+): Promise<Map<string, string | Uint8Array>> {
+  const { simulate } = opts;
+  const smooth = opts.smooth ?? true;
+  const pdf = opts.pdf ?? true;
+  const files = new Map<string, string | Uint8Array>();
+  for (const [path, spec] of out.figures ?? []) files.set(path, await renderVegaLiteSvg(spec));
+  for (const [stem, data] of out.cestPlots ?? []) {
+    files.set(`Plots/${stem}.svg`, await renderCestSvg(data, stem));
+    if (pdf) {
+      files.set(`Plots/${stem}.pdf`, await svgsToPdf(await pages(data, cestPanelSpec, stem)));
+    }
+    if (simulate) files.set(`Plots/${stem}.sim`, formatCestFit(data));
+    else {
+      files.set(`Plots/${stem}.exp`, formatCestExp(data));
+      files.set(`Plots/${stem}.fit`, formatCestFit(data));
+    }
+  }
+  for (const [stem, panels] of out.decayPlots ?? []) {
+    files.set(`Plots/${stem}.svg`, await renderVegaLiteSvg(decayFigureSpec(panels, stem)));
+    if (pdf) {
+      const svgs: string[] = [];
+      for (const p of panels) svgs.push(await renderVegaLiteSvg(decayFigureSpec([p], stem)));
+      files.set(`Plots/${stem}.pdf`, await svgsToPdf(svgs));
+    }
+    for (const [path, text] of decaySideFiles(stem, panels, simulate)) files.set(path, text);
+  }
+  for (const [stem, points] of out.shiftPlots ?? []) {
+    const svg = await renderVegaLiteSvg(shiftFigureSpec(points, stem));
+    files.set(`Plots/${stem}.svg`, svg);
+    if (pdf) files.set(`Plots/${stem}.pdf`, await svgsToPdf([svg]));
+  }
+  for (const [stem, data] of out.r1rhoPlots ?? []) {
+    const svg = await renderVegaLiteSvg(r1rhoFigureSpec(data, stem));
+    files.set(`Plots/${stem}.svg`, svg);
+    if (pdf) files.set(`Plots/${stem}.pdf`, await svgsToPdf([svg]));
+    if (simulate) files.set(`Plots/${stem}.sim`, formatR1rho(data, "fit"));
+    else {
+      files.set(`Plots/${stem}.exp`, formatR1rho(data, "exp"));
+      files.set(`Plots/${stem}.fit`, formatR1rho(data, "fit"));
+    }
+  }
+  for (const [stem, data] of out.plots) {
+    files.set(`Plots/${stem}.svg`, await renderCpmgSvg(data, stem, smooth));
+    if (pdf) {
+      const svgs = await pages(data, (d) => cpmgPanelSpec(d, smooth), stem);
+      files.set(`Plots/${stem}.pdf`, await svgsToPdf(svgs));
+    }
+    if (simulate) files.set(`Plots/${stem}.sim`, formatCpmgFit(data));
+    else {
+      files.set(`Plots/${stem}.exp`, formatCpmgExp(data));
+      files.set(`Plots/${stem}.fit`, formatCpmgFit(data));
+    }
+  }
+  return files;
+}
+
+/**
+ * Whether a step has anything to plot (so callers can skip importing this module).
+ *
+ * @example
+ * ```ts
+ * if (hasPlots(out)) files = await plotFiles(out, { simulate: false });
+ * ```
+ */
+export function hasPlots(out: StepOutput): boolean {
+  return Boolean(
+    out.plots.size || out.figures?.size || out.cestPlots?.size || out.decayPlots?.size ||
+      out.shiftPlots?.size || out.r1rhoPlots?.size,
+  );
+}

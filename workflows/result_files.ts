@@ -1,0 +1,109 @@
+/**
+ * Work-item results on disk, one file per work-item id: written atomically (temporary file +
+ * rename, so a reader sees a whole result or none) and idempotently (the same id always has the
+ * same payload, so a second write of an id writes the same numbers). Each file carries a SHA-256
+ * of its result: a file damaged on disk is detected on reading, not merged.
+ *
+ * @module
+ */
+import { checkResult, type ResultOf, type WorkKind } from "../functions/payload.ts";
+
+/** Version of a result file. */
+export const RESULT_FILE_VERSION = 1;
+
+/** A result file's content. */
+interface ResultFile {
+  version: number;
+  id: string;
+  kind: WorkKind;
+  sha256: string;
+  result: unknown;
+}
+
+/** Why a result cannot be used. */
+export type ResultProblem = { id: string; path: string; problem: "missing" | string };
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * File name of a work-item id (ids are `[0-9a-z:]`; `:` becomes `_`).
+ *
+ * @example
+ * ```ts
+ * resultPath("run/results", "ab12:s0:g3"); // "run/results/ab12_s0_g3.json"
+ * ```
+ */
+export function resultPath(dir: string, id: string): string {
+  if (!/^[0-9A-Za-z:_.-]{1,200}$/.test(id)) throw new Error(`unexpected work-item id "${id}"`);
+  return `${dir}/${id.replaceAll(":", "_")}.json`;
+}
+
+/**
+ * Store a result atomically under its id.
+ *
+ * @example
+ * ```ts
+ * await writeResult("run/results", "fit", result);
+ * ```
+ */
+export async function writeResult<K extends WorkKind>(
+  dir: string,
+  kind: K,
+  result: ResultOf[K],
+): Promise<string> {
+  const path = resultPath(dir, result.id);
+  const text = JSON.stringify(result);
+  const file: ResultFile = {
+    version: RESULT_FILE_VERSION,
+    id: result.id,
+    kind,
+    sha256: await sha256(text),
+    result,
+  };
+  Deno.mkdirSync(dir, { recursive: true });
+  const tmp = `${path}.${crypto.randomUUID()}.tmp`;
+  await Deno.writeTextFile(tmp, JSON.stringify(file));
+  await Deno.rename(tmp, path);
+  return path;
+}
+
+/**
+ * Read and check the result of work item `id`: `{ result }`, or `{ problem }` saying that it is
+ * missing or why it is corrupt (unreadable JSON, another id or kind, a checksum mismatch, a
+ * malformed reply).
+ *
+ * @example
+ * ```ts
+ * const r = await readResult("run/results", "fit", "ab12:s0:g3");
+ * if ("problem" in r) console.error(`${r.path}: ${r.problem}`);
+ * ```
+ */
+export async function readResult<K extends WorkKind>(
+  dir: string,
+  kind: K,
+  id: string,
+): Promise<{ result: ResultOf[K] } | ResultProblem> {
+  const path = resultPath(dir, id);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { id, path, problem: "missing" };
+    return { id, path, problem: `unreadable (${(e as Error).message})` };
+  }
+  try {
+    const file = JSON.parse(text) as ResultFile;
+    if (file?.version !== RESULT_FILE_VERSION) throw new Error("not a result file of this version");
+    if (file.id !== id) throw new Error(`holds the result of "${file.id}"`);
+    if (file.kind !== kind) throw new Error(`holds a ${file.kind} result, expected ${kind}`);
+    if (file.sha256 !== await sha256(JSON.stringify(file.result))) {
+      throw new Error("its checksum does not match its content");
+    }
+    return { result: checkResult(kind, file.result, id) };
+  } catch (e) {
+    return { id, path, problem: `corrupt: ${(e as Error).message}` };
+  }
+}
