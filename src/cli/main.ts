@@ -22,7 +22,7 @@ import { discardRun, hasStagedOutput, openRunStaging, publishRun } from "../outp
 import type { ReportStep } from "../report/html.ts";
 import { createProgress } from "./progress.ts";
 import { parseCompat } from "../config/compat.ts";
-import { describeFailure, exitOnInterrupt } from "./failure.ts";
+import { describeFailure, exitOnInterrupt, onInterrupt } from "./failure.ts";
 import { RunInfoWriter } from "./run_info_writer.ts";
 import { planMethod } from "../fit/roles.ts";
 import { addPlotParamCommand } from "./plot_param.ts";
@@ -247,6 +247,11 @@ export function buildProgram(argv: readonly string[] = []): Command {
         steps: methodSteps,
       });
       await runInfo.start(loaded.store);
+      // Ctrl-C: the completed steps become the output (all from this run, never mixed).
+      const offInterrupt = onInterrupt(() => {
+        runInfo.fail(new Error("interrupted (Ctrl-C)"));
+        if (hasStagedOutput(staging)) publishRun(staging);
+      });
       const t0 = performance.now();
       const run = {
         plot: o.plot !== "nothing",
@@ -281,6 +286,7 @@ export function buildProgram(argv: readonly string[] = []): Command {
         throw e;
       }
       runInfo.finish();
+      offInterrupt();
       if (hasStagedOutput(staging)) publishRun(staging);
       else discardRun(staging);
       console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);

@@ -41,6 +41,9 @@ export function openRunStaging(outDir: string, resume: boolean): RunStaging {
   const stageDir = stagingDir(out);
   recoverInterruptedSwap(out);
   if (!resume) removeQuietly(stageDir);
+  // A run stopped with Ctrl-C published its completed steps: --resume continues from them.
+  const published = join(out, ".exfit", "checkpoint.json");
+  if (resume && !exists(stageDir) && exists(published)) copyTree(out, stageDir);
   Deno.mkdirSync(join(stageDir, ".exfit"), { recursive: true });
   return { outDir: out, stageDir };
 }
@@ -137,6 +140,14 @@ function* walk(root: string, rel: string): Generator<string> {
     const path = rel ? `${rel}/${entry.name}` : entry.name;
     if (entry.isDirectory) yield* walk(root, path);
     else if (entry.isFile) yield path;
+  }
+}
+
+function copyTree(from: string, to: string): void {
+  Deno.mkdirSync(to, { recursive: true });
+  for (const entry of Deno.readDirSync(from)) {
+    if (entry.isDirectory) copyTree(join(from, entry.name), join(to, entry.name));
+    else if (entry.isFile) Deno.copyFileSync(join(from, entry.name), join(to, entry.name));
   }
 }
 
