@@ -11,6 +11,7 @@ import { dec, type FitResult, PAYLOAD_VERSION } from "../functions/payload.ts";
 import type { GridRunner, ReplicateRunner, StepRunner } from "../src/fit/run.ts";
 import type { ReplicateResult as Replicate } from "../src/stats/resampling.ts";
 import { finishGrid, gridSize, planGrid } from "../src/fit/grid.ts";
+import { gridSearchOf } from "../src/fit/search.ts";
 import { type ProgressReporter, silentProgress } from "../src/fit/progress.ts";
 import type { ParamStore } from "../src/params/store.ts";
 import { storeToPayload } from "../functions/payload.ts";
@@ -285,7 +286,8 @@ export function createGridRunner(opts: {
   progress?: ProgressReporter;
 }): GridRunner {
   return async (study, store, step, selected, index) => {
-    const plan = planGrid(study, store, step.grid!, selected, step.origin);
+    const g = gridSearchOf(study, store, step, selected)!;
+    const plan = planGrid(study, store, g.entries, selected, step.origin, g.resolve);
     const total = plan.tasks.reduce((n, t) => n + gridSize(t), 0);
     const bar = (opts.progress ?? silentProgress)("grid", total);
     try {

@@ -18,6 +18,7 @@ import type { StudySpec } from "./study.ts";
 import { createGroupProblem, type GroupProblem } from "./problem.ts";
 import { type ChunkEvaluator, createChunkEvaluator, makeChunk } from "./chunk.ts";
 import type { StepStatistics } from "../config/method.ts";
+import type { RoleAction, SearchSpec } from "../config/method_plan.ts";
 
 /** What a step asks for (a parsed method-file table). */
 export interface StepSpec {
@@ -33,6 +34,14 @@ export interface StepSpec {
   statistics?: StepStatistics;
   /** Method file and table name, for messages. */
   origin?: { file: string; step: string };
+  /**
+   * The canonical method plan (v1 and v2, `src/config/method_plan.ts`): where the roles start
+   * and the ordered role actions. Without it, the step applies CONSTRAINTS, FIX, FIT to the
+   * previous step's roles.
+   */
+  plan?: { format: 1 | 2; rolesFrom: string | null; roles: RoleAction[] };
+  /** GRID, PREPARE or DE search (wins over `grid`). */
+  search?: SearchSpec;
   /**
    * Variable scaling of the group fits: `"jac"` (default; SciPy's `x_scale="jac"`, as ChemEx
    * since 2026.09) or `"start"` (`max(1, |x0|)`, ChemEx up to 2026.06.1).
@@ -68,6 +77,8 @@ export interface FitStatistics {
   ksTest: number;
   aic: number;
   bic: number;
+  /** G: selected profiles with an analytic scale, when the 2026.09 counts were applied. */
+  scaledProfiles?: number;
 }
 
 /** Result of one step. */
