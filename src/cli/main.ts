@@ -107,7 +107,7 @@ function withSolverOptions(list: StepSpec[], o: SolverOptions): StepSpec[] {
   }
   return list.map((s) => ({
     ...s,
-    xScale: o.xScale,
+    ...(o.xScale === "start" ? { xScale: o.xScale } : {}),
     ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
   }));
 }
