@@ -186,7 +186,10 @@ export function buildProgram(): Command {
         exclude: o.exclude,
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
-      loaded.study.jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
+      // Only a non-default mode is recorded: the default leaves the study (and its hash, which
+      // checkpoints and plan/work/merge compare) as it was.
+      const jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
+      if (jacobian !== "exact") loaded.study.jacobian = jacobian;
       const t0 = performance.now();
       const run = {
         plot: o.plot !== "nothing",
