@@ -12,6 +12,36 @@ import { ppmToRadPerS } from "../nmr/constants.ts";
 import { cestCurveOffsets, type CestPlotData, cestPlotData } from "../plot/cest.ts";
 import { compareSpinSystems, parseSpinSystem } from "../params/spin_system.ts";
 
+/** How a CEST profile's offsets map to ppm (see `CestPlotInput`). */
+export interface CestAxis {
+  isReference: (offsetHz: number) => boolean;
+  carrierPpm: number;
+  radPerSPerPpm: number;
+  swHz: number;
+}
+
+/**
+ * The ppm axis of profile `index` of an offset-type experiment: carrier, |rad/s per ppm| of the
+ * I spin at the experiment's field, spectral width and reference test.
+ *
+ * @example
+ * ```ts
+ * const axis = cestAxisOf(study, 0);
+ * ```
+ */
+export function cestAxisOf(study: StudySpec, index: number): CestAxis {
+  const exp = study.experiments[study.profiles[index].experiment];
+  const module = EXPERIMENTS[exp.name];
+  const choice = module.basis(exp.settings);
+  const nucleus = basisNuclei(choice.type, choice.pair).i;
+  return {
+    isReference: module.isReference,
+    carrierPpm: (exp.settings.carrier as number | undefined) ?? 0,
+    radPerSPerPpm: Math.abs(nucleus ? ppmToRadPerS(nucleus, exp.conditions.h_larmor_frq ?? 0) : 0),
+    swHz: (exp.settings.sw as number | undefined) ?? Infinity,
+  };
+}
+
 /**
  * Plot data per experiment stem for the offset-type profiles among `finals`. With `simulate`,
  * the data are the calculated intensities (ChemEx simulates with exp := calc, so I0 is the mean
@@ -49,11 +79,7 @@ export function cestPlotsOf(
     const g = scales.get(f.profile) ?? 1;
     const curveOffsetsHz = cestCurveOffsets(calc.x, module.isReference);
     const curveCalc = intensitiesAt(calc, values[f.profile], curveOffsetsHz).map((v) => v * g);
-    const choice = module.basis(exp.settings);
-    const nucleus = basisNuclei(choice.type, choice.pair).i;
-    const radPerSPerPpm = Math.abs(
-      nucleus ? ppmToRadPerS(nucleus, exp.conditions.h_larmor_frq ?? 0) : 0,
-    );
+    const axis = cestAxisOf(study, f.profile);
     const statesPpm = study.model.states
       .map((s) => p.localNames.indexOf(`cs_i_${s}`))
       .filter((k) => k >= 0)
@@ -67,11 +93,8 @@ export function cestPlotsOf(
       used: p.mask,
       curveOffsetsHz,
       curveCalc,
-      isReference: module.isReference,
-      carrierPpm: (exp.settings.carrier as number | undefined) ?? 0,
-      radPerSPerPpm,
+      ...axis,
       statesPpm,
-      swHz: (exp.settings.sw as number | undefined) ?? Infinity,
     });
     if (!out.has(exp.stem)) out.set(exp.stem, []);
     out.get(exp.stem)!.push(data);

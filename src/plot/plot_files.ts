@@ -1,21 +1,28 @@
 /**
  * The plot files of one step: `Plots/<stem>.svg` (all profiles stacked), `Plots/<stem>.pdf` (one
- * page per profile, from the same Vega-Lite panels), ChemEx's `.exp`/`.fit`/`.sim` side files and
- * the grid/statistics figures. Imported only when a run plots (it pulls in Vega and PDFKit).
+ * page per profile: the report's figure of it, residuals above data and model, drawn as PDF
+ * vectors), ChemEx's `.exp`/`.fit`/`.sim` side files and the grid/statistics figures. Imported
+ * only when a run plots (it pulls in Vega and PDFKit).
  *
  * @module
  */
 import type { StepOutput } from "../fit/run.ts";
-import { renderStackedSvg } from "./_panels.ts";
 import { renderVegaLiteSvg } from "./svg.ts";
-import { cpmgPanelSpec, renderCpmgSvg } from "./cpmg_svg.ts";
+import { renderCpmgSvg } from "./cpmg_svg.ts";
 import { formatCpmgExp, formatCpmgFit } from "./cpmg.ts";
-import { cestPanelSpec, renderCestSvg } from "./cest_svg.ts";
+import { renderCestSvg } from "./cest_svg.ts";
 import { formatCestExp, formatCestFit } from "./cest.ts";
 import { decayFigureSpec, decaySideFiles } from "./relaxation.ts";
 import { shiftFigureSpec } from "./shift.ts";
 import { formatR1rho, r1rhoFigureSpec } from "./r1rho.ts";
-import { svgsToPdf } from "./pdf.ts";
+import { figuresToPdf } from "./pdf.ts";
+import {
+  cestFigures,
+  cpmgFigures,
+  decayFigures,
+  r1rhoFigures,
+  shiftFigure,
+} from "../report/figures.ts";
 
 /** Options of {@link plotFiles}. */
 export interface PlotFileOptions {
@@ -25,12 +32,6 @@ export interface PlotFileOptions {
   smooth?: boolean;
   /** Write `Plots/<stem>.pdf` too (default true). */
   pdf?: boolean;
-}
-
-async function pages<T>(items: T[], spec: (item: T) => object, title: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const item of items) out.push(await renderStackedSvg([spec(item)], title));
-  return out;
 }
 
 /**
@@ -53,9 +54,7 @@ export async function plotFiles(
   for (const [path, spec] of out.figures ?? []) files.set(path, await renderVegaLiteSvg(spec));
   for (const [stem, data] of out.cestPlots ?? []) {
     files.set(`Plots/${stem}.svg`, await renderCestSvg(data, stem));
-    if (pdf) {
-      files.set(`Plots/${stem}.pdf`, await svgsToPdf(await pages(data, cestPanelSpec, stem)));
-    }
+    if (pdf) files.set(`Plots/${stem}.pdf`, await figuresToPdf(cestFigures(stem, data), stem));
     if (simulate) files.set(`Plots/${stem}.sim`, formatCestFit(data));
     else {
       files.set(`Plots/${stem}.exp`, formatCestExp(data));
@@ -64,22 +63,18 @@ export async function plotFiles(
   }
   for (const [stem, panels] of out.decayPlots ?? []) {
     files.set(`Plots/${stem}.svg`, await renderVegaLiteSvg(decayFigureSpec(panels, stem)));
-    if (pdf) {
-      const svgs: string[] = [];
-      for (const p of panels) svgs.push(await renderVegaLiteSvg(decayFigureSpec([p], stem)));
-      files.set(`Plots/${stem}.pdf`, await svgsToPdf(svgs));
-    }
+    if (pdf) files.set(`Plots/${stem}.pdf`, await figuresToPdf(decayFigures(stem, panels), stem));
     for (const [path, text] of decaySideFiles(stem, panels, simulate)) files.set(path, text);
   }
   for (const [stem, points] of out.shiftPlots ?? []) {
     const svg = await renderVegaLiteSvg(shiftFigureSpec(points, stem));
     files.set(`Plots/${stem}.svg`, svg);
-    if (pdf) files.set(`Plots/${stem}.pdf`, await svgsToPdf([svg]));
+    if (pdf) files.set(`Plots/${stem}.pdf`, await figuresToPdf([shiftFigure(stem, points)], stem));
   }
   for (const [stem, data] of out.r1rhoPlots ?? []) {
     const svg = await renderVegaLiteSvg(r1rhoFigureSpec(data, stem));
     files.set(`Plots/${stem}.svg`, svg);
-    if (pdf) files.set(`Plots/${stem}.pdf`, await svgsToPdf([svg]));
+    if (pdf) files.set(`Plots/${stem}.pdf`, await figuresToPdf(r1rhoFigures(stem, data), stem));
     if (simulate) files.set(`Plots/${stem}.sim`, formatR1rho(data, "fit"));
     else {
       files.set(`Plots/${stem}.exp`, formatR1rho(data, "exp"));
@@ -89,8 +84,7 @@ export async function plotFiles(
   for (const [stem, data] of out.plots) {
     files.set(`Plots/${stem}.svg`, await renderCpmgSvg(data, stem, smooth));
     if (pdf) {
-      const svgs = await pages(data, (d) => cpmgPanelSpec(d, smooth), stem);
-      files.set(`Plots/${stem}.pdf`, await svgsToPdf(svgs));
+      files.set(`Plots/${stem}.pdf`, await figuresToPdf(cpmgFigures(stem, data, smooth), stem));
     }
     if (simulate) files.set(`Plots/${stem}.sim`, formatCpmgFit(data));
     else {
