@@ -223,7 +223,10 @@ export function buildProgram(argv: readonly string[] = []): Command {
         compat,
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
-      loaded.study.jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
+      // Only a non-default mode is recorded: the default leaves the study (and its hash, which
+      // checkpoints and plan/work/merge compare) as it was.
+      const jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
+      if (jacobian !== "exact") loaded.study.jacobian = jacobian;
       // Every step is validated before anything (run_info/ included) is written.
       planMethod(loaded.store, loaded.study, methodSteps);
       // Every step (and run_info/) goes to a staging folder; the output is replaced only once
