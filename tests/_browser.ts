@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { fileURLToPath } from "node:url";
 
 const EXECUTABLE = "/usr/bin/chromium";
@@ -34,6 +34,8 @@ export function browserTest(name: string, fn: (browser: Browser) => Promise<void
     sanitizeResources: false,
     sanitizeOps: false,
     fn: async () => {
+      // Imported here: playwright needs --allow-sys, which a skipped test should not ask for.
+      const { chromium } = await import("playwright-core");
       const browser = await chromium.launch({
         executablePath: EXECUTABLE,
         args: [
