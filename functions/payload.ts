@@ -69,7 +69,12 @@ export interface EvaluatePayload extends BasePayload {
 }
 
 /** `fit`: fit the chunk's free parameters; fixed (vary=false) values are held as given. */
-export type FitPayload = BasePayload;
+export interface FitPayload extends BasePayload {
+  /** Variable scaling of the TRF (`src/fit/group_solve.ts`); default "jac". */
+  xScale?: "jac" | "start";
+  /** Evaluation budget (a basin-search start's, `src/fit/group_solve.ts`); default the full one. */
+  maxNfev?: number;
+}
 
 /**
  * `grid`: chi-square at points of a grid over `axes` (parameter ids of the chunk), each point
@@ -125,6 +130,8 @@ export interface FittedParam {
   id: string;
   value: number | null;
   stderr: number | null;
+  /** Why the error means nothing or what it needs (`Param.errorNote`); absent when plain. */
+  errorNote?: string;
 }
 
 /** Reply of `fit`. */
@@ -138,6 +145,8 @@ export interface FitResult {
   residuals: (number | null)[];
   scales: (number | null)[];
   evaluations: number;
+  /** Why the answer may not be the best minimum (`src/fit/diagnostics.ts`); absent: no reason. */
+  triggers?: string[];
 }
 
 /** Reply of `grid`: chi-square per requested index (null: the refit failed). */
@@ -373,6 +382,11 @@ export function checkPayload<K extends WorkKind>(kind: K, body: unknown): Payloa
   const chunk = checkChunk(o.chunk);
   checkParams(o.params, chunk);
   if (kind === "evaluate") optional(o, "", "jacobian", boolean);
+  if (kind === "fit") {
+    optional(o, "", "xScale", oneOf(["jac", "start"] as const));
+    const budget = optional(o, "", "maxNfev", index);
+    if (budget === 0) throw new PayloadError("maxNfev", "a positive number of evaluations", 0);
+  }
   const known = new Set((o.params as ParamPayload[]).map((p) => p.id));
   const listed: Check<string> = (v, p) => {
     const s = id(v, p);
@@ -450,6 +464,7 @@ export function checkResult<K extends WorkKind>(
     field(o, "", "residuals", nums);
     field(o, "", "scales", nums);
     field(o, "", "evaluations", index);
+    optional(o, "", "triggers", arrayOf(string));
   } else if (kind === "grid") {
     field(o, "", "indices", arrayOf(index));
     field(o, "", "chisqr", nums);

@@ -8,12 +8,16 @@ import type { LoadedStudy } from "../src/io/load.ts";
 import type { StepOutput } from "../src/fit/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import type { ProgressReporter } from "../src/fit/progress.ts";
+import type { CompatVersion } from "../src/config/compat.ts";
 import { type Executor, formatStats, inProcessExecutor } from "./executor.ts";
 import { httpExecutor, parseEndpoints } from "./http.ts";
 import { autoPool, parseWorkers, workerPool } from "./worker_pool.ts";
 import { srunExecutor } from "./srun.ts";
+import { parseQueueUrl } from "./queue_names.ts";
+import { queueExecutor } from "./queue_executor.ts";
 import { runWorkflow } from "./run.ts";
 import { serveFunctions } from "../functions/deno_serve.ts";
+import { searchEntryPoints } from "../src/config/method_search.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../functions/handler.ts";
 
 /** `fit` options that choose where work runs. */
@@ -25,8 +29,10 @@ export interface PlacementOptions {
   /** `--chunk-size`. */
   chunkSize?: string;
   resume?: boolean;
-  /** `--executor`: "local" (workers/endpoints), "srun" (exfit serve on the allocation). */
+  /** `--executor`: "local" (workers/endpoints), "srun" (exfit serve on the allocation), "queue". */
   executor?: string;
+  /** `--queue`: NATS URL of `--executor queue`. */
+  queue?: string;
 }
 
 /**
@@ -48,6 +54,7 @@ export function executorFor(
         log(`retry ${attempt} of ${id} (${endpoint}): ${reason}`),
     });
   }
+  if (o.executor === "queue") return queueExecutor({ servers: parseQueueUrl(o.queue), log });
   if (o.endpoints) {
     return httpExecutor({
       endpoints: parseEndpoints(o.endpoints),
@@ -71,15 +78,6 @@ function chunkSize(text: string | undefined): number | undefined {
 /** Profile fits below which worker start-up (each worker loads the code) costs more than it saves. */
 const AUTO_WORKERS_MIN_WORK = 1500;
 
-/** Points of a GRID entry such as `"[KEX_AB] = lin(100, 600, 10)"` or `"[PB] = (0.1, 0.2)"`. */
-function gridAxisPoints(entry: string): number {
-  const rhs = entry.slice(entry.indexOf("=") + 1).trim();
-  const fn = /^(?:lin|log)\s*\((.*)\)$/i.exec(rhs);
-  if (fn) return Math.max(1, Number(fn[1].split(",").at(-1)) || 1);
-  const list = /^\((.*)\)$/.exec(rhs);
-  return list ? Math.max(1, list[1].split(",").filter((x) => x.trim() !== "").length) : 1;
-}
-
 /**
  * `--workers auto`: run in this process when the whole run is a few thousand profile fits at most
  * (a typical per-residue fit), a worker pool otherwise (grids, statistics, large studies).
@@ -98,7 +96,7 @@ export function resolveAutoWorkers(
   const profiles = loaded.study.profiles.length;
   let work = 0;
   for (const step of steps) {
-    const grid = (step.grid ?? []).reduce((n, g) => n * gridAxisPoints(g), 1);
+    const grid = (step.grid ?? []).reduce((n, g) => n * searchEntryPoints(g), 1);
     const stats = step.statistics;
     const replicates = (stats?.mc ?? 0) + (stats?.bs ?? 0) + (stats?.bsn ?? 0);
     work += profiles * (grid + replicates + (stats?.mcmc ? 50 : 0));
@@ -119,7 +117,13 @@ export async function fitWithWorkflow(
   loaded: LoadedStudy,
   steps: StepSpec[],
   placement: PlacementOptions,
-  run: { plot: boolean; seed: number; outDir: string; progress?: ProgressReporter },
+  run: {
+    plot: boolean;
+    seed: number;
+    outDir: string;
+    progress?: ProgressReporter;
+    compat?: CompatVersion;
+  },
   write: (out: StepOutput) => Promise<void>,
   log: (message: string) => void = (m) => console.error(`exfit: ${m}`),
 ): Promise<void> {
@@ -132,6 +136,7 @@ export async function fitWithWorkflow(
       const out of runWorkflow(loaded.study, loaded.store, steps, {
         plot: run.plot,
         seed: run.seed,
+        compat: run.compat,
         progress: run.progress,
         executor,
         outDir: run.outDir,
@@ -142,7 +147,7 @@ export async function fitWithWorkflow(
     ) await write(out);
   } finally {
     const s = executor.stats();
-    if (placement.endpoints || placement.executor === "srun" || s.retries > 0) {
+    if (placement.endpoints || (placement.executor ?? "local") !== "local" || s.retries > 0) {
       log(formatStats(s));
     }
     await executor.close();

@@ -6,9 +6,9 @@
  * summation order, so that estimates agree to the last few bits. Two ChemEx behaviours are
  * reproduced on purpose:
  *
- * * `duplicates`: a profile without any repeated x contributes mean(σ_file) **as a variance**
- *   (ChemEx 2026.06.1 returns `np.mean(err)` from a function that otherwise returns variances;
- *   later versions use mean(σ²)). It only matters when other profiles of the same file do have
+ * * `duplicates`: a profile without any repeated x contributes mean(σ_file²) (ChemEx 2026.09,
+ *   #759); with `--compat 2026.06`, mean(σ_file) **as a variance** (ChemEx 2026.06.1 returns
+ *   `np.mean(err)` from a function that otherwise returns variances). It only matters when other profiles of the same file do have
  *   duplicates; when no profile has any, the file σ are kept and a notice is returned.
  * * `scatter`: a port of MATLAB's EstimateNoise exactly as ChemEx runs it (14 percent levels,
  *   "valid" convolution, median over the six filter orders, small-sample correction, variance
@@ -20,6 +20,8 @@
 import type { ProfileData } from "./data.ts";
 
 /** Error modes of `[data] error`. */
+import type { CompatVersion } from "./compat.ts";
+
 export type NoiseMode = "file" | "duplicates" | "scatter";
 
 /**
@@ -81,8 +83,8 @@ function median(values: number[]): number {
 /**
  * Variance from duplicate points: points are grouped by exactly equal x (for EXSY also by start
  * and detected state); pooled variance Σ(n_g−1)·s_g² / Σ(n_g−1) over groups with n_g ≥ 2, s_g²
- * with ddof 1. Without duplicates, returns mean(σ_file) — ChemEx 2026.06.1's value, a σ used as
- * a variance (see the module notes).
+ * with ddof 1. Without duplicates, returns mean(σ_file²) (ChemEx 2026.09, #759); with compat
+ * "2026.06", mean(σ_file) — ChemEx 2026.06.1's value, a σ used as a variance.
  *
  * @example
  * ```ts
@@ -95,7 +97,10 @@ function median(values: number[]): number {
  * varianceFromDuplicates(p); // 2 (the pair 2, 4 has variance 2)
  * ```
  */
-export function varianceFromDuplicates(profile: ProfileData): number {
+export function varianceFromDuplicates(
+  profile: ProfileData,
+  compat: CompatVersion = "2026.09",
+): number {
   const groups = new Map<string, number[]>();
   const n = profile.x.length;
   for (let i = 0; i < n; i++) {
@@ -116,7 +121,12 @@ export function varianceFromDuplicates(profile: ProfileData): number {
     variances.push(numpySum(sq) / (group.length - 1));
     weights.push(group.length - 1);
   }
-  if (variances.length === 0) return mean(profile.error);
+  if (variances.length === 0) {
+    // ChemEx #759: the fallback is a variance, mean(σ²); 2026.06.1 returned mean(σ).
+    return compat === "2026.06"
+      ? mean(profile.error)
+      : mean(Array.from(profile.error, (e) => e * e));
+  }
   return numpySum(variances.map((v, i) => v * weights[i])) / numpySum(weights);
 }
 
@@ -349,6 +359,7 @@ export function estimateErrors(
   mode: NoiseMode,
   profiles: ProfileData[],
   globalError: boolean,
+  compat: CompatVersion = "2026.09",
 ): { errors: Float64Array[]; notice?: string } {
   const fileErrors = () => profiles.map((p) => Float64Array.from(p.error));
   if (mode === "file" || profiles.length === 0) return { errors: fileErrors() };
@@ -360,7 +371,7 @@ export function estimateErrors(
     };
   }
   const variances = profiles.map((p) =>
-    mode === "duplicates" ? varianceFromDuplicates(p) : varianceFromScatter(p.intensity)
+    mode === "duplicates" ? varianceFromDuplicates(p, compat) : varianceFromScatter(p.intensity)
   );
   const fill = (p: ProfileData, sigma: number) => new Float64Array(p.x.length).fill(sigma);
   let errors: Float64Array[];

@@ -13,7 +13,7 @@ import {
   type ParamStore,
   storeValues,
 } from "../params/store.ts";
-import { applyStatus, runFitStep, selectProfiles, type StepResult, type StepSpec } from "./step.ts";
+import { runFitStep, selectProfiles, type StepResult, type StepSpec } from "./step.ts";
 import { type ProfileCalc, stepFiles } from "../output/step_files.ts";
 import { cpmgCurveNcyc, type CpmgPlotData, cpmgPlotData } from "../plot/cpmg.ts";
 import type { CestPlotData } from "../plot/cest.ts";
@@ -24,10 +24,15 @@ import type { R1rhoPlotData } from "../plot/r1rho.ts";
 import type { DecayPanel } from "../plot/relaxation.ts";
 import type { ShiftPoint } from "../plot/shift.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
-import { applyConstraints } from "./constraints.ts";
 import { checkFiniteProfile, NonFiniteModelError } from "./finite_guard.ts";
 import { gridFigures, type GridOutcome, runGridStep } from "./grid.ts";
+import { gridLayoutFiles } from "./grid_output.ts";
+import { type MethodProgram, planMethod, restoreRoles } from "./roles.ts";
+import { gridSearchOf, runStepSearch } from "./search.ts";
+import { withCounts } from "./statistics_counts.ts";
+import type { CompatVersion } from "../config/compat.ts";
 import type { ProgressReporter } from "./progress.ts";
+import { formatBasinsToml } from "../output/basins_toml.ts";
 import {
   runStatistics,
   runStatisticsWith,
@@ -160,6 +165,13 @@ export interface RunOptions {
   seed: number;
   /** Progress of grid points and statistics replicates (default: none). */
   progress?: ProgressReporter;
+  /**
+   * Every step's roles, computed (and validated) before anything ran: needed when resuming
+   * after completed steps, since the store then no longer holds the baseline roles.
+   */
+  program?: MethodProgram;
+  /** `--compat`: ChemEx release whose figures to reproduce (default 2026.09). */
+  compat?: CompatVersion;
 }
 
 /**
@@ -179,10 +191,15 @@ export function* runFit(
   const loop = fitLoop(study, store, steps, opts);
   for (let r = loop.next(); !r.done;) {
     const v = r.value;
-    if ("fitRequest" in v) r = loop.next(runFitStep(study, store, v.step, v.selected));
-    else if ("gridRequest" in v) {
-      const s = v.step;
-      r = loop.next(runGridStep(study, store, s.grid!, v.selected, s.origin, opts.progress));
+    if ("fitRequest" in v) {
+      r = loop.next(
+        runFitStep(study, store, v.step, v.selected, { seed: opts.seed, index: v.index }),
+      );
+    } else if ("gridRequest" in v) {
+      const g = gridSearchOf(study, store, v.step, v.selected)!;
+      r = loop.next(
+        runGridStep(study, store, g.entries, v.selected, v.step.origin, opts.progress, g.resolve),
+      );
     } else if ("statisticsRequest" in v) r = loop.next(runStatistics(v.input));
     else {
       yield v;
@@ -258,10 +275,11 @@ export async function* runFitWith(
       r = loop.next(await runStep(study, store, v.step, v.selected, v.index));
     } else if ("gridRequest" in v) {
       const s = v.step;
+      const g = gridSearchOf(study, store, s, v.selected)!;
       r = loop.next(
         runGrid
           ? await runGrid(study, store, s, v.selected, v.index)
-          : runGridStep(study, store, s.grid!, v.selected, s.origin, opts.progress),
+          : runGridStep(study, store, g.entries, v.selected, s.origin, opts.progress, g.resolve),
       );
     } else if ("statisticsRequest" in v) {
       const index = v.index;
@@ -301,6 +319,29 @@ interface StatisticsRequest {
   index: number;
 }
 
+/** Console lines for fitted parameters whose standard error means nothing (`errorNote`). */
+function errorNotices(store: ParamStore, result: StepResult): string[] {
+  const out: string[] = [];
+  for (const id of result.freeIds) {
+    const p = store.get(id);
+    if (p?.errorNote !== undefined && p.stderr === null) {
+      out.push(`${id} = ${p.value.toPrecision(6)}: error unavailable: ${p.errorNote}`);
+    }
+  }
+  return out;
+}
+
+/** Console lines for groups whose best basin is not where their plain fit ended. */
+function basinNotices(result: StepResult): string[] {
+  return (result.basins ?? []).filter((b) => b.choice.moved).map((b) => {
+    const home = b.choice.basins.find((x) => x.starts.includes(0))!;
+    return `${b.profiles.join(", ")}: a basin search found a better minimum than the plain fit ` +
+      `(chi2 ${b.choice.basins[0].chisqr.toPrecision(6)} instead of ${
+        home.chisqr.toPrecision(6)
+      }; Basins/basins.toml)`;
+  });
+}
+
 function* fitLoop(
   study: StudySpec,
   store: ParamStore,
@@ -314,6 +355,8 @@ function* fitLoop(
 > {
   const calcs = study.profiles.map((_, k) => createCalculator(study, k));
   let selected = from ? from.selected.slice() : study.profiles.map(() => true);
+  // Every step is validated before any runs (a resumed run's program comes from its caller).
+  const program = opts.program ?? planMethod(store, study, steps);
   for (const [index, step] of steps.entries()) {
     if (index < (from?.step ?? 0)) continue;
     selected = selectProfiles(study, step, selected);
@@ -326,16 +369,25 @@ function* fitLoop(
         { key: "INCLUDE" },
       );
     }
-    applyConstraints(store, step.constraints, step.origin);
-    applyStatus(store, step);
-    // GRID: scan, then the step's fit starts at the best point (grid parameters fixed).
-    const grid: GridOutcome | undefined = step.grid?.length
+    // Roles from the program, values from the latest commit (spec §1.6).
+    restoreRoles(store, program.roles[index]);
+    const gridSearch = gridSearchOf(study, store, step, selected);
+    const v2 = step.plan?.format === 2;
+    // GRID: scan, then the step's fit starts at the best point (grid parameters held).
+    const grid: GridOutcome | undefined = gridSearch
       ? (yield { gridRequest: true, step, selected, index }) as GridOutcome
       : undefined;
+    // PREPARE and DE run here and only choose the start of the step's full fit.
+    const searchNotices = runStepSearch(study, store, step, selected);
     const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
     const label = step.origin?.step ? `step [${step.origin.step}]` : "the fit";
     checkStart(study, store, calcs, chosen, `at the starting values of ${label}`);
-    const result = (yield { fitRequest: true, step, selected, index }) as StepResult;
+    const fitted = (yield { fitRequest: true, step, selected, index }) as StepResult;
+    const scaled = chosen.filter((k) => study.experiments[study.profiles[k].experiment].scaled);
+    const result: StepResult = {
+      ...fitted,
+      stats: withCounts(fitted.stats, scaled.length, opts.compat ?? "2026.09"),
+    };
     const fin = finalCalcs(study, store, calcs, chosen);
     checkFinal(study, fin, `after ${label}`, result.stats.chisqr);
     const files = stepFiles({
@@ -349,14 +401,22 @@ function* fitLoop(
       ? plotData(study, calcs, fin.calcs, fin.scales, fin.values, opts.seed)
       : new Map();
     const figures = new Map<string, object>();
-    const warnings: string[] = [...(grid?.notices ?? [])];
+    const warnings: string[] = [
+      ...(grid?.notices ?? []),
+      ...searchNotices,
+      ...errorNotices(store, result),
+      ...basinNotices(result),
+    ];
+    if (result.basins?.length) files.set("Basins/basins.toml", formatBasinsToml(result.basins));
     if (grid) {
-      for (const [path, text] of grid.files) files.set(path, text);
+      // v1 steps keep the legacy tables beside ChemEx 2026.09's Grid/ layout.
+      if (!v2) { for (const [path, text] of grid.files) files.set(path, text); }
+      for (const [path, text] of gridLayoutFiles(grid, study, store)) files.set(path, text);
       if (opts.plot) {
         for (const [path, spec] of gridFigures(grid, store)) figures.set(path, spec);
       }
     }
-    if (step.statistics && grid) {
+    if (step.statistics && grid && !v2) {
       warnings.push("STATISTICS are skipped in a step with GRID (put them in a later step)");
     } else if (step.statistics) {
       const input: StatisticsInput = {

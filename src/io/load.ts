@@ -4,6 +4,9 @@
  *
  * @module
  */
+import type { CompatVersion } from "../config/compat.ts";
+import { migrationMessage, retiredInputs } from "../models/migration.ts";
+import { formatConditions, parseParamName } from "../params/name.ts";
 import { basename, dirname, extname, resolve } from "node:path";
 import { readExperimentFile } from "../config/experiment.ts";
 import { type ProfileData, readProfileFile, readShiftFile } from "../config/data.ts";
@@ -38,6 +41,8 @@ export interface LoadOptions {
   model: ModelSpec;
   include?: string[];
   exclude?: string[];
+  /** `--compat`: ChemEx release whose figures to reproduce (duplicates noise fallback). */
+  compat?: CompatVersion;
 }
 
 /** A loaded study with its parameter store and messages for the user. */
@@ -145,6 +150,7 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
       file.data.error,
       entries.map((x) => x.data),
       file.data.globalError,
+      opts.compat,
     );
     if (notice) notices.push(`${path}: ${notice}`);
     const module = EXPERIMENTS[file.name];
@@ -184,6 +190,7 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
   });
   const entries = readParameterFiles(opts.parameters);
   const defaults: DefaultEntry[] = entries;
+  checkRetiredInputs(opts.model.name, defaults, opts.parameters);
   if (study.profiles.length === 0) {
     const how = inc || exc
       ? `--include ${opts.include?.join(" ") ?? "-"} / --exclude ${opts.exclude?.join(" ") ?? "-"}`
@@ -199,6 +206,27 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
   // Once, with the starting values (ChemEx filters before the first method step).
   applyOffsetFilters(study, store, pendingFilters);
   return { study, store, defaults, notices };
+}
+
+/** Parameter files setting inputs the model no longer takes get ChemEx's migration error. */
+function checkRetiredInputs(model: string, entries: readonly DefaultEntry[], files: string[]) {
+  const retired = retiredInputs(model);
+  if (retired.length === 0) return;
+  const byScope = new Map<string, Record<string, number>>();
+  for (const e of entries) {
+    const p = parseParamName(e.selector);
+    if (!retired.includes(p.name)) continue;
+    const scope = formatConditions(p.conditions);
+    const values = byScope.get(scope) ?? {};
+    values[p.name] = e.value;
+    byScope.set(scope, values);
+  }
+  for (const [scope, values] of byScope) {
+    throw new ConfigError(
+      files.join(", "),
+      `${scope ? `[${scope}] ` : ""}${migrationMessage(model, values)}`,
+    );
+  }
 }
 
 /**

@@ -69,7 +69,11 @@ export function parameterFiles(
         section,
         key,
         value: p.value,
-        comment: formatErrorComment(p.stderr),
+        comment: formatErrorComment(
+          p.stderr,
+          p.stderr === null ? p.errorNote : undefined,
+          p.stderr === null ? undefined : p.errorNote,
+        ),
         param: p,
       });
     } else {
@@ -166,6 +170,11 @@ export function stepFiles(args: {
     if (params[kind]) files.set(`Parameters/${kind}.toml`, params[kind]);
   }
   for (const [path, text] of dataFiles(args.study, args.calcs, simulate)) files.set(path, text);
-  if (args.stats) files.set("statistics.toml", formatStatisticsToml(args.stats));
+  if (args.stats) {
+    const undetermined = usedParams(args.store, args.study, args.profiles)
+      .filter((p) => p.vary && !p.expr && p.stderr === null && p.errorNote !== undefined)
+      .map((p) => p.id);
+    files.set("statistics.toml", formatStatisticsToml(args.stats, undetermined));
+  }
   return files;
 }

@@ -190,33 +190,34 @@ export function shiftFigure(experiment: string, points: ShiftPoint[]): ProfileFi
 }
 
 /**
- * Report figures of R1ρ profiles: R1ρ against the spin-lock offset when the field is the same for
- * every point, else against the spin-lock field.
+ * Report figures of R1ρ rate profiles: R1ρ against the spin-lock offset from the observed
+ * state's resonance, or against the spin-lock field when every point has the same offset
+ * (`x_axis = "b1_frq"` data).
  *
  * @example
  * ```ts
- * const figs = r1rhoFigures("r1rho_15n", data); // data: R1rhoPlotData[]
+ * const figs = r1rhoFigures("600mhz_50hz", data); // data: R1rhoPlotData[]
  * ```
  */
 export function r1rhoFigures(experiment: string, data: R1rhoPlotData[]): ProfileFigure[] {
   return data.map((d) => {
-    const byOffset = new Set(d.points.map((p) => p.b1Hz)).size <= 1;
-    const x = (s: { offsetHz: number; b1Hz: number }) => (byOffset ? s.offsetHz : s.b1Hz);
+    const byField = d.points.every((p) => Math.abs(p.offsetHz - d.points[0].offsetHz) < 1e-9);
+    const xOf = (p: { offsetHz: number; b1Hz: number }) => byField ? p.b1Hz : p.offsetHz;
     return {
       ...base(d.name, experiment),
-      xTitle: byOffset ? "Spin-lock offset (Hz)" : "ν₁ (Hz)",
+      xTitle: byField ? "spin-lock field (Hz)" : "spin-lock offset from the observed state (Hz)",
       yTitle: "R₁ρ (s⁻¹)",
       reverseX: false,
       rules: [],
       points: d.points.map((p) => ({
-        x: x(p),
+        x: xOf(p),
         y: p.exp,
         lo: p.exp - p.err,
         hi: p.exp + p.err,
         calc: p.calc,
         used: p.used,
       })).filter(finite),
-      curve: d.curve.map((c) => ({ x: x(c), y: c.r1rho }))
+      curve: d.curve.map((c) => ({ x: xOf(c), y: c.r1rho }))
         .filter((c) => Number.isFinite(c.x) && Number.isFinite(c.y))
         .sort((a, b) => a.x - b.x),
     };

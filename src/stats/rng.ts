@@ -14,7 +14,7 @@ export { standardNormals, uniform };
 const MASK64 = (1n << 64n) - 1n;
 
 /** Stream kinds, so that e.g. Monte-Carlo replicate 3 and bootstrap replicate 3 differ. */
-export const STREAM = { mc: 1, bs: 2, bsn: 3, mcmc: 4 } as const;
+export const STREAM = { mc: 1, bs: 2, bsn: 3, mcmc: 4, basins: 5 } as const;
 
 /** SplitMix64 finalizer of x + golden ratio: a bijective 64-bit mix. */
 function splitmix64(x: bigint): bigint {

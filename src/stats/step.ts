@@ -85,7 +85,8 @@ export function resamplingTask(kind: ResamplingKind, input: StatisticsInput): Re
   const calcOf = new Map(input.calcs.map((c) => [c.profile, c.calc]));
   return makeResamplingTask(
     kind,
-    input.seed,
+    // v2 `[STEP.STATISTICS.MC] SEED` wins over the run's root seed.
+    input.statistics.seeds?.[kind] ?? input.seed,
     makeChunk(study, profiles),
     profiles.map((k) => calcOf.get(k)!),
     [...sub.values()],
