@@ -201,7 +201,11 @@ export function shiftFigure(experiment: string, points: ShiftPoint[]): ProfileFi
  */
 export function r1rhoFigures(experiment: string, data: R1rhoPlotData[]): ProfileFigure[] {
   return data.map((d) => {
-    const byField = d.points.every((p) => Math.abs(p.offsetHz - d.points[0].offsetHz) < 1e-9);
+    // Against the field only when the field varies at one offset (on-resonance series); a
+    // single point or a series of offsets at one field is drawn against the offset.
+    const same = (f: (p: { offsetHz: number; b1Hz: number }) => number) =>
+      d.points.every((p) => Math.abs(f(p) - f(d.points[0])) < 1e-9);
+    const byField = same((p) => p.offsetHz) && !same((p) => p.b1Hz);
     const xOf = (p: { offsetHz: number; b1Hz: number }) => byField ? p.b1Hz : p.offsetHz;
     return {
       ...base(d.name, experiment),
