@@ -14,19 +14,23 @@ import { KINETIC_MODELS } from "../models/registry.ts";
 import { EXPERIMENT_NAMES } from "../experiments/registry.ts";
 import { loadStudy } from "../io/load.ts";
 import { planToSteps } from "./method_steps.ts";
-import { runSimulate, type StepOutput } from "../fit/run.ts";
+import { runSimulate, type StepOutput } from "../run/run.ts";
 import { fitWithWorkflow, type PlacementOptions, serveCommand } from "../../workflows/cli.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
+import { discardRun, hasStagedOutput, openRunStaging, publishRun } from "../output/run_staging.ts";
 import type { ReportStep } from "../report/html.ts";
 import { createProgress } from "./progress.ts";
 import { parseCompat } from "../config/compat.ts";
-import { describeFailure, exitOnInterrupt } from "./failure.ts";
+import { describeFailure, exitOnInterrupt, onInterrupt } from "./failure.ts";
 import { RunInfoWriter } from "./run_info_writer.ts";
 import { planMethod } from "../fit/roles.ts";
 import { addPlotParamCommand } from "./plot_param.ts";
 import { addCompareCommand } from "./compare.ts";
+import { addPickCestCommand } from "./pick_cest.ts";
 import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
+import { registerWorkerCommand } from "./worker.ts";
+import { registerReprocessCommand } from "./reprocess.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -59,14 +63,14 @@ async function writeStep(
   smooth: boolean,
 ): Promise<Map<string, string | Uint8Array>> {
   const plotted = hasPlots(out)
-    ? await (await import("../plot/plot_files.ts")).plotFiles(out, { simulate, smooth })
+    ? await (await import("../report/plot_files.ts")).plotFiles(out, { simulate, smooth })
     : new Map<string, string | Uint8Array>();
   const files = new Map<string, string | Uint8Array>([...out.files, ...plotted]);
   const prefix = out.name ? `${out.name}/` : "";
   const prefixed = new Map([...files].map(([k, v]) => [prefix + k, v]));
   const replace = out.name
     ? [out.name]
-    : ["Parameters", "Data", "Plots", "Grid", "Statistics"].filter((d) =>
+    : ["Parameters", "Data", "Plots", "Grid", "Statistics", "Basins"].filter((d) =>
       [...files.keys()].some((k) => k.startsWith(d))
     );
   writeTreeAtomically(outDir, prefixed, { replaceSubdirs: replace });
@@ -92,6 +96,28 @@ function steps(paths: string[] | undefined, deferred?: string[]): StepSpec[] {
   if (deferred) deferred.push(...lines);
   else for (const line of lines) console.error(line);
   return steps;
+}
+
+/** `fit` options of the solver (issue 10). */
+interface SolverOptions {
+  multistart?: string;
+  xScale: "jac" | "start";
+}
+
+/** Steps with `--x-scale` and `--multistart` applied (a step's own MULTISTART wins). */
+function withSolverOptions(list: StepSpec[], o: SolverOptions): StepSpec[] {
+  let multistart: number | undefined;
+  if (o.multistart !== undefined) {
+    multistart = Number(o.multistart);
+    if (!Number.isInteger(multistart) || multistart < 0) {
+      throw new Error(`--multistart: expected a whole number ≥ 0, got "${o.multistart}"`);
+    }
+  }
+  return list.map((s) => ({
+    ...s,
+    ...(o.xScale === "start" ? { xScale: o.xScale } : {}),
+    ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
+  }));
 }
 
 function addCommon(cmd: Command, defaultOut: string): Command {
@@ -138,13 +164,7 @@ function addCommon(cmd: Command, defaultOut: string): Command {
  * ```
  */
 export function buildProgram(argv: readonly string[] = []): Command {
-  const clusterDeps = {
-    addCommon,
-    readSteps: steps,
-    writeStep: async (outDir: string, out: StepOutput, simulate: boolean) => {
-      await writeStep(outDir, out, simulate, true);
-    },
-  };
+  const clusterDeps = { addCommon, readSteps: steps, writeStep };
   const program = new Command("exfit")
     .description(
       "Fit NMR chemical-exchange data (CPMG, CEST, relaxation, shifts) with ChemEx's files.\n" +
@@ -158,13 +178,16 @@ export function buildProgram(argv: readonly string[] = []): Command {
     .option("-m, --method <files...>", "method files (TOML): the fitting steps")
     .option("--workers <n>", 'worker threads for the fits: a number or "auto" (0: none)', "auto")
     .option("--endpoints <urls>", "comma-separated function URLs (exfit serve) to run fits on")
+    .option("--timeout <seconds>", "with --endpoints: time limit of one attempt", "120")
+    .option("--retries <n>", "with --endpoints: attempts after the first for a work item", "6")
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
     .addOption(
       new Option("--executor <kind>", "where work runs (docs/cluster.md)").choices(
-        ["local", "slurm", "srun"],
+        ["local", "slurm", "srun", "queue"],
       ).default("local"),
     )
+    .option("--queue <url>", "NATS JetStream server of --executor queue (nats://HOST:PORT)")
     .option("--slurm-opts <options>", "extra sbatch options for --executor slurm")
     .option("--run <dir>", "run folder of --executor slurm (default: <output>.run)")
     .option("--max-tasks <n>", "most array tasks per round of --executor slurm", "64")
@@ -175,15 +198,31 @@ export function buildProgram(argv: readonly string[] = []): Command {
           "fd (forward differences, as ChemEx) or cd (central) everywhere, for checking",
       ).choices(Object.keys(JACOBIAN_MODES)).default("exact"),
     )
+    .option(
+      "--multistart <n>",
+      "basin search with n seeded starts after every group fit " +
+        "(0: never; default: only when the fit's diagnostics ask; MULTISTART per step wins)",
+    )
+    .addOption(
+      new Option(
+        "--x-scale <policy>",
+        'TRF variable scaling: "jac" (SciPy/ChemEx 2026.09) or ' +
+          '"start" (max(1, |x0|), ChemEx 2026.06.1)',
+      ).choices(["jac", "start"]).default("jac"),
+    )
     .action(async (
-      o: CommonOptions & { method?: string[]; jacobian?: string } & PlacementOptions,
+      o:
+        & CommonOptions
+        & { method?: string[]; jacobian?: string }
+        & PlacementOptions
+        & SolverOptions,
       cmd: Command,
     ) => {
       if (await fitOnCluster(o as unknown as ClusterFitOptions, clusterDeps)) return;
       const compat = parseCompat(o.compat);
       const model = parseModel(o.model, compat);
       const methodNotes: string[] = [];
-      const methodSteps = steps(o.method, methodNotes);
+      const methodSteps = withSolverOptions(steps(o.method, methodNotes), o);
       const loaded = loadStudy({
         experiments: o.experiments,
         parameters: o.parameters,
@@ -193,12 +232,19 @@ export function buildProgram(argv: readonly string[] = []): Command {
         compat,
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
-      loaded.study.jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
+      // Only a non-default mode is recorded: the default leaves the study (and its hash, which
+      // checkpoints and plan/work/merge compare) as it was.
+      const jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
+      if (jacobian !== "exact") loaded.study.jacobian = jacobian;
       // Every step is validated before anything (run_info/ included) is written.
       planMethod(loaded.store, loaded.study, methodSteps);
       for (const line of methodNotes) console.error(line);
+      // Every step (and run_info/) goes to a staging folder; the output is replaced only once
+      // all steps have finished, so a killed run never leaves a mixture (issue 12).
+      const staging = openRunStaging(o.output!, Boolean(o.resume));
       const runInfo = new RunInfoWriter({
         outDir: o.output!,
+        writeDir: staging.stageDir,
         arguments: [...argv],
         model: o.model,
         include: o.include,
@@ -212,11 +258,16 @@ export function buildProgram(argv: readonly string[] = []): Command {
         steps: methodSteps,
       });
       await runInfo.start(loaded.store);
+      // Ctrl-C: the completed steps become the output (all from this run, never mixed).
+      const offInterrupt = onInterrupt(() => {
+        runInfo.fail(new Error("interrupted (Ctrl-C)"));
+        if (hasStagedOutput(staging)) publishRun(staging);
+      });
       const t0 = performance.now();
       const run = {
         plot: o.plot !== "nothing",
         seed: Number(o.seed),
-        outDir: o.output!,
+        outDir: staging.stageDir,
         progress: createProgress(),
         compat,
       };
@@ -230,7 +281,7 @@ export function buildProgram(argv: readonly string[] = []): Command {
             `chi2 = ${s.chisqr.toPrecision(6)}, reduced chi2 = ${s.redchi.toPrecision(6)} ` +
             `(${out.result!.selected.filter((x) => x).length} profiles)`,
         );
-        const plotted = await writeStep(o.output!, out, false, o.smooth);
+        const plotted = await writeStep(staging.stageDir, out, false, o.smooth);
         runInfo.commit(loaded.store);
         if (run.plot) {
           reportSteps.push(
@@ -246,6 +297,9 @@ export function buildProgram(argv: readonly string[] = []): Command {
         throw e;
       }
       runInfo.finish();
+      offInterrupt();
+      if (hasStagedOutput(staging)) publishRun(staging);
+      else discardRun(staging);
       console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);
       if (run.plot) {
         const { writeRunReport } = await import("../report/run_report.ts");
@@ -287,14 +341,20 @@ export function buildProgram(argv: readonly string[] = []): Command {
     }
   });
   registerClusterCommands(program, clusterDeps);
+  registerWorkerCommand(program);
+  registerReprocessCommand(program, clusterDeps);
   program.command("serve")
     .description("serve the fitting functions over HTTP for `fit --endpoints` (docs/workflows.md)")
     .option("--port <n>", "port to listen on (0: any free port)", "8787")
     .option("--hostname <address>", "address to listen on", "127.0.0.1")
     .option("--max-body <bytes>", "largest request body accepted")
+    .option("--concurrency <n>", "work items run at once, each in its own worker", "2")
+    .option("--queue <n>", "work items waiting for a worker before requests get 503", "32")
+    .option("--work-time <seconds>", "longest run of one work item (then 503)", "60")
     .action(serveCommand);
   addPlotParamCommand(program);
   addCompareCommand(program, steps);
+  addPickCestCommand(program);
   return program;
 }
 

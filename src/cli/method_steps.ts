@@ -39,6 +39,7 @@ export function planToSteps(
       plan: { format: s.format, rolesFrom: s.rolesFrom, roles: s.roles },
     };
     if (s.search) step.search = s.search;
+    if (s.multistart !== undefined) step.multistart = s.multistart;
     if (s.search?.kind === "grid") step.grid = s.search.axes;
     return step;
   });

@@ -65,6 +65,8 @@ export interface MethodStep {
   /** Grid strings `"[SELECTOR] = SPEC"`. */
   grid: string[];
   statistics?: StepStatistics;
+  /** `MULTISTART`: basin-search starts after each group's fit (0: none; see src/fit/basins.ts). */
+  multistart?: number;
   /** File the step was read from. */
   file: string;
 }
@@ -78,6 +80,7 @@ const STEP_KEYS = [
   "constraints",
   "grid",
   "statistics",
+  "multistart",
 ];
 const STATISTICS_KEYS = ["mc", "bs", "bsn", "mcmc"];
 const MCMC_KEYS = ["steps", "burn", "thin", "walkers", "seed", "workers", "update_parameters"];
@@ -179,6 +182,9 @@ function parseStep(ctx: KeyContext, name: string, raw: TomlTable): MethodStep {
         break;
       case "statistics":
         step.statistics = parseStatistics(ctx, value, path);
+        break;
+      case "multistart":
+        step.multistart = ctx.integer(value, path, { min: 0 });
         break;
       default:
         ctx.fail(path, `unknown key '${key}' in step [${name}]${didYouMean(key, STEP_KEYS)}`);

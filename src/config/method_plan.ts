@@ -34,6 +34,8 @@ export interface PlanStep {
   statistics?: StepStatistics;
   /** Notice when a v1 file asked for a legacy lmfit FITMETHOD. */
   fitmethodWarning?: string;
+  /** exfit's v1 `MULTISTART` (basin-search starts after each group's fit; src/fit/basins.ts). */
+  multistart?: number;
 }
 
 /** What `readMethodPlan` returns. */
@@ -79,6 +81,7 @@ export function normaliseV1(steps: readonly MethodStep[]): PlanStep[] {
     }
     if (s.statistics) out.statistics = s.statistics;
     if (s.fitmethodWarning) out.fitmethodWarning = s.fitmethodWarning;
+    if (s.multistart !== undefined) out.multistart = s.multistart;
     return out;
   });
 }
