@@ -31,6 +31,8 @@ export function readTree(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
   const walk = (rel: string) => {
     for (const e of Deno.readDirSync(rel ? `${dir}/${rel}` : dir)) {
+      // run_info/ records each invocation (time, command line): not part of the results.
+      if (!rel && e.name === "run_info") continue;
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory) walk(path);
       else if (path !== "report.html") files[path] = Deno.readTextFileSync(`${dir}/${path}`);

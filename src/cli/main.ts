@@ -83,10 +83,18 @@ function commandLine(cmd: Command): string {
   return ["exfit", ...args].map((a) => /^[\w.\/=:@+-]+$/.test(a) ? a : JSON.stringify(a)).join(" ");
 }
 
-function steps(paths: string[] | undefined): StepSpec[] {
+/**
+ * The method's steps; the v1 deprecation line and FITMETHOD warnings go to `deferred` when given
+ * (printed once the run is valid, so that a failing run prints only its error), else to stderr.
+ */
+function steps(paths: string[] | undefined, deferred?: string[]): StepSpec[] {
   const { steps, notices, deprecation } = planToSteps(paths);
-  if (deprecation) console.error(`exfit: deprecated: ${deprecation}`);
-  for (const n of notices) console.error(`exfit: warning: ${n}`);
+  const lines = [
+    ...(deprecation ? [`exfit: deprecated: ${deprecation}`] : []),
+    ...notices.map((n) => `exfit: warning: ${n}`),
+  ];
+  if (deferred) deferred.push(...lines);
+  else for (const line of lines) console.error(line);
   return steps;
 }
 
@@ -213,7 +221,8 @@ export function buildProgram(argv: readonly string[] = []): Command {
       if (await fitOnCluster(o as unknown as ClusterFitOptions, clusterDeps)) return;
       const compat = parseCompat(o.compat);
       const model = parseModel(o.model, compat);
-      const methodSteps = withSolverOptions(steps(o.method), o);
+      const methodNotes: string[] = [];
+      const methodSteps = withSolverOptions(steps(o.method, methodNotes), o);
       const loaded = loadStudy({
         experiments: o.experiments,
         parameters: o.parameters,
@@ -229,6 +238,7 @@ export function buildProgram(argv: readonly string[] = []): Command {
       if (jacobian !== "exact") loaded.study.jacobian = jacobian;
       // Every step is validated before anything (run_info/ included) is written.
       planMethod(loaded.store, loaded.study, methodSteps);
+      for (const line of methodNotes) console.error(line);
       // Every step (and run_info/) goes to a staging folder; the output is replaced only once
       // all steps have finished, so a killed run never leaves a mixture (issue 12).
       const staging = openRunStaging(o.output!, Boolean(o.resume));

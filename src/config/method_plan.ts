@@ -49,7 +49,7 @@ export interface MethodPlan {
 /** The one-line notice printed once per invocation with v1 method files. */
 export const V1_DEPRECATION =
   "method files without FORMAT_VERSION = 2 use the legacy v1 format, deprecated since ChemEx " +
-  "2026.09.0 (supported through 2026.10, removed after); see docs/chemex-2026.09.md to convert";
+  "2026.09.0 (ChemEx removes it two releases later); see docs/chemex-2026.09.md to convert";
 
 /**
  * Normalise v1 steps (spec §1.11): selection = own keys or the previous step's (left unset);

@@ -15,6 +15,7 @@ import { fitGroup, independentGroups } from "./step.ts";
 import type { StudySpec } from "./study.ts";
 import { activeFitIds, resolveActive } from "./roles.ts";
 import { subStore } from "./problem.ts";
+import { type BasinCandidate, chooseBasin } from "./basins.ts";
 
 /** A factor's starting point search: fit from the store's values, χ² of the result. */
 export type FactorFit = () => number;
@@ -31,7 +32,8 @@ function chiSquare(r: Float64Array): number {
 /**
  * From the fitted state in `store`, refit with every combination of sign flips of `dwIds`
  * (identity excluded: 1 refit for one DW, 3 for two) and keep the lowest χ² (ties keep the
- * earlier: the unflipped state first, then combinations in binary order). Returns the χ² kept and
+ * earlier within 1e-6: the unflipped state first, then combinations in binary order; the chooser is
+ * `chooseBasin` of `basins.ts`, the fit solver's basin search). Returns the χ² kept and
  * how many alternatives were tried.
  *
  * @example
@@ -46,27 +48,28 @@ export function tryDwSignFlips(
   chi2: number,
   fit: FactorFit,
 ): { chi2: number; tried: number } {
-  const save = () => new Map(ids.map((id) => [id, store.get(id)!.value]));
-  const load = (m: Map<string, number>) => m.forEach((v, id) => store.get(id)!.value = v);
+  const save = () => Float64Array.from(ids, (id) => store.get(id)!.value);
+  const load = (v: Float64Array) => ids.forEach((id, j) => store.get(id)!.value = v[j]);
   const start = save();
-  let best = { chi2, values: start };
-  let tried = 0;
+  // Candidate 0 is the unflipped fit; the choice (lowest χ², ties to the earlier candidate) is
+  // the fit solver's basin chooser, shared with --multistart.
+  const candidates: BasinCandidate[] = [{ chisqr: chi2, values: start }];
   for (let mask = 1; mask < 1 << dwIds.length; mask++) {
     load(start);
     dwIds.forEach((id, b) => {
       if (mask & (1 << b)) store.get(id)!.value = -store.get(id)!.value;
     });
-    tried++;
     let c = Infinity;
     try {
       c = fit();
     } catch {
       // a failed alternative is simply not kept
     }
-    if (c < best.chi2) best = { chi2: c, values: save() };
+    candidates.push({ chisqr: c, values: save() });
   }
-  load(best.values);
-  return { chi2: best.chi2, tried };
+  const { best } = chooseBasin(candidates);
+  load(candidates[best].values);
+  return { chi2: candidates[best].chisqr, tried: candidates.length - 1 };
 }
 
 /**

@@ -59,3 +59,32 @@ export function runStepSearch(
   if (s?.kind === "de") return runDe(study, store, s, selected);
   return [];
 }
+
+/** ChemEx 2026.09's reason for the errors of a GRID step (spec §1.7). */
+export const GRID_WITHHELD =
+  "withheld: GRID coordinates were selected on a discrete profiled surface, not by a full " +
+  "continuous Direct TRF";
+
+/**
+ * After a v2 GRID step: no deterministic errors for the parameters of the chosen profiles;
+ * fitted ones say why (`(error unavailable: withheld: …)` in fitted.toml).
+ *
+ * @example
+ * ```ts
+ * withholdErrors(store, study, chosen);
+ * ```
+ */
+export function withholdErrors(
+  store: ParamStore,
+  study: StudySpec,
+  profiles: readonly number[],
+): void {
+  for (const k of profiles) {
+    for (const id of study.profiles[k].paramIds) {
+      const p = store.get(id);
+      if (!p) continue;
+      p.stderr = null;
+      if (p.vary && !p.expr) p.errorNote = GRID_WITHHELD;
+    }
+  }
+}

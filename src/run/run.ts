@@ -34,6 +34,7 @@ import { gridFigures, type GridOutcome, runGridStep } from "../fit/grid.ts";
 import { gridLayoutFiles } from "../fit/grid_output.ts";
 import { type MethodProgram, planMethod, restoreRoles } from "../fit/roles.ts";
 import { gridSearchOf, runStepSearch } from "../fit/search.ts";
+import { withholdErrors } from "../fit/search.ts";
 import { withCounts } from "../fit/statistics_counts.ts";
 import type { CompatVersion } from "../config/compat.ts";
 import type { ProgressReporter } from "../fit/progress.ts";
@@ -393,6 +394,8 @@ function* fitLoop(
       ...fitted,
       stats: withCounts(fitted.stats, scaled.length, opts.compat ?? "2026.09"),
     };
+    // v2 GRID (spec §1.7): the point was chosen on a discrete surface; errors are withheld.
+    if (grid && v2) withholdErrors(store, study, chosen);
     const fin = finalCalcs(study, store, calcs, chosen);
     checkFinal(study, fin, `after ${label}`, result.stats.chisqr);
     const files = stepFiles({
