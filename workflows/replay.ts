@@ -16,6 +16,7 @@ import type { StudySpec } from "../src/fit/study.ts";
 import type { ParamStore } from "../src/params/store.ts";
 import { emptyStats, type Executor } from "./executor.ts";
 import { runWorkflow } from "./run.ts";
+import type { CompatVersion } from "../src/config/compat.ts";
 
 /** A work item the replay needs and has no result for. */
 export interface PendingItem<K extends WorkKind = WorkKind> {
@@ -40,6 +41,8 @@ export interface ReplayInputs {
   plot: boolean;
   seed: number;
   chunkProfiles: number;
+  /** `--compat`: ChemEx release whose figures to reproduce (default 2026.09). */
+  compat?: CompatVersion;
 }
 
 /** Outcome of {@link replay}. */
@@ -110,6 +113,7 @@ export async function replay(
       const out of runWorkflow(inputs.study, inputs.store, inputs.steps, {
         plot: inputs.plot,
         seed: inputs.seed,
+        ...(inputs.compat ? { compat: inputs.compat } : {}),
         executor,
         outDir: opts.outDir,
         chunkProfiles: inputs.chunkProfiles,

@@ -9,6 +9,7 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { JACOBIAN_MODES } from "../fit/jacobian.ts";
+import { parseCompat } from "../config/compat.ts";
 import { loadStudy } from "../io/load.ts";
 import { parseModel } from "../models/model.ts";
 import type { StepOutput } from "../run/run.ts";
@@ -19,9 +20,17 @@ import { mergeRun, planRound, readRunState, workTask } from "../../workflows/run
 import { slurmFit, splitWords } from "../../workflows/slurm.ts";
 
 /** What the cluster commands borrow from `main.ts` (so that they write exactly what `fit` does). */
+/** Solver options of `fit` that travel in a run folder. */
+export interface ClusterSolverOptions {
+  xScale?: "jac" | "start";
+  multistart?: string;
+}
+
+/** What the cluster commands need from the CLI. */
 export interface ClusterDeps {
   addCommon: (cmd: Command, defaultOut: string) => Command;
-  readSteps: (paths: string[] | undefined) => StepSpec[];
+  /** The method's steps with the solver options of `fit` (`--x-scale`, `--multistart`) applied. */
+  readSteps: (paths: string[] | undefined, solver?: ClusterSolverOptions) => StepSpec[];
   /** Writes a step's files; returns the plot files it rendered (for the report). */
   writeStep: (
     outDir: string,
@@ -49,6 +58,10 @@ export interface FitArgs {
   jacobian: string;
   chunkSize: number;
   output: string;
+  /** Only when given: runs planned before these options existed read back unchanged. */
+  compat?: string;
+  xScale?: "jac" | "start";
+  multistart?: string;
 }
 
 /** `fit`/`plan` options as commander gives them. */
@@ -65,6 +78,9 @@ interface FitCliOptions {
   jacobian?: string;
   chunkSize?: string;
   output?: string;
+  compat?: string;
+  xScale?: string;
+  multistart?: string;
 }
 
 function positiveInt(text: string, option: string): number {
@@ -93,6 +109,9 @@ export function fitArgsOf(o: FitCliOptions): FitArgs {
     jacobian: o.jacobian ?? "exact",
     chunkSize: positiveInt(o.chunkSize ?? "32", "--chunk-size"),
     output: resolve(o.output ?? "Output"),
+    ...(o.compat !== undefined ? { compat: o.compat } : {}),
+    ...(o.xScale === "start" ? { xScale: "start" as const } : {}),
+    ...(o.multistart !== undefined ? { multistart: o.multistart } : {}),
   };
 }
 
@@ -135,21 +154,25 @@ function saveFitArgs(dir: string, args: FitArgs): void {
 /** Load the study and method the options name (from the folder plan was started in). */
 function loadInputs(args: FitArgs, deps: ClusterDeps, quiet = true): ReplayInputs {
   if (resolve(Deno.cwd()) !== resolve(args.cwd)) Deno.chdir(args.cwd);
+  const compat = parseCompat(args.compat);
   const loaded = loadStudy({
     experiments: args.experiments,
     parameters: args.parameters,
-    model: parseModel(args.model),
+    model: parseModel(args.model, compat),
     include: args.include,
     exclude: args.exclude,
+    compat,
   });
   if (!quiet) { for (const n of loaded.notices) console.error(`exfit: ${n}`); }
   const jacobian = JACOBIAN_MODES[args.jacobian];
   if (!jacobian) throw new Error(`--jacobian: unknown mode "${args.jacobian}"`);
-  loaded.study.jacobian = jacobian;
+  // As `exfit fit`: only a non-default mode is recorded, so the study hash is the local run's.
+  if (jacobian !== "exact") loaded.study.jacobian = jacobian;
   return {
     study: loaded.study,
     store: loaded.store,
-    steps: deps.readSteps(args.method),
+    compat,
+    steps: deps.readSteps(args.method, { xScale: args.xScale, multistart: args.multistart }),
     plot: args.plot,
     seed: args.seed,
     chunkProfiles: args.chunkSize,
@@ -234,6 +257,12 @@ export function registerClusterCommands(program: Command, deps: ClusterDeps): vo
       new Option("--jacobian <how>", "Jacobians, as for exfit fit").choices(
         Object.keys(JACOBIAN_MODES),
       ).default("exact"),
+    )
+    .option("--multistart <n>", "basin-search starts after every group fit, as for exfit fit")
+    .addOption(
+      new Option("--x-scale <policy>", "TRF variable scaling, as for exfit fit").choices(
+        ["jac", "start"],
+      ).default("jac"),
     )
     .action(async (o: FitCliOptions & { run: string; maxTasks: string }) => {
       const run = resolve(o.run);

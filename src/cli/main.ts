@@ -28,7 +28,12 @@ import { planMethod } from "../fit/roles.ts";
 import { addPlotParamCommand } from "./plot_param.ts";
 import { addCompareCommand } from "./compare.ts";
 import { addPickCestCommand } from "./pick_cest.ts";
-import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
+import {
+  type ClusterFitOptions,
+  type ClusterSolverOptions,
+  fitOnCluster,
+  registerClusterCommands,
+} from "./cluster.ts";
 import { registerWorkerCommand } from "./worker.ts";
 import { registerReprocessCommand } from "./reprocess.ts";
 
@@ -164,7 +169,12 @@ function addCommon(cmd: Command, defaultOut: string): Command {
  * ```
  */
 export function buildProgram(argv: readonly string[] = []): Command {
-  const clusterDeps = { addCommon, readSteps: steps, writeStep };
+  const clusterDeps = {
+    addCommon,
+    readSteps: (paths: string[] | undefined, solver?: ClusterSolverOptions) =>
+      withSolverOptions(steps(paths), { ...solver, xScale: solver?.xScale ?? "jac" }),
+    writeStep,
+  };
   const program = new Command("exfit")
     .description(
       "Fit NMR chemical-exchange data (CPMG, CEST, relaxation, shifts) with ChemEx's files.\n" +
