@@ -7,11 +7,9 @@
  *
  * @module
  */
-import { fromFileUrl } from "./_paths.ts";
 import { writeSyntheticStudy } from "../workflows/synthetic.ts";
 import { median } from "./_timing.ts";
-
-const REPO = fromFileUrl(new URL("..", import.meta.url));
+import { exfitCommand } from "../workflows/slurm.ts";
 
 function slurmUp(): boolean {
   try {
@@ -25,18 +23,9 @@ function slurmUp(): boolean {
 
 async function timeFit(args: string[], cwd: string): Promise<number> {
   const t0 = performance.now();
-  const res = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-net",
-      "--allow-run",
-      `--config=${REPO}deno.json`,
-      `${REPO}src/cli/main.ts`,
-      ...args,
-    ],
+  const [cmd, ...base] = exfitCommand(() => undefined);
+  const res = await new Deno.Command(cmd, {
+    args: [...base, ...args],
     cwd,
     stdout: "null",
     stderr: "piped",

@@ -23,14 +23,17 @@ export async function cli(args: string[]): Promise<{ code: number; out: string; 
   }
 }
 
-/** Every file under `dir`, by relative path (hidden `.exfit/` included). */
+/**
+ * Every file under `dir`, by relative path (hidden `.exfit/` included), but `report.html`: it
+ * records when and with which command it was made, so two runs never write the same one.
+ */
 export function readTree(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
   const walk = (rel: string) => {
     for (const e of Deno.readDirSync(rel ? `${dir}/${rel}` : dir)) {
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory) walk(path);
-      else files[path] = Deno.readTextFileSync(`${dir}/${path}`);
+      else if (path !== "report.html") files[path] = Deno.readTextFileSync(`${dir}/${path}`);
     }
   };
   walk("");

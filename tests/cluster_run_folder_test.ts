@@ -94,6 +94,8 @@ Deno.test("plan / work / merge rounds write the local run's Output folder byte f
     assert.deepEqual(norm(out), norm(readTree(`${dir}/local`)));
     assert.ok(Object.keys(out).some((k) => k.startsWith("STEP3/Statistics/")));
     assert.ok(Object.keys(out).some((k) => k.startsWith("STEP2/Grid/")));
+    // The run's HTML report, as exfit fit writes one.
+    assert.match(Deno.readTextFileSync(`${dir}/out/report.html`), /STEP3/);
     // Complete: plan says 0 again, merge changes nothing.
     const again = await cli(["plan", ...args, "--run", `${dir}/run`]);
     assert.match(again.out, /run complete[^]*\n0$/);

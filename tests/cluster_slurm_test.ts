@@ -7,9 +7,9 @@
  * @module
  */
 import { strict as assert } from "node:assert";
-import { slurmFit } from "../workflows/slurm.ts";
+import { exfitCommand, slurmFit } from "../workflows/slurm.ts";
 import { gridMcStudy, readTree } from "./_cluster.ts";
-import { REFDATA, REPO } from "./_refdata.ts";
+import { REFDATA } from "./_refdata.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { stepsOf } from "./_workflows.ts";
@@ -50,17 +50,7 @@ function cancelOurs(): void {
   } catch { /* no Slurm */ }
 }
 
-const EXFIT = [
-  Deno.execPath(),
-  "run",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-net",
-  "--allow-run",
-  `--config=${REPO}/deno.json`,
-  `${REPO}/src/cli/main.ts`,
-];
+const EXFIT = exfitCommand(() => undefined);
 
 /** `exfit args…` in a child process (killed after `limitS`); its output. */
 async function exfit(

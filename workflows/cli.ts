@@ -5,7 +5,7 @@
  * @module
  */
 import type { LoadedStudy } from "../src/io/load.ts";
-import type { StepOutput } from "../src/fit/run.ts";
+import type { StepOutput } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import type { ProgressReporter } from "../src/fit/progress.ts";
 import type { CompatVersion } from "../src/config/compat.ts";
@@ -13,6 +13,8 @@ import { type Executor, formatStats, inProcessExecutor } from "./executor.ts";
 import { httpExecutor, parseEndpoints } from "./http.ts";
 import { autoPool, parseWorkers, workerPool } from "./worker_pool.ts";
 import { srunExecutor } from "./srun.ts";
+import { parseQueueUrl } from "./queue_names.ts";
+import { queueExecutor } from "./queue_executor.ts";
 import { runWorkflow } from "./run.ts";
 import { serveFunctions } from "../functions/deno_serve.ts";
 import { searchEntryPoints } from "../src/config/method_search.ts";
@@ -31,8 +33,10 @@ export interface PlacementOptions {
   timeout?: string;
   /** `--retries`: attempts after the first. */
   retries?: string;
-  /** `--executor`: "local" (workers/endpoints), "srun" (exfit serve on the allocation). */
+  /** `--executor`: "local" (workers/endpoints), "srun" (exfit serve on the allocation), "queue". */
   executor?: string;
+  /** `--queue`: NATS URL of `--executor queue`. */
+  queue?: string;
 }
 
 /**
@@ -54,6 +58,7 @@ export function executorFor(
         log(`retry ${attempt} of ${id} (${endpoint}): ${reason}`),
     });
   }
+  if (o.executor === "queue") return queueExecutor({ servers: parseQueueUrl(o.queue), log });
   if (o.endpoints) {
     const timeoutS = Number(o.timeout ?? "120");
     if (!(timeoutS > 0) || !Number.isFinite(timeoutS)) {
@@ -162,7 +167,7 @@ export async function fitWithWorkflow(
     ) await write(out);
   } finally {
     const s = executor.stats();
-    if (placement.endpoints || placement.executor === "srun" || s.retries > 0) {
+    if (placement.endpoints || (placement.executor ?? "local") !== "local" || s.retries > 0) {
       log(formatStats(s));
     }
     await executor.close();

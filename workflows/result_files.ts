@@ -42,6 +42,52 @@ export function resultPath(dir: string, id: string): string {
 }
 
 /**
+ * A result as stored (a file, a key-value entry): JSON with the id, kind and a checksum.
+ *
+ * @example
+ * ```ts
+ * const text = await encodeResult("fit", result);
+ * ```
+ */
+export async function encodeResult<K extends WorkKind>(
+  kind: K,
+  result: ResultOf[K],
+): Promise<string> {
+  const file: ResultFile = {
+    version: RESULT_FILE_VERSION,
+    id: result.id,
+    kind,
+    sha256: await sha256(JSON.stringify(result)),
+    result,
+  };
+  return JSON.stringify(file);
+}
+
+/**
+ * Check a stored result (see {@link encodeResult}) of work item `id`; throws saying why it cannot
+ * be used (unreadable JSON, another id or kind, a checksum mismatch, a malformed reply).
+ *
+ * @example
+ * ```ts
+ * const result = await decodeResult("fit", "ab12:s0:g3", text);
+ * ```
+ */
+export async function decodeResult<K extends WorkKind>(
+  kind: K,
+  id: string,
+  text: string,
+): Promise<ResultOf[K]> {
+  const file = JSON.parse(text) as ResultFile;
+  if (file?.version !== RESULT_FILE_VERSION) throw new Error("not a result of this version");
+  if (file.id !== id) throw new Error(`holds the result of "${file.id}"`);
+  if (file.kind !== kind) throw new Error(`holds a ${file.kind} result, expected ${kind}`);
+  if (file.sha256 !== await sha256(JSON.stringify(file.result))) {
+    throw new Error("its checksum does not match its content");
+  }
+  return checkResult(kind, file.result, id);
+}
+
+/**
  * Store a result atomically under its id.
  *
  * @example
@@ -55,17 +101,10 @@ export async function writeResult<K extends WorkKind>(
   result: ResultOf[K],
 ): Promise<string> {
   const path = resultPath(dir, result.id);
-  const text = JSON.stringify(result);
-  const file: ResultFile = {
-    version: RESULT_FILE_VERSION,
-    id: result.id,
-    kind,
-    sha256: await sha256(text),
-    result,
-  };
+  const text = await encodeResult(kind, result);
   Deno.mkdirSync(dir, { recursive: true });
   const tmp = `${path}.${crypto.randomUUID()}.tmp`;
-  await Deno.writeTextFile(tmp, JSON.stringify(file));
+  await Deno.writeTextFile(tmp, text);
   await Deno.rename(tmp, path);
   return path;
 }
@@ -95,14 +134,7 @@ export async function readResult<K extends WorkKind>(
     return { id, path, problem: `unreadable (${(e as Error).message})` };
   }
   try {
-    const file = JSON.parse(text) as ResultFile;
-    if (file?.version !== RESULT_FILE_VERSION) throw new Error("not a result file of this version");
-    if (file.id !== id) throw new Error(`holds the result of "${file.id}"`);
-    if (file.kind !== kind) throw new Error(`holds a ${file.kind} result, expected ${kind}`);
-    if (file.sha256 !== await sha256(JSON.stringify(file.result))) {
-      throw new Error("its checksum does not match its content");
-    }
-    return { result: checkResult(kind, file.result, id) };
+    return { result: await decodeResult(kind, id, text) };
   } catch (e) {
     return { id, path, problem: `corrupt: ${(e as Error).message}` };
   }

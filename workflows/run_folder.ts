@@ -20,7 +20,7 @@
 import { resolve } from "node:path";
 import { createEvaluatorCache, runWork } from "../functions/core.ts";
 import type { ResultOf, WorkKind } from "../functions/payload.ts";
-import type { StepOutput } from "../src/fit/run.ts";
+import type { StepOutput } from "../src/run/run.ts";
 import { studyHash } from "./checkpoint.ts";
 import { type PendingItem, replay, type ReplayInputs } from "./replay.ts";
 import { readResult, type ResultProblem, writeResult } from "./result_files.ts";
@@ -407,6 +407,8 @@ export interface MergeOutcome {
   round: number;
   /** Step outputs written into the output folder now. */
   written: StepOutput[];
+  /** Every step output the run has completed (written now or before), in step order. */
+  outputs: StepOutput[];
   /** Steps complete in the output folder. */
   completedSteps: number;
   /** Every step is complete. */
@@ -447,9 +449,11 @@ export async function mergeRun(
   const out = resolve(outDir);
   const already = state.written?.out === out ? state.written.steps : 0;
   const written: StepOutput[] = [];
+  const outputs: StepOutput[] = [];
   const { pending, completedSteps } = await replayFolder(dir, inputs, {
     outDir,
     onStep: async (step, index) => {
+      outputs.push(step);
       if (index < already) return;
       await write(step);
       written.push(step);
@@ -457,5 +461,5 @@ export async function mergeRun(
       writeJsonAtomically(statePath(dir), state);
     },
   });
-  return { round: merged, written, completedSteps, complete: pending.length === 0 };
+  return { round: merged, written, outputs, completedSteps, complete: pending.length === 0 };
 }

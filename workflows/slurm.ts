@@ -96,7 +96,8 @@ export function shellQuote(words: string[]): string {
 
 /**
  * How nodes start exfit: `EXFIT_CMD` when set (e.g. a compiled binary, split into words), else
- * this Deno running this checkout's `src/cli/main.ts` with its `deno.json`.
+ * this Deno running this checkout's `src/cli/main.ts` with its `deno.json` (with the permissions
+ * of `deno task exfit`, `--allow-run` included for coordinators).
  *
  * @example
  * ```ts
@@ -115,6 +116,7 @@ export function exfitCommand(
     "--allow-write",
     "--allow-env",
     "--allow-net",
+    "--allow-run",
     `--config=${fromFileUrl(new URL("../deno.json", import.meta.url))}`,
     fromFileUrl(new URL("../src/cli/main.ts", import.meta.url)),
   ];

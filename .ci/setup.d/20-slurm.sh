@@ -35,6 +35,8 @@ _exfit_slurm_setup() {
   if ! munge -n </dev/null 2>/dev/null | unmunge >/dev/null 2>&1; then
     runuser -u munge -- /usr/sbin/munged --force ||
       { echo "slurm: munged did not start"; return 1; }
+    # The teardown stops only a munged this script started.
+    mkdir -p /run/exfit-slurm && touch /run/exfit-slurm/munged.ours
     sleep 0.5
   fi
   # slurm.conf: only ours is (re)written.

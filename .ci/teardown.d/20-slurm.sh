@@ -6,5 +6,8 @@ scancel --user="$(id -un)" 2>/dev/null || true
 for pidfile in /run/exfit-slurm/slurmd.pid /run/exfit-slurm/slurmctld.pid; do
   [ -s "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
 done
-if [ -s /run/munge/munged.pid ]; then kill "$(cat /run/munge/munged.pid)" 2>/dev/null; fi
+if [ -e /run/exfit-slurm/munged.ours ] && [ -s /run/munge/munged.pid ]; then
+  kill "$(cat /run/munge/munged.pid)" 2>/dev/null
+  rm -f /run/exfit-slurm/munged.ours
+fi
 exit 0

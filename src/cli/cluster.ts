@@ -7,10 +7,11 @@
  * @module
  */
 import { resolve } from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
+import { JACOBIAN_MODES } from "../fit/jacobian.ts";
 import { loadStudy } from "../io/load.ts";
 import { parseModel } from "../models/model.ts";
-import type { StepOutput } from "../fit/run.ts";
+import type { StepOutput } from "../run/run.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { arrayIndex } from "../../workflows/array_index.ts";
 import type { ReplayInputs } from "../../workflows/replay.ts";
@@ -21,7 +22,13 @@ import { slurmFit, splitWords } from "../../workflows/slurm.ts";
 export interface ClusterDeps {
   addCommon: (cmd: Command, defaultOut: string) => Command;
   readSteps: (paths: string[] | undefined) => StepSpec[];
-  writeStep: (outDir: string, out: StepOutput, simulate: boolean) => Promise<void>;
+  /** Writes a step's files; returns the plot files it rendered (for the report). */
+  writeStep: (
+    outDir: string,
+    out: StepOutput,
+    simulate: boolean,
+    smooth: boolean,
+  ) => Promise<Map<string, string | Uint8Array>>;
 }
 
 /**
@@ -38,6 +45,8 @@ export interface FitArgs {
   exclude?: string[];
   seed: number;
   plot: boolean;
+  smooth: boolean;
+  jacobian: string;
   chunkSize: number;
   output: string;
 }
@@ -52,6 +61,8 @@ interface FitCliOptions {
   exclude?: string[];
   seed: string;
   plot: string;
+  smooth?: boolean;
+  jacobian?: string;
   chunkSize?: string;
   output?: string;
 }
@@ -78,6 +89,8 @@ export function fitArgsOf(o: FitCliOptions): FitArgs {
     ...(o.exclude?.length ? { exclude: o.exclude } : {}),
     seed,
     plot: o.plot !== "nothing",
+    smooth: o.smooth !== false,
+    jacobian: o.jacobian ?? "exact",
     chunkSize: positiveInt(o.chunkSize ?? "32", "--chunk-size"),
     output: resolve(o.output ?? "Output"),
   };
@@ -130,6 +143,9 @@ function loadInputs(args: FitArgs, deps: ClusterDeps, quiet = true): ReplayInput
     exclude: args.exclude,
   });
   if (!quiet) { for (const n of loaded.notices) console.error(`exfit: ${n}`); }
+  const jacobian = JACOBIAN_MODES[args.jacobian];
+  if (!jacobian) throw new Error(`--jacobian: unknown mode "${args.jacobian}"`);
+  loaded.study.jacobian = jacobian;
   return {
     study: loaded.study,
     store: loaded.store,
@@ -141,7 +157,12 @@ function loadInputs(args: FitArgs, deps: ClusterDeps, quiet = true): ReplayInput
 }
 
 /** The per-step report `exfit fit` prints, then the step's files. */
-async function reportAndWrite(deps: ClusterDeps, outDir: string, out: StepOutput): Promise<void> {
+async function reportAndWrite(
+  deps: ClusterDeps,
+  args: FitArgs,
+  outDir: string,
+  out: StepOutput,
+): Promise<void> {
   for (const w of out.warnings ?? []) console.error(`exfit: warning: ${out.name || "fit"}: ${w}`);
   const s = out.result!.stats;
   console.log(
@@ -149,7 +170,44 @@ async function reportAndWrite(deps: ClusterDeps, outDir: string, out: StepOutput
       `chi2 = ${s.chisqr.toPrecision(6)}, reduced chi2 = ${s.redchi.toPrecision(6)} ` +
       `(${out.result!.selected.filter((x) => x).length} profiles)`,
   );
-  await deps.writeStep(outDir, out, false);
+  await deps.writeStep(outDir, out, false, args.smooth);
+}
+
+/** Every file of a step's folder in the output, by path inside the step (what it rendered). */
+function stepFilesOnDisk(outDir: string, name: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const root = name ? `${outDir}/${name}` : outDir;
+  const walk = (rel: string) => {
+    for (const e of Deno.readDirSync(rel ? `${root}/${rel}` : root)) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory && !path.startsWith(".")) walk(path);
+      else if (e.isFile && e.name.endsWith(".svg")) {
+        files.set(path, Deno.readTextFileSync(`${root}/${path}`));
+      }
+    }
+  };
+  walk("");
+  return files;
+}
+
+/** `report.html` of a completed run, as `exfit fit` writes it (figures read back from disk). */
+async function writeReport(args: FitArgs, outDir: string, outputs: StepOutput[]): Promise<string> {
+  const { reportStep, writeRunReport } = await import("../report/run_report.ts");
+  const steps = outputs.map((out) =>
+    reportStep(out, stepFilesOnDisk(outDir, out.name), args.smooth)
+  );
+  const command = [
+    "exfit",
+    "fit",
+    "-e",
+    ...args.experiments,
+    "-p",
+    ...args.parameters,
+    ...(args.method ? ["-m", ...args.method] : []),
+    "-o",
+    outDir,
+  ].map((a) => /^[\w.\/=:@+-]+$/.test(a) ? a : JSON.stringify(a)).join(" ");
+  return writeRunReport(outDir, { title: "exfit fit", command }, steps);
 }
 
 /**
@@ -172,6 +230,11 @@ export function registerClusterCommands(program: Command, deps: ClusterDeps): vo
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
     .requiredOption("--run <dir>", "run folder (on a filesystem every node sees)")
     .option("--max-tasks <n>", "most array tasks per round (work items are batched)", "64")
+    .addOption(
+      new Option("--jacobian <how>", "Jacobians, as for exfit fit").choices(
+        Object.keys(JACOBIAN_MODES),
+      ).default("exact"),
+    )
     .action(async (o: FitCliOptions & { run: string; maxTasks: string }) => {
       const run = resolve(o.run);
       const args = fitArgsOf(o);
@@ -224,8 +287,16 @@ export function registerClusterCommands(program: Command, deps: ClusterDeps): vo
       const args = readFitArgs(run);
       const outDir = resolve(o.output ?? args.output);
       const inputs = loadInputs(args, deps);
-      const res = await mergeRun(run, inputs, outDir, (out) => reportAndWrite(deps, outDir, out));
+      const res = await mergeRun(
+        run,
+        inputs,
+        outDir,
+        (out) => reportAndWrite(deps, args, outDir, out),
+      );
       const n = inputs.steps.length;
+      if (res.complete && args.plot && res.written.length > 0) {
+        console.log(`report: ${await writeReport(args, outDir, res.outputs)}`);
+      }
       console.log(
         res.complete
           ? `run complete -> ${outDir}`

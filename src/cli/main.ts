@@ -14,7 +14,7 @@ import { KINETIC_MODELS } from "../models/registry.ts";
 import { EXPERIMENT_NAMES } from "../experiments/registry.ts";
 import { loadStudy } from "../io/load.ts";
 import { planToSteps } from "./method_steps.ts";
-import { runSimulate, type StepOutput } from "../fit/run.ts";
+import { runSimulate, type StepOutput } from "../run/run.ts";
 import { fitWithWorkflow, type PlacementOptions, serveCommand } from "../../workflows/cli.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
@@ -27,7 +27,10 @@ import { RunInfoWriter } from "./run_info_writer.ts";
 import { planMethod } from "../fit/roles.ts";
 import { addPlotParamCommand } from "./plot_param.ts";
 import { addCompareCommand } from "./compare.ts";
+import { addPickCestCommand } from "./pick_cest.ts";
 import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
+import { registerWorkerCommand } from "./worker.ts";
+import { registerReprocessCommand } from "./reprocess.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -60,7 +63,7 @@ async function writeStep(
   smooth: boolean,
 ): Promise<Map<string, string | Uint8Array>> {
   const plotted = hasPlots(out)
-    ? await (await import("../plot/plot_files.ts")).plotFiles(out, { simulate, smooth })
+    ? await (await import("../report/plot_files.ts")).plotFiles(out, { simulate, smooth })
     : new Map<string, string | Uint8Array>();
   const files = new Map<string, string | Uint8Array>([...out.files, ...plotted]);
   const prefix = out.name ? `${out.name}/` : "";
@@ -104,7 +107,7 @@ function withSolverOptions(list: StepSpec[], o: SolverOptions): StepSpec[] {
   }
   return list.map((s) => ({
     ...s,
-    xScale: o.xScale,
+    ...(o.xScale === "start" ? { xScale: o.xScale } : {}),
     ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
   }));
 }
@@ -153,13 +156,7 @@ function addCommon(cmd: Command, defaultOut: string): Command {
  * ```
  */
 export function buildProgram(argv: readonly string[] = []): Command {
-  const clusterDeps = {
-    addCommon,
-    readSteps: steps,
-    writeStep: async (outDir: string, out: StepOutput, simulate: boolean) => {
-      await writeStep(outDir, out, simulate, true);
-    },
-  };
+  const clusterDeps = { addCommon, readSteps: steps, writeStep };
   const program = new Command("exfit")
     .description(
       "Fit NMR chemical-exchange data (CPMG, CEST, relaxation, shifts) with ChemEx's files.\n" +
@@ -179,9 +176,10 @@ export function buildProgram(argv: readonly string[] = []): Command {
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
     .addOption(
       new Option("--executor <kind>", "where work runs (docs/cluster.md)").choices(
-        ["local", "slurm", "srun"],
+        ["local", "slurm", "srun", "queue"],
       ).default("local"),
     )
+    .option("--queue <url>", "NATS JetStream server of --executor queue (nats://HOST:PORT)")
     .option("--slurm-opts <options>", "extra sbatch options for --executor slurm")
     .option("--run <dir>", "run folder of --executor slurm (default: <output>.run)")
     .option("--max-tasks <n>", "most array tasks per round of --executor slurm", "64")
@@ -225,7 +223,10 @@ export function buildProgram(argv: readonly string[] = []): Command {
         compat,
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
-      loaded.study.jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
+      // Only a non-default mode is recorded: the default leaves the study (and its hash, which
+      // checkpoints and plan/work/merge compare) as it was.
+      const jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
+      if (jacobian !== "exact") loaded.study.jacobian = jacobian;
       // Every step is validated before anything (run_info/ included) is written.
       planMethod(loaded.store, loaded.study, methodSteps);
       // Every step (and run_info/) goes to a staging folder; the output is replaced only once
@@ -330,6 +331,8 @@ export function buildProgram(argv: readonly string[] = []): Command {
     }
   });
   registerClusterCommands(program, clusterDeps);
+  registerWorkerCommand(program);
+  registerReprocessCommand(program, clusterDeps);
   program.command("serve")
     .description("serve the fitting functions over HTTP for `fit --endpoints` (docs/workflows.md)")
     .option("--port <n>", "port to listen on (0: any free port)", "8787")
@@ -341,6 +344,7 @@ export function buildProgram(argv: readonly string[] = []): Command {
     .action(serveCommand);
   addPlotParamCommand(program);
   addCompareCommand(program, steps);
+  addPickCestCommand(program);
   return program;
 }
 

@@ -218,7 +218,8 @@ export function r1rhoFigures(experiment: string, data: R1rhoPlotData[]): Profile
         used: p.used,
       })).filter(finite),
       curve: d.curve.map((c) => ({ x: xOf(c), y: c.r1rho }))
-        .filter((c) => Number.isFinite(c.x) && Number.isFinite(c.y)),
+        .filter((c) => Number.isFinite(c.x) && Number.isFinite(c.y))
+        .sort((a, b) => a.x - b.x),
     };
   });
 }

@@ -1,0 +1,106 @@
+/**
+ * `exfit reprocess CATALOG.toml [--every "CRON"]`: refit the catalogue's studies whose inputs
+ * changed (`workflows/reprocess.ts`), print the summary and write it beside the catalogue
+ * (`reprocess-summary.txt`, `reprocess-summary.html`); with `--every`, do so on a schedule until
+ * SIGINT/SIGTERM.
+ *
+ * @module
+ */
+import { dirname, resolve } from "node:path";
+import type { Command } from "commander";
+import type { StepOutput } from "../run/run.ts";
+import type { StepSpec } from "../fit/step.ts";
+import { exfitVersion, reprocessCatalog } from "../../workflows/reprocess.ts";
+import { summaryHtml, summaryText } from "../../workflows/reprocess_summary.ts";
+import { type Clock, runEvery } from "../../workflows/schedule.ts";
+
+/** What reprocessing borrows from `main.ts`. */
+export interface ReprocessCliDeps {
+  readSteps: (paths: string[] | undefined) => StepSpec[];
+  writeStep: (
+    outDir: string,
+    out: StepOutput,
+    simulate: boolean,
+    smooth: boolean,
+  ) => Promise<unknown>;
+}
+
+/**
+ * One reprocessing pass: refit, print and write the summary; the number of failed studies.
+ *
+ * @example
+ * ```ts
+ * const failed = await reprocessOnce("catalog.toml", deps);
+ * ```
+ */
+export async function reprocessOnce(
+  catalog: string,
+  deps: ReprocessCliDeps,
+  opts: { now?: () => Date; print?: (text: string) => void } = {},
+): Promise<number> {
+  const now = opts.now ?? (() => new Date());
+  const started = now();
+  const outcomes = await reprocessCatalog(catalog, {
+    ...deps,
+    now,
+    log: (m) => console.error(`exfit: ${m}`),
+  });
+  const version = await exfitVersion();
+  const text = summaryText(outcomes, catalog, started, version);
+  const dir = dirname(resolve(catalog));
+  Deno.writeTextFileSync(`${dir}/reprocess-summary.txt`, text);
+  Deno.writeTextFileSync(
+    `${dir}/reprocess-summary.html`,
+    await summaryHtml(outcomes, catalog, started, version),
+  );
+  (opts.print ?? ((t: string) => console.log(t.trimEnd())))(text);
+  return outcomes.filter((o) => o.status === "failed").length;
+}
+
+/**
+ * Register `exfit reprocess`.
+ *
+ * @example
+ * ```ts
+ * registerReprocessCommand(program, { readSteps, writeStep });
+ * ```
+ */
+export function registerReprocessCommand(
+  program: Command,
+  deps: ReprocessCliDeps,
+  clock?: Clock,
+): void {
+  program.command("reprocess")
+    .description(
+      "refit every study of a catalogue whose inputs changed, into <folder>/history/ " +
+        "(docs/reprocess.md)",
+    )
+    .argument("<catalog>", "catalogue of studies (TOML)")
+    .option("--every <cron>", 'run on a schedule until stopped, e.g. "0 2 * * *" (UTC)')
+    .action(async (catalog: string, o: { every?: string }) => {
+      const file = resolve(catalog);
+      if (!o.every) {
+        const failed = await reprocessOnce(file, deps);
+        if (failed > 0) throw new Error(`${failed} of the catalogue's studies failed (see above)`);
+        return;
+      }
+      const ac = new AbortController();
+      const stop = () => ac.abort();
+      const signals: Deno.Signal[] = Deno.build.os === "windows"
+        ? ["SIGINT"]
+        : ["SIGINT", "SIGTERM"];
+      for (const s of signals) Deno.addSignalListener(s, stop);
+      console.error(`exfit: reprocessing ${file} on the schedule "${o.every}" (UTC)`);
+      try {
+        await runEvery(o.every, async () => {
+          await reprocessOnce(file, deps, clock ? { now: () => clock.now() } : {});
+        }, {
+          clock,
+          signal: ac.signal,
+          onError: (e) => console.error(`exfit: error: ${e.message}`),
+        });
+      } finally {
+        for (const s of signals) Deno.removeSignalListener(s, stop);
+      }
+    });
+}
