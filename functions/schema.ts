@@ -45,6 +45,14 @@ const MAX_NCYC = 1_000_000;
 const MAX_X = 1e100;
 
 const finite = v.pipe(v.number(), v.finite());
+
+/**
+ * An array of at most `max` items of `item`, the length checked before any item: an oversized
+ * request is refused without walking its elements.
+ */
+function boundedArray<T extends v.GenericSchema>(item: T, max: number) {
+  return v.pipe(v.array(v.unknown()), v.maxLength(max), v.array(item));
+}
 const index = v.pipe(v.number(), v.integer(), v.minValue(0));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 const name = v.pipe(v.string(), v.maxLength(256));
@@ -152,7 +160,7 @@ const ProfileSchema = v.pipe(
   v.object({
     experiment: index,
     name,
-    x: v.pipe(v.array(finite), v.minLength(1), v.maxLength(REQUEST_LIMITS.points)),
+    x: v.pipe(boundedArray(finite, REQUEST_LIMITS.points), v.minLength(1)),
     exp: v.array(finite),
     err: v.array(v.pipe(finite, v.gtValue(0))),
     mask: v.array(v.boolean()),
@@ -179,7 +187,7 @@ export const ChunkSchema = v.pipe(
     version: v.literal(CHUNK_VERSION, `chunk version ${CHUNK_VERSION}`),
     model: ModelSchema,
     experiments: v.pipe(v.array(ExperimentSchema), v.minLength(1)),
-    profiles: v.pipe(v.array(ProfileSchema), v.minLength(1), v.maxLength(REQUEST_LIMITS.profiles)),
+    profiles: v.pipe(boundedArray(ProfileSchema, REQUEST_LIMITS.profiles), v.minLength(1)),
     source: v.array(index),
     /** How fits of this chunk compute Jacobians (default "exact"). */
     jacobian: v.optional(v.picklist(["exact", "forward", "central"])),
@@ -243,7 +251,7 @@ const base = {
   version: v.literal(PAYLOAD_VERSION, `payload version ${PAYLOAD_VERSION}`),
   id,
   chunk: ChunkSchema,
-  params: v.pipe(v.array(ParamSchema), v.maxLength(REQUEST_LIMITS.params)),
+  params: boundedArray(ParamSchema, REQUEST_LIMITS.params),
 };
 
 type BaseShape = {
@@ -312,7 +320,7 @@ export const GridPayloadSchema = v.pipe(
     values: v.array(
       v.pipe(v.array(finite), v.minLength(1), v.maxLength(REQUEST_LIMITS.gridValues)),
     ),
-    indices: v.optional(v.pipe(v.array(index), v.maxLength(REQUEST_LIMITS.gridPoints))),
+    indices: v.optional(boundedArray(index, REQUEST_LIMITS.gridPoints)),
   }),
   crossCheck((o) => {
     const ids = new Set(o.params.map((p) => p.id));
@@ -354,7 +362,7 @@ export const ReplicatePayloadSchema = v.pipe(
     /** Free parameters reported, in report order. */
     outputIds: v.array(id),
     /** Replicate indices to run. */
-    indices: v.pipe(v.array(index), v.maxLength(REQUEST_LIMITS.replicates)),
+    indices: boundedArray(index, REQUEST_LIMITS.replicates),
   }),
   crossCheck((o) => {
     if (o.calculated.length !== o.chunk.profiles.length) {

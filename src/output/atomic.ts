@@ -9,6 +9,7 @@
  */
 
 import { basename, dirname, join, resolve } from "node:path";
+import { lstatOrNull, removeQuietly, statOrNull } from "./_fs.ts";
 
 /** The filesystem operations that can fail mid-publication (injectable to test the rollback). */
 export interface AtomicFsOps {
@@ -227,31 +228,5 @@ function checkNoFileIsADirectory(files: string[][], replaced: string[][]): void 
         throw new Error(`"${prefix}" is both a file and a directory in the output tree`);
       }
     }
-  }
-}
-
-function statOrNull(path: string): Deno.FileInfo | null {
-  try {
-    return Deno.statSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-}
-
-function lstatOrNull(path: string): Deno.FileInfo | null {
-  try {
-    return Deno.lstatSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-}
-
-function removeQuietly(path: string): void {
-  try {
-    Deno.removeSync(path, { recursive: true });
-  } catch {
-    // Cleanup of our own temporary directories is best effort.
   }
 }

@@ -13,6 +13,7 @@
  */
 import { basename, dirname, join, resolve } from "node:path";
 import { writeTreeAtomically } from "./atomic.ts";
+import { lstatOrNull, removeQuietly } from "./_fs.ts";
 
 /** Where a run stages its output and where it publishes it. */
 export interface RunStaging {
@@ -158,21 +159,4 @@ function isEmpty(dir: string): boolean {
 
 function exists(path: string): boolean {
   return lstatOrNull(path) !== null;
-}
-
-function lstatOrNull(path: string): Deno.FileInfo | null {
-  try {
-    return Deno.lstatSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-}
-
-function removeQuietly(path: string): void {
-  try {
-    Deno.removeSync(path, { recursive: true });
-  } catch {
-    // Already gone, or not ours to remove.
-  }
 }
