@@ -52,6 +52,7 @@ if (REFDATA === null) refdataTest("pick_cest in Chromium", () => {});
 else {
   browserTest(
     "pick_cest in Chromium: click major and minor dips, undo, next, files written",
+    import.meta.url,
     async (browser) => {
       const dir = `${REFDATA}/fit/CEST_15N`;
       const out = Deno.makeTempDirSync({ prefix: "exfit_pick_" });

@@ -7,6 +7,7 @@ const td = new TextDecoder();
 
 browserTest(
   "report.html in Chromium: plots, parameter rows, sorting, filter, screenshot",
+  import.meta.url,
   async (browser) => {
     const tmp = Deno.makeTempDirSync({ prefix: "exfit_rp_browser_" });
     try {
