@@ -21,22 +21,21 @@
  */
 
 import { EPS, thinSvd } from "./_linalg.ts";
+import { forwardDifferenceJacobian, jacobianScale } from "./jacobian.ts";
+import { selectStep } from "./_trf_step.ts";
+
+export { forwardDifferenceJacobian, forwardDifferenceStep, jacobianScale } from "./jacobian.ts";
 import {
-  buildQuadratic1d,
   checkTermination,
   clScalingVector,
   dot,
   evaluateQuadratic,
   findActiveConstraints,
-  inBounds,
-  intersectTrustRegion,
   makeStrictlyFeasible,
   matTVec,
-  minimizeQuadratic1d,
   norm2,
   normInf,
   solveLsqTrustRegion,
-  stepSizeToBound,
   updateTrRadius,
 } from "./_trf_common.ts";
 
@@ -117,67 +116,6 @@ const MESSAGES: Record<number, string> = {
   3: "`xtol` termination condition is satisfied.",
   4: "Both `ftol` and `xtol` termination conditions are satisfied.",
 };
-
-const SQRT_EPS = Math.sqrt(EPS);
-
-/**
- * Step of SciPy's "2-point" rule for one coordinate: `±sqrt(eps)·max(1, |x|)` (negative for
- * negative x), reversed or shortened where it would leave the bounds.
- *
- * @example
- * ```ts
- * forwardDifferenceStep(0, 0, 1); // 1.4901161193847656e-8
- * ```
- */
-export function forwardDifferenceStep(xj: number, lower: number, upper: number): number {
-  let h = SQRT_EPS * (xj >= 0 ? 1 : -1) * Math.max(1, Math.abs(xj));
-  const lowerDist = xj - lower;
-  const upperDist = upper - xj;
-  const trial = xj + h;
-  if (Math.abs(h) <= Math.max(lowerDist, upperDist)) {
-    if (trial < lower || trial > upper) h = -h;
-  } else {
-    h = upperDist >= lowerDist ? upperDist : -lowerDist;
-  }
-  return h;
-}
-
-/**
- * Forward-difference Jacobian with SciPy's "2-point" rule: step
- * `h_j = ±sqrt(eps)·max(1, |x_j|)` (negative for negative `x_j`), reversed or
- * shortened where it would leave the bounds, divided by the representable
- * step `(x_j + h_j) − x_j`.
- *
- * @example
- * ```ts
- * const f = (x: Float64Array) => new Float64Array([x[0] * x[0]]);
- * const x = new Float64Array([3]);
- * const j = forwardDifferenceJacobian(f, x, f(x),
- *   new Float64Array([-Infinity]), new Float64Array([Infinity]));
- * // j[0] ≈ 6
- * ```
- */
-export function forwardDifferenceJacobian(
-  fun: (x: Float64Array) => Float64Array,
-  x: Float64Array,
-  f0: Float64Array,
-  lower: Float64Array,
-  upper: Float64Array,
-): Float64Array {
-  const n = x.length;
-  const m = f0.length;
-  const jac = new Float64Array(m * n);
-  for (let j = 0; j < n; j++) {
-    const xj = x[j];
-    const h = forwardDifferenceStep(xj, lower[j], upper[j]);
-    const xh = x.slice();
-    xh[j] = xj + h;
-    const dx = xh[j] - xj;
-    const fh = fun(xh);
-    for (let i = 0; i < m; i++) jac[i * n + j] = (fh[i] - f0[i]) / dx;
-  }
-  return jac;
-}
 
 /**
  * Minimise `½‖r(x)‖²` subject to `lower ≤ x ≤ upper` with the Trust Region
@@ -376,34 +314,6 @@ interface LoopOutcome {
   nfev: number;
   njev: number;
   status: number;
-}
-
-/**
- * SciPy's `compute_jac_scale`: `scaleInv_j = ‖J[:, j]‖₂`, zero norms replaced by 1 at the start
- * and, given the previous `scaleInv`, never decreasing (`max(old, new)`).
- *
- * @example
- * ```ts
- * jacobianScale(new Float64Array([3, 0, 4, 0]), 2, 2, null).scale; // [0.2, 1]
- * ```
- */
-export function jacobianScale(
-  jac: Float64Array,
-  m: number,
-  n: number,
-  scaleInvOld: Float64Array | null,
-): { scale: Float64Array; scaleInv: Float64Array } {
-  const sq = new Float64Array(n);
-  for (let i = 0; i < m; i++) {
-    const off = i * n;
-    for (let k = 0; k < n; k++) sq[k] += jac[off + k] * jac[off + k];
-  }
-  const scaleInv = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const v = Math.sqrt(sq[k]);
-    scaleInv[k] = scaleInvOld === null ? (v === 0 ? 1 : v) : Math.max(v, scaleInvOld[k]);
-  }
-  return { scale: scaleInv.map((v) => 1 / v), scaleInv };
 }
 
 function allFinite(a: Float64Array): boolean {
@@ -628,107 +538,4 @@ function trfNoBounds(ctx: LoopContext): LoopOutcome {
   }
 
   return { x, f, jac, cost, optimality: gNorm, nfev, njev, status: status ?? 0 };
-}
-
-/**
- * Best of three candidate steps: the trust-region step cut back to stay
- * strictly feasible, its reflection off the first bound it crosses, and the
- * constrained Cauchy step along the scaled anti-gradient.
- */
-function selectStep(
-  x: Float64Array,
-  jh: Float64Array,
-  m: number,
-  n: number,
-  diagH: Float64Array,
-  gH: Float64Array,
-  p: Float64Array,
-  pH: Float64Array,
-  d: Float64Array,
-  delta: number,
-  lb: Float64Array,
-  ub: Float64Array,
-  theta: number,
-): { step: Float64Array; stepH: Float64Array; predicted: number } {
-  const xp = new Float64Array(n);
-  for (let i = 0; i < n; i++) xp[i] = x[i] + p[i];
-  if (inBounds(xp, lb, ub)) {
-    const value = evaluateQuadratic(jh, m, n, gH, pH, diagH);
-    return { step: p, stepH: pH, predicted: -value };
-  }
-
-  const { step: pStride, hits } = stepSizeToBound(x, p, lb, ub);
-
-  let rH = pH.slice();
-  for (let i = 0; i < n; i++) if (hits[i] !== 0) rH[i] = -rH[i];
-  let r = new Float64Array(n);
-  for (let i = 0; i < n; i++) r[i] = d[i] * rH[i];
-
-  // Truncate the trust-region step at the bound it meets first.
-  const pB = new Float64Array(n);
-  const pHB = new Float64Array(n);
-  const xOnBound = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    pB[i] = p[i] * pStride;
-    pHB[i] = pH[i] * pStride;
-    xOnBound[i] = x[i] + pB[i];
-  }
-
-  // The reflected ray leaves either the box or the trust region first.
-  const toTrR = intersectTrustRegion(pHB, rH, delta)[1];
-  const toBoundR = stepSizeToBound(xOnBound, r, lb, ub).step;
-
-  let rStride = Math.min(toBoundR, toTrR);
-  let rStrideL: number, rStrideU: number;
-  if (rStride > 0) {
-    rStrideL = ((1 - theta) * pStride) / rStride;
-    rStrideU = rStride === toBoundR ? theta * toBoundR : toTrR;
-  } else {
-    rStrideL = 0;
-    rStrideU = -1;
-  }
-
-  let rValue: number;
-  if (rStrideL <= rStrideU) {
-    const [a, b, c] = buildQuadratic1d(jh, m, n, gH, rH, diagH, pHB);
-    [rStride, rValue] = minimizeQuadratic1d(a, b, rStrideL, rStrideU, c);
-    const rH2 = new Float64Array(n);
-    const r2 = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      rH2[i] = rH[i] * rStride + pHB[i];
-      r2[i] = rH2[i] * d[i];
-    }
-    rH = rH2;
-    r = r2;
-  } else {
-    rValue = Infinity;
-  }
-
-  // Step back from the bound so that the iterate stays strictly interior.
-  for (let i = 0; i < n; i++) {
-    pB[i] *= theta;
-    pHB[i] *= theta;
-  }
-  const pValue = evaluateQuadratic(jh, m, n, gH, pHB, diagH);
-
-  const agH = new Float64Array(n);
-  const ag = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    agH[i] = -gH[i];
-    ag[i] = d[i] * agH[i];
-  }
-  const toTrAg = delta / norm2(agH);
-  const toBoundAg = stepSizeToBound(x, ag, lb, ub).step;
-  let agStride = toBoundAg < toTrAg ? theta * toBoundAg : toTrAg;
-  const [aa, ba] = buildQuadratic1d(jh, m, n, gH, agH, diagH, null);
-  let agValue: number;
-  [agStride, agValue] = minimizeQuadratic1d(aa, ba, 0, agStride);
-  for (let i = 0; i < n; i++) {
-    agH[i] *= agStride;
-    ag[i] *= agStride;
-  }
-
-  if (pValue < rValue && pValue < agValue) return { step: pB, stepH: pHB, predicted: -pValue };
-  if (rValue < pValue && rValue < agValue) return { step: r, stepH: rH, predicted: -rValue };
-  return { step: ag, stepH: agH, predicted: -agValue };
 }
