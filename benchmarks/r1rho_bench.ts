@@ -9,7 +9,7 @@ import { fromFileUrl } from "./_paths.ts";
 import { median } from "./_timing.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
-import { readMethodFiles } from "../src/config/method.ts";
+import { planToSteps } from "../src/cli/method_steps.ts";
 import { runFit } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 
@@ -25,14 +25,7 @@ const CASES: [string, string, string[]][] = [
 ];
 
 function steps(method: string): StepSpec[] {
-  return readMethodFiles([method]).map((s) => ({
-    name: s.name,
-    include: s.include,
-    exclude: s.exclude,
-    fit: s.fit,
-    fix: s.fix,
-    constraints: s.constraints,
-  }));
+  return planToSteps([method]).steps;
 }
 
 async function prepare(name: string): Promise<string> {
