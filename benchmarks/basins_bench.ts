@@ -16,7 +16,7 @@ import { simulateStudy, type SyntheticStudySpec } from "../src/fit/synthetic.ts"
 import { runFitStep, type StepSpec } from "../src/fit/step.ts";
 import type { ParamStore } from "../src/params/store.ts";
 import type { StudySpec } from "../src/fit/study.ts";
-import { createRng, standardNormals, uniform } from "../src/stats/random.ts";
+import { createRng, standardNormals, uniform } from "../src/math/random.ts";
 
 type StartKind = "sign" | "kex" | "population";
 

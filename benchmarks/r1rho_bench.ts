@@ -10,7 +10,7 @@ import { median } from "./_timing.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { readMethodFiles } from "../src/config/method.ts";
-import { runFit } from "../src/fit/run.ts";
+import { runFit } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 
 const REPO = fromFileUrl(new URL("..", import.meta.url));

@@ -12,7 +12,7 @@ import { median } from "./_timing.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { readMethodFiles } from "../src/config/method.ts";
-import { runFit, type StepOutput } from "../src/fit/run.ts";
+import { runFit, type StepOutput } from "../src/run/run.ts";
 
 const REPO = fromFileUrl(new URL("..", import.meta.url));
 const FOLDER = fromFileUrl(new URL("../../shared/refdata/fit/CPMG_15N_IP", import.meta.url));
@@ -88,7 +88,7 @@ async function inProcess(): Promise<void> {
     ...runFit(loaded.study, loaded.store, steps, { plot: true, seed: 0 }),
   ];
   let t0 = performance.now();
-  const { plotFiles } = await import("../src/plot/plot_files.ts");
+  const { plotFiles } = await import("../src/report/plot_files.ts");
   const { reportStep, writeRunReport } = await import("../src/report/run_report.ts");
   const importMs = performance.now() - t0;
   const profiles = outs.reduce((n, o) => n + [...o.plots.values()].flat().length, 0);
@@ -114,7 +114,7 @@ async function inProcess(): Promise<void> {
     `SVG + PDF plot files: ${plotMs.toFixed(0)} ms (${(plotMs / profiles).toFixed(1)} ms/profile)`,
   );
   // The PDF pages alone, drawn from the figures, against converting each page's SVG.
-  const { figuresToPdf, svgsToPdf } = await import("../src/plot/pdf.ts");
+  const { figuresToPdf, svgsToPdf } = await import("../src/report/pdf.ts");
   const { stepFigures } = await import("../src/report/run_report.ts");
   const { profileSvg } = await import("../src/report/panel_svg.ts");
   const figs = outs.flatMap((o) => stepFigures(o));

@@ -4,13 +4,13 @@ import { type ExperimentSchema, readExperimentFile } from "../src/config/experim
 import { type ProfileData, readProfileFile } from "../src/config/data.ts";
 import {
   estimateErrors,
-  normalQuantile,
   numpySum,
   SCATTER_Z,
   scatterPercents,
   varianceFromDuplicates,
   varianceFromScatter,
 } from "../src/config/noise.ts";
+import { normalPpf } from "../src/math/normal.ts";
 import { REFDATA_DIR as REFDATA, refdataTest } from "./_fixtures.ts";
 
 const SCHEMAS: ExperimentSchema[] = [
@@ -227,11 +227,11 @@ Deno.test("percent levels and normal quantiles", () => {
   assert.equal(p[5], 0.19999999999999998);
   assert.equal(p[13], 0.3999999999999999);
   for (let i = 0; i < p.length; i++) {
-    assertClose(normalQuantile(1 - p[i]), SCATTER_Z[i], 5e-16);
+    assertClose(normalPpf(1 - p[i]), SCATTER_Z[i], 5e-16);
   }
-  assertClose(normalQuantile(0.975), 1.959963984540054, 1e-15);
-  assertClose(normalQuantile(1e-10), -6.361340902404056, 1e-14);
-  assert.equal(normalQuantile(0.5), 0);
+  assertClose(normalPpf(0.975), 1.959963984540054, 1e-15);
+  assertClose(normalPpf(1e-10), -6.361340902404056, 1e-14);
+  assert.equal(normalPpf(0.5), 0);
 });
 
 Deno.test("numpySum follows NumPy's pairwise order", () => {

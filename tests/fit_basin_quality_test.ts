@@ -5,6 +5,12 @@
 import { strict as assert } from "node:assert";
 import { refdataTest, runExfit } from "./_refdata.ts";
 
+/** `exfit fit` arguments with the example's method file and no plots. */
+function fitArgs(experiments: string[], parameters: string): string[] {
+  const method = ["-m", "Methods/method.toml", "--plot", "nothing"];
+  return ["fit", "-e", ...experiments, "-p", parameters, ...method];
+}
+
 function chisqr(path: string): number {
   return Number(/"chi-square"\s*=\s*(\S+)/.exec(Deno.readTextFileSync(path))![1]);
 }
@@ -24,18 +30,8 @@ function section(path: string, name: string): Map<string, { value: number; comme
 
 refdataTest("methyl example: STEP3 chi2 <= 76 and no methyl at a false DW = 0", async (ref) => {
   const folder = `${ref}/inputs/fit/CPMG_CH3_1H_SQ`;
-  const out = await runExfit(folder, [
-    "fit",
-    "-e",
-    "Experiments/600mhz.toml",
-    "Experiments/800mhz.toml",
-    "-p",
-    "Parameters/parameters.toml",
-    "-m",
-    "Methods/method.toml",
-    "--plot",
-    "nothing",
-  ]);
+  const exps = ["Experiments/600mhz.toml", "Experiments/800mhz.toml"];
+  const out = await runExfit(folder, fitArgs(exps, "Parameters/parameters.toml"));
   try {
     // ChemEx 2025.10 (MINPACK) reaches about 76; the max(1, |x0|) TRF scaling ended at 462.
     assert.ok(chisqr(`${out}/STEP3/statistics.toml`) <= 76);
@@ -58,17 +54,7 @@ refdataTest(
     const exps = ["600mhz_mq", "600mhz_sq", "800mhz_mq", "800mhz_sq"].map((e) =>
       `Experiments/${e}.toml`
     );
-    const out = await runExfit(folder, [
-      "fit",
-      "-e",
-      ...exps,
-      "-p",
-      "Parameters/parameters.toml",
-      "-m",
-      "Methods/method.toml",
-      "--plot",
-      "nothing",
-    ]);
+    const out = await runExfit(folder, fitArgs(exps, "Parameters/parameters.toml"));
     try {
       const dw = section(`${out}/Parameters/fitted.toml`, "DW_AB");
       const h = dw.get("I26HD1")!;
@@ -80,17 +66,7 @@ refdataTest(
       // χ² at DW_H = 0 with the rest refitted is 19.8434: the crawl towards 0 used to stop above it.
       assert.ok(chisqr(`${out}/statistics.toml`) < 19.8437);
       // fitted.toml still reads back with -p: the note is a comment.
-      const again = await runExfit(folder, [
-        "fit",
-        "-e",
-        ...exps,
-        "-p",
-        `${out}/Parameters/fitted.toml`,
-        "-m",
-        "Methods/method.toml",
-        "--plot",
-        "nothing",
-      ]);
+      const again = await runExfit(folder, fitArgs(exps, `${out}/Parameters/fitted.toml`));
       Deno.removeSync(again, { recursive: true });
     } finally {
       Deno.removeSync(out, { recursive: true });

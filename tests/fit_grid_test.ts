@@ -13,7 +13,7 @@ import {
   planGrid,
   resolveGrid,
 } from "../src/fit/grid.ts";
-import { runFit } from "../src/fit/run.ts";
+import { runFit } from "../src/run/run.ts";
 import { selectProfiles } from "../src/fit/step.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";

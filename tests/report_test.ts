@@ -5,7 +5,7 @@ import { niceTicks, profileSvg } from "../src/report/panel_svg.ts";
 import { reportHtml } from "../src/report/html.ts";
 import type { ProfileFigure } from "../src/report/figures.ts";
 import { cpmgFigures, r1rhoFigures, residueOf } from "../src/report/figures.ts";
-import { figuresToPdf, svgsToPdf } from "../src/plot/pdf.ts";
+import { figuresToPdf, svgsToPdf } from "../src/report/pdf.ts";
 import { cpmgPlotData } from "../src/plot/cpmg.ts";
 
 Deno.test("smoothCurve keeps every computed point and stays within monotone data", () => {

@@ -142,20 +142,23 @@ Deno.test("trf: Rosenbrock unbounded and with maxNfev exhausted (SciPy)", () => 
   assert.equal(res.message, "The maximum number of function evaluations is exceeded.");
 });
 
+// Two Gaussians on a sloped baseline: 8 parameters, 200 residuals.
+const tG = Array.from({ length: 200 }, (_, k) => (k * 10) / 199);
+const yG = tG.map((tk, k) =>
+  3.0 * Math.exp(-(((tk - 3.0) / 0.8) ** 2)) + 1.5 * Math.exp(-(((tk - 6.5) / 1.2) ** 2)) +
+  0.4 - 0.02 * tk + 0.02 * Math.cos(3.1 * k)
+);
+const gaussians: LeastSquaresProblem = {
+  fun: (x) =>
+    Float64Array.from(tG, (tk, k) =>
+      x[0] * Math.exp(-(((tk - x[1]) / x[2]) ** 2)) +
+      x[3] * Math.exp(-(((tk - x[4]) / x[5]) ** 2)) + x[6] + x[7] * tk - yG[k]),
+};
+const GAUSSIANS_X0 = [2.0, 2.5, 1.0, 1.0, 7.0, 1.0, 0.0, 0.05];
+
 Deno.test("trf: 8 parameters, 200 residuals, xScale, one bound active (SciPy)", () => {
-  const t = Array.from({ length: 200 }, (_, k) => (k * 10) / 199);
-  const y = t.map((tk, k) =>
-    3.0 * Math.exp(-(((tk - 3.0) / 0.8) ** 2)) + 1.5 * Math.exp(-(((tk - 6.5) / 1.2) ** 2)) +
-    0.4 - 0.02 * tk + 0.02 * Math.cos(3.1 * k)
-  );
-  const x0 = [2.0, 2.5, 1.0, 1.0, 7.0, 1.0, 0.0, 0.05];
-  const problem: LeastSquaresProblem = {
-    fun: (x) =>
-      Float64Array.from(t, (tk, k) =>
-        x[0] * Math.exp(-(((tk - x[1]) / x[2]) ** 2)) +
-        x[3] * Math.exp(-(((tk - x[4]) / x[5]) ** 2)) + x[6] + x[7] * tk - y[k]),
-  };
-  checkAgainstScipy(problem, x0, {
+  const x0 = GAUSSIANS_X0;
+  checkAgainstScipy(gaussians, x0, {
     lower: F([0, 0, 0.1, 0, 0, 0.1, -5, 0]),
     upper: F([10, 10, 5, 10, 10, 5, 5, 1]),
     xScale: F(x0.map((v) => Math.max(1, Math.abs(v)))),
@@ -321,18 +324,7 @@ Deno.test("forwardDifferenceJacobian matches SciPy's 2-point scheme, bounds incl
 });
 
 Deno.test('trf: x_scale="jac", 8 parameters, one bound active (SciPy)', () => {
-  const t = Array.from({ length: 200 }, (_, k) => (k * 10) / 199);
-  const y = t.map((tk, k) =>
-    3.0 * Math.exp(-(((tk - 3.0) / 0.8) ** 2)) + 1.5 * Math.exp(-(((tk - 6.5) / 1.2) ** 2)) +
-    0.4 - 0.02 * tk + 0.02 * Math.cos(3.1 * k)
-  );
-  const problem: LeastSquaresProblem = {
-    fun: (x) =>
-      Float64Array.from(t, (tk, k) =>
-        x[0] * Math.exp(-(((tk - x[1]) / x[2]) ** 2)) +
-        x[3] * Math.exp(-(((tk - x[4]) / x[5]) ** 2)) + x[6] + x[7] * tk - y[k]),
-  };
-  checkAgainstScipy(problem, [2.0, 2.5, 1.0, 1.0, 7.0, 1.0, 0.0, 0.05], {
+  checkAgainstScipy(gaussians, GAUSSIANS_X0, {
     lower: F([0, 0, 0.1, 0, 0, 0.1, -5, 0]),
     upper: F([10, 10, 5, 10, 10, 5, 5, 1]),
     xScale: "jac",

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { parseCompat } from "../src/config/compat.ts";
 import { withCounts } from "../src/fit/statistics_counts.ts";
 import { formatStatisticsToml } from "../src/output/statistics_toml.ts";
-import { chi2Sf } from "../src/stats/distributions.ts";
+import { chi2Sf } from "../src/math/distributions.ts";
 import { refdataTest, REPO } from "./_refdata.ts";
 
 const BASE = {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { runFit } from "../src/fit/run.ts";
+import { runFit } from "../src/run/run.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import {
@@ -8,7 +8,7 @@ import {
   type ResamplingKind,
   runReplicates,
 } from "../src/stats/resampling.ts";
-import { deriveSeed, parseSeed, STREAM, streamRng, uniform } from "../src/stats/rng.ts";
+import { deriveSeed, parseSeed, STREAM, streamRng, uniform } from "../src/math/random.ts";
 import { percentile, summarize } from "../src/stats/report.ts";
 import { resamplingTask } from "../src/stats/step.ts";
 import { createCalculator, fitScale, intensitiesAt } from "../src/fit/evaluate.ts";

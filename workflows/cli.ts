@@ -5,7 +5,7 @@
  * @module
  */
 import type { LoadedStudy } from "../src/io/load.ts";
-import type { StepOutput } from "../src/fit/run.ts";
+import type { StepOutput } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import type { ProgressReporter } from "../src/fit/progress.ts";
 import type { CompatVersion } from "../src/config/compat.ts";
@@ -29,6 +29,10 @@ export interface PlacementOptions {
   /** `--chunk-size`. */
   chunkSize?: string;
   resume?: boolean;
+  /** `--timeout`: seconds one endpoint attempt may take. */
+  timeout?: string;
+  /** `--retries`: attempts after the first. */
+  retries?: string;
   /** `--executor`: "local" (workers/endpoints), "srun" (exfit serve on the allocation), "queue". */
   executor?: string;
   /** `--queue`: NATS URL of `--executor queue`. */
@@ -56,10 +60,26 @@ export function executorFor(
   }
   if (o.executor === "queue") return queueExecutor({ servers: parseQueueUrl(o.queue), log });
   if (o.endpoints) {
+    const timeoutS = Number(o.timeout ?? "120");
+    if (!(timeoutS > 0) || !Number.isFinite(timeoutS)) {
+      throw new Error(`--timeout: expected a positive number of seconds, got "${o.timeout}"`);
+    }
+    const retries = Number(o.retries ?? "6");
+    if (!Number.isInteger(retries) || retries < 0) {
+      throw new Error(`--retries: expected a whole number >= 0, got "${o.retries}"`);
+    }
     return httpExecutor({
       endpoints: parseEndpoints(o.endpoints),
+      timeoutMs: timeoutS * 1000,
+      retries,
+      waitNoticeMs: Math.min(10_000, Math.max(1000, (timeoutS * 1000) / 4)),
       onRetry: ({ id, attempt, endpoint, reason }) =>
-        log(`retry ${attempt} of ${id} (${endpoint}): ${reason}`),
+        log(`retry ${attempt} of ${retries} for ${id} (${endpoint}): ${reason}`),
+      onWaiting: ({ id, endpoint, elapsedMs, limitMs }) =>
+        log(
+          `waiting for ${endpoint} (${id}): ${Math.round(elapsedMs / 1000)} s of ` +
+            `${Math.round(limitMs / 1000)} s`,
+        ),
     });
   }
   const n = parseWorkers(o.workers ?? "auto");
@@ -163,8 +183,26 @@ export async function fitWithWorkflow(
  * ```
  */
 export async function serveCommand(
-  o: { port: string; hostname?: string; maxBody?: string },
+  o: {
+    port: string;
+    hostname?: string;
+    maxBody?: string;
+    concurrency?: string;
+    queue?: string;
+    workTime?: string;
+  },
 ): Promise<void> {
+  const positive = (text: string | undefined, fallback: number, what: string, min = 1) => {
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min) {
+      throw new Error(`${what}: expected a number of at least ${min}, got "${text}"`);
+    }
+    return n;
+  };
+  const concurrency = Math.floor(positive(o.concurrency, 2, "--concurrency"));
+  const queueLimit = Math.floor(positive(o.queue, 32, "--queue", 0));
+  const workTimeMs = positive(o.workTime, 60, "--work-time", 0.001) * 1000;
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port: expected a port number from 0 to 65535, got "${o.port}"`);
@@ -182,6 +220,9 @@ export async function serveCommand(
       port,
       hostname: o.hostname ?? "127.0.0.1",
       maxBodyBytes: maxBody,
+      concurrency,
+      queueLimit,
+      workTimeMs,
       signal: ac.signal,
       onListen: ({ hostname, port }) =>
         console.log(`exfit functions listening on http://${hostname}:${port}`),

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { runFitWith, type RunOptions, type StepOutput } from "../src/fit/run.ts";
+import { runFitWith, type RunOptions, type StepOutput } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import { planMethod } from "../src/fit/roles.ts";
 import type { StudySpec } from "../src/fit/study.ts";

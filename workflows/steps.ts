@@ -8,7 +8,7 @@
  * @module
  */
 import { dec, type FitResult, PAYLOAD_VERSION } from "../functions/payload.ts";
-import type { GridRunner, ReplicateRunner, StepRunner } from "../src/fit/run.ts";
+import type { GridRunner, ReplicateRunner, StepRunner } from "../src/run/run.ts";
 import type { ReplicateResult as Replicate } from "../src/stats/resampling.ts";
 import { finishGrid, gridSize, planGrid } from "../src/fit/grid.ts";
 import { gridSearchOf } from "../src/fit/search.ts";
@@ -23,7 +23,7 @@ import { type BasinReport, chooseBasin, planBasinStarts } from "../src/fit/basin
 import { basinStartCount } from "../src/fit/basin_search.ts";
 import { BASIN_NFEV } from "../src/fit/group_solve.ts";
 import type { BasinTrigger } from "../src/fit/diagnostics.ts";
-import { parseSeed } from "../src/stats/rng.ts";
+import { parseSeed } from "../src/math/random.ts";
 
 /** A finished work item as merged into the store (JSON-safe; kept in checkpoints). */
 export interface WorkOutcome {

@@ -43,6 +43,14 @@ export const INTERRUPTED_EXIT = 130;
  */
 export function exitOnInterrupt(): void {
   const stop = () => {
+    // A staged run publishes its completed steps first (src/output/run_staging.ts).
+    for (const hook of interruptHooks.splice(0)) {
+      try {
+        hook();
+      } catch (e) {
+        console.error(`exfit: while stopping: ${(e as Error).message}`);
+      }
+    }
     console.error(
       "\nexfit: interrupted (Ctrl-C); completed steps are kept, nothing partial was written",
     );
@@ -50,4 +58,23 @@ export function exitOnInterrupt(): void {
   };
   Deno.addSignalListener("SIGINT", stop);
   if (Deno.build.os === "windows") Deno.addSignalListener("SIGBREAK", stop);
+}
+
+const interruptHooks: (() => void)[] = [];
+
+/**
+ * Run `hook` when Ctrl-C stops the process (before it exits); returns a function that removes it.
+ *
+ * @example
+ * ```ts
+ * const off = onInterrupt(() => publishRun(staging));
+ * off();
+ * ```
+ */
+export function onInterrupt(hook: () => void): () => void {
+  interruptHooks.push(hook);
+  return () => {
+    const k = interruptHooks.indexOf(hook);
+    if (k >= 0) interruptHooks.splice(k, 1);
+  };
 }

@@ -14,14 +14,15 @@ import { KINETIC_MODELS } from "../models/registry.ts";
 import { EXPERIMENT_NAMES } from "../experiments/registry.ts";
 import { loadStudy } from "../io/load.ts";
 import { planToSteps } from "./method_steps.ts";
-import { runSimulate, type StepOutput } from "../fit/run.ts";
+import { runSimulate, type StepOutput } from "../run/run.ts";
 import { fitWithWorkflow, type PlacementOptions, serveCommand } from "../../workflows/cli.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
+import { discardRun, hasStagedOutput, openRunStaging, publishRun } from "../output/run_staging.ts";
 import type { ReportStep } from "../report/html.ts";
 import { createProgress } from "./progress.ts";
 import { parseCompat } from "../config/compat.ts";
-import { describeFailure, exitOnInterrupt } from "./failure.ts";
+import { describeFailure, exitOnInterrupt, onInterrupt } from "./failure.ts";
 import { RunInfoWriter } from "./run_info_writer.ts";
 import { planMethod } from "../fit/roles.ts";
 import { addPlotParamCommand } from "./plot_param.ts";
@@ -62,7 +63,7 @@ async function writeStep(
   smooth: boolean,
 ): Promise<Map<string, string | Uint8Array>> {
   const plotted = hasPlots(out)
-    ? await (await import("../plot/plot_files.ts")).plotFiles(out, { simulate, smooth })
+    ? await (await import("../report/plot_files.ts")).plotFiles(out, { simulate, smooth })
     : new Map<string, string | Uint8Array>();
   const files = new Map<string, string | Uint8Array>([...out.files, ...plotted]);
   const prefix = out.name ? `${out.name}/` : "";
@@ -106,7 +107,7 @@ function withSolverOptions(list: StepSpec[], o: SolverOptions): StepSpec[] {
   }
   return list.map((s) => ({
     ...s,
-    xScale: o.xScale,
+    ...(o.xScale === "start" ? { xScale: o.xScale } : {}),
     ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
   }));
 }
@@ -169,6 +170,8 @@ export function buildProgram(argv: readonly string[] = []): Command {
     .option("-m, --method <files...>", "method files (TOML): the fitting steps")
     .option("--workers <n>", 'worker threads for the fits: a number or "auto" (0: none)', "auto")
     .option("--endpoints <urls>", "comma-separated function URLs (exfit serve) to run fits on")
+    .option("--timeout <seconds>", "with --endpoints: time limit of one attempt", "120")
+    .option("--retries <n>", "with --endpoints: attempts after the first for a work item", "6")
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
     .addOption(
@@ -220,11 +223,18 @@ export function buildProgram(argv: readonly string[] = []): Command {
         compat,
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
-      loaded.study.jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
+      // Only a non-default mode is recorded: the default leaves the study (and its hash, which
+      // checkpoints and plan/work/merge compare) as it was.
+      const jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
+      if (jacobian !== "exact") loaded.study.jacobian = jacobian;
       // Every step is validated before anything (run_info/ included) is written.
       planMethod(loaded.store, loaded.study, methodSteps);
+      // Every step (and run_info/) goes to a staging folder; the output is replaced only once
+      // all steps have finished, so a killed run never leaves a mixture (issue 12).
+      const staging = openRunStaging(o.output!, Boolean(o.resume));
       const runInfo = new RunInfoWriter({
         outDir: o.output!,
+        writeDir: staging.stageDir,
         arguments: [...argv],
         model: o.model,
         include: o.include,
@@ -238,11 +248,16 @@ export function buildProgram(argv: readonly string[] = []): Command {
         steps: methodSteps,
       });
       await runInfo.start(loaded.store);
+      // Ctrl-C: the completed steps become the output (all from this run, never mixed).
+      const offInterrupt = onInterrupt(() => {
+        runInfo.fail(new Error("interrupted (Ctrl-C)"));
+        if (hasStagedOutput(staging)) publishRun(staging);
+      });
       const t0 = performance.now();
       const run = {
         plot: o.plot !== "nothing",
         seed: Number(o.seed),
-        outDir: o.output!,
+        outDir: staging.stageDir,
         progress: createProgress(),
         compat,
       };
@@ -256,7 +271,7 @@ export function buildProgram(argv: readonly string[] = []): Command {
             `chi2 = ${s.chisqr.toPrecision(6)}, reduced chi2 = ${s.redchi.toPrecision(6)} ` +
             `(${out.result!.selected.filter((x) => x).length} profiles)`,
         );
-        const plotted = await writeStep(o.output!, out, false, o.smooth);
+        const plotted = await writeStep(staging.stageDir, out, false, o.smooth);
         runInfo.commit(loaded.store);
         if (run.plot) {
           reportSteps.push(
@@ -272,6 +287,9 @@ export function buildProgram(argv: readonly string[] = []): Command {
         throw e;
       }
       runInfo.finish();
+      offInterrupt();
+      if (hasStagedOutput(staging)) publishRun(staging);
+      else discardRun(staging);
       console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);
       if (run.plot) {
         const { writeRunReport } = await import("../report/run_report.ts");
@@ -320,6 +338,9 @@ export function buildProgram(argv: readonly string[] = []): Command {
     .option("--port <n>", "port to listen on (0: any free port)", "8787")
     .option("--hostname <address>", "address to listen on", "127.0.0.1")
     .option("--max-body <bytes>", "largest request body accepted")
+    .option("--concurrency <n>", "work items run at once, each in its own worker", "2")
+    .option("--queue <n>", "work items waiting for a worker before requests get 503", "32")
+    .option("--work-time <seconds>", "longest run of one work item (then 503)", "60")
     .action(serveCommand);
   addPlotParamCommand(program);
   addCompareCommand(program, steps);

@@ -23,6 +23,8 @@ import { EXFIT_VERSION } from "./version.ts";
 /** What the writer needs to know about the invocation. */
 export interface RunInfoOptions {
   outDir: string;
+  /** Where the files go while the run is staged (default `outDir`). */
+  writeDir?: string;
   arguments: string[];
   model: string;
   include?: string[];
@@ -68,7 +70,7 @@ export class RunInfoWriter {
 
   #write(files: Record<string, string | Uint8Array>): void {
     const map = new Map(Object.entries(files).map(([k, v]) => [`run_info/${k}`, v]));
-    writeTreeAtomically(this.#opts.outDir, map);
+    writeTreeAtomically(this.#opts.writeDir ?? this.#opts.outDir, map);
   }
 
   /**

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { KeySpec } from "../config/experiment.ts";
+import { b1Keys, type KeySpec, MULTIPLET_WEIGHTS_KEY } from "./schema.ts";
 import type { ExperimentConditions, Sequence, SequenceContext } from "./types.ts";
 import { addTerm } from "../nmr/basis.ts";
 import { createExpmWorkspace, expm, type ExpmWorkspace, matvec } from "../nmr/expm.ts";
@@ -28,9 +28,10 @@ import {
 import { createFrechetWorkspace, expmFrechet, type FrechetWorkspace } from "../nmr/frechet.ts";
 import { withJacobian } from "./_derivatives.ts";
 import { saturationJacobian } from "./_cest_derivatives.ts";
-import { type B1Grid, b1Grid, b1Keys, b1NominalHz, parseB1Distribution } from "../nmr/b1.ts";
+import { b1DistributionOf, type B1Grid, b1Grid, b1NominalHzOf } from "../nmr/b1.ts";
 import { type JMultiplet, jMultiplet, SINGLE_LINE } from "../nmr/jmultiplet.ts";
-import { detectionVector, type Spectrometer } from "../nmr/spectrometer.ts";
+import { type Spectrometer } from "../nmr/spectrometer.ts";
+import { detectionVector } from "./detection.ts";
 import { parseSpinSystem } from "../params/spin_system.ts";
 
 /** Offsets beyond ±10 kHz (strictly) are reference points (I0). */
@@ -53,12 +54,6 @@ export function isCestReference(offsetHz: number): boolean {
 export const DEPHASING_IM_MIN = 1e-6;
 /** Factor applied to dephased eigenvalues. */
 export const DEPHASING_FACTOR = 1e9;
-
-/**
- * How the ¹³C-label multiplet weights are summed: "normalized" (lines sum to one, the default;
- * see `src/nmr/jmultiplet.ts`) or "raw" (ChemEx's multiplicities, pitfall P4).
- */
-export const MULTIPLET_WEIGHTS_KEY = "multiplet_weights";
 
 /**
  * Keys shared by the CEST experiments: `sw` (∞; only folds `filter_offsets` and plots), the B1
@@ -127,9 +122,16 @@ export function cestGrid(
   source: MultipletSource,
   opts: { legacyB1Default?: boolean } = {},
 ): CestGrid {
-  const where = "[experiment] of a CEST experiment";
-  const nominal = b1NominalHz(ctx.settings, where);
-  const dist = parseB1Distribution(ctx.settings, where, { legacyDefault: opts.legacyB1Default });
+  // The settings were validated with their file locations when the experiment was loaded
+  // (src/config/b1.ts); a missing field here is a caller's error, not the user's.
+  const nominal = b1NominalHzOf(ctx.settings);
+  if (Number.isNaN(nominal)) {
+    throw new Error(
+      "[experiment] of a CEST experiment: either 'b1_frq' (B1 field, Hz) or 'pw90' (90° pulse " +
+        "width, s) must be given",
+    );
+  }
+  const dist = b1DistributionOf(ctx.settings, { legacyDefault: opts.legacyB1Default });
   const b1 = b1Grid(dist, nominal);
   const multiplet = multipletOf(ctx, source);
   const points: GridPoint[] = [];

@@ -17,10 +17,11 @@
  *
  * @module
  */
-import type { KeySpec } from "../config/experiment.ts";
+import type { KeySpec } from "./schema.ts";
 import type { BasisChoice, ExperimentModule, Sequence, SequenceContext } from "./types.ts";
 import type { Basis } from "../nmr/basis.ts";
-import { detectionVector, type Spectrometer } from "../nmr/spectrometer.ts";
+import type { Spectrometer } from "../nmr/spectrometer.ts";
+import { detectionVector } from "./detection.ts";
 import { cpmgRunner, matrices } from "./_cpmg_run.ts";
 import { ncycCheck } from "./_cpmg_plan.ts";
 

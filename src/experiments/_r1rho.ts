@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { KeySpec } from "../config/experiment.ts";
+import type { KeySpec } from "./schema.ts";
 import type { ExperimentModule, Sequence, SequenceContext } from "./types.ts";
 import { addTerm } from "../nmr/basis.ts";
 import {

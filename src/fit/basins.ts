@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { STREAM, streamRng, uniform } from "../stats/rng.ts";
+import { STREAM, streamRng, uniform } from "../math/random.ts";
 import { isShiftDifference } from "./diagnostics.ts";
 import type { BasinTrigger } from "./diagnostics.ts";
 

@@ -9,7 +9,7 @@
  * @module
  */
 import type { ParamStore } from "../params/store.ts";
-import { streamRng, uniform } from "../stats/rng.ts";
+import { streamRng, uniform } from "../math/random.ts";
 import { createChunkEvaluator, makeChunk } from "./chunk.ts";
 import { createGroupProblem } from "./problem.ts";
 import { activeFitIds, resolveDeCoordinate } from "./roles.ts";

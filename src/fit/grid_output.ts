@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { pyExp } from "../output/_format.ts";
+import { pyExp } from "../math/pyformat.ts";
 import { reprFloat } from "../config/method_selector.ts";
 import { formatConditions, formatParamName } from "../params/name.ts";
 import { compareSpinSystems, formatSpinSystem } from "../params/spin_system.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import type { CompatVersion } from "../config/compat.ts";
-import { chi2Sf } from "../stats/distributions.ts";
+import { chi2Sf } from "../math/distributions.ts";
 import type { FitStatistics } from "./step.ts";
 
 /**

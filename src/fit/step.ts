@@ -9,9 +9,9 @@ import { BASIN_NFEV, type GroupSolution, solveGroup, type XScalePolicy } from ".
 import { diagnoseFit, type FitDiagnostics } from "./diagnostics.ts";
 import type { BasinReport } from "./basins.ts";
 import { basinStartCount, searchGroupBasins } from "./basin_search.ts";
-import { parseSeed } from "../stats/rng.ts";
+import { parseSeed } from "../math/random.ts";
 import { covarianceFromJacobian, propagateVariance } from "../solver/covariance.ts";
-import { chi2Sf, ksTestNormal } from "../stats/distributions.ts";
+import { chi2Sf, ksTestNormal } from "../math/distributions.ts";
 import { evaluateDefinitions, exprRefs, type ParamStore, selectIds } from "../params/store.ts";
 import { parseSpinSystem, spinSystemMatches } from "../params/spin_system.ts";
 import type { StudySpec } from "./study.ts";

@@ -2,8 +2,8 @@
  * Noise-free simulation of synthetic studies with exfit's own forward model, i.e. the fit's
  * calculators: any model and experiments ({@link simulateStudy}; the basin benchmark's CPMG and
  * CEST studies), and the ¹⁵N CPMG study (`cpmg_15n_ip`, two-state exchange with global
- * KEX_AB/PB) of the demo and the synthetic workflow studies, which add their own noise and write
- * the input files.
+ * KEX_AB/PB) of the demo and the synthetic workflow studies, with their one writer of input
+ * files ({@link syntheticStudyFiles}, seeded noise).
  *
  * @module
  */
@@ -11,6 +11,7 @@ import { parseModel } from "../models/model.ts";
 import { addExperiment, applyDefaults, type DefaultEntry, type StudySpec } from "./study.ts";
 import { compileStore, evaluateDefinitions, type ParamStore } from "../params/store.ts";
 import { createCalculator, intensitiesAt } from "./evaluate.ts";
+import { createRng, standardNormals, uniform } from "../math/random.ts";
 
 /** One static field of a synthetic study. */
 export interface SyntheticField {
@@ -176,4 +177,99 @@ export function simulateStudy(
     return intensitiesAt(calc, values, calc.x);
   });
   return { study, store, intensities };
+}
+
+/** How a synthetic study is written as ChemEx input files (see {@link syntheticStudyFiles}). */
+export interface SyntheticFilesSpec extends SyntheticCpmgSpec {
+  /** Noise as a fraction of each profile's amplitude (σ written is always 1 % of it). */
+  noise: number;
+  /** Seed of the amplitudes and noise (a stream of its own, drawn profile after profile). */
+  noiseSeed: number;
+  /** Digits of the written intensities (`%.{n}e`). */
+  intensityDigits: number;
+  /** `error` of the `[data]` tables. */
+  error: "file" | "duplicates";
+  /** Decimals of the CS_A values in parameters.toml. */
+  csDecimals: number;
+  /** Starting DW_AB of every residue. */
+  dwStart: number;
+  /** Text of Methods/method.toml. */
+  method: string;
+}
+
+/**
+ * The input files of a synthetic cpmg_15n_ip study (paths relative to its folder, text): one
+ * experiment file and one data folder per field, parameters.toml with the starting values, and
+ * the method. The one writer behind `deno task demo` and the workflow test studies.
+ *
+ * @example
+ * ```ts
+ * const files = syntheticStudyFiles({ ...spec, noise: 0.01, noiseSeed: 2, intensityDigits: 9,
+ *   error: "file", csDecimals: 6, dwStart: 1.5, method: '[STEP1]\nINCLUDE = "ALL"\n' });
+ * files.get("Experiments/800mhz.toml");
+ * ```
+ */
+export function syntheticStudyFiles(spec: SyntheticFilesSpec): Map<string, string> {
+  const profiles = simulateCpmg15nIp(spec);
+  const files = new Map<string, string>();
+  const rng = createRng(spec.noiseSeed);
+  const width = spec.intensityDigits + 9;
+  for (const { stem, name, intensities: y } of profiles) {
+    // Peak heights of ~1e5; σ is 1 % of them whatever the noise, so the χ² scale of noisy and
+    // noise-free studies is alike.
+    const amplitude = 8e4 + 4e4 * uniform(rng);
+    const sigma = 0.01 * amplitude;
+    const z = standardNormals(rng, spec.ncyc.length);
+    const rows = spec.ncyc.map((ncyc, i) =>
+      `${ncyc.toFixed(1).padStart(8)} ${
+        (amplitude * y[i] + spec.noise * amplitude * z[i]).toExponential(spec.intensityDigits)
+          .padStart(width)
+      } ${sigma.toExponential(7).padStart(16)}`
+    );
+    files.set(
+      `Data/${stem}/${name}.out`,
+      `#  ncyc_cp        Intensity      Esd(Int.)\n${rows.join("\n")}\n`,
+    );
+  }
+  for (const f of spec.fields) {
+    files.set(
+      `Experiments/${f.stem}.toml`,
+      [
+        "[experiment]",
+        'name = "cpmg_15n_ip"',
+        `carrier = ${f.carrier}`,
+        `pw90 = ${f.pw90}`,
+        `time_t2 = ${spec.timeT2}`,
+        "",
+        "[conditions]",
+        `h_larmor_frq = ${f.hz.toFixed(1)}`,
+        "",
+        "[data]",
+        `path = "../Data/${f.stem}/"`,
+        `error = "${spec.error}"`,
+        "",
+        "[data.profiles]",
+        ...spec.residues.map((r) => `${r.name} = "${r.name}.out"`),
+        "",
+      ].join("\n"),
+    );
+  }
+  files.set(
+    "Parameters/parameters.toml",
+    [
+      "[GLOBAL]",
+      "PB = 0.1",
+      "KEX_AB = 500.0",
+      "R1_A = 1.5",
+      "",
+      "[CS_A]",
+      ...spec.residues.map((r) => `${r.name} = ${r.csA.toFixed(spec.csDecimals)}`),
+      "",
+      "[DW_AB]",
+      ...spec.residues.map((r) => `${r.name} = ${spec.dwStart.toFixed(1)}`),
+      "",
+    ].join("\n"),
+  );
+  files.set("Methods/method.toml", spec.method);
+  return files;
 }

@@ -9,6 +9,7 @@ import { migrationMessage, retiredInputs } from "../models/migration.ts";
 import { formatConditions, parseParamName } from "../params/name.ts";
 import { basename, dirname, extname, resolve } from "node:path";
 import { readExperimentFile } from "../config/experiment.ts";
+import { checkCestKeys } from "../config/b1.ts";
 import { type ProfileData, readProfileFile, readShiftFile } from "../config/data.ts";
 import { estimateErrors } from "../config/noise.ts";
 import { readParameterFiles } from "../config/parameters.ts";
@@ -18,7 +19,6 @@ import {
   applyOffsetFilters,
   type PendingOffsetFilter,
   requireReferencePoint,
-  validateCestSettings,
 } from "./cest_data.ts";
 import { EXPERIMENT_NAMES, EXPERIMENTS, schemaFor } from "../experiments/registry.ts";
 import { kineticModel, type ModelSpec } from "../models/model.ts";
@@ -108,7 +108,7 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
   const exc = opts.exclude?.map((t) => parseSpinSystem(t));
   opts.experiments.forEach((path, e) => {
     const file = readExperimentFile(path, schemaFor, [...EXPERIMENT_NAMES]);
-    validateCestSettings(file);
+    checkCestKeys(file);
     if (file.notices) notices.push(...file.notices.map((n) => `${path}: ${n}`));
     for (const need of model.requires) {
       if (file.conditions[need] === undefined) {

@@ -7,7 +7,7 @@
  * @module
  */
 import type { BasinReport } from "../fit/basins.ts";
-import { pyExp } from "./_format.ts";
+import { pyExp } from "../math/pyformat.ts";
 
 /**
  * The file's text (`""` when no group was searched).

@@ -7,7 +7,7 @@
  */
 import { sectionAndKey } from "../params/name.ts";
 import type { ParamStore } from "../params/store.ts";
-import { pyRepr } from "./_format.ts";
+import { pyRepr } from "../math/pyformat.ts";
 
 /** One archived input file. */
 export interface RunInput {

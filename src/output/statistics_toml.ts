@@ -6,7 +6,7 @@
  */
 
 import type { FitStatistics } from "../fit/step.ts";
-import { pyExp } from "./_format.ts";
+import { pyExp } from "../math/pyformat.ts";
 
 /** Goodness-of-fit summary of one fit step (defined with the fit). */
 export type { FitStatistics };

@@ -11,7 +11,7 @@ import { type FitStatistics, formatStatisticsToml } from "./statistics_toml.ts";
 import { sectionAndKey } from "../params/name.ts";
 import { compareSpinSystems, parseSpinSystem } from "../params/spin_system.ts";
 import { exprRefs, type Param, type ParamStore } from "../params/store.ts";
-import type { StudySpec } from "../fit/study.ts";
+import type { ProfileCalc, StudySpec } from "../fit/study.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
 
 /** Parameters used by the given profiles, with everything their definitions reference. */
@@ -85,12 +85,6 @@ export function parameterFiles(
     fixed: formatParametersToml(sortLines(fixed)),
     constrained: formatParametersToml(sortLines(constrained)),
   };
-}
-
-/** Calculated (scaled) intensities of a profile at its data points. */
-export interface ProfileCalc {
-  profile: number;
-  calc: Float64Array;
 }
 
 /**

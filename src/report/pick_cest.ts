@@ -6,7 +6,7 @@
  */
 import type { StudySpec } from "../fit/study.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
-import { cestAxisOf } from "../fit/cest_plots.ts";
+import { cestAxisOf } from "../run/cest_plots.ts";
 import { cestPlotData } from "../plot/cest.ts";
 
 /** One profile to pick on. */

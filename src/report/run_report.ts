@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { StepOutput } from "../fit/run.ts";
+import type { StepOutput } from "../run/run.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
 import {
   cestFigures,

@@ -14,6 +14,9 @@
  *
  * Dense matrices are row-major `Float64Array`s (`m × n`: residuals × parameters).
  *
+ * Kept in one file (over 600 lines) so that it can be read side by side with SciPy's `trf.py`,
+ * which it follows step for step.
+ *
  * @module
  */
 

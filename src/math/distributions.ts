@@ -1,20 +1,11 @@
 /**
- * Scalar distribution functions needed for goodness-of-fit reporting: the
- * error function, the standard normal CDF and quantile, the χ² survival
- * function, and the exact two-sided one-sample Kolmogorov–Smirnov test against
- * N(0, 1).
+ * Distribution functions needed for goodness-of-fit reporting and B1 grids: log Γ, the χ²
+ * survival function, the exact two-sided one-sample Kolmogorov–Smirnov test against N(0, 1), and
+ * the beta CDF and quantile. The normal distribution itself is in `./normal.ts`.
  *
- * Everything aims at near double precision and stays accurate in the far
- * tails (relative, not absolute, error), because p-values of badly fitting
- * models are routinely 1e-100 or smaller and are still reported.
+ * Everything aims at near double precision and stays accurate in the far tails.
  *
  * Methods:
- * - erf/erfc: Maclaurin series near 0, Laplace's continued fraction for the
- *   complementary function elsewhere, with `exp(-x²)` evaluated from an exact
- *   split of x².
- * - normal quantile: Acklam's rational approximation polished by Newton steps
- *   (on `log Φ` in the lower tail, so that extreme probabilities keep full
- *   relative accuracy).
  * - χ² tail: regularised incomplete gamma function Q(a, x) by series or
  *   Legendre's continued fraction, with the prefactor `xᵃe⁻ˣ/Γ(a)` written in
  *   Temme's form so that large degrees of freedom do not lose digits.
@@ -26,229 +17,10 @@
  *
  * @module
  */
+import { normalCdf } from "./normal.ts";
 
-const SQRT2 = Math.SQRT2;
-const INV_SQRT_PI = 0.5641895835477563; // 1/√π
-const INV_SQRT_2PI = 0.3989422804014327; // 1/√(2π)
 const LN_SQRT_2PI = 0.9189385332046728; // ½·ln(2π)
 const SQRT_2PI = 2.5066282746310002;
-
-// ---------------------------------------------------------------------------
-// exp(-x²/k) without the error of rounding x²
-
-/**
- * `exp(-x²·c)` for c ∈ {1, ½}. x is split into a 26-bit head and a tail so
- * that the head's square is exact; the naive form would carry a relative
- * error of about x²·eps, i.e. 1e-13 in the far tail.
- */
-function expNegSquare(x: number, c: number): number {
-  const split = 134217729 * x; // 2^27 + 1 (Veltkamp)
-  const hi = split - (split - x);
-  const lo = x - hi;
-  return Math.exp(-hi * hi * c) * Math.exp(-lo * (x + hi) * c);
-}
-
-/**
- * Laplace's continued fraction `1/(z + a/(z + 2a/(z + 3a/(z + …))))`.
- * With a = ½ it gives `√π·exp(z²)·erfc(z)`, with a = 1 the Mills ratio
- * `(1 − Φ(z))/φ(z)`.
- *
- * A forward (modified Lentz) pass only finds how many terms are needed; the
- * value itself comes from a backward pass over a few more terms, because the
- * forward product accumulates ~1e-15 of rounding over the hundreds of terms
- * needed near z = ½ while the backward recurrence damps it to about an ulp.
- */
-function laplaceFraction(z: number, a: number): number {
-  const tiny = 1e-300;
-  let c = z;
-  let d = 0;
-  let terms = 1;
-  for (let k = 1; k < 100000; k++) {
-    const ak = k * a;
-    d = z + ak * d;
-    if (d === 0) d = tiny;
-    c = z + ak / c;
-    if (c === 0) c = tiny;
-    d = 1 / d;
-    terms = k;
-    if (Math.abs(c * d - 1) < 1e-16) break;
-  }
-  let f = z;
-  for (let k = Math.ceil(1.2 * terms) + 5; k >= 1; k--) f = z + (k * a) / f;
-  return 1 / f;
-}
-
-/** erf(x) by its Maclaurin series; used for |x| < 0.5 where it converges fast. */
-function erfSeries(x: number): number {
-  const x2 = x * x;
-  let term = x;
-  let sum = x;
-  for (let k = 1; k < 60; k++) {
-    term *= -x2 / k;
-    const add = term / (2 * k + 1);
-    sum += add;
-    if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-  }
-  return 2 * INV_SQRT_PI * sum;
-}
-
-/** erfc(x) for x ≥ 0.5. */
-function erfcPositive(x: number): number {
-  if (x > 27.3) return 0; // erfc(27.3) < 2^-1074
-  return expNegSquare(x, 1) * INV_SQRT_PI * laplaceFraction(x, 0.5);
-}
-
-/**
- * The error function.
- *
- * @example
- * ```ts
- * erf(1); // 0.8427007929497149
- * ```
- */
-export function erf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  const ax = Math.abs(x);
-  if (ax < 0.5) return erfSeries(x);
-  const r = 1 - erfcPositive(ax);
-  return x < 0 ? -r : r;
-}
-
-/**
- * The complementary error function `1 − erf(x)`, with full relative accuracy
- * for large positive x.
- *
- * @example
- * ```ts
- * erfc(5); // ≈ 1.5374597944280349e-12
- * ```
- */
-export function erfc(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (x >= 0.5) return erfcPositive(x);
-  if (x > -0.5) return 1 - erfSeries(x);
-  return 2 - erfcPositive(-x);
-}
-
-// ---------------------------------------------------------------------------
-// Normal distribution
-
-/** Standard normal density. */
-function normalPdf(x: number): number {
-  return INV_SQRT_2PI * expNegSquare(x, 0.5);
-}
-
-/** Mills ratio `(1 − Φ(z))/φ(z)` for z ≥ 0.5. */
-function millsRatio(z: number): number {
-  return laplaceFraction(z, 1);
-}
-
-const CDF_SERIES_LIMIT = 0.5 * SQRT2; // |x|/√2 < 0.5 → erf series
-
-/**
- * Standard normal cumulative distribution function Φ(x), accurate to a few
- * ulps in relative terms in both tails.
- *
- * @example
- * ```ts
- * normalCdf(-1.96); // ≈ 0.0249978951482204
- * ```
- */
-export function normalCdf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (Math.abs(x) < CDF_SERIES_LIMIT) return 0.5 + 0.5 * erfSeries(x / SQRT2);
-  if (x === -Infinity) return 0;
-  if (x === Infinity) return 1;
-  const z = Math.abs(x);
-  if (z > 39) return x < 0 ? 0 : 1; // Φ(-39) < 2^-1074
-  const tail = normalPdf(z) * millsRatio(z);
-  return x < 0 ? tail : 1 - tail;
-}
-
-// Acklam's rational approximation of the normal quantile (|relative error| < 1.15e-9).
-const ACK_A = [
-  -3.969683028665376e1,
-  2.209460984245205e2,
-  -2.759285104469687e2,
-  1.38357751867269e2,
-  -3.066479806614716e1,
-  2.506628277459239,
-];
-const ACK_B = [
-  -5.447609879822406e1,
-  1.615858368580409e2,
-  -1.556989798598866e2,
-  6.680131188771972e1,
-  -1.328068155288572e1,
-];
-const ACK_C = [
-  -7.784894002430293e-3,
-  -3.223964580411365e-1,
-  -2.400758277161838,
-  -2.549732539343734,
-  4.374664141464968,
-  2.938163982698783,
-];
-const ACK_D = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-
-/** Acklam's starting value for p ≤ ½. */
-function acklamLower(p: number): number {
-  if (p < 0.02425) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (((((ACK_C[0] * q + ACK_C[1]) * q + ACK_C[2]) * q + ACK_C[3]) * q + ACK_C[4]) * q +
-      ACK_C[5]) /
-      ((((ACK_D[0] * q + ACK_D[1]) * q + ACK_D[2]) * q + ACK_D[3]) * q + 1);
-  }
-  const q = p - 0.5;
-  const r = q * q;
-  return ((((((ACK_A[0] * r + ACK_A[1]) * r + ACK_A[2]) * r + ACK_A[3]) * r + ACK_A[4]) * r +
-    ACK_A[5]) * q) /
-    (((((ACK_B[0] * r + ACK_B[1]) * r + ACK_B[2]) * r + ACK_B[3]) * r + ACK_B[4]) * r + 1);
-}
-
-/**
- * Quantile of the standard normal distribution (inverse of {@link normalCdf}),
- * accurate to about 1e-15 relative over the whole range, including p near
- * the smallest doubles.
- *
- * @example
- * ```ts
- * normalPpf(0.975); // ≈ 1.959963984540054
- * ```
- */
-export function normalPpf(p: number): number {
-  if (Number.isNaN(p) || p < 0 || p > 1) return NaN;
-  if (p === 0) return -Infinity;
-  if (p === 1) return Infinity;
-  // 1 − p is exact for p ≥ ½, so the upper half maps onto the lower one losslessly.
-  if (p > 0.5) return -lowerQuantile(1 - p);
-  return lowerQuantile(p);
-}
-
-function lowerQuantile(p: number): number {
-  if (p === 0.5) return 0;
-  let x = acklamLower(p);
-  const logP = Math.log(p);
-  for (let iter = 0; iter < 4; iter++) {
-    let dx: number;
-    if (x < -1) {
-      // Newton on log Φ(x) − log p, with Φ(x) = φ(x)·R(−x) and (log Φ)' = 1/R(−x).
-      const r = millsRatio(-x);
-      const logCdf = -0.5 * x * x - LN_SQRT_2PI + Math.log(r);
-      dx = -(logCdf - logP) * r;
-    } else {
-      // Near the median compare Φ(x) − ½ with p − ½ (exact here) so the
-      // residual keeps relative accuracy as x → 0.
-      const residual = Math.abs(x) < CDF_SERIES_LIMIT
-        ? 0.5 * erfSeries(x / SQRT2) - (p - 0.5)
-        : normalCdf(x) - p;
-      dx = -residual / normalPdf(x);
-    }
-    x += dx;
-    if (Math.abs(dx) <= 1e-16 * Math.abs(x)) break;
-  }
-  return x;
-}
 
 // ---------------------------------------------------------------------------
 // Gamma-function helpers
@@ -265,8 +37,15 @@ function logGammaStarLarge(a: number): number {
                     r2 * (-691 / 360360 + r2 * (1 / 156 + r2 * (-3617 / 122400))))))));
 }
 
-/** log Γ(x) for x > 0, from Stirling's series after shifting x above 10. */
-function logGamma(x: number): number {
+/**
+ * log Γ(x) for x > 0, from Stirling's series after shifting x above 10.
+ *
+ * @example
+ * ```ts
+ * logGamma(5); // ≈ Math.log(24)
+ * ```
+ */
+export function logGamma(x: number): number {
   let shift = 0;
   let y = x;
   let prod = 1;
@@ -621,4 +400,85 @@ export function ksTwoSidedSf(d: number, n: number): number {
  */
 export function ksTestNormal(values: ArrayLike<number>): number {
   return ksTwoSidedSf(ksStatistic(values), values.length);
+}
+
+// ---------------------------------------------------------------------------
+// Beta distribution (B1 grids)
+
+/** Continued fraction of the incomplete beta function (modified Lentz). */
+function betaFraction(x: number, a: number, b: number): number {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - (a + b) * x / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 10000; m++) {
+    const m2 = 2 * m;
+    let aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-16) break;
+  }
+  return h;
+}
+
+/**
+ * Regularised incomplete beta function I_x(a, b).
+ *
+ * @example
+ * ```ts
+ * betaCdf(0.5, 2, 2); // 0.5
+ * ```
+ */
+export function betaCdf(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const lnPre = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) +
+    b * Math.log1p(-x);
+  const pre = Math.exp(lnPre);
+  if (x < (a + 1) / (a + b + 2)) return pre * betaFraction(x, a, b) / a;
+  return 1 - pre * betaFraction(1 - x, b, a) / b;
+}
+
+/**
+ * Quantile of the beta distribution (SciPy's `stats.beta.ppf(p, a, b)`), by safeguarded
+ * Newton–bisection on {@link betaCdf} to near machine precision.
+ *
+ * @example
+ * ```ts
+ * betaQuantile(0.5, 2, 2); // 0.5
+ * ```
+ */
+export function betaQuantile(p: number, a: number, b: number): number {
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  let lo = 0;
+  let hi = 1;
+  let x = a / (a + b);
+  const lnB = logGamma(a) + logGamma(b) - logGamma(a + b);
+  for (let it = 0; it < 200; it++) {
+    const f = betaCdf(x, a, b) - p;
+    if (f === 0) return x;
+    if (f < 0) lo = x;
+    else hi = x;
+    const dens = Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) - lnB);
+    let next = x - f / dens;
+    if (!(next > lo && next < hi) || !Number.isFinite(next)) next = 0.5 * (lo + hi);
+    if (Math.abs(next - x) <= 1e-16 * Math.max(x, 1e-300) || hi - lo <= 2e-16 * hi) return next;
+    x = next;
+  }
+  return x;
 }

@@ -7,8 +7,13 @@
  */
 import { J_COUPLINGS } from "../nmr/constants.ts";
 import { RATE_NAMES } from "../nmr/rates.ts";
-import type { ModelSpec } from "../models/model.ts";
-import { type ConditionKey, dependencies, type LocalSettings, setting } from "./settings.ts";
+import type { ModelSpec } from "./model.ts";
+import {
+  type ConditionKey,
+  dependencies,
+  type LocalSettings,
+  setting,
+} from "../params/settings.ts";
 
 const TB: readonly ConditionKey[] = ["temperature", "h_larmor_frq"];
 const T: readonly ConditionKey[] = ["temperature"];

@@ -4,6 +4,9 @@
  * (`pop_3st_b`, `mdtrimer_dimer`). Conditions (totals, temperature, field) are passed as
  * number literals, as ChemEx writes them into its definitions.
  *
+ * This library belongs to the expression language (`./expr.ts`), not to the kinetic models that
+ * call it, so that parameters never depend on models (see docs/architecture.md, layers).
+ *
  * | function | value |
  * |---|---|
  * | `binding_free(x_total, y_total, kd)` | free X of X + Y ⇌ XY |
@@ -15,7 +18,7 @@
  * | `pop_3st_{a,b,c}(kab, kba, kac, kca, kbc, kcb)` | stationary populations |
  * | `pop_4st_{a,b,c,d}(kab, kba, kac, kca, kad, kda, kbc, kcb, kbd, kdb, kcd, kdc)` | idem |
  * | `eyring(dh_ts, ds_ts, dh_from, ds_from, celsius)` | Eyring rate constant (s⁻¹) |
- * | `mf_<kind>_<rate>(h_frq, tauc, s2[, khh])` | model-free rates (`model_free.ts`) |
+ * | `mf_<kind>_<rate>(h_frq, tauc, s2[, khh])` | model-free rates (`src/nmr/rates.ts`) |
  *
  * @module
  */
@@ -29,7 +32,31 @@ import {
   oligomerMonomer,
   stationaryPopulations,
 } from "./equilibrium.ts";
-import { MODEL_FREE_FUNCTIONS } from "./model_free.ts";
+import { modelFreeRates, RATE_NAMES } from "../nmr/rates.ts";
+
+/** Spin-pair kinds with model-free constants (ChemEx's rate function names). */
+export const MODEL_FREE_KINDS: readonly string[] = ["nh", "hn", "ch", "hc", "cn"].flatMap((
+  k,
+) => [k, `${k}_d`]);
+
+/**
+ * Expression functions `mf_<kind>_<rate>(h_frq_mhz, tauc_ns, s2[, khh])`.
+ *
+ * @example
+ * ```ts
+ * MODEL_FREE_FUNCTIONS.mf_nh_r1_i(600, 4.0, 0.9, 0); // ≈ 2.2116745325575664
+ * ```
+ */
+export const MODEL_FREE_FUNCTIONS: Readonly<Record<string, (...a: number[]) => number>> = Object
+  .fromEntries(
+    MODEL_FREE_KINDS.flatMap((kind) =>
+      RATE_NAMES.map((rate) => [
+        `mf_${kind}_${rate}`,
+        (h: number, tauc: number, s2: number, khh = 0) =>
+          modelFreeRates(kind, h, tauc, s2, khh)[rate],
+      ])
+    ),
+  );
 
 type Fn = (...a: number[]) => number;
 

@@ -9,16 +9,8 @@
  */
 
 import { strict as assert } from "node:assert";
-import {
-  chi2Sf,
-  erf,
-  erfc,
-  ksStatistic,
-  ksTestNormal,
-  ksTwoSidedSf,
-  normalCdf,
-  normalPpf,
-} from "../src/stats/distributions.ts";
+import { chi2Sf, ksStatistic, ksTestNormal, ksTwoSidedSf } from "../src/math/distributions.ts";
+import { erf, erfc, normalCdf, normalPpf } from "../src/math/normal.ts";
 
 function assertRel(actual: number, expected: number, rtol: number, label: string) {
   if (expected === 0) {

@@ -7,6 +7,11 @@
  * 1e21, and `String(x)` writes exponents differently from `repr`. To stay byte-identical we work on
  * the exact decimal expansion of the double, which is always finite.
  *
+ * ChemEx also rounds conditions with Python's `round(x, 1)` when it builds parameter names
+ * ({@link roundPython}); `Math.round(x * 10) / 10` would suffer from the multiplication's
+ * rounding error. This is the one home of Python-style number text in exfit (parameter names,
+ * output files, plots, reports).
+ *
  * @module
  */
 
@@ -169,4 +174,19 @@ export function pyRepr(x: number): string {
     body = `${all.slice(0, point)}.${all.slice(point)}`;
   }
   return sign + body;
+}
+
+/**
+ * Python's `round(x, digits)` for floats: the double nearest to the exact value rounded
+ * half-to-even at `digits` decimals.
+ *
+ * @example
+ * ```ts
+ * roundPython(800.15, 1); // 800.1 (800.15 is stored slightly below the tie)
+ * roundPython(0.25, 1); // 0.2
+ * ```
+ */
+export function roundPython(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x;
+  return Number(pyFixed(x, digits));
 }

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { StudySpec } from "./study.ts";
-import { intensitiesAt, type ProfileCalculator } from "./evaluate.ts";
+import type { StudySpec } from "../fit/study.ts";
+import { intensitiesAt, type ProfileCalculator } from "../fit/evaluate.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
 import { compareSpinSystems, parseSpinSystem } from "../params/spin_system.ts";
 import {

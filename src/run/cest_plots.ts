@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { StudySpec } from "./study.ts";
-import { basisNuclei } from "./study.ts";
-import { intensitiesAt, type ProfileCalculator } from "./evaluate.ts";
+import type { StudySpec } from "../fit/study.ts";
+import { basisNuclei } from "../fit/study.ts";
+import { intensitiesAt, type ProfileCalculator } from "../fit/evaluate.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
 import { ppmToRadPerS } from "../nmr/constants.ts";
 import { cestCurveOffsets, type CestPlotData, cestPlotData } from "../plot/cest.ts";

@@ -6,23 +6,17 @@
  *
  * @module
  */
-import type { StepOutput } from "../fit/run.ts";
-import { renderVegaLiteSvg } from "./svg.ts";
-import { renderCpmgSvg } from "./cpmg_svg.ts";
-import { formatCpmgExp, formatCpmgFit } from "./cpmg.ts";
-import { renderCestSvg } from "./cest_svg.ts";
-import { formatCestExp, formatCestFit } from "./cest.ts";
-import { decayFigureSpec, decaySideFiles } from "./relaxation.ts";
-import { shiftFigureSpec } from "./shift.ts";
-import { formatR1rho, r1rhoFigureSpec } from "./r1rho.ts";
+import type { StepOutput } from "../run/run.ts";
+import { renderVegaLiteSvg } from "../plot/svg.ts";
+import { renderCpmgSvg } from "../plot/cpmg_svg.ts";
+import { formatCpmgExp, formatCpmgFit } from "../plot/cpmg.ts";
+import { renderCestSvg } from "../plot/cest_svg.ts";
+import { formatCestExp, formatCestFit } from "../plot/cest.ts";
+import { decayFigureSpec, decaySideFiles } from "../plot/relaxation.ts";
+import { shiftFigureSpec } from "../plot/shift.ts";
+import { formatR1rho, r1rhoFigureSpec } from "../plot/r1rho.ts";
 import { figuresToPdf } from "./pdf.ts";
-import {
-  cestFigures,
-  cpmgFigures,
-  decayFigures,
-  r1rhoFigures,
-  shiftFigure,
-} from "../report/figures.ts";
+import { cestFigures, cpmgFigures, decayFigures, r1rhoFigures, shiftFigure } from "./figures.ts";
 
 /** Options of {@link plotFiles}. */
 export interface PlotFileOptions {

@@ -5,16 +5,21 @@
  * @module
  */
 import { ConfigError } from "../config/errors.ts";
-import type { StudySpec } from "./study.ts";
-import { createCalculator, fitScale, intensitiesAt, type ProfileCalculator } from "./evaluate.ts";
+import type { ProfileCalc, StudySpec } from "../fit/study.ts";
+import {
+  createCalculator,
+  fitScale,
+  intensitiesAt,
+  type ProfileCalculator,
+} from "../fit/evaluate.ts";
 import {
   compileStore,
   evaluateDefinitions,
   type ParamStore,
   storeValues,
 } from "../params/store.ts";
-import { runFitStep, selectProfiles, type StepResult, type StepSpec } from "./step.ts";
-import { type ProfileCalc, stepFiles } from "../output/step_files.ts";
+import { runFitStep, selectProfiles, type StepResult, type StepSpec } from "../fit/step.ts";
+import { stepFiles } from "../output/step_files.ts";
 import { cpmgCurveNcyc, type CpmgPlotData, cpmgPlotData } from "../plot/cpmg.ts";
 import type { CestPlotData } from "../plot/cest.ts";
 import { cestPlotsOf } from "./cest_plots.ts";
@@ -24,14 +29,14 @@ import type { R1rhoPlotData } from "../plot/r1rho.ts";
 import type { DecayPanel } from "../plot/relaxation.ts";
 import type { ShiftPoint } from "../plot/shift.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
-import { checkFiniteProfile, NonFiniteModelError } from "./finite_guard.ts";
-import { gridFigures, type GridOutcome, runGridStep } from "./grid.ts";
-import { gridLayoutFiles } from "./grid_output.ts";
-import { type MethodProgram, planMethod, restoreRoles } from "./roles.ts";
-import { gridSearchOf, runStepSearch } from "./search.ts";
-import { withCounts } from "./statistics_counts.ts";
+import { checkFiniteProfile, NonFiniteModelError } from "../fit/finite_guard.ts";
+import { gridFigures, type GridOutcome, runGridStep } from "../fit/grid.ts";
+import { gridLayoutFiles } from "../fit/grid_output.ts";
+import { type MethodProgram, planMethod, restoreRoles } from "../fit/roles.ts";
+import { gridSearchOf, runStepSearch } from "../fit/search.ts";
+import { withCounts } from "../fit/statistics_counts.ts";
 import type { CompatVersion } from "../config/compat.ts";
-import type { ProgressReporter } from "./progress.ts";
+import type { ProgressReporter } from "../fit/progress.ts";
 import { formatBasinsToml } from "../output/basins_toml.ts";
 import {
   runStatistics,

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { ProfileFigure } from "../report/figures.ts";
-import { FIGURE_SIZE, profileShapes, type Shape } from "../report/profile_shapes.ts";
+import type { ProfileFigure } from "./figures.ts";
+import { FIGURE_SIZE, profileShapes, type Shape } from "./profile_shapes.ts";
 
 /** DejaVu Sans covers the Greek letters, sub- and superscripts of the axis titles (ν, R₂, s⁻¹). */
 const FONT_DIR = "/usr/share/fonts/truetype/dejavu/";
