@@ -140,7 +140,10 @@ Deno.test("r1rhoFigures: x is the offset at one field, the field otherwise", () 
   });
   const oneField = r1rhoFigures("r", [{
     name: "G23N",
-    points: [{ ...s(-500, 1000), exp: 12, err: 0.5, calc: 11.8, used: true }],
+    points: [
+      { ...s(-500, 1000), exp: 12, err: 0.5, calc: 11.8, used: true },
+      { ...s(300, 1000), exp: 11, err: 0.5, calc: 11.1, used: true },
+    ],
     curve: [{ ...s(500, 1000), r1rho: 11 }, { ...s(-500, 1000), r1rho: 12 }],
   }])[0];
   assert.equal(oneField.points[0].x, -500);

@@ -308,18 +308,20 @@ export function buildProgram(argv: readonly string[] = []): Command {
       }
       runInfo.finish();
       offInterrupt();
-      if (hasStagedOutput(staging)) publishRun(staging);
-      else discardRun(staging);
-      console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);
-      if (run.plot) {
+      // The report is staged with the steps: one publication for the whole run.
+      const withReport = run.plot && reportSteps.length > 0;
+      if (withReport) {
         const { writeRunReport } = await import("../report/run_report.ts");
-        const path = writeRunReport(
-          o.output!,
+        writeRunReport(
+          staging.stageDir,
           { title: "exfit fit", command: commandLine(cmd) },
           reportSteps,
         );
-        console.log(`report: ${path}`);
       }
+      if (hasStagedOutput(staging)) publishRun(staging);
+      else discardRun(staging);
+      console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);
+      if (withReport) console.log(`report: ${o.output!.replace(/\/+$/, "")}/report.html`);
     });
   addCommon(
     program.command("simulate").description("simulate profiles from parameters (noise-free)"),
