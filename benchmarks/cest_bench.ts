@@ -20,7 +20,7 @@ import { cestGrid, dephasedPropagator, isCestReference } from "../src/experiment
 import { addTerm } from "../src/nmr/basis.ts";
 import { createExpmWorkspace, expm, matvec } from "../src/nmr/expm.ts";
 import { createEigWorkspace } from "../src/nmr/eig.ts";
-import { detectionVector } from "../src/nmr/spectrometer.ts";
+import { detectionVector } from "../src/experiments/detection.ts";
 import { median } from "./_timing.ts";
 
 const REFDATA = fromFileUrl(new URL("../../shared/refdata", import.meta.url));

@@ -1,7 +1,7 @@
 /**
  * Cost of one residual evaluation plus one Jacobian of a fit group, exact derivatives against
  * forward differences (alternated rounds, median CPU time per call in one process), on refdata
- * fixtures: the families with exact derivatives (relaxation) and, for scale, the CPMG groups of
+ * fixtures: families with exact derivatives (relaxation, CEST) and, for scale, a CPMG group of
  * the speed targets (still differenced: their "exact" figure is the fallback's). Also prints the
  * largest difference between the two Jacobians relative to the column norm.
  *
@@ -52,6 +52,13 @@ const CASES: Case[] = [
     label: "relaxation_hznz, 2 profiles, KEX+PB+rates free",
     folder: "simulate/RELAXATION_HZNZ",
     experiments: ["800mhz.toml"],
+    picks: [0, 1],
+    free: ["KEX_AB", "PB"],
+  },
+  {
+    label: "cest_15n (dephasing), 2 profiles, KEX+PB free",
+    folder: "fit/CEST_15N",
+    experiments: ["13hz.toml", "26hz.toml"],
     picks: [0, 1],
     free: ["KEX_AB", "PB"],
   },

@@ -1,17 +1,24 @@
 /**
- * `deno task bench`: the figures the README quotes. Prints, for ChemEx's CPMG_15N_IP example fit
- * (from ../shared/refdata), whole-process wall time and peak RSS (medians of 3) with the ratio to
- * ChemEx on the same 2-core machine kind, and the time of one cpmg_15n_ip profile evaluation;
- * then runs every other `benchmarks/*_bench.ts` script.
+ * `deno task bench`: the benchmark suite.
+ *
+ * - default: start-up (`exfit --help` against an empty `deno run`), kernels (one profile
+ *   evaluation per reference fit), the bottleneck profile of one fit (time share of load,
+ *   evaluate, Jacobian, linear algebra, output), ChemEx's CPMG_15N_IP example fit as a whole
+ *   process (wall time and peak RSS, medians of 3, with the ratio to ChemEx on the same machine
+ *   kind), then every other `benchmarks/*_bench.ts` script;
+ * - `--quick`: start-up, kernels and the profile only (well under a minute);
+ * - `--e2e [--only NAME] [--timeout S]`: every example study under ../shared/refdata and every
+ *   `run*.sh` of ChemEx's examples, once each, each in a temp copy (`benchmarks/_e2e.ts`);
+ * - `--save FILE`: write the figures as JSON; `--compare A.json B.json`: ratios B/A with noise.
  *
  * @module
  */
 import { fromFileUrl } from "./_paths.ts";
-import { loadStudy } from "../src/io/load.ts";
-import { parseModel } from "../src/models/model.ts";
-import { createCalculator, intensitiesAt } from "../src/fit/evaluate.ts";
-import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
 import { median, timeFitProcess } from "./_timing.ts";
+import { compareRuns, type Result, type SavedRun, saveRun } from "./_results.ts";
+import { kernelBenchmark, startupBenchmark } from "./_quick.ts";
+import { profileBenchmark } from "./_profile.ts";
+import { endToEnd } from "./_e2e.ts";
 
 const REPO = fromFileUrl(new URL("..", import.meta.url));
 const REFDATA = fromFileUrl(new URL("../../shared/refdata", import.meta.url));
@@ -45,35 +52,6 @@ async function fitBenchmark(): Promise<void> {
   }
 }
 
-function profileBenchmark(): void {
-  const folder = `${REFDATA}/fit/CPMG_15N_IP`;
-  const cwd = Deno.cwd();
-  Deno.chdir(folder);
-  const { study, store } = loadStudy({
-    experiments: ["Experiments/500mhz.toml", "Experiments/800mhz.toml"],
-    parameters: ["Parameters/parameters.toml"],
-    model: parseModel("2st"),
-  });
-  Deno.chdir(cwd);
-  const pv = compileStore(store);
-  evaluateDefinitions(pv);
-  const calc = createCalculator(study, 0);
-  const values = study.profiles[0].paramIds.map((id) => pv.values[pv.index.get(id)!]);
-  const times: number[] = [];
-  for (let rep = 0; rep < 15; rep++) {
-    const n = 200;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) intensitiesAt(calc, values, calc.x);
-    times.push((performance.now() - t0) / n);
-  }
-  const ms = median(times.slice(5));
-  console.log("== one cpmg_15n_ip profile evaluation (26 points, 6x6 Liouvillian) ==");
-  console.log(
-    `exfit: median ${(ms * 1000).toFixed(1)} us; ChemEx 2026.06: 520-670 us ` +
-      `(../shared/refdata/timing): ${(0.52 / ms).toFixed(0)}-${(0.67 / ms).toFixed(0)}x faster`,
-  );
-}
-
 async function otherBenchmarks(): Promise<void> {
   const names = [...Deno.readDirSync(`${REPO}benchmarks`)]
     .map((e) => e.name)
@@ -90,13 +68,80 @@ async function otherBenchmarks(): Promise<void> {
   }
 }
 
+/** Options of `deno task bench`. */
+interface BenchOptions {
+  quick: boolean;
+  e2e: boolean;
+  only?: string;
+  timeoutS: number;
+  save?: string;
+  compare?: [string, string];
+}
+
+function parseOptions(args: string[]): BenchOptions {
+  const o: BenchOptions = { quick: false, e2e: false, timeoutS: 300 };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = () => {
+      if (i + 1 >= args.length) throw new Error(`${a} needs a value`);
+      return args[++i];
+    };
+    if (a === "--quick") o.quick = true;
+    else if (a === "--e2e") o.e2e = true;
+    else if (a === "--only") [o.e2e, o.only] = [true, value()];
+    else if (a === "--timeout") o.timeoutS = Number(value());
+    else if (a === "--save") o.save = value();
+    else if (a === "--compare") o.compare = [value(), value()];
+    else {
+      throw new Error(
+        `unknown option ${a}; usage: deno task bench [--quick] [--e2e [--only NAME] ` +
+          `[--timeout S]] [--save FILE] | --compare A.json B.json`,
+      );
+    }
+  }
+  if (!(o.timeoutS > 0)) throw new Error("--timeout takes a number of seconds > 0");
+  return o;
+}
+
+const opts = parseOptions(Deno.args);
+if (opts.compare) {
+  const [a, b] = opts.compare.map((f) => JSON.parse(Deno.readTextFileSync(f)) as SavedRun);
+  console.log(`B/A, B = ${opts.compare[1]} (${b.date}), A = ${opts.compare[0]} (${a.date}):`);
+  for (const line of compareRuns(a, b)) console.log(line);
+  Deno.exit(0);
+}
+const results: Result[] = [];
+let hasRefdata = true;
 try {
   Deno.statSync(REFDATA);
-  await fitBenchmark();
-  profileBenchmark();
-} catch (e) {
-  if (e instanceof Deno.errors.NotFound) {
-    console.log("notice: ../shared/refdata is absent; skipping the ChemEx example benchmarks");
-  } else throw e;
+} catch {
+  hasRefdata = false;
+  console.log(`notice: ${REFDATA} is absent; skipping the benchmarks on ChemEx's examples`);
 }
-if (!Deno.args.includes("--quick")) await otherBenchmarks();
+if (opts.e2e) {
+  if (hasRefdata) results.push(...await endToEnd(REFDATA, opts));
+} else {
+  results.push(...await startupBenchmark());
+  if (hasRefdata) {
+    const kernels = kernelBenchmark(REFDATA);
+    results.push(...kernels);
+    const cpmg = median(kernels[0].samples) / 1000;
+    console.log(
+      `fit/CPMG_15N_IP profile vs ChemEx 2026.06 (520-670 us, ../shared/refdata/timing): ` +
+        `${(0.52 / cpmg).toFixed(0)}-${(0.67 / cpmg).toFixed(0)}x faster`,
+    );
+    results.push(
+      ...profileBenchmark(
+        "fit/CPMG_15N_IP",
+        `${REFDATA}/fit/CPMG_15N_IP`,
+        "Methods/method.toml",
+      ),
+    );
+    if (!opts.quick) await fitBenchmark();
+  }
+  if (!opts.quick) await otherBenchmarks();
+}
+if (opts.save) {
+  saveRun(opts.save, results);
+  console.log(`saved ${results.length} results to ${opts.save}`);
+}

@@ -201,7 +201,7 @@ export function fitWork(payload: FitPayload, ev: ChunkEvaluator): FitResult {
   const store = storeFromPayload(payload.params);
   let out;
   try {
-    out = fitGroup(store, ev);
+    out = fitGroup(store, ev, { xScale: payload.xScale, maxNfev: payload.maxNfev });
   } catch (e) {
     throw new WorkError(422, "fit_failed", (e as Error).message);
   }
@@ -213,10 +213,12 @@ export function fitWork(payload: FitPayload, ev: ChunkEvaluator): FitResult {
       id: p.id,
       value: enc(p.value),
       stderr: p.stderr === null ? null : enc(p.stderr),
+      ...(p.errorNote !== undefined ? { errorNote: p.errorNote } : {}),
     })),
     residuals: Array.from(out.residuals, enc),
     scales: Array.from(out.problem.scales, enc),
     evaluations: out.problem.evaluations(),
+    ...(out.diagnostics.triggers.length > 0 ? { triggers: out.diagnostics.triggers } : {}),
   };
 }
 

@@ -6,9 +6,10 @@
  * @module
  */
 import { createHandler, type HandlerOptions } from "./handler.ts";
+import { createWorkPool, type WorkPoolOptions } from "./work_pool.ts";
 
 /** Options of {@link serveFunctions}. */
-export interface ServeOptions extends HandlerOptions {
+export interface ServeOptions extends HandlerOptions, WorkPoolOptions {
   port: number;
   /** Interface to listen on (default 127.0.0.1: loopback only). */
   hostname?: string;
@@ -28,7 +29,14 @@ export interface ServeOptions extends HandlerOptions {
  * ```
  */
 export function serveFunctions(options: ServeOptions): Deno.HttpServer<Deno.NetAddr> {
-  const handler = createHandler(options);
+  // Work runs in a bounded pool of workers: /health and 4xx answers stay on this thread.
+  const pool = createWorkPool(options);
+  options.signal?.addEventListener("abort", () => pool.close(), { once: true });
+  const handler = createHandler({
+    ...options,
+    runner: (kind, payload) => pool.run(kind, payload),
+    busy: () => pool.full(),
+  });
   return Deno.serve({
     port: options.port,
     hostname: options.hostname ?? "127.0.0.1",
@@ -37,7 +45,11 @@ export function serveFunctions(options: ServeOptions): Deno.HttpServer<Deno.NetA
   }, handler);
 }
 
-const handler = createHandler();
+// `deno serve` entry: the same bounded pool, started on the first work request.
+let pool: ReturnType<typeof createWorkPool> | undefined;
+const handler = createHandler({
+  runner: (kind, payload) => (pool ??= createWorkPool()).run(kind, payload),
+});
 
 /** `deno serve` entry: the default export's `fetch`. */
 export default { fetch: (request: Request): Promise<Response> => handler(request) };

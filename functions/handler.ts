@@ -11,7 +11,14 @@
  * @module
  */
 import { createEvaluatorCache, type EvaluatorCache, runWork, WorkError } from "./core.ts";
-import { checkPayload, PAYLOAD_VERSION, WORK_KINDS, type WorkKind } from "./payload.ts";
+import {
+  checkPayload,
+  PAYLOAD_VERSION,
+  type PayloadOf,
+  type ResultOf,
+  WORK_KINDS,
+  type WorkKind,
+} from "./payload.ts";
 import { PayloadError } from "./validate.ts";
 
 /** Default largest request body accepted (bytes). */
@@ -23,6 +30,13 @@ export interface HandlerOptions {
   maxBodyBytes?: number;
   /** Chunk evaluators kept for repeated requests (default 128). */
   cacheCapacity?: number;
+  /**
+   * Where validated work runs (default: in this thread). `exfit serve` passes a worker pool
+   * with concurrency and time limits, so that no request can freeze the server.
+   */
+  runner?: <K extends WorkKind>(kind: K, payload: PayloadOf[K]) => Promise<ResultOf[K]>;
+  /** When true, work requests get 503 at once, before their body is read (a full pool). */
+  busy?: () => boolean;
 }
 
 /** A request handler. */
@@ -92,6 +106,8 @@ async function readBody(request: Request, limit: number): Promise<string> {
 export function createHandler(options: HandlerOptions = {}): Handler {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const cache: EvaluatorCache = createEvaluatorCache(options.cacheCapacity ?? 128);
+  const run = options.runner ??
+    (<K extends WorkKind>(kind: K, payload: PayloadOf[K]) => runWork(kind, payload, cache));
   return async (request: Request): Promise<Response> => {
     const path = new URL(request.url).pathname.replace(/\/+$/, "") || "/";
     if (path === "/health") {
@@ -115,6 +131,9 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     }
     if (request.method !== "POST") {
       return fail(405, "method_not_allowed", `use POST ${path}`, { allow: "POST" });
+    }
+    if (options.busy?.()) {
+      return fail(503, "busy", "the server is busy with other work items; retry later");
     }
     const type = request.headers.get("content-type") ?? "";
     // fetch() labels a string body text/plain unless told otherwise: accept that too.
@@ -144,7 +163,7 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     }
     try {
       const payload = checkPayload(kind, body);
-      return json(200, await runWork(kind, payload, cache));
+      return json(200, await run(kind, payload));
     } catch (e) {
       if (e instanceof PayloadError) {
         return fail(400, "invalid_payload", e.message, { field: e.field, expected: e.expected });

@@ -9,7 +9,7 @@ import { parseModel } from "../src/models/model.ts";
 import { addExperiment, applyDefaults, type StudySpec } from "../src/fit/study.ts";
 import { compileStore, evaluateDefinitions, type ParamStore } from "../src/params/store.ts";
 import { createCalculator, intensitiesAt } from "../src/fit/evaluate.ts";
-import { createRng, standardNormals } from "../src/stats/random.ts";
+import { createRng, standardNormals } from "../src/math/random.ts";
 
 const NCYC = [0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 0, 2, 10];
 const FIELDS = [{ stem: "600mhz", hz: 600 }, { stem: "800mhz", hz: 800 }];

@@ -5,7 +5,8 @@
  * @module
  */
 import { addTerm } from "../src/nmr/basis.ts";
-import { detectionVector, dot, type Spectrometer } from "../src/nmr/spectrometer.ts";
+import { dot, type Spectrometer } from "../src/nmr/spectrometer.ts";
+import { detectionVector } from "../src/experiments/detection.ts";
 import { matvec } from "../src/nmr/expm.ts";
 
 /** Iz of the observed state after a constant field `b1Hz` at `offsetHz` for `timeS`. */

@@ -45,10 +45,11 @@ for (const rel of folders) {
     stderr: "piped",
   }).output();
   const td = new TextDecoder();
-  // Console text is part of the behaviour; timings in it would differ, so it is kept as is and
-  // compared by eye when diff shows it.
-  Deno.writeTextFileSync(`${dest}/stdout.txt`, td.decode(res.stdout));
-  Deno.writeTextFileSync(`${dest}/stderr.txt`, td.decode(res.stderr));
+  // Console text is part of the behaviour: kept with the output folder and timings masked.
+  const mask = (t: string) =>
+    t.replaceAll(dest, "<DEST>").replace(/\b\d+(\.\d+)? (s|ms)\b/g, "<T>");
+  Deno.writeTextFileSync(`${dest}/stdout.txt`, mask(td.decode(res.stdout)));
+  Deno.writeTextFileSync(`${dest}/stderr.txt`, mask(td.decode(res.stderr)));
   Deno.writeTextFileSync(`${dest}/code.txt`, `${res.code}\n`);
   console.log(`${rel}: exit ${res.code}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }

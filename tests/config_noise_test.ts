@@ -4,13 +4,13 @@ import { type ExperimentSchema, readExperimentFile } from "../src/config/experim
 import { type ProfileData, readProfileFile } from "../src/config/data.ts";
 import {
   estimateErrors,
-  normalQuantile,
   numpySum,
   SCATTER_Z,
   scatterPercents,
   varianceFromDuplicates,
   varianceFromScatter,
 } from "../src/config/noise.ts";
+import { normalPpf } from "../src/math/normal.ts";
 import { REFDATA_DIR as REFDATA, refdataTest } from "./_fixtures.ts";
 
 const SCHEMAS: ExperimentSchema[] = [
@@ -140,12 +140,27 @@ Deno.test("duplicates: pooled variance over groups of exactly equal x, ddof 1", 
   assert.equal(varianceFromDuplicates(exsy), 2);
 });
 
-Deno.test("duplicates: a profile without duplicates contributes mean(σ) as a variance", () => {
+Deno.test("duplicates: a profile without duplicates contributes mean(σ²) (2026.09, #759)", () => {
+  const withDup = profile([0, 1, 1], [10, 2, 4], [1, 1, 1]); // variance 2
+  const noDup = profile([0, 1, 2], [10, 8, 6], [3, 5, 7]); // mean σ² = 83/3
+  const global = estimateErrors("duplicates", [withDup, noDup], true);
+  assert.equal(global.notice, undefined);
+  for (const errors of global.errors) {
+    assert.deepEqual(Array.from(errors), [1, 1, 1].map(() => Math.sqrt((2 + 83 / 3) / 2)));
+  }
+  const local = estimateErrors("duplicates", [withDup, noDup], false);
+  assert.deepEqual(Array.from(local.errors[1]), [1, 1, 1].map(() => Math.sqrt(83 / 3)));
+  // The spec's example: file errors 0.03 and 0.05 give the RMS 0.0412311.
+  const rms = varianceFromDuplicates(profile([0, 1], [1, 2], [0.03, 0.05]));
+  assert.equal(Math.sqrt(rms).toFixed(7), "0.0412311");
+});
+
+Deno.test("duplicates, --compat 2026.06: mean(σ) as a variance (ChemEx 2026.06.1)", () => {
   // ChemEx 2026.06.1: _variance_from_duplicates returns np.mean(err) (a σ) when a profile has
   // no repeated x; the global estimate then averages it with true variances.
   const withDup = profile([0, 1, 1], [10, 2, 4], [1, 1, 1]); // variance 2
   const noDup = profile([0, 1, 2], [10, 8, 6], [3, 5, 7]); // mean σ = 5, used as variance 5
-  const global = estimateErrors("duplicates", [withDup, noDup], true);
+  const global = estimateErrors("duplicates", [withDup, noDup], true, "2026.06");
   assert.equal(global.notice, undefined);
   for (const errors of global.errors) {
     assert.deepEqual(
@@ -153,7 +168,7 @@ Deno.test("duplicates: a profile without duplicates contributes mean(σ) as a va
       [1, 1, 1].map(() => Math.sqrt(3.5)),
     );
   }
-  const local = estimateErrors("duplicates", [withDup, noDup], false);
+  const local = estimateErrors("duplicates", [withDup, noDup], false, "2026.06");
   assert.deepEqual(Array.from(local.errors[0]), [Math.SQRT2, Math.SQRT2, Math.SQRT2]);
   assert.deepEqual(Array.from(local.errors[1]), [Math.sqrt(5), Math.sqrt(5), Math.sqrt(5)]);
 });
@@ -212,11 +227,11 @@ Deno.test("percent levels and normal quantiles", () => {
   assert.equal(p[5], 0.19999999999999998);
   assert.equal(p[13], 0.3999999999999999);
   for (let i = 0; i < p.length; i++) {
-    assertClose(normalQuantile(1 - p[i]), SCATTER_Z[i], 5e-16);
+    assertClose(normalPpf(1 - p[i]), SCATTER_Z[i], 5e-16);
   }
-  assertClose(normalQuantile(0.975), 1.959963984540054, 1e-15);
-  assertClose(normalQuantile(1e-10), -6.361340902404056, 1e-14);
-  assert.equal(normalQuantile(0.5), 0);
+  assertClose(normalPpf(0.975), 1.959963984540054, 1e-15);
+  assertClose(normalPpf(1e-10), -6.361340902404056, 1e-14);
+  assert.equal(normalPpf(0.5), 0);
 });
 
 Deno.test("numpySum follows NumPy's pairwise order", () => {

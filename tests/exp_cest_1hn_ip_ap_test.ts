@@ -3,7 +3,8 @@ import { simulateFixtureTest } from "./_refdata.ts";
 import { sequenceFor } from "./_exp_helpers.ts";
 import { cest1hnIpAp } from "../src/experiments/catalog/cest_1hn_ip_ap.ts";
 import { matvec } from "../src/nmr/expm.ts";
-import { detectionVector, dot } from "../src/nmr/spectrometer.ts";
+import { dot } from "../src/nmr/spectrometer.ts";
+import { detectionVector } from "../src/experiments/detection.ts";
 
 // Model 2st.rs; filter_ref_planes defaults to true but ChemEx's simulate applies no filter.
 simulateFixtureTest("simulate/CEST_1HN_IP_AP");

@@ -8,7 +8,7 @@ import { strict as assert } from "node:assert";
 import { sequenceFor } from "./_exp_helpers.ts";
 import { cest15n } from "../src/experiments/catalog/cest_15n.ts";
 import { dcest15n } from "../src/experiments/catalog/dcest_15n.ts";
-import { b1GridFromSettings } from "../src/nmr/b1.ts";
+import { b1GridFromSettings } from "../src/config/b1.ts";
 
 const VALUES = {
   pa: 0.95,

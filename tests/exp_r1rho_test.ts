@@ -162,11 +162,19 @@ function refMatrix(c: Case, dwPpm = 5) {
   return { states, ...blochMcConnell(states, [[0, v.kab], [v.kba, 0]], c.offsetHz, c.b1Hz) };
 }
 
-function rate(c: Case, calculation: string, extra: Record<string, unknown> = {}, dwPpm = 5) {
+function rate(
+  c: Case,
+  calculation: string,
+  extra: Record<string, unknown> = {},
+  dwPpm = 5,
+  start: string[] | null = ["a"],
+) {
+  // start ["a"]: what the loader gives without `start_state` (defaultStartFromObserved).
   const { sequence } = sequenceFor(r1rho15nRates, {
     settings: { carrier: CARRIER, b1_frq: c.b1Hz, calculation, ...extra },
     values: twoStateValues(c, dwPpm),
     hLarmorFrqMHz: B0,
+    start,
   });
   return sequence(Float64Array.of(c.offsetHz))[0];
 }
@@ -205,6 +213,7 @@ Deno.test("exact R1ρ equals the long-time log-ratio of exp(L·τ) wherever the 
       `${JSON.stringify(c)}: ${got} vs ${slowest} (rel ${Math.abs(got - slowest) / slowest})`,
     );
   }
+  console.log(`long-time log-ratio: ${compared} of ${GRID.length} grid points compared`);
   assert.ok(compared >= GRID.length / 2, `only ${compared} of ${GRID.length} points compared`);
 });
 
@@ -247,6 +256,31 @@ Deno.test("two-point R1ρ (state A only, delay T) matches the dense propagator t
   }
 });
 
+Deno.test("two-point R1ρ from equilibrium (start_state = []) matches the dense propagator", () => {
+  for (const c of GRID) {
+    const timeTS = 0.04;
+    const got = rate(c, "two_point", { time_t: timeTS }, 5, null);
+    const { l, omegas, w1, states } = refMatrix(c);
+    const norm = Math.hypot(w1, omegas[0]);
+    const axis = [w1 / norm, 0, omegas[0] / norm];
+    const v = states.flatMap((s) => axis.map((a) => s.pop * a));
+    const m = matvecRef(expmTaylor(l.map((r) => r.map((x) => x * timeTS))), v);
+    const i0 = axis.reduce((s, a, i) => s + a * v[i], 0);
+    const ref = -Math.log(axis.reduce((s, a, i) => s + a * m[i], 0) / i0) / timeTS;
+    assert.ok(
+      Math.abs(got - ref) <= 1e-10 * Math.abs(ref),
+      `${JSON.stringify(c)}: ${got} vs ${ref}`,
+    );
+  }
+  // In fast exchange the equilibrium start is (nearly) the locked mode: two-point ≈ exact,
+  // while starting from A alone adds about −ln(pA)/T.
+  const c: Case = { kex: 1e5, pb: 0.3, offsetHz: 0, b1Hz: 5000 };
+  const exact = rate(c, "eigenvalue");
+  assert.ok(Math.abs(rate(c, "two_point", { time_t: 0.04 }, 5, null) - exact) < 0.01 * exact);
+  const fromA = rate(c, "two_point", { time_t: 0.04 });
+  assert.ok(Math.abs(fromA - exact + Math.log(0.7) / 0.04) < 0.02 * exact, `${fromA}`);
+});
+
 Deno.test("r1rho_15n decays: full Bloch–McConnell intensities match the dense propagator", () => {
   const c: Case = { kex: 800, pb: 0.1, offsetHz: 600, b1Hz: 300 };
   const { sequence } = sequenceFor(r1rho15n, {
@@ -270,6 +304,21 @@ Deno.test("r1rho_15n decays: full Bloch–McConnell intensities match the dense 
     const ref = axis.reduce((s, a, i) => s + a * m[i], 0);
     assert.ok(Math.abs(got[k] - ref) < 1e-11, `t = ${t}: ${got[k]} vs ${ref}`);
   });
+});
+
+Deno.test("decays with calculation = eigenvalue or an analytic form are single exponentials", () => {
+  const c: Case = { kex: 3000, pb: 0.05, offsetHz: 0, b1Hz: 800 };
+  for (const calculation of ["eigenvalue", "mp05"]) {
+    const { sequence } = sequenceFor(r1rho15n, {
+      settings: { carrier: CARRIER + 200 / HZ_PER_PPM, b1_frq: c.b1Hz, calculation },
+      values: twoStateValues(c),
+      hLarmorFrqMHz: B0,
+    });
+    const r = rate({ ...c, offsetHz: 200 }, calculation);
+    const got = sequence(Float64Array.of(0, 0.05));
+    assert.ok(Math.abs(got[0] - 0.95) < 1e-15);
+    assert.ok(Math.abs(got[1] - 0.95 * Math.exp(-r * 0.05)) < 1e-14, calculation);
+  }
 });
 
 Deno.test("without exchange R1ρ is R1·cos²θ + R2·sin²θ (decay and rate)", () => {
@@ -422,4 +471,48 @@ Deno.test("rate settings are checked with clear errors", () => {
   assert.throws(make({ b1_frq: 100, calculation: "two_point" }), /time_t \(s\) is required/);
   assert.throws(make({}), /b1_frq is required with x_axis = "offset"/);
   assert.throws(make({ b1_frq: 100, x_axis: "ppm" }), /x_axis = "ppm"/);
+});
+
+Deno.test("exact Jacobian of the eigenvalue rate matches central differences", () => {
+  for (
+    const c of [GRID[7], GRID[20], GRID[33], { kex: 1e4, pb: 0.28, offsetHz: -350, b1Hz: 1341 }]
+  ) {
+    const { sequence, spectrometer: sp } = sequenceFor(r1rho15nRates, {
+      settings: { carrier: CARRIER, b1_frq: c.b1Hz },
+      values: twoStateValues(c),
+      hLarmorFrqMHz: B0,
+      start: ["a"],
+    });
+    const x = Float64Array.of(c.offsetHz, c.offsetHz + 300);
+    assert.ok(sequence.jacobian, "eigenvalue rates carry an exact Jacobian");
+    const { values, jac } = sequence.jacobian(x);
+    assert.deepEqual(Array.from(values), Array.from(sequence(x)));
+    const base = Float64Array.from(sp.values);
+    const nLocal = base.length;
+    for (let l = 0; l < nLocal; l++) {
+      const h = 1e-4 * Math.max(1, Math.abs(base[l]));
+      const at = (f: number) => {
+        const v = Float64Array.from(base);
+        v[l] += f * h;
+        sp.update(v);
+        return sequence(x);
+      };
+      const [up, down] = [at(1), at(-1)];
+      sp.update(base);
+      for (let i = 0; i < x.length; i++) {
+        const fd = (up[i] - down[i]) / (2 * h);
+        const got = jac[i * nLocal + l];
+        assert.ok(
+          Math.abs(got - fd) <= 1e-5 * Math.max(1, Math.abs(fd)),
+          `${JSON.stringify(c)} local ${l} point ${i}: ${got} vs ${fd}`,
+        );
+      }
+    }
+  }
+  // Analytic and two-point rates have no exact Jacobian (the fit differences them).
+  const { sequence } = sequenceFor(r1rho15nRates, {
+    settings: { carrier: CARRIER, b1_frq: 100, calculation: "tp02" },
+    values: twoStateValues(GRID[0]),
+  });
+  assert.equal(sequence.jacobian, undefined);
 });

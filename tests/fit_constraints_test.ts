@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { ConfigError } from "../src/config/errors.ts";
 import { applyConstraints, chemexIdentity, similarity } from "../src/fit/constraints.ts";
 import { applyStatus } from "../src/fit/step.ts";
-import { runFit } from "../src/fit/run.ts";
+import { runFit } from "../src/run/run.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { makeParamName, parseParamName } from "../src/params/name.ts";

@@ -13,7 +13,7 @@ import {
   planGrid,
   resolveGrid,
 } from "../src/fit/grid.ts";
-import { runFit } from "../src/fit/run.ts";
+import { runFit } from "../src/run/run.ts";
 import { selectProfiles } from "../src/fit/step.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
@@ -39,7 +39,7 @@ Deno.test("grid specifications: lin, log, explicit values, and errors", () => {
     () => resolveGrid(store, ["[PB] = lin(0, 1, 3)"], origin),
     (e) =>
       e instanceof ConfigError &&
-      /m\.toml: step \[STEP1\]: GRID entry.*\[PB\] selects no/.test(e.message),
+      /m\.toml: step \[STEP1\]: GRID entry.*No parameter matches selector \[PB\]/.test(e.message),
   );
   assert.throws(() => resolveGrid(store, ["[KEX_AB] = lin(0, 1, 3) = 2"], origin), /one '='/);
   // A later entry overrides an earlier one for the same parameter.

@@ -125,7 +125,7 @@ Deno.test("R1ρ study: simulate, then fit with GRID, STATISTICS and plots on 2 w
     const method = `${dir}/method.toml`;
     Deno.writeTextFileSync(
       method,
-      '[STEP1]\nFIX = ["CS_A", "R1_B", "R2_B"]\nCONSTRAINTS = ["[R2_B] = [R2_A]", "[R1_B] = [R1_A]"]\n' +
+      '[STEP1]\nFIX = ["CS_A"]\nCONSTRAINTS = ["[R2_B] = [R2_A]", "[R1_B] = [R1_A]"]\n' +
         'GRID = ["[KEX_AB] = log(200.0, 2000.0, 4)"]\n\n[STEP2]\nFIT = ["KEX_AB"]\nSTATISTICS = { MC = 3 }\n',
     );
     const fit = await exfit([

@@ -92,34 +92,42 @@ check("2st_binding", (c, v) => {
   };
 });
 
+// ChemEx 2026.09 (#770): KEQ/KEX inputs, populations from the 1:1 equilibrium with KD_APP.
 check("3st_binding_cs", (c, v) => {
-  const kdBc = v.kd_app * v.kab / (v.kab + v.kba);
-  const p1 = (l: number) => c.p_total / (1 + v.kab / v.kba * (1 + l / kdBc));
-  const pl = (l: number) => p1(l) * v.kab / v.kba * l / kdBc;
-  const l = bisect((x) => x + pl(x) - c.l_total, 0, c.l_total);
+  const q = v.keq_ab;
+  // Free ligand: L + C = L_total with C = P_total·L/(KD_APP + L).
+  const l = bisect((x) => x + c.p_total * x / (v.kd_app + x) - c.l_total, 0, c.l_total);
+  const pc = l / (v.kd_app + l);
+  const [pa, pb] = [(1 - pc) / (1 + q), (1 - pc) * q / (1 + q)];
   return {
-    kd_bc: kdBc,
+    kd_bc: v.kd_app * q / (1 + q),
+    kon_bc: v.koff_bc / (v.kd_app * q / (1 + q)),
     c_l: l,
-    kbc: v.koff_bc / kdBc * l,
+    kab: v.kex_ab * q / (1 + q),
+    kba: v.kex_ab / (1 + q),
     kcb: v.koff_bc,
-    pa: p1(l) / c.p_total,
-    pb: p1(l) * v.kab / v.kba / c.p_total,
-    pc: pl(l) / c.p_total,
+    kbc: pc * v.koff_bc / pb,
+    pa,
+    pb,
+    pc,
   };
 });
 
 check("3st_binding_if", (c, v) => {
-  const kdAb = v.kd_app * (1 + v.kbc / v.kcb);
-  const p = (l: number) => c.p_total / (1 + l / kdAb * (1 + v.kbc / v.kcb));
-  const pl1 = (l: number) => p(l) * l / kdAb;
-  const l = bisect((x) => x + pl1(x) * (1 + v.kbc / v.kcb) - c.l_total, 0, c.l_total);
+  const q = v.keq_bc;
+  const l = bisect((x) => x + c.p_total * x / (v.kd_app + x) - c.l_total, 0, c.l_total);
+  const pa = v.kd_app / (v.kd_app + l);
+  const [pb, pc] = [(1 - pa) / (1 + q), (1 - pa) * q / (1 + q)];
   return {
+    kd_ab: v.kd_app * (1 + q),
     c_l: l,
-    kab: v.koff_ab / kdAb * l,
+    kbc: v.kex_bc * q / (1 + q),
+    kcb: v.kex_bc / (1 + q),
     kba: v.koff_ab,
-    pa: p(l) / c.p_total,
-    pb: pl1(l) / c.p_total,
-    pc: pl1(l) * v.kbc / v.kcb / c.p_total,
+    kab: pb * v.koff_ab / pa,
+    pa,
+    pb,
+    pc,
   };
 });
 
@@ -264,7 +272,7 @@ check("3st_monomer_dimer_tetramer", (c, v) => {
 });
 
 /** Eyring: rates from the formula, populations from Boltzmann weights of the states. */
-function eyring(states: string) {
+function eyring(states: string, edges?: string[]) {
   return (c: Cond, v: Record<string, number>): Expected => {
     const kelvin = c.temperature + 273.15;
     const rt = 8.31446261815324 * kelvin;
@@ -277,6 +285,7 @@ function eyring(states: string) {
       for (const j of states) {
         if (i === j) continue;
         const e = i < j ? i + j : j + i;
+        if (edges && !edges.includes(e)) continue;
         const gts = v[`dh_${e}`] - kelvin * v[`ds_${e}`];
         out[`k${i}${j}`] = 1.380649e-23 * kelvin / 6.62607015e-34 * Math.exp(-(gts - g(i)) / rt);
       }
@@ -285,7 +294,10 @@ function eyring(states: string) {
   };
 }
 check("2st_eyring", eyring("ab"));
-check("3st_eyring", eyring("abc"));
+// ChemEx 2026.09 (#750): 3st_eyring = 3st_eyring_linear (no A <-> C); 3st_eyring_fork.
+check("3st_eyring", eyring("abc", ["ab", "bc"]));
+check("3st_eyring_linear", eyring("abc", ["ab", "bc"]));
+check("3st_eyring_fork", eyring("abc", ["ab", "ac"]));
 check("4st_eyring", eyring("abcd"));
 
 check("2st_hd", (c, v) => {
@@ -312,8 +324,8 @@ check("4st_hd", (c, v) => {
   };
 });
 
-Deno.test("3st_eyring with its default DH_AC closes A <-> C instead of failing", () => {
-  const s = kineticModel(parseModel("3st_eyring")).settings({ temperature: 20 });
+Deno.test("3st_eyring of 2026.06 with its default DH_AC closes A <-> C instead of failing", () => {
+  const s = kineticModel(parseModel("3st_eyring", "2026.06")).settings({ temperature: 20 });
   const v = evaluateSettings(s);
   assert.equal(v.kac, 0);
   assert.equal(v.kca, 0);
@@ -334,7 +346,7 @@ Deno.test("a model without a condition it needs fails with a clear message", () 
   const cases: [string, object, RegExp][] = [
     ["2st_binding", { p_total: 1e-3 }, /"2st_binding" needs \[conditions\] l_total/],
     ["2st_monomer_dimer", {}, /needs \[conditions\] p_total/],
-    ["3st_eyring", { p_total: 1e-3 }, /"3st_eyring" needs \[conditions\] temperature/],
+    ["3st_eyring", { p_total: 1e-3 }, /"3st_eyring_linear" needs \[conditions\] temperature/],
   ];
   for (const [name, cond, message] of cases) {
     const model = kineticModel(parseModel(name));

@@ -14,8 +14,8 @@ import {
   oligomerMonomer,
   solveMonomer,
   stationaryPopulations,
-} from "../src/models/equilibrium.ts";
-import { MODEL_FUNCTIONS } from "../src/models/functions.ts";
+} from "../src/params/equilibrium.ts";
+import { MODEL_FUNCTIONS } from "../src/params/functions.ts";
 import { lit } from "../src/models/literal.ts";
 import { compileExpression } from "../src/params/expr.ts";
 

@@ -19,21 +19,22 @@ import {
 const DRAWS = 40;
 
 /** Every name accepted by `-d` (27 with the aliases). */
-const ALL_NAMES = [...Object.keys(KINETIC_MODELS), "3st_triangle", "2st_rs"];
+const ALL_NAMES = [...Object.keys(KINETIC_MODELS), "3st_triangle", "2st_rs", "3st_eyring"];
 
-Deno.test("every ChemEx model name is accepted, 3st_triangle and 2st_rs are aliases", () => {
+Deno.test("every ChemEx 2026.09 model name is accepted, with the aliases", () => {
   const chemex = `1st 2st 2st_rs 3st 3st_triangle 3st_linear 3st_fork 4st 5st 6st 2st_binding 2st_hd
-    4st_hd 2st_eyring 3st_eyring 4st_eyring 2st_monomer_dimer 2st_monomer_trimer
+    4st_hd 2st_eyring 3st_eyring 3st_eyring_linear 3st_eyring_fork 4st_eyring 2st_monomer_dimer 2st_monomer_trimer
     2st_monomer_tetramer 3st_monomer_dimer_trimer 3st_monomer_dimer_tetramer 3st_binding_cs
     3st_binding_if 3st_double_binding 3st_binding_partner_2st 4st_binding_partner_2st
     4st_binding_3_bound_states`.split(/\s+/);
-  assert.equal(chemex.length, 27);
+  assert.equal(chemex.length, 29);
   assert.deepEqual([...ALL_NAMES].sort(), [...chemex].sort());
   for (const name of chemex) {
     const spec = parseModel(name);
     assert.equal(spec.states.length, Number(name[0]), name);
   }
   assert.equal(parseModel("3st_triangle").name, "3st");
+  assert.equal(parseModel("3st_eyring").name, "3st_eyring_linear");
   assert.deepEqual(parseModel("2st_rs"), parseModel("2st.rs"));
   const s = parseModel("4st_hd.tc.mf.rs");
   assert.deepEqual([s.name, s.tempCoef, s.modelFree, s.residueSpecific], [

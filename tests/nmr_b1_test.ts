@@ -58,18 +58,12 @@
  * @module
  */
 import { strict as assert } from "node:assert";
-import {
-  type B1Distribution,
-  b1Grid,
-  b1GridFromSettings,
-  b1Keys,
-  b1NominalHz,
-  betaQuantile,
-  boundedBrent,
-  gaussHermite,
-  gaussLegendre,
-  parseB1Distribution,
-} from "../src/nmr/b1.ts";
+import { type B1Distribution, b1Grid } from "../src/nmr/b1.ts";
+import { b1GridFromSettings, b1NominalHz, parseB1Distribution } from "../src/config/b1.ts";
+import { b1Keys } from "../src/experiments/schema.ts";
+import { betaQuantile } from "../src/math/distributions.ts";
+import { boundedBrent } from "../src/math/minimize.ts";
+import { gaussHermite, gaussLegendre } from "../src/math/quadrature.ts";
 import { ConfigError } from "../src/config/errors.ts";
 
 const REF: Record<string, number[][]> = {

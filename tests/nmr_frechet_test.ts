@@ -1,6 +1,15 @@
 import { strict as assert } from "node:assert";
 import { createFrechetWorkspace, expmFrechet } from "../src/nmr/frechet.ts";
-import { complexEigen, createComplexEigen, expFrechetFromEig } from "../src/nmr/frechet_eig.ts";
+import {
+  complexEigen,
+  createComplexEigen,
+  createFrechetApplyScratch,
+  eigenDirection,
+  expBilinearSensitivity,
+  expFrechetFromEig,
+  frechetApply,
+  frechetTime,
+} from "../src/nmr/frechet_eig.ts";
 import { createEigWorkspace, eigDecompose } from "../src/nmr/eig.ts";
 import { createExpmWorkspace, expm } from "../src/nmr/expm.ts";
 
@@ -87,4 +96,48 @@ Deno.test("Fréchet derivative with repeated eigenvalues: d/dε exp(diag + εE) 
   const out = new Float64Array(n * n);
   expFrechetFromEig(out, e, 0.5, ce);
   e.forEach((v, i) => assert.ok(Math.abs(out[i] - 0.5 * Math.exp(-1) * v) < 1e-15));
+});
+
+Deno.test("Fréchet derivative applied to a vector, and its adjoint form, match the matrix", () => {
+  for (const n of [4, 8]) {
+    const a = testMatrix(n, 7);
+    const e = testMatrix(n, 8).map((v) => v / 50);
+    const u = rng(9);
+    const v = Float64Array.from({ length: n }, () => u());
+    const w = Float64Array.from({ length: n }, () => u());
+    const t = 0.01;
+    const dexp = new Float64Array(n * n);
+    const p = new Float64Array(n * n);
+    expmFrechet(p, dexp, a, e, t, createFrechetWorkspace(n));
+    const ws = createEigWorkspace(n);
+    assert.ok(eigDecompose(a, ws));
+    const ce = createComplexEigen(n);
+    complexEigen(ws, ce);
+    const s = createFrechetApplyScratch(n);
+    frechetTime(t, ce, s);
+    // L·v against the matrix.
+    const lv = new Float64Array(n);
+    frechetApply(lv, eigenDirection(e, ce), t, v, ce, s);
+    for (let i = 0; i < n; i++) {
+      let want = 0;
+      for (let j = 0; j < n; j++) want += dexp[i * n + j] * v[j];
+      assert.ok(Math.abs(lv[i] - want) < 1e-9 * (1 + Math.abs(want)), `L·v n=${n} i=${i}`);
+    }
+    // wᵀ·L·v = Σ K∘E, and a = exp(At)ᵀ·w.
+    const k = new Float64Array(n * n);
+    const adj = new Float64Array(n);
+    expBilinearSensitivity(k, adj, w, v, t, ce, s);
+    let want = 0;
+    let got = 0;
+    for (let i = 0; i < n; i++) {
+      want += w[i] * lv[i];
+      for (let j = 0; j < n; j++) got += k[i * n + j] * e[i * n + j];
+    }
+    assert.ok(Math.abs(got - want) < 1e-9 * (1 + Math.abs(want)), `wᵀLv n=${n}`);
+    for (let j = 0; j < n; j++) {
+      let aw = 0;
+      for (let i = 0; i < n; i++) aw += p[i * n + j] * w[i];
+      assert.ok(Math.abs(adj[j] - aw) < 1e-9 * (1 + Math.abs(aw)), `adjoint n=${n} j=${j}`);
+    }
+  }
 });

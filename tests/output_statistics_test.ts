@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { type FitStatistics, formatStatisticsToml } from "../src/output/statistics_toml.ts";
-import { pyExp, pyFixed, pyRepr } from "../src/output/_format.ts";
+import { pyExp, pyFixed, pyRepr } from "../src/math/pyformat.ts";
 import { REFDATA_DIR, refdataTest, walk } from "./_fixtures.ts";
 
 const KEYS: Record<string, keyof FitStatistics> = {

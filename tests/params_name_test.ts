@@ -2,48 +2,46 @@ import { strict as assert } from "node:assert";
 import {
   formatConditions,
   formatParamName,
-  formatPythonExp,
-  formatPythonFixed,
   makeParamName,
   paramId,
   type ParamName,
   ParamNameError,
   parseParamName,
   roundConditions,
-  roundPython,
   sectionAndKey,
   selectorMatches,
 } from "../src/params/name.ts";
 import { formatSpinSystem, parseSpinSystem } from "../src/params/spin_system.ts";
+import { pyExp, pyFixed, roundPython } from "../src/math/pyformat.ts";
 
 const sel = (text: string): ParamName => parseParamName(text);
 const selects = (selector: string, target: string, mode?: "pattern" | "attributes"): boolean =>
   selectorMatches(sel(selector), sel(target), mode);
 
-Deno.test("formatPythonExp matches Python %e formatting", () => {
-  assert.equal(formatPythonExp(1e-3, 3), "1.000e-03");
-  assert.equal(formatPythonExp(1.3e-3, 3), "1.300e-03");
-  assert.equal(formatPythonExp(2, 3), "2.000e+00");
-  assert.equal(formatPythonExp(1e100, 3), "1.000e+100");
-  assert.equal(formatPythonExp(0, 3), "0.000e+00");
-  assert.equal(formatPythonExp(-2.5e-7, 2), "-2.50e-07");
-  assert.equal(formatPythonExp(9.9996, 3), "1.000e+01");
+Deno.test("pyExp matches Python %e formatting", () => {
+  assert.equal(pyExp(1e-3, 3), "1.000e-03");
+  assert.equal(pyExp(1.3e-3, 3), "1.300e-03");
+  assert.equal(pyExp(2, 3), "2.000e+00");
+  assert.equal(pyExp(1e100, 3), "1.000e+100");
+  assert.equal(pyExp(0, 3), "0.000e+00");
+  assert.equal(pyExp(-2.5e-7, 2), "-2.50e-07");
+  assert.equal(pyExp(9.9996, 3), "1.000e+01");
   // exact binary ties round to even, unlike toExponential
-  assert.equal(formatPythonExp(1.0625, 3), "1.062e+00");
-  assert.equal(formatPythonExp(5, 0), "5e+00");
+  assert.equal(pyExp(1.0625, 3), "1.062e+00");
+  assert.equal(pyExp(5, 0), "5e+00");
   // the "% .5e" form used for values in parameter files
-  assert.equal(formatPythonExp(381.511, 5, " "), " 3.81511e+02");
-  assert.equal(formatPythonExp(-0.0702971, 5, " "), "-7.02971e-02");
-  assert.equal(formatPythonExp(Infinity, 3), "inf");
-  assert.equal(formatPythonExp(NaN, 3), "nan");
+  assert.equal(pyExp(381.511, 5, { sign: " " }), " 3.81511e+02");
+  assert.equal(pyExp(-0.0702971, 5, { sign: " " }), "-7.02971e-02");
+  assert.equal(pyExp(Infinity, 3), "inf");
+  assert.equal(pyExp(NaN, 3), "nan");
 });
 
-Deno.test("formatPythonFixed and roundPython follow Python on the exact binary value", () => {
-  assert.equal(formatPythonFixed(25, 1), "25.0");
-  assert.equal(formatPythonFixed(0.1, 4), "0.1000");
-  assert.equal(formatPythonFixed(0.25, 1), "0.2");
-  assert.equal(formatPythonFixed(0.75, 1), "0.8");
-  assert.equal(formatPythonFixed(-5.05, 1), "-5.0");
+Deno.test("pyFixed and roundPython follow Python on the exact binary value", () => {
+  assert.equal(pyFixed(25, 1), "25.0");
+  assert.equal(pyFixed(0.1, 4), "0.1000");
+  assert.equal(pyFixed(0.25, 1), "0.2");
+  assert.equal(pyFixed(0.75, 1), "0.8");
+  assert.equal(pyFixed(-5.05, 1), "-5.0");
   // 800.15 is stored as 800.149999..., Python gives 800.1 where Math.round(x*10)/10 gives 800.2
   assert.equal(roundPython(800.15, 1), 800.1);
   assert.equal(roundPython(800.13, 1), 800.1);

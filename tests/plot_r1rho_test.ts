@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { formatR1rho, r1rhoCurveX, r1rhoFigureSpec, r1rhoPlotData } from "../src/plot/r1rho.ts";
+import { r1rhoFigures } from "../src/report/figures.ts";
 
 const input = {
   name: "14N",
@@ -43,4 +44,15 @@ Deno.test("R1ρ figure: two panels per profile; side files list points and curve
   assert.equal(exp[0], "[14N]");
   assert.equal(exp.filter((l) => l.startsWith(" ")).length, 3);
   assert.equal(formatR1rho([d], "fit").split("\n").filter((l) => l.startsWith(" ")).length, 2);
+});
+
+Deno.test("R1ρ report figures: versus offset, or versus field when the offset is fixed", () => {
+  const [byOffset] = r1rhoFigures("600mhz_50hz", [r1rhoPlotData(input)]);
+  assert.deepEqual(byOffset.points.map((p) => p.x), [-400, -100, 300]);
+  assert.match(byOffset.xTitle, /offset/);
+  const fields = r1rhoPlotData({ ...input, xAxis: "b1_frq", x: [1000, 2000, 3000] });
+  const [byField] = r1rhoFigures("500mhz", [fields]);
+  assert.deepEqual(byField.points.map((p) => p.x), [1000, 2000, 3000]);
+  assert.match(byField.xTitle, /field/);
+  assert.equal(byField.curve.length, 2);
 });

@@ -108,7 +108,14 @@ const CASES: Case[] = [
     name: "2e7-character experiment name",
     file: EXP,
     edit: sub('name = "cpmg_15n_ip"', `name = "${"x".repeat(2e7)}"`),
-    expect: /experiment name "x+…" is 20000000 characters long; at most 256/,
+    expect:
+      /500mhz\.toml: the file is \d+ bytes long; at most 8388608 are read \(raise with EXFIT_LIMIT_TOML_BYTES\)/,
+  },
+  {
+    name: "300-character experiment name",
+    file: EXP,
+    edit: sub('name = "cpmg_15n_ip"', `name = "${"x".repeat(300)}"`),
+    expect: /experiment name "x+…" is 300 characters long; at most 256/,
   },
   {
     name: "MC = 1e9",
@@ -284,15 +291,18 @@ for (const c of CASES) {
     try {
       const r = await runFit([...miniFitArgs(dir, join(dir, "Out")), ...(c.args ?? [])]);
       assert.equal(r.code, 1, `expected exit 1, got ${r.code}: ${r.stderr}`);
-      assert.match(r.stderr, /^exfit: error: /);
-      assert.match(r.stderr, c.expect);
+      // One error line (notices such as deprecations may come before it), naming the file.
+      const errors = r.stderr.split("\n").filter((l) => l.startsWith("exfit: error: "));
+      assert.equal(errors.length, 1, r.stderr);
+      assert.match(errors[0], c.expect);
       assert.ok(!/\n\s+at /.test(r.stderr), `stack trace in: ${r.stderr}`);
-      // The message starts with the file it is about.
       assert.match(
-        r.stderr,
+        errors[0],
         /^exfit: error: (\/|Methods|Experiments|Parameters|[^:]*\.(toml|out))/,
       );
       assert.ok(r.ms < 2000, `took ${r.ms.toFixed(0)} ms`);
+      // Nothing partial is published (a step that finished stays in the staging folder only).
+      assert.throws(() => Deno.statSync(join(dir, "Out")), Deno.errors.NotFound);
     } finally {
       Deno.removeSync(dir, { recursive: true });
     }

@@ -4,8 +4,8 @@ import { parameterRows } from "../src/report/parameter_rows.ts";
 import { niceTicks, profileSvg } from "../src/report/panel_svg.ts";
 import { reportHtml } from "../src/report/html.ts";
 import type { ProfileFigure } from "../src/report/figures.ts";
-import { cpmgFigures, residueOf } from "../src/report/figures.ts";
-import { svgsToPdf } from "../src/plot/pdf.ts";
+import { cpmgFigures, r1rhoFigures, residueOf } from "../src/report/figures.ts";
+import { figuresToPdf, svgsToPdf } from "../src/report/pdf.ts";
 import { cpmgPlotData } from "../src/plot/cpmg.ts";
 
 Deno.test("smoothCurve keeps every computed point and stays within monotone data", () => {
@@ -130,4 +130,38 @@ Deno.test("svgsToPdf writes one page per figure", async () => {
   const text = new TextDecoder("latin1").decode(pdf);
   assert.ok(text.startsWith("%PDF-"));
   assert.equal((text.match(/\/Type \/Page\b/g) ?? []).length, 3);
+});
+
+Deno.test("r1rhoFigures: x is the offset at one field, the field otherwise", () => {
+  const s = (offsetHz: number, b1Hz: number) => ({
+    offsetHz,
+    b1Hz,
+    weffHz: Math.hypot(offsetHz, b1Hz),
+  });
+  const oneField = r1rhoFigures("r", [{
+    name: "G23N",
+    points: [{ ...s(-500, 1000), exp: 12, err: 0.5, calc: 11.8, used: true }],
+    curve: [{ ...s(500, 1000), r1rho: 11 }, { ...s(-500, 1000), r1rho: 12 }],
+  }])[0];
+  assert.equal(oneField.points[0].x, -500);
+  assert.deepEqual(oneField.curve.map((c) => c.x), [-500, 500]);
+  const fields = r1rhoFigures("r", [{
+    name: "G23N",
+    points: [
+      { ...s(0, 1000), exp: 12, err: 0.5, calc: 11.8, used: true },
+      { ...s(0, 2000), exp: 10, err: 0.5, calc: 10.1, used: true },
+    ],
+    curve: [],
+  }])[0];
+  assert.deepEqual(fields.points.map((p) => p.x), [1000, 2000]);
+  assert.equal(fields.residue, "G23");
+});
+
+Deno.test("figuresToPdf draws one page per profile figure", async () => {
+  const pdf = await figuresToPdf([figure("G23N"), figure("A24N")], "800mhz");
+  const text = new TextDecoder("latin1").decode(pdf);
+  assert.ok(text.startsWith("%PDF-"));
+  assert.equal((text.match(/\/Type \/Page\b/g) ?? []).length, 2);
+  // Same figures, same bytes (no time stamp).
+  assert.deepEqual(await figuresToPdf([figure("G23N"), figure("A24N")], "800mhz"), pdf);
 });

@@ -142,20 +142,23 @@ Deno.test("trf: Rosenbrock unbounded and with maxNfev exhausted (SciPy)", () => 
   assert.equal(res.message, "The maximum number of function evaluations is exceeded.");
 });
 
+// Two Gaussians on a sloped baseline: 8 parameters, 200 residuals.
+const tG = Array.from({ length: 200 }, (_, k) => (k * 10) / 199);
+const yG = tG.map((tk, k) =>
+  3.0 * Math.exp(-(((tk - 3.0) / 0.8) ** 2)) + 1.5 * Math.exp(-(((tk - 6.5) / 1.2) ** 2)) +
+  0.4 - 0.02 * tk + 0.02 * Math.cos(3.1 * k)
+);
+const gaussians: LeastSquaresProblem = {
+  fun: (x) =>
+    Float64Array.from(tG, (tk, k) =>
+      x[0] * Math.exp(-(((tk - x[1]) / x[2]) ** 2)) +
+      x[3] * Math.exp(-(((tk - x[4]) / x[5]) ** 2)) + x[6] + x[7] * tk - yG[k]),
+};
+const GAUSSIANS_X0 = [2.0, 2.5, 1.0, 1.0, 7.0, 1.0, 0.0, 0.05];
+
 Deno.test("trf: 8 parameters, 200 residuals, xScale, one bound active (SciPy)", () => {
-  const t = Array.from({ length: 200 }, (_, k) => (k * 10) / 199);
-  const y = t.map((tk, k) =>
-    3.0 * Math.exp(-(((tk - 3.0) / 0.8) ** 2)) + 1.5 * Math.exp(-(((tk - 6.5) / 1.2) ** 2)) +
-    0.4 - 0.02 * tk + 0.02 * Math.cos(3.1 * k)
-  );
-  const x0 = [2.0, 2.5, 1.0, 1.0, 7.0, 1.0, 0.0, 0.05];
-  const problem: LeastSquaresProblem = {
-    fun: (x) =>
-      Float64Array.from(t, (tk, k) =>
-        x[0] * Math.exp(-(((tk - x[1]) / x[2]) ** 2)) +
-        x[3] * Math.exp(-(((tk - x[4]) / x[5]) ** 2)) + x[6] + x[7] * tk - y[k]),
-  };
-  checkAgainstScipy(problem, x0, {
+  const x0 = GAUSSIANS_X0;
+  checkAgainstScipy(gaussians, x0, {
     lower: F([0, 0, 0.1, 0, 0, 0.1, -5, 0]),
     upper: F([10, 10, 5, 10, 10, 5, 5, 1]),
     xScale: F(x0.map((v) => Math.max(1, Math.abs(v)))),
@@ -318,4 +321,48 @@ Deno.test("forwardDifferenceJacobian matches SciPy's 2-point scheme, bounds incl
     1e-7,
     1e-12,
   );
+});
+
+Deno.test('trf: x_scale="jac", 8 parameters, one bound active (SciPy)', () => {
+  checkAgainstScipy(gaussians, GAUSSIANS_X0, {
+    lower: F([0, 0, 0.1, 0, 0, 0.1, -5, 0]),
+    upper: F([10, 10, 5, 10, 10, 5, 5, 1]),
+    xScale: "jac",
+  }, {
+    x: [
+      3.0236381964828554,
+      2.994383593645448,
+      0.8155247328952754,
+      1.4774370750128327,
+      6.475365941235003,
+      1.1603737582237663,
+      0.3035550644440352,
+      7.957485807038523e-20,
+    ],
+    nfev: 9,
+    njev: 9,
+    status: 2,
+    cost: 0.24399505069014138,
+    active: [0, 0, 0, 0, 0, 0, 0, -1],
+  });
+});
+
+Deno.test('trf: x_scale="jac" on Rosenbrock, bounded and unbounded (SciPy)', () => {
+  checkAgainstScipy(rosenbrock, [-1.2, 1], {
+    lower: F([-INF, -INF]),
+    upper: F([INF, INF]),
+    xScale: "jac",
+  }, { x: [1, 1], nfev: 13, njev: 11, status: 1, cost: 0 });
+  checkAgainstScipy(rosenbrock, [-1.2, 1], {
+    lower: F([-INF, -INF]),
+    upper: F([0.8, INF]),
+    xScale: "jac",
+  }, {
+    x: [0.7999999999999999, 0.64],
+    nfev: 26,
+    njev: 22,
+    status: 1,
+    cost: 0.020000000000000014,
+    active: [1, 0],
+  });
 });

@@ -6,9 +6,9 @@ import {
   runMcmc,
   sampleEnsemble,
 } from "../src/stats/mcmc.ts";
-import { standardNormals, streamRng } from "../src/stats/rng.ts";
+import { standardNormals, streamRng } from "../src/math/random.ts";
 import { makeChunk } from "../src/fit/chunk.ts";
-import { runFit } from "../src/fit/run.ts";
+import { runFit } from "../src/run/run.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { refdataTest } from "./_refdata.ts";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
-import { runFit, type StepOutput } from "../src/fit/run.ts";
+import { runFit, type StepOutput } from "../src/run/run.ts";
 import { runWorkflow } from "../workflows/run.ts";
 import { saveStore } from "../workflows/checkpoint.ts";
 import { inProcessExecutor } from "../workflows/executor.ts";

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { stagingDir } from "../src/output/run_staging.ts";
 import { readCheckpoint } from "../workflows/checkpoint.ts";
 import { inProcessExecutor } from "../workflows/executor.ts";
 import { InjectedAbort } from "../workflows/steps.ts";
@@ -131,7 +132,8 @@ Deno.test("exfit fit killed mid global fit, then --resume, writes the same files
     while (iteration < 2 && Date.now() - t0 < 60_000) {
       await new Promise((r) => setTimeout(r, 25));
       try {
-        const cp = readCheckpoint(`${dir}/killed`);
+        // A running fit keeps its checkpoint in the staging folder (issue 12: atomic runs).
+        const cp = readCheckpoint(stagingDir(`${dir}/killed`));
         iteration = Object.values(cp?.partial?.outer ?? {})[0]?.iteration ?? 0;
       } catch { /* renamed under us: read again */ }
     }

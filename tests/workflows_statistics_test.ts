@@ -8,7 +8,7 @@
 import { strict as assert } from "node:assert";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
-import { runFit, runFitWith, type StepOutput } from "../src/fit/run.ts";
+import { runFit, runFitWith, type StepOutput } from "../src/run/run.ts";
 import { runReplicates } from "../src/stats/resampling.ts";
 import { runWorkflow } from "../workflows/run.ts";
 import { type Executor, inProcessExecutor } from "../workflows/executor.ts";

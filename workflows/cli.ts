@@ -5,9 +5,10 @@
  * @module
  */
 import type { LoadedStudy } from "../src/io/load.ts";
-import type { StepOutput } from "../src/fit/run.ts";
+import type { StepOutput } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import type { ProgressReporter } from "../src/fit/progress.ts";
+import type { CompatVersion } from "../src/config/compat.ts";
 import { type Executor, formatStats, inProcessExecutor } from "./executor.ts";
 import { httpExecutor, parseEndpoints } from "./http.ts";
 import { autoPool, parseWorkers, workerPool } from "./worker_pool.ts";
@@ -16,6 +17,7 @@ import { parseQueueUrl } from "./queue_names.ts";
 import { queueExecutor } from "./queue_executor.ts";
 import { runWorkflow } from "./run.ts";
 import { serveFunctions } from "../functions/deno_serve.ts";
+import { searchEntryPoints } from "../src/config/method_search.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../functions/handler.ts";
 
 /** `fit` options that choose where work runs. */
@@ -27,6 +29,10 @@ export interface PlacementOptions {
   /** `--chunk-size`. */
   chunkSize?: string;
   resume?: boolean;
+  /** `--timeout`: seconds one endpoint attempt may take. */
+  timeout?: string;
+  /** `--retries`: attempts after the first. */
+  retries?: string;
   /** `--executor`: "local" (workers/endpoints), "srun" (exfit serve on the allocation), "queue". */
   executor?: string;
   /** `--queue`: NATS URL of `--executor queue`. */
@@ -54,10 +60,26 @@ export function executorFor(
   }
   if (o.executor === "queue") return queueExecutor({ servers: parseQueueUrl(o.queue), log });
   if (o.endpoints) {
+    const timeoutS = Number(o.timeout ?? "120");
+    if (!(timeoutS > 0) || !Number.isFinite(timeoutS)) {
+      throw new Error(`--timeout: expected a positive number of seconds, got "${o.timeout}"`);
+    }
+    const retries = Number(o.retries ?? "6");
+    if (!Number.isInteger(retries) || retries < 0) {
+      throw new Error(`--retries: expected a whole number >= 0, got "${o.retries}"`);
+    }
     return httpExecutor({
       endpoints: parseEndpoints(o.endpoints),
+      timeoutMs: timeoutS * 1000,
+      retries,
+      waitNoticeMs: Math.min(10_000, Math.max(1000, (timeoutS * 1000) / 4)),
       onRetry: ({ id, attempt, endpoint, reason }) =>
-        log(`retry ${attempt} of ${id} (${endpoint}): ${reason}`),
+        log(`retry ${attempt} of ${retries} for ${id} (${endpoint}): ${reason}`),
+      onWaiting: ({ id, endpoint, elapsedMs, limitMs }) =>
+        log(
+          `waiting for ${endpoint} (${id}): ${Math.round(elapsedMs / 1000)} s of ` +
+            `${Math.round(limitMs / 1000)} s`,
+        ),
     });
   }
   const n = parseWorkers(o.workers ?? "auto");
@@ -75,15 +97,6 @@ function chunkSize(text: string | undefined): number | undefined {
 
 /** Profile fits below which worker start-up (each worker loads the code) costs more than it saves. */
 const AUTO_WORKERS_MIN_WORK = 1500;
-
-/** Points of a GRID entry such as `"[KEX_AB] = lin(100, 600, 10)"` or `"[PB] = (0.1, 0.2)"`. */
-function gridAxisPoints(entry: string): number {
-  const rhs = entry.slice(entry.indexOf("=") + 1).trim();
-  const fn = /^(?:lin|log)\s*\((.*)\)$/i.exec(rhs);
-  if (fn) return Math.max(1, Number(fn[1].split(",").at(-1)) || 1);
-  const list = /^\((.*)\)$/.exec(rhs);
-  return list ? Math.max(1, list[1].split(",").filter((x) => x.trim() !== "").length) : 1;
-}
 
 /**
  * `--workers auto`: run in this process when the whole run is a few thousand profile fits at most
@@ -103,7 +116,7 @@ export function resolveAutoWorkers(
   const profiles = loaded.study.profiles.length;
   let work = 0;
   for (const step of steps) {
-    const grid = (step.grid ?? []).reduce((n, g) => n * gridAxisPoints(g), 1);
+    const grid = (step.grid ?? []).reduce((n, g) => n * searchEntryPoints(g), 1);
     const stats = step.statistics;
     const replicates = (stats?.mc ?? 0) + (stats?.bs ?? 0) + (stats?.bsn ?? 0);
     work += profiles * (grid + replicates + (stats?.mcmc ? 50 : 0));
@@ -124,7 +137,13 @@ export async function fitWithWorkflow(
   loaded: LoadedStudy,
   steps: StepSpec[],
   placement: PlacementOptions,
-  run: { plot: boolean; seed: number; outDir: string; progress?: ProgressReporter },
+  run: {
+    plot: boolean;
+    seed: number;
+    outDir: string;
+    progress?: ProgressReporter;
+    compat?: CompatVersion;
+  },
   write: (out: StepOutput) => Promise<void>,
   log: (message: string) => void = (m) => console.error(`exfit: ${m}`),
 ): Promise<void> {
@@ -137,6 +156,7 @@ export async function fitWithWorkflow(
       const out of runWorkflow(loaded.study, loaded.store, steps, {
         plot: run.plot,
         seed: run.seed,
+        compat: run.compat,
         progress: run.progress,
         executor,
         outDir: run.outDir,
@@ -163,8 +183,26 @@ export async function fitWithWorkflow(
  * ```
  */
 export async function serveCommand(
-  o: { port: string; hostname?: string; maxBody?: string },
+  o: {
+    port: string;
+    hostname?: string;
+    maxBody?: string;
+    concurrency?: string;
+    queue?: string;
+    workTime?: string;
+  },
 ): Promise<void> {
+  const positive = (text: string | undefined, fallback: number, what: string, min = 1) => {
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min) {
+      throw new Error(`${what}: expected a number of at least ${min}, got "${text}"`);
+    }
+    return n;
+  };
+  const concurrency = Math.floor(positive(o.concurrency, 2, "--concurrency"));
+  const queueLimit = Math.floor(positive(o.queue, 32, "--queue", 0));
+  const workTimeMs = positive(o.workTime, 60, "--work-time", 0.001) * 1000;
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port: expected a port number from 0 to 65535, got "${o.port}"`);
@@ -182,6 +220,9 @@ export async function serveCommand(
       port,
       hostname: o.hostname ?? "127.0.0.1",
       maxBodyBytes: maxBody,
+      concurrency,
+      queueLimit,
+      workTimeMs,
       signal: ac.signal,
       onListen: ({ hostname, port }) =>
         console.log(`exfit functions listening on http://${hostname}:${port}`),

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { createRng, uniform } from "../src/stats/random.ts";
+import { createRng, uniform } from "../src/math/random.ts";
 
 /** The faults. */
 export const FAULT_KINDS = ["error", "lost", "hang", "stale", "twice", "delay"] as const;

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { checkResult, type WorkKind } from "../functions/payload.ts";
+import { checkResult, type PayloadOf, type ResultOf, type WorkKind } from "../functions/payload.ts";
+import { replyProblem } from "./reply_content.ts";
 import { PayloadError } from "../functions/validate.ts";
 import { emptyStats, type Executor, type ExecutorStats } from "./executor.ts";
 
@@ -29,6 +30,10 @@ export interface HttpExecutorOptions {
   fetch?: typeof fetch;
   /** Called on each retry with the reason (for progress reporting). */
   onRetry?: (info: { id: string; attempt: number; endpoint: string; reason: string }) => void;
+  /** Called every `waitNoticeMs` while an attempt waits for its reply (progress output). */
+  onWaiting?: (info: { id: string; endpoint: string; elapsedMs: number; limitMs: number }) => void;
+  /** Interval of {@link HttpExecutorOptions.onWaiting} calls, ms (default 10 000). */
+  waitNoticeMs?: number;
 }
 
 /** A work item that failed for good: the last reason, how many attempts. */
@@ -133,12 +138,28 @@ export function httpExecutor(opts: HttpExecutorOptions): Executor {
     waiting.shift()?.();
   };
 
-  const attempt = async (k: number, kind: WorkKind, body: string, id: string): Promise<unknown> => {
+  const attempt = async <K extends WorkKind>(
+    k: number,
+    kind: K,
+    payload: PayloadOf[K],
+    body: string,
+  ): Promise<unknown> => {
+    const id = payload.id;
     const ac = new AbortController();
     const timer = setTimeout(
       () => ac.abort(new DOMException("timeout", "TimeoutError")),
       timeoutMs,
     );
+    const t0 = Date.now();
+    const notice = opts.onWaiting
+      ? setInterval(() =>
+        opts.onWaiting!({
+          id,
+          endpoint: endpoints[k],
+          elapsedMs: Date.now() - t0,
+          limitMs: timeoutMs,
+        }), opts.waitNoticeMs ?? 10_000)
+      : undefined;
     try {
       let res: Response;
       let text: string;
@@ -173,16 +194,21 @@ export function httpExecutor(opts: HttpExecutorOptions): Executor {
       } catch {
         throw new Retryable("discarded", "the reply is not JSON");
       }
+      let result: ResultOf[K];
       try {
-        return checkResult(kind, parsed, id);
+        result = checkResult(kind, parsed, id);
       } catch (e) {
         if (e instanceof PayloadError) {
           throw new Retryable("discarded", `reply dropped: ${e.message}`);
         }
         throw e;
       }
+      const problem = replyProblem(kind, payload, result);
+      if (problem) throw new Retryable("discarded", `reply dropped: ${problem}`);
+      return result;
     } finally {
       clearTimeout(timer);
+      clearInterval(notice);
     }
   };
 
@@ -199,7 +225,7 @@ export function httpExecutor(opts: HttpExecutorOptions): Executor {
         );
         stats.requests++;
         try {
-          const out = await attempt(k, kind, body, id);
+          const out = await attempt(k, kind, payload, body);
           stats.items++;
           return out as never;
         } catch (e) {

@@ -70,6 +70,8 @@ export interface PlanOptions {
   prefix: string;
   /** Largest profiles per `fit` item or chunk (default {@link DEFAULT_CHUNK_PROFILES}). */
   chunkProfiles?: number;
+  /** TRF variable scaling of `fit` items (default "jac"). */
+  xScale?: "jac" | "start";
 }
 
 /**
@@ -109,6 +111,7 @@ export function planStep(
         id,
         chunk: makeChunk(study, g),
         params: storeToPayload(sub),
+        ...(opts.xScale === "start" ? { xScale: opts.xScale } : {}),
       },
     };
   });

@@ -10,7 +10,7 @@
  * @module
  */
 import type { PayloadOf, ResultOf, WorkKind } from "../functions/payload.ts";
-import type { StepOutput } from "../src/fit/run.ts";
+import type { StepOutput } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import type { StudySpec } from "../src/fit/study.ts";
 import type { ParamStore } from "../src/params/store.ts";

@@ -10,7 +10,7 @@
 import { fileURLToPath } from "node:url";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
-import type { StepOutput } from "../src/fit/run.ts";
+import type { StepOutput } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import type { ParamStore } from "../src/params/store.ts";
 import { studyHash } from "./checkpoint.ts";

@@ -6,8 +6,9 @@
  *
  * @module
  */
-import { runFitWith, type RunOptions, type StepOutput } from "../src/fit/run.ts";
+import { runFitWith, type RunOptions, type StepOutput } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
+import { planMethod } from "../src/fit/roles.ts";
 import type { StudySpec } from "../src/fit/study.ts";
 import type { ParamStore } from "../src/params/store.ts";
 import {
@@ -70,6 +71,8 @@ export async function* runWorkflow(
     chunkProfiles,
     tolerances: opts.tolerances ?? {},
   });
+  // Every step's roles from the baseline, validated before anything runs or is restored.
+  const program = planMethod(store, study, steps);
   const saved = opts.resume && opts.outDir ? readCheckpoint(opts.outDir) : null;
   if (saved && saved.studyHash !== hash) {
     throw new Error(
@@ -116,6 +119,7 @@ export async function* runWorkflow(
     partial: saved?.partial,
     abortAfterIterations: opts.abortAfterIterations,
     log: opts.log,
+    seed: opts.seed,
     onProgress: (partial: PartialStep, kind) => {
       cp.partial = partial;
       const now = performance.now();
@@ -137,6 +141,7 @@ export async function* runWorkflow(
     {
       ...opts,
       from: { step: cp.completedSteps, selected: cp.selected },
+      program,
     },
     runner,
     runGrid,

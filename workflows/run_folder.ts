@@ -20,7 +20,7 @@
 import { resolve } from "node:path";
 import { createEvaluatorCache, runWork } from "../functions/core.ts";
 import type { ResultOf, WorkKind } from "../functions/payload.ts";
-import type { StepOutput } from "../src/fit/run.ts";
+import type { StepOutput } from "../src/run/run.ts";
 import { studyHash } from "./checkpoint.ts";
 import { type PendingItem, replay, type ReplayInputs } from "./replay.ts";
 import { readResult, type ResultProblem, writeResult } from "./result_files.ts";

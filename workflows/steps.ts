@@ -8,25 +8,33 @@
  * @module
  */
 import { dec, type FitResult, PAYLOAD_VERSION } from "../functions/payload.ts";
-import type { GridRunner, ReplicateRunner, StepRunner } from "../src/fit/run.ts";
+import type { GridRunner, ReplicateRunner, StepRunner } from "../src/run/run.ts";
 import type { ReplicateResult as Replicate } from "../src/stats/resampling.ts";
 import { finishGrid, gridSize, planGrid } from "../src/fit/grid.ts";
+import { gridSearchOf } from "../src/fit/search.ts";
 import { type ProgressReporter, silentProgress } from "../src/fit/progress.ts";
 import type { ParamStore } from "../src/params/store.ts";
 import { storeToPayload } from "../functions/payload.ts";
 import { fitStatistics, type StepResult } from "../src/fit/step.ts";
 import type { Executor } from "./executor.ts";
 import { globalFit, type OuterState, type OuterTolerances } from "./global_fit.ts";
-import { planStep } from "./plan.ts";
+import { type FitWork, planStep } from "./plan.ts";
+import { type BasinReport, chooseBasin, planBasinStarts } from "../src/fit/basins.ts";
+import { basinStartCount } from "../src/fit/basin_search.ts";
+import { BASIN_NFEV } from "../src/fit/group_solve.ts";
+import type { BasinTrigger } from "../src/fit/diagnostics.ts";
+import { parseSeed } from "../src/math/random.ts";
 
 /** A finished work item as merged into the store (JSON-safe; kept in checkpoints). */
 export interface WorkOutcome {
   freeIds: string[];
-  params: { id: string; value: number | null; stderr: number | null }[];
+  params: { id: string; value: number | null; stderr: number | null; errorNote?: string }[];
   residuals: (number | null)[];
   /** Study profile index → scale. */
   scales: [number, number | null][];
   evaluations: number;
+  /** The group's basin search, when it had one. */
+  basins?: BasinReport;
 }
 
 /** Progress of a step that has not finished (kept in checkpoints). */
@@ -64,6 +72,8 @@ export interface StepRunnerOptions {
   abortAfterIterations?: number;
   /** Progress messages (iterations of global fits). */
   log?: (message: string) => void;
+  /** Root seed of the basin searches' starts (default 0). */
+  seed?: number;
 }
 
 function fromFit(res: FitResult, profiles: number[]): WorkOutcome {
@@ -91,20 +101,32 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
     const plan = planStep(study, store, selected, index, {
       prefix: opts.prefix,
       chunkProfiles: opts.chunkProfiles,
+      xScale: step.xScale,
     });
     const partial: PartialStep = opts.partial?.step === index
       ? structuredClone(opts.partial)
       : { step: index, done: {}, outer: {} };
     // Reset errors: only what this step estimates is reported (as in runFitStep).
-    for (const p of store.values()) p.stderr = null;
+    for (const p of store.values()) {
+      p.stderr = null;
+      delete p.errorNote;
+    }
     const progress = async (kind: "item" | "iteration") => {
       await opts.onProgress?.(partial, kind);
     };
-    const outcomes = await Promise.all(plan.works.map(async (w): Promise<WorkOutcome> => {
+    const outcomes = await Promise.all(plan.works.map(async (w, gi): Promise<WorkOutcome> => {
       const saved = partial.done[w.id];
       if (saved) return saved;
       if (w.kind === "fit") {
-        const out = fromFit(await opts.executor.run("fit", w.payload), w.profiles);
+        const search = {
+          executor: opts.executor,
+          seed: opts.seed ?? 0,
+          step: index,
+          group: gi,
+          multistart: step.multistart,
+          names: [...new Set(w.profiles.map((k) => study.profiles[k].name))],
+        };
+        const out = await fitWithBasins(w, search);
         partial.done[w.id] = out;
         await progress("item");
         return out;
@@ -144,11 +166,14 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
     const scales = new Map<number, number>();
     let evaluations = 0;
     const parts: number[][] = [];
+    const basins: BasinReport[] = [];
     for (const o of outcomes) {
+      if (o.basins) basins.push(o.basins);
       for (const p of o.params) {
         const param = store.get(p.id)!;
         param.value = dec(p.value);
         param.stderr = p.stderr;
+        if (p.errorNote !== undefined) param.errorNote = p.errorNote;
       }
       freeIds.push(...o.freeIds);
       for (const [k, g] of o.scales) scales.set(k, dec(g));
@@ -163,8 +188,82 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
       stats: fitStatistics(total, freeIds.length),
       scales,
       evaluations,
+      ...(basins.length > 0 ? { basins } : {}),
     };
   };
+}
+
+/** Where and how a group's basin search runs. */
+interface BasinSearch {
+  executor: Executor;
+  seed: number;
+  step: number;
+  group: number;
+  multistart?: number;
+  names: string[];
+}
+
+/**
+ * A `fit` item, then — when its diagnostics ask for it or the step does — a basin search whose
+ * refits go out as more `fit` items (same chunk, other starting values), all at once; the best
+ * end point wins as in the in-process search (`src/fit/basin_search.ts`).
+ */
+async function fitWithBasins(w: FitWork, s: BasinSearch): Promise<WorkOutcome> {
+  const plain = await s.executor.run("fit", w.payload);
+  const triggers = (plain.triggers ?? []) as BasinTrigger[];
+  const count = basinStartCount(s.multistart, triggers);
+  if (count === 0 || plain.freeIds.length === 0) return fromFit(plain, w.profiles);
+  const fitted = new Map(plain.params.map((p) => [p.id, dec(p.value)]));
+  const given = new Map(w.payload.params.map((p) => [p.id, p]));
+  const params = plain.freeIds.map((id) => {
+    const p = given.get(id)!;
+    return {
+      id,
+      value: fitted.get(id)!,
+      start: p.value,
+      min: p.min ?? -Infinity,
+      max: p.max ?? Infinity,
+    };
+  });
+  const starts = planBasinStarts(params, count, parseSeed(s.seed), s.step, s.group);
+  const fitFrom = (x: ArrayLike<number>, tag: string, maxNfev?: number) => {
+    const start = new Map(plain.freeIds.map((id, j) => [id, x[j]]));
+    return s.executor.run("fit", {
+      ...w.payload,
+      // The seed is in the id: the same id must always carry the same payload.
+      id: `${w.id}:basin:x${s.seed}:${tag}`,
+      params: w.payload.params.map((p) => start.has(p.id) ? { ...p, value: start.get(p.id)! } : p),
+      ...(maxNfev !== undefined ? { maxNfev } : {}),
+    });
+  };
+  const refits = await Promise.all(starts.map((x, k) => fitFrom(x, `k${k + 1}`, BASIN_NFEV)));
+  const all = [plain, ...refits];
+  const valuesOf = (r: FitResult) =>
+    Float64Array.from(plain.freeIds, (id) => dec(r.params.find((p) => p.id === id)!.value));
+  const chisqrOf = (r: FitResult) =>
+    r.residuals.reduce((acc: number, v) => {
+      const d = dec(v);
+      return acc + d * d;
+    }, 0);
+  const choice = chooseBasin(all.map((r) => ({ chisqr: chisqrOf(r), values: valuesOf(r) })));
+  let best = all[choice.best];
+  if (choice.best > 0 && (best.triggers ?? []).includes("budget")) {
+    // The winning start ran out of its budget: finish it with the full one.
+    best = await fitFrom(valuesOf(best), "polish");
+    all.push(best);
+    choice.basins[0].chisqr = Math.min(choice.basins[0].chisqr, chisqrOf(best));
+    choice.basins[0].values = Array.from(valuesOf(best));
+  }
+  const out = fromFit(best, w.profiles);
+  out.evaluations = all.reduce((n, r) => n + r.evaluations, 0);
+  out.basins = {
+    profiles: s.names,
+    triggers: s.multistart ? ["asked", ...triggers] : triggers,
+    ids: [...plain.freeIds],
+    starts: starts.length,
+    choice,
+  };
+  return out;
 }
 
 /** Grid points per `grid` work item. */
@@ -187,7 +286,8 @@ export function createGridRunner(opts: {
   progress?: ProgressReporter;
 }): GridRunner {
   return async (study, store, step, selected, index) => {
-    const plan = planGrid(study, store, step.grid!, selected, step.origin);
+    const g = gridSearchOf(study, store, step, selected)!;
+    const plan = planGrid(study, store, g.entries, selected, step.origin, g.resolve);
     const total = plan.tasks.reduce((n, t) => n + gridSize(t), 0);
     const bar = (opts.progress ?? silentProgress)("grid", total);
     try {

@@ -6,8 +6,8 @@
  * @module
  */
 import { join } from "node:path";
-import { simulateCpmg15nIp } from "../src/fit/synthetic.ts";
-import { createRng, standardNormals, uniform } from "../src/stats/random.ts";
+import { syntheticStudyFiles } from "../src/fit/synthetic.ts";
+import { createRng, uniform } from "../src/math/random.ts";
 
 /** Options of {@link syntheticFiles}. */
 export interface SyntheticOptions {
@@ -58,7 +58,7 @@ export function syntheticFiles(
     r2: 4 + 4 * uniform(rng),
   }));
   const stems = fields.map((hz) => `${hz}mhz`);
-  const profiles = simulateCpmg15nIp({
+  const files = syntheticStudyFiles({
     fields: fields.map((hz, f) => ({
       stem: stems[f],
       hz,
@@ -72,70 +72,35 @@ export function syntheticFiles(
     timeT2: TIME_T2_S,
     kex,
     pb,
+    noise,
+    noiseSeed: seed + 1,
+    intensityDigits: 9,
+    error: "file",
+    csDecimals: 6,
+    dwStart: 1.5,
+    method: '[STEP1]\nINCLUDE = "ALL"\n',
   });
-  const x = NCYC;
-  const files = new Map<string, string>();
-  const noiseRng = createRng(seed + 1);
-  for (const { stem, name, intensities: y } of profiles) {
-    const amplitude = 8e4 + 4e4 * uniform(noiseRng);
-    // σ is the same with noise-free data, so the χ² scale of both kinds of study is alike.
-    const sigma = 0.01 * amplitude;
-    const z = standardNormals(noiseRng, x.length);
-    const rows = x.map((ncyc, i) =>
-      `${ncyc.toFixed(1).padStart(8)} ${
-        (amplitude * y[i] + noise * amplitude * z[i]).toExponential(9).padStart(18)
-      } ${sigma.toExponential(7).padStart(16)}`
-    );
-    files.set(
-      join("Data", stem, `${name}.out`),
-      `#  ncyc_cp        Intensity      Esd(Int.)\n${rows.join("\n")}\n`,
-    );
-  }
-  fields.forEach((hz, f) => {
-    files.set(
-      join("Experiments", `${stems[f]}.toml`),
-      [
-        "[experiment]",
-        'name = "cpmg_15n_ip"',
-        "carrier = 118.5",
-        "pw90 = 40e-6",
-        `time_t2 = ${TIME_T2_S}`,
-        "",
-        "[conditions]",
-        `h_larmor_frq = ${hz.toFixed(1)}`,
-        "",
-        "[data]",
-        `path = "../Data/${stems[f]}/"`,
-        'error = "file"',
-        "",
-        "[data.profiles]",
-        ...residues.map((r) => `${r.name} = "${r.name}.out"`),
-        "",
-      ].join("\n"),
-    );
-  });
-  files.set(
-    join("Parameters", "parameters.toml"),
-    [
-      "[GLOBAL]",
-      "PB = 0.1",
-      "KEX_AB = 500.0",
-      "R1_A = 1.5",
-      "",
-      "[CS_A]",
-      ...residues.map((r) => `${r.name} = ${r.csA.toFixed(6)}`),
-      "",
-      "[DW_AB]",
-      ...residues.map((r) => `${r.name} = 1.5`),
-      "",
-    ].join("\n"),
-  );
-  files.set(join("Methods", "method.toml"), '[STEP1]\nINCLUDE = "ALL"\n');
   return {
     files,
     truth: { kex, pb, residues },
     experiments: stems.map((s) => join("Experiments", `${s}.toml`)),
   };
+}
+
+/**
+ * Write the files of a study (paths relative to `dir`, as {@link syntheticFiles} returns them).
+ *
+ * @example
+ * ```ts
+ * writeStudyFiles(Deno.makeTempDirSync(), syntheticFiles({ residues: 10 }).files);
+ * ```
+ */
+export function writeStudyFiles(dir: string, files: ReadonlyMap<string, string>): void {
+  for (const [path, text] of files) {
+    const full = join(dir, path);
+    Deno.mkdirSync(full.slice(0, full.lastIndexOf("/")), { recursive: true });
+    Deno.writeTextFileSync(full, text);
+  }
 }
 
 /**
@@ -154,11 +119,7 @@ export function writeSyntheticStudy(dir: string, opts: SyntheticOptions): {
   truth: SyntheticTruth;
 } {
   const { files, truth, experiments } = syntheticFiles(opts);
-  for (const [path, text] of files) {
-    const full = join(dir, path);
-    Deno.mkdirSync(full.slice(0, full.lastIndexOf("/")), { recursive: true });
-    Deno.writeTextFileSync(full, text);
-  }
+  writeStudyFiles(dir, files);
   return {
     experiments: experiments.map((e) => join(dir, e)),
     parameters: join(dir, "Parameters", "parameters.toml"),

@@ -65,6 +65,53 @@ export function parseWorkers(text: string): number {
 }
 
 /**
+ * The next task for lane `k`: its own queue first, then the shared one, else one stolen from the
+ * end of the longest queue (rather than idle).
+ */
+function nextTask(lanes: Lane[], shared: Task[], k: number): Task | undefined {
+  const own = lanes[k].queue.shift();
+  if (own) return own;
+  const any = shared.shift();
+  if (any) return any;
+  let best = -1;
+  for (let j = 0; j < lanes.length; j++) {
+    const q = lanes[j].queue.length;
+    if (q > 0 && (best < 0 || q > lanes[best].queue.length)) best = j;
+  }
+  return best >= 0 ? lanes[best].queue.pop() : undefined;
+}
+
+/**
+ * Macrotask hops without timer clamping (nested setTimeout(0) waits 4 ms): each `hop(fn)` runs fn
+ * on a later turn, so worker replies are handled in between main-thread items.
+ */
+function macrotaskHops(): { hop(fn: () => void): void; close(): void } {
+  let channel: MessageChannel | null = null;
+  const queue: (() => void)[] = [];
+  return {
+    hop(fn) {
+      if (!channel) {
+        channel = new MessageChannel();
+        channel.port1.onmessage = () => queue.shift()?.();
+      }
+      queue.push(fn);
+      channel.port2.postMessage(0);
+    },
+    close() {
+      channel?.port1.close();
+      channel?.port2.close();
+    },
+  };
+}
+
+/** The error a worker's failure reply stands for (a WorkError keeps its HTTP-like status). */
+function replyError(k: number, er: { status?: number; code?: string; message: string }): Error {
+  return er.status !== undefined
+    ? new WorkError(er.status, er.code ?? "error", er.message)
+    : new Error(`worker ${k}: ${er.message}`);
+}
+
+/**
  * A pool of `size` workers (plus this thread with `mainThread`).
  *
  * @example
@@ -92,18 +139,7 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
   ];
   const shared: Task[] = [];
   let mainCache: EvaluatorCache | null = null;
-  // A macrotask hop without timer clamping (nested setTimeout(0) waits 4 ms): lets worker replies
-  // in between main-thread items.
-  let channel: MessageChannel | null = null;
-  const hops: (() => void)[] = [];
-  const hop = (fn: () => void) => {
-    if (!channel) {
-      channel = new MessageChannel();
-      channel.port1.onmessage = () => hops.shift()?.();
-    }
-    hops.push(fn);
-    channel.port2.postMessage(0);
-  };
+  const hops = macrotaskHops();
   let seq = 0;
   let closed = false;
   let crashes = 0;
@@ -139,17 +175,7 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
       const task = lane.busy;
       if (!task || task.seq !== msg.seq) return;
       if (msg.ok) finish(lane, task, true, msg.result);
-      else {
-        const er = msg.error;
-        finish(
-          lane,
-          task,
-          false,
-          er.status !== undefined
-            ? new WorkError(er.status, er.code ?? "error", er.message)
-            : new Error(`worker ${k}: ${er.message}`),
-        );
-      }
+      else finish(lane, task, false, replyError(k, msg.error));
     };
     w.onerror = (e: ErrorEvent) => {
       e.preventDefault();
@@ -178,20 +204,6 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
     return w;
   };
 
-  const next = (k: number): Task | undefined => {
-    const own = lanes[k].queue.shift();
-    if (own) return own;
-    const any = shared.shift();
-    if (any) return any;
-    // Steal from the longest queue rather than idle.
-    let best = -1;
-    for (let j = 0; j < lanes.length; j++) {
-      const q = lanes[j].queue.length;
-      if (q > 0 && (best < 0 || q > lanes[best].queue.length)) best = j;
-    }
-    return best >= 0 ? lanes[best].queue.pop() : undefined;
-  };
-
   const pump = () => {
     if (closed) return;
     const pending = shared.length + lanes.reduce((n, l) => n + l.queue.length, 0);
@@ -200,13 +212,13 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
       const lane = lanes[k];
       if (!lane.main && !lane.worker) lane.worker = start(k);
       if (lane.busy || !lane.ready) continue;
-      const task = next(k);
+      const task = nextTask(lanes, shared, k);
       if (!task) continue;
       lane.busy = task;
       stats.requests++;
       if (lane.main) {
         // Yield first so worker replies and new items are handled between main-thread items.
-        hop(() => {
+        hops.hop(() => {
           mainCache ??= createEvaluatorCache(256);
           runWork(task.kind, task.payload as never, mainCache).then(
             (r) => finish(lane, task, true, r),
@@ -252,8 +264,7 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
         lane.worker = null;
       }
       rejectAll(new Error("the worker pool was closed"));
-      channel?.port1.close();
-      channel?.port2.close();
+      hops.close();
       return Promise.resolve();
     },
   };

@@ -11,7 +11,7 @@ import { type Command, Option } from "commander";
 import { JACOBIAN_MODES } from "../fit/jacobian.ts";
 import { loadStudy } from "../io/load.ts";
 import { parseModel } from "../models/model.ts";
-import type { StepOutput } from "../fit/run.ts";
+import type { StepOutput } from "../run/run.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { arrayIndex } from "../../workflows/array_index.ts";
 import type { ReplayInputs } from "../../workflows/replay.ts";

@@ -10,7 +10,7 @@
 import { Command, Option } from "commander";
 import { basename, extname, join } from "node:path";
 import type { StepSpec } from "../fit/step.ts";
-import type { StepOutput } from "../fit/run.ts";
+import type { StepOutput } from "../run/run.ts";
 import type { PlacementOptions } from "../../workflows/cli.ts";
 
 /** Options of the command. */

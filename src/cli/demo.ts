@@ -8,8 +8,9 @@
  */
 import { restoreTaskCwd } from "./_cwd.ts";
 import { join } from "node:path";
-import { simulateCpmg15nIp } from "../fit/synthetic.ts";
-import { createRng, standardNormals, uniform } from "../stats/random.ts";
+import { syntheticStudyFiles } from "../fit/synthetic.ts";
+import { createRng, uniform } from "../math/random.ts";
+import { writeStudyFiles } from "../../workflows/synthetic.ts";
 import { main } from "./main.ts";
 
 const SEED = 20261124;
@@ -43,40 +44,6 @@ function residues(): Residue[] {
   });
 }
 
-function experimentToml(f: (typeof FIELDS)[number], res: Residue[]): string {
-  return [
-    "[experiment]",
-    'name = "cpmg_15n_ip"',
-    `carrier = ${f.carrier}`,
-    `pw90 = ${f.pw90}`,
-    `time_t2 = ${TIME_T2_S}`,
-    "",
-    "[conditions]",
-    `h_larmor_frq = ${f.hz.toFixed(1)}`,
-    "",
-    "[data]",
-    `path = "../Data/${f.name}/"`,
-    'error = "duplicates"',
-    "",
-    "[data.profiles]",
-    ...res.map((r) => `${r.name} = "${r.name}.out"`),
-    "",
-  ].join("\n");
-}
-
-/** Noise-free intensities of every profile for the true parameters, via the fit's own model. */
-function simulate(res: Residue[]): Map<string, Float64Array> {
-  const profiles = simulateCpmg15nIp({
-    fields: FIELDS.map((f) => ({ ...f, stem: f.name })),
-    residues: res,
-    ncyc: NCYC.map(Number),
-    timeT2: TIME_T2_S,
-    kex: TRUE_KEX,
-    pb: TRUE_PB,
-  });
-  return new Map(profiles.map((p) => [`${p.stem}/${p.name}`, p.intensities]));
-}
-
 function readFitted(path: string): Map<string, string> {
   const out = new Map<string, string>();
   let section = "";
@@ -92,51 +59,22 @@ function readFitted(path: string): Map<string, string> {
 /** Write the demo study, fit it and print the comparison; returns the exit code. */
 export async function runDemo(dir: string): Promise<number> {
   const res = residues();
-  const intensities = simulate(res);
-  const rng = createRng(SEED + 1);
-  Deno.mkdirSync(join(dir, "Experiments"), { recursive: true });
-  Deno.mkdirSync(join(dir, "Parameters"), { recursive: true });
-  Deno.mkdirSync(join(dir, "Methods"), { recursive: true });
-  for (const f of FIELDS) {
-    Deno.mkdirSync(join(dir, "Data", f.name), { recursive: true });
-    Deno.writeTextFileSync(join(dir, "Experiments", `${f.name}.toml`), experimentToml(f, res));
-    for (const r of res) {
-      const calc = intensities.get(`${f.name}/${r.name}`)!;
-      // Peak heights of ~1e5 with 1 % noise, as in a good 15N CPMG data set.
-      const amplitude = 8e4 + 4e4 * uniform(rng);
-      const sigma = 0.01 * amplitude;
-      const noise = standardNormals(rng, NCYC.length);
-      const rows = NCYC.map((ncyc, i) =>
-        `${ncyc.toFixed(1).padStart(8)} ${
-          (amplitude * calc[i] + sigma * noise[i]).toExponential(7).padStart(16)
-        } ${sigma.toExponential(7).padStart(16)}`
-      );
-      Deno.writeTextFileSync(
-        join(dir, "Data", f.name, `${r.name}.out`),
-        `#  ncyc_cp        Intensity      Esd(Int.)\n${rows.join("\n")}\n`,
-      );
-    }
-  }
-  Deno.writeTextFileSync(
-    join(dir, "Parameters", "parameters.toml"),
-    [
-      "[GLOBAL]",
-      "PB = 0.1",
-      "KEX_AB = 500.0",
-      "R1_A = 1.5",
-      "",
-      "[CS_A]",
-      ...res.map((r) => `${r.name} = ${r.csA.toFixed(3)}`),
-      "",
-      "[DW_AB]",
-      ...res.map((r) => `${r.name} = 2.0`),
-      "",
-    ].join("\n"),
-  );
   const subset = [...res].sort((a, b) => Math.abs(b.dw) - Math.abs(a.dw)).slice(0, 6);
-  Deno.writeTextFileSync(
-    join(dir, "Methods", "method.toml"),
-    [
+  const files = syntheticStudyFiles({
+    fields: FIELDS.map((f) => ({ ...f, stem: f.name })),
+    residues: res,
+    ncyc: NCYC,
+    timeT2: TIME_T2_S,
+    kex: TRUE_KEX,
+    pb: TRUE_PB,
+    // Peak heights of ~1e5 with 1 % noise, as in a good 15N CPMG data set.
+    noise: 0.01,
+    noiseSeed: SEED + 1,
+    intensityDigits: 7,
+    error: "duplicates",
+    csDecimals: 3,
+    dwStart: 2.0,
+    method: [
       "[STEP1]",
       `INCLUDE = [${subset.map((r) => `"${r.name}"`).join(", ")}]`,
       "",
@@ -145,7 +83,8 @@ export async function runDemo(dir: string): Promise<number> {
       'FIX = ["PB", "KEX_AB"]',
       "",
     ].join("\n"),
-  );
+  });
+  writeStudyFiles(dir, files);
   console.log(`Demo study written to ${dir} (seed ${SEED}); fitting it:`);
   const code = await main([
     "fit",

@@ -13,15 +13,21 @@ import { modelHelp, parseModel } from "../models/model.ts";
 import { KINETIC_MODELS } from "../models/registry.ts";
 import { EXPERIMENT_NAMES } from "../experiments/registry.ts";
 import { loadStudy } from "../io/load.ts";
-import { readMethodFiles } from "../config/method.ts";
-import { runSimulate, type StepOutput } from "../fit/run.ts";
+import { planToSteps } from "./method_steps.ts";
+import { runSimulate, type StepOutput } from "../run/run.ts";
 import { fitWithWorkflow, type PlacementOptions, serveCommand } from "../../workflows/cli.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
+import { discardRun, hasStagedOutput, openRunStaging, publishRun } from "../output/run_staging.ts";
 import type { ReportStep } from "../report/html.ts";
 import { createProgress } from "./progress.ts";
+import { parseCompat } from "../config/compat.ts";
+import { describeFailure, exitOnInterrupt, onInterrupt } from "./failure.ts";
+import { RunInfoWriter } from "./run_info_writer.ts";
+import { planMethod } from "../fit/roles.ts";
 import { addPlotParamCommand } from "./plot_param.ts";
 import { addCompareCommand } from "./compare.ts";
+import { addPickCestCommand } from "./pick_cest.ts";
 import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
 import { registerWorkerCommand } from "./worker.ts";
 import { registerReprocessCommand } from "./reprocess.ts";
@@ -36,6 +42,7 @@ interface CommonOptions {
   include?: string[];
   exclude?: string[];
   seed: string;
+  compat?: string;
 }
 
 function hasPlots(out: StepOutput): boolean {
@@ -56,14 +63,14 @@ async function writeStep(
   smooth: boolean,
 ): Promise<Map<string, string | Uint8Array>> {
   const plotted = hasPlots(out)
-    ? await (await import("../plot/plot_files.ts")).plotFiles(out, { simulate, smooth })
+    ? await (await import("../report/plot_files.ts")).plotFiles(out, { simulate, smooth })
     : new Map<string, string | Uint8Array>();
   const files = new Map<string, string | Uint8Array>([...out.files, ...plotted]);
   const prefix = out.name ? `${out.name}/` : "";
   const prefixed = new Map([...files].map(([k, v]) => [prefix + k, v]));
   const replace = out.name
     ? [out.name]
-    : ["Parameters", "Data", "Plots", "Grid", "Statistics"].filter((d) =>
+    : ["Parameters", "Data", "Plots", "Grid", "Statistics", "Basins"].filter((d) =>
       [...files.keys()].some((k) => k.startsWith(d))
     );
   writeTreeAtomically(outDir, prefixed, { replaceSubdirs: replace });
@@ -77,23 +84,31 @@ function commandLine(cmd: Command): string {
 }
 
 function steps(paths: string[] | undefined): StepSpec[] {
-  if (!paths || paths.length === 0) {
-    return [{ name: "", fit: [], fix: [], constraints: [] }];
+  const { steps, notices, deprecation } = planToSteps(paths);
+  if (deprecation) console.error(`exfit: deprecated: ${deprecation}`);
+  for (const n of notices) console.error(`exfit: warning: ${n}`);
+  return steps;
+}
+
+/** `fit` options of the solver (issue 10). */
+interface SolverOptions {
+  multistart?: string;
+  xScale: "jac" | "start";
+}
+
+/** Steps with `--x-scale` and `--multistart` applied (a step's own MULTISTART wins). */
+function withSolverOptions(list: StepSpec[], o: SolverOptions): StepSpec[] {
+  let multistart: number | undefined;
+  if (o.multistart !== undefined) {
+    multistart = Number(o.multistart);
+    if (!Number.isInteger(multistart) || multistart < 0) {
+      throw new Error(`--multistart: expected a whole number ≥ 0, got "${o.multistart}"`);
+    }
   }
-  const read = readMethodFiles(paths);
-  for (const s of read) {
-    if (s.fitmethodWarning) console.error(`exfit: warning: ${s.fitmethodWarning}`);
-  }
-  return read.map((s) => ({
-    name: read.length === 1 ? "" : s.name,
-    include: s.include,
-    exclude: s.exclude,
-    fit: s.fit,
-    fix: s.fix,
-    constraints: s.constraints,
-    grid: s.grid,
-    statistics: s.statistics,
-    origin: { file: s.file, step: s.name },
+  return list.map((s) => ({
+    ...s,
+    ...(o.xScale === "start" ? { xScale: o.xScale } : {}),
+    ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
   }));
 }
 
@@ -121,6 +136,11 @@ function addCommon(cmd: Command, defaultOut: string): Command {
     .option("--include <ids...>", "only these spin systems (e.g. 15 G23N)")
     .option("--exclude <ids...>", "leave out these spin systems")
     .option("--seed <n>", "root seed for anything random (plot error bars, statistics)", "0")
+    .option(
+      "--compat <release>",
+      "reproduce ChemEx 2026.06 figures where 2026.09 changed them (statistics counts, " +
+        "duplicates noise fallback): 2026.06 or 2026.09 (default)",
+    )
     .addHelpText(
       "after",
       `\nKinetic models (-d), with their parameters (defaults; * = fitted by default):\n${modelHelp()}`,
@@ -135,7 +155,7 @@ function addCommon(cmd: Command, defaultOut: string): Command {
  * await buildProgram().parseAsync(["node", "exfit", "fit", "-e", "a.toml", "-p", "p.toml"]);
  * ```
  */
-export function buildProgram(): Command {
+export function buildProgram(argv: readonly string[] = []): Command {
   const clusterDeps = { addCommon, readSteps: steps, writeStep };
   const program = new Command("exfit")
     .description(
@@ -150,6 +170,8 @@ export function buildProgram(): Command {
     .option("-m, --method <files...>", "method files (TOML): the fitting steps")
     .option("--workers <n>", 'worker threads for the fits: a number or "auto" (0: none)', "auto")
     .option("--endpoints <urls>", "comma-separated function URLs (exfit serve) to run fits on")
+    .option("--timeout <seconds>", "with --endpoints: time limit of one attempt", "120")
+    .option("--retries <n>", "with --endpoints: attempts after the first for a work item", "6")
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
     .addOption(
@@ -168,28 +190,76 @@ export function buildProgram(): Command {
           "fd (forward differences, as ChemEx) or cd (central) everywhere, for checking",
       ).choices(Object.keys(JACOBIAN_MODES)).default("exact"),
     )
+    .option(
+      "--multistart <n>",
+      "basin search with n seeded starts after every group fit " +
+        "(0: never; default: only when the fit's diagnostics ask; MULTISTART per step wins)",
+    )
+    .addOption(
+      new Option(
+        "--x-scale <policy>",
+        'TRF variable scaling: "jac" (SciPy/ChemEx 2026.09) or ' +
+          '"start" (max(1, |x0|), ChemEx 2026.06.1)',
+      ).choices(["jac", "start"]).default("jac"),
+    )
     .action(async (
-      o: CommonOptions & { method?: string[]; jacobian?: string } & PlacementOptions,
+      o:
+        & CommonOptions
+        & { method?: string[]; jacobian?: string }
+        & PlacementOptions
+        & SolverOptions,
       cmd: Command,
     ) => {
       if (await fitOnCluster(o as unknown as ClusterFitOptions, clusterDeps)) return;
-      const model = parseModel(o.model);
-      const methodSteps = steps(o.method);
+      const compat = parseCompat(o.compat);
+      const model = parseModel(o.model, compat);
+      const methodSteps = withSolverOptions(steps(o.method), o);
       const loaded = loadStudy({
         experiments: o.experiments,
         parameters: o.parameters,
         model,
         include: o.include,
         exclude: o.exclude,
+        compat,
       });
       for (const n of loaded.notices) console.error(`exfit: ${n}`);
-      loaded.study.jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
+      // Only a non-default mode is recorded: the default leaves the study (and its hash, which
+      // checkpoints and plan/work/merge compare) as it was.
+      const jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
+      if (jacobian !== "exact") loaded.study.jacobian = jacobian;
+      // Every step is validated before anything (run_info/ included) is written.
+      planMethod(loaded.store, loaded.study, methodSteps);
+      // Every step (and run_info/) goes to a staging folder; the output is replaced only once
+      // all steps have finished, so a killed run never leaves a mixture (issue 12).
+      const staging = openRunStaging(o.output!, Boolean(o.resume));
+      const runInfo = new RunInfoWriter({
+        outDir: o.output!,
+        writeDir: staging.stageDir,
+        arguments: [...argv],
+        model: o.model,
+        include: o.include,
+        exclude: o.exclude,
+        workers: o.workers,
+        compat,
+        seed: o.seed,
+        experiments: o.experiments,
+        parameters: o.parameters,
+        methods: o.method ?? [],
+        steps: methodSteps,
+      });
+      await runInfo.start(loaded.store);
+      // Ctrl-C: the completed steps become the output (all from this run, never mixed).
+      const offInterrupt = onInterrupt(() => {
+        runInfo.fail(new Error("interrupted (Ctrl-C)"));
+        if (hasStagedOutput(staging)) publishRun(staging);
+      });
       const t0 = performance.now();
       const run = {
         plot: o.plot !== "nothing",
         seed: Number(o.seed),
-        outDir: o.output!,
+        outDir: staging.stageDir,
         progress: createProgress(),
+        compat,
       };
       const report = async (out: StepOutput) => {
         for (const w of out.warnings ?? []) {
@@ -201,7 +271,8 @@ export function buildProgram(): Command {
             `chi2 = ${s.chisqr.toPrecision(6)}, reduced chi2 = ${s.redchi.toPrecision(6)} ` +
             `(${out.result!.selected.filter((x) => x).length} profiles)`,
         );
-        const plotted = await writeStep(o.output!, out, false, o.smooth);
+        const plotted = await writeStep(staging.stageDir, out, false, o.smooth);
+        runInfo.commit(loaded.store);
         if (run.plot) {
           reportSteps.push(
             (await import("../report/run_report.ts")).reportStep(out, plotted, o.smooth),
@@ -209,7 +280,16 @@ export function buildProgram(): Command {
         }
       };
       const reportSteps: ReportStep[] = [];
-      await fitWithWorkflow(loaded, methodSteps, o, run, report);
+      try {
+        await fitWithWorkflow(loaded, methodSteps, o, run, report);
+      } catch (e) {
+        runInfo.fail(e as Error);
+        throw e;
+      }
+      runInfo.finish();
+      offInterrupt();
+      if (hasStagedOutput(staging)) publishRun(staging);
+      else discardRun(staging);
       console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);
       if (run.plot) {
         const { writeRunReport } = await import("../report/run_report.ts");
@@ -225,13 +305,14 @@ export function buildProgram(): Command {
     program.command("simulate").description("simulate profiles from parameters (noise-free)"),
     "./OutputSim",
   ).action(async (o: CommonOptions, cmd: Command) => {
-    const model = parseModel(o.model);
+    const model = parseModel(o.model, parseCompat(o.compat));
     const loaded = loadStudy({
       experiments: o.experiments,
       parameters: o.parameters,
       model,
       include: o.include,
       exclude: o.exclude,
+      compat: parseCompat(o.compat),
     });
     const out = runSimulate(loaded.study, loaded.store, {
       plot: o.plot !== "nothing",
@@ -257,9 +338,13 @@ export function buildProgram(): Command {
     .option("--port <n>", "port to listen on (0: any free port)", "8787")
     .option("--hostname <address>", "address to listen on", "127.0.0.1")
     .option("--max-body <bytes>", "largest request body accepted")
+    .option("--concurrency <n>", "work items run at once, each in its own worker", "2")
+    .option("--queue <n>", "work items waiting for a worker before requests get 503", "32")
+    .option("--work-time <seconds>", "longest run of one work item (then 503)", "60")
     .action(serveCommand);
   addPlotParamCommand(program);
   addCompareCommand(program, steps);
+  addPickCestCommand(program);
   return program;
 }
 
@@ -272,8 +357,12 @@ export function buildProgram(): Command {
  * ```
  */
 export async function main(args: string[]): Promise<number> {
+  // `--debug` anywhere (global or after a subcommand): tracebacks for unexpected errors.
+  const debug = args.includes("--debug") || Boolean(Deno.env.get("EXFIT_DEBUG"));
   try {
-    await buildProgram().exitOverride().parseAsync(args, { from: "user" });
+    await buildProgram(args).exitOverride().parseAsync(args.filter((a) => a !== "--debug"), {
+      from: "user",
+    });
     return 0;
   } catch (e) {
     const err = e as Error & { code?: string; exitCode?: number };
@@ -282,13 +371,16 @@ export async function main(args: string[]): Promise<number> {
         ? 0
         : (err.exitCode ?? 1);
     }
-    console.error(`exfit: error: ${err.message}`);
-    if (Deno.env.get("EXFIT_DEBUG")) console.error(err.stack);
+    console.error(describeFailure(err, debug));
     return 1;
   }
 }
 
 if (import.meta.main) {
   restoreTaskCwd();
+  // fit/simulate only: `serve` stops on SIGINT by itself.
+  if (["fit", "simulate"].includes(Deno.args.find((a) => !a.startsWith("-")) ?? "")) {
+    exitOnInterrupt();
+  }
   Deno.exit(await main(Deno.args));
 }

@@ -8,7 +8,7 @@
  */
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
-import type { StepOutput } from "../fit/run.ts";
+import type { StepOutput } from "../run/run.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { exfitVersion, reprocessCatalog } from "../../workflows/reprocess.ts";
 import { summaryHtml, summaryText } from "../../workflows/reprocess_summary.ts";

@@ -42,21 +42,46 @@ interface Token {
 }
 
 /**
- * Split the data lines of a text file, dropping comments and blank lines; stops with an error as
- * soon as the file has more data rows than the `DATA_ROWS` limit.
+ * The line number of data row `max + 1`, or 0 when the file has at most `max` data rows; a cheap
+ * scan (no tokens) so that a runaway file is refused before it is split.
+ */
+function lineOverLimit(text: string, max: number): number {
+  let rows = 0;
+  let line = 0;
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    line++;
+    for (let k = start; k < end; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 35) break; // '#': the rest is a comment
+      if (c !== 32 && c !== 9 && c !== 13) {
+        if (++rows > max) return line;
+        break;
+      }
+    }
+    start = end + 1;
+  }
+  return 0;
+}
+
+/**
+ * Split the data lines of a text file, dropping comments and blank lines; an error when the file
+ * has more data rows than the `DATA_ROWS` limit.
  */
 function dataLines(text: string, file: string): { line: number; tokens: Token[] }[] {
   const out: { line: number; tokens: Token[] }[] = [];
-  const lines = text.split("\n");
   const max = limit("DATA_ROWS");
+  const over = lineOverLimit(text, max);
+  if (over > 0) {
+    throw new ConfigError(
+      file,
+      `the file has more than ${max} data rows (raise with EXFIT_LIMIT_DATA_ROWS)`,
+      { line: over },
+    );
+  }
+  const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
-    if (out.length > max) {
-      throw new ConfigError(
-        file,
-        `the file has more than ${max} data rows (raise with EXFIT_LIMIT_DATA_ROWS)`,
-        { line: i + 1 },
-      );
-    }
     const hash = lines[i].indexOf("#");
     const body = hash >= 0 ? lines[i].slice(0, hash) : lines[i];
     const tokens: Token[] = [];

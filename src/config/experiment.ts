@@ -12,63 +12,29 @@ import { dirname, resolve } from "node:path";
 import { didYouMean } from "./errors.ts";
 import { CONDITION_DOMAINS, keyDomain } from "./domains.ts";
 import { checkNameLength } from "./limits.ts";
-import { describeValue, KeyContext, lowerCaseKeys, readTomlFile, type TomlTable } from "./toml.ts";
+import {
+  describeValue,
+  KeyContext,
+  lowerCaseKeys,
+  readTomlFile,
+  type TomlKeyIndex,
+  type TomlTable,
+} from "./toml.ts";
+import type {
+  ExperimentConditions,
+  ExperimentSchema,
+  KeySpec,
+  KeyType,
+} from "../experiments/schema.ts";
 
-/** Value types an experiment key can have. */
-export type KeyType = "number" | "integer" | "boolean" | "string" | "state" | "states" | "table";
-
-/**
- * Description of one `[experiment]` key of an experiment type.
- *
- * * `aliases`: other spellings accepted for the key (stored under the canonical name); giving two
- *   spellings with different values is an error.
- * * `legacy`: the key is accepted for old files; its value is kept in `settings` (so that it can
- *   be mapped) and a notice is recorded.
- * * min/max (with the exclusive flags) apply to `number` and `integer`; `NaN` never satisfies a
- *   bound.
- */
-export interface KeySpec {
-  type: KeyType;
-  required?: boolean;
-  default?: unknown;
-  min?: number;
-  max?: number;
-  exclusiveMin?: boolean;
-  exclusiveMax?: boolean;
-  aliases?: string[];
-  legacy?: boolean;
-}
-
-/**
- * The keys an experiment type accepts in `[experiment]` (besides the common `name`,
- * `observed_state`, `start_state` and the legacy `cs_evolution_prior`/`detect_all_states`).
- *
- * A `filter_ref_planes` entry in `keys` is not an `[experiment]` key: its `default` gives the
- * default of `[data] filter_ref_planes` for this experiment type.
- */
-export interface ExperimentSchema {
-  name: string;
-  family: "cpmg" | "cest" | "relaxation" | "shift" | "exsy" | "r1rho";
-  keys: Record<string, KeySpec>;
-  /** Without `start_state`, start from the observed state(s) instead of equilibrium. */
-  defaultStartFromObserved?: boolean;
-}
-
-/** `[conditions]` of an experiment file. */
-export interface ExperimentConditions {
-  /** 1H Larmor frequency, MHz (>= 0). */
-  h_larmor_frq?: number;
-  /** Temperature, °C. */
-  temperature?: number;
-  /** Total protein concentration, M (>= 0). */
-  p_total?: number;
-  /** Total ligand concentration, M (>= 0). */
-  l_total?: number;
-  /** D2O fraction, 0 < x < 1. */
-  d2o?: number;
-  /** Isotope labels, canonical spelling `"1H"`, `"2H"`, `"13C"`, `"15N"`, in file order. */
-  label: string[];
-}
+// The schema language (what an experiment type declares) belongs to the experiment catalog;
+// it is re-exported here for the readers that validate against it.
+export type {
+  ExperimentConditions,
+  ExperimentSchema,
+  KeySpec,
+  KeyType,
+} from "../experiments/schema.ts";
 
 /** Error source of an experiment's data (section 4.6 of the compatibility spec). */
 export type ErrorMode = "file" | "duplicates" | "scatter";
@@ -120,6 +86,8 @@ export interface ExperimentFile {
   data: ExperimentData;
   /** Non-fatal remarks (legacy keys, ignored keys) for the user. */
   notices?: string[];
+  /** Key positions of the file, so later checks can name line and column without re-reading. */
+  keys: TomlKeyIndex;
 }
 
 const STATE_LETTERS = ["a", "b", "c", "d", "e", "f"];
@@ -238,6 +206,7 @@ export function readExperimentFile(
     startStates: parsed.startStates,
     conditions,
     data,
+    keys: doc.keys,
   };
   if (notices.length > 0) result.notices = notices;
   return result;

@@ -15,8 +15,10 @@ export const LIMITS = {
   NAME_LENGTH: 256,
   /** Data rows in one profile or shift file. */
   DATA_ROWS: 100_000,
-  /** Bytes of one input file (experiment, parameters, method, data). */
+  /** Bytes of one data file. */
   FILE_BYTES: 64 * 1024 * 1024,
+  /** Bytes of one TOML file (experiment, parameters, method). */
+  TOML_BYTES: 8 * 1024 * 1024,
   /** Characters in one constraint or parameter expression. */
   EXPRESSION_LENGTH: 10_000,
   /** Nesting depth (parentheses, unary operators, calls) of one expression. */

@@ -33,6 +33,8 @@ export interface McmcSettings {
 
 /** `STATISTICS` of a step. */
 export interface StepStatistics {
+  /** v2 `SEED` of MC, BS, BSN (v1: none, i.e. the run's root seed). */
+  seeds?: { mc?: bigint | number; bs?: bigint | number; bsn?: bigint | number };
   /** Monte-Carlo replicates. */
   mc?: number;
   /** Bootstrap replicates. */
@@ -63,6 +65,8 @@ export interface MethodStep {
   /** Grid strings `"[SELECTOR] = SPEC"`. */
   grid: string[];
   statistics?: StepStatistics;
+  /** `MULTISTART`: basin-search starts after each group's fit (0: none; see src/fit/basins.ts). */
+  multistart?: number;
   /** File the step was read from. */
   file: string;
 }
@@ -76,6 +80,7 @@ const STEP_KEYS = [
   "constraints",
   "grid",
   "statistics",
+  "multistart",
 ];
 const STATISTICS_KEYS = ["mc", "bs", "bsn", "mcmc"];
 const MCMC_KEYS = ["steps", "burn", "thin", "walkers", "seed", "workers", "update_parameters"];
@@ -178,6 +183,9 @@ function parseStep(ctx: KeyContext, name: string, raw: TomlTable): MethodStep {
       case "statistics":
         step.statistics = parseStatistics(ctx, value, path);
         break;
+      case "multistart":
+        step.multistart = ctx.integer(value, path, { min: 0 });
+        break;
       default:
         ctx.fail(path, `unknown key '${key}' in step [${name}]${didYouMean(key, STEP_KEYS)}`);
     }
@@ -202,7 +210,15 @@ function parseFitmethod(ctx: KeyContext, value: unknown, path: string[], step: M
   );
 }
 
-function parseSelection(ctx: KeyContext, value: unknown, path: string[]): string[] | "all" {
+/**
+ * `INCLUDE`/`EXCLUDE`: "ALL"/"*" (any case, alone or in a list) or spin systems and residues.
+ *
+ * @example
+ * ```ts
+ * parseSelection(ctx, [15, "G23N"], ["STEP1", "include"]); // ["15", "G23N"]
+ * ```
+ */
+export function parseSelection(ctx: KeyContext, value: unknown, path: string[]): string[] | "all" {
   const isAll = (v: unknown) =>
     typeof v === "string" && ["all", "*"].includes(v.trim().toLowerCase());
   const list = Array.isArray(value) ? value : [value];
@@ -309,7 +325,15 @@ function parseMcmc(ctx: KeyContext, value: unknown, path: string[]): McmcSetting
   return out;
 }
 
-function parseSeed(ctx: KeyContext, value: unknown, path: string[]): bigint | number {
+/**
+ * An unsigned 64-bit seed (`bigint` when it does not fit a double exactly).
+ *
+ * @example
+ * ```ts
+ * parseSeed(ctx, 597, ["DE", "search", "de", "seed"]); // 597
+ * ```
+ */
+export function parseSeed(ctx: KeyContext, value: unknown, path: string[]): bigint | number {
   let big: bigint | undefined;
   if (typeof value === "bigint") big = value;
   else if (typeof value === "number" && Number.isInteger(value)) big = BigInt(value);

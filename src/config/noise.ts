@@ -6,9 +6,9 @@
  * summation order, so that estimates agree to the last few bits. Two ChemEx behaviours are
  * reproduced on purpose:
  *
- * * `duplicates`: a profile without any repeated x contributes mean(σ_file) **as a variance**
- *   (ChemEx 2026.06.1 returns `np.mean(err)` from a function that otherwise returns variances;
- *   later versions use mean(σ²)). It only matters when other profiles of the same file do have
+ * * `duplicates`: a profile without any repeated x contributes mean(σ_file²) (ChemEx 2026.09,
+ *   #759); with `--compat 2026.06`, mean(σ_file) **as a variance** (ChemEx 2026.06.1 returns
+ *   `np.mean(err)` from a function that otherwise returns variances). It only matters when other profiles of the same file do have
  *   duplicates; when no profile has any, the file σ are kept and a notice is returned.
  * * `scatter`: a port of MATLAB's EstimateNoise exactly as ChemEx runs it (14 percent levels,
  *   "valid" convolution, median over the six filter orders, small-sample correction, variance
@@ -20,6 +20,8 @@
 import type { ProfileData } from "./data.ts";
 
 /** Error modes of `[data] error`. */
+import type { CompatVersion } from "./compat.ts";
+
 export type NoiseMode = "file" | "duplicates" | "scatter";
 
 /**
@@ -81,8 +83,8 @@ function median(values: number[]): number {
 /**
  * Variance from duplicate points: points are grouped by exactly equal x (for EXSY also by start
  * and detected state); pooled variance Σ(n_g−1)·s_g² / Σ(n_g−1) over groups with n_g ≥ 2, s_g²
- * with ddof 1. Without duplicates, returns mean(σ_file) — ChemEx 2026.06.1's value, a σ used as
- * a variance (see the module notes).
+ * with ddof 1. Without duplicates, returns mean(σ_file²) (ChemEx 2026.09, #759); with compat
+ * "2026.06", mean(σ_file) — ChemEx 2026.06.1's value, a σ used as a variance.
  *
  * @example
  * ```ts
@@ -95,7 +97,10 @@ function median(values: number[]): number {
  * varianceFromDuplicates(p); // 2 (the pair 2, 4 has variance 2)
  * ```
  */
-export function varianceFromDuplicates(profile: ProfileData): number {
+export function varianceFromDuplicates(
+  profile: ProfileData,
+  compat: CompatVersion = "2026.09",
+): number {
   const groups = new Map<string, number[]>();
   const n = profile.x.length;
   for (let i = 0; i < n; i++) {
@@ -116,7 +121,12 @@ export function varianceFromDuplicates(profile: ProfileData): number {
     variances.push(numpySum(sq) / (group.length - 1));
     weights.push(group.length - 1);
   }
-  if (variances.length === 0) return mean(profile.error);
+  if (variances.length === 0) {
+    // ChemEx #759: the fallback is a variance, mean(σ²); 2026.06.1 returned mean(σ).
+    return compat === "2026.06"
+      ? mean(profile.error)
+      : mean(Array.from(profile.error, (e) => e * e));
+  }
   return numpySum(variances.map((v, i) => v * weights[i])) / numpySum(weights);
 }
 
@@ -131,57 +141,6 @@ function hasDuplicates(profile: ProfileData): boolean {
     seen.add(key);
   }
   return false;
-}
-
-/**
- * Standard normal quantile Φ⁻¹(p) (Wichura's algorithm AS241, about 1e-16 relative accuracy).
- *
- * @example
- * ```ts
- * normalQuantile(0.975); // 1.959963984540054
- * ```
- */
-export function normalQuantile(p: number): number {
-  const q = p - 0.5;
-  if (Math.abs(q) <= 0.425) {
-    const r = 0.180625 - q * q;
-    const num = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r +
-                          6.7265770927008700853e+4) * r + 4.5921953931549871457e+4) * r +
-                  1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r +
-          1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) * q;
-    const den = ((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r +
-                          3.9307895800092710610e+4) * r + 2.1213794301586595867e+4) * r +
-                  5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r +
-          4.2313330701600911252e+1) * r + 1.0;
-    return num / den;
-  }
-  let r = q <= 0 ? p : 1 - p;
-  r = Math.sqrt(-Math.log(r));
-  let num: number;
-  let den: number;
-  if (r <= 5) {
-    r -= 1.6;
-    num = ((((((7.7454501427834140764e-4 * r + 2.2723844989269184583e-2) * r +
-                          2.4178072517745061177e-1) * r + 1.2704582524523683826e+0) * r +
-                  3.6478483247632045960e+0) * r + 5.7694972214606914055e+0) * r +
-          4.6303378461565452959e+0) * r + 1.4234371107496835773e+0;
-    den = ((((((1.0507500716444168432e-9 * r + 5.4759380849953449460e-4) * r +
-                          1.5198666563616457197e-2) * r + 1.4810397642748007459e-1) * r +
-                  6.8976733498510000455e-1) * r + 1.6763848301838038494e+0) * r +
-          2.0531916266377588219e+0) * r + 1.0;
-  } else {
-    r -= 5;
-    num = ((((((2.0103343992922881327e-7 * r + 2.7115555687434875782e-5) * r +
-                          1.2426609473880784386e-3) * r + 2.6532189526576123093e-2) * r +
-                  2.9656057182850489123e-1) * r + 1.7848265399172913358e+0) * r +
-          5.4637849111641143699e+0) * r + 6.6579046435011037772e+0;
-    den = ((((((2.0442631033899397856e-15 * r + 1.4215117583164458887e-7) * r +
-                          1.8463183175100546818e-5) * r + 7.8686913114561325910e-4) * r +
-                  1.4875361290850614852e-2) * r + 1.3692988092273580531e-1) * r +
-          5.9983220655588793769e-1) * r + 1.0;
-  }
-  const x = num / den;
-  return q < 0 ? -x : x;
 }
 
 /**
@@ -210,8 +169,8 @@ const SCATTER_PERCENTS = scatterPercents();
 
 /**
  * Φ⁻¹(1 − p) for {@link SCATTER_PERCENTS}, as SciPy's `stats.norm.ppf` (Cephes `ndtri`) returns
- * them. Fixed values keep the estimate bit-compatible with ChemEx; {@link normalQuantile} agrees
- * with them to within 2 ulp (checked in tests).
+ * them. Fixed values keep the estimate bit-compatible with ChemEx; `normalPpf`
+ * (`src/math/normal.ts`) agrees with them to within 2 ulp (checked in tests).
  *
  * @example
  * ```ts
@@ -349,6 +308,7 @@ export function estimateErrors(
   mode: NoiseMode,
   profiles: ProfileData[],
   globalError: boolean,
+  compat: CompatVersion = "2026.09",
 ): { errors: Float64Array[]; notice?: string } {
   const fileErrors = () => profiles.map((p) => Float64Array.from(p.error));
   if (mode === "file" || profiles.length === 0) return { errors: fileErrors() };
@@ -360,7 +320,7 @@ export function estimateErrors(
     };
   }
   const variances = profiles.map((p) =>
-    mode === "duplicates" ? varianceFromDuplicates(p) : varianceFromScatter(p.intensity)
+    mode === "duplicates" ? varianceFromDuplicates(p, compat) : varianceFromScatter(p.intensity)
   );
   const fill = (p: ProfileData, sigma: number) => new Float64Array(p.x.length).fill(sigma);
   let errors: Float64Array[];

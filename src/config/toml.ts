@@ -94,7 +94,7 @@ function throwTomlError(file: string, what: string, line: number, column: number
  * ```
  */
 export function readTomlFile(file: string, options: TomlReadOptions = {}): TomlDocument {
-  const source = readTextFile(file);
+  const source = readTextFile(file, "TOML_BYTES");
   const data = parseToml(source, file, options);
   return { file, source, data, keys: indexTomlKeys(source) };
 }
@@ -107,19 +107,22 @@ export function readTomlFile(file: string, options: TomlReadOptions = {}): TomlD
  * const text = readTextFile("Data/800MHz/15N-HN.out");
  * ```
  */
-export function readTextFile(file: string): string {
+export function readTextFile(
+  file: string,
+  sizeLimit: "FILE_BYTES" | "TOML_BYTES" = "FILE_BYTES",
+): string {
   try {
     const info = Deno.statSync(file);
     if (info.isDirectory) throw new ConfigError(file, "expected a file but found a directory");
     if (!info.isFile) {
       throw new ConfigError(file, "expected a regular file (not a device, pipe or socket)");
     }
-    const max = limit("FILE_BYTES");
+    const max = limit(sizeLimit);
     if (info.size > max) {
       throw new ConfigError(
         file,
         `the file is ${info.size} bytes long; at most ${max} are read ` +
-          "(raise with EXFIT_LIMIT_FILE_BYTES)",
+          `(raise with EXFIT_LIMIT_${sizeLimit})`,
       );
     }
     const text = Deno.readTextFileSync(file);

@@ -11,14 +11,27 @@
  *
  * @module
  */
-import type { KeySpec } from "../config/experiment.ts";
+import { b1Keys, type KeySpec, MULTIPLET_WEIGHTS_KEY } from "./schema.ts";
 import type { ExperimentConditions, Sequence, SequenceContext } from "./types.ts";
 import { addTerm } from "../nmr/basis.ts";
 import { createExpmWorkspace, expm, type ExpmWorkspace, matvec } from "../nmr/expm.ts";
 import { createEigWorkspace, eigDecompose, type EigWorkspace } from "../nmr/eig.ts";
-import { type B1Grid, b1Grid, b1Keys, b1NominalHz, parseB1Distribution } from "../nmr/b1.ts";
+import {
+  type ComplexEigen,
+  complexEigen,
+  createComplexEigen,
+  createFrechetApplyScratch,
+  expBilinearSensitivity,
+  type FrechetApplyScratch,
+  frechetTime,
+} from "../nmr/frechet_eig.ts";
+import { createFrechetWorkspace, expmFrechet, type FrechetWorkspace } from "../nmr/frechet.ts";
+import { withJacobian } from "./_derivatives.ts";
+import { saturationJacobian } from "./_cest_derivatives.ts";
+import { b1DistributionOf, type B1Grid, b1Grid, b1NominalHzOf } from "../nmr/b1.ts";
 import { type JMultiplet, jMultiplet, SINGLE_LINE } from "../nmr/jmultiplet.ts";
-import { detectionVector, type Spectrometer } from "../nmr/spectrometer.ts";
+import { type Spectrometer } from "../nmr/spectrometer.ts";
+import { detectionVector } from "./detection.ts";
 import { parseSpinSystem } from "../params/spin_system.ts";
 
 /** Offsets beyond ±10 kHz (strictly) are reference points (I0). */
@@ -41,12 +54,6 @@ export function isCestReference(offsetHz: number): boolean {
 export const DEPHASING_IM_MIN = 1e-6;
 /** Factor applied to dephased eigenvalues. */
 export const DEPHASING_FACTOR = 1e9;
-
-/**
- * How the ¹³C-label multiplet weights are summed: "normalized" (lines sum to one, the default;
- * see `src/nmr/jmultiplet.ts`) or "raw" (ChemEx's multiplicities, pitfall P4).
- */
-export const MULTIPLET_WEIGHTS_KEY = "multiplet_weights";
 
 /**
  * Keys shared by the CEST experiments: `sw` (∞; only folds `filter_offsets` and plots), the B1
@@ -115,9 +122,16 @@ export function cestGrid(
   source: MultipletSource,
   opts: { legacyB1Default?: boolean } = {},
 ): CestGrid {
-  const where = "[experiment] of a CEST experiment";
-  const nominal = b1NominalHz(ctx.settings, where);
-  const dist = parseB1Distribution(ctx.settings, where, { legacyDefault: opts.legacyB1Default });
+  // The settings were validated with their file locations when the experiment was loaded
+  // (src/config/b1.ts); a missing field here is a caller's error, not the user's.
+  const nominal = b1NominalHzOf(ctx.settings);
+  if (Number.isNaN(nominal)) {
+    throw new Error(
+      "[experiment] of a CEST experiment: either 'b1_frq' (B1 field, Hz) or 'pw90' (90° pulse " +
+        "width, s) must be given",
+    );
+  }
+  const dist = b1DistributionOf(ctx.settings, { legacyDefault: opts.legacyB1Default });
   const b1 = b1Grid(dist, nominal);
   const multiplet = multipletOf(ctx, source);
   const points: GridPoint[] = [];
@@ -223,6 +237,7 @@ export class SaturationPropagator {
     // but complete decomposition is still used there.
     if (ok || (dephasing && Number.isFinite(ws.cond))) {
       eigApplyVector(out, v, timeS, ws, dephasing, this.c, this.d);
+      this.lastRoute = dephasing ? "dephased" : "eig";
       return out;
     }
     if (dephasing) {
@@ -230,7 +245,68 @@ export class SaturationPropagator {
     }
     expm(this.p, l, timeS, this.expmWs);
     matvec(out, this.p, v, this.n);
+    this.lastRoute = "pade";
     return out;
+  }
+
+  private lastRoute: "eig" | "dephased" | "pade" | "none" = "none";
+  private sens: {
+    ce: ComplexEigen;
+    s: FrechetApplyScratch;
+    fw: FrechetWorkspace;
+    lt: Float64Array;
+    w: Float64Array;
+  } | null = null;
+
+  /**
+   * For the signal s = wᵀ·exp(L·t)·v of the last {@link apply} (same v and t; dephased too):
+   * kOut = ∂s/∂L (n × n) and aOut = exp(L·t)ᵀ·w, so that a parameter p changes s by
+   * Σ kOut∘∂L/∂p + aOut·∂v/∂p (`docs/jacobians.md`). From the same eigendecomposition, or by the
+   * block-triangular route where {@link apply} fell back to Padé.
+   */
+  sensitivity(
+    kOut: Float64Array,
+    aOut: Float64Array,
+    w: Float64Array,
+    v: Float64Array,
+    timeS: number,
+  ): void {
+    const n = this.n;
+    this.sens ??= {
+      ce: createComplexEigen(n),
+      s: createFrechetApplyScratch(n),
+      fw: createFrechetWorkspace(n),
+      lt: new Float64Array(n * n),
+      w: new Float64Array(n * n),
+    };
+    const z = this.sens;
+    if (this.lastRoute === "eig" || this.lastRoute === "dephased") {
+      complexEigen(this.eig, z.ce);
+      frechetTime(
+        timeS,
+        z.ce,
+        z.s,
+        this.lastRoute === "dephased"
+          ? { imMin: DEPHASING_IM_MIN, factor: DEPHASING_FACTOR }
+          : undefined,
+      );
+      expBilinearSensitivity(kOut, aOut, w, v, timeS, z.ce, z.s);
+      return;
+    }
+    if (this.lastRoute !== "pade") throw new Error("saturation sensitivity: no saturation applied");
+    // ⟨L(A·t, E·t), w·vᵀ⟩ = ⟨E, L(Aᵀ·t, w·vᵀ·t)⟩: the adjoint of the Fréchet derivative.
+    const l = this.l;
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        z.lt[r * n + c] = l[c * n + r];
+        z.w[r * n + c] = w[r] * v[c];
+      }
+    }
+    expmFrechet(null, kOut, z.lt, z.w, timeS, z.fw);
+    aOut.fill(0);
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) aOut[c] += this.p[r * n + c] * w[r];
+    }
   }
 
   /** out = exp((L_free + fields)·t) as a matrix (dephased when asked). */
@@ -388,13 +464,23 @@ export function simpleCest(ctx: SequenceContext, o: SimpleCestOptions): Sequence
   const terms = startTermsOf(ctx.start, ...o.start);
   const detect = detectionVector(sp.basis, o.detection, ctx.observed);
   const prop = new SaturationPropagator(sp);
-  return (offsets: Float64Array) => {
+  const seq = (offsets: Float64Array) => {
     sp.rebuild();
     const start = sp.startVector(terms, o.startAtom);
     return cestIntensities(sp, offsets, grid, start, detect, (out, v, point) => {
       prop.apply(out, v, timeT1S, { b1IHz: point.b1Hz, b1SHz: o.b1SHz }, grid.dephasing);
     });
   };
+  return withJacobian(seq, (offsets) => {
+    sp.rebuild();
+    const start = sp.startVector(terms, o.startAtom);
+    return saturationJacobian(sp, offsets, grid, start, detect, terms, o.startAtom, {
+      prop,
+      timeS: timeT1S,
+      fields: (point) => ({ b1IHz: point.b1Hz, b1SHz: o.b1SHz }),
+      dephasing: grid.dephasing,
+    });
+  });
 }
 
 /** Timing of the in-phase/anti-phase ¹H CEST experiments. */

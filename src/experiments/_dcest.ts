@@ -12,9 +12,10 @@
  *
  * @module
  */
-import type { KeySpec } from "../config/experiment.ts";
+import type { KeySpec } from "./schema.ts";
 import type { Sequence, SequenceContext } from "./types.ts";
-import { detectionVector, dot, type Spectrometer } from "../nmr/spectrometer.ts";
+import { dot, type Spectrometer } from "../nmr/spectrometer.ts";
+import { detectionVector } from "./detection.ts";
 import { matvec } from "../nmr/expm.ts";
 import { matrices } from "./_cpmg.ts";
 import {

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { KeySpec } from "../config/experiment.ts";
+import type { KeySpec } from "./schema.ts";
 import type { Sequence, SequenceContext } from "./types.ts";
 import type { Spectrometer } from "../nmr/spectrometer.ts";
 import {

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { KeySpec } from "../config/experiment.ts";
+import type { KeySpec } from "./schema.ts";
 import type { ExperimentModule, Sequence, SequenceContext } from "./types.ts";
 import { addTerm } from "../nmr/basis.ts";
 import {
@@ -21,9 +21,16 @@ import {
 import { createExpmWorkspace, expm, type ExpmWorkspace, matvec } from "../nmr/expm.ts";
 import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { r1rhoAnalytic, type TwoStateInput } from "./_r1rho_analytic.ts";
+import { type LocalDirection, localDirections, withJacobian } from "./_derivatives.ts";
 
 /** How intensities versus spin-lock time are calculated. */
-export const INTENSITY_CALCULATIONS = ["bloch_mcconnell", "tp02", "mp05", "dpl94"] as const;
+export const INTENSITY_CALCULATIONS = [
+  "bloch_mcconnell",
+  "eigenvalue",
+  "tp02",
+  "mp05",
+  "dpl94",
+] as const;
 /** How R1ρ rates are calculated. */
 export const RATE_CALCULATIONS = ["eigenvalue", "two_point", "tp02", "mp05", "dpl94"] as const;
 /** What x holds in a rate experiment: spin-lock offset (Hz) or spin-lock field (Hz). */
@@ -84,6 +91,8 @@ export class SpinLock {
   private readonly expmWs: ExpmWorkspace;
   private readonly p: Float64Array;
   private readonly blocks: Map<string, Int32Array>;
+  /** Columns of the eigenmode chosen by the last {@link lockedRate} (two for a pair). */
+  private mode: number[] = [];
 
   constructor(sp: Spectrometer) {
     this.sp = sp;
@@ -210,18 +219,42 @@ export class SpinLock {
       return s;
     };
     let best = -1;
-    let rate = NaN;
-    let slowest = Infinity;
+    let slowest = 0;
     for (let j = 0; j < n; j++) {
-      slowest = Math.min(slowest, -wr[j]);
+      if (wr[j] > wr[slowest]) slowest = j;
       if (wi[j] !== 0) continue;
       const weight = Math.abs(dx(j) * cv(j));
       if (weight > best) {
         best = weight;
-        rate = -wr[j];
+        this.mode = [j];
       }
     }
-    return best >= 0 ? rate : slowest;
+    if (best < 0) {
+      this.mode = wi[slowest] === 0
+        ? [slowest]
+        : [slowest, wi[slowest] > 0 ? slowest + 1 : slowest - 1];
+    }
+    return -wr[this.mode[0]];
+  }
+
+  /**
+   * ∂R1ρ/∂p = −∂Re λ/∂p of the mode chosen by the last {@link lockedRate}, for a direction
+   * ∂L/∂p: first-order perturbation y·(∂L/∂p)·x with the left (row of X⁻¹) and right (column
+   * of X) eigenvectors, y·x = 1; for a conjugate pair half the trace over its two columns.
+   */
+  rateDerivative(dl: Float64Array): number {
+    const { n, x, xinv } = this.eigValues;
+    let s = 0;
+    for (const j of this.mode) {
+      for (let i = 0; i < n; i++) {
+        const yi = xinv[j * n + i];
+        if (yi === 0) continue;
+        let row = 0;
+        for (let k = 0; k < n; k++) row += dl[i * n + k] * x[k * n + j];
+        s += yi * row;
+      }
+    }
+    return -s / this.mode.length;
   }
 }
 
@@ -262,6 +295,16 @@ interface LockPoint {
   b1Hz: number;
 }
 
+/** Which states start, which are detected, and the delay of a two-point rate. */
+interface RateSetup {
+  /** Primary observed state: its effective field is the alignment axis. */
+  primary: string;
+  observed: readonly string[];
+  /** Start states of the two-point decay (null: every state, equilibrium populations). */
+  start: readonly string[] | null;
+  timeTS: number;
+}
+
 /**
  * R1ρ of one point with the spectrometer set to it (offset already rebuilt into L_free).
  */
@@ -271,27 +314,30 @@ function rateAt(
   calc: Calculation,
   point: LockPoint,
   carrierPpm: number,
-  primary: string,
-  timeTS: number,
+  o: RateSetup,
 ): number {
   if (calc === "tp02" || calc === "mp05" || calc === "dpl94") {
     return r1rhoAnalytic(calc, twoStateInput(sp, carrierPpm, point.offsetHz, point.b1Hz));
   }
   lock.assemble(point.b1Hz);
-  const axis = lock.axis(primary);
+  const axis = lock.axis(o.primary);
+  const population = (s: string) => sp.local(`p${s}`) >= 0 ? sp.value(`p${s}`) : 1;
+  const d = lock.vector(new Float64Array(lock.n), axis, o.observed, () => 1);
   if (calc === "eigenvalue") {
-    const population = (s: string) => sp.local(`p${s}`) >= 0 ? sp.value(`p${s}`) : 1;
     const v = lock.vector(new Float64Array(lock.n), axis, sp.basis.states, population);
-    const d = lock.vector(new Float64Array(lock.n), axis, [primary], () => 1);
     return lock.lockedRate(v, d);
   }
-  // Two-point: magnetisation of the primary state only, along its effective field, decays for
-  // T; the same projection is detected: R = −ln(I(T)/I(0))/T with I(0) = 1.
-  const v = lock.vector(new Float64Array(lock.n), axis, [primary], () => 1);
-  const i = lock.decay([timeTS], v, v)[0];
+  // Two-point: the start states' magnetisation (p_s each), along the primary state's effective
+  // field, decays for T; its projection on the observed states is detected:
+  // R = −ln(I(T)/I(0))/T.
+  const starts = o.start && o.start.length > 0 ? o.start : sp.basis.states;
+  const v = lock.vector(new Float64Array(lock.n), axis, starts, population);
+  let i0 = 0;
+  for (let k = 0; k < lock.n; k++) i0 += d[k] * v[k];
+  const i = lock.decay([o.timeTS], v, d)[0];
   // A decay that crossed zero (possible only far outside any sensible regime) has no
   // logarithm: report the rate of a decay to 1e-300 rather than NaN.
-  return -Math.log(Math.max(i, 1e-300)) / timeTS;
+  return -Math.log(Math.max(i / i0, 1e-300)) / o.timeTS;
 }
 
 /**
@@ -321,20 +367,42 @@ export function r1rhoRates(ctx: SequenceContext): Sequence {
   sp.carrierI = carrierPpm;
   sp.b1I = b1Hz ?? 0;
   const lock = new SpinLock(sp);
-  const primary = ctx.observed[0];
-  return (x: Float64Array) => {
+  const setup: RateSetup = {
+    primary: ctx.observed[0],
+    observed: ctx.observed,
+    start: ctx.start,
+    timeTS: timeTS ?? 0,
+  };
+  const pointAt = (xv: number): LockPoint =>
+    xAxis === "offset" ? { offsetHz: xv, b1Hz: b1Hz! } : { offsetHz: 0, b1Hz: xv };
+  // Every point, and with `jac` the exact derivatives of the eigenvalue rate (row-major).
+  const evaluate = (x: Float64Array, jac: Float64Array | null) => {
     const saved = sp.offsetI;
     const out = new Float64Array(x.length);
+    const nLocal = sp.values.length;
     x.forEach((xv, k) => {
-      const point = xAxis === "offset" ? { offsetHz: xv, b1Hz: b1Hz! } : { offsetHz: 0, b1Hz: xv };
+      const point = pointAt(xv);
       sp.offsetI = point.offsetHz;
       sp.rebuild();
-      out[k] = rateAt(lock, sp, calc, point, carrierPpm, primary, timeTS ?? 0);
+      out[k] = rateAt(lock, sp, calc, point, carrierPpm, setup);
+      if (jac) {
+        for (const dir of directions()) jac[k * nLocal + dir.local] = lock.rateDerivative(dir.dl!);
+      }
     });
     sp.offsetI = saved;
     sp.rebuild();
     return out;
   };
+  const seq = (x: Float64Array) => evaluate(x, null);
+  if (calc !== "eigenvalue") return seq;
+  // ∂L/∂p does not depend on the values (L is linear in them): computed once, when first asked.
+  let dirs: LocalDirection[] | null = null;
+  const directions = () => dirs ??= localDirections(sp, []).filter((d) => d.dl !== null);
+  return withJacobian(seq, (x) => {
+    const jac = new Float64Array(x.length * sp.values.length);
+    const values = evaluate(x, jac);
+    return { values, jac };
+  });
 }
 
 /**
@@ -343,7 +411,8 @@ export function r1rhoRates(ctx: SequenceContext): Sequence {
  * magnetisation p_s is put along the effective field of the primary observed state, evolves
  * under the spin lock for T, and the projection of the observed states' magnetisation on that
  * axis is detected (ideal alignment and return, steady state removed by the ± phase cycle).
- * Analytic calculations give p·exp(−R1ρ·T) with p the observed states' population.
+ * The other calculations (exact rate, analytic forms) give p·exp(−R1ρ·T) with p the observed
+ * states' population.
  *
  * @example
  * ```ts
@@ -377,7 +446,12 @@ export function r1rhoDecay(ctx: SequenceContext): Sequence {
       lock.vector(d, axis, ctx.observed, () => 1);
       values = lock.decay(times, v, d);
     } else {
-      const r = rateAt(lock, sp, calc, { offsetHz: 0, b1Hz }, carrierPpm, primary, 0);
+      const r = rateAt(lock, sp, calc, { offsetHz: 0, b1Hz }, carrierPpm, {
+        primary,
+        observed: ctx.observed,
+        start: ctx.start,
+        timeTS: 0,
+      });
       const p0 = ctx.observed.reduce((s, o) => s + population(o), 0);
       values = Float64Array.from(times, (t) => p0 * Math.exp(-r * t));
     }
@@ -430,7 +504,14 @@ export function r1rhoRateModule(o: R1rhoModuleOptions): ExperimentModule {
   return {
     name: o.name,
     xKind: "offset",
-    schema: { name: o.name, family: "r1rho", keys: r1rhoRateKeys() },
+    // Without `start_state` a two-point decay starts from the observed state only (the
+    // peers' convention); `start_state = []` starts from equilibrium.
+    schema: {
+      name: o.name,
+      family: "r1rho",
+      keys: r1rhoRateKeys(),
+      defaultStartFromObserved: true,
+    },
     basis: () => ({ type: "ixyz", pair: o.pair }),
     toBeFitted,
     isReference: () => false,

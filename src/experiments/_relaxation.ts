@@ -6,7 +6,8 @@
  */
 import type { Sequence, SequenceContext } from "./types.ts";
 import { matrices, startTerms } from "./_cpmg.ts";
-import { detectionVector, dot } from "../nmr/spectrometer.ts";
+import { dot } from "../nmr/spectrometer.ts";
+import { detectionVector } from "./detection.ts";
 import { matvec } from "../nmr/expm.ts";
 import { createFrechetWorkspace, expmFrechet } from "../nmr/frechet.ts";
 import {

@@ -8,6 +8,8 @@
 import type { ExperimentModule, Sequence, SequenceContext } from "./types.ts";
 import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { createEigWorkspace, eigDecompose, type EigWorkspace } from "../nmr/eig.ts";
+import { complexEigen, createComplexEigen } from "../nmr/frechet_eig.ts";
+import { localDirections, withJacobian } from "./_derivatives.ts";
 
 /**
  * Imaginary parts (rad/s) of the eigenvalues of the spectrometer's free Liouvillian.
@@ -82,7 +84,7 @@ export function shiftModule(
       const sp = ctx.spectrometer;
       const ws = createEigWorkspace(sp.size, Infinity);
       const state = ctx.observed[0];
-      return (x: Float64Array) => {
+      const seq = (x: Float64Array) => {
         sp.carrierI = 0;
         sp.carrierS = 0;
         sp.offsetI = 0;
@@ -91,6 +93,72 @@ export function shiftModule(
         const value = calculate(sp, lineFrequencies(sp, ws), state);
         return x.map(() => value);
       };
+      let derivative: ((freqs: Float64Array) => Float64Array) | null = null;
+      return withJacobian(seq, (x) => {
+        const values = seq(x);
+        derivative ??= shiftDerivative(sp, ws, (f) => calculate(sp, f, state));
+        const d = derivative(Float64Array.from(ws.wi));
+        const nl = d.length;
+        const jac = new Float64Array(x.length * nl);
+        for (let i = 0; i < x.length; i++) jac.set(d, i * nl);
+        return { values, jac };
+      });
     },
+  };
+}
+
+/**
+ * Derivatives of a shift value with respect to every local value: the value is a linear
+ * combination of selected eigenfrequencies (the selection is locally constant), whose
+ * coefficients c_k are read off the calculation by central differences (exact for a linear
+ * combination), and each eigenvalue moves by dλ_k = (V⁻¹·∂L·V)_kk (first-order perturbation of
+ * a simple eigenvalue), so ∂value/∂p = Σ_k c_k·Im((V⁻¹·∂L/∂p·V)_kk). Uses the decomposition
+ * `lineFrequencies` left in `ws`.
+ */
+function shiftDerivative(
+  sp: Spectrometer,
+  ws: EigWorkspace,
+  value: (freqs: Float64Array) => number,
+): (freqs: Float64Array) => Float64Array {
+  const n = sp.size;
+  const dirs = localDirections(sp, []);
+  const ce = createComplexEigen(n);
+  return (freqs) => {
+    complexEigen(ws, ce);
+    const coef = new Float64Array(n);
+    const f = freqs.slice();
+    for (let k = 0; k < n; k++) {
+      const h = 1e-6 * Math.max(1, Math.abs(freqs[k]));
+      f[k] = freqs[k] + h;
+      const up = value(f);
+      f[k] = freqs[k] - h;
+      const down = value(f);
+      f[k] = freqs[k];
+      coef[k] = (up - down) / (2 * h);
+    }
+    const out = new Float64Array(sp.values.length);
+    const { vr, vi, ur, ui } = ce;
+    for (const dir of dirs) {
+      if (!dir.dl) continue;
+      let d = 0;
+      for (let k = 0; k < n; k++) {
+        if (coef[k] === 0) continue;
+        // Im(Σ_rs U_kr·E_rs·V_sk).
+        let im = 0;
+        for (let r = 0; r < n; r++) {
+          const ro = r * n;
+          for (let q = 0; q < n; q++) {
+            const e = dir.dl[ro + q];
+            if (e === 0) continue;
+            const ar = ur[k * n + r];
+            const ai = ui[k * n + r];
+            im += e * (ar * vi[q * n + k] + ai * vr[q * n + k]);
+          }
+        }
+        d += coef[k] * im;
+      }
+      out[dir.local] = d;
+    }
+    return out;
   };
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ExperimentModule } from "./types.ts";
-import type { ExperimentSchema } from "../config/experiment.ts";
+import type { ExperimentSchema } from "./schema.ts";
 import { cest15n } from "./catalog/cest_15n.ts";
 import { cest13c } from "./catalog/cest_13c.ts";
 import { cest15nCw } from "./catalog/cest_15n_cw.ts";

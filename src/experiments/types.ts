@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ExperimentConditions, ExperimentSchema } from "../config/experiment.ts";
+import type { ExperimentConditions, ExperimentSchema } from "./schema.ts";
 import type { Spectrometer } from "../nmr/spectrometer.ts";
 
 /** Sample conditions of an experiment file (as the reader validates them). */

@@ -21,129 +21,36 @@
  *
  * @module
  */
-import { ConfigError } from "../config/errors.ts";
-import { pyExp } from "../output/_format.ts";
-import { type ParamName, parseParamName } from "../params/name.ts";
 import { compareSpinSystems, parseSpinSystem } from "../params/spin_system.ts";
-import { type Param, type ParamStore, selectIds } from "../params/store.ts";
+import type { Param, ParamStore } from "../params/store.ts";
 import type { StudySpec } from "./study.ts";
 import { type Chunk, createChunkEvaluator, makeChunk } from "./chunk.ts";
 import { subStore } from "./problem.ts";
 import { fitGroup, independentGroups } from "./step.ts";
 import type { StepOrigin } from "./constraints.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
+import { type GridAxis, resolveGrid, type ResolveOptions } from "./grid_spec.ts";
+import { gridTableText } from "./grid_output.ts";
+import {
+  type GridBlock,
+  type GridOutcome,
+  gridPointAt,
+  gridSize,
+  type GridTable,
+  profileOver,
+} from "./grid_table.ts";
 
-/** Values of one grid entry and how they were spaced (for plot scales). */
-export interface GridValues {
-  values: number[];
-  spacing: "lin" | "log" | "list";
-}
-
-/** One scanned parameter. */
-export interface GridAxis extends GridValues {
-  id: string;
-}
-
-const FLOAT = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?`;
-const LIN = new RegExp(`^lin\\((${FLOAT}),(${FLOAT}),(\\d+)\\)$`, "i");
-const LOG = new RegExp(`^log\\((${FLOAT}),(${FLOAT}),(\\d+)\\)$`, "i");
-const LIST = new RegExp(`^\\((?:${FLOAT})(?:,(?:${FLOAT}))*,?\\)$`);
-
-/** n evenly spaced values from a to b inclusive (numpy's linspace: exact end point). */
-function linspace(a: number, b: number, n: number): number[] {
-  if (n === 1) return [a];
-  const step = (b - a) / (n - 1);
-  const out = Array.from({ length: n }, (_, i) => a + i * step);
-  out[n - 1] = b;
-  return out;
-}
-
-/**
- * Values of a grid specification (spaces already removed or not): `lin(a, b, n)`,
- * `log(a, b, n)` (a, b > 0) or `(v1, v2, ...)`. Throws an Error describing what was expected.
- *
- * @example
- * ```ts
- * gridValues("log(100, 600, 10)").values[9]; // 600
- * gridValues("(0, 1.5, 3)").values; // [0, 1.5, 3]
- * ```
- */
-export function gridValues(spec: string): GridValues {
-  const text = spec.replace(/\s+/g, "");
-  const expected = "expected lin(start, stop, n), log(start, stop, n) or (v1, v2, ...)";
-  let m = LIN.exec(text);
-  if (m) {
-    const n = Number(m[3]);
-    if (n < 1) throw new Error(`"${spec}": the number of values must be at least 1`);
-    return { values: linspace(Number(m[1]), Number(m[2]), n), spacing: "lin" };
-  }
-  m = LOG.exec(text);
-  if (m) {
-    const [a, b, n] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (!(a > 0 && b > 0)) throw new Error(`"${spec}": log() needs start and stop > 0`);
-    if (n < 1) throw new Error(`"${spec}": the number of values must be at least 1`);
-    const values = linspace(Math.log10(a), Math.log10(b), n).map((e) => 10 ** e);
-    values[0] = a;
-    if (n > 1) values[n - 1] = b;
-    return { values, spacing: "log" };
-  }
-  if (LIST.test(text)) {
-    const values = text.slice(1, -1).split(",").filter((s) => s !== "").map(Number);
-    return { values, spacing: "list" };
-  }
-  throw new Error(`"${spec}": ${expected}`);
-}
-
-/**
- * Resolve a step's GRID entries against the store: the scanned parameter ids with their values,
- * in entry order (a later entry overrides an earlier one for the same parameter). Errors name
- * the method file and step.
- *
- * @example
- * ```ts
- * const axes = resolveGrid(store, ["[KEX_AB] = log(100, 600, 10)"], { file: "m.toml", step: "S1" });
- * axes[0].id; // "KEX_AB"
- * ```
- */
-export function resolveGrid(
-  store: ParamStore,
-  entries: readonly string[],
-  origin: StepOrigin = { file: "method file", step: "" },
-): GridAxis[] {
-  const where = origin.step ? `step [${origin.step}]` : "the step";
-  const byId = new Map<string, GridAxis>();
-  for (const entry of entries) {
-    const fail: (detail: string) => never = (detail) => {
-      throw new ConfigError(origin.file, `${where}: GRID entry "${entry}": ${detail}`);
-    };
-    const compact = entry.replace(/\s+/g, "");
-    const eq = [...compact.matchAll(/=/g)].length;
-    if (eq !== 1) fail(`expected exactly one '=' ("[SELECTOR] = lin(a, b, n)"), found ${eq}`);
-    const [name, spec] = compact.split("=");
-    let selector: ParamName;
-    try {
-      selector = parseParamName(entry.slice(0, entry.indexOf("=")));
-    } catch (e) {
-      fail(`bad selector "${name}": ${(e as Error).message}`);
-    }
-    if (selector.name === "" && selector.spin.spins.length === 0) {
-      fail("the selector is empty (expected e.g. [KEX_AB])");
-    }
-    let values: GridValues;
-    try {
-      values = gridValues(spec);
-    } catch (e) {
-      fail((e as Error).message);
-    }
-    const ids = selectIds(store, selector);
-    if (ids.length === 0) fail(`[${name.replace(/^\[|\]$/g, "")}] selects no parameter`);
-    for (const id of ids) {
-      byId.delete(id);
-      byId.set(id, { id, ...values });
-    }
-  }
-  return [...byId.values()];
-}
+export { type GridAxis, type GridValues, gridValues, resolveGrid } from "./grid_spec.ts";
+export { gridFigures } from "./grid_output.ts";
+export {
+  type GridBlock,
+  type GridOutcome,
+  gridPointAt,
+  gridProfile,
+  gridSize,
+  type GridTable,
+  profileOver,
+} from "./grid_table.ts";
 
 /** A group's scan: serializable (plain data) so it can be sent to a worker. */
 export interface GridTask {
@@ -155,38 +62,6 @@ export interface GridTask {
   axes: string[];
   /** Values of each axis. */
   values: number[][];
-}
-
-/**
- * Number of points of a task (product of axis lengths; 1 without axes).
- *
- * @example
- * ```ts
- * gridSize(task); // 100 for two axes of 10 values
- * ```
- */
-export function gridSize(task: Pick<GridTask, "values">): number {
-  return task.values.reduce((n, v) => n * v.length, 1);
-}
-
-/**
- * Values of the point with a flat index (row-major: the last axis varies fastest, as
- * `itertools.product`).
- *
- * @example
- * ```ts
- * gridPointAt({ values: [[1, 2], [10, 20, 30]] }, 4); // [2, 20]
- * ```
- */
-export function gridPointAt(task: Pick<GridTask, "values">, index: number): number[] {
-  const out = new Array<number>(task.values.length);
-  let rest = index;
-  for (let a = task.values.length - 1; a >= 0; a--) {
-    const n = task.values[a].length;
-    out[a] = task.values[a][rest % n];
-    rest = Math.floor(rest / n);
-  }
-  return out;
 }
 
 function cloneParams(params: readonly Param[]): ParamStore {
@@ -251,6 +126,8 @@ export interface GridPlan {
   tasks: GridTask[];
   /** Group display names ("15N"), aligned with tasks. */
   names: string[];
+  /** Study profile indices of each task, aligned with tasks. */
+  groups?: number[][];
   /** Notices for the user (e.g. axes that no selected profile uses). */
   notices: string[];
 }
@@ -269,8 +146,9 @@ export function planGrid(
   entries: readonly string[],
   selected: readonly boolean[],
   origin?: StepOrigin,
+  resolve: ResolveOptions = {},
 ): GridPlan {
-  const axes = resolveGrid(store, entries, origin);
+  const axes = resolveGrid(store, entries, origin, resolve);
   for (const a of axes) {
     const p = store.get(a.id)!;
     p.vary = false;
@@ -301,58 +179,13 @@ export function planGrid(
       `they are fixed at their current values`,
     ]
     : [];
-  return { axes, tasks, names: named.map((n) => n.name), notices };
-}
-
-/** A chi-square table over some axes (row-major, last axis fastest). */
-export interface GridTable {
-  axes: string[];
-  shape: number[];
-  chisqr: Float64Array;
-}
-
-/**
- * Minimum total chi-square over every axis not in `keep`: the sum over groups of each group's
- * table minimized over its other axes (groups without an axis of `keep` are constant along it).
- *
- * @example
- * ```ts
- * const kexProfile = profileOver(tables, ["KEX_AB"], sizes);
- * ```
- */
-export function profileOver(
-  tables: readonly GridTable[],
-  keep: readonly string[],
-  sizes: ReadonlyMap<string, number>,
-): GridTable {
-  const shape = keep.map((id) => sizes.get(id)!);
-  const total = shape.reduce((a, b) => a * b, 1);
-  const out = new Float64Array(total);
-  const strides = shape.map((_, a) => shape.slice(a + 1).reduce((x, y) => x * y, 1));
-  for (const t of tables) {
-    // Reduce this table onto the keep axes it has.
-    const pos = keep.map((id) => t.axes.indexOf(id));
-    const reduced = new Float64Array(total).fill(Infinity);
-    const tStrides = t.shape.map((_, a) => t.shape.slice(a + 1).reduce((x, y) => x * y, 1));
-    for (let i = 0; i < t.chisqr.length; i++) {
-      let target = 0;
-      for (let a = 0; a < keep.length; a++) {
-        if (pos[a] >= 0) {
-          target += (Math.floor(i / tStrides[pos[a]]) % t.shape[pos[a]]) * strides[a];
-        }
-      }
-      if (t.chisqr[i] < reduced[target]) reduced[target] = t.chisqr[i];
-    }
-    // Broadcast along keep axes the table lacks.
-    for (let j = 0; j < total; j++) {
-      let source = 0;
-      for (let a = 0; a < keep.length; a++) {
-        if (pos[a] >= 0) source += (Math.floor(j / strides[a]) % shape[a]) * strides[a];
-      }
-      out[j] += reduced[source];
-    }
-  }
-  return { axes: keep.slice(), shape, chisqr: out };
+  return {
+    axes,
+    tasks,
+    names: named.map((n) => n.name),
+    groups: named.map((n) => n.g.slice()),
+    notices,
+  };
 }
 
 function argmin(values: Float64Array): number {
@@ -361,68 +194,8 @@ function argmin(values: Float64Array): number {
   return best;
 }
 
-/** Groups linked through shared grid parameters, and their combined table over those. */
-export interface GridBlock {
-  /** Display name (first group's). */
-  name: string;
-  /** Indices of the member tasks. */
-  members: number[];
-  /** Tables of the block (groups scanning the same parameters summed). */
-  parts: GridTable[];
-  /** Combined table over the grid parameters shared within the block. */
-  table: GridTable;
-}
-
-/**
- * Lowest total chi-square for each combination of the `keep` grid parameters, minimized over
- * every other grid parameter (what the 1D/2D plots show).
- *
- * @example
- * ```ts
- * gridProfile(outcome, ["KEX_AB"]).chisqr; // one value per KEX_AB grid value
- * ```
- */
-export function gridProfile(outcome: GridOutcome, keep: readonly string[]): GridTable {
-  const sizes = new Map(outcome.axes.map((a) => [a.id, a.values.length]));
-  const perBlock = outcome.blocks.map((b) => {
-    const own = new Set(b.parts.flatMap((t) => t.axes));
-    const kept = keep.filter((id) => own.has(id));
-    const joint = [...b.table.axes, ...kept.filter((id) => !b.table.axes.includes(id))];
-    // Parameters private to one table are minimized there; shared ones only after summing.
-    return profileOver([profileOver(b.parts, joint, sizes)], kept, sizes);
-  });
-  const constants = outcome.tables.filter((t) => t.axes.length === 0);
-  return profileOver([...perBlock, ...constants], keep, sizes);
-}
-
 /** Largest combined table over shared grid parameters. */
 const MAX_TABLE = 10_000_000;
-
-/** What a finished grid gives the step. */
-export interface GridOutcome {
-  /** All resolved axes. */
-  axes: GridAxis[];
-  /** Best value of every scanned parameter of the selected profiles. */
-  best: Map<string, number>;
-  /** The global table written to `Grid/grid.out` (one block), else null. */
-  global: GridTable | null;
-  /** Independent blocks of groups linked by shared grid parameters, with their tables. */
-  blocks: GridBlock[];
-  tables: GridTable[];
-  /** Files under the step folder (`Grid/grid.out`, `Grid/Groups/*.out`). */
-  files: Map<string, string>;
-  notices: string[];
-}
-
-function tableText(table: GridTable, values: ReadonlyMap<string, number[]>): string {
-  const lines = [`# ${[...table.axes.map((id) => `[${id}]`), "[χ²]"].join(" ")}`];
-  const axisValues = table.axes.map((id) => values.get(id)!);
-  for (let i = 0; i < table.chisqr.length; i++) {
-    const point = gridPointAt({ values: axisValues }, i);
-    lines.push(`  ${[...point, table.chisqr[i]].map((v) => pyExp(v, 5)).join(" ")}`);
-  }
-  return lines.join("\n") + "\n";
-}
 
 /**
  * Combine the per-task chi-square tables (aligned with `plan.tasks`), choose the best point,
@@ -530,16 +303,16 @@ export function finishGrid(
   for (const [id, v] of best) store.get(id)!.value = v;
   const files = new Map<string, string>();
   const global = blocks.length === 1 ? blocks[0].table : null;
-  if (global) files.set("Grid/grid.out", tableText(global, values));
+  if (global) files.set("Grid/grid.out", gridTableText(global, values));
   else {
     blocks.forEach((b, k) => {
-      files.set(`Grid/Blocks/${k + 1}_${b.name}.out`, tableText(b.table, values));
+      files.set(`Grid/Blocks/${k + 1}_${b.name}.out`, gridTableText(b.table, values));
     });
   }
   if (tables.filter((t) => t.axes.length > 0).length > 1) {
     tables.forEach((t, k) => {
       if (t.axes.length === 0) return;
-      files.set(`Grid/Groups/${k + 1}_${plan.names[k]}.out`, tableText(t, values));
+      files.set(`Grid/Groups/${k + 1}_${plan.names[k]}.out`, gridTableText(t, values));
     });
   }
   return {
@@ -548,6 +321,7 @@ export function finishGrid(
     global,
     blocks,
     tables,
+    groups: plan.groups ?? plan.tasks.map(() => []),
     files,
     notices: plan.notices.slice(),
   };
@@ -568,8 +342,9 @@ export function runGridStep(
   selected: readonly boolean[],
   origin?: StepOrigin,
   progress: ProgressReporter = silentProgress,
+  resolve: ResolveOptions = {},
 ): GridOutcome {
-  const plan = planGrid(study, store, entries, selected, origin);
+  const plan = planGrid(study, store, entries, selected, origin, resolve);
   const total = plan.tasks.reduce((n, t) => n + gridSize(t), 0);
   const bar = progress("grid", total);
   try {
@@ -578,102 +353,4 @@ export function runGridStep(
   } finally {
     bar.done();
   }
-}
-
-/** Axis order of the plots: by parameter name, then spin system, then id. */
-function plotOrder(store: ParamStore, ids: readonly string[]): string[] {
-  return ids.slice().sort((a, b) => {
-    const pa = store.get(a)!.pname;
-    const pb = store.get(b)!.pname;
-    if (pa.name !== pb.name) return pa.name < pb.name ? -1 : 1;
-    return compareSpinSystems(pa.spin, pb.spin) || (a < b ? -1 : a > b ? 1 : 0);
-  });
-}
-
-/**
- * Vega-Lite specs of the grid plots (`Grid/grid_1d.svg`: chi-square versus each scanned
- * parameter, minimized over the others; `Grid/grid_2d.svg`: maps for each pair scanned together
- * by some group). Rendering is the caller's (async) job.
- *
- * @example
- * ```ts
- * const figures = gridFigures(outcome, store); // Map { "Grid/grid_1d.svg" => spec, ... }
- * ```
- */
-export function gridFigures(outcome: GridOutcome, store: ParamStore): Map<string, object> {
-  const out = new Map<string, object>();
-  const axes = new Map(outcome.axes.map((a) => [a.id, a]));
-  const scanned = plotOrder(store, [...outcome.best.keys()]);
-  if (scanned.length === 0) return out;
-  const scale = (id: string) => axes.get(id)!.spacing === "log" ? { type: "log" } : { zero: false };
-  const panels1d = scanned.map((id) => {
-    const t = gridProfile(outcome, [id]);
-    const rows = axes.get(id)!.values.map((v, i) => ({ v, chi2: t.chisqr[i] }));
-    const x = { field: "v", type: "quantitative", title: id, scale: scale(id) };
-    const y = { field: "chi2", type: "quantitative", title: "χ²", scale: { zero: false } };
-    return {
-      width: 360,
-      height: 220,
-      layer: [
-        { data: { values: rows }, mark: { type: "line", point: true }, encoding: { x, y } },
-        {
-          data: { values: [{ v: outcome.best.get(id) }] },
-          mark: { type: "rule", strokeDash: [4, 4], color: "#808080" },
-          encoding: { x },
-        },
-      ],
-    };
-  });
-  out.set("Grid/grid_1d.svg", {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    background: "white",
-    vconcat: panels1d,
-    config: { aria: false },
-  });
-  const pairs = new Map<string, [string, string]>();
-  for (const t of outcome.tables) {
-    const ids = plotOrder(store, t.axes);
-    for (let i = 0; i < ids.length; i++) {
-      for (let j = i + 1; j < ids.length; j++) {
-        pairs.set(`${ids[i]}\u0000${ids[j]}`, [ids[i], ids[j]]);
-      }
-    }
-  }
-  if (pairs.size > 0) {
-    const panels2d = [...pairs.values()].map(([a, b]) => {
-      const t = gridProfile(outcome, [a, b]);
-      const va = axes.get(a)!.values;
-      const vb = axes.get(b)!.values;
-      const rows = [];
-      for (let i = 0; i < va.length; i++) {
-        for (let j = 0; j < vb.length; j++) {
-          rows.push({ x: va[i], y: vb[j], chi2: t.chisqr[i * vb.length + j] });
-        }
-      }
-      return {
-        width: 300,
-        height: 300,
-        data: { values: rows },
-        mark: { type: "point", filled: true, size: 80 },
-        encoding: {
-          x: { field: "x", type: "quantitative", title: a, scale: scale(a) },
-          y: { field: "y", type: "quantitative", title: b, scale: scale(b) },
-          color: {
-            field: "chi2",
-            type: "quantitative",
-            title: "χ²",
-            scale: { type: "log", scheme: "viridis", reverse: true },
-          },
-        },
-      };
-    });
-    out.set("Grid/grid_2d.svg", {
-      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-      background: "white",
-      vconcat: panels2d,
-      resolve: { scale: { color: "independent" } },
-      config: { aria: false },
-    });
-  }
-  return out;
 }

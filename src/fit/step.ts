@@ -5,15 +5,20 @@
  *
  * @module
  */
-import { leastSquaresTrf } from "../solver/trf.ts";
+import { BASIN_NFEV, type GroupSolution, solveGroup, type XScalePolicy } from "./group_solve.ts";
+import { diagnoseFit, type FitDiagnostics } from "./diagnostics.ts";
+import type { BasinReport } from "./basins.ts";
+import { basinStartCount, searchGroupBasins } from "./basin_search.ts";
+import { parseSeed } from "../math/random.ts";
 import { covarianceFromJacobian, propagateVariance } from "../solver/covariance.ts";
-import { chi2Sf, ksTestNormal } from "../stats/distributions.ts";
+import { chi2Sf, ksTestNormal } from "../math/distributions.ts";
 import { evaluateDefinitions, exprRefs, type ParamStore, selectIds } from "../params/store.ts";
 import { parseSpinSystem, spinSystemMatches } from "../params/spin_system.ts";
 import type { StudySpec } from "./study.ts";
 import { createGroupProblem, type GroupProblem } from "./problem.ts";
 import { type ChunkEvaluator, createChunkEvaluator, makeChunk } from "./chunk.ts";
 import type { StepStatistics } from "../config/method.ts";
+import type { RoleAction, SearchSpec } from "../config/method_plan.ts";
 
 /** What a step asks for (a parsed method-file table). */
 export interface StepSpec {
@@ -29,6 +34,35 @@ export interface StepSpec {
   statistics?: StepStatistics;
   /** Method file and table name, for messages. */
   origin?: { file: string; step: string };
+  /**
+   * The canonical method plan (v1 and v2, `src/config/method_plan.ts`): where the roles start
+   * and the ordered role actions. Without it, the step applies CONSTRAINTS, FIX, FIT to the
+   * previous step's roles.
+   */
+  plan?: { format: 1 | 2; rolesFrom: string | null; roles: RoleAction[] };
+  /** GRID, PREPARE or DE search (wins over `grid`). */
+  search?: SearchSpec;
+  /**
+   * Variable scaling of the group fits: `"jac"` (default; SciPy's `x_scale="jac"`, as ChemEx
+   * since 2026.09) or `"start"` (`max(1, |x0|)`, ChemEx up to 2026.06.1).
+   */
+  xScale?: XScalePolicy;
+  /**
+   * Basin search after each group's fit (`MULTISTART` in the method file, `--multistart`): N
+   * seeded starts always, 0 never; absent: 6 starts when the fit's diagnostics say the answer
+   * may not be the best (`diagnostics.ts`).
+   */
+  multistart?: number;
+}
+
+export type { XScalePolicy };
+
+/** Options of {@link fitGroup}. */
+export interface GroupFitOptions {
+  /** Variable scaling (default `"jac"`). */
+  xScale?: XScalePolicy;
+  /** Evaluation budget (default `MAX_NFEV`; basin-search starts get `BASIN_NFEV`). */
+  maxNfev?: number;
 }
 
 /** Fit statistics of a step (ChemEx's statistics.toml fields). */
@@ -43,6 +77,8 @@ export interface FitStatistics {
   ksTest: number;
   aic: number;
   bic: number;
+  /** G: selected profiles with an analytic scale, when the 2026.09 counts were applied. */
+  scaledProfiles?: number;
 }
 
 /** Result of one step. */
@@ -56,6 +92,8 @@ export interface StepResult {
   scales: Map<number, number>;
   /** Profile evaluations performed. */
   evaluations: number;
+  /** Basin searches of the step's groups (only groups that had one). */
+  basins?: BasinReport[];
 }
 
 /**
@@ -156,11 +194,18 @@ export function independentGroups(
   return [...groups.values()];
 }
 
-/** Budget like ChemEx's 2000·(n+1) objective calls, counted here in solver iterations. */
-const MAX_NFEV = 2000;
+/** A fitted group: residuals at the end point, its problem, and what the end point says. */
+export interface GroupFit {
+  residuals: Float64Array;
+  problem: GroupProblem;
+  diagnostics: FitDiagnostics;
+  /** Σ r² at the end point. */
+  chisqr: number;
+}
 
 /**
- * Fit one group in place: the store receives fitted values and standard errors.
+ * Fit one group in place: the store receives fitted values, standard errors and, where an error
+ * means nothing or needs a caveat, `errorNote` (see `diagnostics.ts`).
  *
  * @example
  * ```ts
@@ -170,22 +215,29 @@ const MAX_NFEV = 2000;
 export function fitGroup(
   store: ParamStore,
   evaluator: ChunkEvaluator,
-): { residuals: Float64Array; problem: GroupProblem } {
+  options: GroupFitOptions = {},
+): GroupFit {
   const problem = createGroupProblem(store, evaluator);
   const n = problem.free.length;
-  if (n === 0) return { residuals: problem.residuals(problem.x0), problem };
-  const xScale = problem.x0.map((v) => Math.max(1, Math.abs(v)));
-  const res = leastSquaresTrf(
-    { fun: (x) => problem.residuals(x), jac: (x, f) => problem.jacobian(x, f) },
-    problem.x0,
-    { lower: problem.lower, upper: problem.upper, xScale, maxNfev: MAX_NFEV },
-  );
-  const residuals = problem.residuals(res.x);
-  const cov = covarianceFromJacobian(res.jac, problem.m, n);
+  if (n === 0) {
+    const residuals = problem.residuals(problem.x0);
+    return {
+      residuals,
+      problem,
+      diagnostics: { notes: [], triggers: [] },
+      chisqr: sumSq(residuals),
+    };
+  }
+  const sol = solveGroup(problem, options.xScale ?? "jac", problem.x0, options.maxNfev);
+  const residuals = problem.residuals(sol.x);
+  const { cov, diagnostics } = errorsOf(problem, sol);
   problem.freeIds.forEach((id, j) => {
     const p = store.get(id)!;
-    p.value = res.x[j];
-    p.stderr = cov.covariance ? Math.sqrt(cov.covariance[j * n + j]) : null;
+    p.value = sol.x[j];
+    const note = diagnostics.notes[j];
+    p.stderr = note.kind === "unavailable" || cov === null ? null : Math.sqrt(cov[j * n + j]);
+    if (note.kind !== "") p.errorNote = note.text;
+    else delete p.errorNote;
   });
   // Derived parameters: first-order propagation through their definitions.
   const pv = problem.pv;
@@ -193,8 +245,65 @@ export function fitGroup(
     const id = pv.ids[d.target];
     store.get(id)!.value = pv.values[d.target];
   }
-  if (cov.covariance) propagateDerived(store, problem, res.x, cov.covariance);
-  return { residuals, problem };
+  if (cov) propagateDerived(store, problem, sol.x, cov);
+  return { residuals, problem, diagnostics, chisqr: sumSq(residuals) };
+}
+
+function sumSq(r: Float64Array): number {
+  let s = 0;
+  for (const v of r) s += v * v;
+  return s;
+}
+
+/**
+ * Covariance (n×n; pinned rows and columns 0) and diagnostics of a solution. The covariance of
+ * the parameters fitted to the end is conditional on the pinned ones.
+ */
+function errorsOf(
+  problem: GroupProblem,
+  sol: GroupSolution,
+): { cov: Float64Array | null; diagnostics: FitDiagnostics } {
+  const n = problem.free.length;
+  const k = sol.active.length;
+  const c = covarianceFromJacobian(sol.jac, problem.m, k);
+  const pick = (a: Float64Array) => Float64Array.from(sol.active, (j) => a[j]);
+  const sub = diagnoseFit({
+    freeIds: sol.active.map((j) => problem.freeIds[j]),
+    x: pick(sol.x),
+    lower: pick(problem.lower),
+    upper: pick(problem.upper),
+    cov: c,
+    status: sol.status,
+    chisqr: 2 * sol.cost,
+    m: problem.m,
+  });
+  const notes: FitDiagnostics["notes"] = problem.freeIds.map(() => ({ kind: "", text: "" }));
+  sol.active.forEach((j, a) => notes[j] = sub.notes[a]);
+  const triggers = new Set(sub.triggers);
+  if (sol.pinned.size > 0) {
+    const pinnedNotes = diagnoseFit({
+      freeIds: [...sol.pinned],
+      x: new Float64Array(sol.pinned.size),
+      lower: new Float64Array(sol.pinned.size).fill(-Infinity),
+      upper: new Float64Array(sol.pinned.size).fill(Infinity),
+      cov: { covariance: null, rank: 0 },
+      status: 1,
+      pinned: sol.pinned,
+      chisqr: 2 * sol.cost,
+      m: problem.m - sol.active.length,
+    });
+    let q = 0;
+    problem.freeIds.forEach((id, j) => {
+      if (sol.pinned.has(id)) notes[j] = pinnedNotes.notes[q++];
+    });
+    for (const t of pinnedNotes.triggers) triggers.add(t);
+  }
+  if (c.covariance === null) return { cov: null, diagnostics: { notes, triggers: [...triggers] } };
+  const cov = new Float64Array(n * n);
+  sol.active.forEach((i, a) => {
+    sol.active.forEach((j, b) => cov[i * n + j] = c.covariance![a * k + b]);
+  });
+  return { cov, diagnostics: { notes, triggers: [...triggers] } };
 }
 
 function propagateDerived(
@@ -260,17 +369,48 @@ export function runFitStep(
   store: ParamStore,
   step: StepSpec,
   selected: boolean[],
+  where: { seed?: number; index?: number } = {},
 ): StepResult {
   const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
   const groups = independentGroups(store, study, chosen);
   // Reset errors: only what this step estimates is reported.
-  for (const p of store.values()) p.stderr = null;
+  for (const p of store.values()) {
+    p.stderr = null;
+    delete p.errorNote;
+  }
   const all: Float64Array[] = [];
   const freeIds: string[] = [];
   const scales = new Map<number, number>();
   let evaluations = 0;
-  for (const g of groups) {
-    const { residuals, problem } = fitGroup(store, createChunkEvaluator(makeChunk(study, g)));
+  const basins: BasinReport[] = [];
+  for (const [gi, g] of groups.entries()) {
+    const ev = createChunkEvaluator(makeChunk(study, g));
+    const refit = (maxNfev?: number) => fitGroup(store, ev, { xScale: step.xScale, maxNfev });
+    let fit = refit();
+    const count = basinStartCount(step.multistart, fit.diagnostics.triggers);
+    if (count > 0 && fit.problem.freeIds.length > 0) {
+      const search = searchGroupBasins({
+        store,
+        ids: fit.problem.pv.ids,
+        freeIds: fit.problem.freeIds,
+        x0: fit.problem.x0,
+        plain: fit,
+        refit: () => refit(BASIN_NFEV),
+        polish: () => refit(),
+        count,
+        rootSeed: parseSeed(where.seed ?? 0),
+        step: where.index ?? 0,
+        group: gi,
+        profiles: [...new Set(g.map((k) => study.profiles[k].name))],
+        triggers: step.multistart
+          ? ["asked", ...fit.diagnostics.triggers]
+          : fit.diagnostics.triggers,
+      });
+      for (const f of search.all) if (f !== fit) evaluations += f.problem.evaluations();
+      fit = search.fit;
+      basins.push(search.report);
+    }
+    const { residuals, problem } = fit;
     all.push(residuals);
     freeIds.push(...problem.freeIds);
     g.forEach((k, i) => scales.set(k, problem.scales[i]));
@@ -289,5 +429,6 @@ export function runFitStep(
     stats: fitStatistics(total, freeIds.length),
     scales,
     evaluations,
+    ...(basins.length > 0 ? { basins } : {}),
   };
 }

@@ -11,7 +11,7 @@ import { EXPERIMENTS } from "../experiments/registry.ts";
 import { createBasis } from "../nmr/basis.ts";
 import { kineticModel, type ModelSpec } from "../models/model.ts";
 import { applyModelFree } from "../models/model_free.ts";
-import { allSpinSettings, selectRelevant } from "../params/spins.ts";
+import { allSpinSettings, selectRelevant } from "../models/spins.ts";
 import type { LocalSettings } from "../params/settings.ts";
 import {
   correctNuclei,
@@ -292,4 +292,10 @@ export function applyDefaults(store: ParamStore, entries: readonly DefaultEntry[
 /** Spin system of a profile for matching INCLUDE/EXCLUDE patterns. */
 export function profileSpin(p: ProfileSpec): SpinSystem {
   return parseSpinSystem(p.name);
+}
+
+/** Calculated (scaled) intensities of a profile at its data points. */
+export interface ProfileCalc {
+  profile: number;
+  calc: Float64Array;
 }

@@ -1,48 +1,16 @@
 /**
  * CEST-specific data handling at load time (chemex-compat 4.5/4.7/9.1, physics-conventions 7):
- * located validation of the B1 keys, the check that every profile has a reference point, and
+ * the check that every profile has a reference point, and
  * `filter_offsets`, which masks points around the starting chemical shift of the primary
  * observed state, folded into the spectral window when `sw` is finite.
  *
  * @module
  */
-import type { ExperimentFile } from "../config/experiment.ts";
 import { ConfigError } from "../config/errors.ts";
-import { KeyContext, readTomlFile } from "../config/toml.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
-import { b1NominalHz, parseB1Distribution } from "../nmr/b1.ts";
 import { ppmToRadPerS } from "../nmr/constants.ts";
 import { compileStore, evaluateDefinitions, type ParamStore } from "../params/store.ts";
 import { basisNuclei, type StudySpec } from "../fit/study.ts";
-import { MULTIPLET_WEIGHTS_KEY } from "../experiments/_cest.ts";
-
-/**
- * Validate the B1 keys (and exfit's `multiplet_weights`) of an experiment file whose schema has
- * `b1_distribution`, with errors located in the file. No-op for other experiments.
- *
- * @example
- * ```ts
- * validateCestSettings(readExperimentFile(path, schemaFor, EXPERIMENT_NAMES));
- * ```
- */
-export function validateCestSettings(file: ExperimentFile): void {
-  const keys = file.schema.keys;
-  if (!("b1_distribution" in keys) && !(MULTIPLET_WEIGHTS_KEY in keys)) return;
-  const doc = readTomlFile(file.file);
-  const ctx = new KeyContext(file.file, doc.keys);
-  if ("b1_distribution" in keys) {
-    parseB1Distribution(file.settings, ctx);
-    b1NominalHz(file.settings, ctx);
-  }
-  const w = file.settings[MULTIPLET_WEIGHTS_KEY];
-  if (w !== undefined && w !== "normalized" && w !== "raw") {
-    ctx.fail(
-      ["experiment", MULTIPLET_WEIGHTS_KEY],
-      `'${MULTIPLET_WEIGHTS_KEY}' in [experiment] must be "normalized" (default: 13C multiplet ` +
-        `lines summing to one) or "raw" (ChemEx's multiplicities), got "${w}"`,
-    );
-  }
-}
 
 /**
  * Throw a {@link ConfigError} naming the data file and the profile when a CEST profile has no

@@ -4,8 +4,12 @@
  *
  * @module
  */
+import type { CompatVersion } from "../config/compat.ts";
+import { migrationMessage, retiredInputs } from "../models/migration.ts";
+import { formatConditions, parseParamName } from "../params/name.ts";
 import { basename, dirname, extname, resolve } from "node:path";
 import { readExperimentFile } from "../config/experiment.ts";
+import { checkCestKeys } from "../config/b1.ts";
 import { type ProfileData, readProfileFile, readShiftFile } from "../config/data.ts";
 import { estimateErrors } from "../config/noise.ts";
 import { readParameterFiles } from "../config/parameters.ts";
@@ -15,7 +19,6 @@ import {
   applyOffsetFilters,
   type PendingOffsetFilter,
   requireReferencePoint,
-  validateCestSettings,
 } from "./cest_data.ts";
 import { EXPERIMENT_NAMES, EXPERIMENTS, schemaFor } from "../experiments/registry.ts";
 import { kineticModel, type ModelSpec } from "../models/model.ts";
@@ -38,6 +41,8 @@ export interface LoadOptions {
   model: ModelSpec;
   include?: string[];
   exclude?: string[];
+  /** `--compat`: ChemEx release whose figures to reproduce (duplicates noise fallback). */
+  compat?: CompatVersion;
 }
 
 /** A loaded study with its parameter store and messages for the user. */
@@ -103,7 +108,7 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
   const exc = opts.exclude?.map((t) => parseSpinSystem(t));
   opts.experiments.forEach((path, e) => {
     const file = readExperimentFile(path, schemaFor, [...EXPERIMENT_NAMES]);
-    validateCestSettings(file);
+    checkCestKeys(file);
     if (file.notices) notices.push(...file.notices.map((n) => `${path}: ${n}`));
     for (const need of model.requires) {
       if (file.conditions[need] === undefined) {
@@ -145,6 +150,7 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
       file.data.error,
       entries.map((x) => x.data),
       file.data.globalError,
+      opts.compat,
     );
     if (notice) notices.push(`${path}: ${notice}`);
     const module = EXPERIMENTS[file.name];
@@ -184,6 +190,7 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
   });
   const entries = readParameterFiles(opts.parameters);
   const defaults: DefaultEntry[] = entries;
+  checkRetiredInputs(opts.model.name, defaults, opts.parameters);
   if (study.profiles.length === 0) {
     const how = inc || exc
       ? `--include ${opts.include?.join(" ") ?? "-"} / --exclude ${opts.exclude?.join(" ") ?? "-"}`
@@ -199,6 +206,27 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
   // Once, with the starting values (ChemEx filters before the first method step).
   applyOffsetFilters(study, store, pendingFilters);
   return { study, store, defaults, notices };
+}
+
+/** Parameter files setting inputs the model no longer takes get ChemEx's migration error. */
+function checkRetiredInputs(model: string, entries: readonly DefaultEntry[], files: string[]) {
+  const retired = retiredInputs(model);
+  if (retired.length === 0) return;
+  const byScope = new Map<string, Record<string, number>>();
+  for (const e of entries) {
+    const p = parseParamName(e.selector);
+    if (!retired.includes(p.name)) continue;
+    const scope = formatConditions(p.conditions);
+    const values = byScope.get(scope) ?? {};
+    values[p.name] = e.value;
+    byScope.set(scope, values);
+  }
+  for (const [scope, values] of byScope) {
+    throw new ConfigError(
+      files.join(", "),
+      `${scope ? `[${scope}] ` : ""}${migrationMessage(model, values)}`,
+    );
+  }
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { LocalSettings } from "../params/settings.ts";
 import type { Conditions } from "../params/name.ts";
-import { KINETIC_MODELS } from "./registry.ts";
+import { KINETIC_MODELS, LEGACY_MODELS_2026_06 } from "./registry.ts";
 import { ModelError } from "./errors.ts";
 
 /** A parsed `-d` value. */
@@ -36,7 +36,14 @@ export interface KineticModel {
 
 export { ModelError } from "./errors.ts";
 
-const ALIASES: Readonly<Record<string, string>> = { "3st_triangle": "3st", "2st_rs": "2st.rs" };
+const ALIASES: Readonly<Record<string, string>> = {
+  "3st_triangle": "3st",
+  "2st_rs": "2st.rs",
+  "3st_eyring": "3st_eyring_linear",
+};
+
+/** Suffix of the internal name of a model kept as ChemEx 2026.06.1 defined it. */
+const LEGACY_SUFFIX = "@2026.06";
 
 /**
  * Parse a model name such as `2st`, `2st.rs.mf` or `2st_rs` (suffixes in any order).
@@ -47,8 +54,15 @@ const ALIASES: Readonly<Record<string, string>> = { "3st_triangle": "3st", "2st_
  * parseModel("3st_triangle").name; // "3st"
  * ```
  */
-export function parseModel(text: string): ModelSpec {
+export function parseModel(
+  text: string,
+  compat: "2026.06" | "2026.09" = "2026.09",
+): ModelSpec {
   const [first, ...rest] = text.trim().toLowerCase().split(".");
+  if (compat === "2026.06" && Object.hasOwn(LEGACY_MODELS_2026_06, first)) {
+    const spec = parseModel([first === "3st_eyring" ? "3st" : first, ...rest].join("."));
+    return { ...spec, name: `${first}${LEGACY_SUFFIX}` };
+  }
   const [base, ...aliasSuffixes] = (Object.hasOwn(ALIASES, first) ? ALIASES[first] : first)
     .split(".");
   const suffixes = [...aliasSuffixes, ...rest];
@@ -89,7 +103,10 @@ export function parseModel(text: string): ModelSpec {
  * ```
  */
 export function kineticModel(spec: ModelSpec): KineticModel {
-  const base = KINETIC_MODELS[spec.name];
+  const base = KINETIC_MODELS[spec.name] ??
+    (spec.name.endsWith(LEGACY_SUFFIX)
+      ? LEGACY_MODELS_2026_06[spec.name.slice(0, -LEGACY_SUFFIX.length)]
+      : undefined);
   if (!base) throw new ModelError(`unknown model "${spec.name}"`);
   if (!spec.residueSpecific && !spec.tempCoef && !spec.modelFree) return base;
   const requires = [...base.requires];

@@ -7,37 +7,14 @@
  *
  * @module
  */
-import { modelFreeRates, RATE_NAMES } from "../nmr/rates.ts";
+import { RATE_NAMES } from "../nmr/rates.ts";
+import { MODEL_FREE_KINDS } from "../params/functions.ts";
 import type { LocalSettings } from "../params/settings.ts";
 import { ModelError } from "./errors.ts";
 import { lit } from "./literal.ts";
 
-/** Spin-pair kinds with model-free constants (ChemEx's rate function names). */
-export const MODEL_FREE_KINDS: readonly string[] = ["nh", "hn", "ch", "hc", "cn"].flatMap((
-  k,
-) => [k, `${k}_d`]);
-
 /** Pairs whose amide proton exchanges with water: their rates take KHH. */
 const WATER_EXCHANGE = new Set(["nh", "hn"]);
-
-/**
- * Expression functions `mf_<kind>_<rate>(h_frq_mhz, tauc_ns, s2[, khh])`.
- *
- * @example
- * ```ts
- * MODEL_FREE_FUNCTIONS.mf_nh_r1_i(600, 4.0, 0.9, 0); // ≈ 2.2116745325575664
- * ```
- */
-export const MODEL_FREE_FUNCTIONS: Readonly<Record<string, (...a: number[]) => number>> = Object
-  .fromEntries(
-    MODEL_FREE_KINDS.flatMap((kind) =>
-      RATE_NAMES.map((rate) => [
-        `mf_${kind}_${rate}`,
-        (h: number, tauc: number, s2: number, khh = 0) =>
-          modelFreeRates(kind, h, tauc, s2, khh)[rate],
-      ])
-    ),
-  );
 
 /** What the model-free definitions of one experiment depend on. */
 export interface ModelFreeContext {

@@ -16,7 +16,15 @@ import { model2stBinding } from "./kinetic/2st_binding.ts";
 import { model2stHd } from "./kinetic/2st_hd.ts";
 import { model4stHd } from "./kinetic/4st_hd.ts";
 import { model2stEyring } from "./kinetic/2st_eyring.ts";
-import { model3stEyring } from "./kinetic/3st_eyring.ts";
+import { model3stEyringFork, model3stEyringLinear } from "./kinetic/3st_eyring.ts";
+import {
+  model3stBindingCs202606,
+  model3stBindingIf202606,
+  model3stEyring202606,
+  model4st202606,
+  model5st202606,
+  model6st202606,
+} from "./kinetic/legacy_2026_06.ts";
 import { model4stEyring } from "./kinetic/4st_eyring.ts";
 import { model2stMonomerDimer } from "./kinetic/2st_monomer_dimer.ts";
 import { model2stMonomerTrimer } from "./kinetic/2st_monomer_trimer.ts";
@@ -45,7 +53,8 @@ export const KINETIC_MODELS: Readonly<Record<string, KineticModel>> = Object.fro
     model2stHd,
     model4stHd,
     model2stEyring,
-    model3stEyring,
+    model3stEyringLinear,
+    model3stEyringFork,
     model4stEyring,
     model2stMonomerDimer,
     model2stMonomerTrimer,
@@ -60,3 +69,16 @@ export const KINETIC_MODELS: Readonly<Record<string, KineticModel>> = Object.fro
     model4stBinding3BoundStates,
   ].map((m) => [m.name, m]),
 );
+
+/**
+ * Models as ChemEx 2026.06.1 defined them where 2026.09 changed their inputs, used with
+ * `--compat 2026.06` (keys: the user's model name).
+ */
+export const LEGACY_MODELS_2026_06: Readonly<Record<string, KineticModel>> = {
+  "3st_binding_cs": model3stBindingCs202606,
+  "3st_binding_if": model3stBindingIf202606,
+  "3st_eyring": model3stEyring202606,
+  "4st": model4st202606,
+  "5st": model5st202606,
+  "6st": model6st202606,
+};

@@ -21,6 +21,9 @@
  *
  * Everything runs on flat row-major Float64Arrays preallocated in an {@link EigWorkspace}.
  *
+ * Kept in one file (over 600 lines) because the steps share the workspace layout and follow
+ * hqr2's numbering, so they read best next to each other and beside `benchmarks/eig_bench.ts`.
+ *
  * @module
  */
 

@@ -7,7 +7,6 @@
  */
 import { addTerm, type Basis, type SparseTerm } from "./basis.ts";
 import { createExpmWorkspace, expm, type ExpmWorkspace, matmul, matpow, matvec } from "./expm.ts";
-import { compileExpression } from "../params/expr.ts";
 import { XI_RATIO } from "./constants.ts";
 import { createEigWorkspace, type EigWorkspace, expmMany } from "./eig.ts";
 
@@ -461,36 +460,6 @@ function phasePermutation(
     });
   }
   return { index, sign };
-}
-
-/**
- * Detection vector for an expression over components such as "[iz]" or "[2izsz] - [iz]",
- * summed (unweighted) over the observed states.
- *
- * @example
- * ```ts
- * detectionVector(createBasis("ixyz", ["a", "b"]), "[iz]", ["a"]); // 1 at iz_a
- * ```
- */
-export function detectionVector(
-  basis: Basis,
-  expression: string,
-  observed: readonly string[],
-): Float64Array {
-  const expr = compileExpression(expression, "brackets");
-  const v = new Float64Array(basis.size);
-  const zero = new Float64Array(expr.refs.length);
-  const base = expr.evaluate(zero);
-  expr.refs.forEach((ref, r) => {
-    const unit = new Float64Array(expr.refs.length);
-    unit[r] = 1;
-    const coef = expr.evaluate(unit) - base;
-    for (const s of observed) {
-      const comp = ref.toLowerCase();
-      if (basis.components.includes(comp)) v[basis.index(`${comp}_${s}`)] += coef;
-    }
-  });
-  return v;
 }
 
 /** v·m for vectors. */

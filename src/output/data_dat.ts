@@ -4,7 +4,7 @@
  * @module
  */
 
-import { pyExp, pyFixed } from "./_format.ts";
+import { pyExp, pyFixed } from "../math/pyformat.ts";
 
 /** One observation of a profile. */
 export interface DataRow {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { pyExp } from "./_format.ts";
+import { pyExp } from "../math/pyformat.ts";
 
 /** One parameter line of a ChemEx parameter result file. */
 export interface ParameterLine {

@@ -6,13 +6,15 @@
  */
 
 import type { FitStatistics } from "../fit/step.ts";
-import { pyExp } from "./_format.ts";
+import { pyExp } from "../math/pyformat.ts";
 
 /** Goodness-of-fit summary of one fit step (defined with the fit). */
 export type { FitStatistics };
 
 /**
- * Render the eight statistics lines; counts print as integers, other values as `"% .5e"`.
+ * Render the eight statistics lines; counts print as integers, other values as `"% .5e"`. When
+ * some fitted parameters have no meaningful standard error (`undetermined`, parameter ids), a
+ * ninth line lists them (a TOML array of strings), so the file says so beside the χ².
  *
  * @example
  * ```ts
@@ -21,7 +23,7 @@ export type { FitStatistics };
  * // '"number of data points"                = 230\n"number of variables"                  = 17\n' …
  * ```
  */
-export function formatStatisticsToml(s: FitStatistics): string {
+export function formatStatisticsToml(s: FitStatistics, undetermined: string[] = []): string {
   const items: [string, string][] = [
     ["number of data points", intText(s.ndata)],
     ["number of variables", intText(s.nvarys)],
@@ -32,7 +34,13 @@ export function formatStatisticsToml(s: FitStatistics): string {
     ["Akaike Information Criterion (AIC)", e5(s.aic)],
     ["Bayesian Information Criterion (BIC)", e5(s.bic)],
   ];
-  const width = Math.max(...items.map(([key]) => key.length + 2));
+  if (undetermined.length > 0) {
+    items.push([
+      "parameters without a meaningful error",
+      `[${undetermined.map((id) => JSON.stringify(id)).join(", ")}]`,
+    ]);
+  }
+  const width = Math.max(...items.slice(0, 8).map(([key]) => key.length + 2));
   return items.map(([key, value]) => `${`"${key}"`.padEnd(width)} = ${value}\n`).join("");
 }
 

@@ -11,7 +11,7 @@ import { type FitStatistics, formatStatisticsToml } from "./statistics_toml.ts";
 import { sectionAndKey } from "../params/name.ts";
 import { compareSpinSystems, parseSpinSystem } from "../params/spin_system.ts";
 import { exprRefs, type Param, type ParamStore } from "../params/store.ts";
-import type { StudySpec } from "../fit/study.ts";
+import type { ProfileCalc, StudySpec } from "../fit/study.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
 
 /** Parameters used by the given profiles, with everything their definitions reference. */
@@ -69,7 +69,11 @@ export function parameterFiles(
         section,
         key,
         value: p.value,
-        comment: formatErrorComment(p.stderr),
+        comment: formatErrorComment(
+          p.stderr,
+          p.stderr === null ? p.errorNote : undefined,
+          p.stderr === null ? undefined : p.errorNote,
+        ),
         param: p,
       });
     } else {
@@ -81,12 +85,6 @@ export function parameterFiles(
     fixed: formatParametersToml(sortLines(fixed)),
     constrained: formatParametersToml(sortLines(constrained)),
   };
-}
-
-/** Calculated (scaled) intensities of a profile at its data points. */
-export interface ProfileCalc {
-  profile: number;
-  calc: Float64Array;
 }
 
 /**
@@ -166,6 +164,11 @@ export function stepFiles(args: {
     if (params[kind]) files.set(`Parameters/${kind}.toml`, params[kind]);
   }
   for (const [path, text] of dataFiles(args.study, args.calcs, simulate)) files.set(path, text);
-  if (args.stats) files.set("statistics.toml", formatStatisticsToml(args.stats));
+  if (args.stats) {
+    const undetermined = usedParams(args.store, args.study, args.profiles)
+      .filter((p) => p.vary && !p.expr && p.stderr === null && p.errorNote !== undefined)
+      .map((p) => p.id);
+    files.set("statistics.toml", formatStatisticsToml(args.stats, undetermined));
+  }
   return files;
 }

@@ -9,7 +9,7 @@
  * @module
  */
 import jsep from "jsep";
-import { MODEL_FUNCTIONS } from "../models/functions.ts";
+import { MODEL_FUNCTIONS } from "./functions.ts";
 
 // jsep has no exponent operator by default; ChemEx constraints accept Python's `**`.
 if (!jsep.binary_ops["**"]) jsep.addBinaryOp("**", 11, true);
@@ -291,7 +291,7 @@ function build(node: jsep.Expression, text: string, nrefs: number): Evaluator {
           text,
           `unknown function "${fname}" (known: ${
             Object.keys(FUNCTIONS).join(", ")
-          }, and the kinetic-model functions of src/models/functions.ts)`,
+          }, and the kinetic-model functions of src/params/functions.ts)`,
         );
       }
       const args = c.arguments.map((a) => build(a, text, nrefs));

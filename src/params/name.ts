@@ -9,7 +9,7 @@
  * @module
  */
 
-import { formatPythonExp, formatPythonFixed, roundPython } from "./_pyformat.ts";
+import { pyExp, pyFixed, roundPython } from "../math/pyformat.ts";
 import {
   formatSpinSystem,
   isEmptySpinSystem,
@@ -19,9 +19,6 @@ import {
   SpinSystemError,
   spinSystemMatches,
 } from "./spin_system.ts";
-
-export { formatPythonExp, formatPythonFixed, roundPython } from "./_pyformat.ts";
-export type { PythonSign } from "./_pyformat.ts";
 
 /** Sample conditions a parameter may carry; absent keys are not carried. */
 export interface Conditions {
@@ -248,13 +245,13 @@ export function parseParamName(text: string): ParamName {
 export function formatConditions(c: Conditions): string {
   const parts: string[] = [];
   const r = roundConditions(c);
-  if (r.temperature !== undefined) parts.push(`T->${formatPythonFixed(r.temperature, 1)}C`);
+  if (r.temperature !== undefined) parts.push(`T->${pyFixed(r.temperature, 1)}C`);
   if (r.h_larmor_frq !== undefined) {
-    parts.push(`B0->${formatPythonFixed(r.h_larmor_frq, 1)}MHz`);
+    parts.push(`B0->${pyFixed(r.h_larmor_frq, 1)}MHz`);
   }
-  if (r.p_total !== undefined) parts.push(`[P]->${formatPythonExp(r.p_total, 3)}M`);
-  if (r.l_total !== undefined) parts.push(`[L]->${formatPythonExp(r.l_total, 3)}M`);
-  if (r.d2o !== undefined) parts.push(`D2O->${formatPythonFixed(r.d2o, 4)}`);
+  if (r.p_total !== undefined) parts.push(`[P]->${pyExp(r.p_total, 3)}M`);
+  if (r.l_total !== undefined) parts.push(`[L]->${pyExp(r.l_total, 3)}M`);
+  if (r.d2o !== undefined) parts.push(`D2O->${pyFixed(r.d2o, 4)}`);
   return parts.join(", ");
 }
 

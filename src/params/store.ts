@@ -23,6 +23,11 @@ export interface Param {
   expr: string;
   /** Standard error after a fit (null when not computed). */
   stderr: number | null;
+  /**
+   * Why the standard error means nothing (with `stderr` null) or what it needs to be read with,
+   * e.g. a symmetric point or a bound (`src/fit/diagnostics.ts`); absent when it is plain.
+   */
+  errorNote?: string;
 }
 
 /** Parameters in first-registration order. */

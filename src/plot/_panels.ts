@@ -5,8 +5,6 @@
  * @module
  */
 
-import { renderVegaLiteSvg } from "./svg.ts";
-
 export const RED = "#D32F2F";
 export const CURVE_RED = "#E57373";
 export const GREY = "#9E9E9E";
@@ -66,8 +64,12 @@ export function dataPanelSpec(panel: DataPanel): object {
   };
 }
 
-/** Render panels stacked vertically (independent scales) as an SVG document titled `title`. */
-export function renderStackedSvg(panels: object[], title: string): Promise<string> {
+/**
+ * Render panels stacked vertically (independent scales) as an SVG document titled `title`. vega
+ * is imported here, when a figure is drawn, so runs without plots never load it.
+ */
+export async function renderStackedSvg(panels: object[], title: string): Promise<string> {
+  const { renderVegaLiteSvg } = await import("./svg.ts");
   return renderVegaLiteSvg({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title,

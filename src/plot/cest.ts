@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { pyExp, pyFixed } from "../output/_format.ts";
+import { pyExp, pyFixed } from "../math/pyformat.ts";
 
 /** One CEST profile, as fitted or simulated. */
 export interface CestPlotInput {

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { createRng, standardNormals } from "../stats/random.ts";
-import { pyExp, pyFixed } from "../output/_format.ts";
+import { createRng, standardNormals } from "../math/random.ts";
+import { pyExp, pyFixed } from "../math/pyformat.ts";
 
 /** One CPMG profile as fitted: data (scaled calc) and the model on a dense ncyc grid. */
 export interface CpmgPlotInput {

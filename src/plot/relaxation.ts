@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { pyExp, pyFixed } from "../output/_format.ts";
+import { pyExp, pyFixed } from "../math/pyformat.ts";
 import { linspace } from "./cest.ts";
 
 /** One panel: points and curve sorted by time, intensities divided by I0. */

@@ -9,6 +9,7 @@ import type { CpmgPlotData } from "../plot/cpmg.ts";
 import type { CestPlotData } from "../plot/cest.ts";
 import type { DecayPanel } from "../plot/relaxation.ts";
 import type { ShiftPoint } from "../plot/shift.ts";
+import type { R1rhoPlotData } from "../plot/r1rho.ts";
 import { groupOf, parseSpinSystem } from "../params/spin_system.ts";
 import { smoothCurve } from "../plot/smooth.ts";
 
@@ -186,4 +187,39 @@ export function shiftFigure(experiment: string, points: ShiftPoint[]): ProfileFi
     })).filter(finite),
     curve: [{ x: lo, y: lo }, { x: hi, y: hi }],
   };
+}
+
+/**
+ * Report figures of R1ρ rate profiles: R1ρ against the spin-lock offset from the observed
+ * state's resonance, or against the spin-lock field when every point has the same offset
+ * (`x_axis = "b1_frq"` data).
+ *
+ * @example
+ * ```ts
+ * const figs = r1rhoFigures("600mhz_50hz", data); // data: R1rhoPlotData[]
+ * ```
+ */
+export function r1rhoFigures(experiment: string, data: R1rhoPlotData[]): ProfileFigure[] {
+  return data.map((d) => {
+    const byField = d.points.every((p) => Math.abs(p.offsetHz - d.points[0].offsetHz) < 1e-9);
+    const xOf = (p: { offsetHz: number; b1Hz: number }) => byField ? p.b1Hz : p.offsetHz;
+    return {
+      ...base(d.name, experiment),
+      xTitle: byField ? "spin-lock field (Hz)" : "spin-lock offset from the observed state (Hz)",
+      yTitle: "R₁ρ (s⁻¹)",
+      reverseX: false,
+      rules: [],
+      points: d.points.map((p) => ({
+        x: xOf(p),
+        y: p.exp,
+        lo: p.exp - p.err,
+        hi: p.exp + p.err,
+        calc: p.calc,
+        used: p.used,
+      })).filter(finite),
+      curve: d.curve.map((c) => ({ x: xOf(c), y: c.r1rho }))
+        .filter((c) => Number.isFinite(c.x) && Number.isFinite(c.y))
+        .sort((a, b) => a.x - b.x),
+    };
+  });
 }

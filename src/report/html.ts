@@ -259,7 +259,7 @@ export function reportHtml(input: ReportInput): string {
   };
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
 <title>${escapeHtml(input.title)}</title><style>${STYLE}</style></head><body>
 <h1>${escapeHtml(input.title)}</h1>
 <p>Command: <code>${escapeHtml(input.command)}</code><br>Versions: ${versions}<br>Written ${

@@ -4,13 +4,14 @@
  *
  * @module
  */
-import type { StepOutput } from "../fit/run.ts";
+import type { StepOutput } from "../run/run.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
 import {
   cestFigures,
   cpmgFigures,
   decayFigures,
   type ProfileFigure,
+  r1rhoFigures,
   shiftFigure,
 } from "./figures.ts";
 import { type ParameterRow, stepParameterRows } from "./parameter_rows.ts";
@@ -33,6 +34,7 @@ export function stepFigures(out: StepOutput, smooth = true): ProfileFigure[] {
   for (const [stem, data] of out.cestPlots ?? []) figs.push(...cestFigures(stem, data));
   for (const [stem, panels] of out.decayPlots ?? []) figs.push(...decayFigures(stem, panels));
   for (const [stem, points] of out.shiftPlots ?? []) figs.push(shiftFigure(stem, points));
+  for (const [stem, data] of out.r1rhoPlots ?? []) figs.push(...r1rhoFigures(stem, data));
   return figs;
 }
 

@@ -208,24 +208,50 @@ function jacobiRotate(a: Float64Array, v: Float64Array, n: number): void {
 }
 
 /**
- * The next representable double after `x` in the direction of `toward`
- * (C's `nextafter`).
+ * Cholesky factor of a symmetric `n × n` row-major matrix, in place (lower triangle); false when
+ * it is not positive definite.
  *
  * @example
  * ```ts
- * nextAfter(1, 2) - 1; // 2.220446049250313e-16
+ * const a = new Float64Array([4, 2, 2, 3]);
+ * cholesky(a, 2); // true, a = [2, 2, 1, 1.414…] (lower triangle holds L)
  * ```
  */
-export function nextAfter(x: number, toward: number): number {
-  if (Number.isNaN(x) || Number.isNaN(toward)) return NaN;
-  if (x === toward) return toward;
-  if (x === 0) return toward > 0 ? Number.MIN_VALUE : -Number.MIN_VALUE;
-  const buf = new DataView(new ArrayBuffer(8));
-  buf.setFloat64(0, x);
-  let bits = buf.getBigInt64(0);
-  // Moving away from zero increments the magnitude bits, towards zero decrements them.
-  if ((toward > x) === (x > 0)) bits += 1n;
-  else bits -= 1n;
-  buf.setBigInt64(0, bits);
-  return buf.getFloat64(0);
+export function cholesky(a: Float64Array, n: number): boolean {
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j];
+    for (let k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
+    if (!(d > 0) || !Number.isFinite(d)) return false;
+    const l = Math.sqrt(d);
+    a[j * n + j] = l;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j];
+      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
+      a[i * n + j] = s / l;
+    }
+  }
+  return true;
+}
+
+/**
+ * Solve `L·Lᵀ·x = b` in place for the factor of {@link cholesky} (b: `n × cols` row-major).
+ *
+ * @example
+ * ```ts
+ * cholSolve(l, 2, b, 1);
+ * ```
+ */
+export function cholSolve(l: Float64Array, n: number, b: Float64Array, cols: number): void {
+  for (let c = 0; c < cols; c++) {
+    for (let i = 0; i < n; i++) {
+      let s = b[i * cols + c];
+      for (let k = 0; k < i; k++) s -= l[i * n + k] * b[k * cols + c];
+      b[i * cols + c] = s / l[i * n + i];
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let s = b[i * cols + c];
+      for (let k = i + 1; k < n; k++) s -= l[k * n + i] * b[k * cols + c];
+      b[i * cols + c] = s / l[i * n + i];
+    }
+  }
 }

@@ -10,7 +10,8 @@
  * @module
  */
 
-import { EPS, nextAfter } from "./_linalg.ts";
+import { EPS } from "./_linalg.ts";
+import { nextAfter } from "../math/float.ts";
 
 /** Plain dot product (summed left to right). */
 export function dot(a: Float64Array, b: Float64Array): number {

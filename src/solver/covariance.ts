@@ -15,6 +15,12 @@ export interface CovarianceResult {
   /** Numerical rank of the Jacobian. */
   rank: number;
   reason?: string;
+  /**
+   * Singular values of the column-equilibrated Jacobian (descending) and its right singular
+   * vectors (n×n row-major, column k for value k): what diagnostics need to find flat directions.
+   */
+  singular?: Float64Array;
+  vectors?: Float64Array;
 }
 
 /**
@@ -75,8 +81,15 @@ export function covarianceFromJacobian(
   const threshold = (s[0] ?? 0) * Math.max(m, n) * EPS;
   let rank = 0;
   for (let i = 0; i < k; i++) if (s[i] > threshold) rank++;
+  const singular = s.slice(0, n);
   if (rank < n) {
-    return { covariance: null, rank, reason: `rank-deficient Jacobian (rank ${rank} < ${n})` };
+    return {
+      covariance: null,
+      rank,
+      reason: `rank-deficient Jacobian (rank ${rank} < ${n})`,
+      singular,
+      vectors: v,
+    };
   }
 
   const w = new Float64Array(n);
@@ -91,7 +104,7 @@ export function covarianceFromJacobian(
       cov[j * n + i] = c;
     }
   }
-  return { covariance: cov, rank };
+  return { covariance: cov, rank, singular, vectors: v };
 }
 
 /**

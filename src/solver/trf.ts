@@ -14,6 +14,9 @@
  *
  * Dense matrices are row-major `Float64Array`s (`m × n`: residuals × parameters).
  *
+ * Kept in one file (over 600 lines) so that it can be read side by side with SciPy's `trf.py`,
+ * which it follows step for step.
+ *
  * @module
  */
 
@@ -51,8 +54,12 @@ export interface TrfOptions {
   lower: Float64Array;
   /** Upper bounds (`Infinity` for none). */
   upper: Float64Array;
-  /** Characteristic scale of each variable; default all 1. */
-  xScale?: Float64Array;
+  /**
+   * Characteristic scale of each variable (default all 1), or `"jac"`: SciPy's
+   * `x_scale="jac"`, the inverse column norms of the Jacobian, where each norm never decreases
+   * over the iterations (`max(old, new)` after every accepted step; zero norms start at 1).
+   */
+  xScale?: Float64Array | "jac";
   /** Relative cost-reduction tolerance (default 1e-8). */
   ftol?: number;
   /** Relative step-size tolerance (default 1e-8). */
@@ -61,6 +68,24 @@ export interface TrfOptions {
   gtol?: number;
   /** Maximum number of residual evaluations, Jacobian ones excluded (default 100·n). */
   maxNfev?: number;
+  /**
+   * Called after every accepted step with the new iterate; returning `true` stops the solver
+   * (status -2, like SciPy's callback raising `StopIteration`).
+   */
+  callback?: (state: TrfIterate) => boolean;
+}
+
+/** What {@link TrfOptions.callback} sees after an accepted step (do not modify). */
+export interface TrfIterate {
+  x: Float64Array;
+  /** ½·Σ r² at x. */
+  cost: number;
+  /** Jacobian at x, m×n row-major. */
+  jac: Float64Array;
+  m: number;
+  n: number;
+  /** Residual evaluations so far. */
+  nfev: number;
 }
 
 /** Outcome of {@link leastSquaresTrf}; field meanings match SciPy's `OptimizeResult`. */
@@ -76,7 +101,7 @@ export interface TrfResult {
   optimality: number;
   nfev: number;
   njev: number;
-  /** -1 improper input, 0 max nfev, 1 gtol, 2 ftol, 3 xtol, 4 ftol and xtol. */
+  /** -2 stopped by the callback, -1 improper input, 0 max nfev, 1 gtol, 2 ftol, 3 xtol, 4 both. */
   status: number;
   message: string;
   success: boolean;
@@ -85,6 +110,7 @@ export interface TrfResult {
 }
 
 const MESSAGES: Record<number, string> = {
+  [-2]: "Stopped by the callback.",
   0: "The maximum number of function evaluations is exceeded.",
   1: "`gtol` termination condition is satisfied.",
   2: "`ftol` termination condition is satisfied.",
@@ -184,7 +210,10 @@ export function leastSquaresTrf(
   const xtol = options.xtol ?? 1e-8;
   const gtol = options.gtol ?? 1e-8;
   const maxNfev = options.maxNfev ?? 100 * Math.max(n, 1);
-  const scale = options.xScale ?? new Float64Array(n).fill(1);
+  const jacScale = options.xScale === "jac";
+  const scale = options.xScale === "jac"
+    ? new Float64Array(n).fill(1)
+    : options.xScale ?? new Float64Array(n).fill(1);
 
   const improper = (reason: string): TrfResult => ({
     x: x0.slice(),
@@ -291,7 +320,9 @@ export function leastSquaresTrf(
     xtol,
     gtol,
     maxNfev,
-    scale,
+    callback: options.callback,
+    scale: jacScale ? jacobianScale(j0, m, n, null).scale : scale,
+    jacScale,
   };
   let unbounded = true;
   for (let i = 0; i < n; i++) {
@@ -331,6 +362,9 @@ interface LoopContext {
   gtol: number;
   maxNfev: number;
   scale: Float64Array;
+  /** Update `scale` from the Jacobian after each accepted step (`x_scale="jac"`). */
+  jacScale: boolean;
+  callback?: (state: TrfIterate) => boolean;
 }
 
 interface LoopOutcome {
@@ -342,6 +376,34 @@ interface LoopOutcome {
   nfev: number;
   njev: number;
   status: number;
+}
+
+/**
+ * SciPy's `compute_jac_scale`: `scaleInv_j = ‖J[:, j]‖₂`, zero norms replaced by 1 at the start
+ * and, given the previous `scaleInv`, never decreasing (`max(old, new)`).
+ *
+ * @example
+ * ```ts
+ * jacobianScale(new Float64Array([3, 0, 4, 0]), 2, 2, null).scale; // [0.2, 1]
+ * ```
+ */
+export function jacobianScale(
+  jac: Float64Array,
+  m: number,
+  n: number,
+  scaleInvOld: Float64Array | null,
+): { scale: Float64Array; scaleInv: Float64Array } {
+  const sq = new Float64Array(n);
+  for (let i = 0; i < m; i++) {
+    const off = i * n;
+    for (let k = 0; k < n; k++) sq[k] += jac[off + k] * jac[off + k];
+  }
+  const scaleInv = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const v = Math.sqrt(sq[k]);
+    scaleInv[k] = scaleInvOld === null ? (v === 0 ? 1 : v) : Math.max(v, scaleInvOld[k]);
+  }
+  return { scale: scaleInv.map((v) => 1 / v), scaleInv };
 }
 
 function allFinite(a: Float64Array): boolean {
@@ -360,8 +422,9 @@ function scaleColumns(j: Float64Array, m: number, n: number, d: Float64Array): F
 }
 
 function trfBounds(ctx: LoopContext): LoopOutcome {
-  const { m, n, lb, ub, ftol, xtol, gtol, maxNfev, scale } = ctx;
-  const scaleInv = scale.map((s) => 1 / s);
+  const { m, n, lb, ub, ftol, xtol, gtol, maxNfev } = ctx;
+  let scale: Float64Array = ctx.scale;
+  let scaleInv: Float64Array = scale.map((s) => 1 / s);
   let x: Float64Array = ctx.x0.slice();
   let f: Float64Array = ctx.f0;
   let jac: Float64Array = ctx.j0;
@@ -467,6 +530,8 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
       jac = ctx.jac(x, f);
       njev += 1;
       g = matTVec(jac, m, n, f);
+      if (ctx.jacScale) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
+      if (status === null && ctx.callback?.({ x, cost, jac, m, n, nfev })) status = -2;
     }
   }
 
@@ -474,7 +539,9 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
 }
 
 function trfNoBounds(ctx: LoopContext): LoopOutcome {
-  const { m, n, ftol, xtol, gtol, maxNfev, scale } = ctx;
+  const { m, n, ftol, xtol, gtol, maxNfev } = ctx;
+  let scale: Float64Array = ctx.scale;
+  let scaleInv: Float64Array = scale.map((s) => 1 / s);
   let x: Float64Array = ctx.x0.slice();
   let f: Float64Array = ctx.f0;
   let jac: Float64Array = ctx.j0;
@@ -497,9 +564,9 @@ function trfNoBounds(ctx: LoopContext): LoopOutcome {
   let alpha = 0;
   let status: number | null = null;
   let gNorm = 0;
-  const d = scale;
 
   for (;;) {
+    const d = scale;
     gNorm = normInf(g);
     if (gNorm < gtol) status = 1;
     if (status !== null || nfev === maxNfev) break;
@@ -555,6 +622,8 @@ function trfNoBounds(ctx: LoopContext): LoopOutcome {
       jac = ctx.jac(x, f);
       njev += 1;
       g = matTVec(jac, m, n, f);
+      if (ctx.jacScale) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
+      if (status === null && ctx.callback?.({ x, cost, jac, m, n, nfev })) status = -2;
     }
   }
 

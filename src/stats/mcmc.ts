@@ -16,7 +16,7 @@ import { type Chunk, createChunkEvaluator } from "../fit/chunk.ts";
 import { createGroupProblem } from "../fit/problem.ts";
 import type { McmcSettings } from "../config/method.ts";
 import type { Param, ParamStore } from "../params/store.ts";
-import { nextAfter } from "../solver/_linalg.ts";
+import { nextAfter } from "../math/float.ts";
 import {
   parseSeed,
   type RandomGenerator,
@@ -24,7 +24,7 @@ import {
   STREAM,
   streamRng,
   uniform,
-} from "./rng.ts";
+} from "../math/random.ts";
 
 /** Log-density of a batch of points (−Infinity outside the support). */
 export type BatchLogProb = (points: readonly Float64Array[]) => Float64Array;

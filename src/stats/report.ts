@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { pyExp } from "../output/_format.ts";
+import { pyExp } from "../math/pyformat.ts";
+import { tomlString as quote } from "../output/toml.ts";
 
 const fmt = (x: number) => pyExp(x, 5);
 const tsv = (x: number) => Number.isFinite(x) ? pyExp(x, 5) : "nan";
-const quote = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
 /**
  * Percentile with numpy's default linear interpolation, of sorted values.
@@ -221,37 +221,6 @@ export function formatMcmcSummary(
     lines.push("");
   });
   return lines.join("\n");
-}
-
-/** A TOML value: strings quoted, numbers `%.5e` unless integers, arrays of either. */
-export type TomlValue = string | number | boolean | readonly (string | number)[];
-
-/**
- * Flat `key = value` TOML lines in the given order (`diagnostics.toml`).
- *
- * @example
- * ```ts
- * formatFlatToml([["method", "Monte Carlo"], ["requested_samples", 10]]);
- * ```
- */
-export function formatFlatToml(entries: readonly (readonly [string, TomlValue])[]): string {
-  const value = (v: string | number | boolean): string =>
-    typeof v === "string"
-      ? quote(v)
-      : typeof v === "boolean"
-      ? String(v)
-      : Number.isInteger(v)
-      ? String(v)
-      : Number.isFinite(v)
-      ? fmt(v)
-      : Number.isNaN(v)
-      ? "nan"
-      : v > 0
-      ? "inf"
-      : "-inf";
-  return entries.map(([k, v]) =>
-    `${k} = ${Array.isArray(v) ? `[${v.map(value).join(", ")}]` : value(v as string)}`
-  ).join("\n") + "\n";
 }
 
 /**

@@ -22,7 +22,7 @@ import { fitGroup, independentGroups } from "../fit/step.ts";
 import type { ProfileSpec, StudySpec } from "../fit/study.ts";
 import { formatGroup, parseSpinSystem } from "../params/spin_system.ts";
 import type { Param, ParamStore } from "../params/store.ts";
-import { parseSeed, randomIndex, standardNormals, STREAM, streamRng } from "./rng.ts";
+import { parseSeed, randomIndex, standardNormals, STREAM, streamRng } from "../math/random.ts";
 
 /** The three resampling schemes. */
 export type ResamplingKind = "mc" | "bs" | "bsn";

@@ -11,8 +11,7 @@ import { makeChunk } from "../fit/chunk.ts";
 import { chemexIdentity, type StepOrigin } from "../fit/constraints.ts";
 import { subStore } from "../fit/problem.ts";
 import { type ProgressReporter, silentProgress } from "../fit/progress.ts";
-import type { StudySpec } from "../fit/study.ts";
-import type { ProfileCalc } from "../output/step_files.ts";
+import type { ProfileCalc, StudySpec } from "../fit/study.ts";
 import { compareSpinSystems } from "../params/spin_system.ts";
 import type { Param, ParamStore } from "../params/store.ts";
 import { runMcmc } from "./mcmc.ts";
@@ -27,15 +26,14 @@ import {
 import {
   formatCorrelationsTsv,
   formatFailuresTsv,
-  formatFlatToml,
   formatMcmcSummary,
   formatResamplingSummary,
   formatSamplesTsv,
   samplesFigure,
   type SampleTable,
-  type TomlValue,
 } from "./report.ts";
-import { parseSeed } from "./rng.ts";
+import { formatFlatToml, type TomlValue } from "../output/toml.ts";
+import { parseSeed } from "../math/random.ts";
 
 /** What {@link runStatistics} needs from the fitted step. */
 export interface StatisticsInput {
@@ -85,7 +83,8 @@ export function resamplingTask(kind: ResamplingKind, input: StatisticsInput): Re
   const calcOf = new Map(input.calcs.map((c) => [c.profile, c.calc]));
   return makeResamplingTask(
     kind,
-    input.seed,
+    // v2 `[STEP.STATISTICS.MC] SEED` wins over the run's root seed.
+    input.statistics.seeds?.[kind] ?? input.seed,
     makeChunk(study, profiles),
     profiles.map((k) => calcOf.get(k)!),
     [...sub.values()],

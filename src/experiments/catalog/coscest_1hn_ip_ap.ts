@@ -21,7 +21,8 @@ import {
 } from "../_dcest.ts";
 import { cestGrid, isCestReference, SaturationPropagator, startTermsOf } from "../_cest.ts";
 import { matrices } from "../_cpmg.ts";
-import { detectionVector, dot } from "../../nmr/spectrometer.ts";
+import { dot } from "../../nmr/spectrometer.ts";
+import { detectionVector } from "../detection.ts";
 import { matvec } from "../../nmr/expm.ts";
 
 /** The experiment module. */

@@ -1,30 +1,55 @@
-/** Three states with Eyring temperature dependence. @module */
+/** Three states with Eyring temperature dependence (ChemEx 2026.09, #750/#771). @module */
 import type { KineticModel } from "../model.ts";
 import { setting } from "../../params/settings.ts";
 import { eyringRateSettings, need, PL, populationSettings, TPL } from "./_common.ts";
 
+/** Enthalpy/entropy settings of the states B, C and the transition states of `edges`. */
+function eyringSettings(edges: readonly string[]) {
+  const out: Record<string, ReturnType<typeof setting>> = {
+    dh_b: setting("DH_B", { conds: PL, value: 8e3, min: -2e5, max: 2e5, vary: true }),
+    dh_c: setting("DH_C", { conds: PL, value: 8e3, min: -2e5, max: 2e5, vary: true }),
+    ds_b: setting("DS_B", { conds: PL, min: -500, max: 500 }),
+    ds_c: setting("DS_C", { conds: PL, min: -500, max: 500 }),
+  };
+  for (const e of edges) {
+    const E = e.toUpperCase();
+    out[`dh_${e}`] = setting(`DH_${E}`, {
+      conds: PL,
+      value: 6.5e4,
+      min: -2e5,
+      max: 2e5,
+      vary: true,
+    });
+    out[`ds_${e}`] = setting(`DS_${E}`, { conds: PL, min: -500, max: 500 });
+  }
+  return out;
+}
+
 /**
- * `3st_eyring`: A, B, C with DH_B, DH_C (fitted), transition states DH_AB, DH_BC (fitted) and
- * DH_AC = 1e10 J/mol (fixed: no direct A ⇌ C); all entropies fixed at 0. With that default the
- * A ⇌ C rates underflow to exactly 0, which is their correct value (ChemEx 2026.06 aborts on the
- * underflow instead).
+ * `3st_eyring_linear` (= `3st_eyring`): A ⇌ B ⇌ C, rates
+ * ln k = ln(k_B/h) + ln T + (S_TS − S_i)/R − (H_TS − H_i)/(RT) with A the reference; DH_B, DH_C
+ * 8000 and the transition DH_AB, DH_BC 65000 J/mol fitted, all DS 0 fixed. No A ⇌ C edge (the
+ * 2026.06 DH_AC = 1e10 sentinel is gone).
  */
-export const model3stEyring: KineticModel = {
-  name: "3st_eyring",
-  description: "A <-> B <-> C (<-> A), rates from enthalpies/entropies (Eyring)",
+export const model3stEyringLinear: KineticModel = {
+  name: "3st_eyring_linear",
+  description: "A <-> B <-> C, rates from enthalpies/entropies (Eyring)",
   requires: ["temperature"],
   settings: (c) => ({
-    dh_b: setting("DH_B", { conds: PL, value: 8e3, vary: true }),
-    dh_c: setting("DH_C", { conds: PL, value: 8e3, vary: true }),
-    dh_ab: setting("DH_AB", { conds: PL, value: 6.5e4, vary: true }),
-    dh_bc: setting("DH_BC", { conds: PL, value: 6.5e4, vary: true }),
-    dh_ac: setting("DH_AC", { conds: PL, value: 1e10 }),
-    ds_b: setting("DS_B", { conds: PL }),
-    ds_c: setting("DS_C", { conds: PL }),
-    ds_ab: setting("DS_AB", { conds: PL }),
-    ds_bc: setting("DS_BC", { conds: PL }),
-    ds_ac: setting("DS_AC", { conds: PL }),
-    ...eyringRateSettings("abc", ["ab", "ac", "bc"], need(c, "temperature", "3st_eyring")),
-    ...populationSettings("abc", TPL, { bounded: true }),
+    ...eyringSettings(["ab", "bc"]),
+    ...eyringRateSettings("abc", ["ab", "bc"], need(c, "temperature", "3st_eyring_linear")),
+    ...populationSettings("abc", TPL, { bounded: true, absent: ["ac"] }),
+  }),
+};
+
+/** `3st_eyring_fork`: B ⇌ A ⇌ C (transition states AB and AC), otherwise as the linear one. */
+export const model3stEyringFork: KineticModel = {
+  name: "3st_eyring_fork",
+  description: "B <-> A <-> C, rates from enthalpies/entropies (Eyring)",
+  requires: ["temperature"],
+  settings: (c) => ({
+    ...eyringSettings(["ab", "ac"]),
+    ...eyringRateSettings("abc", ["ab", "ac"], need(c, "temperature", "3st_eyring_fork")),
+    ...populationSettings("abc", TPL, { bounded: true, absent: ["bc"] }),
   }),
 };

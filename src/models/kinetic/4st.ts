@@ -3,13 +3,12 @@ import type { KineticModel } from "../model.ts";
 import { allPairs, nStateSettings } from "./_common.ts";
 
 /**
- * `4st`: every pair exchanges; as in ChemEx, KEX_AD and KEX_BD start fixed at 0 (a linear
- * A-B-C-D-like topology with the A-C shortcut) until the user sets or fits them.
+ * `4st`: every pair exchanges; as in ChemEx 2026.09 (post-#777) every structural KEX starts at
+ * 200 s⁻¹, fitted (2026.06.1 fixed KEX_AD and KEX_BD at 0: `--compat 2026.06`).
  */
 export const model4st: KineticModel = {
   name: "4st",
-  description: "four states, all pairs (KEX_AD, KEX_BD fixed at 0 by default)",
+  description: "four states, all pairs (every KEX 200, fitted)",
   requires: [],
-  settings: () =>
-    nStateSettings("abcd", allPairs("abcd"), { fixedZero: ["ad", "bd"], paBounded: true }),
+  settings: () => nStateSettings("abcd", allPairs("abcd"), { paBounded: true }),
 };

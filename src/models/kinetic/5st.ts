@@ -2,11 +2,10 @@
 import type { KineticModel } from "../model.ts";
 import { allPairs, nStateSettings } from "./_common.ts";
 
-/** `5st`: every pair exchanges; KEX_AD and KEX_BD start fixed at 0 (inherited from `4st`). */
+/** `5st`: every pair exchanges; every KEX starts at 200 s⁻¹, fitted (ChemEx 2026.09). */
 export const model5st: KineticModel = {
   name: "5st",
-  description: "five states, all pairs (KEX_AD, KEX_BD fixed at 0 by default)",
+  description: "five states, all pairs (every KEX 200, fitted)",
   requires: [],
-  settings: () =>
-    nStateSettings("abcde", allPairs("abcde"), { fixedZero: ["ad", "bd"], paBounded: true }),
+  settings: () => nStateSettings("abcde", allPairs("abcde"), { paBounded: true }),
 };

@@ -2,11 +2,10 @@
 import type { KineticModel } from "../model.ts";
 import { allPairs, nStateSettings } from "./_common.ts";
 
-/** `6st`: every pair exchanges; KEX_AD and KEX_BD start fixed at 0 (inherited from `4st`). */
+/** `6st`: every pair exchanges; every KEX starts at 200 s⁻¹, fitted (ChemEx 2026.09). */
 export const model6st: KineticModel = {
   name: "6st",
-  description: "six states, all pairs (KEX_AD, KEX_BD fixed at 0 by default)",
+  description: "six states, all pairs (every KEX 200, fitted)",
   requires: [],
-  settings: () =>
-    nStateSettings("abcdef", allPairs("abcdef"), { fixedZero: ["ad", "bd"], paBounded: true }),
+  settings: () => nStateSettings("abcdef", allPairs("abcdef"), { paBounded: true }),
 };

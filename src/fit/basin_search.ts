@@ -1,0 +1,148 @@
+/**
+ * Basin search of one group in this process (the reference placement; `workflows/steps.ts` runs
+ * the same starts as `fit` work items): refit from each planned start, keep the best end point
+ * in the store, report every distinct basin.
+ *
+ * @module
+ */
+import type { ParamStore } from "../params/store.ts";
+import type { BasinTrigger, FitDiagnostics } from "./diagnostics.ts";
+import {
+  type BasinCandidate,
+  type BasinParam,
+  type BasinReport,
+  chooseBasin,
+  DEFAULT_BASIN_STARTS,
+  planBasinStarts,
+} from "./basins.ts";
+
+/**
+ * How many starts a group's search gets: `multistart` when given (0: never search), else
+ * {@link DEFAULT_BASIN_STARTS} when a diagnostic fired, else none.
+ *
+ * @example
+ * ```ts
+ * basinStartCount(undefined, ["symmetric"]); // 6
+ * basinStartCount(undefined, []); // 0
+ * basinStartCount(12, []); // 12
+ * ```
+ */
+export function basinStartCount(
+  multistart: number | undefined,
+  triggers: readonly BasinTrigger[],
+): number {
+  if (multistart !== undefined) return multistart;
+  return triggers.length > 0 ? DEFAULT_BASIN_STARTS : 0;
+}
+
+/** The planner's view of a group's free parameters: current (fitted) values and starts. */
+export function basinParams(
+  store: ParamStore,
+  freeIds: readonly string[],
+  starts: ArrayLike<number>,
+): BasinParam[] {
+  return freeIds.map((id, j) => {
+    const p = store.get(id)!;
+    return { id, value: p.value, start: starts[j], min: p.min, max: p.max };
+  });
+}
+
+function restore(store: ParamStore, params: Saved<unknown>["params"]): void {
+  for (const p of params) {
+    const q = store.get(p.id)!;
+    q.value = p.value;
+    q.stderr = p.stderr;
+    if (p.errorNote !== undefined) q.errorNote = p.errorNote;
+    else delete q.errorNote;
+  }
+}
+
+/** What one refit leaves behind, enough to restore it. */
+interface Saved<F> {
+  fit: F;
+  params: { id: string; value: number; stderr: number | null; errorNote?: string }[];
+}
+
+/** Inputs of {@link searchGroupBasins}. */
+export interface GroupSearch<F extends { chisqr: number; diagnostics: FitDiagnostics }> {
+  store: ParamStore;
+  /** Parameters a refit writes (free and derived ones of the group). */
+  ids: readonly string[];
+  freeIds: readonly string[];
+  /** Where the plain fit started (free parameters). */
+  x0: ArrayLike<number>;
+  /** The plain fit (already in the store). */
+  plain: F;
+  /** Refit the group from the store's current values with a start's budget (updates the store). */
+  refit: () => F;
+  /** Refit with the full budget, to finish a winning start that ran out of its own. */
+  polish: () => F;
+  count: number;
+  rootSeed: bigint;
+  step: number;
+  group: number;
+  profiles: string[];
+  triggers: (BasinTrigger | "asked")[];
+}
+
+/**
+ * Run a group's basin search in process; the store ends at the best basin.
+ *
+ * @example
+ * ```ts
+ * const { fit, report } = searchGroupBasins({ store, ids, freeIds, plain, refit, count: 6, ... });
+ * ```
+ */
+export function searchGroupBasins<F extends { chisqr: number; diagnostics: FitDiagnostics }>(
+  s: GroupSearch<F>,
+): { fit: F; report: BasinReport; all: F[] } {
+  const save = (fit: F): Saved<F> => ({
+    fit,
+    params: s.ids.map((id) => {
+      const p = s.store.get(id)!;
+      return {
+        id,
+        value: p.value,
+        stderr: p.stderr,
+        ...(p.errorNote !== undefined ? { errorNote: p.errorNote } : {}),
+      };
+    }),
+  });
+  const values = () => Float64Array.from(s.freeIds, (id) => s.store.get(id)!.value);
+  const starts = planBasinStarts(
+    basinParams(s.store, s.freeIds, s.x0),
+    s.count,
+    s.rootSeed,
+    s.step,
+    s.group,
+  );
+  const saved: Saved<F>[] = [save(s.plain)];
+  const candidates: BasinCandidate[] = [{ chisqr: s.plain.chisqr, values: values() }];
+  for (const x of starts) {
+    s.freeIds.forEach((id, j) => s.store.get(id)!.value = x[j]);
+    const fit = s.refit();
+    saved.push(save(fit));
+    candidates.push({ chisqr: fit.chisqr, values: values() });
+  }
+  const choice = chooseBasin(candidates);
+  const best = saved[choice.best];
+  restore(s.store, best.params);
+  let fit = best.fit;
+  if (choice.best > 0 && fit.diagnostics.triggers.includes("budget")) {
+    fit = s.polish();
+    saved.push(save(fit));
+    choice.basins[0].chisqr = Math.min(choice.basins[0].chisqr, fit.chisqr);
+    choice.basins[0].values = Array.from(values());
+  }
+  return {
+    fit,
+    all: saved.map((x) => x.fit),
+    report: {
+      profiles: s.profiles,
+      triggers: s.triggers,
+      ids: [...s.freeIds],
+      starts: starts.length,
+      choice,
+    },
+  };
+}

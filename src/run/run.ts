@@ -1,0 +1,506 @@
+/**
+ * Running a study through method steps (fit) or once (simulate), producing for each step the
+ * files of its output folder. No I/O here: callers write the returned maps.
+ *
+ * @module
+ */
+import { ConfigError } from "../config/errors.ts";
+import type { ProfileCalc, StudySpec } from "../fit/study.ts";
+import {
+  createCalculator,
+  fitScale,
+  intensitiesAt,
+  type ProfileCalculator,
+} from "../fit/evaluate.ts";
+import {
+  compileStore,
+  evaluateDefinitions,
+  type ParamStore,
+  storeValues,
+} from "../params/store.ts";
+import { runFitStep, selectProfiles, type StepResult, type StepSpec } from "../fit/step.ts";
+import { stepFiles } from "../output/step_files.ts";
+import { cpmgCurveNcyc, type CpmgPlotData, cpmgPlotData } from "../plot/cpmg.ts";
+import type { CestPlotData } from "../plot/cest.ts";
+import { cestPlotsOf } from "./cest_plots.ts";
+import { decayPlotsOf, shiftPlotsOf } from "./decay_plots.ts";
+import { r1rhoPlotsOf } from "./r1rho_plots.ts";
+import type { R1rhoPlotData } from "../plot/r1rho.ts";
+import type { DecayPanel } from "../plot/relaxation.ts";
+import type { ShiftPoint } from "../plot/shift.ts";
+import { EXPERIMENTS } from "../experiments/registry.ts";
+import { checkFiniteProfile, NonFiniteModelError } from "../fit/finite_guard.ts";
+import { gridFigures, type GridOutcome, runGridStep } from "../fit/grid.ts";
+import { gridLayoutFiles } from "../fit/grid_output.ts";
+import { type MethodProgram, planMethod, restoreRoles } from "../fit/roles.ts";
+import { gridSearchOf, runStepSearch } from "../fit/search.ts";
+import { withCounts } from "../fit/statistics_counts.ts";
+import type { CompatVersion } from "../config/compat.ts";
+import type { ProgressReporter } from "../fit/progress.ts";
+import { formatBasinsToml } from "../output/basins_toml.ts";
+import {
+  runStatistics,
+  runStatisticsWith,
+  type StatisticsInput,
+  type StatisticsOutput,
+} from "../stats/step.ts";
+import type { ReplicateResult, ResamplingTask } from "../stats/resampling.ts";
+
+/** The output of one step. */
+export interface StepOutput {
+  /** Step folder name, "" for a single unnamed step. */
+  name: string;
+  files: Map<string, string>;
+  result?: StepResult;
+  /** Plot data per experiment stem, when plots were requested. */
+  plots: Map<string, CpmgPlotData[]>;
+  /** CEST plot data per experiment stem, when plots were requested. */
+  cestPlots?: Map<string, CestPlotData[]>;
+  /** Relaxation/EXSY panels and shift points per experiment stem, when plots were requested. */
+  decayPlots?: Map<string, DecayPanel[]>;
+  shiftPlots?: Map<string, ShiftPoint[]>;
+  /** R1ρ rate plots per experiment stem, when plots were requested. */
+  r1rhoPlots?: Map<string, R1rhoPlotData[]>;
+  /** Vega-Lite specs to render as SVG, keyed by path in the step folder (grid, statistics). */
+  figures?: Map<string, object>;
+  /** Messages for the user (e.g. statistics skipped in a GRID step). */
+  warnings?: string[];
+}
+
+/** Current value of every profile's local parameters. */
+function localValues(store: ParamStore, study: StudySpec): Float64Array[] {
+  const pv = compileStore(store);
+  evaluateDefinitions(pv);
+  // Derived values are reported in constrained.toml: keep the store in step.
+  storeValues(store, pv);
+  return study.profiles.map((p) =>
+    Float64Array.from(p.paramIds.map((id) => pv.values[pv.index.get(id)!]))
+  );
+}
+
+function finalCalcs(
+  study: StudySpec,
+  store: ParamStore,
+  calcs: ProfileCalculator[],
+  profiles: number[],
+): { calcs: ProfileCalc[]; scales: Map<number, number>; values: Float64Array[] } {
+  const values = localValues(store, study);
+  const scales = new Map<number, number>();
+  const out = profiles.map((k) => {
+    const c = calcs[k];
+    const full = intensitiesAt(c, values[k], c.x, c.labels);
+    const fitted = intensitiesAt(c, values[k], c.xFit, c.labelsFit);
+    const g = c.scaled ? fitScale(fitted, c.expFit, c.errFit) : 1;
+    scales.set(k, g);
+    return { profile: k, calc: full.map((v) => v * g) };
+  });
+  return { calcs: out, scales, values };
+}
+
+/** Every selected profile evaluates to finite intensities at the current values. */
+function checkStart(
+  study: StudySpec,
+  store: ParamStore,
+  calcs: ProfileCalculator[],
+  profiles: number[],
+  when: string,
+): void {
+  const values = localValues(store, study);
+  for (const k of profiles) {
+    const c = calcs[k];
+    checkFiniteProfile(study, k, intensitiesAt(c, values[k], c.xFit, c.labelsFit), values[k], when);
+  }
+}
+
+/** The fitted curves and chi-square are finite (nothing non-finite reaches an output file). */
+function checkFinal(
+  study: StudySpec,
+  fin: ReturnType<typeof finalCalcs>,
+  when: string,
+  chisqr: number,
+): void {
+  for (const f of fin.calcs) {
+    checkFiniteProfile(study, f.profile, f.calc, fin.values[f.profile], when);
+  }
+  if (!Number.isFinite(chisqr)) {
+    throw new NonFiniteModelError(`the chi-square ${when} is ${chisqr}; nothing was written`);
+  }
+}
+
+function plotData(
+  study: StudySpec,
+  calcs: ProfileCalculator[],
+  finals: ProfileCalc[],
+  scales: Map<number, number>,
+  values: Float64Array[],
+  seed: number,
+): Map<string, CpmgPlotData[]> {
+  const out = new Map<string, CpmgPlotData[]>();
+  for (const f of finals) {
+    const p = study.profiles[f.profile];
+    const exp = study.experiments[p.experiment];
+    if (EXPERIMENTS[exp.name].xKind !== "ncyc") continue;
+    const x = calcs[f.profile].x;
+    const even = EXPERIMENTS[exp.name].evenNcycs?.(exp.settings) ?? exp.settings.even_ncycs;
+    const curveNcyc = cpmgCurveNcyc(x, Boolean(even));
+    const g = scales.get(f.profile)!;
+    const curveCalc = intensitiesAt(calcs[f.profile], values[f.profile], curveNcyc).map((v) =>
+      v * g
+    );
+    const data = cpmgPlotData({
+      name: p.name,
+      timeT2S: exp.settings.time_t2 as number,
+      ncyc: x,
+      exp: Float64Array.from(p.exp),
+      err: Float64Array.from(p.err),
+      calc: f.calc,
+      used: p.mask,
+      curveNcyc,
+      curveCalc,
+    }, seed + f.profile);
+    if (!out.has(exp.stem)) out.set(exp.stem, []);
+    out.get(exp.stem)!.push(data);
+  }
+  return out;
+}
+
+/** Options common to fit and simulate. */
+export interface RunOptions {
+  plot: boolean;
+  seed: number;
+  /** Progress of grid points and statistics replicates (default: none). */
+  progress?: ProgressReporter;
+  /**
+   * Every step's roles, computed (and validated) before anything ran: needed when resuming
+   * after completed steps, since the store then no longer holds the baseline roles.
+   */
+  program?: MethodProgram;
+  /** `--compat`: ChemEx release whose figures to reproduce (default 2026.09). */
+  compat?: CompatVersion;
+}
+
+/**
+ * Fit a study step by step; the store is updated in place and status carries over.
+ *
+ * @example
+ * ```ts
+ * for (const out of runFit(study, store, steps, { plot: false, seed: 0 })) write(out);
+ * ```
+ */
+export function* runFit(
+  study: StudySpec,
+  store: ParamStore,
+  steps: StepSpec[],
+  opts: RunOptions,
+): Generator<StepOutput> {
+  const loop = fitLoop(study, store, steps, opts);
+  for (let r = loop.next(); !r.done;) {
+    const v = r.value;
+    if ("fitRequest" in v) {
+      r = loop.next(
+        runFitStep(study, store, v.step, v.selected, { seed: opts.seed, index: v.index }),
+      );
+    } else if ("gridRequest" in v) {
+      const g = gridSearchOf(study, store, v.step, v.selected)!;
+      r = loop.next(
+        runGridStep(study, store, g.entries, v.selected, v.step.origin, opts.progress, g.resolve),
+      );
+    } else if ("statisticsRequest" in v) r = loop.next(runStatistics(v.input));
+    else {
+      yield v;
+      r = loop.next();
+    }
+  }
+}
+
+/**
+ * Fits one step's selected profiles (selection, constraints, status and grid already applied)
+ * and updates the store: e.g. on workers or remote functions (`workflows/steps.ts`).
+ */
+export type StepRunner = (
+  study: StudySpec,
+  store: ParamStore,
+  step: StepSpec,
+  selected: boolean[],
+  index: number,
+) => Promise<StepResult>;
+
+/** Runs one step's GRID scan (what `runGridStep` does), e.g. on an executor. */
+export type GridRunner = (
+  study: StudySpec,
+  store: ParamStore,
+  step: StepSpec,
+  selected: boolean[],
+  index: number,
+) => Promise<GridOutcome>;
+
+/**
+ * Runs statistics replicates `indices` of one method (MC, BS or BSN) of step `index` (what
+ * `runReplicates` does), e.g. as `replicate` work items on an executor; `onDone(count)` as they
+ * finish. Results may come in any order: they are merged by replicate index.
+ */
+export type ReplicateRunner = (
+  task: ResamplingTask,
+  indices: number[],
+  index: number,
+  onDone: (count: number) => void,
+) => Promise<ReplicateResult[]>;
+
+/** Where {@link runFitWith} starts: steps before `step` are done, with this selection. */
+export interface ResumeFrom {
+  step: number;
+  selected: boolean[];
+}
+
+/**
+ * {@link runFit} with each step's fit done by an asynchronous runner (an executor), optionally
+ * starting after already completed steps (`from`, with the store already restored). Both share
+ * one step loop, so everything a step does besides fitting stays identical. GRID scans and
+ * statistics replicates (MC, BS, BSN) go to `runGrid` and `runReplicates` when given, else run
+ * in this process; MCMC always runs here (its walkers are coupled).
+ *
+ * @example
+ * ```ts
+ * for await (const out of runFitWith(study, store, steps, opts, runner)) write(out);
+ * ```
+ */
+export async function* runFitWith(
+  study: StudySpec,
+  store: ParamStore,
+  steps: StepSpec[],
+  opts: RunOptions & { from?: ResumeFrom },
+  runStep: StepRunner,
+  runGrid?: GridRunner,
+  runReplicates?: ReplicateRunner,
+): AsyncGenerator<StepOutput> {
+  const loop = fitLoop(study, store, steps, opts, opts.from);
+  for (let r = loop.next(); !r.done;) {
+    const v = r.value;
+    if ("fitRequest" in v) {
+      r = loop.next(await runStep(study, store, v.step, v.selected, v.index));
+    } else if ("gridRequest" in v) {
+      const s = v.step;
+      const g = gridSearchOf(study, store, s, v.selected)!;
+      r = loop.next(
+        runGrid
+          ? await runGrid(study, store, s, v.selected, v.index)
+          : runGridStep(study, store, g.entries, v.selected, s.origin, opts.progress, g.resolve),
+      );
+    } else if ("statisticsRequest" in v) {
+      const index = v.index;
+      r = loop.next(
+        runReplicates
+          ? await runStatisticsWith(
+            v.input,
+            (task, indices, onDone) => runReplicates(task, indices, index, onDone),
+          )
+          : runStatistics(v.input),
+      );
+    } else {
+      yield v;
+      r = loop.next();
+    }
+  }
+}
+
+/** The step loop asks its driver for each step's fit and grid scan. */
+interface FitRequest {
+  fitRequest: true;
+  step: StepSpec;
+  selected: boolean[];
+  index: number;
+}
+
+interface GridRequest {
+  gridRequest: true;
+  step: StepSpec;
+  selected: boolean[];
+  index: number;
+}
+
+interface StatisticsRequest {
+  statisticsRequest: true;
+  input: StatisticsInput;
+  index: number;
+}
+
+/** Console lines for fitted parameters whose standard error means nothing (`errorNote`). */
+function errorNotices(store: ParamStore, result: StepResult): string[] {
+  const out: string[] = [];
+  for (const id of result.freeIds) {
+    const p = store.get(id);
+    if (p?.errorNote !== undefined && p.stderr === null) {
+      out.push(`${id} = ${p.value.toPrecision(6)}: error unavailable: ${p.errorNote}`);
+    }
+  }
+  return out;
+}
+
+/** Console lines for groups whose best basin is not where their plain fit ended. */
+function basinNotices(result: StepResult): string[] {
+  return (result.basins ?? []).filter((b) => b.choice.moved).map((b) => {
+    const home = b.choice.basins.find((x) => x.starts.includes(0))!;
+    return `${b.profiles.join(", ")}: a basin search found a better minimum than the plain fit ` +
+      `(chi2 ${b.choice.basins[0].chisqr.toPrecision(6)} instead of ${
+        home.chisqr.toPrecision(6)
+      }; Basins/basins.toml)`;
+  });
+}
+
+function* fitLoop(
+  study: StudySpec,
+  store: ParamStore,
+  steps: StepSpec[],
+  opts: RunOptions,
+  from?: ResumeFrom,
+): Generator<
+  StepOutput | FitRequest | GridRequest | StatisticsRequest,
+  void,
+  StepResult | GridOutcome | StatisticsOutput | undefined
+> {
+  const calcs = study.profiles.map((_, k) => createCalculator(study, k));
+  let selected = from ? from.selected.slice() : study.profiles.map(() => true);
+  // Every step is validated before any runs (a resumed run's program comes from its caller).
+  const program = opts.program ?? planMethod(store, study, steps);
+  for (const [index, step] of steps.entries()) {
+    if (index < (from?.step ?? 0)) continue;
+    selected = selectProfiles(study, step, selected);
+    if (!selected.some((s) => s)) {
+      const where = step.origin ? `step [${step.origin.step}]` : "the fit";
+      throw new ConfigError(
+        step.origin?.file ?? "method",
+        `${where} selects no profile (INCLUDE ${JSON.stringify(step.include ?? "ALL")}, ` +
+          `EXCLUDE ${JSON.stringify(step.exclude ?? [])}); nothing to fit`,
+        { key: "INCLUDE" },
+      );
+    }
+    // Roles from the program, values from the latest commit (spec §1.6).
+    restoreRoles(store, program.roles[index]);
+    const gridSearch = gridSearchOf(study, store, step, selected);
+    const v2 = step.plan?.format === 2;
+    // GRID: scan, then the step's fit starts at the best point (grid parameters held).
+    const grid: GridOutcome | undefined = gridSearch
+      ? (yield { gridRequest: true, step, selected, index }) as GridOutcome
+      : undefined;
+    // PREPARE and DE run here and only choose the start of the step's full fit.
+    const searchNotices = runStepSearch(study, store, step, selected);
+    const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
+    const label = step.origin?.step ? `step [${step.origin.step}]` : "the fit";
+    checkStart(study, store, calcs, chosen, `at the starting values of ${label}`);
+    const fitted = (yield { fitRequest: true, step, selected, index }) as StepResult;
+    const scaled = chosen.filter((k) => study.experiments[study.profiles[k].experiment].scaled);
+    const result: StepResult = {
+      ...fitted,
+      stats: withCounts(fitted.stats, scaled.length, opts.compat ?? "2026.09"),
+    };
+    const fin = finalCalcs(study, store, calcs, chosen);
+    checkFinal(study, fin, `after ${label}`, result.stats.chisqr);
+    const files = stepFiles({
+      study,
+      store,
+      profiles: chosen,
+      calcs: fin.calcs,
+      stats: result.stats,
+    });
+    const plots = opts.plot
+      ? plotData(study, calcs, fin.calcs, fin.scales, fin.values, opts.seed)
+      : new Map();
+    const figures = new Map<string, object>();
+    const warnings: string[] = [
+      ...(grid?.notices ?? []),
+      ...searchNotices,
+      ...errorNotices(store, result),
+      ...basinNotices(result),
+    ];
+    if (result.basins?.length) files.set("Basins/basins.toml", formatBasinsToml(result.basins));
+    if (grid) {
+      // v1 steps keep the legacy tables beside ChemEx 2026.09's Grid/ layout.
+      if (!v2) { for (const [path, text] of grid.files) files.set(path, text); }
+      for (const [path, text] of gridLayoutFiles(grid, study, store)) files.set(path, text);
+      if (opts.plot) {
+        for (const [path, spec] of gridFigures(grid, store)) figures.set(path, spec);
+      }
+    }
+    if (step.statistics && grid && !v2) {
+      warnings.push("STATISTICS are skipped in a step with GRID (put them in a later step)");
+    } else if (step.statistics) {
+      const input: StatisticsInput = {
+        study,
+        store,
+        profiles: chosen,
+        calcs: fin.calcs,
+        statistics: step.statistics,
+        seed: opts.seed,
+        plot: opts.plot,
+        progress: opts.progress,
+        origin: step.origin,
+      };
+      const stats = (yield { statisticsRequest: true, input, index }) as StatisticsOutput;
+      for (const [path, text] of stats.files) files.set(path, text);
+      for (const [path, spec] of stats.figures) figures.set(path, spec);
+      warnings.push(...stats.warnings);
+    }
+    const cestPlots = opts.plot
+      ? cestPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, false)
+      : undefined;
+    const decayPlots = opts.plot
+      ? decayPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, false)
+      : undefined;
+    const shiftPlots = opts.plot ? shiftPlotsOf(study, fin.calcs, false) : undefined;
+    const r1rhoPlots = opts.plot
+      ? r1rhoPlotsOf(study, calcs, fin.calcs, fin.values, false)
+      : undefined;
+    yield {
+      name: step.name,
+      files,
+      result,
+      plots,
+      cestPlots,
+      decayPlots,
+      shiftPlots,
+      r1rhoPlots,
+      figures,
+      warnings,
+    };
+  }
+}
+
+/**
+ * Simulate every profile with the starting parameters (scaled to the data, noise-free).
+ *
+ * @example
+ * ```ts
+ * const out = runSimulate(study, store, { plot: false, seed: 0 });
+ * ```
+ */
+export function runSimulate(
+  fitStudy: StudySpec,
+  store: ParamStore,
+  opts: RunOptions,
+): StepOutput {
+  // ChemEx applies no data filter when simulating (filter_planes, filter_ref_planes and
+  // filter_offsets only act before fitting): every point is used for the scale and printed.
+  const study: StudySpec = {
+    ...fitStudy,
+    profiles: fitStudy.profiles.map((p) => ({ ...p, mask: p.mask.map(() => true) })),
+  };
+  const calcs = study.profiles.map((_, k) => createCalculator(study, k));
+  const all = study.profiles.map((_, k) => k);
+  const fin = finalCalcs(study, store, calcs, all);
+  checkFinal(study, fin, "in the simulation", 0);
+  const files = stepFiles({ study, store, profiles: all, calcs: fin.calcs });
+  const plots = opts.plot
+    ? plotData(study, calcs, fin.calcs, fin.scales, fin.values, opts.seed)
+    : new Map();
+  const cestPlots = opts.plot
+    ? cestPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, true)
+    : undefined;
+  const decayPlots = opts.plot
+    ? decayPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, true)
+    : undefined;
+  const shiftPlots = opts.plot ? shiftPlotsOf(study, fin.calcs, true) : undefined;
+  const r1rhoPlots = opts.plot
+    ? r1rhoPlotsOf(study, calcs, fin.calcs, fin.values, true)
+    : undefined;
+  return { name: "", files, plots, cestPlots, decayPlots, shiftPlots, r1rhoPlots };
+}

@@ -1,0 +1,86 @@
+import { strict as assert } from "node:assert";
+import { chooseBasin, planBasinStarts } from "../src/fit/basins.ts";
+import { formatBasinsToml } from "../src/output/basins_toml.ts";
+import { parse } from "smol-toml";
+
+const PARAMS = [
+  { id: "KEX_AB", value: 800, start: 500, min: 0, max: Infinity },
+  { id: "PB", value: 0.04, start: 0.1, min: 0, max: 1 },
+  { id: "DW_AB, NUC->2N", value: 2.5, start: 1, min: -100, max: 100 },
+  { id: "R2_A, NUC->2N, B0->600.0MHZ", value: 12, start: 10, min: 0, max: Infinity },
+];
+
+Deno.test("basin starts: Δω flip first, then seeded space-filling samples within bounds", () => {
+  const a = planBasinStarts(PARAMS, 6, 0n, 1, 3);
+  assert.equal(a.length, 6);
+  assert.deepEqual(Array.from(a[0]), [800, 0.04, -2.5, 12]);
+  for (const x of a.slice(1)) {
+    assert.ok(x[0] >= 20 && x[0] <= 2e4, `kex ${x[0]}`);
+    assert.ok(x[1] >= 0.003 && x[1] <= 0.3, `pb ${x[1]}`);
+    assert.ok(Math.abs(x[2]) >= 0.02 && Math.abs(x[2]) <= 5, `dw ${x[2]}`);
+    assert.equal(x[3], 10, "other parameters start at the user's guess");
+  }
+  // Latin hypercube: one kex sample per log-stratum.
+  const strata = a.slice(1).map((x) => Math.floor(5 * Math.log(x[0] / 20) / Math.log(1000)));
+  assert.deepEqual(strata.sort(), [0, 1, 2, 3, 4]);
+  // Pure functions of (seed, step, group).
+  assert.deepEqual(planBasinStarts(PARAMS, 6, 0n, 1, 3), a);
+  assert.notDeepEqual(planBasinStarts(PARAMS, 6, 1n, 1, 3), a);
+  assert.notDeepEqual(planBasinStarts(PARAMS, 6, 0n, 1, 4), a);
+});
+
+Deno.test("basin choice: lowest χ², ties to the earlier start, distinct basins, moved", () => {
+  const v = (a: number[]) => Float64Array.from(a);
+  const choice = chooseBasin([
+    { chisqr: 50, values: v([1, 2]) },
+    { chisqr: 40, values: v([1, -2]) },
+    { chisqr: 40, values: v([1, -2.0000001]) },
+    { chisqr: NaN, values: v([0, 0]) },
+    { chisqr: 50 + 1e-9, values: v([1, 2]) },
+  ]);
+  assert.equal(choice.best, 1);
+  assert.equal(choice.moved, true);
+  assert.deepEqual(choice.basins.map((b) => b.starts), [[1, 2], [0, 4]]);
+  const same = chooseBasin([{ chisqr: 3, values: v([1]) }, { chisqr: 3, values: v([1]) }]);
+  assert.equal(same.best, 0);
+  assert.equal(same.moved, false);
+  const text = formatBasinsToml([{
+    profiles: ["2N"],
+    triggers: ["asked", "symmetric"],
+    ids: ["KEX_AB", "DW_AB, NUC->2N"],
+    starts: 4,
+    choice,
+  }]);
+  const doc = parse(text) as { group: { moved: boolean; basin: { chi_square: number }[] }[] };
+  assert.equal(doc.group[0].moved, true);
+  assert.deepEqual(doc.group[0].basin.map((b) => b.chi_square), [40, 50]);
+});
+
+Deno.test("method files: MULTISTART per step (a whole number ≥ 0)", async () => {
+  const { readMethodFiles } = await import("../src/config/method.ts");
+  const dir = Deno.makeTempDirSync({ prefix: "exfit_multistart_" });
+  try {
+    Deno.writeTextFileSync(`${dir}/m.toml`, '[STEP1]\nMULTISTART = 4\n\n[STEP2]\nFIT = ["PB"]\n');
+    const steps = readMethodFiles([`${dir}/m.toml`]);
+    assert.equal(steps[0].multistart, 4);
+    assert.equal(steps[1].multistart, undefined);
+    Deno.writeTextFileSync(`${dir}/bad.toml`, "[STEP1]\nmultistart = -2\n");
+    assert.throws(() => readMethodFiles([`${dir}/bad.toml`]), /multistart/i);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("--multistart must be a whole number ≥ 0", async () => {
+  const { main } = await import("../src/cli/main.ts");
+  const errors: string[] = [];
+  const original = console.error;
+  console.error = (m: string) => errors.push(m);
+  try {
+    const code = await main(["fit", "-e", "a.toml", "-p", "b.toml", "--multistart", "-1"]);
+    assert.equal(code, 1);
+  } finally {
+    console.error = original;
+  }
+  assert.match(errors.join("\n"), /--multistart: expected a whole number ≥ 0, got "-1"/);
+});
