@@ -12,6 +12,7 @@
 import type { PayloadOf, ResultOf, WorkKind } from "../functions/payload.ts";
 import type { StepOutput } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
+import type { CompatVersion } from "../src/config/compat.ts";
 import type { StudySpec } from "../src/fit/study.ts";
 import type { ParamStore } from "../src/params/store.ts";
 import { emptyStats, type Executor } from "./executor.ts";
@@ -40,6 +41,8 @@ export interface ReplayInputs {
   plot: boolean;
   seed: number;
   chunkProfiles: number;
+  /** `--compat` (statistics counts), as the run's. */
+  compat?: CompatVersion;
 }
 
 /** Outcome of {@link replay}. */
@@ -113,6 +116,7 @@ export async function replay(
         executor,
         outDir: opts.outDir,
         chunkProfiles: inputs.chunkProfiles,
+        compat: inputs.compat,
       })
     ) {
       await opts.onStep?.(out, completedSteps);

@@ -11,6 +11,7 @@ import { type Command, Option } from "commander";
 import { JACOBIAN_MODES } from "../fit/jacobian.ts";
 import { loadStudy } from "../io/load.ts";
 import { parseModel } from "../models/model.ts";
+import { parseCompat } from "../config/compat.ts";
 import type { StepOutput } from "../run/run.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { arrayIndex } from "../../workflows/array_index.ts";
@@ -49,6 +50,10 @@ export interface FitArgs {
   jacobian: string;
   chunkSize: number;
   output: string;
+  /** `--compat`, `--x-scale`, `--multistart` when given. */
+  compat?: string;
+  xScale?: string;
+  multistart?: string;
 }
 
 /** `fit`/`plan` options as commander gives them. */
@@ -65,6 +70,9 @@ interface FitCliOptions {
   jacobian?: string;
   chunkSize?: string;
   output?: string;
+  compat?: string;
+  xScale?: string;
+  multistart?: string;
 }
 
 function positiveInt(text: string, option: string): number {
@@ -93,6 +101,9 @@ export function fitArgsOf(o: FitCliOptions): FitArgs {
     jacobian: o.jacobian ?? "exact",
     chunkSize: positiveInt(o.chunkSize ?? "32", "--chunk-size"),
     output: resolve(o.output ?? "Output"),
+    ...(o.compat !== undefined ? { compat: o.compat } : {}),
+    ...(o.xScale !== undefined && o.xScale !== "jac" ? { xScale: o.xScale } : {}),
+    ...(o.multistart !== undefined ? { multistart: o.multistart } : {}),
   };
 }
 
@@ -135,25 +146,45 @@ function saveFitArgs(dir: string, args: FitArgs): void {
 /** Load the study and method the options name (from the folder plan was started in). */
 function loadInputs(args: FitArgs, deps: ClusterDeps, quiet = true): ReplayInputs {
   if (resolve(Deno.cwd()) !== resolve(args.cwd)) Deno.chdir(args.cwd);
+  const compat = parseCompat(args.compat);
   const loaded = loadStudy({
     experiments: args.experiments,
     parameters: args.parameters,
-    model: parseModel(args.model),
+    model: parseModel(args.model, compat),
     include: args.include,
     exclude: args.exclude,
+    compat,
   });
   if (!quiet) { for (const n of loaded.notices) console.error(`exfit: ${n}`); }
+  // As exfit fit: only a non-default mode is recorded (it is part of the inputs hash).
   const jacobian = JACOBIAN_MODES[args.jacobian];
   if (!jacobian) throw new Error(`--jacobian: unknown mode "${args.jacobian}"`);
-  loaded.study.jacobian = jacobian;
+  if (jacobian !== "exact") loaded.study.jacobian = jacobian;
   return {
     study: loaded.study,
     store: loaded.store,
-    steps: deps.readSteps(args.method),
+    steps: withSolverOptions(deps.readSteps(args.method), args),
     plot: args.plot,
     seed: args.seed,
     chunkProfiles: args.chunkSize,
+    compat,
   };
+}
+
+/** `--x-scale` and `--multistart` applied to the steps as `exfit fit` applies them. */
+function withSolverOptions(steps: StepSpec[], args: FitArgs): StepSpec[] {
+  let multistart: number | undefined;
+  if (args.multistart !== undefined) {
+    multistart = Number(args.multistart);
+    if (!Number.isInteger(multistart) || multistart < 0) {
+      throw new Error(`--multistart: expected a whole number ≥ 0, got "${args.multistart}"`);
+    }
+  }
+  return steps.map((s) => ({
+    ...s,
+    ...(args.xScale === "start" ? { xScale: "start" as const } : {}),
+    ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
+  }));
 }
 
 /** The per-step report `exfit fit` prints, then the step's files. */
