@@ -24,8 +24,9 @@ export async function cli(args: string[]): Promise<{ code: number; out: string; 
 }
 
 /**
- * Every file under `dir`, by relative path (hidden `.exfit/` included), but `report.html`: it
- * records when and with which command it was made, so two runs never write the same one.
+ * Every file under `dir`, by relative path (hidden `.exfit/` included), but `report.html` and
+ * `run_info/` (`exfit fit`'s record of the run): they record when and with which command they were
+ * made, so two runs never write the same ones.
  */
 export function readTree(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -34,8 +35,9 @@ export function readTree(dir: string): Record<string, string> {
       // run_info/ records each invocation (time, command line): not part of the results.
       if (!rel && e.name === "run_info") continue;
       const path = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory) walk(path);
-      else if (path !== "report.html") files[path] = Deno.readTextFileSync(`${dir}/${path}`);
+      if (e.isDirectory) {
+        if (path !== "run_info") walk(path);
+      } else if (path !== "report.html") files[path] = Deno.readTextFileSync(`${dir}/${path}`);
     }
   };
   walk("");

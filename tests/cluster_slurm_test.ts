@@ -260,12 +260,19 @@ slurmTest(
       assert.match(log, /srun: 2 exfit serve in job \d+: http:\/\/\S+, http:\/\/\S+/);
       assert.match(log, /http\(2 endpoints\) via srun: \d+ work items/);
       assert.deepEqual(readTree(`${dir}/srun`), readTree(`${dir}/local`));
-      // The servers stopped with the run: no job step is left.
-      const steps = new Deno.Command("squeue", {
-        args: ["-h", "-s", `--name=${TAG}`],
-        stdout: "piped",
-      }).outputSync();
-      assert.equal(new TextDecoder().decode(steps.stdout).trim(), "");
+      // The servers stopped with the run: no job step is left (Slurm may take a moment to purge
+      // the finished steps from squeue).
+      let left = "";
+      for (let i = 0; i < 40; i++) {
+        const out = new Deno.Command("squeue", {
+          args: ["-h", "-s", `--name=${TAG}`],
+          stdout: "piped",
+        }).outputSync();
+        left = new TextDecoder().decode(out.stdout).trim();
+        if (left === "") break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.equal(left, "");
     } finally {
       cancelOurs();
       Deno.removeSync(dir, { recursive: true });

@@ -12,11 +12,11 @@
 import type { PayloadOf, ResultOf, WorkKind } from "../functions/payload.ts";
 import type { StepOutput } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
+import type { CompatVersion } from "../src/config/compat.ts";
 import type { StudySpec } from "../src/fit/study.ts";
 import type { ParamStore } from "../src/params/store.ts";
 import { emptyStats, type Executor } from "./executor.ts";
 import { runWorkflow } from "./run.ts";
-import type { CompatVersion } from "../src/config/compat.ts";
 
 /** A work item the replay needs and has no result for. */
 export interface PendingItem<K extends WorkKind = WorkKind> {
@@ -41,7 +41,7 @@ export interface ReplayInputs {
   plot: boolean;
   seed: number;
   chunkProfiles: number;
-  /** `--compat`: ChemEx release whose figures to reproduce (default 2026.09). */
+  /** `--compat` (statistics counts), as the run's. */
   compat?: CompatVersion;
 }
 
@@ -113,10 +113,10 @@ export async function replay(
       const out of runWorkflow(inputs.study, inputs.store, inputs.steps, {
         plot: inputs.plot,
         seed: inputs.seed,
-        ...(inputs.compat ? { compat: inputs.compat } : {}),
         executor,
         outDir: opts.outDir,
         chunkProfiles: inputs.chunkProfiles,
+        compat: inputs.compat,
       })
     ) {
       await opts.onStep?.(out, completedSteps);

@@ -9,9 +9,9 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { JACOBIAN_MODES } from "../fit/jacobian.ts";
-import { parseCompat } from "../config/compat.ts";
 import { loadStudy } from "../io/load.ts";
 import { parseModel } from "../models/model.ts";
+import { parseCompat } from "../config/compat.ts";
 import type { StepOutput } from "../run/run.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { arrayIndex } from "../../workflows/array_index.ts";
@@ -20,17 +20,9 @@ import { mergeRun, planRound, readRunState, workTask } from "../../workflows/run
 import { slurmFit, splitWords } from "../../workflows/slurm.ts";
 
 /** What the cluster commands borrow from `main.ts` (so that they write exactly what `fit` does). */
-/** Solver options of `fit` that travel in a run folder. */
-export interface ClusterSolverOptions {
-  xScale?: "jac" | "start";
-  multistart?: string;
-}
-
-/** What the cluster commands need from the CLI. */
 export interface ClusterDeps {
   addCommon: (cmd: Command, defaultOut: string) => Command;
-  /** The method's steps with the solver options of `fit` (`--x-scale`, `--multistart`) applied. */
-  readSteps: (paths: string[] | undefined, solver?: ClusterSolverOptions) => StepSpec[];
+  readSteps: (paths: string[] | undefined) => StepSpec[];
   /** Writes a step's files; returns the plot files it rendered (for the report). */
   writeStep: (
     outDir: string,
@@ -58,9 +50,9 @@ export interface FitArgs {
   jacobian: string;
   chunkSize: number;
   output: string;
-  /** Only when given: runs planned before these options existed read back unchanged. */
+  /** `--compat`, `--x-scale`, `--multistart` when given. */
   compat?: string;
-  xScale?: "jac" | "start";
+  xScale?: string;
   multistart?: string;
 }
 
@@ -110,7 +102,7 @@ export function fitArgsOf(o: FitCliOptions): FitArgs {
     chunkSize: positiveInt(o.chunkSize ?? "32", "--chunk-size"),
     output: resolve(o.output ?? "Output"),
     ...(o.compat !== undefined ? { compat: o.compat } : {}),
-    ...(o.xScale === "start" ? { xScale: "start" as const } : {}),
+    ...(o.xScale !== undefined && o.xScale !== "jac" ? { xScale: o.xScale } : {}),
     ...(o.multistart !== undefined ? { multistart: o.multistart } : {}),
   };
 }
@@ -164,19 +156,35 @@ function loadInputs(args: FitArgs, deps: ClusterDeps, quiet = true): ReplayInput
     compat,
   });
   if (!quiet) { for (const n of loaded.notices) console.error(`exfit: ${n}`); }
+  // As exfit fit: only a non-default mode is recorded (it is part of the inputs hash).
   const jacobian = JACOBIAN_MODES[args.jacobian];
   if (!jacobian) throw new Error(`--jacobian: unknown mode "${args.jacobian}"`);
-  // As `exfit fit`: only a non-default mode is recorded, so the study hash is the local run's.
   if (jacobian !== "exact") loaded.study.jacobian = jacobian;
   return {
     study: loaded.study,
     store: loaded.store,
-    compat,
-    steps: deps.readSteps(args.method, { xScale: args.xScale, multistart: args.multistart }),
+    steps: withSolverOptions(deps.readSteps(args.method), args),
     plot: args.plot,
     seed: args.seed,
     chunkProfiles: args.chunkSize,
+    compat,
   };
+}
+
+/** `--x-scale` and `--multistart` applied to the steps as `exfit fit` applies them. */
+function withSolverOptions(steps: StepSpec[], args: FitArgs): StepSpec[] {
+  let multistart: number | undefined;
+  if (args.multistart !== undefined) {
+    multistart = Number(args.multistart);
+    if (!Number.isInteger(multistart) || multistart < 0) {
+      throw new Error(`--multistart: expected a whole number ≥ 0, got "${args.multistart}"`);
+    }
+  }
+  return steps.map((s) => ({
+    ...s,
+    ...(args.xScale === "start" ? { xScale: "start" as const } : {}),
+    ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
+  }));
 }
 
 /** The per-step report `exfit fit` prints, then the step's files. */
@@ -257,12 +265,6 @@ export function registerClusterCommands(program: Command, deps: ClusterDeps): vo
       new Option("--jacobian <how>", "Jacobians, as for exfit fit").choices(
         Object.keys(JACOBIAN_MODES),
       ).default("exact"),
-    )
-    .option("--multistart <n>", "basin-search starts after every group fit, as for exfit fit")
-    .addOption(
-      new Option("--x-scale <policy>", "TRF variable scaling, as for exfit fit").choices(
-        ["jac", "start"],
-      ).default("jac"),
     )
     .action(async (o: FitCliOptions & { run: string; maxTasks: string }) => {
       const run = resolve(o.run);

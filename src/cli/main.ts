@@ -28,12 +28,7 @@ import { planMethod } from "../fit/roles.ts";
 import { addPlotParamCommand } from "./plot_param.ts";
 import { addCompareCommand } from "./compare.ts";
 import { addPickCestCommand } from "./pick_cest.ts";
-import {
-  type ClusterFitOptions,
-  type ClusterSolverOptions,
-  fitOnCluster,
-  registerClusterCommands,
-} from "./cluster.ts";
+import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
 import { registerWorkerCommand } from "./worker.ts";
 import { registerReprocessCommand } from "./reprocess.ts";
 
@@ -169,12 +164,7 @@ function addCommon(cmd: Command, defaultOut: string): Command {
  * ```
  */
 export function buildProgram(argv: readonly string[] = []): Command {
-  const clusterDeps = {
-    addCommon,
-    readSteps: (paths: string[] | undefined, solver?: ClusterSolverOptions) =>
-      withSolverOptions(steps(paths), { ...solver, xScale: solver?.xScale ?? "jac" }),
-    writeStep,
-  };
+  const clusterDeps = { addCommon, readSteps: steps, writeStep };
   const program = new Command("exfit")
     .description(
       "Fit NMR chemical-exchange data (CPMG, CEST, relaxation, shifts) with ChemEx's files.\n" +
