@@ -31,6 +31,36 @@ export const REFDATA: string | null = (() => {
 export const REPO = fromFileUrl(new URL("..", import.meta.url));
 
 /**
+ * `deno run` arguments of exfit's fit of the CPMG_15N_IP example (run inside its refdata folder)
+ * with its own method, into `out`, without plots; `extra` options follow.
+ *
+ * @example
+ * ```ts
+ * new Deno.Command(Deno.execPath(), { args: cpmg15nIpFitArgs("/tmp/out"), cwd: folder });
+ * ```
+ */
+export function cpmg15nIpFitArgs(out: string, extra: string[] = []): string[] {
+  return [
+    "run",
+    "-A",
+    `${REPO}src/cli/main.ts`,
+    "fit",
+    "-e",
+    "Experiments/500mhz.toml",
+    "Experiments/800mhz.toml",
+    "-p",
+    "Parameters/parameters.toml",
+    "-m",
+    "Methods/method.toml",
+    "-o",
+    out,
+    "--plot",
+    "nothing",
+    ...extra,
+  ];
+}
+
+/**
  * Register a test that needs the reference data; when they are missing it is registered as
  * ignored (so the runner counts it as skipped) and a notice is printed.
  *

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import { describeFailure } from "../src/cli/failure.ts";
 import { ConfigError } from "../src/config/errors.ts";
-import { refdataTest, REPO } from "./_refdata.ts";
+import { cpmg15nIpFitArgs, refdataTest, REPO } from "./_refdata.ts";
 
 Deno.test("describeFailure: one line, internal errors point to --debug, stack only with it", () => {
   const user = describeFailure(new ConfigError("m.toml", "bad key"), false);
@@ -54,25 +54,7 @@ refdataTest("Ctrl-C exits 130 and leaves only complete steps", async (r) => {
   const tmp = Deno.makeTempDirSync({ prefix: "exfit_int_" });
   try {
     const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        `${REPO}src/cli/main.ts`,
-        "fit",
-        "-e",
-        "Experiments/500mhz.toml",
-        "Experiments/800mhz.toml",
-        "-p",
-        "Parameters/parameters.toml",
-        "-m",
-        "Methods/method.toml",
-        "-o",
-        `${tmp}/Output`,
-        "--plot",
-        "nothing",
-        "--workers",
-        "0",
-      ],
+      args: cpmg15nIpFitArgs(`${tmp}/Output`, ["--workers", "0"]),
       cwd: dir,
       stdout: "piped",
       stderr: "piped",

@@ -7,7 +7,7 @@ import { parseCompat } from "../src/config/compat.ts";
 import { withCounts } from "../src/fit/statistics_counts.ts";
 import { formatStatisticsToml } from "../src/output/statistics_toml.ts";
 import { chi2Sf } from "../src/math/distributions.ts";
-import { refdataTest, REPO } from "./_refdata.ts";
+import { cpmg15nIpFitArgs, refdataTest } from "./_refdata.ts";
 
 const BASE = {
   ndata: 1959,
@@ -43,24 +43,7 @@ Deno.test("counts: ν ≤ 0 prints ChemEx's literal nan for reduced χ² and the
 
 async function fit(dir: string, out: string, extra: string[]) {
   const res = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      `${REPO}src/cli/main.ts`,
-      "fit",
-      "-e",
-      "Experiments/500mhz.toml",
-      "Experiments/800mhz.toml",
-      "-p",
-      "Parameters/parameters.toml",
-      "-m",
-      "Methods/method.toml",
-      "-o",
-      out,
-      "--plot",
-      "nothing",
-      ...extra,
-    ],
+    args: cpmg15nIpFitArgs(out, extra),
     cwd: dir,
     stdout: "piped",
     stderr: "piped",
