@@ -14,8 +14,13 @@ import { KINETIC_MODELS } from "../models/registry.ts";
 import { EXPERIMENT_NAMES } from "../experiments/registry.ts";
 import { loadStudy } from "../io/load.ts";
 import { planToSteps } from "./method_steps.ts";
-import { runSimulate, type StepOutput } from "../run/run.ts";
-import { fitWithWorkflow, type PlacementOptions, serveCommand } from "../../workflows/cli.ts";
+import type { StepOutput } from "../run/run.ts";
+import {
+  fitWithWorkflow,
+  type PlacementOptions,
+  serveCommand,
+  simulateWithPlacement,
+} from "../../workflows/cli.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
 import { discardRun, hasStagedOutput, openRunStaging, publishRun } from "../output/run_staging.ts";
@@ -316,32 +321,51 @@ export function buildProgram(argv: readonly string[] = []): Command {
   addCommon(
     program.command("simulate").description("simulate profiles from parameters (noise-free)"),
     "./OutputSim",
-  ).action(async (o: CommonOptions, cmd: Command) => {
-    const model = parseModel(o.model, parseCompat(o.compat));
-    const loaded = loadStudy({
-      experiments: o.experiments,
-      parameters: o.parameters,
-      model,
-      include: o.include,
-      exclude: o.exclude,
-      compat: parseCompat(o.compat),
+  )
+    .option(
+      "--workers <n>",
+      'worker threads: a number or "auto" (0 or auto: in this process)',
+      "auto",
+    )
+    .option("--endpoints <urls>", "comma-separated function URLs (exfit serve) to simulate on")
+    .option("--timeout <seconds>", "with --endpoints: time limit of one attempt", "120")
+    .option("--retries <n>", "with --endpoints: attempts after the first for a work item", "6")
+    .option("--chunk-size <n>", "largest profiles per work item", "32")
+    .addOption(
+      new Option("--executor <kind>", "where work runs (docs/cluster.md, docs/queue.md)").choices(
+        ["local", "srun", "queue"],
+      ).default("local"),
+    )
+    .option("--queue <url>", "NATS JetStream server of --executor queue (nats://HOST:PORT)")
+    .action(async (o: CommonOptions & PlacementOptions, cmd: Command) => {
+      const model = parseModel(o.model, parseCompat(o.compat));
+      const loaded = loadStudy({
+        experiments: o.experiments,
+        parameters: o.parameters,
+        model,
+        include: o.include,
+        exclude: o.exclude,
+        compat: parseCompat(o.compat),
+      });
+      const out = await simulateWithPlacement(loaded, o, {
+        plot: o.plot !== "nothing",
+        seed: Number(o.seed),
+      });
+      // Staged and published as a whole, as a fit: the output is this simulation's own.
+      const staging = openRunStaging(o.output!, false);
+      const plotted = await writeStep(staging.stageDir, out, true, o.smooth);
+      if (o.plot !== "nothing") {
+        const { reportStep, writeRunReport } = await import("../report/run_report.ts");
+        writeRunReport(
+          staging.stageDir,
+          { title: "exfit simulate", command: commandLine(cmd) },
+          [reportStep(out, plotted, o.smooth)],
+        );
+      }
+      publishRun(staging);
+      console.log(`simulated ${loaded.study.profiles.length} profiles -> ${o.output}`);
+      if (o.plot !== "nothing") console.log(`report: ${o.output!.replace(/\/+$/, "")}/report.html`);
     });
-    const out = runSimulate(loaded.study, loaded.store, {
-      plot: o.plot !== "nothing",
-      seed: Number(o.seed),
-    });
-    const plotted = await writeStep(o.output!, out, true, o.smooth);
-    console.log(`simulated ${loaded.study.profiles.length} profiles -> ${o.output}`);
-    if (o.plot !== "nothing") {
-      const { reportStep, writeRunReport } = await import("../report/run_report.ts");
-      const path = writeRunReport(
-        o.output!,
-        { title: "exfit simulate", command: commandLine(cmd) },
-        [reportStep(out, plotted, o.smooth)],
-      );
-      console.log(`report: ${path}`);
-    }
-  });
   registerClusterCommands(program, clusterDeps);
   registerWorkerCommand(program);
   registerReprocessCommand(program, clusterDeps);
