@@ -33,12 +33,15 @@ function queueTest(name: string, fn: () => Promise<void>, needsRefdata = false):
 }
 
 /**
- * The Output tree without `Plots/`: in about one queue run in ten the coordinator's plot side files
- * of a step show some CPMG rows replaced by copies of another row (data, parameters and
- * statistics identical; never seen in-process, on workers, HTTP or Slurm). Until that is found
- * (open in issue 14), the queue comparisons cover every result file but the plots.
+ * The Output tree without `Plots/`, for the server-restart test only: in about one run in twenty
+ * there, the coordinator's CPMG plot data of a step come out wrong (rows aliased to another
+ * row), while the step's data, parameters and statistics are right. Instrumented runs showed the
+ * plot data already differing from a recomputation of the same pure function on the same inputs,
+ * and changing afterwards with no code writing to it: a fault in the coordinator process's
+ * memory after the NATS reconnection, not in the merge of work items (docs/queue.md, "Known
+ * problem"). Every other queue test compares every file, plots included.
  */
-function results(dir: string): Record<string, string> {
+function withoutPlots(dir: string): Record<string, string> {
   return Object.fromEntries(
     Object.entries(readTree(dir)).filter(([path]) => !/(^|\/)Plots\//.test(path)),
   );
@@ -77,7 +80,7 @@ queueTest(
       procs.push(fit);
       assert.ok((await fit.status).success, fit.output());
       assert.match(fit.output(), /queue\(127\.0\.0\.1:\d+\): \d+ work items/);
-      assert.deepEqual(results(`${dir}/queue`), results(`${dir}/local`));
+      assert.deepEqual(readTree(`${dir}/queue`), readTree(`${dir}/local`));
       // Both workers took part.
       for (const w of procs.slice(0, 2)) assert.match(w.output(), /worker: running /);
     } finally {
@@ -113,13 +116,40 @@ queueTest("--executor queue: CPMG_15N_IP with 2 workers identical to the local r
     );
     procs.push(fit);
     assert.ok((await fit.status).success, fit.output());
-    assert.deepEqual(results(`${dir}/queue`), results(`${dir}/local`));
+    assert.deepEqual(readTree(`${dir}/queue`), readTree(`${dir}/local`));
   } finally {
     await stopAll(procs);
     await nats.stop();
     Deno.removeSync(dir, { recursive: true });
   }
 }, true);
+
+queueTest("simulate --executor queue with 2 workers writes the in-process simulation", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "exfit_queue_" });
+  const nats = await startNats(dir);
+  const procs: Proc[] = [];
+  try {
+    const args = gridMcStudy(`${dir}/study`).slice(0, -2); // no method: a simulation
+    const local = exfitProcess(["simulate", ...args, "--workers", "0", "-o", `${dir}/local`]);
+    assert.ok((await local.status).success, local.output());
+    for (let i = 0; i < 2; i++) {
+      procs.push(exfitProcess(["worker", "--queue", nats.url], { env: ENV }));
+    }
+    const sim = exfitProcess(
+      ["simulate", ...args, "-o", `${dir}/queue`, "--executor", "queue", "--queue", nats.url],
+      { env: ENV },
+    );
+    procs.push(sim);
+    assert.ok((await sim.status).success, sim.output());
+    assert.match(sim.output(), /queue\(127\.0\.0\.1:\d+\): 1 work items/);
+    assert.deepEqual(readTree(`${dir}/queue`), readTree(`${dir}/local`));
+    assert.ok(Object.keys(readTree(`${dir}/local`)).some((k) => k.startsWith("Plots/")));
+  } finally {
+    await stopAll(procs);
+    await nats.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
 
 queueTest(
   "--executor queue: a worker killed mid-item and the coordinator killed and resumed still give the local result",
@@ -152,7 +182,7 @@ queueTest(
       procs.push(resumed);
       assert.ok((await resumed.status).success, resumed.output());
       assert.match(resumed.output(), /resuming: [01] of 3 steps done/);
-      assert.deepEqual(results(`${dir}/queue`), results(`${dir}/local`));
+      assert.deepEqual(readTree(`${dir}/queue`), readTree(`${dir}/local`));
     } finally {
       await stopAll(procs);
       await nats.stop();
@@ -183,7 +213,7 @@ queueTest(
       await new Promise((r) => setTimeout(r, 1500));
       await nats.start();
       assert.ok((await fit.status).success, fit.output());
-      assert.deepEqual(results(`${dir}/queue`), results(`${dir}/local`));
+      assert.deepEqual(withoutPlots(`${dir}/queue`), withoutPlots(`${dir}/local`));
     } finally {
       await stopAll(procs);
       await nats.stop();
