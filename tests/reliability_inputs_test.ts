@@ -352,3 +352,42 @@ Deno.test("a limit can be raised with its environment variable", async () => {
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("expression length and depth limits name the variable that raises them", async () => {
+  // A long but shallow constraint (a long literal) and a deep but short one.
+  const long = `[DW_AB] = 0.${"0".repeat(12_000)}1 * [KEX_AB]`;
+  const deep = `[DW_AB] = ${"(".repeat(300)}[KEX_AB]${")".repeat(300)} * 0.001`;
+  const run = async (constraint: string, env: Record<string, string>) => {
+    const dir = writeMiniStudy({
+      [MET]: addToStep2(`CONSTRAINTS = ["${constraint}"]`)(miniStudyFiles()[MET]),
+    });
+    try {
+      for (const [k, v] of Object.entries(env)) Deno.env.set(k, v);
+      return await runFit(miniFitArgs(dir, join(dir, "Out")));
+    } finally {
+      for (const k of Object.keys(env)) Deno.env.delete(k);
+      Deno.removeSync(dir, { recursive: true });
+    }
+  };
+  let r = await run(long, {});
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /method\.toml: step \[STEP2\]: CONSTRAINTS entry .*: 12\d\d\d characters long; at most 10000 are allowed \(raise with EXFIT_LIMIT_EXPRESSION_LENGTH\)/,
+  );
+  r = await run(long, { EXFIT_LIMIT_EXPRESSION_LENGTH: "20000" });
+  assert.equal(r.code, 0, r.stderr);
+  r = await run(deep, {});
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /method\.toml: .*nested more than 200 levels deep.*\(raise with EXFIT_LIMIT_EXPRESSION_DEPTH\)/,
+  );
+  r = await run(deep, { EXFIT_LIMIT_EXPRESSION_DEPTH: "400" });
+  assert.equal(r.code, 0, r.stderr);
+  // An override the parser could not survive is refused, naming the variable and its ceiling.
+  r = await run(deep, { EXFIT_LIMIT_EXPRESSION_DEPTH: "100000" });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /EXFIT_LIMIT_EXPRESSION_DEPTH must be at most 2000/);
+  assert.ok(!/\n\s+at /.test(r.stderr), r.stderr);
+});
