@@ -18,6 +18,7 @@ import { arrayIndex } from "../../workflows/array_index.ts";
 import type { ReplayInputs } from "../../workflows/replay.ts";
 import { mergeRun, planRound, readRunState, workTask } from "../../workflows/run_folder.ts";
 import { slurmFit, splitWords } from "../../workflows/slurm.ts";
+import { maxEvaluations } from "../fit/budget.ts";
 
 /** What the cluster commands borrow from `main.ts` (so that they write exactly what `fit` does). */
 export interface ClusterDeps {
@@ -50,10 +51,11 @@ export interface FitArgs {
   jacobian: string;
   chunkSize: number;
   output: string;
-  /** `--compat`, `--x-scale`, `--multistart` when given. */
+  /** `--compat`, `--x-scale`, `--multistart`, `--max-evaluations` when given. */
   compat?: string;
   xScale?: string;
   multistart?: string;
+  maxEvaluations?: string;
 }
 
 /** `fit`/`plan` options as commander gives them. */
@@ -73,6 +75,7 @@ interface FitCliOptions {
   compat?: string;
   xScale?: string;
   multistart?: string;
+  maxEvaluations?: string;
 }
 
 function positiveInt(text: string, option: string): number {
@@ -104,6 +107,7 @@ export function fitArgsOf(o: FitCliOptions): FitArgs {
     ...(o.compat !== undefined ? { compat: o.compat } : {}),
     ...(o.xScale !== undefined && o.xScale !== "jac" ? { xScale: o.xScale } : {}),
     ...(o.multistart !== undefined ? { multistart: o.multistart } : {}),
+    ...(o.maxEvaluations !== undefined ? { maxEvaluations: o.maxEvaluations } : {}),
   };
 }
 
@@ -180,10 +184,12 @@ function withSolverOptions(steps: StepSpec[], args: FitArgs): StepSpec[] {
       throw new Error(`--multistart: expected a whole number ≥ 0, got "${args.multistart}"`);
     }
   }
+  const budget = maxEvaluations(args.maxEvaluations);
   return steps.map((s) => ({
     ...s,
     ...(args.xScale === "start" ? { xScale: "start" as const } : {}),
     ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
+    ...budget,
   }));
 }
 
@@ -343,6 +349,7 @@ export interface ClusterFitOptions extends FitCliOptions {
   slurmOpts?: string;
   run?: string;
   maxTasks?: string;
+  timeLimit?: string;
 }
 
 /**
@@ -356,6 +363,12 @@ export interface ClusterFitOptions extends FitCliOptions {
  */
 export async function fitOnCluster(o: ClusterFitOptions, deps: ClusterDeps): Promise<boolean> {
   if (o.executor !== "slurm") return false;
+  if (o.timeLimit !== undefined) {
+    // Array tasks run under Slurm's own clock: a limit here would bound only the waiting.
+    throw new Error(
+      '--time-limit does not apply to --executor slurm: give Slurm its limit, e.g. --slurm-opts "--time=30"',
+    );
+  }
   const args = fitArgsOf(o);
   const runDir = resolve(o.run ?? `${args.output}.run`);
   saveFitArgs(runDir, args);
