@@ -227,11 +227,19 @@ function stepFilesOnDisk(outDir: string, name: string): Map<string, string> {
   return files;
 }
 
-/** `report.html` of a completed run, as `exfit fit` writes it (figures read back from disk). */
-async function writeReport(args: FitArgs, outDir: string, outputs: StepOutput[]): Promise<string> {
+/**
+ * `report.html` of a completed run, as `exfit fit` writes it (figures read back from disk), into
+ * `intoDir` (the staging folder of `outDir`).
+ */
+async function writeReport(
+  args: FitArgs,
+  outDir: string,
+  outputs: StepOutput[],
+  intoDir: string,
+): Promise<string> {
   const { reportStep, writeRunReport } = await import("../report/run_report.ts");
   const steps = outputs.map((out) =>
-    reportStep(out, stepFilesOnDisk(outDir, out.name), args.smooth)
+    reportStep(out, stepFilesOnDisk(intoDir, out.name), args.smooth)
   );
   const command = [
     "exfit",
@@ -244,7 +252,7 @@ async function writeReport(args: FitArgs, outDir: string, outputs: StepOutput[])
     "-o",
     outDir,
   ].map((a) => /^[\w.\/=:@+-]+$/.test(a) ? a : JSON.stringify(a)).join(" ");
-  return writeRunReport(outDir, { title: "exfit fit", command }, steps);
+  return writeRunReport(intoDir, { title: "exfit fit", command }, steps);
 }
 
 /**
@@ -328,17 +336,21 @@ export function registerClusterCommands(program: Command, deps: ClusterDeps): vo
         run,
         inputs,
         outDir,
-        (out) => reportAndWrite(deps, args, outDir, out),
+        (out, intoDir) => reportAndWrite(deps, args, intoDir, out),
+        async (intoDir, outputs) => {
+          if (args.plot && outputs.length > 0) await writeReport(args, outDir, outputs, intoDir);
+        },
       );
       const n = inputs.steps.length;
-      if (res.complete && args.plot && res.written.length > 0) {
-        console.log(`report: ${await writeReport(args, outDir, res.outputs)}`);
+      if (res.complete && args.plot && res.outputs.length > 0) {
+        console.log(`report: ${outDir}/report.html`);
       }
       console.log(
         res.complete
           ? `run complete -> ${outDir}`
           : `${res.round ? `merged round ${res.round}; ` : ""}${res.completedSteps} of ${n} ` +
-            `steps complete in ${outDir}; plan the next round`,
+            `steps complete in ${res.stageDir} (${outDir} is replaced when all are); ` +
+            "plan the next round",
       );
     });
 }
