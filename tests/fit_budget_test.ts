@@ -16,12 +16,17 @@ import {
   TimeLimitError,
 } from "../src/fit/budget.ts";
 import { withTimeBudget } from "../workflows/time_budget.ts";
-import { emptyStats, type Executor } from "../workflows/executor.ts";
+import { emptyStats, type Executor, inProcessExecutor } from "../workflows/executor.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { planToSteps } from "../src/cli/method_steps.ts";
 import { parseModel } from "../src/models/model.ts";
 import { runFit } from "../src/run/run.ts";
 import { createChunkEvaluator, makeChunk } from "../src/fit/chunk.ts";
+import { writeSyntheticStudy } from "../workflows/synthetic.ts";
+import { createStepRunner } from "../workflows/steps.ts";
+import type { StepSpec } from "../src/fit/step.ts";
+
+const STEP: StepSpec = { name: "", fit: [], fix: [], constraints: [], multistart: 0 };
 
 async function exfit(args: string[]): Promise<{ code: number; stderr: string; ms: number }> {
   const lines: string[] = [];
@@ -197,4 +202,31 @@ Deno.test("durations read as spectroscopists write them", () => {
   assert.equal(formatDuration(5400), "1 h 30 min");
   assert.equal(formatDuration(1800), "30 min");
   assert.equal(formatDuration(0.5), "0.5 s");
+});
+
+Deno.test("a global (chunked) fit stopped at its outer-iteration budget is reported", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "exfit_budget_global_" });
+  try {
+    const s = writeSyntheticStudy(dir, { residues: 8, noise: 0.01, seed: 3 });
+    const loaded = loadStudy({
+      experiments: s.experiments,
+      parameters: [s.parameters],
+      model: parseModel("2st"),
+    });
+    const runner = createStepRunner({
+      executor: inProcessExecutor(),
+      prefix: "t",
+      chunkProfiles: 4,
+      tolerances: { maxIterations: 1 },
+    });
+    const selected = loaded.study.profiles.map(() => true);
+    const result = await runner(loaded.study, loaded.store, { ...STEP }, selected, 0);
+    const [hit] = result.budgetHits!;
+    assert.equal(hit.group, 1);
+    assert.match(hit.budget, /^1 outer iterations \(.+\)$/);
+    assert.equal(hit.profiles.length, 8);
+    assert.ok(hit.freeIds.includes("KEX_AB"));
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
