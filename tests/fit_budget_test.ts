@@ -137,6 +137,8 @@ for (const workers of ["0", "1"]) {
       // Stopped near the deadline (loaded machine: generous margin), not after 200 starts.
       assert.ok(r.ms < 1000 + 4000, `took ${r.ms.toFixed(0)} ms`);
       assert.deepEqual(snapshot(out), before);
+      // The finished work is kept for --resume.
+      assert.ok(Deno.statSync(join(dir, ".Out.run/.exfit/checkpoint.json")).isFile);
     } finally {
       Deno.removeSync(dir, { recursive: true });
     }
