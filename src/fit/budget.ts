@@ -166,6 +166,18 @@ export function budgetedEvaluator(ev: ChunkEvaluator, budget: TimeBudget): Chunk
 }
 
 /**
+ * {@link budgetedEvaluator} when there is a budget, else the evaluator itself.
+ *
+ * @example
+ * ```ts
+ * const ev = withBudget(createChunkEvaluator(chunk), opts.budget);
+ * ```
+ */
+export function withBudget(ev: ChunkEvaluator, budget: TimeBudget | undefined): ChunkEvaluator {
+  return budget ? budgetedEvaluator(ev, budget) : ev;
+}
+
+/**
  * A duration as people write it: seconds (`90`, `90s`), minutes (`30m`, `1.5m`), hours (`2h`),
  * or a sum (`1h30m`). Returns seconds; throws naming `what` on anything else.
  *

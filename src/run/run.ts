@@ -423,7 +423,13 @@ function* fitLoop(
       ? (yield { gridRequest: true, step, selected, index }) as GridOutcome
       : undefined;
     // PREPARE and DE run here and only choose the start of the step's full fit.
-    const searchNotices = runStepSearch(study, store, step, selected);
+    let searchNotices: string[];
+    try {
+      searchNotices = runStepSearch(study, store, step, selected, opts.budget);
+    } catch (e) {
+      if (e instanceof TimeLimitError) e.at(`in ${stepLabel(step)}, during its search`);
+      throw e;
+    }
     const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
     const label = step.origin?.step ? `step [${step.origin.step}]` : "the fit";
     checkStart(study, store, calcs, chosen, `at the starting values of ${label}`);
@@ -481,6 +487,7 @@ function* fitLoop(
         plot: opts.plot,
         progress: opts.progress,
         origin: step.origin,
+        budget: opts.budget,
       };
       const stats = (yield { statisticsRequest: true, input, index }) as StatisticsOutput;
       for (const [path, text] of stats.files) files.set(path, text);
