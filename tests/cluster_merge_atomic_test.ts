@@ -5,39 +5,20 @@
  * moment leaves the old output or the new one, never a mixture; the next merge publishes the new.
  */
 import { strict as assert } from "node:assert";
-import { join } from "node:path";
 import { cli, gridMcStudy } from "./_cluster.ts";
+import { outputTree, sameTree } from "./_output_tree.ts";
 import { writeSyntheticStudy } from "../workflows/synthetic.ts";
 import { openRunStaging, stagingDir } from "../src/output/run_staging.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
 const MAIN = `${REPO}src/cli/main.ts`;
 
-/** Files of an output tree, path → text; checkpoints, run_info/ and report.html left out. */
+/** Files of an output tree; checkpoints, run_info/ and the report record each run. */
 function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (rel: string) => {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = [...Deno.readDirSync(join(dir, rel))];
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      // Checkpoints, run_info/ and the report record paths and command lines of each run.
-      if (path === ".exfit" || path === "run_info" || path === "report.html") continue;
-      if (e.isDirectory) walk(path);
-      else out.set(path, Deno.readTextFileSync(join(dir, path)));
-    }
-  };
-  walk("");
-  return out;
+  return outputTree(dir, [".exfit", "run_info", "report.html"]);
 }
 
-function same(a: Map<string, string>, b: Map<string, string>): boolean {
-  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
-}
+const same = sameTree;
 
 /** SVG gradient ids are numbered per process: compare figures without them. */
 function normalized(tree: Map<string, string>): Map<string, string> {

@@ -6,7 +6,8 @@
  */
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
-import { main } from "../src/cli/main.ts";
+import { cli } from "./_cluster.ts";
+import { outputTree } from "./_output_tree.ts";
 import { miniFitArgs, writeMiniStudy } from "./_mini_study.ts";
 import {
   budgetedEvaluator,
@@ -29,33 +30,13 @@ import type { StepSpec } from "../src/fit/step.ts";
 const STEP: StepSpec = { name: "", fit: [], fix: [], constraints: [], multistart: 0 };
 
 async function exfit(args: string[]): Promise<{ code: number; stderr: string; ms: number }> {
-  const lines: string[] = [];
-  const [error, log] = [console.error, console.log];
-  console.error = (...a: unknown[]) => lines.push(a.join(" "));
-  console.log = () => {};
   const t0 = performance.now();
-  try {
-    const code = await main(args);
-    return { code, stderr: lines.join("\n"), ms: performance.now() - t0 };
-  } finally {
-    console.error = error;
-    console.log = log;
-  }
+  const r = await cli(args);
+  return { code: r.code, stderr: r.err, ms: performance.now() - t0 };
 }
 
 /** Every file under `dir` (relative path → text), hidden folders included. */
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (rel: string) => {
-    for (const e of Deno.readDirSync(join(dir, rel))) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory) walk(path);
-      else out.set(path, Deno.readTextFileSync(join(dir, path)));
-    }
-  };
-  walk("");
-  return out;
-}
+const snapshot = (dir: string) => outputTree(dir);
 
 for (const workers of ["0", "1"]) {
   Deno.test(`a fit stopped at its evaluation budget is reported (--workers ${workers})`, async () => {
