@@ -5,6 +5,7 @@
 import { strict as assert } from "node:assert";
 import { kineticModel, parseModel } from "../src/models/model.ts";
 import { migrationMessage, retiredInputs } from "../src/models/migration.ts";
+import { narrowToDefault } from "../src/models/bounds.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { planToSteps } from "../src/cli/method_steps.ts";
 import { planMethod } from "../src/fit/roles.ts";
@@ -37,7 +38,7 @@ Deno.test("3st_binding_cs: KEQ/KEX ↔ KAB/KBA, association, detailed balance", 
   assert.deepEqual(
     ["kd_app", "koff_bc", "keq_ab", "kex_ab"].map((
       k,
-    ) => [s[k].value, s[k].min, s[k].max, s[k].vary]),
+    ) => [s[k].value, ...narrowToDefault(s[k].name, s[k].min, s[k].max), s[k].vary]),
     [[1e-6, 5e-324, 1, true], [100, 0, 1e6, true], [1, 5e-324, 1e6, true], [200, 0, 1e6, true]],
   );
 });
@@ -52,7 +53,7 @@ Deno.test("3st_binding_if: KEQ/KEX ↔ KBC/KCB, association, detailed balance", 
   assert.ok(Math.abs(v.pa * v.kab - v.pb * v.kba) < 1e-9, "P_A·k_AB = P_B·k_BA");
   assert.equal(v.kba, 300);
   assert.ok(Math.abs(v.kd_ab - 5e-5 * 3) < 1e-18);
-  assert.deepEqual([s.keq_bc.min, s.keq_bc.max], [0, 1e6]);
+  assert.deepEqual(narrowToDefault("KEQ_BC", s.keq_bc.min, s.keq_bc.max), [0, 1e6]);
 });
 
 Deno.test("Eyring variants: 3st_eyring = linear (no A <-> C), fork has no B <-> C", () => {
@@ -67,7 +68,10 @@ Deno.test("Eyring variants: 3st_eyring = linear (no A <-> C), fork has no B <-> 
     0,
     false,
   ]);
-  assert.deepEqual([lin.dh_b.min, lin.dh_b.max, lin.ds_ab.min, lin.ds_ab.max], [
+  assert.deepEqual([
+    ...narrowToDefault("DH_B", lin.dh_b.min, lin.dh_b.max),
+    ...narrowToDefault("DS_AB", lin.ds_ab.min, lin.ds_ab.max),
+  ], [
     -2e5,
     2e5,
     -500,
