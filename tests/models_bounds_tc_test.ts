@@ -329,3 +329,17 @@ Deno.test("relaxation feasibility: a non-semidefinite start fails before fitting
   const neg = expectError(() => load(trosyStudy("R1_A = 30.0")));
   assert.match(neg.message, /R2A_A, NUC->10N, B0->500\.0MHZ = -\d.* must be >= 0/);
 });
+
+Deno.test("relaxation feasibility: KHH and D are never negative, even with --compat 2026.06", () => {
+  const dir = writeMiniStudy();
+  const params = Deno.readTextFileSync(join(dir, MINI.parameters));
+  Deno.writeTextFileSync(
+    join(dir, MINI.parameters),
+    params.replace("[GLOBAL]\n", "[GLOBAL]\nKHH_A = -2.0\n"),
+  );
+  const e = expectError(() => load(dir, "2026.06", "2st.mf"));
+  assert.match(
+    e.message,
+    /parameters\.toml:2: .*KHH_A, NUC->10 = -2\.0 must be >= 0; a 1H-1H exchange rate/,
+  );
+});

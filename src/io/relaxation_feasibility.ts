@@ -92,6 +92,28 @@ function blame(store: ParamStore, ids: string[], entries: readonly ParameterEntr
   return undefined;
 }
 
+function fail(
+  study: StudySpec,
+  store: ParamStore,
+  entries: readonly ParameterEntry[],
+  prof: StudySpec["profiles"][number],
+  state: string,
+  bad: { what: string; ids: string[]; why?: string },
+): never {
+  const entry = blame(store, bad.ids, entries);
+  const exp = study.experiments[prof.experiment];
+  throw new ConfigError(
+    entry?.file ?? exp.file,
+    `relaxation rates of state ${state.toUpperCase()} in profile ${prof.name} (${exp.stem}) ` +
+      `are not physical: ${bad.what}; ${
+        bad.why ??
+          "each state's relaxation matrix must be positive semidefinite (ChemEx 2026.09), so " +
+            "the magnetisation cannot grow"
+      }`,
+    entry ? { line: entry.line, key: entry.selector } : {},
+  );
+}
+
 /**
  * Check every profile's relaxation blocks at the starting values; throw a {@link ConfigError}
  * on the first one that is not positive semidefinite.
@@ -116,22 +138,25 @@ export function checkRelaxationFeasibility(
       return id === undefined ? undefined : { id, value: pv.values[pv.index.get(id)!] };
     };
     for (const s of study.model.states) {
+      // KHH and D enter as rates and a diffusion coefficient: never negative (spec §6.7).
+      for (const name of [`khh_${s}`, `d_${s}`]) {
+        const x = at(name);
+        if (x && x.value < 0) {
+          fail(study, store, entries, prof, s, {
+            what: `${x.id} = ${pyRepr(x.value)} must be >= 0`,
+            ids: [x.id],
+            why: "a 1H-1H exchange rate or a diffusion coefficient cannot be negative " +
+              "(ChemEx 2026.09)",
+          });
+        }
+      }
       for (const block of blocks(s)) {
         const key = block.diag.map((n) => local.get(n) ?? "").join("|") +
           block.off.map(([, , n]) => local.get(n) ?? "").join("|");
         if (seen.has(key)) continue;
         seen.add(key);
         const bad = violation(block, at);
-        if (!bad) continue;
-        const entry = blame(store, bad.ids, entries);
-        const exp = study.experiments[prof.experiment];
-        throw new ConfigError(
-          entry?.file ?? exp.file,
-          `relaxation rates of state ${s.toUpperCase()} in profile ${prof.name} (${exp.stem}) ` +
-            `are not physical: ${bad.what}; each state's relaxation matrix must be positive ` +
-            `semidefinite (ChemEx 2026.09), so the magnetisation cannot grow`,
-          entry ? { line: entry.line, key: entry.selector } : {},
-        );
+        if (bad) fail(study, store, entries, prof, s, bad);
       }
     }
   }
