@@ -11,6 +11,7 @@ import { kineticModel, parseModel } from "../src/models/model.ts";
 import { allSpinSettings } from "../src/models/spins.ts";
 import { finiteDefaultBounds, narrowToDefault } from "../src/models/bounds.ts";
 import { loadStudy } from "../src/io/load.ts";
+import { profileSettings } from "../src/fit/study.ts";
 import { tcFormOf } from "../src/io/tc_form.ts";
 import { planToSteps } from "../src/cli/method_steps.ts";
 import { planMethod } from "../src/fit/roles.ts";
@@ -342,4 +343,22 @@ Deno.test("relaxation feasibility: KHH and D are never negative, even with --com
     e.message,
     /parameters\.toml:2: .*KHH_A, NUC->10 = -2\.0 must be >= 0; a 1H-1H exchange rate/,
   );
+});
+
+Deno.test(".tc, newest form: a shift experiment's CS_A role goes to CS0_A and CS1_A", () => {
+  const exp = {
+    stem: "shifts",
+    file: "shifts.toml",
+    name: "shift_15n_sq",
+    settings: {},
+    conditions: { temperature: 30, h_larmor_frq: 800, label: [] },
+    observed: ["a"],
+    start: null,
+    scaled: false,
+  };
+  const now = profileSettings(exp, { ...parseModel("2st.tc"), tcForm: "tref" });
+  assert.deepEqual([now.cs0_i_a.vary, now.cs1_i_a.vary], [true, true]);
+  assert.match(now.cs_i_a.expr, /^\{cs0_i_a\} \+ \{cs1_i_a\} \* \(30\.0 - \{tref\}\)$/);
+  const old = profileSettings(exp, { ...parseModel("2st.tc"), tcForm: "dwp" });
+  assert.deepEqual([old.cs_i_a.vary, old.cs_i_a.expr], [true, ""]);
 });
