@@ -11,7 +11,7 @@ import { parseModel } from "../src/models/model.ts";
 import { runFit } from "../src/run/run.ts";
 import { runReplicates } from "../src/stats/resampling.ts";
 import { runStatisticsWith, type StatisticsInput } from "../src/stats/step.ts";
-import { createCalculator, fitScale, intensitiesAt } from "../src/fit/evaluate.ts";
+import { scaledCalcs } from "./_stats.ts";
 import { MINI, writeMiniStudy } from "./_mini_study.ts";
 
 /** The mini study fitted (one step over all profiles), ready for statistics. */
@@ -25,12 +25,7 @@ function fittedMini(): StatisticsInput {
   const step = { name: "", fit: [], fix: ["PB", "KEX_AB"], constraints: [] };
   [...runFit(loaded.study, loaded.store, [step], { plot: false, seed: 0 })];
   const profiles = loaded.study.profiles.map((_, k) => k);
-  const calcs = profiles.map((k) => {
-    const c = createCalculator(loaded.study, k);
-    const values = loaded.study.profiles[k].paramIds.map((id) => loaded.store.get(id)!.value);
-    const g = fitScale(intensitiesAt(c, values, c.xFit), c.expFit, c.errFit);
-    return { profile: k, calc: intensitiesAt(c, values, c.x).map((v) => v * g) };
-  });
+  const calcs = scaledCalcs(loaded.study, loaded.store, profiles);
   return {
     study: loaded.study,
     store: loaded.store,
