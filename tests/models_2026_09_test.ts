@@ -157,3 +157,24 @@ Deno.test("4st/5st/6st: every structural KEX starts at 200, fitted; --compat 202
     assert.deepEqual([now.kex_ab.value, now.kex_ab.vary], [200, true]);
   }
 });
+
+Deno.test("oligomers (#763, #769): n-body association, mass-balance populations, KOFF = 0 freezes", () => {
+  const c = { p_total: 1e-3 };
+  for (const [n, what] of [[3, "trimer"], [4, "tetramer"]] as const) {
+    const s = kineticModel(parseModel(`2st_monomer_${what}`)).settings(c);
+    assert.ok(!("kon" in s), "KON is no longer listed");
+    const v = evaluateSettings(s, { kd: 0.036, koff: 100 });
+    const m = v.c_monomer;
+    assert.ok(Math.abs(v.kab / (n * 100 / 0.036 * m ** (n - 1)) - 1) < 1e-12, `${what} k_AB`);
+    assert.ok(Math.abs(v.pb / (n * m ** n / 0.036 / 1e-3) - 1) < 1e-12, `${what} P_B`);
+    const frozen = evaluateSettings(s, { kd: 0.036, koff: 0 });
+    assert.deepEqual([frozen.kab, frozen.kba, frozen.pa, frozen.pb], [0, 0, v.pa, v.pb]);
+    // 2026.06.1: k_AB = n·KON·[M] and rate populations (the refdata tetramer's PB = 0.1).
+    const old = evaluateSettings(
+      kineticModel(parseModel(`2st_monomer_${what}`, "2026.06")).settings(c),
+      { kd: 0.036, koff: 100 },
+    );
+    assert.ok(Math.abs(old.kab / (n * 100 / 0.036 * m) - 1) < 1e-12);
+    assert.ok(old.pb > 100 * v.pb, `${what}: ${old.pb} vs ${v.pb}`);
+  }
+});
