@@ -114,7 +114,10 @@ Deno.test("finite default bounds at load: bare values inherit, explicit bounds o
     [MINI.parameters]: params.replace("KEX_AB = 400.0", "KEX_AB = 2e6"),
   });
   const e = expectError(() => load(high));
-  assert.match(e.message, /parameters\.toml:3: KEX_AB = 2000000 lies outside its default bounds/);
+  assert.match(
+    e.message,
+    /parameters\.toml:3: KEX_AB = 2000000 lies outside its default bounds \[0, 1000000\] \(ChemEx 2026\.09 finite defaults for the exchange, off or H\/D rate \(s-1\) class/,
+  );
   assert.match(e.message, /KEX_AB = \[2000000, 0, 2000000\]/);
   assert.equal(load(high, "2026.06").store.get("KEX_AB")!.value, 2e6);
   // Explicit bounds replace the default box.

@@ -10,7 +10,7 @@
 import { ConfigError } from "../config/errors.ts";
 import { describeValue } from "../config/toml.ts";
 import type { ParameterEntry } from "../config/parameters.ts";
-import { narrowToDefault } from "../models/bounds.ts";
+import { defaultBoundsKind, narrowToDefault } from "../models/bounds.ts";
 import { parseParamName, selectorMatches } from "../params/name.ts";
 import type { ParamStore } from "../params/store.ts";
 
@@ -39,7 +39,7 @@ export function applyFiniteDefaultBounds(store: ParamStore): void {
  * @example
  * ```ts
  * checkBareValues(store, [{ selector: "KEX_AB", value: 2e6, file: "p.toml", line: 3 }]);
- * // throws "p.toml:3: KEX_AB = 2000000.0 lies outside its default bounds [0.0, 1000000.0] ..."
+ * // throws "p.toml:3: KEX_AB = 2000000 lies outside its default bounds [0, 1000000] ..."
  * ```
  */
 export function checkBareValues(store: ParamStore, entries: readonly ParameterEntry[]): void {
@@ -49,13 +49,16 @@ export function checkBareValues(store: ParamStore, entries: readonly ParameterEn
     for (const p of store.values()) {
       if (!selectorMatches(sel, p.pname, "attributes")) continue;
       if (p.value >= p.min && p.value <= p.max) continue;
+      const kind = defaultBoundsKind(p.pname.name);
       const lo = Math.min(p.min, e.value);
       const hi = Math.max(p.max, e.value);
       throw new ConfigError(
         e.file,
         `${e.selector} = ${describeValue(e.value)} lies outside its default bounds ` +
-          `[${describeValue(p.min)}, ${describeValue(p.max)}] (ChemEx 2026.09 finite defaults, ` +
-          `parameter ${p.id}); give the bounds explicitly, e.g. ${e.selector} = ` +
+          `[${describeValue(p.min)}, ${describeValue(p.max)}] (ChemEx 2026.09 finite defaults` +
+          `${
+            kind ? ` for the ${kind} class` : ""
+          }, parameter ${p.id}); give the bounds explicitly, e.g. ${e.selector} = ` +
           `[${describeValue(e.value)}, ${describeValue(lo)}, ${describeValue(hi)}], or run ` +
           `with --compat 2026.06`,
         { line: e.line, key: e.selector },

@@ -70,6 +70,18 @@ export function finiteDefaultBounds(name: string): readonly [number, number] | u
 }
 
 /**
+ * What the rule that boxes `name` is about ("relaxation rate (s-1)"), for messages.
+ *
+ * @example
+ * ```ts
+ * defaultBoundsKind("R2_A"); // "relaxation rate (s-1)"
+ * ```
+ */
+export function defaultBoundsKind(name: string): string | undefined {
+  return RULES.find((r) => r.pattern.test(name))?.what;
+}
+
+/**
  * The default box of `name` intersected with a model's domain `[min, max]` (a model's own
  * narrower box, e.g. `KEQ_BC` of `4st_binding_3_bound_states` in [0, 100], is kept).
  *
@@ -86,20 +98,4 @@ export function narrowToDefault(name: string, min: number, max: number): [number
   const hi = Math.min(max, box[1]);
   // A domain disjoint from the box (never for the shipped models) keeps the domain.
   return lo <= hi ? [lo, hi] : [min, max];
-}
-
-/**
- * The rules as table rows (pattern, box, what), for documentation and tests.
- *
- * @example
- * ```ts
- * defaultBoundRules()[0].what; // "population"
- * ```
- */
-export function defaultBoundRules(): {
-  pattern: string;
-  box: readonly [number, number];
-  what: string;
-}[] {
-  return RULES.map((r) => ({ pattern: r.pattern.source, box: r.box, what: r.what }));
 }
