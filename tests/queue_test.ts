@@ -32,21 +32,6 @@ function queueTest(name: string, fn: () => Promise<void>, needsRefdata = false):
   if (missing) console.log(`notice: skipping "${name}": ${missing}`);
 }
 
-/**
- * The Output tree without `Plots/`, for the server-restart test only: in about one run in twenty
- * there, the coordinator's CPMG plot data of a step come out wrong (rows aliased to another
- * row), while the step's data, parameters and statistics are right. Instrumented runs showed the
- * plot data already differing from a recomputation of the same pure function on the same inputs,
- * and changing afterwards with no code writing to it: a fault in the coordinator process's
- * memory after the NATS reconnection, not in the merge of work items (docs/queue.md, "Known
- * problem"). Every other queue test compares every file, plots included.
- */
-function withoutPlots(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(readTree(dir)).filter(([path]) => !/(^|\/)Plots\//.test(path)),
-  );
-}
-
 /** Workers redeliver an unacknowledged item after 2 s (not 2 minutes) in these tests. */
 const ENV = { EXFIT_QUEUE_ACK_WAIT: "2" };
 
@@ -213,7 +198,7 @@ queueTest(
       await new Promise((r) => setTimeout(r, 1500));
       await nats.start();
       assert.ok((await fit.status).success, fit.output());
-      assert.deepEqual(withoutPlots(`${dir}/queue`), withoutPlots(`${dir}/local`));
+      assert.deepEqual(readTree(`${dir}/queue`), readTree(`${dir}/local`));
     } finally {
       await stopAll(procs);
       await nats.stop();
