@@ -2,7 +2,9 @@
  * The coordinator's output does not depend on how its work items travel: results that come back
  * through JSON (as from a queue), out of order, after random delays, from two workers with their
  * own evaluator caches, some items run twice, give every file of the in-process run — plots,
- * grid and statistics (Monte Carlo and bootstrap) included.
+ * grid and statistics (Monte Carlo and bootstrap) included. Before `cpmgPlotData` moved its
+ * error-bar loop out of the row callback (a V8 Maglev on-stack-replacement miscompile, issue 14),
+ * this test failed in 4 of 9 runs with duplicated CPMG plot rows.
  *
  * @module
  */
