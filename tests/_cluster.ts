@@ -27,8 +27,8 @@ export async function cli(args: string[]): Promise<{ code: number; out: string; 
  * Every file under `dir`, by relative path (hidden `.exfit/` included), but `report.html` and
  * `run_info/` (`exfit fit`'s record of the run): they record when and with which command they were
  * made, so two runs never write the same ones. `.exfit/published.json` (which top-level entries a
- * published run wrote, `src/output/run_staging.ts`) is left out too: a cluster merge writes its
- * output in place and publishes nothing.
+ * published run wrote, `src/output/run_staging.ts`) is left out too: it lists `run_info/`, which a
+ * cluster merge does not write.
  */
 export function readTree(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
