@@ -9,7 +9,12 @@ import { type Chunk, type ChunkEvaluator, createChunkEvaluator } from "../src/fi
 import { createGroupProblem } from "../src/fit/problem.ts";
 import { fitGroup } from "../src/fit/step.ts";
 import { dependents } from "../src/params/store.ts";
-import { createGridPointEvaluator, gridPointAt, type GridTask } from "../src/fit/grid.ts";
+import {
+  createGridPointFitter,
+  gridPointAt,
+  type GridPointResult,
+  type GridTask,
+} from "../src/fit/grid.ts";
 import { type ResamplingTask, runReplicate } from "../src/stats/resampling.ts";
 import {
   budgetedEvaluator,
@@ -54,8 +59,11 @@ export class WorkError extends Error {
  */
 export interface EvaluatorCache {
   get(chunk: Chunk): Promise<ChunkEvaluator>;
-  /** The chi-square function of a grid task (pure in the point; built once per task). */
-  gridPoint(task: GridTask): Promise<(point: readonly number[]) => number>;
+  /**
+   * The chi-square function of a grid task, with each point's objective evaluations (pure in
+   * the point; built once per task).
+   */
+  gridPoint(task: GridTask): Promise<(point: readonly number[]) => GridPointResult>;
   readonly size: number;
 }
 
@@ -85,7 +93,7 @@ export function createEvaluatorCache(
   const budget = opts.budget;
   const byObject = new WeakMap<Chunk, ChunkEvaluator>();
   const byHash = new Map<string, ChunkEvaluator>();
-  const grids = new Map<string, (point: readonly number[]) => number>();
+  const grids = new Map<string, (point: readonly number[]) => GridPointResult>();
   return {
     async gridPoint(task: GridTask) {
       const key = await sha256(JSON.stringify(task));
@@ -93,7 +101,7 @@ export function createEvaluatorCache(
       if (fn) grids.delete(key);
       else {
         try {
-          fn = createGridPointEvaluator(task);
+          fn = createGridPointFitter(task);
         } catch (e) {
           throw new WorkError(
             422,
@@ -259,16 +267,22 @@ export async function gridWork(payload: GridPayload, cache: EvaluatorCache): Pro
   };
   const size = payload.values.reduce((n, v) => n * v.length, 1);
   const indices = payload.indices ?? Array.from({ length: size }, (_, k) => k);
-  const chi2 = await cache.gridPoint(task);
-  const out = indices.map((k) => {
+  const fit = await cache.gridPoint(task);
+  const points = indices.map((k) => {
     try {
-      return enc(chi2(gridPointAt(task, k)));
+      return fit(gridPointAt(task, k));
     } catch (e) {
       if (e instanceof TimeLimitError) throw e;
       throw new WorkError(422, "grid_failed", `grid point ${k}: ${(e as Error).message}`);
     }
   });
-  return { version: PAYLOAD_VERSION, id: payload.id, indices, chisqr: out };
+  return {
+    version: PAYLOAD_VERSION,
+    id: payload.id,
+    indices,
+    chisqr: points.map((p) => enc(p.chisqr)),
+    evaluations: points.map((p) => p.evaluations),
+  };
 }
 
 /**

@@ -239,7 +239,7 @@ const CASES: Case[] = [
   {
     name: "model evaluation gives NaN",
     file: PAR,
-    edit: sub("TAUC_A = 3.0", "TAUC_A = 3.0\nR2_A = 1e12"),
+    edit: sub("TAUC_A = 3.0", "TAUC_A = 3.0\nR2_A = [1e12, 0.0, 1e13]"),
     expect:
       /500mhz\.toml: model evaluation of profile 10N at the starting values of step \[STEP1\] gave NaN at point \d+; parameters: .*r2_i_a = 1000000000000/,
   },

@@ -313,10 +313,13 @@ export function createGridRunner(opts: {
     const total = plan.tasks.reduce((n, t) => n + gridSize(t), 0);
     const bar = (opts.progress ?? silentProgress)("grid", total);
     try {
+      const counts: Float64Array[] = [];
+      let counted = true; // every reply carried its points' evaluations
       const tables = await Promise.all(plan.tasks.map(async (task, ti) => {
         const size = gridSize(task);
         const params = storeToPayload(new Map(task.params.map((p) => [p.id, p])) as ParamStore);
         const table = new Float64Array(size);
+        const evaluations = counts[ti] = new Float64Array(size);
         const batches = Math.ceil(size / GRID_BATCH);
         await Promise.all(Array.from({ length: batches }, async (_, b) => {
           const indices = Array.from(
@@ -334,11 +337,13 @@ export function createGridRunner(opts: {
           });
           // A failed refit is +∞ in grid tables (null on the wire).
           res.chisqr.forEach((v, i) => table[indices[i]] = v === null ? Infinity : v);
+          if (res.evaluations) res.evaluations.forEach((n, i) => evaluations[indices[i]] = n);
+          else counted = false;
           for (let i = 0; i < indices.length; i++) bar.tick();
         }));
         return table;
       }));
-      return finishGrid(plan, tables, store);
+      return finishGrid(plan, tables, store, counted ? counts : undefined);
     } finally {
       bar.done();
     }
