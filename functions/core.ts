@@ -17,6 +17,12 @@ import {
 } from "../src/fit/grid.ts";
 import { type ResamplingTask, runReplicate } from "../src/stats/resampling.ts";
 import {
+  budgetedEvaluator,
+  checkTimeBudget,
+  type TimeBudget,
+  TimeLimitError,
+} from "../src/fit/budget.ts";
+import {
   enc,
   type EvaluatePayload,
   type EvaluateResult,
@@ -70,7 +76,9 @@ async function sha256(text: string): Promise<string> {
 
 /**
  * A bounded cache of chunk evaluators keyed by the chunk's content (SHA-256 of its JSON), with a
- * fast path for the very same object.
+ * fast path for the very same object. With a `budget` (a local run's `--time-limit`), every
+ * evaluation and grid point it hands out checks the clock first and throws
+ * {@link TimeLimitError} once the deadline has passed.
  *
  * @example
  * ```ts
@@ -78,7 +86,11 @@ async function sha256(text: string): Promise<string> {
  * const ev = await cache.get(chunk);
  * ```
  */
-export function createEvaluatorCache(capacity = 128): EvaluatorCache {
+export function createEvaluatorCache(
+  capacity = 128,
+  opts: { budget?: TimeBudget } = {},
+): EvaluatorCache {
+  const budget = opts.budget;
   const byObject = new WeakMap<Chunk, ChunkEvaluator>();
   const byHash = new Map<string, ChunkEvaluator>();
   const grids = new Map<string, (point: readonly number[]) => GridPointResult>();
@@ -100,7 +112,12 @@ export function createEvaluatorCache(capacity = 128): EvaluatorCache {
         while (grids.size >= capacity) grids.delete(grids.keys().next().value!);
       }
       grids.set(key, fn);
-      return fn;
+      if (!budget) return fn;
+      const point = fn;
+      return (p: readonly number[]) => {
+        checkTimeBudget(budget);
+        return point(p);
+      };
     },
     get size() {
       return byHash.size;
@@ -115,6 +132,7 @@ export function createEvaluatorCache(capacity = 128): EvaluatorCache {
         byHash.delete(key);
       } else {
         ev = buildEvaluator(chunk);
+        if (budget) ev = budgetedEvaluator(ev, budget);
         while (byHash.size >= capacity) byHash.delete(byHash.keys().next().value!);
       }
       byHash.set(key, ev);
@@ -211,6 +229,7 @@ export function fitWork(payload: FitPayload, ev: ChunkEvaluator): FitResult {
   try {
     out = fitGroup(store, ev, { xScale: payload.xScale, maxNfev: payload.maxNfev });
   } catch (e) {
+    if (e instanceof TimeLimitError) throw e;
     throw new WorkError(422, "fit_failed", (e as Error).message);
   }
   return {
@@ -253,6 +272,7 @@ export async function gridWork(payload: GridPayload, cache: EvaluatorCache): Pro
     try {
       return fit(gridPointAt(task, k));
     } catch (e) {
+      if (e instanceof TimeLimitError) throw e;
       throw new WorkError(422, "grid_failed", `grid point ${k}: ${(e as Error).message}`);
     }
   });

@@ -11,6 +11,7 @@
  * @module
  */
 import { ConfigError } from "../config/errors.ts";
+import { expressionLimits, raiseHint } from "../config/limits.ts";
 import { bracketReferences, compileExpression, ExpressionError } from "../params/expr.ts";
 import { formatConditions, type ParamName, parseParamName } from "../params/name.ts";
 import { formatSpinSystem } from "../params/spin_system.ts";
@@ -156,11 +157,12 @@ function parseConstraint(text: string, fail: (detail: string) => never): ParsedC
   }
   const rhs = right.trim();
   if (rhs === "") fail("the right-hand side is empty");
+  const limits = expressionLimits();
   try {
     // Validates the whole language (numbers, references, operators, whitelisted functions).
-    compileExpression(rhs, "brackets");
+    compileExpression(rhs, "brackets", limits);
   } catch (e) {
-    if (e instanceof ExpressionError) fail(e.message);
+    if (e instanceof ExpressionError) fail(e.message + raiseHint(e));
     throw e;
   }
   const refs: ParsedConstraint["refs"] = [];

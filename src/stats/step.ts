@@ -34,6 +34,7 @@ import {
 } from "./report.ts";
 import { formatFlatToml, type TomlValue } from "../output/toml.ts";
 import { parseSeed } from "../math/random.ts";
+import { checkTimeBudget, type TimeBudget, TimeLimitError } from "../fit/budget.ts";
 
 /** What {@link runStatistics} needs from the fitted step. */
 export interface StatisticsInput {
@@ -50,6 +51,8 @@ export interface StatisticsInput {
   plot: boolean;
   progress?: ProgressReporter;
   origin?: StepOrigin;
+  /** `--time-limit`: MCMC checks it at every sampler step. */
+  budget?: TimeBudget;
 }
 
 /** Files (relative to the step folder), figure specs and warnings. */
@@ -246,7 +249,10 @@ function mcmcFiles(input: StatisticsInput, out: StatisticsOutput): void {
   const seed = parseSeed(settings.seed ?? input.seed).toString();
   // Started at the first step, so that a configuration error prints no progress.
   let bar: ReturnType<ProgressReporter> | undefined;
-  const tick = () => (bar ??= (input.progress ?? silentProgress)("MCMC", settings.steps)).tick();
+  const tick = () => {
+    checkTimeBudget(input.budget);
+    (bar ??= (input.progress ?? silentProgress)("MCMC", settings.steps)).tick();
+  };
   let result;
   try {
     result = runMcmc(
@@ -259,6 +265,7 @@ function mcmcFiles(input: StatisticsInput, out: StatisticsOutput): void {
       tick,
     );
   } catch (e) {
+    if (e instanceof TimeLimitError) throw e.at("during MCMC");
     const where = input.origin?.step ? `step [${input.origin.step}]` : "the step";
     throw new ConfigError(
       input.origin?.file ?? "method file",
