@@ -3,15 +3,16 @@
  * in `INIT_CWD`. Move back there so relative paths are the user's — but only when we are in
  * exfit's own root, since child processes inherit `INIT_CWD` from an outer task.
  *
+ * No `node:path` here: it is loaded on every start, and Node's modules cost `exfit --help` about
+ * 25 ms; comparing real paths is also right where the root is reached through a link.
+ *
  * @module
  */
-import { fileURLToPath } from "node:url";
-import { resolve } from "node:path";
 
 /** Restore the user's working directory under `deno task`. */
 export function restoreTaskCwd(): void {
   const initCwd = Deno.env.get("INIT_CWD");
   if (!initCwd) return;
-  const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-  if (resolve(Deno.cwd()) === root) Deno.chdir(initCwd);
+  const root = Deno.realPathSync(new URL("../..", import.meta.url));
+  if (Deno.realPathSync(Deno.cwd()) === root) Deno.chdir(initCwd);
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { type Command, Option } from "commander";
+import { type Command, Option } from "./command.ts";
 import { JACOBIAN_MODES } from "../fit/jacobian.ts";
 import { loadStudy } from "../io/load.ts";
 import { parseModel } from "../models/model.ts";

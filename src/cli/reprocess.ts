@@ -7,7 +7,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import type { Command } from "commander";
+import type { Command } from "./command.ts";
 import type { StepOutput } from "../run/run.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { exfitVersion, reprocessCatalog } from "../../workflows/reprocess.ts";

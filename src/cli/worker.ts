@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Command } from "commander";
+import type { Command } from "./command.ts";
 import { parseQueueUrl } from "../../workflows/queue_names.ts";
 
 /**
