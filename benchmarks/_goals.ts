@@ -10,7 +10,7 @@
  */
 import { chemexShim, type Example, listExamples, runExample } from "./_e2e.ts";
 import { CHEMEX, versusChemex } from "./_chemex.ts";
-import { median } from "./_timing.ts";
+import { childCpuS, median } from "./_timing.ts";
 import type { Result } from "./_results.ts";
 
 /** The goal studies (`_chemex.ts`), with their runs (0: `runs`) and whether they are slow. */
@@ -49,10 +49,13 @@ export async function goalBenchmarks(
         continue;
       }
       const walls: number[] = [];
+      const cpus: number[] = [];
       const rss: number[] = [];
       let chi2: string | undefined;
       for (let i = 0; i < (goal.runs || opts.runs); i++) {
+        const c0 = childCpuS();
         const r = await runExample(ex, shim, opts.timeoutS);
+        if (c0 !== undefined) cpus.push(childCpuS()! - c0);
         if (r.timedOut || r.code !== 0) {
           throw new Error(`${ex.name}: ${r.timedOut ? "timed out" : r.stderrTail}`);
         }
@@ -63,10 +66,12 @@ export async function goalBenchmarks(
       const [wall, mem] = [median(walls), rss.length ? median(rss) : undefined];
       console.log(
         `${goal.name}: ${wall.toFixed(3)} s (median of [${walls.map((w) => w.toFixed(3))}])` +
+          `${cpus.length ? `, CPU ${median(cpus).toFixed(2)} s` : ""}` +
           `${mem === undefined ? "" : `, peak ${mem.toFixed(0)} MiB`}` +
           `${chi2 ? `, ${chi2}` : ""}${versusChemex(goal.name, wall, mem)}`,
       );
       results.push({ name: goal.name, unit: "s", samples: walls, note: chi2 });
+      if (cpus.length) results.push({ name: `${goal.name} CPU`, unit: "s", samples: cpus });
       if (rss.length) results.push({ name: `${goal.name} peak RSS`, unit: "MiB", samples: rss });
     }
   } finally {

@@ -1,5 +1,6 @@
 /**
- * `deno task bench`: the benchmark suite.
+ * `deno task bench`: the benchmark suite (all permissions: it runs exfit as child processes and
+ * reads `/proc/self/stat` for their CPU time, which Deno allows only with `-A`).
  *
  * - default: start-up (`exfit --help` against an empty `deno run`), kernels (one profile
  *   evaluation per reference fit), the bottleneck profile of one fit (time share of load,
