@@ -156,6 +156,22 @@ export function addCommon(cmd: Command, defaultOut: string): Command {
     );
 }
 
+/** The study that `-e`, `-p`, `--include` and `--exclude` name, under `model`. */
+function loadCommon(
+  o: CommonOptions,
+  model: ReturnType<typeof parseModel>,
+  compat: ReturnType<typeof parseCompat>,
+) {
+  return loadStudy({
+    experiments: o.experiments,
+    parameters: o.parameters,
+    model,
+    include: o.include,
+    exclude: o.exclude,
+    compat,
+  });
+}
+
 /** What `fit` is given. */
 type FitOptions =
   & CommonOptions
@@ -179,14 +195,7 @@ async function runFit(o: FitOptions, cmd: Command, argv: readonly string[]): Pro
   const model = parseModel(o.model, compat);
   const methodNotes: string[] = [];
   const methodSteps = withSolverOptions(steps(o.method, methodNotes), o);
-  const loaded = loadStudy({
-    experiments: o.experiments,
-    parameters: o.parameters,
-    model,
-    include: o.include,
-    exclude: o.exclude,
-    compat,
-  });
+  const loaded = loadCommon(o, model, compat);
   for (const n of loaded.notices) console.error(`exfit: ${n}`);
   // Only a non-default mode is recorded: the default leaves the study (and its hash, which
   // checkpoints and plan/work/merge compare) as it was.
@@ -272,15 +281,8 @@ async function runFit(o: FitOptions, cmd: Command, argv: readonly string[]): Pro
 
 /** `exfit simulate`: noise-free profiles from the parameters, with plots and a report. */
 async function runSimulate(o: CommonOptions, cmd: Command): Promise<void> {
-  const model = parseModel(o.model, parseCompat(o.compat));
-  const loaded = loadStudy({
-    experiments: o.experiments,
-    parameters: o.parameters,
-    model,
-    include: o.include,
-    exclude: o.exclude,
-    compat: parseCompat(o.compat),
-  });
+  const compat = parseCompat(o.compat);
+  const loaded = loadCommon(o, parseModel(o.model, compat), compat);
   const out = simulateStudy(loaded.study, loaded.store, {
     plot: o.plot !== "nothing",
     seed: Number(o.seed),
