@@ -72,7 +72,7 @@ export function versusChemex(name: string, wallS: number, rssMiB?: number): stri
     const mem = mib !== undefined && rssMiB !== undefined
       ? `, ${mib} MiB: ${(s / wallS).toFixed(1)}x faster, ${(mib / rssMiB).toFixed(2)}x less memory`
       : `: ${(s / wallS).toFixed(1)}x faster`;
-    parts.push(`ChemEx ${version} ${s} s${mem}`);
+    parts.push(`ChemEx ${version} ${s < 100 ? s.toFixed(1) : s} s${mem}`);
   };
   one("2025.10", ref.chemex2025S, ref.chemex2025MiB);
   one("2026.06.1", ref.chemex2026S, ref.chemex2026MiB);
