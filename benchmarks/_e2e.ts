@@ -151,7 +151,7 @@ export async function runExample(ex: Example, shim: string, timeoutS: number): P
     clearTimeout(timer);
     const stderr = new TextDecoder().decode(res.stderr);
     const rss = [...stderr.matchAll(/peak_rss_kb=(\d+)/g)].map((m) => Number(m[1]) / 1024);
-    const chi2 = [...new TextDecoder().decode(res.stdout).matchAll(/^(\S*): .*?(chi2 = \S+)/gm)]
+    const chi2 = [...new TextDecoder().decode(res.stdout).matchAll(/^(\S*): .*?(chi2 = [^\s,]+)/gm)]
       .at(-1);
     return {
       name: ex.name,

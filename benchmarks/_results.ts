@@ -25,6 +25,8 @@ export interface SavedRun {
   load?: { start: string; end: string };
   /** The command line of the run. */
   command?: string;
+  /** Logical cores of the machine. */
+  cores?: number;
   results: Result[];
 }
 
@@ -71,6 +73,7 @@ export function saveRun(
     date: new Date().toISOString(),
     deno: Deno.version.deno,
     host: Deno.hostname(),
+    cores: navigator.hardwareConcurrency,
     ...extra,
     results,
   };

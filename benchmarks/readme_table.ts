@@ -30,10 +30,11 @@ const CHEMEX_2026_EVAL_US: Record<string, [number, number]> = {
 function figure(run: SavedRun, name: string): { value: number; note?: string } {
   const r = run.results.find((x) => x.name === name);
   if (!r) throw new Error(`the saved run has no "${name}": run deno task bench --goals --save`);
-  return { value: median([...r.samples]), note: r.note };
+  return { value: median([...r.samples]), note: r.note?.replace(/,$/, "") };
 }
 
 const s = (x: number) => x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3);
+const signed = (x: number) => `${x < 0 ? "−" : "+"}${Math.abs(x).toFixed(0)}`;
 const ratio = (ref: number, x: number) => `${(ref / x).toFixed(ref / x >= 10 ? 0 : 1)}×`;
 
 /** One table row per goal study, then start-up and kernels. */
@@ -72,8 +73,9 @@ function rows(run: SavedRun): string[][] {
   out.push([
     "`exfit --help`, whole process",
     `${help.value.toFixed(0)} ms${cpuNote(help)} (bare \`deno run\` of an empty script: ` +
-    `${bare.value.toFixed(0)} ms${cpuNote(bare)}; +${(help.value - bare.value).toFixed(0)} ms, ` +
-    "goal +60 ms)",
+    `${bare.value.toFixed(0)} ms${cpuNote(bare)}; ${
+      signed(help.value - bare.value)
+    } ms, goal +60 ms)`,
     "—",
     "—",
   ]);
@@ -98,10 +100,17 @@ export function tableOf(run: SavedRun, path: string): string {
   const body = rows(run);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-  const load = run.load
-    ? ` Load average (1, 5, 15 min) ${run.load.start} at the start and ${run.load.end} at the end:` +
-      " the 2-core machine was shared with other work, so the times are higher than on a quiet one."
-    : "";
+  const cores = run.cores ?? 2;
+  const busiest = Math.max(
+    ...[run.load?.start, run.load?.end].map((l) => Number(l?.split(" ")[0])),
+  );
+  const load = !run.load ? "" : ` Load average (1, 5, 15 min) ${run.load.start} at the start and ` +
+    `${run.load.end} at the end, on ${cores} cores: ` +
+    (busiest > 2 * cores
+      ? "the machine was heavily loaded by other work, so wall times are several times a quiet " +
+        "machine's and the ratios to ChemEx (measured side by side) understate exfit; the CPU " +
+        "times are the steadier figures. Rerun on a quiet machine before quoting a ratio."
+      : "the machine was shared with other work.");
   return [
     BEGIN,
     line(header),
@@ -111,7 +120,9 @@ export function tableOf(run: SavedRun, path: string): string {
     `From one benchmark run: \`${
       run.command ?? "deno task bench --goals"
     }\`, saved as \`${path}\`,` +
-    ` on ${run.date.slice(0, 16).replace("T", " ")} UTC (Deno ${run.deno}); whole processes are` +
+    ` finished ${
+      run.date.slice(0, 16).replace("T", " ")
+    } UTC (Deno ${run.deno}); whole processes are` +
     ` medians of 3 runs (grid, statistics and CPMG_HN_DQ_ZQ: one run); CPU is user + system time` +
     ` of all the run's processes.${load} ChemEx's figures` +
     " were measured side by side on the same machine kind (`../shared/README.md`).",
