@@ -141,5 +141,8 @@ if (import.meta.main) {
     readme,
     text.slice(0, a) + tableOf(run, path) + text.slice(b + END.length),
   );
+  // The project's formatter has the last word on column widths and line breaks.
+  const fmt = await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", readme] }).output();
+  if (!fmt.success) throw new Error(new TextDecoder().decode(fmt.stderr));
   console.log(`${readme}: performance table from ${path}`);
 }
