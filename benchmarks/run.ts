@@ -5,13 +5,12 @@
  * - default: start-up (`exfit --help` against an empty `deno run`), kernels (one profile
  *   evaluation per reference fit), the bottleneck profile of one fit (time share of load,
  *   evaluate, Jacobian, linear algebra, output), the goal fits of issue 10 as whole processes
- *   beside ChemEx's side-by-side figures (CPMG_15N_IP wall time and peak memory, the methyl
- *   example, grid and statistics variants; medians of 3), then every other
- *   `benchmarks/*_bench.ts` script;
+ *   beside ChemEx's side-by-side figures (CPMG_15N_IP wall and CPU time and peak memory, the
+ *   methyl example; medians of 3), then every other `benchmarks/*_bench.ts` script;
  * - `--quick`: start-up, kernels and the profile only (well under a minute);
- * - `--goals`: start-up, kernels and the goal fits, ChemEx's CPMG_HN_DQ_ZQ example (about two
- *   minutes) included: the run the README's performance table is made from
- *   (`benchmarks/readme_table.ts`);
+ * - `--goals`: start-up, kernels and the goal fits with the grid and statistics variants of
+ *   CPMG_15N_IP and ChemEx's CPMG_HN_DQ_ZQ example (about two minutes): the run README's
+ *   performance table is made from (`benchmarks/readme_table.ts`);
  * - `--e2e [--only NAME] [--timeout S]`: every example study under ../shared/refdata and every
  *   `run*.sh` of ChemEx's examples, once each, each in a temp copy (`benchmarks/_e2e.ts`);
  * - `--save FILE`: write the figures as JSON; `--compare A.json B.json`: ratios B/A with noise.
