@@ -13,6 +13,15 @@
 export function restoreTaskCwd(): void {
   const initCwd = Deno.env.get("INIT_CWD");
   if (!initCwd) return;
-  const root = Deno.realPathSync(new URL("../..", import.meta.url));
-  if (Deno.realPathSync(Deno.cwd()) === root) Deno.chdir(initCwd);
+  const root = realPath(new URL("../..", import.meta.url));
+  if (realPath(Deno.cwd()) === root) Deno.chdir(initCwd);
+}
+
+/** The real path, or the path as written where it cannot be read (no read permission). */
+function realPath(path: string | URL): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return (path instanceof URL ? decodeURIComponent(path.pathname) : path).replace(/\/$/, "");
+  }
 }
