@@ -23,6 +23,7 @@ import { parseCompat } from "../config/compat.ts";
 import { onInterrupt } from "./failure.ts";
 import { RunInfoWriter } from "./run_info_writer.ts";
 import { planMethod } from "../fit/roles.ts";
+import { maxEvaluations } from "../fit/budget.ts";
 import type { ClusterFitOptions } from "./cluster.ts";
 import { lazyImport } from "./_lazy.ts";
 
@@ -103,6 +104,7 @@ export function steps(paths: string[] | undefined, deferred?: string[]): StepSpe
 interface SolverOptions {
   multistart?: string;
   xScale: "jac" | "start";
+  maxEvaluations?: string;
 }
 
 /** Steps with `--x-scale` and `--multistart` applied (a step's own MULTISTART wins). */
@@ -114,10 +116,12 @@ function withSolverOptions(list: StepSpec[], o: SolverOptions): StepSpec[] {
       throw new Error(`--multistart: expected a whole number ≥ 0, got "${o.multistart}"`);
     }
   }
+  const budget = maxEvaluations(o.maxEvaluations);
   return list.map((s) => ({
     ...s,
     ...(o.xScale === "start" ? { xScale: o.xScale } : {}),
     ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
+    ...budget,
   }));
 }
 
@@ -319,6 +323,14 @@ export function registerFitCommands(program: Command, argv: readonly string[]): 
     .option("--timeout <seconds>", "with --endpoints: time limit of one attempt", "120")
     .option("--retries <n>", "with --endpoints: attempts after the first for a work item", "6")
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
+    .option(
+      "--time-limit <duration>",
+      "stop the fit after this long (90, 30m, 2h), publishing nothing; --resume continues",
+    )
+    .option(
+      "--max-evaluations <n>",
+      "solver evaluations per group fit (default 2000); a fit that reaches it is reported",
+    )
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
     .addOption(
       new Option("--executor <kind>", "where work runs (docs/cluster.md)").choices(
