@@ -30,32 +30,66 @@ export const REFDATA: string | null = (() => {
 /** Repository root. */
 export const REPO = fromFileUrl(new URL("..", import.meta.url));
 
+/** Where the inputs of a two-field example fit are, and which parameter and method files. */
+export interface FitInputOptions {
+  /** Folder of the example (default: none, paths relative to the working directory). */
+  dir?: string;
+  /** Parameter file (default `Parameters/parameters.toml` of the example). */
+  parameters?: string;
+  /** Method file (default `Methods/method.toml` of the example). */
+  method?: string;
+}
+
 /**
- * `deno run` arguments of exfit's fit of the CPMG_15N_IP example (run inside its refdata folder)
- * with its own method, into `out`, without plots; `extra` options follow.
+ * The input options of `exfit fit` for a two-field refdata example laid out as CPMG_15N_IP is
+ * (`Experiments/500mhz.toml`, `Experiments/800mhz.toml`, `Parameters/parameters.toml`,
+ * `Methods/method.toml`).
+ *
+ * @example
+ * ```ts
+ * cpmg15nIpInputs({ method: "/tmp/method.toml" });
+ * // ["-e", "Experiments/500mhz.toml", "Experiments/800mhz.toml", "-p", …, "-m", "/tmp/method.toml"]
+ * ```
+ */
+export function cpmg15nIpInputs(options: FitInputOptions = {}): string[] {
+  const at = (file: string) => options.dir === undefined ? file : `${options.dir}/${file}`;
+  return [
+    "-e",
+    at("Experiments/500mhz.toml"),
+    at("Experiments/800mhz.toml"),
+    "-p",
+    options.parameters ?? at("Parameters/parameters.toml"),
+    "-m",
+    options.method ?? at("Methods/method.toml"),
+  ];
+}
+
+/**
+ * `deno run` arguments of exfit's fit of the CPMG_15N_IP example (run inside its refdata folder,
+ * or any two-field example laid out the same way) with its own method, into `out`, without
+ * plots; `extra` options follow. `options.entry` replaces the CLI module (a benchmark's wrapper),
+ * `options.plot` the plot level.
  *
  * @example
  * ```ts
  * new Deno.Command(Deno.execPath(), { args: cpmg15nIpFitArgs("/tmp/out"), cwd: folder });
  * ```
  */
-export function cpmg15nIpFitArgs(out: string, extra: string[] = []): string[] {
+export function cpmg15nIpFitArgs(
+  out: string,
+  extra: string[] = [],
+  options: FitInputOptions & { entry?: string; plot?: string } = {},
+): string[] {
   return [
     "run",
     "-A",
-    `${REPO}src/cli/main.ts`,
+    options.entry ?? `${REPO}src/cli/main.ts`,
     "fit",
-    "-e",
-    "Experiments/500mhz.toml",
-    "Experiments/800mhz.toml",
-    "-p",
-    "Parameters/parameters.toml",
-    "-m",
-    "Methods/method.toml",
+    ...cpmg15nIpInputs(options),
     "-o",
     out,
     "--plot",
-    "nothing",
+    options.plot ?? "nothing",
     ...extra,
   ];
 }

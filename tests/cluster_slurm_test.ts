@@ -9,7 +9,7 @@
 import { strict as assert } from "node:assert";
 import { exfitCommand, slurmFit } from "../workflows/slurm.ts";
 import { gridMcStudy, readTree } from "./_cluster.ts";
-import { REFDATA } from "./_refdata.ts";
+import { cpmg15nIpInputs, REFDATA } from "./_refdata.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { stepsOf } from "./_workflows.ts";
@@ -225,16 +225,7 @@ slurmTest(
     const folder = `${REFDATA}/fit/CPMG_15N_IP`;
     const dir = Deno.makeTempDirSync({ prefix: "exfit_srun_" });
     try {
-      const fit = [
-        "fit",
-        "-e",
-        "Experiments/500mhz.toml",
-        "Experiments/800mhz.toml",
-        "-p",
-        "Parameters/parameters.toml",
-        "-m",
-        "Methods/method.toml",
-      ];
+      const fit = ["fit", ...cpmg15nIpInputs()];
       const local = await exfit([...fit, "--workers", "0", "-o", `${dir}/local`], { cwd: folder });
       assert.equal(local.code, 0, local.err);
       const wrap = [...EXFIT, ...fit, "-o", `${dir}/srun`, "--executor", "srun"].map((a) =>
