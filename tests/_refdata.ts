@@ -95,6 +95,38 @@ export function cpmg15nIpFitArgs(
 }
 
 /**
+ * Run an R1ρ example's `run.sh` (`examples/r1rho/<name>`: it converts the data from `refdata`
+ * and fits once, without plots) in a temporary copy of its folder; returns the copy. Throws
+ * with the script's output when it fails.
+ *
+ * @example
+ * ```ts
+ * const dir = await runR1rhoExample(REFDATA_PATH, "KORZHNEV_2005_FYN_SH3_R1RHO");
+ * Deno.readTextFileSync(`${dir}/Output/Parameters/fitted.toml`);
+ * ```
+ */
+export async function runR1rhoExample(refdata: string, name: string): Promise<string> {
+  const dir = Deno.makeTempDirSync({ prefix: `exfit_${name}_` });
+  const src = `${REPO}examples/r1rho/${name}`;
+  for (const sub of ["Experiments", "Parameters", "Methods"]) {
+    Deno.mkdirSync(`${dir}/${sub}`);
+    for (const f of Deno.readDirSync(`${src}/${sub}`)) {
+      Deno.copyFileSync(`${src}/${sub}/${f.name}`, `${dir}/${sub}/${f.name}`);
+    }
+  }
+  Deno.copyFileSync(`${src}/run.sh`, `${dir}/run.sh`);
+  const r = await new Deno.Command("sh", {
+    args: [`${dir}/run.sh`, "--plot", "nothing"],
+    env: { EXFIT_REFDATA: refdata, EXFIT: `${Deno.execPath()} run -A ${REPO}src/cli/main.ts` },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const td = new TextDecoder();
+  assert.equal(r.code, 0, td.decode(r.stdout) + td.decode(r.stderr));
+  return dir;
+}
+
+/**
  * Register a test that needs the reference data; when they are missing it is registered as
  * ignored (so the runner counts it as skipped) and a notice is printed.
  *
