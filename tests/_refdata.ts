@@ -274,3 +274,25 @@ export function copyToTemp(folder: string): string {
   copy(folder, dest);
   return dest;
 }
+
+/**
+ * Register a test that needs a service (`missing`: why it is unavailable, or null when it is
+ * up) and, with `needsRefdata`, the reference data; when either is missing it is registered as
+ * ignored and a notice is printed. The sanitizers are off: such tests start processes and
+ * sockets that they stop in their own `finally`.
+ *
+ * @example
+ * ```ts
+ * serviceTest("runs on Slurm", async () => {}, SLURM ? null : "no Slurm cluster answers");
+ * ```
+ */
+export function serviceTest(
+  name: string,
+  fn: () => Promise<void>,
+  missing: string | null,
+  needsRefdata = false,
+): void {
+  const why = missing ?? (needsRefdata && !REFDATA ? "../shared/refdata is absent" : null);
+  Deno.test({ name, ignore: why !== null, fn, sanitizeResources: false, sanitizeOps: false });
+  if (why) console.log(`notice: skipping "${name}": ${why}`);
+}

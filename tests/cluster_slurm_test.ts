@@ -9,7 +9,7 @@
 import { strict as assert } from "node:assert";
 import { exfitCommand, slurmFit } from "../workflows/slurm.ts";
 import { gridMcStudy, readTree } from "./_cluster.ts";
-import { cpmg15nIpInputs, REFDATA } from "./_refdata.ts";
+import { cpmg15nIpInputs, REFDATA, serviceTest } from "./_refdata.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { stepsOf } from "./_workflows.ts";
@@ -33,13 +33,8 @@ const SLURM = slurmUp();
 const TAG = `exfit-test-${Deno.pid}`;
 
 function slurmTest(name: string, fn: () => Promise<void>, needsRefdata = false): void {
-  const missing = !SLURM
-    ? "no Slurm cluster answers (sinfo; see .ci/setup.d/20-slurm.sh)"
-    : needsRefdata && !REFDATA
-    ? "../shared/refdata is absent"
-    : null;
-  Deno.test({ name, ignore: missing !== null, fn, sanitizeResources: false, sanitizeOps: false });
-  if (missing) console.log(`notice: skipping "${name}": ${missing}`);
+  const missing = SLURM ? null : "no Slurm cluster answers (sinfo; see .ci/setup.d/20-slurm.sh)";
+  serviceTest(name, fn, missing, needsRefdata);
 }
 
 /** Cancel every job these tests submitted (they carry the test's job name). */
