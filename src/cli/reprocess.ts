@@ -8,22 +8,12 @@
  */
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
-import type { StepOutput } from "../run/run.ts";
-import type { StepSpec } from "../fit/step.ts";
-import { exfitVersion, reprocessCatalog } from "../../workflows/reprocess.ts";
+import { exfitVersion, reprocessCatalog, type StepFileDeps } from "../../workflows/reprocess.ts";
 import { summaryHtml, summaryText } from "../../workflows/reprocess_summary.ts";
 import { type Clock, runEvery } from "../../workflows/schedule.ts";
 
 /** What reprocessing borrows from `main.ts`. */
-export interface ReprocessCliDeps {
-  readSteps: (paths: string[] | undefined) => StepSpec[];
-  writeStep: (
-    outDir: string,
-    out: StepOutput,
-    simulate: boolean,
-    smooth: boolean,
-  ) => Promise<unknown>;
-}
+export type ReprocessCliDeps = StepFileDeps;
 
 /**
  * One reprocessing pass: refit, print and write the summary; the number of failed studies.
