@@ -194,12 +194,7 @@ export class KeyContext {
         }`,
       );
     }
-    if (!inRange(v, range)) {
-      this.fail(
-        path,
-        `${this.label(path)} must be ${describeRange(range)}, got ${describeValue(value)}`,
-      );
-    }
+    this.checkRange(v, value, path, range);
     return v;
   }
 
@@ -227,13 +222,18 @@ export class KeyContext {
         }`,
       );
     }
+    this.checkRange(v, value, path, range);
+    return v;
+  }
+
+  /** Fail unless the number `v` (read from `value`) lies in `range`. */
+  private checkRange(v: number, value: unknown, path: string[], range: NumberRange): void {
     if (!inRange(v, range)) {
       this.fail(
         path,
         `${this.label(path)} must be ${describeRange(range)}, got ${describeValue(value)}`,
       );
     }
-    return v;
   }
 
   /**
