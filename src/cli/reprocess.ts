@@ -11,6 +11,7 @@ import type { Command } from "commander";
 import { exfitVersion, reprocessCatalog, type StepFileDeps } from "../../workflows/reprocess.ts";
 import { summaryHtml, summaryText } from "../../workflows/reprocess_summary.ts";
 import { type Clock, runEvery } from "../../workflows/schedule.ts";
+import { untilStopped } from "./failure.ts";
 
 /** What reprocessing borrows from `main.ts`. */
 export type ReprocessCliDeps = StepFileDeps;
@@ -74,23 +75,16 @@ export function registerReprocessCommand(
         if (failed > 0) throw new Error(`${failed} of the catalogue's studies failed (see above)`);
         return;
       }
-      const ac = new AbortController();
-      const stop = () => ac.abort();
-      const signals: Deno.Signal[] = Deno.build.os === "windows"
-        ? ["SIGINT"]
-        : ["SIGINT", "SIGTERM"];
-      for (const s of signals) Deno.addSignalListener(s, stop);
-      console.error(`exfit: reprocessing ${file} on the schedule "${o.every}" (UTC)`);
-      try {
-        await runEvery(o.every, async () => {
+      const every = o.every;
+      console.error(`exfit: reprocessing ${file} on the schedule "${every}" (UTC)`);
+      await untilStopped((signal) =>
+        runEvery(every, async () => {
           await reprocessOnce(file, deps, clock ? { now: () => clock.now() } : {});
         }, {
           clock,
-          signal: ac.signal,
+          signal,
           onError: (e) => console.error(`exfit: error: ${e.message}`),
-        });
-      } finally {
-        for (const s of signals) Deno.removeSignalListener(s, stop);
-      }
+        })
+      );
     });
 }
