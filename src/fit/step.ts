@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { BASIN_NFEV, type GroupSolution, solveGroup, type XScalePolicy } from "./group_solve.ts";
+import {
+  BASIN_NFEV,
+  type GroupSolution,
+  MAX_NFEV,
+  solveGroup,
+  type XScalePolicy,
+} from "./group_solve.ts";
+import type { BudgetHit } from "./budget.ts";
 import { diagnoseFit, type FitDiagnostics } from "./diagnostics.ts";
 import type { BasinReport } from "./basins.ts";
 import { basinStartCount, searchGroupBasins } from "./basin_search.ts";
@@ -53,6 +60,11 @@ export interface StepSpec {
    * may not be the best (`diagnostics.ts`).
    */
   multistart?: number;
+  /**
+   * Solver evaluations per group fit (`--max-evaluations`; default {@link MAX_NFEV}). A group
+   * that reaches it is reported (`budgetHits`), never silently kept as if converged.
+   */
+  maxNfev?: number;
 }
 
 export type { XScalePolicy };
@@ -94,6 +106,8 @@ export interface StepResult {
   evaluations: number;
   /** Basin searches of the step's groups (only groups that had one). */
   basins?: BasinReport[];
+  /** Groups whose fit stopped at its evaluation budget (absent when none did). */
+  budgetHits?: BudgetHit[];
 }
 
 /**
@@ -383,9 +397,11 @@ export function runFitStep(
   const scales = new Map<number, number>();
   let evaluations = 0;
   const basins: BasinReport[] = [];
+  const budgetHits: BudgetHit[] = [];
+  const fullNfev = step.maxNfev ?? MAX_NFEV;
   for (const [gi, g] of groups.entries()) {
     const ev = createChunkEvaluator(makeChunk(study, g));
-    const refit = (maxNfev?: number) => fitGroup(store, ev, { xScale: step.xScale, maxNfev });
+    const refit = (maxNfev = fullNfev) => fitGroup(store, ev, { xScale: step.xScale, maxNfev });
     let fit = refit();
     const count = basinStartCount(step.multistart, fit.diagnostics.triggers);
     if (count > 0 && fit.problem.freeIds.length > 0) {
@@ -395,7 +411,7 @@ export function runFitStep(
         freeIds: fit.problem.freeIds,
         x0: fit.problem.x0,
         plain: fit,
-        refit: () => refit(BASIN_NFEV),
+        refit: () => refit(Math.min(BASIN_NFEV, fullNfev)),
         polish: () => refit(),
         count,
         rootSeed: parseSeed(where.seed ?? 0),
@@ -411,24 +427,39 @@ export function runFitStep(
       basins.push(search.report);
     }
     const { residuals, problem } = fit;
+    if (fit.diagnostics.triggers.includes("budget")) {
+      budgetHits.push({
+        group: gi + 1,
+        profiles: [...new Set(g.map((k) => study.profiles[k].name))],
+        budget: `${fullNfev} solver evaluations`,
+        freeIds: [...problem.freeIds],
+      });
+    }
     all.push(residuals);
     freeIds.push(...problem.freeIds);
     g.forEach((k, i) => scales.set(k, problem.scales[i]));
     evaluations += problem.evaluations();
   }
-  return stepResult(step.name, selected, { freeIds, residuals: all, scales, evaluations, basins });
+  return stepResult(step.name, selected, {
+    freeIds,
+    residuals: all,
+    scales,
+    evaluations,
+    basins,
+    budgetHits,
+  });
 }
 
 /**
  * A step's result from what its groups gave, in group order: residuals concatenated for the
- * statistics, free parameters, profile scales, evaluations and basin reports (in-process, or
- * merged from work items by `workflows/steps.ts`).
+ * statistics, free parameters, profile scales, evaluations, basin reports and the groups stopped
+ * by the evaluation budget (in-process, or merged from work items by `workflows/steps.ts`).
  *
  * @example
  * ```ts
  * const r = stepResult("STEP1", [true], {
  *   freeIds: ["PB"], residuals: [new Float64Array([0.5, -0.5])], scales: new Map(),
- *   evaluations: 12, basins: [],
+ *   evaluations: 12, basins: [], budgetHits: [],
  * });
  * r.stats.chisqr; // 0.5
  * ```
@@ -442,9 +473,10 @@ export function stepResult(
     scales: Map<number, number>;
     evaluations: number;
     basins: BasinReport[];
+    budgetHits: BudgetHit[];
   },
 ): StepResult {
-  const { freeIds, residuals, scales, evaluations, basins } = parts;
+  const { freeIds, residuals, scales, evaluations, basins, budgetHits } = parts;
   const total = new Float64Array(residuals.reduce((s, r) => s + r.length, 0));
   let off = 0;
   for (const r of residuals) {
@@ -459,5 +491,6 @@ export function stepResult(
     scales,
     evaluations,
     ...(basins.length > 0 ? { basins } : {}),
+    ...(budgetHits.length > 0 ? { budgetHits } : {}),
   };
 }
