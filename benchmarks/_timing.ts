@@ -5,6 +5,7 @@
  * @module
  */
 import { fromFileUrl } from "./_paths.ts";
+import { cpmg15nIpFitArgs } from "../tests/_refdata.ts";
 
 const REPO = fromFileUrl(new URL("..", import.meta.url));
 
@@ -27,24 +28,9 @@ export async function timeFitProcess(
   runs = 3,
 ): Promise<{ walls: number[]; stderrs: string[] }> {
   const out = Deno.makeTempDirSync({ prefix: "exfit_bench_" });
-  const args = [
-    "run",
-    // All permissions only so the child can read its own /proc/self/status.
-    "-A",
-    `${REPO}benchmarks/_fit_process.ts`,
-    "fit",
-    "-e",
-    "Experiments/500mhz.toml",
-    "Experiments/800mhz.toml",
-    "-p",
-    "Parameters/parameters.toml",
-    "-m",
-    method,
-    "-o",
-    out,
-    "--plot",
-    "nothing",
-  ];
+  // All permissions (`-A` in the arguments) only so the child can read its own
+  // /proc/self/status.
+  const args = cpmg15nIpFitArgs(out, [], { entry: `${REPO}benchmarks/_fit_process.ts`, method });
   const walls: number[] = [];
   const stderrs: string[] = [];
   try {
