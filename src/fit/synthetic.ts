@@ -11,6 +11,7 @@ import { parseModel } from "../models/model.ts";
 import { addExperiment, applyDefaults, type DefaultEntry, type StudySpec } from "./study.ts";
 import { compileStore, evaluateDefinitions, type ParamStore } from "../params/store.ts";
 import { createCalculator, intensitiesAt } from "./evaluate.ts";
+import type { ExperimentConditions } from "../experiments/types.ts";
 import { createRng, standardNormals, uniform } from "../math/random.ts";
 
 /** One static field of a synthetic study. */
@@ -110,12 +111,18 @@ export interface SyntheticExperiment {
   hz: number;
   /** Points (ncyc, offsets in Hz, …). */
   x: number[];
+  /** Sample conditions beyond the field (temperature, concentrations, labels, …). */
+  conditions?: Omit<ExperimentConditions, "h_larmor_frq">;
+  /** Observed states (default ["a"]). */
+  observed?: string[];
 }
 
 /** Any synthetic study: model, experiments, residues and the true parameter values. */
 export interface SyntheticStudySpec {
   /** Kinetic model, e.g. "2st" or "3st". */
   model: string;
+  /** Model definitions of this ChemEx version (default 2026.09). */
+  compat?: "2026.06" | "2026.09";
   experiments: SyntheticExperiment[];
   /** Spin-system names, e.g. "23N". */
   residues: string[];
@@ -142,7 +149,11 @@ export interface SyntheticStudySpec {
 export function simulateStudy(
   spec: SyntheticStudySpec,
 ): { study: StudySpec; store: ParamStore; intensities: Float64Array[] } {
-  const study: StudySpec = { model: parseModel(spec.model), experiments: [], profiles: [] };
+  const study: StudySpec = {
+    model: parseModel(spec.model, spec.compat),
+    experiments: [],
+    profiles: [],
+  };
   const store: ParamStore = new Map();
   for (const e of spec.experiments) {
     const x = e.x.slice();
@@ -154,8 +165,8 @@ export function simulateStudy(
         file: `${e.stem}.toml`,
         name: e.name,
         settings: e.settings,
-        conditions: { h_larmor_frq: e.hz, label: [] },
-        observed: ["a"],
+        conditions: { label: [], ...e.conditions, h_larmor_frq: e.hz },
+        observed: e.observed ?? ["a"],
         start: null,
         scaled: true,
       },
