@@ -12,6 +12,37 @@ import { createGroupProblem, type GroupProblem, subStore } from "../src/fit/prob
 import type { StudySpec } from "../src/fit/study.ts";
 import type { ParamStore } from "../src/params/store.ts";
 
+/**
+ * Experiment types whose fits forward-difference their profiles: every other type gives exact
+ * derivatives (`Sequence.jacobian`) and is checked by `fit_jacobian_types_test.ts`.
+ */
+export const DIFFERENCED: ReadonlySet<string> = new Set([
+  "cpmg_15n_ip",
+  "cpmg_13c_ip",
+  "cpmg_chd2_1h_ap",
+  "cpmg_1hn_ap",
+  "cpmg_15n_tr",
+  "cpmg_15n_ip_0013",
+  "cpmg_15n_tr_0013",
+  "cpmg_1hn_ap_0013",
+  "cpmg_13co_ap",
+  "cpmg_hn_dq_zq",
+  "cpmg_ch3_13c_h2c",
+  "cpmg_ch3_13c_h2c_0013",
+  "cpmg_ch3_1h_sq",
+  "cpmg_ch3_1h_dq",
+  "cpmg_ch3_1h_tq",
+  "cpmg_ch3_mq",
+  "cpmg_ch3_1h_tq_diff",
+  "cest_1hn_ip_ap",
+  "cest_ch3_1h_ip_ap",
+  "coscest_1hn_ip_ap",
+  "noesyfpgpph19",
+  "r1rho_15n",
+  "r1rho_13c",
+  "r1rho_1h",
+]);
+
 /** A small seeded generator (mulberry32) for the test points. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;

@@ -213,8 +213,11 @@ export class SaturationPropagator {
     this.p = new Float64Array(n * n);
   }
 
-  /** L = L_free + the given fields (phase x), into the internal buffer. */
-  private assemble(fields: Fields): Float64Array {
+  /**
+   * L = L_free + the given fields (phase x), into the internal buffer (overwritten by the next
+   * call of any method): the generator of {@link apply} and {@link matrix}, for derivatives.
+   */
+  liouvillian(fields: Fields): Float64Array {
     const l = this.l;
     l.set(this.sp.lFree);
     const t = this.sp.basis.terms;
@@ -230,7 +233,7 @@ export class SaturationPropagator {
    * oscillating eigenmodes (ChemEx's dephasing mode).
    */
   apply(out: Float64Array, v: Float64Array, timeS: number, fields: Fields, dephasing: boolean) {
-    const l = this.assemble(fields);
+    const l = this.liouvillian(fields);
     const ws = this.eig;
     const ok = eigDecompose(l, ws);
     // ChemEx never checks conditioning; dephasing has no Padé equivalent, so an ill-conditioned
@@ -311,7 +314,7 @@ export class SaturationPropagator {
 
   /** out = exp((L_free + fields)·t) as a matrix (dephased when asked). */
   matrix(out: Float64Array, timeS: number, fields: Fields, dephasing: boolean): Float64Array {
-    const l = this.assemble(fields);
+    const l = this.liouvillian(fields);
     if (!dephasing) {
       expm(out, l, timeS, this.expmWs);
       return out;

@@ -18,6 +18,8 @@ import { dot, type Spectrometer } from "../nmr/spectrometer.ts";
 import { detectionVector } from "./detection.ts";
 import { matvec } from "../nmr/expm.ts";
 import { matrices } from "./_cpmg.ts";
+import { withJacobian } from "./_derivatives.ts";
+import { danteJacobian } from "./_dcest_derivatives.ts";
 import {
   type CestGrid,
   cestGrid,
@@ -269,7 +271,8 @@ export function danteSequence(ctx: SequenceContext, o: DanteOptions): Sequence {
   // b1_frq is an alias of b1_eff here, so the grid is centred on the hardware field 1/(4·pw90).
   const grid = cestGrid(ctx, "residue");
   sp.b1I = grid.b1NominalHz;
-  const pulse = pulseMaker(new SaturationPropagator(sp), grid.dephasing);
+  const prop = new SaturationPropagator(sp);
+  const pulse = pulseMaker(prop, grid.dephasing);
   const detect = detectionVector(sp.basis, "[iz]", ctx.observed);
   const n = sp.size;
   const [p, delay, element, train, dEq] = matrices(n, 5);
@@ -281,7 +284,7 @@ export function danteSequence(ctx: SequenceContext, o: DanteOptions): Sequence {
     matvec(w, dEq, vec, n);
     return dot(detect, w);
   };
-  return (offsets: Float64Array) => {
+  const seq = (offsets: Float64Array) => {
     const start = sp.startVector(o.startTerms, o.startAtom);
     return sumOverGrid(sp, grid, offsets, {
       line: () => {
@@ -299,6 +302,8 @@ export function danteSequence(ctx: SequenceContext, o: DanteOptions): Sequence {
       },
     });
   };
+  const setup = { sp, grid, prop, detect, timeEquilS, ...o };
+  return withJacobian(seq, (offsets) => danteJacobian(setup, timing, offsets));
 }
 
 /** Scratch matrices of {@link cosinePropagator}, allocated once per profile. */

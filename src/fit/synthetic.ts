@@ -115,6 +115,10 @@ export interface SyntheticExperiment {
   conditions?: Omit<ExperimentConditions, "h_larmor_frq">;
   /** Observed states (default ["a"]). */
   observed?: string[];
+  /** EXSY only: each point's start and detected state (e.g. "ab"), aligned with `x`. */
+  labels?: string[];
+  /** Whether profiles are scaled to the data (default true; shifts and rates are not). */
+  scaled?: boolean;
 }
 
 /** Any synthetic study: model, experiments, residues and the true parameter values. */
@@ -168,7 +172,7 @@ export function simulateStudy(
         conditions: { label: [], ...e.conditions, h_larmor_frq: e.hz },
         observed: e.observed ?? ["a"],
         start: null,
-        scaled: true,
+        scaled: e.scaled ?? true,
       },
       spec.residues.map((name) => ({
         key: name,
@@ -176,6 +180,7 @@ export function simulateStudy(
         exp: x.map(() => 1),
         err: x.map(() => 1),
         mask: x.map(() => true),
+        ...(e.labels ? { labels: e.labels } : {}),
       })),
     );
   }
@@ -185,7 +190,7 @@ export function simulateStudy(
   const intensities = study.profiles.map((p, k) => {
     const values = p.paramIds.map((id) => pv.values[pv.index.get(id)!]);
     const calc = createCalculator(study, k);
-    return intensitiesAt(calc, values, calc.x);
+    return intensitiesAt(calc, values, calc.x, calc.labels);
   });
   return { study, store, intensities };
 }
