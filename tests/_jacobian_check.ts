@@ -37,7 +37,6 @@ export const DIFFERENCED: ReadonlySet<string> = new Set([
   "cest_1hn_ip_ap",
   "cest_ch3_1h_ip_ap",
   "coscest_1hn_ip_ap",
-  "noesyfpgpph19",
   "r1rho_15n",
   "r1rho_13c",
   "r1rho_1h",
