@@ -34,8 +34,6 @@ export const DIFFERENCED: ReadonlySet<string> = new Set([
   "cpmg_ch3_1h_tq",
   "cpmg_ch3_mq",
   "cpmg_ch3_1h_tq_diff",
-  "cest_1hn_ip_ap",
-  "cest_ch3_1h_ip_ap",
   "coscest_1hn_ip_ap",
   "r1rho_15n",
   "r1rho_13c",

@@ -138,6 +138,78 @@ const CASES: Record<string, Case> = {
   },
 };
 
+const GAUSSIAN = { type: "gaussian", scale: 0.1, res: 3 };
+const DEPHASED = { type: "dephasing" };
+
+/** Further paths of the exact types: η blocks, B1 distributions, dephasing, ¹³C multiplets. */
+const VARIANTS: [string, string, Case][] = [
+  ["eta_block = 3", "cest_1hn_ip_ap", {
+    residue: "2H",
+    experiment: {
+      settings: { time_t1: 0.2, carrier: 8.3, b1_frq: 25, d1: 0.3, eta_block: 3 },
+      x: OFFSETS,
+    },
+  }],
+  ["dephasing", "cest_1hn_ip_ap", {
+    residue: "2H",
+    experiment: {
+      settings: { time_t1: 0.2, carrier: 8.3, b1_frq: 25, d1: 0.3, b1_distribution: DEPHASED },
+      x: OFFSETS,
+    },
+  }],
+  ["gaussian B1, 13C label", "dcest_13c", {
+    residue: "2CA",
+    experiment: {
+      settings: {
+        time_t1: 0.1,
+        carrier: 56,
+        sw: 400,
+        pw90: 15e-6,
+        b1_eff: 25,
+        b1_distribution: GAUSSIAN,
+      },
+      x: OFFSETS,
+      conditions: { label: ["13C"] },
+    },
+  }],
+  ["dephasing", "dcest_15n", {
+    residue: "2N",
+    experiment: {
+      settings: {
+        time_t1: 0.1,
+        carrier: 118,
+        sw: 400,
+        pw90: 35e-6,
+        b1_eff: 25,
+        b1_distribution: DEPHASED,
+      },
+      x: OFFSETS,
+    },
+  }],
+  ["even cos_n, phase-shifted partial period", "coscest_13c", {
+    residue: "2CA",
+    experiment: {
+      settings: { time_t1: 0.1013, carrier: 56, sw: 400, cos_n: 2, cos_res: 7, b1_frq: 25 },
+      x: OFFSETS,
+    },
+  }],
+  ["dephasing, even cos_n, odd periods, partial period", "coscest_13c", {
+    residue: "2CA",
+    experiment: {
+      settings: {
+        time_t1: 0.1013,
+        carrier: 56,
+        sw: 410,
+        cos_n: 2,
+        cos_res: 7,
+        b1_frq: 25,
+        b1_distribution: DEPHASED,
+      },
+      x: OFFSETS,
+    },
+  }],
+];
+
 /** The experiment file's `[experiment]` table with the schema's defaults filled in. */
 function withDefaults(name: string, settings: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -147,8 +219,7 @@ function withDefaults(name: string, settings: Record<string, unknown>): Record<s
   return { ...out, ...settings };
 }
 
-function study(name: string) {
-  const c = CASES[name];
+function study(name: string, c: Case = CASES[name]) {
   return simulateStudy({
     model: c.model ?? "2st",
     experiments: [{
@@ -190,5 +261,13 @@ for (const name of Object.keys(EXPERIMENTS).sort()) {
     assert.ok(createCalculator(s, 0).sequence.jacobian, `${name} provides exact derivatives`);
     const { columns, worst } = checkExactJacobian(s, store, [0], name);
     console.log(`${name}: ${columns} columns, worst ${worst.toExponential(2)}`);
+  });
+}
+
+for (const [label, name, c] of VARIANTS) {
+  Deno.test(`exact Jacobian matches central differences: ${name}, ${label} (synthetic)`, () => {
+    const { study: s, store } = study(name, c);
+    const { columns, worst } = checkExactJacobian(s, store, [0], `${name} (${label})`);
+    console.log(`${name} (${label}): ${columns} columns, worst ${worst.toExponential(2)}`);
   });
 }

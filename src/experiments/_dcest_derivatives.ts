@@ -232,9 +232,9 @@ export function cosineJacobian(
     sp.mul(pair, base, shifted);
     ext.set(train.extra ? shifted : identity);
     if (train.left > 0) {
-      product(tmp, train.left);
-      if (train.phaseLeft !== 0) sp.phase(lft, tmp, train.phaseLeft);
-      else lft.set(tmp);
+      product(gBack, train.left);
+      if (train.phaseLeft !== 0) sp.phase(lft, gBack, train.phaseLeft);
+      else lft.set(gBack);
     } else lft.set(identity);
     // s = wᵀ·Lft·Ext·pair^pairs·v.
     const wl = transposeMatvec(new Float64Array(n), lft, w, n);
