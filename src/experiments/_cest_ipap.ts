@@ -25,8 +25,10 @@ import {
   startTermsOf,
 } from "./_cest.ts";
 import {
+  filteredStart,
   powerCotangent,
   productCotangents,
+  productTangents,
   propagatorTangents,
   SensitivityRows,
   transposeMatvec,
@@ -192,43 +194,29 @@ function ipApJacobian(o: IpApFixed, offsets: Float64Array): SequenceDerivatives 
   const l0 = sp.lFree.slice();
   const [dRec, dTaua] = [new Float64Array(nn), new Float64Array(nn)];
   sp.delays([dRec, dTaua], [o.recoveryS, o.tauaS]);
-  const v0 = sp.startVector(o.terms);
-  const v = new Float64Array(n);
-  matvec(v, dRec, v0, n);
-  for (let i = 0; i < n; i++) v[i] *= o.keepMask[i];
-  // INEPT = P90(−y)·D(τa)·F·D(τa)·P90(x); the reference detection is INEPTᵀ·detect.
-  const chain = (a: Float64Array, b: Float64Array) => {
-    const t = new Float64Array(nn);
-    const u = new Float64Array(nn);
-    sp.mul(t, b, o.p90x);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[i * n + j] *= o.flip[i];
-    sp.mul(u, a, t);
-    sp.mul(t, o.p90my, u);
-    return t;
-  };
-  const wRef = transposeMatvec(new Float64Array(n), chain(dTaua, dTaua), detect, n);
   const recTangents = propagatorTangents(l0, o.recoveryS, dirs, n);
   const tauaTangents = propagatorTangents(l0, o.tauaS, dirs, n);
-  const dStart = dirs.map((dir, q) => {
-    const dv = new Float64Array(n);
-    const dd = recTangents[q];
-    if (dd) matvec(dv, dd, v0, n);
-    if (dir.dstart) {
-      const t = new Float64Array(n);
-      matvec(t, dRec, dir.dstart, n);
-      for (let i = 0; i < n; i++) dv[i] += t[i];
-    }
-    for (let i = 0; i < n; i++) dv[i] *= o.keepMask[i];
-    return dv;
-  });
-  const dDetect = dirs.map((_, q) => {
-    const dd = tauaTangents[q];
-    if (!dd) return null;
-    const di = chain(dd, dTaua);
-    const dj = chain(dTaua, dd);
-    for (let i = 0; i < nn; i++) di[i] += dj[i];
-    return transposeMatvec(new Float64Array(n), di, detect, n);
-  });
+  const { start: v, tangents: dStart } = filteredStart(
+    dRec,
+    recTangents,
+    sp.startVector(o.terms),
+    dirs,
+    o.keepMask,
+    n,
+  );
+  // INEPT = P90(−y)·D(τa)·F·D(τa)·P90(x); the reference detection is INEPTᵀ·detect.
+  const flip = new Float64Array(nn);
+  for (let i = 0; i < n; i++) flip[i * n + i] = o.flip[i];
+  const inept = productTangents(
+    [o.p90my, dTaua, flip, dTaua, o.p90x],
+    [null, tauaTangents, null, tauaTangents, null],
+    dirs.length,
+    n,
+  );
+  const wRef = transposeMatvec(new Float64Array(n), inept.product, detect, n);
+  const dDetect = inept.tangents.map((t) =>
+    t && transposeMatvec(new Float64Array(n), t, detect, n)
+  );
   const distinct = [...new Set(offsets)];
   const rows = new SensitivityRows(distinct, n);
   const sens = new ExpSensitivity(n);

@@ -43,6 +43,20 @@ export interface GridSaturation {
   /** Start vector terms and the nucleus scaling them. */
   startTerms: readonly string[];
   startAtom: string;
+  /**
+   * A start that is not the start vector itself, and references read out through a fixed
+   * chain (`coscest_1hn_ip_ap`): computed once per evaluation, with tangents per direction.
+   */
+  fixed?: (dirs: readonly LocalDirection[]) => FixedParts;
+}
+
+/** Offset-independent parts of a sequence and their tangents along every direction. */
+export interface FixedParts {
+  start: Float64Array;
+  dStart: readonly (Float64Array | null)[];
+  /** References: intensity refDetect·start (instead of detect·D(t_eq)·start). */
+  refDetect: Float64Array;
+  dRefDetect: readonly (Float64Array | null)[];
 }
 
 /**
@@ -70,7 +84,8 @@ function gridJacobian(
   const { sp, grid, detect } = o;
   const n = sp.size;
   const dirs = directionsOf(sp, o.startTerms, o.startAtom);
-  const start = sp.startVector(o.startTerms, o.startAtom);
+  const fixed = o.fixed?.(dirs);
+  const start = fixed ? fixed.start : sp.startVector(o.startTerms, o.startAtom);
   const distinct = [...new Set(offsets)];
   const rows = new SensitivityRows(distinct, n);
   const sens = new ExpSensitivity(n);
@@ -99,7 +114,11 @@ function gridJacobian(
         for (let i = 0; i < n; i++) rows.a[q][i] += weight * adjoint[i];
         addOuter(gEq, detect, forward, weight, n);
       };
-      if (isCestReference(x)) {
+      if (isCestReference(x) && fixed) {
+        rows.values[q] += wJ * dot(fixed.refDetect, start);
+        for (let i = 0; i < n; i++) rows.a[q][i] += wJ * fixed.refDetect[i];
+        for (let i = 0; i < n; i++) rows.m[q][i] += wJ * start[i];
+      } else if (isCestReference(x)) {
         add(wJ, start, w);
       } else {
         sp.offsetI = x;
@@ -117,7 +136,8 @@ function gridJacobian(
   sp.jLineI = 0;
   sp.offsetI = 0;
   sp.rebuild();
-  return rows.result(offsets, dirs, sp.values.length, dirs.map((d) => d.dstart));
+  const dStart = fixed ? fixed.dStart : dirs.map((d) => d.dstart);
+  return rows.result(offsets, dirs, sp.values.length, dStart, fixed?.dRefDetect);
 }
 
 function dephasingOf(grid: CestGrid): Dephasing | undefined {
@@ -269,9 +289,4 @@ export function cosineJacobian(
     }
     return { forward, adjoint: out.adjoint };
   });
-}
-
-/** Directions of a setup's start (for sequences that add their own start tangents). */
-export function gridDirections(o: GridSaturation): LocalDirection[] {
-  return directionsOf(o.sp, o.startTerms, o.startAtom);
 }

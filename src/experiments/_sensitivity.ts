@@ -246,3 +246,83 @@ export class SensitivityRows {
     return { values, jac };
   }
 }
+
+/**
+ * The product F₀·F₁·…·F_{m−1} and, per direction, its forward tangent
+ * Σ_k F₀…F_{k−1}·T_k·F_{k+1}…F_{m−1} from the factors' tangents (`tangents[k][d]`, null where
+ * factor k does not move along direction d, or `null` for a constant factor).
+ *
+ * @example
+ * ```ts
+ * const { product, tangents } = productTangents([p90my, dTaua, flip, dTaua, p90x],
+ *   [null, tauaTangents, null, tauaTangents, null], dirs.length, n);
+ * ```
+ */
+export function productTangents(
+  factors: readonly Float64Array[],
+  tangents: readonly ((Float64Array | null)[] | null)[],
+  directions: number,
+  n: number,
+): { product: Float64Array; tangents: (Float64Array | null)[] } {
+  const nn = n * n;
+  const m = factors.length;
+  // prefix[k] = F₀…F_{k−1}, suffix[k] = F_{k+1}…F_{m−1}.
+  const prefix: Float64Array[] = [identity(n)];
+  for (let k = 0; k < m; k++) {
+    prefix.push(mulT(new Float64Array(nn), prefix[k], factors[k], n, "ab"));
+  }
+  const suffix: Float64Array[] = new Array(m);
+  suffix[m - 1] = identity(n);
+  for (let k = m - 2; k >= 0; k--) {
+    suffix[k] = mulT(new Float64Array(nn), factors[k + 1], suffix[k + 1], n, "ab");
+  }
+  const tmp = new Float64Array(nn);
+  const out = Array.from({ length: directions }, (_, d) => {
+    let sum: Float64Array | null = null;
+    for (let k = 0; k < m; k++) {
+      const t = tangents[k]?.[d];
+      if (!t) continue;
+      mulT(tmp, t, suffix[k], n, "ab");
+      const term = mulT(new Float64Array(nn), prefix[k], tmp, n, "ab");
+      if (sum) { for (let i = 0; i < nn; i++) sum[i] += term[i]; }
+      else sum = term;
+    }
+    return sum;
+  });
+  return { product: prefix[m], tangents: out };
+}
+
+/**
+ * Start of the in-phase/anti-phase ¹H sequences, keep∘(D(t)·v₀) (a recovery delay, then a
+ * z-filter), and its tangent along every direction (v₀ linear in the populations).
+ *
+ * @example
+ * ```ts
+ * const { start, tangents } = filteredStart(dRec, recTangents, v0, dirs, keep, n);
+ * ```
+ */
+export function filteredStart(
+  d: Float64Array,
+  dTangents: readonly (Float64Array | null)[],
+  v0: Float64Array,
+  dirs: readonly LocalDirection[],
+  keep: Float64Array,
+  n: number,
+): { start: Float64Array; tangents: Float64Array[] } {
+  const start = new Float64Array(n);
+  matvec(start, d, v0, n);
+  for (let i = 0; i < n; i++) start[i] *= keep[i];
+  const t = new Float64Array(n);
+  const tangents = dirs.map((dir, q) => {
+    const dv = new Float64Array(n);
+    const dd = dTangents[q];
+    if (dd) matvec(dv, dd, v0, n);
+    if (dir.dstart) {
+      matvec(t, d, dir.dstart, n);
+      for (let i = 0; i < n; i++) dv[i] += t[i];
+    }
+    for (let i = 0; i < n; i++) dv[i] *= keep[i];
+    return dv;
+  });
+  return { start, tangents };
+}
