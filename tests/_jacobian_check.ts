@@ -34,9 +34,6 @@ export const DIFFERENCED: ReadonlySet<string> = new Set([
   "cpmg_ch3_1h_tq",
   "cpmg_ch3_mq",
   "cpmg_ch3_1h_tq_diff",
-  "r1rho_15n",
-  "r1rho_13c",
-  "r1rho_1h",
 ]);
 
 /** A small seeded generator (mulberry32) for the test points. */

@@ -143,6 +143,29 @@ const DEPHASED = { type: "dephasing" };
 
 /** Further paths of the exact types: η blocks, B1 distributions, dephasing, ¹³C multiplets. */
 const VARIANTS: [string, string, Case][] = [
+  ["calculation = eigenvalue", "r1rho_15n", {
+    residue: "2N",
+    experiment: {
+      settings: { carrier: 118, b1_frq: 1000, calculation: "eigenvalue" },
+      x: [0, 0.02, 0.05, 0.1],
+    },
+  }],
+  ["calculation = two_point", "r1rho_15n_rates", {
+    residue: "2N",
+    experiment: {
+      settings: { carrier: 118, b1_frq: 1000, calculation: "two_point", time_t: 0.05 },
+      x: [-800, -300, 0, 300, 800],
+      scaled: false,
+    },
+  }],
+  ["two_point against the field", "r1rho_13c_rates", {
+    residue: "2CA",
+    experiment: {
+      settings: { carrier: 56.5, calculation: "two_point", time_t: 0.04, x_axis: "b1_frq" },
+      x: [300, 600, 1000, 2000],
+      scaled: false,
+    },
+  }],
   ["eta_block = 3", "cest_1hn_ip_ap", {
     residue: "2H",
     experiment: {
@@ -263,6 +286,19 @@ for (const name of Object.keys(EXPERIMENTS).sort()) {
     console.log(`${name}: ${columns} columns, worst ${worst.toExponential(2)}`);
   });
 }
+
+Deno.test("R1ρ analytic approximations (tp02, mp05, dpl94) are differenced", () => {
+  for (const calculation of ["tp02", "mp05", "dpl94"]) {
+    for (const name of ["r1rho_15n", "r1rho_15n_rates"]) {
+      const c = CASES[name];
+      const { study: s } = study(name, {
+        ...c,
+        experiment: { ...c.experiment, settings: { ...c.experiment.settings, calculation } },
+      });
+      assert.equal(createCalculator(s, 0).sequence.jacobian, undefined, `${name} ${calculation}`);
+    }
+  }
+});
 
 for (const [label, name, c] of VARIANTS) {
   Deno.test(`exact Jacobian matches central differences: ${name}, ${label} (synthetic)`, () => {
