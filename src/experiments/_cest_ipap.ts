@@ -261,6 +261,7 @@ function ipApJacobian(o: IpApFixed, offsets: Float64Array): SequenceDerivatives 
 function etaWork(n: number) {
   const mat = () => new Float64Array(n * n);
   const [pTaue, d2Taue, s180, block, t1, t2, gBlock, gP, gD] = Array.from({ length: 9 }, mat);
+  const powerScratch = { phis: new Float64Array(0) };
   return {
     saturate(
       o: IpApFixed,
@@ -285,7 +286,7 @@ function etaWork(n: number) {
       sp.mul(t1, s180, t2);
       sp.mul(block, pTaue, t1);
       gBlock.fill(0);
-      const out = powerCotangent(gBlock, block, o.etaBlock, v, w, weight, n);
+      const out = powerCotangent(gBlock, block, o.etaBlock, v, w, weight, n, powerScratch);
       gP.fill(0);
       gD.fill(0);
       productCotangents([pTaue, s180, d2Taue, s180, pTaue], gBlock, [gP, null, gD, null, gP], n);

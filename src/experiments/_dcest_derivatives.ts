@@ -168,6 +168,7 @@ export function danteJacobian(
     () => new Float64Array(nn),
   );
   let fresh = true;
+  const powerScratch = { phis: new Float64Array(0) };
   return gridJacobian(o, offsets, (b1Hz, v, w, weight, k) => {
     // The inter-pulse delay depends on the offset and line only, not on B1.
     if (fresh) {
@@ -179,7 +180,7 @@ export function danteJacobian(
     prop.matrix(p, timing.pwS, { b1IHz: b1Hz }, grid.dephasing);
     sp.mul(element, delay, p);
     gE.fill(0);
-    const out = powerCotangent(gE, element, timing.count, v, w, weight, n);
+    const out = powerCotangent(gE, element, timing.count, v, w, weight, n, powerScratch);
     // E = D·P: ∂s/∂D = G·Pᵀ, ∂s/∂P = Dᵀ·G.
     mulT(tmp, gE, p, n, "abt");
     for (let i = 0; i < nn; i++) gD[i] += tmp[i];
@@ -213,7 +214,6 @@ export function cosineJacobian(
   const n = sp.size;
   const nn = n * n;
   const dephasing = dephasingOf(grid);
-  const sens = new ExpSensitivity(n);
   const mat = () => new Float64Array(nn);
   const [base, shifted, pair, lft, ext, tmp, gPair, gBase, gShift, gLft, gBack] = Array.from(
     { length: 11 },
@@ -241,9 +241,13 @@ export function cosineJacobian(
   };
   // Rᵀ·g·R of a phase rotation R·X·Rᵀ (rotations by quarter turns: Rᵀ = R(−k)).
   const unphase = (out: Float64Array, g: Float64Array, k: number) => sp.phase(out, g, 4 - k);
+  const powerScratch = { phis: new Float64Array(0) };
+  // One decomposition per sample amplitude gives both its pulse and, later, its K.
+  const sliceSens = new Map(amps.map((a) => [a, new ExpSensitivity(n)]));
   return gridJacobian(o, offsets, (b1Hz, v, w, weight, k) => {
     for (const a of amps) {
-      prop.matrix(slices.get(a)!, train.dtS, { b1IHz: a * b1Hz }, grid.dephasing);
+      const l = prop.liouvillian({ b1IHz: a * b1Hz });
+      sliceSens.get(a)!.prepare(slices.get(a)!, l.slice(), train.dtS, dephasing);
       gSlice.get(a)!.fill(0);
     }
     product(base, amplitudes.length);
@@ -260,7 +264,7 @@ export function cosineJacobian(
     const wl = transposeMatvec(new Float64Array(n), lft, w, n);
     const wle = transposeMatvec(new Float64Array(n), ext, wl, n);
     gPair.fill(0);
-    const out = powerCotangent(gPair, pair, train.pairs, v, wle, weight, n);
+    const out = powerCotangent(gPair, pair, train.pairs, v, wle, weight, n, powerScratch);
     const u2 = new Float64Array(n);
     for (let r = 0; r < n; r++) u2[r] = dot(ext.subarray(r * n, r * n + n), out.forward);
     const forward = new Float64Array(n);
@@ -284,9 +288,7 @@ export function cosineJacobian(
       }
       backToSlices(gLft, train.left);
     }
-    for (const a of amps) {
-      sens.add(k, prop.liouvillian({ b1IHz: a * b1Hz }), train.dtS, gSlice.get(a)!, 1, dephasing);
-    }
+    for (const a of amps) sliceSens.get(a)!.addPrepared(k, gSlice.get(a)!);
     return { forward, adjoint: out.adjoint };
   });
 }

@@ -70,14 +70,26 @@ export function mulT(
   n: number,
   mode: "ab" | "atb" | "abt",
 ): Float64Array {
+  if (mode === "abt") {
+    for (let i = 0; i < n; i++) {
+      const io = i * n;
+      for (let j = 0; j < n; j++) {
+        const jo = j * n;
+        let s = 0;
+        for (let k = 0; k < n; k++) s += a[io + k] * b[jo + k];
+        out[io + j] = s;
+      }
+    }
+    return out;
+  }
   out.fill(0);
   for (let i = 0; i < n; i++) {
+    const io = i * n;
     for (let k = 0; k < n; k++) {
-      const x = mode === "atb" ? a[k * n + i] : a[i * n + k];
+      const x = mode === "atb" ? a[k * n + i] : a[io + k];
       if (x === 0) continue;
-      for (let j = 0; j < n; j++) {
-        out[i * n + j] += x * (mode === "abt" ? b[j * n + k] : b[k * n + j]);
-      }
+      const ko = k * n;
+      for (let j = 0; j < n; j++) out[io + j] += x * b[ko + j];
     }
   }
   return out;
@@ -86,7 +98,8 @@ export function mulT(
 /**
  * For s = wᵀ·E^count·v: g += weight·∂s/∂E = weight·Σ_{i<count} ((Eᵀ)^{count−1−i}·w)·(E^i·v)ᵀ,
  * by one forward and one backward sweep of vectors (O(count·n²), no matrix powers). Returns
- * E^count·v and (E^count)ᵀ·w (new arrays).
+ * E^count·v and (E^count)ᵀ·w (new arrays). Pass the same `scratch` to successive calls to
+ * reuse the sweep's buffer.
  *
  * @example
  * ```ts
@@ -101,22 +114,85 @@ export function powerCotangent(
   w: Float64Array,
   weight: number,
   n: number,
+  scratch: { phis: Float64Array } = { phis: new Float64Array(0) },
 ): { forward: Float64Array; adjoint: Float64Array } {
-  const phis: Float64Array[] = [v.slice()];
+  if (count >= 4 * n) return powerCotangentDoubling(g, e, count, v, w, weight, n);
+  // φ_i = E^i·v for i = 0…count, flat; `scratch` keeps the buffer from one call to the next.
+  const size = (count + 1) * n;
+  if (scratch.phis.length < size) scratch.phis = new Float64Array(size);
+  const phis = scratch.phis;
+  phis.set(v);
   for (let i = 1; i <= count; i++) {
-    const next = new Float64Array(n);
-    matvec(next, e, phis[i - 1], n);
-    phis.push(next);
+    const prev = (i - 1) * n;
+    const cur = i * n;
+    for (let r = 0; r < n; r++) {
+      const ro = r * n;
+      let s = 0;
+      for (let c = 0; c < n; c++) s += e[ro + c] * phis[prev + c];
+      phis[cur + r] = s;
+    }
   }
   let beta = w.slice();
-  const next = new Float64Array(n);
+  let next = new Float64Array(n);
   for (let j = 0; j < count; j++) {
-    // β_j = (Eᵀ)^j·w pairs with φ_{count−1−j}.
-    addOuter(g, beta, phis[count - 1 - j], weight, n);
+    // β_j = (Eᵀ)^j·w pairs with φ_{count−1−j}: g += weight·β_j·φᵀ.
+    const po = (count - 1 - j) * n;
+    for (let r = 0; r < n; r++) {
+      const x = weight * beta[r];
+      if (x === 0) continue;
+      const ro = r * n;
+      for (let c = 0; c < n; c++) g[ro + c] += x * phis[po + c];
+    }
     transposeMatvec(next, e, beta, n);
-    beta = next.slice();
+    [beta, next] = [next, beta];
   }
-  return { forward: phis[count], adjoint: beta };
+  return { forward: phis.slice(count * n), adjoint: beta };
+}
+
+/**
+ * {@link powerCotangent} for long trains, by doubling (O(n³·log count)): with A = Eᵀ and
+ * C = w·vᵀ, G_m = Σ_{i<m} A^{m−1−i}·C·A^i obeys G_{2m} = A^m·G_m + G_m·A^m and
+ * G_{m+1} = A·G_m + C·A^m, followed along the bits of count.
+ */
+function powerCotangentDoubling(
+  g: Float64Array,
+  e: Float64Array,
+  count: number,
+  v: Float64Array,
+  w: Float64Array,
+  weight: number,
+  n: number,
+): { forward: Float64Array; adjoint: Float64Array } {
+  const nn = n * n;
+  const a = new Float64Array(nn);
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) a[r * n + c] = e[c * n + r];
+  let p = a.slice();
+  let acc = new Float64Array(nn);
+  addOuter(acc, w, v, weight, n);
+  let t1 = new Float64Array(nn);
+  let t2 = new Float64Array(nn);
+  const u = new Float64Array(n);
+  for (let bit = 31 - Math.clz32(count) - 1; bit >= 0; bit--) {
+    mulT(t1, p, acc, n, "ab");
+    mulT(t2, acc, p, n, "ab");
+    for (let i = 0; i < nn; i++) t1[i] += t2[i];
+    [acc, t1] = [t1, acc];
+    mulT(t2, p, p, n, "ab");
+    [p, t2] = [t2, p];
+    if ((count >> bit) & 1) {
+      mulT(t1, a, acc, n, "ab");
+      transposeMatvec(u, p, v, n);
+      addOuter(t1, w, u, weight, n);
+      [acc, t1] = [t1, acc];
+      mulT(t2, a, p, n, "ab");
+      [p, t2] = [t2, p];
+    }
+  }
+  for (let i = 0; i < nn; i++) g[i] += acc[i];
+  const forward = transposeMatvec(new Float64Array(n), p, v, n);
+  const adjoint = new Float64Array(n);
+  matvec(adjoint, p, w, n);
+  return { forward, adjoint };
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   frechetTime,
 } from "./frechet_eig.ts";
 import { createFrechetWorkspace, expmFrechet, type FrechetWorkspace } from "./frechet.ts";
+import { createExpmWorkspace, expm, type ExpmWorkspace } from "./expm.ts";
 
 /** ChemEx's dephasing mode: eigenvalues with |Im λ| ≥ imMin run `factor` times faster. */
 export interface Dephasing {
@@ -57,6 +58,7 @@ export class ExpSensitivity {
   private fw: FrechetWorkspace | null = null;
   private at: Float64Array | null = null;
   private dk: Float64Array | null = null;
+  private ew: ExpmWorkspace | null = null;
 
   constructor(n: number) {
     this.n = n;
@@ -79,21 +81,71 @@ export class ExpSensitivity {
     weight = 1,
     dephasing?: Dephasing,
   ): void {
+    this.prepare(null, a, t, dephasing);
+    this.addPrepared(k, g, weight);
+  }
+
+  private prepared: { eigen: boolean; t: number; a: Float64Array } | null = null;
+
+  /**
+   * Decompose A for t (and write exp(A·t), dephased with `dephasing`, into `out` when given):
+   * {@link addPrepared} then adds K for any cotangent of this propagator. Returns `out`.
+   */
+  prepare(
+    out: Float64Array | null,
+    a: Float64Array,
+    t: number,
+    dephasing?: Dephasing,
+  ): Float64Array | null {
+    const n = this.n;
     const ok = eigDecompose(a, this.ws);
     if (ok || (dephasing && Number.isFinite(this.ws.cond))) {
       complexEigen(this.ws, this.ce);
       frechetTime(t, this.ce, this.s, dephasing);
-      this.addEigen(k, t, g, weight);
-      return;
+      this.prepared = { eigen: true, t, a };
+      if (out) this.propagator(out);
+      return out;
     }
     if (dephasing) throw new Error("dephased propagator: eigendecomposition failed");
+    const at = this.at ??= new Float64Array(n * n);
+    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) at[r * n + c] = a[c * n + r];
+    this.prepared = { eigen: false, t, a: at };
+    if (out) expm(out, a, t, this.ew ??= createExpmWorkspace(n));
+    return out;
+  }
+
+  /** k += weight·L(Aᵀ·t, G·t) for the A and t of the last {@link prepare}. */
+  addPrepared(k: Float64Array, g: Float64Array, weight = 1): void {
+    const p = this.prepared;
+    if (!p) throw new Error("ExpSensitivity: nothing prepared");
+    if (p.eigen) {
+      this.addEigen(k, p.t, g, weight);
+      return;
+    }
     const n = this.n;
     this.fw ??= createFrechetWorkspace(n);
-    const at = this.at ??= new Float64Array(n * n);
     const dk = this.dk ??= new Float64Array(n * n);
-    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) at[r * n + c] = a[c * n + r];
-    expmFrechet(null, dk, at, g, t, this.fw);
+    expmFrechet(null, dk, p.a, g, p.t, this.fw);
     for (let i = 0; i < n * n; i++) k[i] += weight * dk[i];
+  }
+
+  /** out = Re(V·e^{Λt}·V⁻¹) from the prepared decomposition (dephased as prepared). */
+  private propagator(out: Float64Array): void {
+    const { n, ce, s } = this;
+    const { vr, vi, ur, ui } = ce;
+    const { er, ei } = s;
+    out.fill(0);
+    for (let i = 0; i < n; i++) {
+      const io = i * n;
+      for (let b = 0; b < n; b++) {
+        // (V·e^{Λt})_ib.
+        const xr = vr[io + b] * er[b] - vi[io + b] * ei[b];
+        const xi = vr[io + b] * ei[b] + vi[io + b] * er[b];
+        if (xr === 0 && xi === 0) continue;
+        const bo = b * n;
+        for (let j = 0; j < n; j++) out[io + j] += xr * ur[bo + j] - xi * ui[bo + j];
+      }
+    }
   }
 
   /** The eigen route of {@link add}, with e^{λt} already in the scratch. */
