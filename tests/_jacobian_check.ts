@@ -127,7 +127,7 @@ export function checkExactJacobian(
 ): { columns: number; worst: number } {
   const sub = freeAll(store, picks.flatMap((k) => study.profiles[k].paramIds), untie);
   const ev = createChunkEvaluator(makeChunk(study, picks));
-  const exactP = createGroupProblem(sub, ev, { jacobian: "exact" });
+  const exactP = createGroupProblem(sub, ev, { jacobian: "exact", everyExact: true });
   const refP = createGroupProblem(sub, ev, { jacobian: "forward" });
   const n = exactP.free.length;
   let worst = 0;

@@ -9,7 +9,9 @@ import { strict as assert } from "node:assert";
 import { EXPERIMENTS } from "../src/experiments/registry.ts";
 import { simulateStudy, type SyntheticExperiment } from "../src/fit/synthetic.ts";
 import { createCalculator } from "../src/fit/evaluate.ts";
-import { checkExactJacobian, DIFFERENCED } from "./_jacobian_check.ts";
+import { createChunkEvaluator, makeChunk } from "../src/fit/chunk.ts";
+import { createGroupProblem } from "../src/fit/problem.ts";
+import { checkExactJacobian, DIFFERENCED, freeAll } from "./_jacobian_check.ts";
 
 /** Offsets (Hz) of the synthetic CEST profiles: a reference and both sides of the carrier. */
 const OFFSETS = [-2e4, -500, -300, -150, -60, 0, 60, 150, 300, 500];
@@ -307,3 +309,21 @@ for (const [label, name, c] of VARIANTS) {
     console.log(`${name} (${label}): ${columns} columns, worst ${worst.toExponential(2)}`);
   });
 }
+
+Deno.test("exact derivatives dearer than the differences (jacobianCost) are left to differences", () => {
+  const { study: s, store } = study("dcest_15n");
+  const sub = freeAll(store, s.profiles[0].paramIds);
+  const ev = createChunkEvaluator(makeChunk(s, [0]));
+  const seq = ev.calculators[0].sequence;
+  assert.ok(seq.jacobian && (seq.jacobianCost ?? 0) > 0);
+  const byDefault = createGroupProblem(sub, ev, { jacobian: "exact" });
+  const every = createGroupProblem(sub, ev, { jacobian: "exact", everyExact: true });
+  const n = byDefault.free.length;
+  assert.ok(n < seq.jacobianCost!, `${n} free parameters, cost ${seq.jacobianCost}`);
+  for (const [p, differenced] of [[byDefault, n], [every, 0]] as const) {
+    const f = p.residuals(p.x0);
+    const before = p.evaluations();
+    p.jacobian(p.x0, f);
+    assert.equal(p.evaluations() - before, differenced);
+  }
+});

@@ -71,6 +71,15 @@ export function coscestKeys(): Record<string, KeySpec> {
   };
 }
 
+/** Cost of an exact D-CEST Jacobian in evaluations (`benchmarks/jacobian_bench.ts`). */
+export const DANTE_JACOBIAN_COST = 15;
+
+/**
+ * Cost of an exact COS-CEST Jacobian in evaluations (`benchmarks/jacobian_bench.ts`): forward
+ * differences are cheaper for profiles reached by fewer free parameters.
+ */
+export const COSINE_JACOBIAN_COST = 8;
+
 /** DANTE train of D-CEST: pulse width and spacing (s) and number of elements. */
 export interface DanteTiming {
   pwS: number;
@@ -303,7 +312,9 @@ export function danteSequence(ctx: SequenceContext, o: DanteOptions): Sequence {
     });
   };
   const setup = { sp, grid, prop, detect, timeEquilS, ...o };
-  return withJacobian(seq, (offsets) => danteJacobian(setup, timing, offsets));
+  // Measured (docs/jacobians.md): one exact Jacobian costs about 15 evaluations of these small
+  // trains, so fits with fewer free parameters per profile keep forward differences.
+  return withJacobian(seq, (offsets) => danteJacobian(setup, timing, offsets), DANTE_JACOBIAN_COST);
 }
 
 /** Scratch matrices of {@link cosinePropagator}, allocated once per profile. */

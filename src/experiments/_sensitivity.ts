@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { matvec } from "../nmr/expm.ts";
+import { matmul, matvec } from "../nmr/expm.ts";
 import { createEigWorkspace, eigDecompose } from "../nmr/eig.ts";
 import { complexEigen, createComplexEigen, expFrechetFromEig } from "../nmr/frechet_eig.ts";
 import { createFrechetWorkspace, expmFrechet } from "../nmr/frechet.ts";
@@ -82,11 +82,15 @@ export function mulT(
     }
     return out;
   }
+  if (mode === "ab") {
+    matmul(out, a, b, n);
+    return out;
+  }
   out.fill(0);
   for (let i = 0; i < n; i++) {
     const io = i * n;
     for (let k = 0; k < n; k++) {
-      const x = mode === "atb" ? a[k * n + i] : a[io + k];
+      const x = a[k * n + i];
       if (x === 0) continue;
       const ko = k * n;
       for (let j = 0; j < n; j++) out[io + j] += x * b[ko + j];

@@ -9,6 +9,7 @@
 import type { ExperimentModule, SequenceContext } from "../types.ts";
 import {
   coscestKeys,
+  COSINE_JACOBIAN_COST,
   cosineAmplitudes,
   cosinePropagator,
   cosineTrain,
@@ -82,6 +83,10 @@ export const coscest13c: ExperimentModule = {
     };
     // The equilibrium start is p_s·Ξ(13C) on each state's iz (the basis has no ie).
     const setup = { sp, grid, prop, detect, timeEquilS, startTerms: ["iz"], startAtom: "13C" };
-    return withJacobian(seq, (offsets) => cosineJacobian(setup, amplitudes, train, offsets));
+    return withJacobian(
+      seq,
+      (offsets) => cosineJacobian(setup, amplitudes, train, offsets),
+      COSINE_JACOBIAN_COST,
+    );
   },
 };

@@ -12,6 +12,7 @@
 import type { ExperimentModule, SequenceContext } from "../types.ts";
 import {
   coscestKeys,
+  COSINE_JACOBIAN_COST,
   cosineAmplitudes,
   cosinePropagator,
   cosineTrain,
@@ -147,6 +148,10 @@ export const coscest1hnIpAp: ExperimentModule = {
       startAtom: "1H",
       fixed,
     };
-    return withJacobian(seq, (offsets) => cosineJacobian(setup, amplitudes, train, offsets));
+    return withJacobian(
+      seq,
+      (offsets) => cosineJacobian(setup, amplitudes, train, offsets),
+      COSINE_JACOBIAN_COST,
+    );
   },
 };
