@@ -10,7 +10,14 @@
  */
 import { matmul, matvec } from "../nmr/expm.ts";
 import { createEigWorkspace, eigDecompose } from "../nmr/eig.ts";
-import { complexEigen, createComplexEigen, expFrechetFromEig } from "../nmr/frechet_eig.ts";
+import {
+  complexEigen,
+  createComplexEigen,
+  createFrechetApplyScratch,
+  divDiff,
+  eigenDirection,
+  frechetTime,
+} from "../nmr/frechet_eig.ts";
 import { createFrechetWorkspace, expmFrechet } from "../nmr/frechet.ts";
 import type { LocalDirection } from "./_derivatives.ts";
 import type { SequenceDerivatives } from "./types.ts";
@@ -257,15 +264,63 @@ export function propagatorTangents(
   n: number,
 ): (Float64Array | null)[] {
   const ws = createEigWorkspace(n);
-  const eigen = eigDecompose(a, ws);
-  const ce = eigen ? createComplexEigen(n) : null;
-  if (ce) complexEigen(ws, ce);
-  const fw = eigen ? null : createFrechetWorkspace(n);
+  if (!eigDecompose(a, ws)) {
+    const fw = createFrechetWorkspace(n);
+    return dirs.map((dir) => {
+      if (!dir.dl) return null;
+      const d = new Float64Array(n * n);
+      expmFrechet(null, d, a, dir.dl, t, fw);
+      return d;
+    });
+  }
+  const ce = createComplexEigen(n);
+  complexEigen(ws, ce);
+  // Φ once (divided differences that never form e^{(λ_a − λ_b)t} alone, which overflows for
+  // long delays of well-separated modes), then dD = Re(V·(Φ ∘ Ẽ)·V⁻¹) per direction.
+  const s = createFrechetApplyScratch(n);
+  frechetTime(t, ce, s);
+  const pr = new Float64Array(n * n);
+  const pi = new Float64Array(n * n);
+  for (let p = 0; p < n; p++) {
+    for (let q = 0; q < n; q++) {
+      divDiff(p, q, t, ce, s);
+      pr[p * n + q] = s.p[0];
+      pi[p * n + q] = s.p[1];
+    }
+  }
+  const { vr, vi, ur, ui } = ce;
+  const xr = new Float64Array(n * n);
+  const xi = new Float64Array(n * n);
   return dirs.map((dir) => {
     if (!dir.dl) return null;
+    const et = eigenDirection(dir.dl, ce);
+    // X = V·(Φ ∘ Ẽ).
+    xr.fill(0);
+    xi.fill(0);
+    for (let i = 0; i < n; i++) {
+      for (let p = 0; p < n; p++) {
+        const yr = vr[i * n + p];
+        const yi = vi[i * n + p];
+        if (yr === 0 && yi === 0) continue;
+        for (let q = 0; q < n; q++) {
+          const o = p * n + q;
+          const mr = pr[o] * et.re[o] - pi[o] * et.im[o];
+          const mi = pr[o] * et.im[o] + pi[o] * et.re[o];
+          xr[i * n + q] += yr * mr - yi * mi;
+          xi[i * n + q] += yr * mi + yi * mr;
+        }
+      }
+    }
+    // dD = Re(X·V⁻¹).
     const d = new Float64Array(n * n);
-    if (ce) expFrechetFromEig(d, dir.dl, t, ce);
-    else expmFrechet(null, d, a, dir.dl, t, fw!);
+    for (let i = 0; i < n; i++) {
+      for (let q = 0; q < n; q++) {
+        const zr = xr[i * n + q];
+        const zi = xi[i * n + q];
+        if (zr === 0 && zi === 0) continue;
+        for (let j = 0; j < n; j++) d[i * n + j] += zr * ur[q * n + j] - zi * ui[q * n + j];
+      }
+    }
     return d;
   });
 }
