@@ -11,6 +11,7 @@ import { createChunkEvaluator, makeChunk } from "../src/fit/chunk.ts";
 import { createGroupProblem, type GroupProblem, subStore } from "../src/fit/problem.ts";
 import type { StudySpec } from "../src/fit/study.ts";
 import type { ParamStore } from "../src/params/store.ts";
+import { rng } from "./_models.ts";
 
 /**
  * Experiment types whose fits forward-difference their profiles: every other type gives exact
@@ -35,18 +36,6 @@ export const DIFFERENCED: ReadonlySet<string> = new Set([
   "cpmg_ch3_mq",
   "cpmg_ch3_1h_tq_diff",
 ]);
-
-/** A small seeded generator (mulberry32) for the test points. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Free every independent parameter the profiles use (kinetic, shifts, rates, …), and untie the

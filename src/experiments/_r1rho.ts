@@ -452,6 +452,15 @@ export function r1rhoDecay(ctx: SequenceContext): Sequence {
   const population = (s: string) => sp.local(`p${s}`) >= 0 ? sp.value(`p${s}`) : 1;
   const v = new Float64Array(lock.n);
   const d = new Float64Array(lock.n);
+  // The rate of the non-Bloch–McConnell calculations, at the spin-lock carrier.
+  const lockedRate = () =>
+    rateAt(lock, sp, calc, { offsetHz: 0, b1Hz }, carrierPpm, {
+      primary,
+      observed: ctx.observed,
+      start: ctx.start,
+      timeTS: 0,
+    });
+  const observedPopulation = () => ctx.observed.reduce((s, o) => s + population(o), 0);
   const seq = (timesS: Float64Array) => {
     sp.offsetI = 0;
     sp.rebuild();
@@ -464,13 +473,8 @@ export function r1rhoDecay(ctx: SequenceContext): Sequence {
       lock.vector(d, axis, ctx.observed, () => 1);
       values = lock.decay(times, v, d);
     } else {
-      const r = rateAt(lock, sp, calc, { offsetHz: 0, b1Hz }, carrierPpm, {
-        primary,
-        observed: ctx.observed,
-        start: ctx.start,
-        timeTS: 0,
-      });
-      const p0 = ctx.observed.reduce((s, o) => s + population(o), 0);
+      const r = lockedRate();
+      const p0 = observedPopulation();
       values = Float64Array.from(times, (t) => p0 * Math.exp(-r * t));
     }
     const byTime = new Map(times.map((t, k) => [t, values[k]]));
@@ -499,13 +503,8 @@ export function r1rhoDecay(ctx: SequenceContext): Sequence {
       jacOf = (t) => row.get(t)!;
     } else {
       // I = p0·exp(−R·t): ∂I = exp(−R·t)·(∂p0 − p0·t·∂R), ∂R from the locked eigenvalue.
-      const r = rateAt(lock, sp, calc, { offsetHz: 0, b1Hz }, carrierPpm, {
-        primary,
-        observed: ctx.observed,
-        start: ctx.start,
-        timeTS: 0,
-      });
-      const p0 = ctx.observed.reduce((s, o) => s + population(o), 0);
+      const r = lockedRate();
+      const p0 = observedPopulation();
       const dr = new Float64Array(nLocal);
       for (const dir of directions()) dr[dir.local] = lock.rateDerivative(dir.dl!);
       const dp0 = new Float64Array(nLocal);
