@@ -51,6 +51,13 @@ export type Sequence = {
    * then differences the profile).
    */
   jacobian?(x: Float64Array, labels?: readonly string[]): SequenceDerivatives;
+  /**
+   * What one {@link jacobian} costs, in evaluations of the sequence (measured with
+   * `benchmarks/jacobian_bench.ts`), where that is more than a few: forward differences cost one
+   * evaluation per free parameter reaching the profile, so the default fit differences a profile
+   * reached by fewer free parameters than this.
+   */
+  jacobianCost?: number;
 };
 
 /** Intensities and their exact derivatives with respect to the profile's local values. */
