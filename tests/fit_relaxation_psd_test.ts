@@ -16,15 +16,15 @@ import { fitGroup } from "../src/fit/step.ts";
 import { createGroupProblem } from "../src/fit/problem.ts";
 import { PSD_BOUNDARY_NOTE, relaxationBlocks } from "../src/fit/relaxation_psd.ts";
 import type { ParamStore } from "../src/params/store.ts";
-import { MINI, writeMiniStudy } from "./_mini_study.ts";
+import { MINI, miniFitArgs, writeMiniStudy } from "./_mini_study.ts";
+import { REPO } from "./_refdata.ts";
 
 const TAG = ", NUC->10N, B0->500.0MHZ";
 const R2 = `R2_A${TAG}`;
 const ETAXY = `ETAXY_A${TAG}`;
 
 /** The mini study as TROSY CPMG, loaded; only profile 0 is used. */
-function trosy() {
-  const dir = writeMiniStudy();
+function trosy(dir = writeMiniStudy()) {
   const path = join(dir, MINI.parameters);
   Deno.writeTextFileSync(
     path,
@@ -154,4 +154,40 @@ Deno.test("relaxation PSD: affine constraints on the diagonals (offsets, ×/÷ a
   assert.ok(slack(end, "a") >= -1e-12 && slack(end, "b") >= -1e-12);
   assert.ok(slack(end, "a") <= 1e-6, `state A on the boundary: ${slack(end, "a")}`);
   assert.equal(store.get(ETAXY)!.errorNote, PSD_BOUNDARY_NOTE);
+});
+
+Deno.test("relaxation PSD: fitted.toml, statistics.toml and the console say boundary limited", async () => {
+  const dir = writeMiniStudy();
+  const { study, store } = trosy(dir);
+  const v0 = locals(store, study);
+  store.get(ETAXY)!.value = 1.15 * Math.sqrt(v0.get("r2_i_a")! * v0.get("r2a_i_a")!);
+  synthesize(store, study);
+  const prof = study.profiles[0];
+  const rows = prof.x.map((x, i) => `${x}  ${prof.exp[i]}  ${prof.err[i]}`);
+  Deno.writeTextFileSync(join(dir, "Data/500MHz/10N-HN.out"), rows.join("\n") + "\n");
+  Deno.writeTextFileSync(
+    join(dir, MINI.method),
+    '[STEP1]\nINCLUDE = [10]\nFIX = ["PB", "KEX_AB", "DW_AB"]\nFIT = ["ETAXY_A"]\n',
+  );
+  const out = join(dir, "Out");
+  const res = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${REPO}src/cli/main.ts`, ...miniFitArgs(dir, out)],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const console = new TextDecoder().decode(res.stdout) + new TextDecoder().decode(res.stderr);
+  assert.ok(res.success, console);
+  const fitted = Deno.readTextFileSync(join(out, "Parameters/fitted.toml"));
+  assert.match(
+    fitted,
+    /\["ETAXY_A, B0->500\.0MHZ"\]\n10N = +[-\d.e+]+ # \(error unavailable: boundary limited \(active relaxation-PSD boundary\)\)\n/,
+  );
+  assert.match(
+    Deno.readTextFileSync(join(out, "statistics.toml")),
+    /ETAXY_A, NUC->10N, B0->500\.0MHZ/,
+  );
+  assert.match(
+    console,
+    /ETAXY_A, NUC->10N, B0->500\.0MHZ = .*: error unavailable: boundary limited/,
+  );
 });
