@@ -154,6 +154,9 @@ Deno.test("relaxation PSD: affine constraints on the diagonals (offsets, ×/÷ a
   assert.ok(slack(end, "a") >= -1e-12 && slack(end, "b") >= -1e-12);
   assert.ok(slack(end, "a") <= 1e-6, `state A on the boundary: ${slack(end, "a")}`);
   assert.equal(store.get(ETAXY)!.errorNote, PSD_BOUNDARY_NOTE);
+  // The constrained ETAXY_B moves with it: its propagated error is withheld too.
+  assert.equal(store.get(`ETAXY_B${TAG}`)!.stderr, null);
+  assert.equal(store.get(`ETAXY_B${TAG}`)!.errorNote, PSD_BOUNDARY_NOTE);
 });
 
 Deno.test("relaxation PSD: fitted.toml, statistics.toml and the console say boundary limited", async () => {
