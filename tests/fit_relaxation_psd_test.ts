@@ -70,6 +70,12 @@ function freeOnly(store: ParamStore, free: string[]): void {
   for (const p of store.values()) if (!p.expr) p.vary = free.includes(p.id);
 }
 
+/** sqrt(R2·R2A) of state A of profile 0: the largest feasible |ETAXY|. */
+function edgeOf(store: ParamStore, study: ReturnType<typeof trosy>["study"]): number {
+  const v = locals(store, study);
+  return Math.sqrt(v.get("r2_i_a")! * v.get("r2a_i_a")!);
+}
+
 /** Relative slack 1 − ETAXY²/(R2·R2A) of state s of profile 0 (≥ 0 when feasible). */
 function slack(values: Map<string, number>, s: string): number {
   const [b] = relaxationBlocks(s);
@@ -81,8 +87,7 @@ Deno.test("relaxation PSD: an optimum outside the region ends on its boundary, b
   const { study, store } = trosy();
   freeOnly(store, [R2, ETAXY]);
   // The data come from ETAXY 15% beyond sqrt(R2·R2A): the unconstrained optimum is infeasible.
-  const v0 = locals(store, study);
-  const edge = Math.sqrt(v0.get("r2_i_a")! * v0.get("r2a_i_a")!);
+  const edge = edgeOf(store, study);
   store.get(ETAXY)!.value = 1.15 * edge;
   assert.ok(slack(locals(store, study), "a") < -0.3);
   synthesize(store, study);
@@ -118,8 +123,7 @@ Deno.test("relaxation PSD: an optimum outside the region ends on its boundary, b
 Deno.test("relaxation PSD: a feasible optimum is reached as before, errors kept", () => {
   const { study, store } = trosy();
   freeOnly(store, [R2, ETAXY]);
-  const v0 = locals(store, study);
-  const edge = Math.sqrt(v0.get("r2_i_a")! * v0.get("r2a_i_a")!);
+  const edge = edgeOf(store, study);
   store.get(ETAXY)!.value = 0.6 * edge;
   synthesize(store, study);
   const truth = [store.get(R2)!.value, 0.6 * edge];
@@ -142,8 +146,7 @@ Deno.test("relaxation PSD: affine constraints on the diagonals (offsets, ×/÷ a
   r2b.expr = `[${R2}] * 2.0`;
   store.get(`ETAXY_B${TAG}`)!.expr = `[${ETAXY}] / 2.0`;
   freeOnly(store, [R2, ETAXY]);
-  const v0 = locals(store, study);
-  const edge = Math.sqrt(v0.get("r2_i_a")! * v0.get("r2a_i_a")!);
+  const edge = edgeOf(store, study);
   store.get(ETAXY)!.value = 1.15 * edge;
   synthesize(store, study);
   store.get(ETAXY)!.value = 0.5 * edge;
@@ -162,8 +165,7 @@ Deno.test("relaxation PSD: affine constraints on the diagonals (offsets, ×/÷ a
 Deno.test("relaxation PSD: fitted.toml, statistics.toml and the console say boundary limited", async () => {
   const dir = writeMiniStudy();
   const { study, store } = trosy(dir);
-  const v0 = locals(store, study);
-  store.get(ETAXY)!.value = 1.15 * Math.sqrt(v0.get("r2_i_a")! * v0.get("r2a_i_a")!);
+  store.get(ETAXY)!.value = 1.15 * edgeOf(store, study);
   synthesize(store, study);
   const prof = study.profiles[0];
   const rows = prof.x.map((x, i) => `${x}  ${prof.exp[i]}  ${prof.err[i]}`);
