@@ -18,6 +18,9 @@ import { PSD_BOUNDARY_NOTE, relaxationBlocks } from "../src/fit/relaxation_psd.t
 import type { ParamStore } from "../src/params/store.ts";
 import { MINI, miniFitArgs, writeMiniStudy } from "./_mini_study.ts";
 import { REPO } from "./_refdata.ts";
+import { inProcessExecutor } from "../workflows/executor.ts";
+import { globalFit } from "../workflows/global_fit.ts";
+import { type GlobalWork, planStep } from "../workflows/plan.ts";
 
 const TAG = ", NUC->10N, B0->500.0MHZ";
 const R2 = `R2_A${TAG}`;
@@ -118,6 +121,26 @@ Deno.test("relaxation PSD: an optimum outside the region ends on its boundary, b
   // Still a fit: well below the start's χ², above the exact (infeasible) answer's 0.
   const chi0 = start.reduce((a, r) => a + r * r, 0);
   assert.ok(fit.chisqr > 0 && fit.chisqr < 0.5 * chi0, `χ² ${fit.chisqr} from ${chi0}`);
+});
+
+Deno.test("relaxation PSD: the fanned-out global fit (block LM over chunks) keeps to the region", async () => {
+  const { study, store } = trosy();
+  // PB couples every profile, so the step is one global work cut into one-profile chunks.
+  freeOnly(store, [R2, ETAXY, "PB"]);
+  const edge = edgeOf(store, study);
+  store.get(ETAXY)!.value = 1.15 * edge;
+  synthesize(store, study);
+  store.get(ETAXY)!.value = 0.5 * edge;
+  const plan = planStep(study, store, study.profiles.map(() => true), 0, {
+    prefix: "psd",
+    chunkProfiles: 1,
+  });
+  const work = plan.works.find((w) => w.kind === "global") as GlobalWork;
+  assert.ok(work && work.chunks.length > 1);
+  const out = await globalFit(work, inProcessExecutor());
+  assert.ok(out.converged, out.message);
+  const end = slack(locals(store, study), "a");
+  assert.ok(end >= -1e-12 && end <= 1e-6, `slack at the end: ${end}`);
 });
 
 Deno.test("relaxation PSD: a feasible optimum is reached as before, errors kept", () => {

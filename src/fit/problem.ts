@@ -14,14 +14,7 @@ import {
   type ParamVector,
 } from "../params/store.ts";
 import type { ChunkEvaluator } from "./chunk.ts";
-import {
-  activePsdKeys,
-  nonNegativeNames,
-  type PsdLookup,
-  psdViolation,
-  type RelaxationBlock,
-  relaxationBlocks,
-} from "./relaxation_psd.ts";
+import { activePsdKeys, psdChecks, psdFeasible } from "./relaxation_psd.ts";
 import {
   centralJacobian,
   exactJacobian,
@@ -121,7 +114,7 @@ export function createGroupProblem(
     });
     return Int32Array.from(list);
   });
-  const psd = psdChecks(evaluator, localIdx, pv);
+  const psd = psdChecks(evaluator.chunk, localIdx, pv);
   const locals = profiles.map((p) => new Float64Array(p.paramIds.length));
   const scales = new Float64Array(profiles.length);
   let nEval = 0;
@@ -163,8 +156,7 @@ export function createGroupProblem(
     evaluations: () => nEval,
     feasible(x: Float64Array): boolean {
       setX(x);
-      return psd.blocks.every(([b, at]) => psdViolation(b, at) === null) &&
-        psd.nonNegative.every((i) => !(pv.values[i] < 0));
+      return psdFeasible(psd, pv.values);
     },
     psdActive(x: Float64Array): number[] {
       setX(x);
@@ -189,31 +181,4 @@ export function createGroupProblem(
       return forwardColumns(ctx, x, f, new Float64Array(m * free.length));
     },
   };
-}
-
-/**
- * The relaxation blocks and non-negative rates of a group's profiles, once each (profiles share
- * parameters), as lookups into the parameter vector.
- */
-function psdChecks(evaluator: ChunkEvaluator, localIdx: Int32Array[], pv: ParamVector) {
-  const blocks: [RelaxationBlock, PsdLookup<number>][] = [];
-  const nonNegative = new Set<number>();
-  const seen = new Set<string>();
-  evaluator.chunk.profiles.forEach((p, k) => {
-    const index = new Map(p.localNames.map((n, i) => [n, localIdx[k][i]]));
-    const at: PsdLookup<number> = (name) => {
-      const i = index.get(name);
-      return i === undefined ? undefined : { key: i, value: pv.values[i] };
-    };
-    for (const s of evaluator.chunk.model.states) {
-      for (const n of nonNegativeNames(s)) if (index.has(n)) nonNegative.add(index.get(n)!);
-      for (const b of relaxationBlocks(s)) {
-        const ids = [...b.diag, ...b.off.map(([, , n]) => n)].map((n) => index.get(n) ?? -1);
-        if (ids.every((i) => i < 0) || seen.has(ids.join(","))) continue;
-        seen.add(ids.join(","));
-        blocks.push([b, at]);
-      }
-    }
-  });
-  return { blocks, nonNegative: [...nonNegative] };
 }

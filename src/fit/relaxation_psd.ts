@@ -9,6 +9,7 @@
  * @module
  */
 import { pyRepr } from "../math/pyformat.ts";
+import { compileStore, evaluateDefinitions, type ParamStore } from "../params/store.ts";
 
 /** A symmetric block: local names of its diagonal, then its off-diagonal couplings. */
 export interface RelaxationBlock {
@@ -151,4 +152,96 @@ export function activePsdKeys<K>(
   const l = longitudinal(block, at);
   if (l && l.coupled && l.det / l.scale <= rtol) out.push(...l.keys);
   return out;
+}
+
+/** What {@link psdChecks} needs of a chunk: its profiles' local names and the model's states. */
+export interface PsdChunk {
+  profiles: readonly { localNames: readonly string[] }[];
+  model: { states: readonly string[] };
+}
+
+/** The relaxation blocks and non-negative rates of a chunk, as lookups into a value vector. */
+export interface PsdChecks {
+  blocks: [RelaxationBlock, PsdLookup<number>][];
+  /** Vector positions of rates that must not be negative (KHH, D). */
+  nonNegative: number[];
+}
+
+/**
+ * The relaxation blocks and non-negative rates of a chunk's profiles, once each (profiles share
+ * parameters), as lookups into `pv.values` (read at call time, so the checks follow the vector).
+ *
+ * @example
+ * ```ts
+ * const psd = psdChecks(chunk, localIdx, pv);
+ * psd.blocks.every(([b, at]) => psdViolation(b, at) === null);
+ * ```
+ */
+export function psdChecks(
+  chunk: PsdChunk,
+  localIdx: readonly Int32Array[],
+  pv: { values: Float64Array },
+): PsdChecks {
+  const blocks: [RelaxationBlock, PsdLookup<number>][] = [];
+  const nonNegative = new Set<number>();
+  const seen = new Set<string>();
+  chunk.profiles.forEach((p, k) => {
+    const index = new Map(p.localNames.map((n, i) => [n, localIdx[k][i]]));
+    const at: PsdLookup<number> = (name) => {
+      const i = index.get(name);
+      return i === undefined ? undefined : { key: i, value: pv.values[i] };
+    };
+    for (const s of chunk.model.states) {
+      for (const n of nonNegativeNames(s)) if (index.has(n)) nonNegative.add(index.get(n)!);
+      for (const b of relaxationBlocks(s)) {
+        const ids = [...b.diag, ...b.off.map(([, , n]) => n)].map((n) => index.get(n) ?? -1);
+        if (ids.every((i) => i < 0) || seen.has(ids.join(","))) continue;
+        seen.add(ids.join(","));
+        blocks.push([b, at]);
+      }
+    }
+  });
+  return { blocks, nonNegative: [...nonNegative] };
+}
+
+/** Whether every block of `psd` is positive semidefinite and every listed rate non-negative. */
+export function psdFeasible(psd: PsdChecks, values: Float64Array): boolean {
+  return psd.blocks.every(([b, at]) => psdViolation(b, at) === null) &&
+    psd.nonNegative.every((i) => !(values[i] < 0));
+}
+
+/**
+ * Feasibility of a chunk's parameters at given free values, for solvers that see the chunk from
+ * outside (the fanned-out global fit): the values are written into the chunk's store, its
+ * definitions evaluated and its blocks checked. `null` when the chunk has nothing to check.
+ *
+ * @example
+ * ```ts
+ * const ok = storeFeasibility(chunk, store);
+ * ok?.(new Map([["ETAXY_A, NUC->2N", 3.1]])); // true or false
+ * ```
+ */
+export function storeFeasibility(
+  chunk: {
+    profiles: readonly { localNames: readonly string[]; paramIds: readonly string[] }[];
+    model: { states: readonly string[] };
+  },
+  store: ParamStore,
+): ((free: ReadonlyMap<string, number>) => boolean) | null {
+  const pv = compileStore(store);
+  const localIdx = chunk.profiles.map((p) =>
+    Int32Array.from(p.paramIds, (id) => pv.index.get(id)!)
+  );
+  const psd = psdChecks(chunk, localIdx, pv);
+  if (psd.blocks.length === 0 && psd.nonNegative.length === 0) return null;
+  const base = pv.values.slice();
+  return (free) => {
+    pv.values.set(base);
+    for (const [id, v] of free) {
+      const i = pv.index.get(id);
+      if (i !== undefined) pv.values[i] = v;
+    }
+    evaluateDefinitions(pv);
+    return psdFeasible(psd, pv.values);
+  };
 }
