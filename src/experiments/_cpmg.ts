@@ -24,10 +24,12 @@ import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { detectionVector } from "./detection.ts";
 import { cpmgRunner, matrices } from "./_cpmg_run.ts";
 import { ncycCheck } from "./_cpmg_plan.ts";
+import { derive, type Derivation } from "./_cpmg_adjoint.ts";
 
 // The engine's pieces live beside this file (planning, evaluation); modules import from here.
 export { blockMatvec, composeOps, matrices, PropagatorCache } from "./_cpmg_run.ts";
 export { distinctNcycs, ncycCheck } from "./_cpmg_plan.ts";
+export { derive, type Derivation } from "./_cpmg_adjoint.ts";
 
 /** Common CPMG keys; `evenNcycs` is the experiment's default for plotting curves. */
 export function cpmgKeys(evenNcycs: boolean): Record<string, KeySpec> {
@@ -299,6 +301,15 @@ export interface CpmgChains {
   prepare?(ncycs: Float64Array): void;
   /** Per evaluation, instead of `sp.rebuild()`: set up the Liouvillian (and own elements). */
   liouvillian?(): void;
+  /**
+   * For exact derivatives (`_cpmg_adjoint.ts`): how `prepare` fills the sequence's own dense
+   * matrices from the kit's pulses and delays (in the order it fills them). A sequence whose
+   * steps hold a dense matrix that is neither the kit's, declared here, nor a constant is
+   * differenced.
+   */
+  derived?: readonly Derivation[];
+  /** Dense matrices that do not depend on the parameters (ideal pulses as matrices). */
+  constants?: readonly Float64Array[];
 }
 
 /** Options of {@link cpmgKit}. */
@@ -503,6 +514,7 @@ export function simpleCpmg(ctx: SequenceContext, kind: CpmgKind, o: SimpleCpmgOp
     detection: o.detection,
     echoes: [{ pulse: p180[0] }],
     prepare: () => combine(p180pmx, p180[0], 0.5, p180[2], 0.5),
+    derived: [derive(p180pmx, [0.5, [p180[0]]], [0.5, [p180[2]]])],
     reference: [{ steps: [...pre, p90[0], p180pmx, p90[0], ...post] }],
     cpmg: [{
       steps: [...pre, p90[0], dNeg, train(0, [1]), p180pmx, train(0, [1]), dNeg, p90[0], ...post],

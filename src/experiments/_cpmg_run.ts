@@ -11,6 +11,8 @@
 import type { Sequence } from "./types.ts";
 import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { matmul, matvec } from "../nmr/expm.ts";
+import { adjointUnsupported, CpmgAdjoint } from "./_cpmg_adjoint.ts";
+import { withJacobian } from "./_derivatives.ts";
 import type { CpmgChains, CpmgKind, CpmgKitOptions, EchoSet, Transient } from "./_cpmg.ts";
 import {
   type Compiled,
@@ -493,7 +495,7 @@ export function cpmgRunner(
     vec: new Float64Array(n),
     tmp: new Float64Array(n * n),
   };
-  return (x: Float64Array): Float64Array => {
+  const seq = (x: Float64Array): Float64Array => {
     const plan = st.plans.planOf(x);
     st.evaluation++;
     if (chains.liouvillian) chains.liouvillian();
@@ -519,4 +521,19 @@ export function cpmgRunner(
     for (let i = 0; i < x.length; i++) out[i] = signals[plan.slot[i]];
     return out;
   };
+  const adjointParts = { p90, p180, fixed, terms, detect, nPoint: st.nPoint };
+  if (adjointUnsupported(chains, adjointParts) !== null) return seq;
+  let adjoint: CpmgAdjoint | null = null;
+  return withJacobian(seq, (x) => {
+    const values = seq(x);
+    const plan = st.plans.planOf(x);
+    adjoint ??= new CpmgAdjoint(sp, chains, adjointParts);
+    const rows = adjoint.jacobian(plan, st.start);
+    const nl = sp.values.length;
+    const jac = new Float64Array(x.length * nl);
+    for (let i = 0; i < x.length; i++) {
+      jac.set(rows.subarray(plan.slot[i] * nl, (plan.slot[i] + 1) * nl), i * nl);
+    }
+    return { values, jac };
+  });
 }

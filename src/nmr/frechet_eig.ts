@@ -353,8 +353,20 @@ export function frechetApply(
 /**
  * Φ_ab(t) = (e^{λ_a t} − e^{λ_b t})/(λ_a − λ_b) (t·e^{λ t} when equal; t·e^{λ_b t}·φ₁ when
  * close) into s.p, with e^{λt} from {@link frechetTime}.
+ *
+ * @example
+ * ```ts
+ * frechetTime(t, ce, s);
+ * divDiff(0, 1, t, ce, s); // s.p = [Re Φ_01, Im Φ_01]
+ * ```
  */
-function divDiff(a: number, b: number, t: number, ce: ComplexEigen, s: FrechetApplyScratch) {
+export function divDiff(
+  a: number,
+  b: number,
+  t: number,
+  ce: ComplexEigen,
+  s: FrechetApplyScratch,
+): void {
   const { lr, li } = ce;
   const { er, ei, p, fac } = s;
   const dr = lr[a] - lr[b];

@@ -1,0 +1,401 @@
+/**
+ * Exact derivatives of the CPMG engine's intensities with respect to every local value, in the
+ * reverse (adjoint) form (`docs/jacobians.md`, "CPMG").
+ *
+ * Every dense matrix a CPMG sequence applies is, per evaluation, one of: a free delay
+ * exp(L·t) (the kit's and the plan's), a finite pulse exp((L + R_I)·t) of the kit at phase x,
+ * a phase rotation of another one (a signed permutation), a sum of products of others
+ * declared by the module ({@link Derivation}: phase-cycle averages, composite pulses,
+ * P-elements), or a constant (ideal pulses; diagonals always are). For each point the signal
+ * s = Σ_t w_t·dᵀ·M_N···M_1·start is run once more on vectors with every echo D·P(φ)·D as its
+ * three factors (the trains unrolled, no powers), then backwards: a_{i} = M_iᵀ·a_{i+1}, and
+ * each non-constant matrix collects its cotangent C += a_{i+1}·v_iᵀ (rank one per use). The
+ * cotangents flow back through the rotations (C_from += R⁻¹·C·R) and the declared products
+ * (C_f += c·(after)ᵀ·C·(before)ᵀ, products formed once per evaluation) to the exponentials,
+ * where `ExpFamily` contracts them with every ∂L/∂p in the generator's eigenbasis. The start
+ * vector's derivative adds a_0·∂start/∂p. Exact up to rounding wherever defined; no step size.
+ *
+ * Unrolling the trains costs 2·3·ncyc matrix–vector products and ncyc rank-one updates per
+ * point and transient, where the primal uses binary powers of the echo: the pass is a few
+ * evaluations' worth whatever the number of parameters.
+ *
+ * @module
+ */
+import type { Spectrometer } from "../nmr/spectrometer.ts";
+import { addTerm } from "../nmr/basis.ts";
+import { matmul } from "../nmr/expm.ts";
+import { ExpFamily } from "../nmr/frechet_adjoint.ts";
+import { localDirections } from "./_derivatives.ts";
+import type { Plan } from "./_cpmg_plan.ts";
+import type { CpmgChains, EchoSet, Step, Transient } from "./_cpmg.ts";
+import { composeOps } from "./_cpmg_run.ts";
+
+/**
+ * out = Σ_k coef_k·(factors_k in time order: last·…·first), as the module's `prepare` fills
+ * it; tells the exact derivatives how `out` depends on the other matrices.
+ */
+export interface Derivation {
+  readonly out: Float64Array;
+  readonly terms: readonly { readonly coef: number; readonly factors: readonly Float64Array[] }[];
+}
+
+/**
+ * A {@link Derivation}: out = Σ coef·product, each term `[coef, factors in time order]`.
+ *
+ * @example
+ * ```ts
+ * derive(p180pmx, [0.5, [p180[0]]], [0.5, [p180[2]]]); // as combine(p180pmx, p180[0], 0.5, p180[2], 0.5)
+ * derive(cp, [1, [outer, inner, outer]]); // outer·inner·outer
+ * ```
+ */
+export function derive(
+  out: Float64Array,
+  ...terms: (readonly [number, readonly Float64Array[]])[]
+): Derivation {
+  return { out, terms: terms.map(([coef, factors]) => ({ coef, factors })) };
+}
+
+interface Rotation {
+  from: Float64Array;
+  phase: number;
+  spins: "i" | "is";
+}
+
+/** What the adjoint needs from the kit and the runner. */
+export interface AdjointParts {
+  p90: readonly Float64Array[];
+  p180: readonly Float64Array[];
+  fixed: readonly Float64Array[];
+  terms: readonly string[];
+  detect: Float64Array;
+  /** The plan's point delays per value (row-major), as the runner's. */
+  nPoint: number;
+}
+
+/** Why a sequence has no exact derivatives, or null when it has them. */
+export function adjointUnsupported(chains: CpmgChains, parts: AdjointParts): string | null {
+  if (chains.liouvillian) return "own Liouvillian";
+  if (typeof chains.cpmg === "function") return "transients depending on ncyc";
+  const n = parts.detect.length;
+  const known = new Set<Float64Array>([
+    ...parts.p90,
+    ...parts.p180,
+    ...parts.fixed,
+    ...(chains.constants ?? []),
+  ]);
+  for (const d of chains.derived ?? []) {
+    for (const t of d.terms) {
+      for (const f of t.factors) if (f.length !== n && !known.has(f)) return "undeclared factor";
+    }
+    known.add(d.out);
+  }
+  const ok = (m: Float64Array) => m.length === n || known.has(m);
+  for (const e of chains.echoes ?? []) if (!ok(e.pulse)) return "echo pulse";
+  for (const list of [chains.reference, chains.cpmg as readonly Transient[]]) {
+    for (const t of list) {
+      for (const s of t.steps) {
+        if (s instanceof Float64Array) {
+          if (!ok(s)) return "undeclared matrix";
+        } else if (s.kind === "custom") return "custom step";
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * The reverse pass of one CPMG sequence (see the module notes).
+ *
+ * @example
+ * ```ts
+ * const adj = new CpmgAdjoint(sp, chains, parts);
+ * const jac = adj.jacobian(plan, start, nLocal); // rows: plan.values
+ * ```
+ */
+export class CpmgAdjoint {
+  private readonly n: number;
+  private readonly free: ExpFamily;
+  private readonly pulses: ExpFamily;
+  private readonly rotations = new Map<Float64Array, Rotation>();
+  private readonly kitRotations: Float64Array[] = [];
+  private readonly derived: Derivation[];
+  private readonly constants: Set<Float64Array>;
+  /** Per derivation term and factor: (after)ᵀ and (before)ᵀ, or null for the identity. */
+  private readonly products: { afterT: (Float64Array | null)[]; beforeT: (Float64Array | null)[] }[][];
+  /** Echo pulses by set and phase (the rotations made per evaluation). */
+  private readonly echoPulses: Float64Array[][];
+  private dirs: ReturnType<typeof localDirections> | null = null;
+  private readonly acc = new Map<Float64Array, Float64Array>();
+  private readonly pool: Float64Array[] = [];
+  private used = 0;
+  private ops: Float64Array[] = [];
+  private vs: Float64Array[] = [];
+  private readonly a: Float64Array;
+  private readonly b: Float64Array;
+  private readonly aStart: Float64Array;
+  private readonly tmp: Float64Array;
+  private readonly tmp2: Float64Array;
+  private readonly gen: Float64Array;
+
+  constructor(
+    private readonly sp: Spectrometer,
+    private readonly chains: CpmgChains,
+    private readonly parts: AdjointParts,
+  ) {
+    const n = sp.size;
+    this.n = n;
+    this.free = new ExpFamily(n);
+    this.pulses = new ExpFamily(n);
+    for (const p of [parts.p90, parts.p180]) {
+      for (let k = 1; k < p.length; k++) {
+        this.rotations.set(p[k], { from: p[0], phase: k, spins: "i" });
+        this.kitRotations.push(p[k]);
+      }
+    }
+    this.derived = [...(chains.derived ?? [])];
+    this.constants = new Set(chains.constants ?? []);
+    const m = () => new Float64Array(n * n);
+    this.products = this.derived.map((d) =>
+      d.terms.map((t) => ({
+        afterT: t.factors.map((_, j) => j === t.factors.length - 1 ? null : m()),
+        beforeT: t.factors.map((_, j) => j === 0 ? null : m()),
+      }))
+    );
+    this.echoPulses = (chains.echoes ?? []).map((e: EchoSet) =>
+      [0, 1, 2, 3].map((k) => {
+        if (k === 0 || e.pulse.length === n) return e.pulse;
+        const r = m();
+        this.rotations.set(r, { from: e.pulse, phase: k, spins: e.spins ?? "i" });
+        return r;
+      })
+    );
+    const v = () => new Float64Array(n);
+    [this.a, this.b, this.aStart] = [v(), v(), v()];
+    [this.tmp, this.tmp2, this.gen] = [m(), m(), m()];
+  }
+
+  /**
+   * ∂signal/∂local of every distinct value of the plan (row k, column l at k·nLocal + l), for
+   * the spectrometer's current state: call right after the primal evaluation of the same plan.
+   */
+  jacobian(plan: Plan, start: Float64Array): Float64Array {
+    const { sp, n } = this;
+    const nl = sp.values.length;
+    this.dirs ??= localDirections(sp, this.parts.terms, "1H");
+    const dls = this.dirs.map((d) => d.dl);
+    this.free.prepare(sp.lFree, dls);
+    const usesPulses = this.parts.p90.length > 0;
+    if (usesPulses) {
+      this.gen.set(sp.lFree);
+      const bx = sp.basis.terms.get("b1x_i");
+      if (bx) addTerm(this.gen, bx, sp.b1I);
+      this.pulses.prepare(this.gen, dls);
+    }
+    this.prepareProducts();
+    const leaves = new Map<Float64Array, { fam: ExpFamily; t: number }>();
+    plan.mats.forEach((mat, i) => leaves.set(mat, { fam: this.free, t: plan.times[i] }));
+    if (usesPulses) {
+      const pw90 = 1 / (4 * sp.b1I);
+      leaves.set(this.parts.p90[0], { fam: this.pulses, t: pw90 });
+      leaves.set(this.parts.p180[0], { fam: this.pulses, t: 2 * pw90 });
+    }
+    const out = new Float64Array(plan.values.length * nl);
+    for (let k = 0; k < plan.values.length; k++) {
+      this.reversePoint(plan, k, start);
+      this.backThroughMatrices();
+      this.free.clear();
+      this.pulses.clear();
+      for (const [mat, c] of this.acc) {
+        const leaf = leaves.get(mat);
+        if (leaf) leaf.fam.add(c, leaf.t);
+      }
+      this.dirs.forEach((d, q) => {
+        let v = this.free.contract(q) + (usesPulses ? this.pulses.contract(q) : 0);
+        if (d.dstart) for (let i = 0; i < n; i++) v += this.aStart[i] * d.dstart[i];
+        out[k * nl + d.local] = v;
+      });
+    }
+    return out;
+  }
+
+  /** Echo pulses at every phase, and the declared products' partial products. */
+  private prepareProducts(): void {
+    const { sp, n } = this;
+    for (const [out, r] of this.rotations) {
+      if (this.echoPulses.some((row) => row.includes(out))) rotate(sp, out, r.from, r.phase, r.spins, this.tmp);
+    }
+    this.derived.forEach((d, q) =>
+      d.terms.forEach((t, i) => {
+        const { afterT, beforeT } = this.products[q][i];
+        const f = t.factors;
+        for (let j = 0; j < f.length; j++) {
+          if (afterT[j]) transposeInto(afterT[j]!, composeOps(this.tmp2, f.slice(j + 1), n, this.tmp), n);
+          if (beforeT[j]) transposeInto(beforeT[j]!, composeOps(this.tmp2, f.slice(0, j), n, this.tmp), n);
+        }
+      })
+    );
+  }
+
+  /** The cotangent buffer of `m` for the current point (zeroed on first use). */
+  private cot(m: Float64Array): Float64Array {
+    let c = this.acc.get(m);
+    if (!c) {
+      if (this.used === this.pool.length) this.pool.push(new Float64Array(this.n * this.n));
+      c = this.pool[this.used++].fill(0);
+      this.acc.set(m, c);
+    }
+    return c;
+  }
+
+  /** Forward and backward vector passes of point k: cotangents of every matrix used. */
+  private reversePoint(plan: Plan, k: number, start: Float64Array): void {
+    const n = this.n;
+    this.acc.clear();
+    this.used = 0;
+    this.aStart.fill(0);
+    const x = plan.values[k];
+    for (const t of plan.lists[k]) {
+      const count = this.flatten(t.steps, plan, k, x);
+      while (this.vs.length <= count) this.vs.push(new Float64Array(n));
+      const vs = this.vs;
+      vs[0].set(start);
+      for (let i = 0; i < count; i++) apply(vs[i + 1], this.ops[i], vs[i], n);
+      const w = t.weight ?? 1;
+      let a = this.a;
+      let b = this.b;
+      for (let i = 0; i < n; i++) a[i] = w * this.parts.detect[i];
+      for (let i = count - 1; i >= 0; i--) {
+        const op = this.ops[i];
+        const v = vs[i];
+        if (op.length !== n) {
+          if (!this.constants.has(op)) {
+            const c = this.cot(op);
+            for (let r = 0; r < n; r++) {
+              const ar = a[r];
+              if (ar === 0) continue;
+              const ro = r * n;
+              for (let q = 0; q < n; q++) c[ro + q] += ar * v[q];
+            }
+          }
+          b.fill(0);
+          for (let r = 0; r < n; r++) {
+            const ar = a[r];
+            if (ar === 0) continue;
+            const ro = r * n;
+            for (let q = 0; q < n; q++) b[q] += op[ro + q] * ar;
+          }
+          [a, b] = [b, a];
+        } else {
+          for (let r = 0; r < n; r++) a[r] *= op[r];
+        }
+      }
+      for (let i = 0; i < n; i++) this.aStart[i] += a[i];
+    }
+  }
+
+  /** The point's steps as a list of matrices in time order (trains unrolled); its length. */
+  private flatten(steps: readonly Step[], plan: Plan, k: number, x: number): number {
+    const ops = this.ops;
+    let c = 0;
+    for (const s of steps) {
+      if (s instanceof Float64Array) {
+        ops[c++] = s;
+      } else if (s.kind === "point") {
+        ops[c++] = plan.mats[plan.pointAt[k * this.parts.nPoint + s.index]];
+      } else if (s.kind === "train") {
+        const d = plan.mats[plan.tauAt[k]];
+        if (x === -1) {
+          ops[c++] = d;
+          continue;
+        }
+        const count = s.count ? s.count(x) : s.perCycle * Math.trunc(x);
+        const phases = typeof s.phases === "function" ? s.phases(x) : s.phases;
+        const p = phases.length;
+        const row = this.echoPulses[s.set];
+        for (let j = 0; j < count; j++) {
+          const ph = phases[s.fromEnd ? (count - 1 - j) % p : j % p];
+          ops[c++] = d;
+          ops[c++] = row[((ph % 4) + 4) % 4];
+          ops[c++] = d;
+        }
+      } else {
+        throw new Error("cpmg: a custom step has no exact derivatives");
+      }
+    }
+    return c;
+  }
+
+  /** Cotangents from rotations and declared products back to their sources. */
+  private backThroughMatrices(): void {
+    const { sp, n } = this;
+    // Consumers before producers: echo rotations, the declarations last to first, the kit's
+    // phase rotations.
+    const rotateBack = (out: Float64Array) => {
+      const r = this.rotations.get(out)!;
+      const c = this.acc.get(out);
+      if (!c) return;
+      rotate(sp, this.tmp, c, -r.phase, r.spins, this.tmp2);
+      const dst = this.cot(r.from);
+      for (let i = 0; i < n * n; i++) dst[i] += this.tmp[i];
+    };
+    for (const row of this.echoPulses) for (const m of row) if (this.rotations.has(m)) rotateBack(m);
+    for (let q = this.derived.length - 1; q >= 0; q--) {
+      const d = this.derived[q];
+      const c = this.acc.get(d.out);
+      if (!c) continue;
+      d.terms.forEach((t, i) => {
+        const { afterT, beforeT } = this.products[q][i];
+        t.factors.forEach((f, j) => {
+          if (f.length === n || this.constants.has(f)) return;
+          let m = c;
+          if (afterT[j]) {
+            matmul(this.tmp, afterT[j]!, m, n);
+            m = this.tmp;
+          }
+          if (beforeT[j]) {
+            matmul(this.tmp2, m, beforeT[j]!, n);
+            m = this.tmp2;
+          }
+          const dst = this.cot(f);
+          for (let e = 0; e < n * n; e++) dst[e] += t.coef * m[e];
+        });
+      });
+    }
+    for (const out of this.kitRotations) rotateBack(out);
+  }
+}
+
+/** out = op·v (dense or diagonal op). */
+function apply(out: Float64Array, op: Float64Array, v: Float64Array, n: number): void {
+  if (op.length === n) {
+    for (let i = 0; i < n; i++) out[i] = op[i] * v[i];
+    return;
+  }
+  for (let r = 0; r < n; r++) {
+    const ro = r * n;
+    let s = 0;
+    for (let q = 0; q < n; q++) s += op[ro + q] * v[q];
+    out[r] = s;
+  }
+}
+
+function transposeInto(out: Float64Array, a: Float64Array, n: number): void {
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) out[c * n + r] = a[r * n + c];
+}
+
+/** out = m turned to phase k about Iz (or Iz and Sz): a signed permutation, R·m·Rᵀ. */
+function rotate(
+  sp: Spectrometer,
+  out: Float64Array,
+  m: Float64Array,
+  k: number,
+  spins: "i" | "is",
+  tmp: Float64Array,
+): void {
+  if (spins === "i") {
+    sp.phase(out, m, k);
+  } else {
+    sp.phaseS(tmp, m, k);
+    sp.phase(out, tmp, k);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Reverse (adjoint) sensitivities of a family of propagators exp(A·t_k) that share one generator
+ * A = L_free + R (the free delays of a sequence: R = 0; the finite pulses on one channel: R the
+ * RF term), for signals that are sums of products of such propagators.
+ *
+ * A signal s with cotangent C_k = ∂s/∂exp(A·t_k) (n × n) changes along a direction E of A by
+ *
+ *     ds = Σ_k ⟨C_k, L(A·t_k, E·t_k)⟩ = Re Σ_ab H_ab·Ẽ_ab,   H = Σ_k Φ(t_k) ∘ (Vᵀ·C_k·V⁻ᵀ),
+ *
+ * with A = V·Λ·V⁻¹, Ẽ = V⁻¹·E·V and the divided differences Φ of `frechet_eig.ts` (the
+ * bilinear pairing ⟨X, V·Y·V⁻¹⟩ = Σ (Vᵀ·X·V⁻ᵀ)∘Y). H costs two complex products per
+ * propagator and signal, Ẽ two per direction and evaluation, and each (signal, direction) pair
+ * then one n² dot product: the cost does not grow with the number of parameters.
+ *
+ * Where the eigenbasis is refused as ill-conditioned, the Fréchet derivatives
+ * L(A·t_k, E·t_k) are formed per propagator and direction by the block-triangular route
+ * (`frechet.ts`), once per evaluation, and contracted with C_k directly.
+ *
+ * @module
+ */
+import { createEigWorkspace, eigDecompose, type EigWorkspace } from "./eig.ts";
+import {
+  type ComplexEigen,
+  complexEigen,
+  createComplexEigen,
+  createFrechetApplyScratch,
+  divDiff,
+  eigenDirection,
+  type FrechetApplyScratch,
+  frechetTime,
+} from "./frechet_eig.ts";
+import { createFrechetWorkspace, expmFrechet, type FrechetWorkspace } from "./frechet.ts";
+
+/**
+ * The adjoint accumulator of one generator (see the module notes).
+ *
+ * @example
+ * ```ts
+ * const fam = new ExpFamily(n);
+ * fam.prepare(lFree, directions); // once per evaluation
+ * fam.clear();
+ * fam.add(cotangent, tauS); // per propagator used by the signal
+ * const dsdp = fam.contract(0); // per direction
+ * ```
+ */
+export class ExpFamily {
+  private readonly n: number;
+  private readonly ws: EigWorkspace;
+  private readonly ce: ComplexEigen;
+  private readonly s: FrechetApplyScratch;
+  private readonly hr: Float64Array;
+  private readonly hi: Float64Array;
+  private readonly tr: Float64Array;
+  private readonly ti: Float64Array;
+  private ok = false;
+  private a: Float64Array;
+  private dirs: readonly (Float64Array | null)[] = [];
+  private tilde: ({ re: Float64Array; im: Float64Array } | null)[] = [];
+  /** Fallback: the signal's cotangents by time, and L(A·t, E_l·t) by time and direction. */
+  private readonly pending: { t: number; c: Float64Array }[] = [];
+  private readonly frechets = new Map<number, (Float64Array | null)[]>();
+  private fw: FrechetWorkspace | null = null;
+
+  constructor(n: number) {
+    this.n = n;
+    this.ws = createEigWorkspace(n);
+    this.ce = createComplexEigen(n);
+    this.s = createFrechetApplyScratch(n);
+    const m = () => new Float64Array(n * n);
+    [this.hr, this.hi, this.tr, this.ti, this.a] = [m(), m(), m(), m(), m()];
+  }
+
+  /** Whether the eigenbasis route is used this evaluation (false: block-triangular fallback). */
+  get eigen(): boolean {
+    return this.ok;
+  }
+
+  /**
+   * Per evaluation: decompose the generator `a` (copied) and map every direction (∂A/∂p; null
+   * where p does not enter A) to the eigenbasis.
+   */
+  prepare(a: Float64Array, directions: readonly (Float64Array | null)[]): void {
+    this.a.set(a);
+    this.dirs = directions;
+    this.frechets.clear();
+    this.ok = eigDecompose(this.a, this.ws);
+    if (this.ok) {
+      complexEigen(this.ws, this.ce);
+      this.tilde = directions.map((e) => e ? eigenDirection(e, this.ce) : null);
+    } else {
+      this.tilde = directions.map(() => null);
+    }
+  }
+
+  /** Start a new signal. */
+  clear(): void {
+    this.hr.fill(0);
+    this.hi.fill(0);
+    this.pending.length = 0;
+  }
+
+  /** Add the cotangent `c` (n × n; read now, may be reused after) of exp(A·t) to the signal. */
+  add(c: Float64Array, t: number): void {
+    if (!this.ok) {
+      this.pending.push({ t, c: c.slice() });
+      return;
+    }
+    const { n, ce, s, tr, ti, hr, hi } = this;
+    const { vr, vi, ur, ui } = ce;
+    // T = C·Uᵀ (U = V⁻¹): T_rb = Σ_s C_rs·U_bs.
+    for (let r = 0; r < n; r++) {
+      const ro = r * n;
+      for (let b = 0; b < n; b++) {
+        const bo = b * n;
+        let sr = 0;
+        let si = 0;
+        for (let q = 0; q < n; q++) {
+          const cv = c[ro + q];
+          if (cv === 0) continue;
+          sr += cv * ur[bo + q];
+          si += cv * ui[bo + q];
+        }
+        tr[ro + b] = sr;
+        ti[ro + b] = si;
+      }
+    }
+    frechetTime(t, ce, s);
+    // H_ab += Φ_ab·(Vᵀ·T)_ab.
+    for (let a = 0; a < n; a++) {
+      for (let b = 0; b < n; b++) {
+        let yr = 0;
+        let yi = 0;
+        for (let r = 0; r < n; r++) {
+          const xr = vr[r * n + a];
+          const xi = vi[r * n + a];
+          const zr = tr[r * n + b];
+          const zi = ti[r * n + b];
+          yr += xr * zr - xi * zi;
+          yi += xr * zi + xi * zr;
+        }
+        if (yr === 0 && yi === 0) continue;
+        divDiff(a, b, t, ce, s);
+        const [pr, pi] = s.p;
+        hr[a * n + b] += pr * yr - pi * yi;
+        hi[a * n + b] += pr * yi + pi * yr;
+      }
+    }
+  }
+
+  /** ds/dp along direction `l` (0 where p does not enter the generator). */
+  contract(l: number): number {
+    if (!this.dirs[l]) return 0;
+    const nn = this.n * this.n;
+    if (this.ok) {
+      const e = this.tilde[l]!;
+      const { hr, hi } = this;
+      let sum = 0;
+      for (let i = 0; i < nn; i++) sum += hr[i] * e.re[i] - hi[i] * e.im[i];
+      return sum;
+    }
+    let sum = 0;
+    for (const { t, c } of this.pending) {
+      const d = this.frechet(t, l);
+      for (let i = 0; i < nn; i++) sum += c[i] * d[i];
+    }
+    return sum;
+  }
+
+  /** L(A·t, E_l·t) by the block-triangular route, once per evaluation, time and direction. */
+  private frechet(t: number, l: number): Float64Array {
+    let byDir = this.frechets.get(t);
+    if (!byDir) this.frechets.set(t, byDir = this.dirs.map(() => null));
+    let d = byDir[l];
+    if (!d) {
+      this.fw ??= createFrechetWorkspace(this.n);
+      d = new Float64Array(this.n * this.n);
+      expmFrechet(null, d, this.a, this.dirs[l]!, t, this.fw);
+      byDir[l] = d;
+    }
+    return d;
+  }
+}
