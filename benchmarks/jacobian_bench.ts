@@ -16,6 +16,8 @@ import { createChunkEvaluator, makeChunk } from "../src/fit/chunk.ts";
 import { createGroupProblem, subStore } from "../src/fit/problem.ts";
 import type { JacobianMode } from "../src/fit/jacobian.ts";
 import { median } from "./_timing.ts";
+import { createCalculator } from "../src/fit/evaluate.ts";
+import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
 import process from "node:process";
 
 /** Calls per timed round (CPU clocks tick coarsely). */
@@ -63,7 +65,7 @@ const CASES: Case[] = [
     free: ["KEX_AB", "PB"],
   },
   {
-    label: "cpmg_15n_ip, 1 residue at 2 fields (differenced)",
+    label: "cpmg_15n_ip, 1 residue at 2 fields (forward differences: CPMG's default)",
     folder: "fit/CPMG_15N_IP",
     experiments: ["500mhz.toml", "800mhz.toml"],
     picks: [0, 54],
@@ -134,6 +136,63 @@ function timeOne(make: (m: JacobianMode) => ReturnType<ReturnType<typeof setup>>
   return { n, m: p.m, worst, times, evals };
 }
 
+/** CPMG profiles whose exact derivatives (the adjoint pass) are timed against evaluations. */
+const CPMG_CASES: { label: string; folder: string; experiments: string[] }[] = [
+  { label: "cpmg_15n_ip (n 6)", folder: "fit/CPMG_15N_IP", experiments: ["500mhz.toml"] },
+  {
+    label: "cpmg_15n_tr (n 12)",
+    folder: "simulate/CPMG_15N_TR",
+    experiments: ["500mhz.toml"],
+  },
+  {
+    label: "cpmg_ch3_1h_tq (n 12)",
+    folder: "simulate/CPMG_CH3_1H_TQ",
+    experiments: ["600mhz.toml"],
+  },
+];
+
+/**
+ * CPU time of one exact derivative pass of a CPMG profile (`Sequence.jacobian`, values
+ * included) in evaluations of the same profile, alternated: forward differences cost one
+ * evaluation per free parameter reaching the profile, so the exact pass pays off only above
+ * that many.
+ */
+function timeCpmg(c: (typeof CPMG_CASES)[number]): { evals: number; evalMs: number } | null {
+  const dir = `${REFDATA}/${c.folder}`;
+  const exps = c.experiments.map((e) => `${dir}/Experiments/${e}`);
+  let loaded;
+  try {
+    loaded = loadStudy({
+      experiments: exps,
+      parameters: [`${dir}/Parameters/parameters.toml`],
+      model: parseModel("2st"),
+    });
+  } catch {
+    return null;
+  }
+  const { study, store } = loaded;
+  const calc = createCalculator(study, 0);
+  const pv = compileStore(store);
+  evaluateDefinitions(pv);
+  const values = study.profiles[0].paramIds.map((id) => pv.values[pv.index.get(id)!]);
+  calc.spectrometer.update(values);
+  const seq = calc.sequence;
+  if (!seq.jacobian) return null;
+  const x = calc.xFit;
+  for (let r = 0; r < 20; r++) seq.jacobian(x), seq(x);
+  const te: number[] = [];
+  const tj: number[] = [];
+  for (let round = 0; round < 9; round++) {
+    let c0 = cpuMs();
+    for (let r = 0; r < REPEATS; r++) seq(x);
+    te.push((cpuMs() - c0) / REPEATS);
+    c0 = cpuMs();
+    for (let r = 0; r < REPEATS; r++) seq.jacobian(x);
+    tj.push((cpuMs() - c0) / REPEATS);
+  }
+  return { evals: median(tj) / median(te), evalMs: median(te) };
+}
+
 if (import.meta.main) {
   console.log("== residuals + Jacobian of one fit group: exact vs forward differences ==");
   for (const c of CASES) {
@@ -151,6 +210,21 @@ if (import.meta.main) {
         `(${r.evals.exact} profile evaluations) | forward ${tf.toFixed(3)} ms ` +
         `(${r.evals.forward}) | exact/forward ${(te / tf).toFixed(2)} | ` +
         `max |J_exact − J_fd| / column norm ${r.worst.toExponential(1)}`,
+    );
+  }
+}
+if (import.meta.main) {
+  console.log("== CPMG exact derivatives (adjoint pass, values included) in profile evaluations ==");
+  for (const c of CPMG_CASES) {
+    const r = timeCpmg(c);
+    if (!r) {
+      console.log(`${c.label}: skipped (../shared/refdata absent)`);
+      continue;
+    }
+    console.log(
+      `${c.label}: one evaluation ${r.evalMs.toFixed(3)} ms | exact pass ${r.evals.toFixed(1)} ` +
+        `evaluations (forward differences: 1 per free parameter reaching the profile, plus the ` +
+        `residuals' own)`,
     );
   }
 }

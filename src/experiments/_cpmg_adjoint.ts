@@ -55,6 +55,17 @@ export function derive(
   return { out, terms: terms.map(([coef, factors]) => ({ coef, factors })) };
 }
 
+/** A formed echo D·P(φ)·D of one point, with (P·D)ᵀ and (D·P)ᵀ for its cotangents. */
+interface Echo {
+  set: number;
+  phase: number;
+  m: Float64Array;
+  pdT: Float64Array;
+  dpT: Float64Array;
+  d: Float64Array;
+  point: number;
+}
+
 interface Rotation {
   from: Float64Array;
   phase: number;
@@ -75,29 +86,50 @@ export interface AdjointParts {
 /** Why a sequence has no exact derivatives, or null when it has them. */
 export function adjointUnsupported(chains: CpmgChains, parts: AdjointParts): string | null {
   if (chains.liouvillian) return "own Liouvillian";
-  if (typeof chains.cpmg === "function") return "transients depending on ncyc";
+  // Transients chosen per ncyc are checked when they are run (a module that builds them
+  // declares its matrices).
+  if (typeof chains.cpmg === "function" && !chains.derived) return "transients depending on ncyc";
   const n = parts.detect.length;
-  const known = new Set<Float64Array>([
-    ...parts.p90,
-    ...parts.p180,
-    ...parts.fixed,
-    ...(chains.constants ?? []),
-  ]);
+  const known = knownMatrices(chains, parts);
   for (const d of chains.derived ?? []) {
     for (const t of d.terms) {
       for (const f of t.factors) if (f.length !== n && !known.has(f)) return "undeclared factor";
     }
-    known.add(d.out);
   }
   const ok = (m: Float64Array) => m.length === n || known.has(m);
   for (const e of chains.echoes ?? []) if (!ok(e.pulse)) return "echo pulse";
-  for (const list of [chains.reference, chains.cpmg as readonly Transient[]]) {
-    for (const t of list) {
-      for (const s of t.steps) {
-        if (s instanceof Float64Array) {
-          if (!ok(s)) return "undeclared matrix";
-        } else if (s.kind === "custom") return "custom step";
-      }
+  const lists = typeof chains.cpmg === "function"
+    ? [chains.reference]
+    : [chains.reference, chains.cpmg];
+  for (const list of lists) {
+    const why = listUnsupported(list, known, n);
+    if (why) return why;
+  }
+  return null;
+}
+
+/** The kit's pulses and delays, the declared products and the constants. */
+function knownMatrices(chains: CpmgChains, parts: AdjointParts): Set<Float64Array> {
+  return new Set<Float64Array>([
+    ...parts.p90,
+    ...parts.p180,
+    ...parts.fixed,
+    ...(chains.constants ?? []),
+    ...(chains.derived ?? []).map((d) => d.out),
+  ]);
+}
+
+/** Why a transient list holds a step without exact derivatives, or null. */
+function listUnsupported(
+  list: readonly Transient[],
+  known: ReadonlySet<Float64Array>,
+  n: number,
+): string | null {
+  for (const t of list) {
+    for (const s of t.steps) {
+      if (s instanceof Float64Array) {
+        if (s.length !== n && !known.has(s)) return "undeclared matrix";
+      } else if (s.kind === "custom") return "custom step";
     }
   }
   return null;
@@ -125,7 +157,17 @@ export class CpmgAdjoint {
   /** Echo pulses by set and phase (the rotations made per evaluation). */
   private readonly echoPulses: Float64Array[][];
   private dirs: ReturnType<typeof localDirections> | null = null;
+  /** Echoes by set and phase, formed for the point `point`. */
+  private readonly echoes: Echo[][];
+  private readonly echoUsed: Echo[] = [];
+  private point = 0;
+  private readonly dense: Float64Array;
   private readonly acc = new Map<Float64Array, Float64Array>();
+  /** Matrices with known derivatives, and the transient lists checked against them. */
+  private readonly known: Set<Float64Array>;
+  private readonly checked = new WeakSet<readonly Transient[]>();
+  /** The exponentials of this evaluation: family and time. */
+  private readonly leaves = new Map<Float64Array, { fam: ExpFamily; t: number }>();
   private readonly pool: Float64Array[] = [];
   private used = 0;
   private ops: Float64Array[] = [];
@@ -153,6 +195,7 @@ export class CpmgAdjoint {
       }
     }
     this.derived = [...(chains.derived ?? [])];
+    this.known = knownMatrices(chains, parts);
     this.constants = new Set(chains.constants ?? []);
     const m = () => new Float64Array(n * n);
     this.products = this.derived.map((d) =>
@@ -169,6 +212,18 @@ export class CpmgAdjoint {
         return r;
       })
     );
+    this.echoes = this.echoPulses.map((_, set) =>
+      [0, 1, 2, 3].map((phase) => ({
+        set,
+        phase,
+        m: m(),
+        pdT: m(),
+        dpT: m(),
+        d: new Float64Array(0),
+        point: -1,
+      }))
+    );
+    this.dense = m();
     const v = () => new Float64Array(n);
     [this.a, this.b, this.aStart] = [v(), v(), v()];
     [this.tmp, this.tmp2, this.gen] = [m(), m(), m()];
@@ -180,6 +235,12 @@ export class CpmgAdjoint {
    */
   jacobian(plan: Plan, start: Float64Array): Float64Array {
     const { sp, n } = this;
+    for (const list of plan.lists) {
+      if (this.checked.has(list)) continue;
+      const why = listUnsupported(list, this.known, n);
+      if (why) throw new Error(`${sp.basis.type}: CPMG transients with a ${why}: no exact derivatives`);
+      this.checked.add(list);
+    }
     const nl = sp.values.length;
     this.dirs ??= localDirections(sp, this.parts.terms, "1H");
     const dls = this.dirs.map((d) => d.dl);
@@ -192,7 +253,8 @@ export class CpmgAdjoint {
       this.pulses.prepare(this.gen, dls);
     }
     this.prepareProducts();
-    const leaves = new Map<Float64Array, { fam: ExpFamily; t: number }>();
+    const leaves = this.leaves;
+    leaves.clear();
     plan.mats.forEach((mat, i) => leaves.set(mat, { fam: this.free, t: plan.times[i] }));
     if (usesPulses) {
       const pw90 = 1 / (4 * sp.b1I);
@@ -201,10 +263,10 @@ export class CpmgAdjoint {
     }
     const out = new Float64Array(plan.values.length * nl);
     for (let k = 0; k < plan.values.length; k++) {
-      this.reversePoint(plan, k, start);
-      this.backThroughMatrices();
       this.free.clear();
       this.pulses.clear();
+      this.reversePoint(plan, k, start);
+      this.backThroughMatrices();
       for (const [mat, c] of this.acc) {
         const leaf = leaves.get(mat);
         if (leaf) leaf.fam.add(c, leaf.t);
@@ -247,11 +309,35 @@ export class CpmgAdjoint {
     return c;
   }
 
+  /** The echo D·P(φ)·D of the current point (formed once per point, with P·D and D·P). */
+  private echo(set: number, phase: number, d: Float64Array): Float64Array {
+    const e = this.echoes[set][phase];
+    if (e.point === this.point) return e.m;
+    const n = this.n;
+    let p = this.echoPulses[set][phase];
+    if (p.length === n) {
+      this.dense.fill(0);
+      for (let r = 0; r < n; r++) this.dense[r * n + r] = p[r];
+      p = this.dense;
+    }
+    matmul(this.tmp, p, d, n);
+    transposeInto(e.pdT, this.tmp, n);
+    matmul(e.m, d, this.tmp, n);
+    matmul(this.tmp, d, p, n);
+    transposeInto(e.dpT, this.tmp, n);
+    e.d = d;
+    e.point = this.point;
+    this.echoUsed.push(e);
+    return e.m;
+  }
+
   /** Forward and backward vector passes of point k: cotangents of every matrix used. */
   private reversePoint(plan: Plan, k: number, start: Float64Array): void {
     const n = this.n;
     this.acc.clear();
     this.used = 0;
+    this.point++;
+    this.echoUsed.length = 0;
     this.aStart.fill(0);
     const x = plan.values[k];
     for (const t of plan.lists[k]) {
@@ -268,7 +354,10 @@ export class CpmgAdjoint {
         const op = this.ops[i];
         const v = vs[i];
         if (op.length !== n) {
-          if (!this.constants.has(op)) {
+          const leaf = this.leaves.get(op);
+          if (leaf) {
+            leaf.fam.addOuter(a, v, leaf.t);
+          } else if (!this.constants.has(op)) {
             const c = this.cot(op);
             for (let r = 0; r < n; r++) {
               const ar = a[r];
@@ -284,7 +373,9 @@ export class CpmgAdjoint {
             const ro = r * n;
             for (let q = 0; q < n; q++) b[q] += op[ro + q] * ar;
           }
-          [a, b] = [b, a];
+          const t = a;
+          a = b;
+          b = t;
         } else {
           for (let r = 0; r < n; r++) a[r] *= op[r];
         }
@@ -311,12 +402,9 @@ export class CpmgAdjoint {
         const count = s.count ? s.count(x) : s.perCycle * Math.trunc(x);
         const phases = typeof s.phases === "function" ? s.phases(x) : s.phases;
         const p = phases.length;
-        const row = this.echoPulses[s.set];
         for (let j = 0; j < count; j++) {
           const ph = phases[s.fromEnd ? (count - 1 - j) % p : j % p];
-          ops[c++] = d;
-          ops[c++] = row[((ph % 4) + 4) % 4];
-          ops[c++] = d;
+          ops[c++] = this.echo(s.set, ((ph % 4) + 4) % 4, d);
         }
       } else {
         throw new Error("cpmg: a custom step has no exact derivatives");
@@ -338,6 +426,23 @@ export class CpmgAdjoint {
       const dst = this.cot(r.from);
       for (let i = 0; i < n * n; i++) dst[i] += this.tmp[i];
     };
+    // Echoes E = D·P·D: C_D += C_E·(P·D)ᵀ + (D·P)ᵀ·C_E, C_P += Dᵀ·C_E·Dᵀ.
+    for (const e of this.echoUsed) {
+      const c = this.acc.get(e.m);
+      if (!c) continue;
+      const cd = this.cot(e.d);
+      matmul(this.tmp, c, e.pdT, n);
+      for (let i = 0; i < n * n; i++) cd[i] += this.tmp[i];
+      matmul(this.tmp, e.dpT, c, n);
+      for (let i = 0; i < n * n; i++) cd[i] += this.tmp[i];
+      const p = this.echoPulses[e.set][e.phase];
+      if (p.length === n || this.constants.has(p)) continue;
+      transposeInto(this.tmp2, e.d, n);
+      matmul(this.tmp, this.tmp2, c, n);
+      const cp = this.cot(p);
+      matmul(c, this.tmp, this.tmp2, n);
+      for (let i = 0; i < n * n; i++) cp[i] += c[i];
+    }
     for (const row of this.echoPulses) for (const m of row) if (this.rotations.has(m)) rotateBack(m);
     for (let q = this.derived.length - 1; q >= 0; q--) {
       const d = this.derived[q];

@@ -524,7 +524,7 @@ export function cpmgRunner(
   const adjointParts = { p90, p180, fixed, terms, detect, nPoint: st.nPoint };
   if (adjointUnsupported(chains, adjointParts) !== null) return seq;
   let adjoint: CpmgAdjoint | null = null;
-  return withJacobian(seq, (x) => {
+  const exact = withJacobian(seq, (x) => {
     const values = seq(x);
     const plan = st.plans.planOf(x);
     adjoint ??= new CpmgAdjoint(sp, chains, adjointParts);
@@ -536,4 +536,7 @@ export function cpmgRunner(
     }
     return { values, jac };
   });
+  // Measured dearer than forward differences on every CPMG type (docs/jacobians.md, "CPMG").
+  exact.jacobianDearer = true;
+  return exact;
 }

@@ -31,6 +31,7 @@ import {
   type Step,
   train,
   type Transient,
+  derive,
 } from "./_cpmg.ts";
 
 /**
@@ -199,6 +200,10 @@ export function protonMqCpmg(
     echoes: comp180 ? [{ pulse: cp1 }, { pulse: cp2 }] : [{ pulse: p180[0] }],
     liouvillian: o.liouvillian,
     prepare,
+    derived: [
+      derive(p180pmy, [0.5, [p180[1]]], [0.5, [p180[3]]]),
+      ...(comp180 ? [derive(cp1, [1, [p90[3], p180[0], p90[3]]]), derive(cp2, [1, [p90[1], p180[0], p90[1]]])] : []),
+    ],
     reference: chains([p180pmy]),
     cpmg: chains([
       train(0, DQ_TQ_PHASES[0]),

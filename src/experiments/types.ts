@@ -51,6 +51,12 @@ export type Sequence = {
    * then differences the profile).
    */
   jacobian?(x: Float64Array, labels?: readonly string[]): SequenceDerivatives;
+  /**
+   * Set where {@link jacobian} is exact but measured dearer than forward differences (the CPMG
+   * sequences, `docs/jacobians.md`): fits then difference the profile, and the derivatives
+   * stay available for checking.
+   */
+  jacobianDearer?: boolean;
 };
 
 /** Intensities and their exact derivatives with respect to the profile's local values. */

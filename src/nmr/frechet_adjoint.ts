@@ -60,6 +60,11 @@ export class ExpFamily {
   private readonly pending: { t: number; c: Float64Array }[] = [];
   private readonly frechets = new Map<number, (Float64Array | null)[]>();
   private fw: FrechetWorkspace | null = null;
+  private readonly phis = new Map<number, { re: Float64Array; im: Float64Array }>();
+  private readonly gr: Float64Array;
+  private readonly gi: Float64Array;
+  private readonly cr: Float64Array;
+  private readonly ci: Float64Array;
 
   constructor(n: number) {
     this.n = n;
@@ -68,6 +73,8 @@ export class ExpFamily {
     this.s = createFrechetApplyScratch(n);
     const m = () => new Float64Array(n * n);
     [this.hr, this.hi, this.tr, this.ti, this.a] = [m(), m(), m(), m(), m()];
+    const v = () => new Float64Array(n);
+    [this.gr, this.gi, this.cr, this.ci] = [v(), v(), v(), v()];
   }
 
   /** Whether the eigenbasis route is used this evaluation (false: block-triangular fallback). */
@@ -83,6 +90,7 @@ export class ExpFamily {
     this.a.set(a);
     this.dirs = directions;
     this.frechets.clear();
+    this.phis.clear();
     this.ok = eigDecompose(this.a, this.ws);
     if (this.ok) {
       complexEigen(this.ws, this.ce);
@@ -124,7 +132,7 @@ export class ExpFamily {
         ti[ro + b] = si;
       }
     }
-    frechetTime(t, ce, s);
+    const phi = this.phi(t);
     // H_ab += Φ_ab·(Vᵀ·T)_ab.
     for (let a = 0; a < n; a++) {
       for (let b = 0; b < n; b++) {
@@ -138,13 +146,80 @@ export class ExpFamily {
           yr += xr * zr - xi * zi;
           yi += xr * zi + xi * zr;
         }
-        if (yr === 0 && yi === 0) continue;
-        divDiff(a, b, t, ce, s);
-        const [pr, pi] = s.p;
-        hr[a * n + b] += pr * yr - pi * yi;
-        hi[a * n + b] += pr * yi + pi * yr;
+        const at = a * n + b;
+        const pr = phi.re[at];
+        const pi = phi.im[at];
+        hr[at] += pr * yr - pi * yi;
+        hi[at] += pr * yi + pi * yr;
       }
     }
+  }
+
+  /**
+   * Add the rank-one cotangent w·vᵀ of exp(A·t) (one use of the propagator between the vectors
+   * v before and w after it, backwards): O(n²), no matrix product.
+   */
+  addOuter(w: Float64Array, v: Float64Array, t: number): void {
+    const { n, ce } = this;
+    if (!this.ok) {
+      const c = new Float64Array(n * n);
+      for (let r = 0; r < n; r++) for (let q = 0; q < n; q++) c[r * n + q] = w[r] * v[q];
+      this.pending.push({ t, c });
+      return;
+    }
+    const { vr, vi, ur, ui } = ce;
+    const { gr, gi, cr, ci, hr, hi } = this;
+    // g = Vᵀ·w, c = V⁻¹·v.
+    for (let a = 0; a < n; a++) {
+      let sr = 0;
+      let si = 0;
+      let pr = 0;
+      let pi = 0;
+      const ao = a * n;
+      for (let i = 0; i < n; i++) {
+        sr += w[i] * vr[i * n + a];
+        si += w[i] * vi[i * n + a];
+        pr += ur[ao + i] * v[i];
+        pi += ui[ao + i] * v[i];
+      }
+      gr[a] = sr;
+      gi[a] = si;
+      cr[a] = pr;
+      ci[a] = pi;
+    }
+    const phi = this.phi(t);
+    for (let a = 0; a < n; a++) {
+      const xr = gr[a];
+      const xi = gi[a];
+      if (xr === 0 && xi === 0) continue;
+      const ao = a * n;
+      for (let b = 0; b < n; b++) {
+        const yr = xr * cr[b] - xi * ci[b];
+        const yi = xr * ci[b] + xi * cr[b];
+        const pr = phi.re[ao + b];
+        const pi = phi.im[ao + b];
+        hr[ao + b] += pr * yr - pi * yi;
+        hi[ao + b] += pr * yi + pi * yr;
+      }
+    }
+  }
+
+  /** The divided differences Φ(t) of this evaluation's generator, cached by t. */
+  private phi(t: number): { re: Float64Array; im: Float64Array } {
+    let f = this.phis.get(t);
+    if (f) return f;
+    const { n, ce, s } = this;
+    f = { re: new Float64Array(n * n), im: new Float64Array(n * n) };
+    frechetTime(t, ce, s);
+    for (let a = 0; a < n; a++) {
+      for (let b = 0; b < n; b++) {
+        divDiff(a, b, t, ce, s);
+        f.re[a * n + b] = s.p[0];
+        f.im[a * n + b] = s.p[1];
+      }
+    }
+    this.phis.set(t, f);
+    return f;
   }
 
   /** ds/dp along direction `l` (0 where p does not enter the generator). */

@@ -34,6 +34,7 @@ import {
   train,
   type Transient,
   zFilterDiag,
+  derive,
 } from "../_cpmg.ts";
 import { largestNcyc } from "../_methyl.ts";
 
@@ -149,6 +150,24 @@ export const cpmgCh313cH2c0013: ExperimentModule = cpmgExperiment({
       detection: "[iz]",
       echoes: [{ pulse: p180[0] }],
       prepare,
+      derived: [
+        derive(p90pm, [0.5, [p90[0]]], [-0.5, [p90[2]]]),
+        derive(middle, [1, [
+          zFilter,
+          dGrad,
+          p180S,
+          p90[0],
+          dTaub,
+          p90[0],
+          p180S,
+          p90[0],
+          dTaub,
+          p90[1],
+          zFilter,
+          dGrad,
+          p90pm,
+        ]]),
+      ],
       reference: split({ kind: "A", half: 0 }, { kind: "B", half: 0 }, 0, 1),
       cpmg: chains,
     });
