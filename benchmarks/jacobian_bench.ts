@@ -214,7 +214,9 @@ if (import.meta.main) {
   }
 }
 if (import.meta.main) {
-  console.log("== CPMG exact derivatives (adjoint pass, values included) in profile evaluations ==");
+  console.log(
+    "== CPMG exact derivatives (adjoint pass, values included) in profile evaluations ==",
+  );
   for (const c of CPMG_CASES) {
     const r = timeCpmg(c);
     if (!r) {

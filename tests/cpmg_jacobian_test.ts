@@ -7,45 +7,16 @@
  * whose sequences cannot give exact derivatives yet are listed and must not provide them.
  */
 import { strict as assert } from "node:assert";
-import { loadStudy } from "../src/io/load.ts";
-import { parseModel } from "../src/models/model.ts";
 import { createCalculator, type ProfileCalculator } from "../src/fit/evaluate.ts";
 import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
 import type { StudySpec } from "../src/fit/study.ts";
 import { EXPERIMENTS } from "../src/experiments/registry.ts";
-import { REFDATA, refdataTest, referenceCommand } from "./_refdata.ts";
+import { REFDATA, refdataTest } from "./_refdata.ts";
+import { loadReferenceStudy } from "./_reference_study.ts";
+import { rng } from "./_models.ts";
 
 /** CPMG types without exact derivatives (custom steps, own Liouvillian, composite IS pulses). */
 const DIFFERENCED = new Set(["cpmg_ch3_1h_sq", "cpmg_ch3_1h_tq_diff", "cpmg_hn_dq_zq"]);
-
-/** mulberry32, for the seeded points. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function loadFixture(folder: string) {
-  const args = referenceCommand(folder);
-  const take = (flag: string) => {
-    const out: string[] = [];
-    for (let k = args.indexOf(flag) + 1; k < args.length && !args[k].startsWith("-"); k++) {
-      out.push(`${folder}/${args[k]}`);
-    }
-    return out;
-  };
-  const d = args.indexOf("-d");
-  return loadStudy({
-    experiments: take("-e"),
-    parameters: take("-p"),
-    model: parseModel(d >= 0 ? args[d + 1] : "2st"),
-  });
-}
 
 /**
  * Worst column disagreement (relative to the column's largest entry, or 1e-2 of the largest
@@ -157,7 +128,7 @@ const FIXTURES = REFDATA
 
 for (const name of FIXTURES) {
   refdataTest(`CPMG exact derivatives match central differences: ${name}`, (refdata) => {
-    const { study, store } = loadFixture(`${refdata}/simulate/${name}`);
+    const { study, store } = loadReferenceStudy(`${refdata}/simulate/${name}`);
     const worst = checkStudy(name, study, store);
     console.log(`${name}: worst column ${worst.toExponential(2)} (0: differenced type)`);
   });
@@ -179,7 +150,7 @@ for (const v of VARIANTS) {
   refdataTest(
     `CPMG exact derivatives, synthetic variant: ${v.type} ${JSON.stringify(v.settings)}`,
     (refdata) => {
-      const { study, store } = loadFixture(`${refdata}/simulate/${v.fixture}`);
+      const { study, store } = loadReferenceStudy(`${refdata}/simulate/${v.fixture}`);
       const experiments = study.experiments.map((e) =>
         e.name === v.type ? { ...e, settings: { ...e.settings, ...v.settings } } : e
       );

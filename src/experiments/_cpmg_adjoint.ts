@@ -28,7 +28,7 @@ import { ExpFamily } from "../nmr/frechet_adjoint.ts";
 import { localDirections } from "./_derivatives.ts";
 import type { Plan } from "./_cpmg_plan.ts";
 import type { CpmgChains, EchoSet, Step, Transient } from "./_cpmg.ts";
-import { composeOps } from "./_cpmg_run.ts";
+import { composeOps, rotate } from "./_cpmg_run.ts";
 
 /**
  * out = Σ_k coef_k·(factors_k in time order: last·…·first), as the module's `prepare` fills
@@ -153,7 +153,10 @@ export class CpmgAdjoint {
   private readonly derived: Derivation[];
   private readonly constants: Set<Float64Array>;
   /** Per derivation term and factor: (after)ᵀ and (before)ᵀ, or null for the identity. */
-  private readonly products: { afterT: (Float64Array | null)[]; beforeT: (Float64Array | null)[] }[][];
+  private readonly products: {
+    afterT: (Float64Array | null)[];
+    beforeT: (Float64Array | null)[];
+  }[][];
   /** Echo pulses by set and phase (the rotations made per evaluation). */
   private readonly echoPulses: Float64Array[][];
   private dirs: ReturnType<typeof localDirections> | null = null;
@@ -238,7 +241,9 @@ export class CpmgAdjoint {
     for (const list of plan.lists) {
       if (this.checked.has(list)) continue;
       const why = listUnsupported(list, this.known, n);
-      if (why) throw new Error(`${sp.basis.type}: CPMG transients with a ${why}: no exact derivatives`);
+      if (why) {
+        throw new Error(`${sp.basis.type}: CPMG transients with a ${why}: no exact derivatives`);
+      }
       this.checked.add(list);
     }
     const nl = sp.values.length;
@@ -273,7 +278,7 @@ export class CpmgAdjoint {
       }
       this.dirs.forEach((d, q) => {
         let v = this.free.contract(q) + (usesPulses ? this.pulses.contract(q) : 0);
-        if (d.dstart) for (let i = 0; i < n; i++) v += this.aStart[i] * d.dstart[i];
+        if (d.dstart) { for (let i = 0; i < n; i++) v += this.aStart[i] * d.dstart[i]; }
         out[k * nl + d.local] = v;
       });
     }
@@ -284,15 +289,21 @@ export class CpmgAdjoint {
   private prepareProducts(): void {
     const { sp, n } = this;
     for (const [out, r] of this.rotations) {
-      if (this.echoPulses.some((row) => row.includes(out))) rotate(sp, out, r.from, r.phase, r.spins, this.tmp);
+      if (this.echoPulses.some((row) => row.includes(out))) {
+        rotate(sp, out, r.from, r.phase, r.spins, this.tmp);
+      }
     }
     this.derived.forEach((d, q) =>
       d.terms.forEach((t, i) => {
         const { afterT, beforeT } = this.products[q][i];
         const f = t.factors;
         for (let j = 0; j < f.length; j++) {
-          if (afterT[j]) transposeInto(afterT[j]!, composeOps(this.tmp2, f.slice(j + 1), n, this.tmp), n);
-          if (beforeT[j]) transposeInto(beforeT[j]!, composeOps(this.tmp2, f.slice(0, j), n, this.tmp), n);
+          if (afterT[j]) {
+            transposeInto(afterT[j]!, composeOps(this.tmp2, f.slice(j + 1), n, this.tmp), n);
+          }
+          if (beforeT[j]) {
+            transposeInto(beforeT[j]!, composeOps(this.tmp2, f.slice(0, j), n, this.tmp), n);
+          }
         }
       })
     );
@@ -443,7 +454,9 @@ export class CpmgAdjoint {
       matmul(c, this.tmp, this.tmp2, n);
       for (let i = 0; i < n * n; i++) cp[i] += c[i];
     }
-    for (const row of this.echoPulses) for (const m of row) if (this.rotations.has(m)) rotateBack(m);
+    for (const row of this.echoPulses) {
+      for (const m of row) if (this.rotations.has(m)) rotateBack(m);
+    }
     for (let q = this.derived.length - 1; q >= 0; q--) {
       const d = this.derived[q];
       const c = this.acc.get(d.out);
@@ -486,21 +499,4 @@ function apply(out: Float64Array, op: Float64Array, v: Float64Array, n: number):
 
 function transposeInto(out: Float64Array, a: Float64Array, n: number): void {
   for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) out[c * n + r] = a[r * n + c];
-}
-
-/** out = m turned to phase k about Iz (or Iz and Sz): a signed permutation, R·m·Rᵀ. */
-function rotate(
-  sp: Spectrometer,
-  out: Float64Array,
-  m: Float64Array,
-  k: number,
-  spins: "i" | "is",
-  tmp: Float64Array,
-): void {
-  if (spins === "i") {
-    sp.phase(out, m, k);
-  } else {
-    sp.phaseS(tmp, m, k);
-    sp.phase(out, tmp, k);
-  }
 }

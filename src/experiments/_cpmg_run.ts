@@ -36,8 +36,16 @@ export function matrices(n: number, count: number): Float64Array[] {
   return Array.from({ length: count }, () => new Float64Array(n * n));
 }
 
-/** Rotation of an n×n operator to phase k about Iz, or about Iz and Sz together. */
-function rotate(
+/**
+ * Rotation of an n×n operator to phase k about Iz, or about Iz and Sz together: R·m·Rᵀ with R a
+ * signed permutation (so phase −k undoes it, and turns cotangents back).
+ *
+ * @example
+ * ```ts
+ * rotate(sp, out, p180x, 1, "i", tmp); // P180y
+ * ```
+ */
+export function rotate(
   sp: Spectrometer,
   out: Float64Array,
   m: Float64Array,

@@ -23,6 +23,7 @@ import {
   blockMatvec,
   combine,
   type CpmgKind,
+  derive,
   ideal180Diag,
   matrices,
   pulseKeys,
@@ -31,7 +32,6 @@ import {
   type Step,
   train,
   type Transient,
-  derive,
 } from "./_cpmg.ts";
 
 /**
@@ -202,7 +202,9 @@ export function protonMqCpmg(
     prepare,
     derived: [
       derive(p180pmy, [0.5, [p180[1]]], [0.5, [p180[3]]]),
-      ...(comp180 ? [derive(cp1, [1, [p90[3], p180[0], p90[3]]]), derive(cp2, [1, [p90[1], p180[0], p90[1]]])] : []),
+      ...(comp180
+        ? [derive(cp1, [1, [p90[3], p180[0], p90[3]]]), derive(cp2, [1, [p90[1], p180[0], p90[1]]])]
+        : []),
     ],
     reference: chains([p180pmy]),
     cpmg: chains([

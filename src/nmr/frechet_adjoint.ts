@@ -113,7 +113,7 @@ export class ExpFamily {
       this.pending.push({ t, c: c.slice() });
       return;
     }
-    const { n, ce, s, tr, ti, hr, hi } = this;
+    const { n, ce, tr, ti, hr, hi } = this;
     const { vr, vi, ur, ui } = ce;
     // T = C·Uᵀ (U = V⁻¹): T_rb = Σ_s C_rs·U_bs.
     for (let r = 0; r < n; r++) {

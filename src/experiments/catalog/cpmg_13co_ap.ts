@@ -15,13 +15,13 @@ import {
   combine,
   cpmgExperiment,
   cpmgKeys,
+  derive,
   equilKey,
   pulseKeys,
   pulseKit,
   startTerms,
   tNeg,
   train,
-  derive,
 } from "../_cpmg.ts";
 
 /** The experiment module. */

@@ -11,6 +11,7 @@ import type { ExperimentModule } from "../types.ts";
 import {
   cpmgExperiment,
   cpmgKeys,
+  derive,
   equilKey,
   matrices,
   pulseKeys,
@@ -20,7 +21,6 @@ import {
   train,
   trosyDetection,
   trosyFitted,
-  derive,
 } from "../_cpmg.ts";
 
 /** The experiment module. */

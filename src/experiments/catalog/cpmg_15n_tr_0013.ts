@@ -12,6 +12,7 @@ import type { ExperimentModule } from "../types.ts";
 import {
   cpmgExperiment,
   cpmgKeys,
+  derive,
   equilKey,
   matrices,
   ncycMaxKey,
@@ -24,7 +25,6 @@ import {
   train,
   trosyDetection,
   trosyFitted,
-  derive,
 } from "../_cpmg.ts";
 
 /** Refocusing-pulse phases (quarter turns) before the P-element, read from the train's start. */

@@ -14,6 +14,7 @@ import type { ExperimentModule } from "../types.ts";
 import {
   cpmgExperiment,
   cpmgKeys,
+  derive,
   equilKey,
   matrices,
   ncycMaxKey,
@@ -26,7 +27,6 @@ import {
   train,
   type Transient,
   zFilterDiag,
-  derive,
 } from "../_cpmg.ts";
 
 /** Refocusing-pulse phases (quarter turns) before the centre, read from the train's start. */

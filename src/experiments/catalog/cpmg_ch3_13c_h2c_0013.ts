@@ -23,6 +23,7 @@ import {
   composeOps,
   cpmgExperiment,
   cpmgKeys,
+  derive,
   ideal180Diag,
   matrices,
   pointDelay,
@@ -34,7 +35,6 @@ import {
   train,
   type Transient,
   zFilterDiag,
-  derive,
 } from "../_cpmg.ts";
 import { largestNcyc } from "../_methyl.ts";
 
