@@ -29,7 +29,7 @@ import { type Derivation, derive } from "./_cpmg_adjoint.ts";
 // The engine's pieces live beside this file (planning, evaluation); modules import from here.
 export { blockMatvec, composeOps, matrices, PropagatorCache } from "./_cpmg_run.ts";
 export { distinctNcycs, ncycCheck } from "./_cpmg_plan.ts";
-export { type Derivation, derive } from "./_cpmg_adjoint.ts";
+export { type Derivation, derive, rotated } from "./_cpmg_adjoint.ts";
 
 /** Common CPMG keys; `evenNcycs` is the experiment's default for plotting curves. */
 export function cpmgKeys(evenNcycs: boolean): Record<string, KeySpec> {
@@ -212,6 +212,11 @@ export interface Train {
 export interface CustomStep {
   readonly kind: "custom";
   apply(v: Float64Array, w: Float64Array, ncyc: number, vectors: number): Float64Array;
+  /**
+   * For exact derivatives: the matrices (dense or diagonal) the step applies at this ncyc, in
+   * time order, each the kit's, declared in {@link CpmgChains.derived} or constant.
+   */
+  matrices?(ncyc: number): readonly Float64Array[];
 }
 
 /** A delay of the point that depends on its ncyc ({@link CpmgKitOptions.pointDelays}). */
@@ -310,6 +315,11 @@ export interface CpmgChains {
   derived?: readonly Derivation[];
   /** Dense matrices that do not depend on the parameters (ideal pulses as matrices). */
   constants?: readonly Float64Array[];
+  /**
+   * Finite I pulses at phase x besides the kit's 90° and 180° (`sp.pulseI(out, widthS())` in
+   * `prepare`), for exact derivatives.
+   */
+  pulses?: readonly { out: Float64Array; widthS(): number }[];
 }
 
 /** Options of {@link cpmgKit}. */

@@ -37,6 +37,26 @@ import { composeOps, rotate } from "./_cpmg_run.ts";
 export interface Derivation {
   readonly out: Float64Array;
   readonly terms: readonly { readonly coef: number; readonly factors: readonly Float64Array[] }[];
+  /** Instead of terms: out is `from` turned to `phase` (see {@link rotated}). */
+  readonly rotation?: Rotation;
+}
+
+/**
+ * A {@link Derivation} of a phase rotation: out = `from` at phase k about Iz (or Iz and Sz), as
+ * `sp.phase(out, from, k)` fills it.
+ *
+ * @example
+ * ```ts
+ * rotated(cp1[2], cp1[0], 2); // cp1[2] = sp.phase(·, cp1[0], 2)
+ * ```
+ */
+export function rotated(
+  out: Float64Array,
+  from: Float64Array,
+  phase: number,
+  spins: "i" | "is" = "i",
+): Derivation {
+  return { out, terms: [], rotation: { from, phase, spins } };
 }
 
 /**
@@ -66,7 +86,8 @@ interface Echo {
   point: number;
 }
 
-interface Rotation {
+/** A phase rotation of a matrix. */
+export interface Rotation {
   from: Float64Array;
   phase: number;
   spins: "i" | "is";
@@ -92,6 +113,9 @@ export function adjointUnsupported(chains: CpmgChains, parts: AdjointParts): str
   const n = parts.detect.length;
   const known = knownMatrices(chains, parts);
   for (const d of chains.derived ?? []) {
+    if (d.rotation && d.rotation.from.length !== n && !known.has(d.rotation.from)) {
+      return "undeclared rotation";
+    }
     for (const t of d.terms) {
       for (const f of t.factors) if (f.length !== n && !known.has(f)) return "undeclared factor";
     }
@@ -116,6 +140,7 @@ function knownMatrices(chains: CpmgChains, parts: AdjointParts): Set<Float64Arra
     ...parts.fixed,
     ...(chains.constants ?? []),
     ...(chains.derived ?? []).map((d) => d.out),
+    ...(chains.pulses ?? []).map((p) => p.out),
   ]);
 }
 
@@ -129,7 +154,7 @@ function listUnsupported(
     for (const s of t.steps) {
       if (s instanceof Float64Array) {
         if (s.length !== n && !known.has(s)) return "undeclared matrix";
-      } else if (s.kind === "custom") return "custom step";
+      } else if (s.kind === "custom" && !s.matrices) return "custom step";
     }
   }
   return null;
@@ -250,7 +275,7 @@ export class CpmgAdjoint {
     this.dirs ??= localDirections(sp, this.parts.terms, "1H");
     const dls = this.dirs.map((d) => d.dl);
     this.free.prepare(sp.lFree, dls);
-    const usesPulses = this.parts.p90.length > 0;
+    const usesPulses = this.parts.p90.length > 0 || (this.chains.pulses ?? []).length > 0;
     if (usesPulses) {
       this.gen.set(sp.lFree);
       const bx = sp.basis.terms.get("b1x_i");
@@ -265,6 +290,9 @@ export class CpmgAdjoint {
       const pw90 = 1 / (4 * sp.b1I);
       leaves.set(this.parts.p90[0], { fam: this.pulses, t: pw90 });
       leaves.set(this.parts.p180[0], { fam: this.pulses, t: 2 * pw90 });
+      for (const p of this.chains.pulses ?? []) {
+        leaves.set(p.out, { fam: this.pulses, t: p.widthS() });
+      }
     }
     const out = new Float64Array(plan.values.length * nl);
     for (let k = 0; k < plan.values.length; k++) {
@@ -418,7 +446,8 @@ export class CpmgAdjoint {
           ops[c++] = this.echo(s.set, ((ph % 4) + 4) % 4, d);
         }
       } else {
-        throw new Error("cpmg: a custom step has no exact derivatives");
+        if (!s.matrices) throw new Error("cpmg: a custom step has no exact derivatives");
+        for (const m of s.matrices(x)) ops[c++] = m;
       }
     }
     return c;
@@ -461,6 +490,12 @@ export class CpmgAdjoint {
       const d = this.derived[q];
       const c = this.acc.get(d.out);
       if (!c) continue;
+      if (d.rotation) {
+        rotate(sp, this.tmp, c, -d.rotation.phase, d.rotation.spins, this.tmp2);
+        const dst = this.cot(d.rotation.from);
+        for (let i = 0; i < n * n; i++) dst[i] += this.tmp[i];
+        continue;
+      }
       d.terms.forEach((t, i) => {
         const { afterT, beforeT } = this.products[q][i];
         t.factors.forEach((f, j) => {
