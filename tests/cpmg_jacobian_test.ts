@@ -16,7 +16,7 @@ import { loadReferenceStudy } from "./_reference_study.ts";
 import { rng } from "./_models.ts";
 
 /** CPMG types without exact derivatives (custom steps, own Liouvillian, composite IS pulses). */
-const DIFFERENCED = new Set(["cpmg_ch3_1h_tq_diff", "cpmg_hn_dq_zq"]);
+const DIFFERENCED = new Set(["cpmg_ch3_1h_tq_diff"]);
 
 /**
  * Worst column disagreement (relative to the column's largest entry, or 1e-2 of the largest

@@ -316,10 +316,15 @@ export interface CpmgChains {
   /** Dense matrices that do not depend on the parameters (ideal pulses as matrices). */
   constants?: readonly Float64Array[];
   /**
-   * Finite I pulses at phase x besides the kit's 90° and 180° (`sp.pulseI(out, widthS())` in
-   * `prepare`), for exact derivatives.
+   * For exact derivatives: finite pulses besides the kit's 90° and 180° that `prepare` fills,
+   * `sp.pulseI(out, widthS())` (I at phase x), or `sp.pulseIS(out, widthS(), ...phases)` where
+   * `phases` is given.
    */
-  pulses?: readonly { out: Float64Array; widthS(): number }[];
+  pulses?: readonly {
+    out: Float64Array;
+    widthS(): number;
+    phases?: readonly [number | null, number | null];
+  }[];
 }
 
 /** Options of {@link cpmgKit}. */

@@ -173,6 +173,8 @@ export class CpmgAdjoint {
   private readonly n: number;
   private readonly free: ExpFamily;
   private readonly pulses: ExpFamily;
+  /** Families of the simultaneous I/S pulses, by their phases ("phaseI,phaseS"). */
+  private readonly isFamilies = new Map<string, ExpFamily>();
   private readonly rotations = new Map<Float64Array, Rotation>();
   private readonly kitRotations: Float64Array[] = [];
   private readonly derived: Derivation[];
@@ -216,6 +218,10 @@ export class CpmgAdjoint {
     this.n = n;
     this.free = new ExpFamily(n);
     this.pulses = new ExpFamily(n);
+    for (const p of chains.pulses ?? []) {
+      const key = p.phases?.join(",");
+      if (key !== undefined && !this.isFamilies.has(key)) this.isFamilies.set(key, new ExpFamily(n));
+    }
     for (const p of [parts.p90, parts.p180]) {
       for (let k = 1; k < p.length; k++) {
         this.rotations.set(p[k], { from: p[0], phase: k, spins: "i" });
@@ -275,29 +281,36 @@ export class CpmgAdjoint {
     this.dirs ??= localDirections(sp, this.parts.terms, "1H");
     const dls = this.dirs.map((d) => d.dl);
     this.free.prepare(sp.lFree, dls);
-    const usesPulses = this.parts.p90.length > 0 || (this.chains.pulses ?? []).length > 0;
+    const extra = this.chains.pulses ?? [];
+    const usesPulses = this.parts.p90.length > 0 || extra.some((p) => !p.phases);
     if (usesPulses) {
       this.gen.set(sp.lFree);
       const bx = sp.basis.terms.get("b1x_i");
       if (bx) addTerm(this.gen, bx, sp.b1I);
       this.pulses.prepare(this.gen, dls);
     }
+    for (const [key, fam] of this.isFamilies) {
+      const [pi, ps] = key.split(",").map((v) => v === "" ? null : Number(v));
+      fam.prepare(sp.pulseISGenerator(this.gen, pi, ps), dls);
+    }
     this.prepareProducts();
     const leaves = this.leaves;
     leaves.clear();
     plan.mats.forEach((mat, i) => leaves.set(mat, { fam: this.free, t: plan.times[i] }));
-    if (usesPulses) {
+    if (this.parts.p90.length > 0) {
       const pw90 = 1 / (4 * sp.b1I);
       leaves.set(this.parts.p90[0], { fam: this.pulses, t: pw90 });
       leaves.set(this.parts.p180[0], { fam: this.pulses, t: 2 * pw90 });
-      for (const p of this.chains.pulses ?? []) {
-        leaves.set(p.out, { fam: this.pulses, t: p.widthS() });
-      }
+    }
+    for (const p of extra) {
+      const fam = p.phases ? this.isFamilies.get(p.phases.join(","))! : this.pulses;
+      leaves.set(p.out, { fam, t: p.widthS() });
     }
     const out = new Float64Array(plan.values.length * nl);
     for (let k = 0; k < plan.values.length; k++) {
       this.free.clear();
       this.pulses.clear();
+      for (const fam of this.isFamilies.values()) fam.clear();
       this.reversePoint(plan, k, start);
       this.backThroughMatrices();
       for (const [mat, c] of this.acc) {
@@ -306,6 +319,7 @@ export class CpmgAdjoint {
       }
       this.dirs.forEach((d, q) => {
         let v = this.free.contract(q) + (usesPulses ? this.pulses.contract(q) : 0);
+        for (const fam of this.isFamilies.values()) v += fam.contract(q);
         if (d.dstart) { for (let i = 0; i < n; i++) v += this.aStart[i] * d.dstart[i]; }
         out[k * nl + d.local] = v;
       });
