@@ -145,6 +145,16 @@ const CPMG_CASES: { label: string; folder: string; experiments: string[] }[] = [
     experiments: ["500mhz.toml"],
   },
   {
+    label: "cpmg_ch3_1h_sq (n 12, methyl example)",
+    folder: "inputs/fit/CPMG_CH3_1H_SQ",
+    experiments: ["600mhz.toml"],
+  },
+  {
+    label: "cpmg_hn_dq_zq (n 30)",
+    folder: "inputs/chemex-examples/Experiments/CPMG_HN_DQ_ZQ",
+    experiments: ["600mhz_dq.toml"],
+  },
+  {
     label: "cpmg_ch3_1h_tq (n 12)",
     folder: "simulate/CPMG_CH3_1H_TQ",
     experiments: ["600mhz.toml"],
@@ -179,16 +189,25 @@ function timeCpmg(c: (typeof CPMG_CASES)[number]): { evals: number; evalMs: numb
   const seq = calc.sequence;
   if (!seq.jacobian) return null;
   const x = calc.xFit;
-  for (let r = 0; r < 20; r++) seq.jacobian(x), seq(x);
+  // Warm up, and size the rounds to about 30 ms each (the CPU clock ticks coarsely).
+  const perCall = (f: () => unknown) => {
+    const t0 = cpuMs();
+    for (let r = 0; r < 5; r++) f();
+    return Math.max(cpuMs() - t0, 1e-3) / 5;
+  };
+  perCall(() => seq.jacobian!(x));
+  const repsE = Math.max(1, Math.round(30 / perCall(() => seq(x))));
+  const repsJ = Math.max(1, Math.round(30 / perCall(() => seq.jacobian!(x))));
+  let c0 = 0;
   const te: number[] = [];
   const tj: number[] = [];
-  for (let round = 0; round < 9; round++) {
-    let c0 = cpuMs();
-    for (let r = 0; r < REPEATS; r++) seq(x);
-    te.push((cpuMs() - c0) / REPEATS);
+  for (let round = 0; round < 7; round++) {
     c0 = cpuMs();
-    for (let r = 0; r < REPEATS; r++) seq.jacobian(x);
-    tj.push((cpuMs() - c0) / REPEATS);
+    for (let r = 0; r < repsE; r++) seq(x);
+    te.push((cpuMs() - c0) / repsE);
+    c0 = cpuMs();
+    for (let r = 0; r < repsJ; r++) seq.jacobian(x);
+    tj.push((cpuMs() - c0) / repsJ);
   }
   return { evals: median(tj) / median(te), evalMs: median(te) };
 }

@@ -325,6 +325,20 @@ export interface CpmgChains {
     widthS(): number;
     phases?: readonly [number | null, number | null];
   }[];
+  /**
+   * For exact derivatives of a sequence with its own {@link liouvillian}: the other Liouvillians
+   * it sets (e.g. at other gradient strengths), each with the free delays and the I pulses at
+   * phase x that it computes under it. Without it such a sequence is differenced.
+   */
+  states?: readonly LiouvillianState[];
+}
+
+/** One Liouvillian a sequence sets in its `liouvillian` hook, and what it computes under it. */
+export interface LiouvillianState {
+  /** Set the spectrometer's Liouvillian to this state. */
+  set(): void;
+  delays?: readonly { out: Float64Array; timeS: number }[];
+  pulses?: readonly { out: Float64Array; widthS(): number }[];
 }
 
 /** Options of {@link cpmgKit}. */

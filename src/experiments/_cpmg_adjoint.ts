@@ -27,7 +27,7 @@ import { matmul } from "../nmr/expm.ts";
 import { ExpFamily } from "../nmr/frechet_adjoint.ts";
 import { localDirections } from "./_derivatives.ts";
 import type { Plan } from "./_cpmg_plan.ts";
-import type { CpmgChains, EchoSet, Step, Transient } from "./_cpmg.ts";
+import type { CpmgChains, EchoSet, LiouvillianState, Step, Transient } from "./_cpmg.ts";
 import { composeOps, rotate } from "./_cpmg_run.ts";
 
 /**
@@ -106,7 +106,7 @@ export interface AdjointParts {
 
 /** Why a sequence has no exact derivatives, or null when it has them. */
 export function adjointUnsupported(chains: CpmgChains, parts: AdjointParts): string | null {
-  if (chains.liouvillian) return "own Liouvillian";
+  if (chains.liouvillian && !chains.states) return "own Liouvillian";
   // Transients chosen per ncyc are checked when they are run (a module that builds them
   // declares its matrices).
   if (typeof chains.cpmg === "function" && !chains.derived) return "transients depending on ncyc";
@@ -141,6 +141,8 @@ function knownMatrices(chains: CpmgChains, parts: AdjointParts): Set<Float64Arra
     ...(chains.constants ?? []),
     ...(chains.derived ?? []).map((d) => d.out),
     ...(chains.pulses ?? []).map((p) => p.out),
+    ...(chains.states ?? []).flatMap((s) => [...(s.delays ?? []), ...(s.pulses ?? [])])
+      .map((l) => l.out),
   ]);
 }
 
@@ -187,6 +189,13 @@ export class CpmgAdjoint {
   /** Echo pulses by set and phase (the rotations made per evaluation). */
   private readonly echoPulses: Float64Array[][];
   private dirs: ReturnType<typeof localDirections> | null = null;
+  /** Per declared Liouvillian state: its delay and pulse families and directions. */
+  private readonly states: {
+    state: LiouvillianState;
+    free: ExpFamily;
+    pulses: ExpFamily;
+    dirs: ReturnType<typeof localDirections> | null;
+  }[];
   /** Echoes by set and phase, formed for the point `point`. */
   private readonly echoes: Echo[][];
   private readonly echoUsed: Echo[] = [];
@@ -218,9 +227,17 @@ export class CpmgAdjoint {
     this.n = n;
     this.free = new ExpFamily(n);
     this.pulses = new ExpFamily(n);
+    this.states = (chains.states ?? []).map((state) => ({
+      state,
+      free: new ExpFamily(n),
+      pulses: new ExpFamily(n),
+      dirs: null,
+    }));
     for (const p of chains.pulses ?? []) {
       const key = p.phases?.join(",");
-      if (key !== undefined && !this.isFamilies.has(key)) this.isFamilies.set(key, new ExpFamily(n));
+      if (key !== undefined && !this.isFamilies.has(key)) {
+        this.isFamilies.set(key, new ExpFamily(n));
+      }
     }
     for (const p of [parts.p90, parts.p180]) {
       for (let k = 1; k < p.length; k++) {
@@ -278,6 +295,8 @@ export class CpmgAdjoint {
       this.checked.add(list);
     }
     const nl = sp.values.length;
+    // The engine's own Liouvillian (a sequence's hook leaves it set for the engine).
+    this.chains.liouvillian?.();
     this.dirs ??= localDirections(sp, this.parts.terms, "1H");
     const dls = this.dirs.map((d) => d.dl);
     this.free.prepare(sp.lFree, dls);
@@ -306,11 +325,13 @@ export class CpmgAdjoint {
       const fam = p.phases ? this.isFamilies.get(p.phases.join(","))! : this.pulses;
       leaves.set(p.out, { fam, t: p.widthS() });
     }
+    this.prepareStates();
     const out = new Float64Array(plan.values.length * nl);
     for (let k = 0; k < plan.values.length; k++) {
       this.free.clear();
       this.pulses.clear();
       for (const fam of this.isFamilies.values()) fam.clear();
+      for (const s of this.states) s.free.clear(), s.pulses.clear();
       this.reversePoint(plan, k, start);
       this.backThroughMatrices();
       for (const [mat, c] of this.acc) {
@@ -321,10 +342,39 @@ export class CpmgAdjoint {
         let v = this.free.contract(q) + (usesPulses ? this.pulses.contract(q) : 0);
         for (const fam of this.isFamilies.values()) v += fam.contract(q);
         if (d.dstart) { for (let i = 0; i < n; i++) v += this.aStart[i] * d.dstart[i]; }
-        out[k * nl + d.local] = v;
+        out[k * nl + d.local] += v;
       });
+      for (const s of this.states) {
+        s.dirs!.forEach((d, q) =>
+          out[k * nl + d.local] += s.free.contract(q) + s.pulses.contract(q)
+        );
+      }
     }
     return out;
+  }
+
+  /**
+   * The declared Liouvillian states: each set in turn, its directions (∂L/∂p depends on it,
+   * e.g. through the gradient) and generators decomposed, its delays and pulses registered.
+   */
+  private prepareStates(): void {
+    const sp = this.sp;
+    for (const s of this.states) {
+      s.state.set();
+      s.dirs ??= localDirections(sp, this.parts.terms, "1H");
+      const dls = s.dirs.map((d) => d.dl);
+      if (s.state.delays?.length) s.free.prepare(sp.lFree, dls);
+      for (const d of s.state.delays ?? []) this.leaves.set(d.out, { fam: s.free, t: d.timeS });
+      if (s.state.pulses?.length) {
+        this.gen.set(sp.lFree);
+        const bx = sp.basis.terms.get("b1x_i");
+        if (bx) addTerm(this.gen, bx, sp.b1I);
+        s.pulses.prepare(this.gen, dls);
+      }
+      for (const p of s.state.pulses ?? []) {
+        this.leaves.set(p.out, { fam: s.pulses, t: p.widthS() });
+      }
+    }
   }
 
   /** Echo pulses at every phase, and the declared products' partial products. */
