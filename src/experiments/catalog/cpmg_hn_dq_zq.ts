@@ -38,9 +38,9 @@ function phasePatterns(nuCpmgHz: number): readonly (readonly number[])[] {
 
 /**
  * The simultaneous 90–240–90 composite pulse on I and S at phase x of both central 240°
- * pulses, from the segments of {@link compositeParts} (computed into `pulses`). The shorter
- * composite sits in the middle of the longer one; each segment is a finite pulse with the
- * fields that are on.
+ * pulses, from the segments of {@link compositeParts} (computed into `pulses`, the central one
+ * copied from `central` where given). The shorter composite sits in the middle of the longer
+ * one; each segment is a finite pulse with the fields that are on.
  */
 function composite(
   sp: Spectrometer,
@@ -48,8 +48,12 @@ function composite(
   parts: readonly CompositePart[],
   pulses: readonly Float64Array[],
   tmp: Float64Array,
+  central?: Float64Array,
 ): Float64Array {
-  parts.forEach((q, k) => sp.pulseIS(pulses[k], q.widthS, q.phaseI, q.phaseS));
+  parts.forEach((q, k) => {
+    if (k === 0 && central) pulses[0].set(central);
+    else sp.pulseIS(pulses[k], q.widthS, q.phaseI, q.phaseS);
+  });
   const [p0, p1, p2, p3] = pulses;
   // Symmetric: p3·p2·p1·p0·p1·p2·p3.
   out.set(p0);
@@ -141,7 +145,8 @@ export const cpmgHnDqZq: ExperimentModule = cpmgExperiment({
       echoes: comp.map((pulse) => ({ pulse, spins: "is" as const })),
       prepare: () => {
         composite(sp, comp[0], parts[0], segments[0], tmp);
-        composite(sp, comp[1], parts[1], segments[1], tmp);
+        // The central segment (both fields at phase x) is the same in both variants.
+        composite(sp, comp[1], parts[1], segments[1], tmp, segments[0][0]);
       },
       pulses: parts.flatMap((list, c) =>
         list.map((q, k) => ({
