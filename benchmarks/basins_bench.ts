@@ -4,16 +4,21 @@
  * fitted by the default step (`runFitStep`: TRF, diagnostics, basin search) from a bad start:
  * every Δω with the wrong sign, kex off by 10× (up or down), or the minor populations on their
  * lower bound (0), with generic R2 starts. A study counts as reaching the generating basin when
- * its χ² is within 1 of the best known point: the lower of the default fit and a fit started at
- * the generating values. Prints the count, per family, and the time.
+ * its χ² is within 1 of the best known point. With `--reference grid` (the default, as the issue
+ * asks) that point is the best of a dense grid — Δω over both signs and kex in log space, every
+ * other parameter refined at each grid point from the generic start (`runGridStep`) — polished
+ * by a plain fit from there, also compared with a fit started at the generating values and the
+ * default fit itself; `--reference truth` skips the grid (faster, weaker). Prints the count, per
+ * family, and the time.
  *
- * Run: `deno run -A benchmarks/basins_bench.ts [--studies N] [--seed S]`.
+ * Run: `deno run -A benchmarks/basins_bench.ts [--studies N] [--seed S] [--reference grid|truth]`.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { simulateStudy, type SyntheticStudySpec } from "../src/fit/synthetic.ts";
 import { runFitStep, type StepSpec } from "../src/fit/step.ts";
+import { runGridStep } from "../src/fit/grid.ts";
 import type { ParamStore } from "../src/params/store.ts";
 import type { StudySpec } from "../src/fit/study.ts";
 import { createRng, standardNormals, uniform } from "../src/math/random.ts";
@@ -156,13 +161,51 @@ function fitChisqr(study: StudySpec, store: ParamStore): number {
   return runFitStep(study, store, STEP, selected, { seed: 0, index: 0 }).stats.chisqr;
 }
 
+/**
+ * The dense grid of a family: Δω over both signs (never exactly 0) and kex in log space; the
+ * populations, R2s and (3-state) the second kex are refined at every point.
+ */
+function gridEntries(family: BasinStudy["family"]): string[] {
+  switch (family) {
+    case "cpmg 2st":
+      return ["[DW_AB] = lin(-5.25, 5.25, 22)", "[KEX_AB] = log(100, 10000, 9)"];
+    case "cest 2st":
+      return ["[DW_AB] = lin(-7.5, 7.5, 16)", "[KEX_AB] = log(30, 1000, 6)"];
+    case "cest 3st":
+      return ["[DW_AB] = lin(-7, 7, 8)", "[DW_AC] = lin(-7, 7, 8)"];
+  }
+}
+
+/**
+ * χ² of the best dense-grid point after a plain fit from it (grid axes freed again). The grid
+ * starts from the generic start (R2 = 10, truth elsewhere; every grid axis is overwritten).
+ */
+function gridChisqr(study: StudySpec, truth: ParamStore, family: BasinStudy["family"]): number {
+  const start = badStart(truth, "sign", 0);
+  const selected = study.profiles.map(() => true);
+  const scan = cloneStore(start);
+  runGridStep(study, scan, gridEntries(family), selected);
+  // The grid fixed its axes in `scan`; free them again with their grid-best values.
+  const polished = cloneStore(start);
+  for (const [id, p] of scan) polished.get(id)!.value = p.value;
+  return fitChisqr(study, polished);
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
-    options: { studies: { type: "string", default: "50" }, seed: { type: "string", default: "1" } },
+    options: {
+      studies: { type: "string", default: "50" },
+      seed: { type: "string", default: "1" },
+      reference: { type: "string", default: "grid" },
+    },
   });
   const count = Number(values.studies);
   const seed = Number(values.seed);
+  if (values.reference !== "grid" && values.reference !== "truth") {
+    throw new Error(`--reference: expected "grid" or "truth", got "${values.reference}"`);
+  }
+  const useGrid = values.reference === "grid";
   const t0 = performance.now();
   const tally = new Map<string, [number, number]>();
   let reached = 0;
@@ -172,7 +215,8 @@ if (import.meta.main) {
     addNoise(study, intensities, seed * 1000 + k);
     const fromBad = fitChisqr(study, badStart(store, s.start, k));
     const fromTruth = fitChisqr(study, cloneStore(store));
-    const best = Math.min(fromBad, fromTruth);
+    const fromGrid = useGrid ? gridChisqr(study, store, s.family) : Infinity;
+    const best = Math.min(fromBad, fromTruth, fromGrid);
     const ok = fromBad <= best + 1;
     const key = `${s.family}, ${s.start}`;
     const [n, hits] = tally.get(key) ?? [0, 0];
@@ -185,6 +229,7 @@ if (import.meta.main) {
   for (const m of misses) console.log(`  missed: ${m}`);
   console.log(
     `basins: ${reached}/${count} synthetic studies reach the generating basin ` +
-      `(Δχ² ≤ 1 of the best known point) in ${seconds.toFixed(1)} s`,
+      `(Δχ² ≤ 1 of the best known point: ${useGrid ? "dense grid, " : ""}fit from truth, ` +
+      `default fit) in ${seconds.toFixed(1)} s`,
   );
 }

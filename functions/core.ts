@@ -9,8 +9,19 @@ import { type Chunk, type ChunkEvaluator, createChunkEvaluator } from "../src/fi
 import { createGroupProblem } from "../src/fit/problem.ts";
 import { fitGroup } from "../src/fit/step.ts";
 import { dependents } from "../src/params/store.ts";
-import { createGridPointEvaluator, gridPointAt, type GridTask } from "../src/fit/grid.ts";
+import {
+  createGridPointFitter,
+  gridPointAt,
+  type GridPointResult,
+  type GridTask,
+} from "../src/fit/grid.ts";
 import { type ResamplingTask, runReplicate } from "../src/stats/resampling.ts";
+import {
+  budgetedEvaluator,
+  checkTimeBudget,
+  type TimeBudget,
+  TimeLimitError,
+} from "../src/fit/budget.ts";
 import {
   enc,
   type EvaluatePayload,
@@ -48,8 +59,11 @@ export class WorkError extends Error {
  */
 export interface EvaluatorCache {
   get(chunk: Chunk): Promise<ChunkEvaluator>;
-  /** The chi-square function of a grid task (pure in the point; built once per task). */
-  gridPoint(task: GridTask): Promise<(point: readonly number[]) => number>;
+  /**
+   * The chi-square function of a grid task, with each point's objective evaluations (pure in
+   * the point; built once per task).
+   */
+  gridPoint(task: GridTask): Promise<(point: readonly number[]) => GridPointResult>;
   readonly size: number;
 }
 
@@ -62,7 +76,9 @@ async function sha256(text: string): Promise<string> {
 
 /**
  * A bounded cache of chunk evaluators keyed by the chunk's content (SHA-256 of its JSON), with a
- * fast path for the very same object.
+ * fast path for the very same object. With a `budget` (a local run's `--time-limit`), every
+ * evaluation and grid point it hands out checks the clock first and throws
+ * {@link TimeLimitError} once the deadline has passed.
  *
  * @example
  * ```ts
@@ -70,10 +86,14 @@ async function sha256(text: string): Promise<string> {
  * const ev = await cache.get(chunk);
  * ```
  */
-export function createEvaluatorCache(capacity = 128): EvaluatorCache {
+export function createEvaluatorCache(
+  capacity = 128,
+  opts: { budget?: TimeBudget } = {},
+): EvaluatorCache {
+  const budget = opts.budget;
   const byObject = new WeakMap<Chunk, ChunkEvaluator>();
   const byHash = new Map<string, ChunkEvaluator>();
-  const grids = new Map<string, (point: readonly number[]) => number>();
+  const grids = new Map<string, (point: readonly number[]) => GridPointResult>();
   return {
     async gridPoint(task: GridTask) {
       const key = await sha256(JSON.stringify(task));
@@ -81,7 +101,7 @@ export function createEvaluatorCache(capacity = 128): EvaluatorCache {
       if (fn) grids.delete(key);
       else {
         try {
-          fn = createGridPointEvaluator(task);
+          fn = createGridPointFitter(task);
         } catch (e) {
           throw new WorkError(
             422,
@@ -92,7 +112,12 @@ export function createEvaluatorCache(capacity = 128): EvaluatorCache {
         while (grids.size >= capacity) grids.delete(grids.keys().next().value!);
       }
       grids.set(key, fn);
-      return fn;
+      if (!budget) return fn;
+      const point = fn;
+      return (p: readonly number[]) => {
+        checkTimeBudget(budget);
+        return point(p);
+      };
     },
     get size() {
       return byHash.size;
@@ -107,6 +132,7 @@ export function createEvaluatorCache(capacity = 128): EvaluatorCache {
         byHash.delete(key);
       } else {
         ev = buildEvaluator(chunk);
+        if (budget) ev = budgetedEvaluator(ev, budget);
         while (byHash.size >= capacity) byHash.delete(byHash.keys().next().value!);
       }
       byHash.set(key, ev);
@@ -203,6 +229,7 @@ export function fitWork(payload: FitPayload, ev: ChunkEvaluator): FitResult {
   try {
     out = fitGroup(store, ev, { xScale: payload.xScale, maxNfev: payload.maxNfev });
   } catch (e) {
+    if (e instanceof TimeLimitError) throw e;
     throw new WorkError(422, "fit_failed", (e as Error).message);
   }
   return {
@@ -240,15 +267,22 @@ export async function gridWork(payload: GridPayload, cache: EvaluatorCache): Pro
   };
   const size = payload.values.reduce((n, v) => n * v.length, 1);
   const indices = payload.indices ?? Array.from({ length: size }, (_, k) => k);
-  const chi2 = await cache.gridPoint(task);
-  const out = indices.map((k) => {
+  const fit = await cache.gridPoint(task);
+  const points = indices.map((k) => {
     try {
-      return enc(chi2(gridPointAt(task, k)));
+      return fit(gridPointAt(task, k));
     } catch (e) {
+      if (e instanceof TimeLimitError) throw e;
       throw new WorkError(422, "grid_failed", `grid point ${k}: ${(e as Error).message}`);
     }
   });
-  return { version: PAYLOAD_VERSION, id: payload.id, indices, chisqr: out };
+  return {
+    version: PAYLOAD_VERSION,
+    id: payload.id,
+    indices,
+    chisqr: points.map((p) => enc(p.chisqr)),
+    evaluations: points.map((p) => p.evaluations),
+  };
 }
 
 /**

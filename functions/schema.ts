@@ -68,6 +68,7 @@ const ModelSchema = v.object({
   modelFree: v.boolean(),
   residueSpecific: v.boolean(),
   tempCoef: v.boolean(),
+  tcForm: v.optional(v.picklist(["tref", "dwp"])),
 });
 
 function inRange(x: number, r: NumberRange): boolean {
@@ -418,11 +419,15 @@ export const FitResultSchema = v.object({
   triggers: v.optional(v.array(v.string())),
 });
 
-/** Reply of `grid`: chi-square per requested index (null: the refit failed). */
+/**
+ * Reply of `grid`: chi-square per requested index (null: the refit failed) and the objective
+ * evaluations of each point's refit (absent from older workers).
+ */
 export const GridResultSchema = v.object({
   ...replyBase,
   indices: v.array(index),
   chisqr: nums,
+  evaluations: v.optional(v.array(v.pipe(v.number(), v.integer(), v.minValue(0)))),
 });
 
 /** Reply of `replicate`. */

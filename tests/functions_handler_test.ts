@@ -4,7 +4,7 @@ import { handler as lambdaHandler } from "../functions/aws_lambda.ts";
 import cloudflare from "../functions/cloudflare.ts";
 import { evaluateWork } from "../functions/core.ts";
 import { PAYLOAD_VERSION, storeFromPayload, storeToPayload } from "../functions/payload.ts";
-import { evaluateGridTask } from "../src/fit/grid.ts";
+import { evaluateGridTask, evaluateGridTaskCounts } from "../src/fit/grid.ts";
 import { makeResamplingTask, runReplicate } from "../src/stats/resampling.ts";
 import { createChunkEvaluator, evaluateChunk, makeChunk } from "../src/fit/chunk.ts";
 import { createGroupProblem, subStore } from "../src/fit/problem.ts";
@@ -193,6 +193,10 @@ Deno.test("functions: grid and replicate run the grid and resampling work items"
   };
   assert.deepEqual(grid.body.indices, [2, 0]);
   assert.deepEqual(grid.body.chisqr, Array.from(evaluateGridTask(task, [2, 0])));
+  // Each point's objective evaluations travel with it, as counted in-process.
+  const counted = evaluateGridTaskCounts(task, [2, 0]).evaluations;
+  assert.deepEqual(grid.body.evaluations, Array.from(counted));
+  assert.ok(counted[0] > 1);
   assert.ok(grid.body.chisqr[0] > 0);
 
   const outOfRange = await post(h, "/grid", { ...gridReq, indices: [3] });

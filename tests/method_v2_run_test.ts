@@ -259,6 +259,12 @@ AXES = ["[PB] = values(0.05, 0.07)", "[KEX_AB] = log(300.0, 400.0, 2)"]
     );
     assert.equal(rows.length, 5);
     assert.equal(rows.filter((r) => r.split("\t")[6] === "true").length, 1);
+    // objective_evaluations: the profile evaluations of each point's nuisance refit (R2, DW).
+    for (const r of rows.slice(1)) {
+      const n = r.split("\t")[7];
+      assert.match(n, /^[1-9]\d*$/, r);
+      assert.ok(Number(n) > 2, r);
+    }
     assert.ok(files.has("Grid/Profiles/1D/pb.tsv") && files.has("Grid/Profiles/2D/kex_ab__pb.tsv"));
     assert.ok(files.has("Statistics/MonteCarlo/samples.tsv"), "STATISTICS run in a v2 GRID step");
     // GRID coordinates are not released by the step's final fit.

@@ -5,6 +5,7 @@
 import { strict as assert } from "node:assert";
 import { kineticModel, parseModel } from "../src/models/model.ts";
 import { migrationMessage, retiredInputs } from "../src/models/migration.ts";
+import { narrowToDefault } from "../src/models/bounds.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { planToSteps } from "../src/cli/method_steps.ts";
 import { planMethod } from "../src/fit/roles.ts";
@@ -37,7 +38,7 @@ Deno.test("3st_binding_cs: KEQ/KEX ↔ KAB/KBA, association, detailed balance", 
   assert.deepEqual(
     ["kd_app", "koff_bc", "keq_ab", "kex_ab"].map((
       k,
-    ) => [s[k].value, s[k].min, s[k].max, s[k].vary]),
+    ) => [s[k].value, ...narrowToDefault(s[k].name, s[k].min, s[k].max), s[k].vary]),
     [[1e-6, 5e-324, 1, true], [100, 0, 1e6, true], [1, 5e-324, 1e6, true], [200, 0, 1e6, true]],
   );
 });
@@ -52,7 +53,7 @@ Deno.test("3st_binding_if: KEQ/KEX ↔ KBC/KCB, association, detailed balance", 
   assert.ok(Math.abs(v.pa * v.kab - v.pb * v.kba) < 1e-9, "P_A·k_AB = P_B·k_BA");
   assert.equal(v.kba, 300);
   assert.ok(Math.abs(v.kd_ab - 5e-5 * 3) < 1e-18);
-  assert.deepEqual([s.keq_bc.min, s.keq_bc.max], [0, 1e6]);
+  assert.deepEqual(narrowToDefault("KEQ_BC", s.keq_bc.min, s.keq_bc.max), [0, 1e6]);
 });
 
 Deno.test("Eyring variants: 3st_eyring = linear (no A <-> C), fork has no B <-> C", () => {
@@ -67,7 +68,10 @@ Deno.test("Eyring variants: 3st_eyring = linear (no A <-> C), fork has no B <-> 
     0,
     false,
   ]);
-  assert.deepEqual([lin.dh_b.min, lin.dh_b.max, lin.ds_ab.min, lin.ds_ab.max], [
+  assert.deepEqual([
+    ...narrowToDefault("DH_B", lin.dh_b.min, lin.dh_b.max),
+    ...narrowToDefault("DS_AB", lin.ds_ab.min, lin.ds_ab.max),
+  ], [
     -2e5,
     2e5,
     -500,
@@ -151,5 +155,26 @@ Deno.test("4st/5st/6st: every structural KEX starts at 200, fitted; --compat 202
       assert.deepEqual([old[`kex_${e}`].value, old[`kex_${e}`].vary], [0, false], `${name} ${e}`);
     }
     assert.deepEqual([now.kex_ab.value, now.kex_ab.vary], [200, true]);
+  }
+});
+
+Deno.test("oligomers (#763, #769): n-body association, mass-balance populations, KOFF = 0 freezes", () => {
+  const c = { p_total: 1e-3 };
+  for (const [n, what] of [[3, "trimer"], [4, "tetramer"]] as const) {
+    const s = kineticModel(parseModel(`2st_monomer_${what}`)).settings(c);
+    assert.ok(!("kon" in s), "KON is no longer listed");
+    const v = evaluateSettings(s, { kd: 0.036, koff: 100 });
+    const m = v.c_monomer;
+    assert.ok(Math.abs(v.kab / (n * 100 / 0.036 * m ** (n - 1)) - 1) < 1e-12, `${what} k_AB`);
+    assert.ok(Math.abs(v.pb / (n * m ** n / 0.036 / 1e-3) - 1) < 1e-12, `${what} P_B`);
+    const frozen = evaluateSettings(s, { kd: 0.036, koff: 0 });
+    assert.deepEqual([frozen.kab, frozen.kba, frozen.pa, frozen.pb], [0, 0, v.pa, v.pb]);
+    // 2026.06.1: k_AB = n·KON·[M] and rate populations (the refdata tetramer's PB = 0.1).
+    const old = evaluateSettings(
+      kineticModel(parseModel(`2st_monomer_${what}`, "2026.06")).settings(c),
+      { kd: 0.036, koff: 100 },
+    );
+    assert.ok(Math.abs(old.kab / (n * 100 / 0.036 * m) - 1) < 1e-12);
+    assert.ok(old.pb > 100 * v.pb, `${what}: ${old.pb} vs ${v.pb}`);
   }
 });

@@ -23,10 +23,14 @@ type Cond = ReturnType<typeof randomConditions>;
 type Expected = Record<string, number>;
 
 /** Evaluate a model for random independent values; returns its values and the inputs. */
-function draw(name: string, seed: number): { c: Cond; v: Record<string, number> } {
+function draw(
+  name: string,
+  seed: number,
+  compat?: "2026.06",
+): { c: Cond; v: Record<string, number> } {
   const r = rng(seed);
   const c = randomConditions(r);
-  const settings = kineticModel(parseModel(name)).settings(c);
+  const settings = kineticModel(parseModel(name, compat)).settings(c);
   const values: Record<string, number> = {};
   for (const [local, st] of Object.entries(settings)) {
     if (st.expr === "" && st.name !== "D2O") values[local] = randomValue(st.name, r);
@@ -34,10 +38,15 @@ function draw(name: string, seed: number): { c: Cond; v: Record<string, number> 
   return { c, v: evaluateSettings(settings, values) };
 }
 
-function check(name: string, expected: (c: Cond, v: Record<string, number>) => Expected) {
-  Deno.test(`${name}: derived values match an independent solution`, () => {
+function check(
+  name: string,
+  expected: (c: Cond, v: Record<string, number>) => Expected,
+  compat?: "2026.06",
+) {
+  const label = compat ? `${name} (--compat ${compat})` : name;
+  Deno.test(`${label}: derived values match an independent solution`, () => {
     for (let seed = 1; seed <= 25; seed++) {
-      const { c, v } = draw(name, seed * 7717 + name.length);
+      const { c, v } = draw(name, seed * 7717 + name.length, compat);
       const want = expected(c, v);
       for (const [key, x] of Object.entries(want)) {
         const got = v[key] ?? 0;
@@ -209,21 +218,30 @@ check("4st_binding_3_bound_states", (c, v) => {
   };
 });
 
-/** ChemEx's n-mer models: populations follow k_AB = n·KON·[M], k_BA = KOFF. */
+/**
+ * ChemEx 2026.09's n-mer models (#763, #769): mass-balance populations and the n-body
+ * association k_AB = n·KOFF/KD·[M]ⁿ⁻¹, k_BA = KOFF.
+ */
 function oligomer(n: number) {
+  return (c: Cond, v: Record<string, number>): Expected => {
+    const m = bisect((x) => x + n * x ** n / v.kd - c.p_total, 0, c.p_total);
+    const kab = n * v.koff / v.kd * m ** (n - 1);
+    const pb = n * m ** n / v.kd / c.p_total;
+    return { c_monomer: m, kab, kba: v.koff, pa: m / c.p_total, pb };
+  };
+}
+/** ChemEx 2026.06.1's n-mer models: populations follow k_AB = n·KON·[M], k_BA = KOFF. */
+function oligomer202606(n: number) {
   return (c: Cond, v: Record<string, number>): Expected => {
     const m = bisect((x) => x + n * x ** n / v.kd - c.p_total, 0, c.p_total);
     const kab = n * v.koff / v.kd * m;
     return { c_monomer: m, kab, kba: v.koff, pa: v.koff / (kab + v.koff) };
   };
 }
-check("2st_monomer_dimer", (c, v) => {
-  // For the dimer the rate-based populations are also the mass-balance fractions.
-  const m = bisect((x) => x + 2 * x * x / v.kd - c.p_total, 0, c.p_total);
-  return { ...oligomer(2)(c, v), pb: 2 * m * m / v.kd / c.p_total };
-});
-check("2st_monomer_trimer", oligomer(3));
-check("2st_monomer_tetramer", oligomer(4));
+for (const [n, what] of [[2, "dimer"], [3, "trimer"], [4, "tetramer"]] as const) {
+  check(`2st_monomer_${what}`, oligomer(n));
+  check(`2st_monomer_${what}`, oligomer202606(n), "2026.06");
+}
 
 check("3st_monomer_dimer_trimer", (c, v) => {
   const m = bisect(

@@ -37,7 +37,7 @@ const FIXTURES = [
   "5st",
 ];
 /** Fixtures written for models whose inputs ChemEx 2026.09 changed: run with --compat 2026.06. */
-const COMPAT_2026_06 = ["3st_binding_if", "3st_eyring"];
+const COMPAT_2026_06 = ["3st_binding_if", "3st_eyring", "2st_monomer_tetramer"];
 for (const name of FIXTURES) {
   simulateFixtureTest(
     `models/${name}`,

@@ -6,34 +6,16 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { MINI, miniFitArgs, miniStudyFiles, writeMiniStudy } from "./_mini_study.ts";
+import { outputTree, sameTree } from "./_output_tree.ts";
 
 const MAIN = new URL("../src/cli/main.ts", import.meta.url).pathname;
 
-/** Files of an output tree (checkpoints and run_info/ left out), path → text. */
+/** Files of an output tree: checkpoints and run_info/ (times and paths of each run) left out. */
 function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (rel: string) => {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = [...Deno.readDirSync(join(dir, rel))];
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      // Checkpoints, and run_info/ (times and paths of each invocation) differ between runs.
-      if (path === ".exfit" || path === "run_info") continue;
-      if (e.isDirectory) walk(path);
-      else out.set(path, Deno.readTextFileSync(join(dir, path)));
-    }
-  };
-  walk("");
-  return out;
+  return outputTree(dir, [".exfit", "run_info"]);
 }
 
-function same(a: Map<string, string>, b: Map<string, string>): boolean {
-  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
-}
+const same = sameTree;
 
 function fitCommand(dir: string, out: string, extra: string[] = []): Deno.Command {
   return new Deno.Command(Deno.execPath(), {

@@ -239,7 +239,7 @@ const CASES: Case[] = [
   {
     name: "model evaluation gives NaN",
     file: PAR,
-    edit: sub("TAUC_A = 3.0", "TAUC_A = 3.0\nR2_A = 1e12"),
+    edit: sub("TAUC_A = 3.0", "TAUC_A = 3.0\nR2_A = [1e12, 0.0, 1e13]"),
     expect:
       /500mhz\.toml: model evaluation of profile 10N at the starting values of step \[STEP1\] gave NaN at point \d+; parameters: .*r2_i_a = 1000000000000/,
   },
@@ -255,6 +255,12 @@ const CASES: Case[] = [
     file: MET,
     edit: addToStep2(`CONSTRAINTS = ["[DW_AB] = ${Array(20000).fill("1").join("+")}"]`),
     expect: /characters long; at most 10000/,
+  },
+  {
+    name: "a key named __proto__",
+    file: EXP,
+    edit: sub("carrier = 118.5", "carrier = 118.5\n__proto__ = 1"),
+    expect: /500mhz\.toml:\d+:1: unknown key '__proto__' in \[experiment\]/,
   },
   {
     name: "data path under /dev",
@@ -349,6 +355,116 @@ Deno.test("a limit can be raised with its environment variable", async () => {
     assert.match(r2.stderr, /MC = 150000 exceeds the limit of 2 /);
   } finally {
     Deno.env.delete("EXFIT_LIMIT_STATISTICS_COUNT");
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("expression length and depth limits name the variable that raises them", async () => {
+  // A long but shallow constraint (a long literal) and a deep but short one.
+  const long = `[DW_AB] = 0.${"0".repeat(12_000)}1 * [KEX_AB]`;
+  const deep = `[DW_AB] = ${"(".repeat(300)}[KEX_AB]${")".repeat(300)} * 0.001`;
+  const run = async (constraint: string, env: Record<string, string>) => {
+    const dir = writeMiniStudy({
+      [MET]: addToStep2(`CONSTRAINTS = ["${constraint}"]`)(miniStudyFiles()[MET]),
+    });
+    try {
+      for (const [k, v] of Object.entries(env)) Deno.env.set(k, v);
+      return await runFit(miniFitArgs(dir, join(dir, "Out")));
+    } finally {
+      for (const k of Object.keys(env)) Deno.env.delete(k);
+      Deno.removeSync(dir, { recursive: true });
+    }
+  };
+  let r = await run(long, {});
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /method\.toml: step \[STEP2\]: CONSTRAINTS entry .*: 12\d\d\d characters long; at most 10000 are allowed \(raise with EXFIT_LIMIT_EXPRESSION_LENGTH\)/,
+  );
+  r = await run(long, { EXFIT_LIMIT_EXPRESSION_LENGTH: "20000" });
+  assert.equal(r.code, 0, r.stderr);
+  r = await run(deep, {});
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /method\.toml: .*nested more than 200 levels deep.*\(raise with EXFIT_LIMIT_EXPRESSION_DEPTH\)/,
+  );
+  r = await run(deep, { EXFIT_LIMIT_EXPRESSION_DEPTH: "400" });
+  assert.equal(r.code, 0, r.stderr);
+  // An override the parser could not survive is refused, naming the variable and its ceiling.
+  r = await run(deep, { EXFIT_LIMIT_EXPRESSION_DEPTH: "100000" });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /EXFIT_LIMIT_EXPRESSION_DEPTH must be at most 2000/);
+  assert.ok(!/\n\s+at /.test(r.stderr), r.stderr);
+});
+
+Deno.test("a model evaluation that throws names the file, the profile and the values", async () => {
+  const { loadStudy } = await import("../src/io/load.ts");
+  const { parseModel } = await import("../src/models/model.ts");
+  const { createChunkEvaluator, makeChunk } = await import("../src/fit/chunk.ts");
+  const dir = writeMiniStudy();
+  try {
+    const loaded = loadStudy({
+      experiments: [join(dir, EXP)],
+      parameters: [join(dir, PAR)],
+      model: parseModel("2st"),
+    });
+    const ev = createChunkEvaluator(makeChunk(loaded.study, [0]));
+    // What the dephased CEST propagator throws when its eigendecomposition fails.
+    const fail = () => {
+      throw new Error("dephased saturation: eigendecomposition of the Liouvillian failed");
+    };
+    Object.assign(ev.calculators[0], { sequence: Object.assign(fail, { jacobian: fail }) });
+    const values = new Float64Array(ev.chunk.profiles[0].localNames.length).fill(0.5);
+    const out = new Float64Array(ev.sizes[0]);
+    for (
+      const call of [
+        () => ev.profile(0, values, out),
+        () => ev.profileJacobian!(0, values, out, new Float64Array(out.length * values.length)),
+      ]
+    ) {
+      assert.throws(
+        call,
+        /500mhz\.toml: model evaluation of profile 10N failed \(dephased saturation: eigendecomposition of the Liouvillian failed\); parameters: .*= 0\.5/,
+      );
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("CEST b1_frq = 0 is refused naming the file, line and key", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "exfit_cest_b1_" });
+  try {
+    Deno.mkdirSync(join(dir, "Data"));
+    Deno.writeTextFileSync(
+      join(dir, "e.toml"),
+      `[experiment]\nname = "cest_15n"\ntime_t1 = 0.5\ncarrier = 118.0\nb1_frq = 0.0\n\n` +
+        `[conditions]\nh_larmor_frq = 600.0\n\n[data]\npath = "Data"\nerror = "scatter"\n\n` +
+        `[data.profiles]\n10N = "10N.out"\n`,
+    );
+    Deno.writeTextFileSync(join(dir, "Data/10N.out"), "-20000 1000 10\n0 900 10\n100 950 10\n");
+    Deno.writeTextFileSync(join(dir, "p.toml"), "[GLOBAL]\nPB = 0.05\nKEX_AB = 200.0\n");
+    const r = await runFit([
+      "fit",
+      "-e",
+      join(dir, "e.toml"),
+      "-p",
+      join(dir, "p.toml"),
+      "-o",
+      join(dir, "Out"),
+      "--workers",
+      "0",
+      "--plot",
+      "nothing",
+    ]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /e\.toml:5:1: 'b1_frq' in \[experiment\] must be > 0 and <= 1000000, got 0/,
+    );
+    assert.ok(r.ms < 2000, `took ${r.ms.toFixed(0)} ms`);
+  } finally {
     Deno.removeSync(dir, { recursive: true });
   }
 });

@@ -86,7 +86,8 @@ refdataTest(
       });
       const used = Deno.readTextFileSync(`${info}/parameters_used.toml`);
       assert.match(used, /^# Original invocation start used by exfit\./);
-      assert.match(used, /\["GLOBAL"\]\n"KEX_AB" = \[\d+\.\d+, 0\.0, inf\]/);
+      // ChemEx 2026.09 finite default bounds (#751): KEX in [0, 1e6].
+      assert.match(used, /\["GLOBAL"\]\n"KEX_AB" = \[\d+\.\d+, 0\.0, 1000000\.0\]/);
       const restart = Deno.readTextFileSync(`${info}/restart.toml`);
       assert.match(restart, /^# Latest committed continuation state/);
       assert.doesNotMatch(restart, /"PA"|"KAB"|nan/i, "derived parameters are left out");

@@ -62,10 +62,16 @@ refdataTest("CPMG_15N_IP statistics.toml: only the lines of spec §3 change", as
       const now = lines(`${tmp}/new/${step}/statistics.toml`);
       const old = lines(`${tmp}/old/${step}/statistics.toml`);
       const ref = lines(`${dir}/Output/${step}/statistics.toml`);
-      // N, P, χ² and KS are the same lines; reduced χ², χ² test, AIC and BIC change.
-      for (const i of [0, 1, 2, 5]) assert.equal(now[i], old[i], `${step} line ${i + 1}`);
+      // N and P are the same lines; reduced χ², χ² test, AIC and BIC change. χ² and KS are
+      // those of the same optimum, but the finite default bounds (#751) change TRF's
+      // Coleman–Li scaling and so the last digits of the end point.
+      for (const i of [0, 1]) assert.equal(now[i], old[i], `${step} line ${i + 1}`);
       for (const i of [3, 4, 6, 7]) assert.notEqual(now[i], old[i], `${step} line ${i + 1}`);
       const value = (l: string) => Number(l.split("=")[1]);
+      for (const [i, tol] of [[2, 1e-5], [5, 1e-3]]) {
+        const [a, b] = [value(now[i]), value(old[i])];
+        assert.ok(Math.abs(a - b) <= tol * Math.abs(b), `${step} line ${i + 1}: ${a} vs ${b}`);
+      }
       const [n, p, chi2] = [0, 1, 2].map((i) => value(now[i]));
       const k = p + profiles;
       // (χ² is printed to 6 digits: compare to that precision)

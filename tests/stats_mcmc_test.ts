@@ -105,22 +105,29 @@ Deno.test("integrated autocorrelation time of an AR(1) chain", () => {
 
 refdataTest("MCMC on a fitted step: bounds are required, samples are reported", (refdata) => {
   const dir = `${refdata}/fit/CPMG_15N_IP`;
-  const loaded = loadStudy({
-    experiments: [`${dir}/Experiments/800mhz.toml`],
-    parameters: [`${dir}/Parameters/parameters.toml`],
-    model: parseModel("2st"),
-    include: ["15"],
-  });
-  [...runFit(loaded.study, loaded.store, [{ name: "", fit: [], fix: [], constraints: [] }], {
-    plot: false,
-    seed: 0,
-  })];
-  const task = {
-    chunk: makeChunk(loaded.study, [0]),
-    params: [...loaded.store.values()],
-    settings: { steps: 60, burn: 10, thin: 2 } as const,
-    seed: "4",
+  const fitted = (compat: "2026.06" | "2026.09") => {
+    const loaded = loadStudy({
+      experiments: [`${dir}/Experiments/800mhz.toml`],
+      parameters: [`${dir}/Parameters/parameters.toml`],
+      model: parseModel("2st", compat),
+      include: ["15"],
+      compat,
+    });
+    [...runFit(loaded.study, loaded.store, [{ name: "", fit: [], fix: [], constraints: [] }], {
+      plot: false,
+      seed: 0,
+    })];
+    return {
+      chunk: makeChunk(loaded.study, [0]),
+      params: [...loaded.store.values()],
+      settings: { steps: 60, burn: 10, thin: 2 } as const,
+      seed: "4",
+    };
   };
+  // ChemEx 2026.09's finite default bounds (#751) are the MCMC support; 2026.06.1's open bounds
+  // are not.
+  assert.equal(runMcmc(fitted("2026.09")).walkers, 32);
+  const task = fitted("2026.06");
   assert.throws(() => runMcmc(task), /finite bounds.*KEX_AB; R2_A, NUC->15N, B0->800.0MHZ/);
   for (const p of task.params) {
     if (p.vary && !p.expr) p.max = Math.max(10 * Math.abs(p.value), 1);

@@ -11,7 +11,7 @@ import {
 import { deriveSeed, parseSeed, STREAM, streamRng, uniform } from "../src/math/random.ts";
 import { percentile, summarize } from "../src/stats/report.ts";
 import { resamplingTask } from "../src/stats/step.ts";
-import { createCalculator, fitScale, intensitiesAt } from "../src/fit/evaluate.ts";
+import { scaledCalcs } from "./_stats.ts";
 import { refdataTest, referenceCommand, runExfit } from "./_refdata.ts";
 
 Deno.test("streams depend on (root seed, kind, index) only", () => {
@@ -54,12 +54,7 @@ function fittedStudy(refdata: string) {
   const step = { name: "", fit: [], fix: [], constraints: [] };
   [...runFit(loaded.study, loaded.store, [step], { plot: false, seed: 0 })];
   const profiles = loaded.study.profiles.map((_, k) => k);
-  const calcs = profiles.map((k) => {
-    const c = createCalculator(loaded.study, k);
-    const values = loaded.study.profiles[k].paramIds.map((id) => loaded.store.get(id)!.value);
-    const g = fitScale(intensitiesAt(c, values, c.xFit), c.expFit, c.errFit);
-    return { profile: k, calc: intensitiesAt(c, values, c.x).map((v) => v * g) };
-  });
+  const calcs = scaledCalcs(loaded.study, loaded.store, profiles);
   const input = {
     study: loaded.study,
     store: loaded.store,

@@ -19,6 +19,8 @@ import { runWorkflow } from "./run.ts";
 import { serveFunctions } from "../functions/deno_serve.ts";
 import { searchEntryPoints } from "../src/config/method_search.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../functions/handler.ts";
+import { parseDuration, type TimeBudget } from "../src/fit/budget.ts";
+import { withTimeBudget } from "./time_budget.ts";
 
 /** `fit` options that choose where work runs. */
 export interface PlacementOptions {
@@ -37,6 +39,8 @@ export interface PlacementOptions {
   executor?: string;
   /** `--queue`: NATS URL of `--executor queue`. */
   queue?: string;
+  /** `--time-limit`: wall-clock budget of the whole fit ("90", "30m", "2h"; none by default). */
+  timeLimit?: string;
 }
 
 /**
@@ -50,6 +54,30 @@ export interface PlacementOptions {
 export function executorFor(
   o: PlacementOptions,
   log: (message: string) => void = () => {},
+  budget?: TimeBudget,
+): Executor {
+  const placed = placeExecutor(o, log, budget);
+  return budget ? withTimeBudget(placed, budget) : placed;
+}
+
+/**
+ * The `--time-limit` budget of a run starting now (none without the option).
+ *
+ * @example
+ * ```ts
+ * timeBudgetOf({ timeLimit: "30m" })!.limitS; // 1800
+ * ```
+ */
+export function timeBudgetOf(o: PlacementOptions, nowMs = Date.now()): TimeBudget | undefined {
+  if (o.timeLimit === undefined) return undefined;
+  const limitS = parseDuration(o.timeLimit, "--time-limit");
+  return { limitS, deadlineMs: nowMs + limitS * 1000, source: `--time-limit ${o.timeLimit}` };
+}
+
+function placeExecutor(
+  o: PlacementOptions,
+  log: (message: string) => void,
+  budget: TimeBudget | undefined,
 ): Executor {
   if (o.executor === "srun") {
     return srunExecutor({
@@ -83,7 +111,7 @@ export function executorFor(
     });
   }
   const n = parseWorkers(o.workers ?? "auto");
-  return n < 0 ? autoPool() : n === 0 ? inProcessExecutor() : workerPool(n);
+  return n < 0 ? autoPool({ budget }) : n === 0 ? inProcessExecutor({ budget }) : workerPool(n);
 }
 
 function chunkSize(text: string | undefined): number | undefined {
@@ -147,9 +175,11 @@ export async function fitWithWorkflow(
   write: (out: StepOutput) => Promise<void>,
   log: (message: string) => void = (m) => console.error(`exfit: ${m}`),
 ): Promise<void> {
+  const budget = timeBudgetOf(placement);
   const executor = executorFor(
     { ...placement, workers: resolveAutoWorkers(placement.workers, loaded, steps) },
     log,
+    budget,
   );
   try {
     for await (
@@ -163,6 +193,7 @@ export async function fitWithWorkflow(
         resume: placement.resume,
         chunkProfiles: chunkSize(placement.chunkSize),
         log,
+        budget,
       })
     ) await write(out);
   } finally {

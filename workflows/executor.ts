@@ -7,6 +7,7 @@
  */
 import { createEvaluatorCache, runWork } from "../functions/core.ts";
 import type { PayloadOf, ResultOf, WorkKind } from "../functions/payload.ts";
+import type { TimeBudget } from "../src/fit/budget.ts";
 
 /** Counters an executor keeps (what a run reports). */
 export interface ExecutorStats {
@@ -50,7 +51,9 @@ export function emptyStats(name: string): ExecutorStats {
 }
 
 /**
- * Run work items in this process, one after the other (the reference placement).
+ * Run work items in this process, one after the other (the reference placement). With a
+ * `budget` (`--time-limit`), every evaluation checks the clock (the work blocks this thread, so
+ * no timer could stop it).
  *
  * @example
  * ```ts
@@ -58,8 +61,8 @@ export function emptyStats(name: string): ExecutorStats {
  * const r = await ex.run("evaluate", payload);
  * ```
  */
-export function inProcessExecutor(): Executor {
-  const cache = createEvaluatorCache(256);
+export function inProcessExecutor(opts: { budget?: TimeBudget } = {}): Executor {
+  const cache = createEvaluatorCache(256, { budget: opts.budget });
   const stats = emptyStats("in-process");
   return {
     name: stats.name,

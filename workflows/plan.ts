@@ -72,6 +72,8 @@ export interface PlanOptions {
   chunkProfiles?: number;
   /** TRF variable scaling of `fit` items (default "jac"). */
   xScale?: "jac" | "start";
+  /** Solver evaluations of each `fit` item (default: the solver's own). */
+  maxNfev?: number;
 }
 
 /**
@@ -112,6 +114,7 @@ export function planStep(
         chunk: makeChunk(study, g),
         params: storeToPayload(sub),
         ...(opts.xScale === "start" ? { xScale: opts.xScale } : {}),
+        ...(opts.maxNfev !== undefined ? { maxNfev: opts.maxNfev } : {}),
       },
     };
   });

@@ -72,6 +72,9 @@ export function replyProblem<K extends WorkKind>(
     if (g.chisqr.length !== want.length) {
       return `chisqr: ${g.chisqr.length} values for ${want.length} points`;
     }
+    if (g.evaluations && g.evaluations.length !== want.length) {
+      return `evaluations: ${g.evaluations.length} values for ${want.length} points`;
+    }
     const neg = g.chisqr.findIndex((x) => x !== null && !(x >= 0));
     return neg >= 0 ? `chisqr[${neg}]: a chi-square must be a number >= 0` : null;
   }

@@ -30,6 +30,7 @@ import {
   createStepRunner,
   type PartialStep,
 } from "./steps.ts";
+import { TimeLimitError } from "../src/fit/budget.ts";
 
 /** Options of {@link runWorkflow}. */
 export interface WorkflowOptions extends RunOptions {
@@ -148,14 +149,20 @@ export async function* runWorkflow(
     // Not checkpointed: after a resume, a step's replicates are simply run again (same numbers).
     createReplicateRunner({ executor: opts.executor, prefix: hash.slice(0, 12) }),
   );
-  for await (const out of run) {
-    yield out;
-    // The caller has written this step's files: the step is complete.
-    cp.completedSteps++;
-    cp.selected = out.result?.selected.slice() ?? cp.selected;
-    cp.store = saveStore(store);
-    delete cp.partial;
-    save();
+  try {
+    for await (const out of run) {
+      yield out;
+      // The caller has written this step's files: the step is complete.
+      cp.completedSteps++;
+      cp.selected = out.result?.selected.slice() ?? cp.selected;
+      cp.store = saveStore(store);
+      delete cp.partial;
+      save();
+    }
+  } catch (e) {
+    // Past --time-limit: every finished work item is kept for --resume (item saves are batched).
+    if (e instanceof TimeLimitError) save();
+    throw e;
   }
   cp.complete = true;
   save();

@@ -7,8 +7,10 @@
  * - {@link workTask} runs task I's items and stores each result atomically under its id
  *   (idempotent: an item whose valid result exists is skipped);
  * - {@link mergeRun} checks that every task's results are present and valid (naming those that
- *   are not), then replays the run and writes every step it completes into the output folder, as a
- *   local run does (files and checkpoint).
+ *   are not), then replays the run and writes every step it completes into the output folder's
+ *   staging folder (`.<out>.run/`, files and checkpoint, as a local run does), and replaces the
+ *   output folder with it once every step is complete: a merge killed at any moment, or a run
+ *   stopped between rounds, leaves the old output or the new, never a mixture.
  *
  * A step takes one round per dependent stage: its GRID scan, its fits, its STATISTICS
  * replicates; a coupled global fit one round per outer iteration. Folder layout:
@@ -17,12 +19,13 @@
  *
  * @module
  */
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { createEvaluatorCache, runWork } from "../functions/core.ts";
 import type { ResultOf, WorkKind } from "../functions/payload.ts";
 import type { StepOutput } from "../src/run/run.ts";
 import { studyHash } from "./checkpoint.ts";
 import { type PendingItem, replay, type ReplayInputs } from "./replay.ts";
+import { openRunStaging, publishRun, stagingDir } from "../src/output/run_staging.ts";
 import { readResult, type ResultProblem, writeResult } from "./result_files.ts";
 
 /** Version of `state.json` and task files. */
@@ -46,7 +49,7 @@ export interface RunState {
   /** Hash of the inputs and options (the checkpoint's study hash). */
   hash: string;
   rounds: RoundState[];
-  /** Steps written into an output folder by merge. */
+  /** Steps written by merge into the staging folder of an output folder (`out`). */
   written?: { out: string; steps: number };
 }
 
@@ -405,31 +408,36 @@ export async function checkRound(dir: string, round: number): Promise<TaskProble
 export interface MergeOutcome {
   /** The round merged now (0: none was waiting). */
   round: number;
-  /** Step outputs written into the output folder now. */
+  /** Step outputs written into the staging folder now. */
   written: StepOutput[];
   /** Every step output the run has completed (written now or before), in step order. */
   outputs: StepOutput[];
-  /** Steps complete in the output folder. */
+  /** Steps complete (in the staging folder until the run is complete, then in the output). */
   completedSteps: number;
-  /** Every step is complete. */
+  /** Every step is complete (and the output folder was replaced). */
   complete: boolean;
+  /** The staging folder the steps are written to (gone once the output was replaced). */
+  stageDir: string;
 }
 
 /**
  * Merge the last planned round (all its tasks' results present and valid, else
- * {@link IncompleteRound} naming them), then write every step that is now complete into
- * `outDir` with `write` (the files of a local run) and the checkpoint a local run writes.
+ * {@link IncompleteRound} naming them), then write every step that is now complete with `write`
+ * (the files of a local run) into the staging folder of `outDir` (where the checkpoint a local
+ * run writes goes too). Once the run is complete, `finish` adds what comes last (the report)
+ * and the staging folder replaces `outDir` in one swap (`src/output/run_staging.ts`).
  *
  * @example
  * ```ts
- * await mergeRun("run", inputs, "Output", (out) => writeStep("Output", out));
+ * await mergeRun("run", inputs, "Output", (out, dir) => writeStep(dir, out));
  * ```
  */
 export async function mergeRun(
   dir: string,
   inputs: ReplayInputs,
   outDir: string,
-  write: (out: StepOutput) => Promise<void>,
+  write: (out: StepOutput, intoDir: string) => Promise<void>,
+  finish?: (intoDir: string, outputs: StepOutput[]) => Promise<void>,
 ): Promise<MergeOutcome> {
   const state = await openRun(dir, inputs, false);
   let merged = 0;
@@ -447,19 +455,51 @@ export async function mergeRun(
     writeJsonAtomically(statePath(dir), state);
   }
   const out = resolve(outDir);
-  const already = state.written?.out === out ? state.written.steps : 0;
+  // Steps staged by an earlier merge of this run stay (the staging folder is kept between
+  // rounds); the staging folder's own record says which. Without it (first merge, another run's
+  // leftovers, or the run was published and is merged again) every step is rewritten.
+  const marker = join(stagingDir(out), ".exfit", "merge.json");
+  const run = resolve(dir);
+  const mark = readMark(marker);
+  const continuing = mark !== null && mark.run === run && mark.hash === state.hash;
+  const staging = openRunStaging(out, continuing);
+  const already = continuing ? mark!.steps : 0;
   const written: StepOutput[] = [];
   const outputs: StepOutput[] = [];
   const { pending, completedSteps } = await replayFolder(dir, inputs, {
-    outDir,
+    outDir: staging.stageDir,
     onStep: async (step, index) => {
       outputs.push(step);
       if (index < already) return;
-      await write(step);
+      await write(step, staging.stageDir);
       written.push(step);
+      // After the step's files: a kill in between rewrites the step next time.
+      writeJsonAtomically(marker, { run, hash: state.hash, steps: index + 1 });
       state.written = { out, steps: index + 1 };
       writeJsonAtomically(statePath(dir), state);
     },
   });
-  return { round: merged, written, outputs, completedSteps, complete: pending.length === 0 };
+  const complete = pending.length === 0;
+  if (complete) {
+    await finish?.(staging.stageDir, outputs);
+    // The record is the merge's, not part of the output a local run writes.
+    try {
+      Deno.removeSync(marker);
+    } catch { /* no step written by this run folder: nothing recorded */ }
+    publishRun(staging);
+  }
+  return { round: merged, written, outputs, completedSteps, complete, stageDir: staging.stageDir };
+}
+
+/** What a staging folder holds of a merged run (`.exfit/merge.json`), or null. */
+function readMark(path: string): { run: string; hash: string; steps: number } | null {
+  try {
+    const m = JSON.parse(Deno.readTextFileSync(path));
+    return typeof m?.run === "string" && typeof m.hash === "string" &&
+        Number.isInteger(m.steps)
+      ? m
+      : null;
+  } catch {
+    return null;
+  }
 }

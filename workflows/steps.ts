@@ -21,7 +21,8 @@ import { globalFit, type OuterState, type OuterTolerances } from "./global_fit.t
 import { type FitWork, planStep } from "./plan.ts";
 import { type BasinReport, chooseBasin, planBasinStarts } from "../src/fit/basins.ts";
 import { basinStartCount } from "../src/fit/basin_search.ts";
-import { BASIN_NFEV } from "../src/fit/group_solve.ts";
+import { BASIN_NFEV, MAX_NFEV } from "../src/fit/group_solve.ts";
+import type { BudgetHit } from "../src/fit/budget.ts";
 import type { BasinTrigger } from "../src/fit/diagnostics.ts";
 import { parseSeed } from "../src/math/random.ts";
 
@@ -35,6 +36,8 @@ export interface WorkOutcome {
   evaluations: number;
   /** The group's basin search, when it had one. */
   basins?: BasinReport;
+  /** The budget the group's fit stopped at before converging, in words. */
+  budget?: string;
 }
 
 /** Progress of a step that has not finished (kept in checkpoints). */
@@ -76,13 +79,16 @@ export interface StepRunnerOptions {
   seed?: number;
 }
 
-function fromFit(res: FitResult, profiles: number[]): WorkOutcome {
+function fromFit(res: FitResult, w: FitWork): WorkOutcome {
   return {
     freeIds: res.freeIds,
     params: res.params,
     residuals: res.residuals,
-    scales: profiles.map((k, i) => [k, res.scales[i]]),
+    scales: w.profiles.map((k, i) => [k, res.scales[i]]),
     evaluations: res.evaluations,
+    ...((res.triggers ?? []).includes("budget")
+      ? { budget: `${w.payload.maxNfev ?? MAX_NFEV} solver evaluations` }
+      : {}),
   };
 }
 
@@ -102,6 +108,7 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
       prefix: opts.prefix,
       chunkProfiles: opts.chunkProfiles,
       xScale: step.xScale,
+      maxNfev: step.maxNfev,
     });
     const partial: PartialStep = opts.partial?.step === index
       ? structuredClone(opts.partial)
@@ -155,6 +162,9 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
         residuals: Array.from(res.residuals),
         scales: [...res.scales],
         evaluations: res.evaluations,
+        ...(res.converged ? {} : {
+          budget: `${opts.tolerances?.maxIterations ?? 500} outer iterations (${res.message})`,
+        }),
       };
       delete partial.outer[w.id];
       partial.done[w.id] = out;
@@ -167,8 +177,18 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
     let evaluations = 0;
     const parts: number[][] = [];
     const basins: BasinReport[] = [];
-    for (const o of outcomes) {
+    const budgetHits: BudgetHit[] = [];
+    for (const [gi, o] of outcomes.entries()) {
       if (o.basins) basins.push(o.basins);
+      if (o.budget !== undefined) {
+        const profiles = plan.works[gi].profiles.map((k) => study.profiles[k].name);
+        budgetHits.push({
+          group: gi + 1,
+          profiles: [...new Set(profiles)],
+          budget: o.budget,
+          freeIds: o.freeIds,
+        });
+      }
       for (const p of o.params) {
         const param = store.get(p.id)!;
         param.value = dec(p.value);
@@ -189,6 +209,7 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
       scales,
       evaluations,
       ...(basins.length > 0 ? { basins } : {}),
+      ...(budgetHits.length > 0 ? { budgetHits } : {}),
     };
   };
 }
@@ -212,7 +233,7 @@ async function fitWithBasins(w: FitWork, s: BasinSearch): Promise<WorkOutcome> {
   const plain = await s.executor.run("fit", w.payload);
   const triggers = (plain.triggers ?? []) as BasinTrigger[];
   const count = basinStartCount(s.multistart, triggers);
-  if (count === 0 || plain.freeIds.length === 0) return fromFit(plain, w.profiles);
+  if (count === 0 || plain.freeIds.length === 0) return fromFit(plain, w);
   const fitted = new Map(plain.params.map((p) => [p.id, dec(p.value)]));
   const given = new Map(w.payload.params.map((p) => [p.id, p]));
   const params = plain.freeIds.map((id) => {
@@ -236,7 +257,8 @@ async function fitWithBasins(w: FitWork, s: BasinSearch): Promise<WorkOutcome> {
       ...(maxNfev !== undefined ? { maxNfev } : {}),
     });
   };
-  const refits = await Promise.all(starts.map((x, k) => fitFrom(x, `k${k + 1}`, BASIN_NFEV)));
+  const startNfev = Math.min(BASIN_NFEV, w.payload.maxNfev ?? BASIN_NFEV);
+  const refits = await Promise.all(starts.map((x, k) => fitFrom(x, `k${k + 1}`, startNfev)));
   const all = [plain, ...refits];
   const valuesOf = (r: FitResult) =>
     Float64Array.from(plain.freeIds, (id) => dec(r.params.find((p) => p.id === id)!.value));
@@ -254,7 +276,7 @@ async function fitWithBasins(w: FitWork, s: BasinSearch): Promise<WorkOutcome> {
     choice.basins[0].chisqr = Math.min(choice.basins[0].chisqr, chisqrOf(best));
     choice.basins[0].values = Array.from(valuesOf(best));
   }
-  const out = fromFit(best, w.profiles);
+  const out = fromFit(best, w);
   out.evaluations = all.reduce((n, r) => n + r.evaluations, 0);
   out.basins = {
     profiles: s.names,
@@ -291,10 +313,13 @@ export function createGridRunner(opts: {
     const total = plan.tasks.reduce((n, t) => n + gridSize(t), 0);
     const bar = (opts.progress ?? silentProgress)("grid", total);
     try {
+      const counts: Float64Array[] = [];
+      let counted = true; // every reply carried its points' evaluations
       const tables = await Promise.all(plan.tasks.map(async (task, ti) => {
         const size = gridSize(task);
         const params = storeToPayload(new Map(task.params.map((p) => [p.id, p])) as ParamStore);
         const table = new Float64Array(size);
+        const evaluations = counts[ti] = new Float64Array(size);
         const batches = Math.ceil(size / GRID_BATCH);
         await Promise.all(Array.from({ length: batches }, async (_, b) => {
           const indices = Array.from(
@@ -312,11 +337,13 @@ export function createGridRunner(opts: {
           });
           // A failed refit is +∞ in grid tables (null on the wire).
           res.chisqr.forEach((v, i) => table[indices[i]] = v === null ? Infinity : v);
+          if (res.evaluations) res.evaluations.forEach((n, i) => evaluations[indices[i]] = n);
+          else counted = false;
           for (let i = 0; i < indices.length; i++) bar.tick();
         }));
         return table;
       }));
-      return finishGrid(plan, tables, store);
+      return finishGrid(plan, tables, store, counted ? counts : undefined);
     } finally {
       bar.done();
     }

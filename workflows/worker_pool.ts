@@ -18,6 +18,7 @@ import {
 import type { WorkKind } from "../functions/payload.ts";
 import { emptyStats, type Executor, type ExecutorStats } from "./executor.ts";
 import type { WorkerReply, WorkerRequest } from "./worker.ts";
+import type { TimeBudget } from "../src/fit/budget.ts";
 
 interface Task {
   seq: number;
@@ -43,6 +44,8 @@ interface Lane {
 export interface PoolOptions {
   /** Also run items on this thread (one more lane, ready at once). */
   mainThread?: boolean;
+  /** `--time-limit` of the items run on this thread (workers are cut off by the caller). */
+  budget?: TimeBudget;
 }
 
 /**
@@ -219,7 +222,7 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
       if (lane.main) {
         // Yield first so worker replies and new items are handled between main-thread items.
         hops.hop(() => {
-          mainCache ??= createEvaluatorCache(256);
+          mainCache ??= createEvaluatorCache(256, { budget: opts.budget });
           runWork(task.kind, task.payload as never, mainCache).then(
             (r) => finish(lane, task, true, r),
             (e) => finish(lane, task, false, e),
@@ -278,7 +281,7 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
  * const pool = autoPool(); // 2 cores: this thread + 1 worker
  * ```
  */
-export function autoPool(): Executor {
+export function autoPool(opts: { budget?: TimeBudget } = {}): Executor {
   const cores = Math.max(1, Math.min(16, navigator.hardwareConcurrency || 1));
-  return workerPool(cores - 1, { mainThread: true });
+  return workerPool(cores - 1, { mainThread: true, budget: opts.budget });
 }

@@ -18,6 +18,7 @@ import { arrayIndex } from "../../workflows/array_index.ts";
 import type { ReplayInputs } from "../../workflows/replay.ts";
 import { mergeRun, planRound, readRunState, workTask } from "../../workflows/run_folder.ts";
 import { slurmFit, splitWords } from "../../workflows/slurm.ts";
+import { maxEvaluations } from "../fit/budget.ts";
 
 /** What the cluster commands borrow from `main.ts` (so that they write exactly what `fit` does). */
 export interface ClusterDeps {
@@ -50,10 +51,11 @@ export interface FitArgs {
   jacobian: string;
   chunkSize: number;
   output: string;
-  /** `--compat`, `--x-scale`, `--multistart` when given. */
+  /** `--compat`, `--x-scale`, `--multistart`, `--max-evaluations` when given. */
   compat?: string;
   xScale?: string;
   multistart?: string;
+  maxEvaluations?: string;
 }
 
 /** `fit`/`plan` options as commander gives them. */
@@ -73,6 +75,7 @@ interface FitCliOptions {
   compat?: string;
   xScale?: string;
   multistart?: string;
+  maxEvaluations?: string;
 }
 
 function positiveInt(text: string, option: string): number {
@@ -104,6 +107,7 @@ export function fitArgsOf(o: FitCliOptions): FitArgs {
     ...(o.compat !== undefined ? { compat: o.compat } : {}),
     ...(o.xScale !== undefined && o.xScale !== "jac" ? { xScale: o.xScale } : {}),
     ...(o.multistart !== undefined ? { multistart: o.multistart } : {}),
+    ...(o.maxEvaluations !== undefined ? { maxEvaluations: o.maxEvaluations } : {}),
   };
 }
 
@@ -180,10 +184,12 @@ function withSolverOptions(steps: StepSpec[], args: FitArgs): StepSpec[] {
       throw new Error(`--multistart: expected a whole number ≥ 0, got "${args.multistart}"`);
     }
   }
+  const budget = maxEvaluations(args.maxEvaluations);
   return steps.map((s) => ({
     ...s,
     ...(args.xScale === "start" ? { xScale: "start" as const } : {}),
     ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
+    ...budget,
   }));
 }
 
@@ -221,11 +227,19 @@ function stepFilesOnDisk(outDir: string, name: string): Map<string, string> {
   return files;
 }
 
-/** `report.html` of a completed run, as `exfit fit` writes it (figures read back from disk). */
-async function writeReport(args: FitArgs, outDir: string, outputs: StepOutput[]): Promise<string> {
+/**
+ * `report.html` of a completed run, as `exfit fit` writes it (figures read back from disk), into
+ * `intoDir` (the staging folder of `outDir`).
+ */
+async function writeReport(
+  args: FitArgs,
+  outDir: string,
+  outputs: StepOutput[],
+  intoDir: string,
+): Promise<string> {
   const { reportStep, writeRunReport } = await import("../report/run_report.ts");
   const steps = outputs.map((out) =>
-    reportStep(out, stepFilesOnDisk(outDir, out.name), args.smooth)
+    reportStep(out, stepFilesOnDisk(intoDir, out.name), args.smooth)
   );
   const command = [
     "exfit",
@@ -238,7 +252,7 @@ async function writeReport(args: FitArgs, outDir: string, outputs: StepOutput[])
     "-o",
     outDir,
   ].map((a) => /^[\w.\/=:@+-]+$/.test(a) ? a : JSON.stringify(a)).join(" ");
-  return writeRunReport(outDir, { title: "exfit fit", command }, steps);
+  return writeRunReport(intoDir, { title: "exfit fit", command }, steps);
 }
 
 /**
@@ -322,17 +336,21 @@ export function registerClusterCommands(program: Command, deps: ClusterDeps): vo
         run,
         inputs,
         outDir,
-        (out) => reportAndWrite(deps, args, outDir, out),
+        (out, intoDir) => reportAndWrite(deps, args, intoDir, out),
+        async (intoDir, outputs) => {
+          if (args.plot && outputs.length > 0) await writeReport(args, outDir, outputs, intoDir);
+        },
       );
       const n = inputs.steps.length;
-      if (res.complete && args.plot && res.written.length > 0) {
-        console.log(`report: ${await writeReport(args, outDir, res.outputs)}`);
+      if (res.complete && args.plot && res.outputs.length > 0) {
+        console.log(`report: ${outDir}/report.html`);
       }
       console.log(
         res.complete
           ? `run complete -> ${outDir}`
           : `${res.round ? `merged round ${res.round}; ` : ""}${res.completedSteps} of ${n} ` +
-            `steps complete in ${outDir}; plan the next round`,
+            `steps complete in ${res.stageDir} (${outDir} is replaced when all are); ` +
+            "plan the next round",
       );
     });
 }
@@ -343,6 +361,7 @@ export interface ClusterFitOptions extends FitCliOptions {
   slurmOpts?: string;
   run?: string;
   maxTasks?: string;
+  timeLimit?: string;
 }
 
 /**
@@ -356,6 +375,12 @@ export interface ClusterFitOptions extends FitCliOptions {
  */
 export async function fitOnCluster(o: ClusterFitOptions, deps: ClusterDeps): Promise<boolean> {
   if (o.executor !== "slurm") return false;
+  if (o.timeLimit !== undefined) {
+    // Array tasks run under Slurm's own clock: a limit here would bound only the waiting.
+    throw new Error(
+      '--time-limit does not apply to --executor slurm: give Slurm its limit, e.g. --slurm-opts "--time=30"',
+    );
+  }
   const args = fitArgsOf(o);
   const runDir = resolve(o.run ?? `${args.output}.run`);
   saveFitArgs(runDir, args);

@@ -31,6 +31,7 @@ import { addPickCestCommand } from "./pick_cest.ts";
 import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
 import { registerWorkerCommand } from "./worker.ts";
 import { registerReprocessCommand } from "./reprocess.ts";
+import { maxEvaluations } from "../fit/budget.ts";
 
 interface CommonOptions {
   experiments: string[];
@@ -102,6 +103,7 @@ function steps(paths: string[] | undefined, deferred?: string[]): StepSpec[] {
 interface SolverOptions {
   multistart?: string;
   xScale: "jac" | "start";
+  maxEvaluations?: string;
 }
 
 /** Steps with `--x-scale` and `--multistart` applied (a step's own MULTISTART wins). */
@@ -113,10 +115,12 @@ function withSolverOptions(list: StepSpec[], o: SolverOptions): StepSpec[] {
       throw new Error(`--multistart: expected a whole number ≥ 0, got "${o.multistart}"`);
     }
   }
+  const budget = maxEvaluations(o.maxEvaluations);
   return list.map((s) => ({
     ...s,
     ...(o.xScale === "start" ? { xScale: o.xScale } : {}),
     ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
+    ...budget,
   }));
 }
 
@@ -181,6 +185,14 @@ export function buildProgram(argv: readonly string[] = []): Command {
     .option("--timeout <seconds>", "with --endpoints: time limit of one attempt", "120")
     .option("--retries <n>", "with --endpoints: attempts after the first for a work item", "6")
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
+    .option(
+      "--time-limit <duration>",
+      "stop the fit after this long (90, 30m, 2h), publishing nothing; --resume continues",
+    )
+    .option(
+      "--max-evaluations <n>",
+      "solver evaluations per group fit (default 2000); a fit that reaches it is reported",
+    )
     .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
     .addOption(
       new Option("--executor <kind>", "where work runs (docs/cluster.md)").choices(

@@ -8,6 +8,12 @@
  */
 
 import { ConfigError } from "./errors.ts";
+import {
+  EXPRESSION_LIMITS,
+  type ExpressionError,
+  type ExpressionLimits,
+  MAX_EXPRESSION_DEPTH,
+} from "../params/expr.ts";
 
 /** The configurable limits and their defaults. */
 export const LIMITS = {
@@ -19,10 +25,10 @@ export const LIMITS = {
   FILE_BYTES: 64 * 1024 * 1024,
   /** Bytes of one TOML file (experiment, parameters, method). */
   TOML_BYTES: 8 * 1024 * 1024,
-  /** Characters in one constraint or parameter expression. */
-  EXPRESSION_LENGTH: 10_000,
-  /** Nesting depth (parentheses, unary operators, calls) of one expression. */
-  EXPRESSION_DEPTH: 64,
+  /** Characters in one constraint expression. */
+  EXPRESSION_LENGTH: EXPRESSION_LIMITS.length,
+  /** Nesting depth (parentheses, operators, calls) of one constraint expression. */
+  EXPRESSION_DEPTH: EXPRESSION_LIMITS.depth,
   /** Monte-Carlo or bootstrap replicates of one STATISTICS table. */
   STATISTICS_COUNT: 100_000,
   /** Values of one GRID axis. */
@@ -33,6 +39,14 @@ export const LIMITS = {
 
 /** Name of a limit. */
 export type LimitName = keyof typeof LIMITS;
+
+/** Ceilings of limits whose overrides could otherwise crash instead of failing clearly. */
+const CEILINGS: Partial<Record<LimitName, { max: number; why: string }>> = {
+  EXPRESSION_DEPTH: {
+    max: MAX_EXPRESSION_DEPTH,
+    why: "deeper expressions exhaust the call stack; split the constraint instead",
+  },
+};
 
 /**
  * The value of a limit: `EXFIT_LIMIT_<NAME>` when set to a positive integer, else the default.
@@ -56,7 +70,38 @@ export function limit(name: LimitName): number {
   if (!Number.isSafeInteger(v) || v < 1) {
     throw new Error(`${variable} must be a positive integer, got "${text}"`);
   }
+  const ceiling = CEILINGS[name];
+  if (ceiling && v > ceiling.max) {
+    throw new Error(`${variable} must be at most ${ceiling.max} (${ceiling.why}), got "${text}"`);
+  }
   return v;
+}
+
+/**
+ * The expression limits in force (`EXFIT_LIMIT_EXPRESSION_LENGTH`, `EXFIT_LIMIT_EXPRESSION_DEPTH`),
+ * as the plain data `compileExpression` takes.
+ *
+ * @example
+ * ```ts
+ * compileExpression("[KEX_AB] * 2", "brackets", expressionLimits());
+ * ```
+ */
+export function expressionLimits(): ExpressionLimits {
+  return { length: limit("EXPRESSION_LENGTH"), depth: limit("EXPRESSION_DEPTH") };
+}
+
+/**
+ * How to raise the limit an {@link ExpressionError} ran into (`""` when it ran into none).
+ *
+ * @example
+ * ```ts
+ * `${e.message}${raiseHint(e)}`; // "… at most 10000 are allowed (raise with EXFIT_LIMIT_EXPRESSION_LENGTH)"
+ * ```
+ */
+export function raiseHint(e: ExpressionError): string {
+  if (e.limit === undefined) return "";
+  const name: LimitName = e.limit === "length" ? "EXPRESSION_LENGTH" : "EXPRESSION_DEPTH";
+  return ` (raise with EXFIT_LIMIT_${name})`;
 }
 
 /**

@@ -166,22 +166,29 @@ export function lowerCaseKeys(
   options: { deep?: boolean; file?: string; keys?: TomlKeyIndex; path?: string[] } = {},
 ): TomlTable {
   const out: TomlTable = {};
-  const original: Record<string, string> = {};
+  // A Map, and own properties below: a key such as "__proto__" must stay a key (an unknown one).
+  const original = new Map<string, string>();
   for (const [key, value] of Object.entries(table)) {
     const lower = key.toLowerCase();
-    if (lower in original && options.file !== undefined) {
+    if (original.has(lower) && options.file !== undefined) {
       const path = [...(options.path ?? []), key];
       const pos = options.keys?.locate(path);
       throw new ConfigError(
         options.file,
-        `keys '${original[lower]}' and '${key}' are the same key (keys are case-insensitive)`,
+        `keys '${original.get(lower)}' and '${key}' are the same key (keys are case-insensitive)`,
         { line: pos?.line, column: pos?.column, key },
       );
     }
-    original[lower] = key;
-    out[lower] = options.deep && isTable(value)
+    original.set(lower, key);
+    const copy = options.deep && isTable(value)
       ? lowerCaseKeys(value, { ...options, path: [...(options.path ?? []), key] })
       : value;
+    Object.defineProperty(out, lower, {
+      value: copy,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -9,6 +9,7 @@
 import type { ModelSpec } from "../models/model.ts";
 import type { JacobianMode } from "./jacobian.ts";
 import type { ExperimentSpec, ProfileSpec, StudySpec } from "./study.ts";
+import { modelFailure } from "./finite_guard.ts";
 import {
   createCalculator,
   type ProfileCalculator,
@@ -106,9 +107,21 @@ export function createChunkEvaluator(chunk: Chunk): ChunkEvaluator {
     chunk,
     calculators,
     sizes: Int32Array.from(calculators.map((c) => c.xFit.length)),
-    profile: (k, values, out) => profileResiduals(calculators[k], values, out),
-    profileJacobian: (k, values, out, jac) =>
-      profileResidualsJacobian(calculators[k], values, out, jac),
+    // A throwing evaluation names its file, profile and values (not only the numerics' words).
+    profile: (k, values, out) => {
+      try {
+        return profileResiduals(calculators[k], values, out);
+      } catch (e) {
+        throw modelFailure(asStudy, k, values, e);
+      }
+    },
+    profileJacobian: (k, values, out, jac) => {
+      try {
+        return profileResidualsJacobian(calculators[k], values, out, jac);
+      } catch (e) {
+        throw modelFailure(asStudy, k, values, e);
+      }
+    },
   };
 }
 

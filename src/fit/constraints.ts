@@ -11,9 +11,11 @@
  * @module
  */
 import { ConfigError } from "../config/errors.ts";
+import { expressionLimits, raiseHint } from "../config/limits.ts";
 import { bracketReferences, compileExpression, ExpressionError } from "../params/expr.ts";
 import { formatConditions, type ParamName, parseParamName } from "../params/name.ts";
 import { formatSpinSystem } from "../params/spin_system.ts";
+import { resolveReference } from "./constraint_ranking.ts";
 import {
   compileStore,
   evaluateDefinitions,
@@ -22,6 +24,12 @@ import {
   selectIds,
   topologicalOrder,
 } from "../params/store.ts";
+
+/**
+ * How a constraint reference is resolved: ChemEx 2026.09's ranking (`constraint_ranking.ts`) or
+ * 2026.06.1's "most similar identity" (`--compat 2026.06`).
+ */
+export type ReferenceRule = "2026.09" | "2026.06";
 
 /** Where a step comes from, for messages. */
 export interface StepOrigin {
@@ -149,11 +157,12 @@ function parseConstraint(text: string, fail: (detail: string) => never): ParsedC
   }
   const rhs = right.trim();
   if (rhs === "") fail("the right-hand side is empty");
+  const limits = expressionLimits();
   try {
     // Validates the whole language (numbers, references, operators, whitelisted functions).
-    compileExpression(rhs, "brackets");
+    compileExpression(rhs, "brackets", limits);
   } catch (e) {
-    if (e instanceof ExpressionError) fail(e.message);
+    if (e instanceof ExpressionError) fail(e.message + raiseHint(e));
     throw e;
   }
   const refs: ParsedConstraint["refs"] = [];
@@ -185,6 +194,7 @@ export function applyConstraints(
   store: ParamStore,
   constraints: readonly string[],
   origin: StepOrigin = { file: "method file", step: "" },
+  rule: ReferenceRule = "2026.09",
 ): string[] {
   const where = origin.step ? `step [${origin.step}]` : "the step";
   const parsed = constraints.map((text) =>
@@ -220,7 +230,24 @@ export function applyConstraints(
         if (others.length === 0) {
           fail(`[${r.selector}] selects only the constrained parameter ${id} itself`);
         }
-        resolved.set(r.selector, closest(param.pname, others));
+        if (rule === "2026.06") {
+          resolved.set(r.selector, closest(param.pname, others));
+          continue;
+        }
+        const got = resolveReference(param.pname, r.pname, others);
+        if ("id" in got) resolved.set(r.selector, got.id);
+        else if (got.error === "incompatible") {
+          fail(
+            `[${r.selector}] matches no parameter whose conditions agree with ${id} ` +
+              `(name the condition in the reference to cross it)`,
+          );
+        } else {
+          fail(
+            `[${r.selector}] is ambiguous for ${id}: ${got.ids.slice(0, 4).join("; ")}` +
+              `${got.ids.length > 4 ? "; …" : ""} rank equally (same spin, qualifiers and ` +
+              `conditions); add qualifiers to the reference`,
+          );
+        }
       }
       const expr = con.rhs.replace(REFERENCE, (_m, inner: string) => {
         return `[${resolved.get(inner.trim())}]`;

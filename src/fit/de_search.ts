@@ -11,6 +11,7 @@
 import type { ParamStore } from "../params/store.ts";
 import { streamRng, uniform } from "../math/random.ts";
 import { createChunkEvaluator, makeChunk } from "./chunk.ts";
+import { type TimeBudget, withBudget } from "./budget.ts";
 import { createGroupProblem } from "./problem.ts";
 import { activeFitIds, resolveDeCoordinate } from "./roles.ts";
 import type { StudySpec } from "./study.ts";
@@ -103,6 +104,7 @@ export function runDe(
   store: ParamStore,
   spec: { seed: string; coordinates: readonly string[] },
   selected: readonly boolean[],
+  budget?: TimeBudget,
 ): string[] {
   const active = activeFitIds(store, study, selected);
   const coords = spec.coordinates.map((c) => resolveDeCoordinate(store, c, active));
@@ -112,7 +114,10 @@ export function runDe(
     [...store.values()].map((p) => [p.id, { ...p, vary: false }]),
   );
   for (const c of coords) scratch.get(c.id)!.vary = true;
-  const problem = createGroupProblem(scratch, createChunkEvaluator(makeChunk(study, chosen)));
+  const problem = createGroupProblem(
+    scratch,
+    withBudget(createChunkEvaluator(makeChunk(study, chosen)), budget),
+  );
   const order = coords.map((c) => problem.freeIds.indexOf(c.id));
   const x = new Float64Array(coords.length);
   const chi2 = (u: Float64Array) => {

@@ -52,3 +52,31 @@ export function checkFiniteProfile(
       "constraints of these parameters",
   );
 }
+
+/**
+ * The error of a model evaluation that threw (say an eigendecomposition that failed), naming the
+ * experiment file, the profile and the parameter values as {@link checkFiniteProfile} does; an
+ * error that already says where it comes from passes unchanged.
+ *
+ * @example
+ * ```ts
+ * try { evaluate(); } catch (e) { throw modelFailure(study, 0, values, e); }
+ * ```
+ */
+export function modelFailure(
+  study: StudySpec,
+  k: number,
+  local: ArrayLike<number>,
+  cause: unknown,
+): Error {
+  if (cause instanceof NonFiniteModelError || !(cause instanceof Error)) return cause as Error;
+  if (cause.name !== "Error" && cause.name !== "RangeError") return cause;
+  const p = study.profiles[k];
+  const file = study.experiments[p.experiment]?.file ?? "?";
+  const values = p.localNames.map((name, i) => `${name} = ${local[i]}`);
+  const shown = values.length > 12 ? [...values.slice(0, 12), "…"] : values;
+  return new NonFiniteModelError(
+    `${file}: model evaluation of profile ${p.name} failed (${cause.message}); parameters: ` +
+      `${shown.join(", ")}. Check the starting values, bounds and constraints of these parameters`,
+  );
+}

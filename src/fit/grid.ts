@@ -68,6 +68,13 @@ function cloneParams(params: readonly Param[]): ParamStore {
   return new Map(params.map((p) => [p.id, { ...p }]));
 }
 
+/** What one grid point's refit gives: χ² (+∞ when it failed) and its objective evaluations. */
+export interface GridPointResult {
+  chisqr: number;
+  /** Profile evaluations of the point's refit (`objective_evaluations` of `Grid/Factors`). */
+  evaluations: number;
+}
+
 /**
  * The pure function of a task: chi-square after refining the group's free parameters with the
  * grid parameters at `point` (values in `task.axes` order), always starting from the task's
@@ -80,21 +87,44 @@ function cloneParams(params: readonly Param[]): ParamStore {
  * ```
  */
 export function createGridPointEvaluator(task: GridTask): (point: readonly number[]) => number {
+  const fit = createGridPointFitter(task);
+  return (point) => fit(point).chisqr;
+}
+
+/**
+ * Like {@link createGridPointEvaluator}, with the number of objective (profile) evaluations the
+ * point's refit took.
+ *
+ * @example
+ * ```ts
+ * createGridPointFitter(task)([330.19, 0.0734]); // { chisqr: 434.6, evaluations: 42 }
+ * ```
+ */
+export function createGridPointFitter(
+  task: GridTask,
+): (point: readonly number[]) => GridPointResult {
   const evaluator = createChunkEvaluator(task.chunk);
-  return (point) => fitGridPoint(task, evaluator, point).chisqr;
+  return (point) => {
+    const r = fitGridPoint(task, evaluator, point);
+    return { chisqr: r.chisqr, evaluations: r.evaluations };
+  };
 }
 
 function fitGridPoint(
   task: GridTask,
   evaluator: ReturnType<typeof createChunkEvaluator>,
   point: readonly number[],
-): { chisqr: number; store: ParamStore } {
+): { chisqr: number; store: ParamStore; evaluations: number } {
   const store = cloneParams(task.params);
   task.axes.forEach((id, a) => store.get(id)!.value = point[a]);
-  const { residuals } = fitGroup(store, evaluator);
+  const { residuals, problem } = fitGroup(store, evaluator);
   let chisqr = 0;
   for (const r of residuals) chisqr += r * r;
-  return { chisqr: Number.isFinite(chisqr) ? chisqr : Infinity, store };
+  return {
+    chisqr: Number.isFinite(chisqr) ? chisqr : Infinity,
+    store,
+    evaluations: problem.evaluations(),
+  };
 }
 
 /**
@@ -110,13 +140,33 @@ export function evaluateGridTask(
   indices?: readonly number[],
   onPoint: () => void = () => {},
 ): Float64Array {
-  const chi2 = createGridPointEvaluator(task);
+  return evaluateGridTaskCounts(task, indices, onPoint).chisqr;
+}
+
+/**
+ * {@link evaluateGridTask} with each point's objective evaluations.
+ *
+ * @example
+ * ```ts
+ * const { chisqr, evaluations } = evaluateGridTaskCounts(task);
+ * ```
+ */
+export function evaluateGridTaskCounts(
+  task: GridTask,
+  indices?: readonly number[],
+  onPoint: () => void = () => {},
+): { chisqr: Float64Array; evaluations: Float64Array } {
+  const fit = createGridPointFitter(task);
   const idx = indices ?? Array.from({ length: gridSize(task) }, (_, k) => k);
-  return Float64Array.from(idx, (k) => {
-    const v = chi2(gridPointAt(task, k));
+  const chisqr = new Float64Array(idx.length);
+  const evaluations = new Float64Array(idx.length);
+  idx.forEach((k, i) => {
+    const r = fit(gridPointAt(task, k));
+    chisqr[i] = r.chisqr;
+    evaluations[i] = r.evaluations;
     onPoint();
-    return v;
   });
+  return { chisqr, evaluations };
 }
 
 /** The tasks of a step's grid, with what is needed to combine their tables. */
@@ -210,6 +260,7 @@ export function finishGrid(
   plan: GridPlan,
   chisqr: readonly Float64Array[],
   store: ParamStore,
+  evaluations?: readonly Float64Array[],
 ): GridOutcome {
   const values = new Map(plan.axes.map((a) => [a.id, a.values]));
   const sizes = new Map(plan.axes.map((a) => [a.id, a.values.length]));
@@ -217,6 +268,7 @@ export function finishGrid(
     axes: t.axes,
     shape: t.values.map((v) => v.length),
     chisqr: chisqr[k],
+    ...(evaluations?.[k] ? { evaluations: evaluations[k] } : {}),
   }));
   const order = plan.axes.map((a) => a.id);
   // Groups scanning the same grid parameters (e.g. one residue at two fields) add up first.
@@ -228,7 +280,10 @@ export function finishGrid(
     const at = byKey.get(key);
     if (at === undefined) {
       byKey.set(key, supers.length);
-      supers.push({ members: [k], table: { ...t, chisqr: t.chisqr.slice() } });
+      supers.push({
+        members: [k],
+        table: { axes: t.axes, shape: t.shape, chisqr: t.chisqr.slice() },
+      });
     } else {
       supers[at].members.push(k);
       const sum = supers[at].table.chisqr;
@@ -348,8 +403,13 @@ export function runGridStep(
   const total = plan.tasks.reduce((n, t) => n + gridSize(t), 0);
   const bar = progress("grid", total);
   try {
-    const tables = plan.tasks.map((t) => evaluateGridTask(t, undefined, () => bar.tick()));
-    return finishGrid(plan, tables, store);
+    const tables = plan.tasks.map((t) => evaluateGridTaskCounts(t, undefined, () => bar.tick()));
+    return finishGrid(
+      plan,
+      tables.map((t) => t.chisqr),
+      store,
+      tables.map((t) => t.evaluations),
+    );
   } finally {
     bar.done();
   }

@@ -78,7 +78,8 @@ function selectedChiSquare(outcome: GridOutcome): number {
 
 /**
  * The files of ChemEx 2026.09's `Grid/` folder (spec §5.4), keyed by path under the step
- * folder. `objective_evaluations` is left empty: exfit's grid points report χ² only.
+ * folder. `objective_evaluations` counts the profile evaluations of each point's refit (residuals
+ * and finite-difference columns; empty when the table came without counts).
  *
  * @example
  * ```ts
@@ -119,7 +120,7 @@ export function gridLayoutFiles(
         ok ? num(t.chisqr[i]) : "",
         ok ? "ok" : "failed",
         String(selected),
-        "",
+        t.evaluations ? String(t.evaluations[i]) : "",
         ok ? "" : "refit failed",
       ].join("\t"));
     }

@@ -46,6 +46,8 @@ export interface GridTable {
   axes: string[];
   shape: number[];
   chisqr: Float64Array;
+  /** Objective (profile) evaluations of each point's refit, when known. */
+  evaluations?: Float64Array;
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 import type { ParamStore } from "../params/store.ts";
 import { createChunkEvaluator, makeChunk } from "./chunk.ts";
+import { type TimeBudget, withBudget } from "./budget.ts";
 import { fitGroup, independentGroups } from "./step.ts";
 import type { StudySpec } from "./study.ts";
 import { activeFitIds, resolveActive } from "./roles.ts";
@@ -86,6 +87,7 @@ export function runPrepare(
   store: ParamStore,
   spec: { hold: readonly string[]; tryDwSigns: readonly string[] },
   selected: readonly boolean[],
+  budget?: TimeBudget,
 ): string[] {
   const notices: string[] = [];
   const active = activeFitIds(store, study, selected);
@@ -95,7 +97,7 @@ export function runPrepare(
   try {
     const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
     for (const group of independentGroups(store, study, chosen)) {
-      const evaluator = createChunkEvaluator(makeChunk(study, group));
+      const evaluator = withBudget(createChunkEvaluator(makeChunk(study, group)), budget);
       const ids = [...subStore(store, group.flatMap((k) => study.profiles[k].paramIds)).keys()];
       const free = ids.filter((id) => store.get(id)!.vary && !store.get(id)!.expr);
       if (free.length === 0) continue;

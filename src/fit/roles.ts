@@ -98,6 +98,19 @@ function checkRetired(study: StudySpec, step: StepSpec, what: string, text: stri
   }
 }
 
+/** Model constants no method may target (spec §6.6: the `.tc` reference temperature). */
+const PROTECTED = new Set(["TREF"]);
+
+function checkProtected(store: ParamStore, step: StepSpec, what: string, ids: string[]): void {
+  const hit = ids.find((id) => PROTECTED.has(store.get(id)!.pname.name));
+  if (hit === undefined) return;
+  fail(
+    step,
+    `${what}: ${hit} is a protected model constant (the .tc reference temperature); set it in ` +
+      `a parameter file ([GLOBAL] TREF = 20.0), never FIT, FIX or CONSTRAIN it`,
+  );
+}
+
 function applyAction(
   store: ParamStore,
   step: StepSpec,
@@ -118,8 +131,9 @@ function applyAction(
       if (ids.length === 0 && text.includes("=")) {
         fail(step, `${label} "${text}": No parameter matches selector [${lhs}]`);
       }
+      checkProtected(store, step, `${label} "${text}"`, ids);
     }
-    applyConstraints(store, action.items, step.origin);
+    applyConstraints(store, action.items, step.origin, study.methodRules ?? "2026.09");
     return;
   }
   for (const sel of action.items) {
@@ -127,6 +141,7 @@ function applyAction(
     if (ids.length === 0) {
       fail(step, `${label} selector [${sel}]: No parameter matches selector [${sel}]`);
     }
+    checkProtected(store, step, `${label} selector [${sel}]`, ids);
     for (const id of ids) {
       const p = store.get(id)!;
       p.vary = action.kind === "fit";

@@ -12,6 +12,7 @@ import type { StepSpec } from "./step.ts";
 import type { StudySpec } from "./study.ts";
 import { runPrepare } from "./prepare.ts";
 import { runDe } from "./de_search.ts";
+import type { TimeBudget } from "./budget.ts";
 
 /**
  * The GRID of a step, if it has one: entries and resolve options.
@@ -53,10 +54,11 @@ export function runStepSearch(
   store: ParamStore,
   step: StepSpec,
   selected: readonly boolean[],
+  budget?: TimeBudget,
 ): string[] {
   const s = step.search;
-  if (s?.kind === "prepare") return runPrepare(study, store, s, selected);
-  if (s?.kind === "de") return runDe(study, store, s, selected);
+  if (s?.kind === "prepare") return runPrepare(study, store, s, selected, budget);
+  if (s?.kind === "de") return runDe(study, store, s, selected, budget);
   return [];
 }
 

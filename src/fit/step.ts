@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { BASIN_NFEV, type GroupSolution, solveGroup, type XScalePolicy } from "./group_solve.ts";
+import {
+  BASIN_NFEV,
+  type GroupSolution,
+  MAX_NFEV,
+  solveGroup,
+  type XScalePolicy,
+} from "./group_solve.ts";
+import type { BudgetHit } from "./budget.ts";
 import { diagnoseFit, type FitDiagnostics } from "./diagnostics.ts";
 import type { BasinReport } from "./basins.ts";
 import { basinStartCount, searchGroupBasins } from "./basin_search.ts";
@@ -53,6 +60,11 @@ export interface StepSpec {
    * may not be the best (`diagnostics.ts`).
    */
   multistart?: number;
+  /**
+   * Solver evaluations per group fit (`--max-evaluations`; default {@link MAX_NFEV}). A group
+   * that reaches it is reported (`budgetHits`), never silently kept as if converged.
+   */
+  maxNfev?: number;
 }
 
 export type { XScalePolicy };
@@ -94,6 +106,8 @@ export interface StepResult {
   evaluations: number;
   /** Basin searches of the step's groups (only groups that had one). */
   basins?: BasinReport[];
+  /** Groups whose fit stopped at its evaluation budget (absent when none did). */
+  budgetHits?: BudgetHit[];
 }
 
 /**
@@ -383,9 +397,11 @@ export function runFitStep(
   const scales = new Map<number, number>();
   let evaluations = 0;
   const basins: BasinReport[] = [];
+  const budgetHits: BudgetHit[] = [];
+  const fullNfev = step.maxNfev ?? MAX_NFEV;
   for (const [gi, g] of groups.entries()) {
     const ev = createChunkEvaluator(makeChunk(study, g));
-    const refit = (maxNfev?: number) => fitGroup(store, ev, { xScale: step.xScale, maxNfev });
+    const refit = (maxNfev = fullNfev) => fitGroup(store, ev, { xScale: step.xScale, maxNfev });
     let fit = refit();
     const count = basinStartCount(step.multistart, fit.diagnostics.triggers);
     if (count > 0 && fit.problem.freeIds.length > 0) {
@@ -395,7 +411,7 @@ export function runFitStep(
         freeIds: fit.problem.freeIds,
         x0: fit.problem.x0,
         plain: fit,
-        refit: () => refit(BASIN_NFEV),
+        refit: () => refit(Math.min(BASIN_NFEV, fullNfev)),
         polish: () => refit(),
         count,
         rootSeed: parseSeed(where.seed ?? 0),
@@ -411,6 +427,14 @@ export function runFitStep(
       basins.push(search.report);
     }
     const { residuals, problem } = fit;
+    if (fit.diagnostics.triggers.includes("budget")) {
+      budgetHits.push({
+        group: gi + 1,
+        profiles: [...new Set(g.map((k) => study.profiles[k].name))],
+        budget: `${fullNfev} solver evaluations`,
+        freeIds: [...problem.freeIds],
+      });
+    }
     all.push(residuals);
     freeIds.push(...problem.freeIds);
     g.forEach((k, i) => scales.set(k, problem.scales[i]));
@@ -430,5 +454,6 @@ export function runFitStep(
     scales,
     evaluations,
     ...(basins.length > 0 ? { basins } : {}),
+    ...(budgetHits.length > 0 ? { budgetHits } : {}),
   };
 }

@@ -67,6 +67,11 @@ export interface StudySpec {
   profiles: ProfileSpec[];
   /** How fits compute Jacobians (`--jacobian`; default "exact", see `jacobian.ts`). */
   jacobian?: JacobianMode;
+  /**
+   * Method rules of ChemEx 2026.06.1 (`--compat 2026.06`: constraint references resolved by
+   * similarity); absent for the 2026.09 rules, so the default study (and its hash) is unchanged.
+   */
+  methodRules?: "2026.06";
 }
 
 const PAIR_NUCLEI: Record<string, { i: Nucleus; s: Nucleus }> = {
@@ -134,6 +139,12 @@ export function profileSettings(exp: ExperimentSpec, model: ModelSpec): LocalSet
   for (const name of model.modelFree ? fitted.modelFree : fitted.rates) {
     for (const k of Object.keys(out)) {
       if (k.startsWith(name)) {
+        // `.tc`, newest form: CS_A = CS0_A + CS1_A·dT, so the role goes to CS0_A and CS1_A.
+        const tc = [k.replace(/^cs_/, "cs0_"), k.replace(/^cs_/, "cs1_")];
+        if (k.startsWith("cs_") && tc.every((t) => t in out)) {
+          for (const t of tc) out[t].vary = true;
+          continue;
+        }
         out[k].vary = true;
         out[k].expr = "";
       }

@@ -12,9 +12,12 @@ import { readExperimentFile } from "../config/experiment.ts";
 import { checkCestKeys } from "../config/b1.ts";
 import { type ProfileData, readProfileFile, readShiftFile } from "../config/data.ts";
 import { estimateErrors } from "../config/noise.ts";
-import { readParameterFiles } from "../config/parameters.ts";
+import { type ParameterEntry, readParameterFiles } from "../config/parameters.ts";
 import { ConfigError } from "../config/errors.ts";
 import { checkParameterDomains } from "./param_domains.ts";
+import { applyFiniteDefaultBounds, checkBareValues } from "./default_bounds.ts";
+import { tcFormOf } from "./tc_form.ts";
+import { checkRelaxationFeasibility } from "./relaxation_feasibility.ts";
 import {
   applyOffsetFilters,
   type PendingOffsetFilter,
@@ -100,7 +103,22 @@ export function experimentStems(paths: string[]): string[] {
 export function loadStudy(opts: LoadOptions): LoadedStudy {
   const notices: string[] = [];
   const pendingFilters: PendingOffsetFilter[] = [];
-  const study: StudySpec = { model: opts.model, experiments: [], profiles: [] };
+  // `.tc`: the parameter files decide the form, so they are read first (otherwise after the
+  // experiments, whose errors come first).
+  let early: ParameterEntry[] | undefined;
+  let modelSpec = opts.model;
+  if (modelSpec.tempCoef) {
+    early = readParameterFiles(opts.parameters);
+    const tc = tcFormOf(early, opts.compat);
+    modelSpec = { ...modelSpec, tcForm: tc.form };
+    if (tc.notice) notices.push(tc.notice);
+  }
+  const study: StudySpec = {
+    model: modelSpec,
+    experiments: [],
+    profiles: [],
+    ...(opts.compat === "2026.06" ? { methodRules: "2026.06" as const } : {}),
+  };
   const store: ParamStore = new Map();
   const stems = experimentStems(opts.experiments);
   const model = kineticModel(opts.model);
@@ -188,7 +206,7 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
       filters: file.data.filterOffsets,
     });
   });
-  const entries = readParameterFiles(opts.parameters);
+  const entries = early ?? readParameterFiles(opts.parameters);
   const defaults: DefaultEntry[] = entries;
   checkRetiredInputs(opts.model.name, defaults, opts.parameters);
   if (study.profiles.length === 0) {
@@ -202,7 +220,12 @@ export function loadStudy(opts: LoadOptions): LoadedStudy {
   }
   seedModelFree(study, store, defaults);
   checkParameterDomains(store, entries);
+  // ChemEx 2026.09's finite default bounds (#751); 2026.06.1 left them open.
+  const finite = opts.compat !== "2026.06";
+  if (finite) applyFiniteDefaultBounds(store);
   applyDefaults(store, defaults);
+  if (finite) checkBareValues(store, entries);
+  checkRelaxationFeasibility(study, store, entries);
   // Once, with the starting values (ChemEx filters before the first method step).
   applyOffsetFilters(study, store, pendingFilters);
   return { study, store, defaults, notices };

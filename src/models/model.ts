@@ -17,6 +17,12 @@ export interface ModelSpec {
   readonly modelFree: boolean;
   readonly residueSpecific: boolean;
   readonly tempCoef: boolean;
+  /**
+   * `.tc` parameterisation: `"tref"` (newest ChemEx: TREF, CS0/CS1, DW0/DW1; the default) or
+   * `"dwp"` (ChemEx 2026.06–2026.09.1: DWP/DWM). Chosen at load time from the parameter files
+   * (`src/io/tc_form.ts`).
+   */
+  readonly tcForm?: "tref" | "dwp";
 }
 
 /** A kinetic model: its local settings for the given sample conditions. */

@@ -18,6 +18,9 @@ import { model4stHd } from "./kinetic/4st_hd.ts";
 import { model2stEyring } from "./kinetic/2st_eyring.ts";
 import { model3stEyringFork, model3stEyringLinear } from "./kinetic/3st_eyring.ts";
 import {
+  model2stMonomerDimer202606,
+  model2stMonomerTetramer202606,
+  model2stMonomerTrimer202606,
   model3stBindingCs202606,
   model3stBindingIf202606,
   model3stEyring202606,
@@ -81,4 +84,7 @@ export const LEGACY_MODELS_2026_06: Readonly<Record<string, KineticModel>> = {
   "4st": model4st202606,
   "5st": model5st202606,
   "6st": model6st202606,
+  "2st_monomer_dimer": model2stMonomerDimer202606,
+  "2st_monomer_trimer": model2stMonomerTrimer202606,
+  "2st_monomer_tetramer": model2stMonomerTetramer202606,
 };

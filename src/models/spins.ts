@@ -8,6 +8,7 @@
 import { J_COUPLINGS } from "../nmr/constants.ts";
 import { RATE_NAMES } from "../nmr/rates.ts";
 import type { ModelSpec } from "./model.ts";
+import { lit } from "./literal.ts";
 import {
   type ConditionKey,
   dependencies,
@@ -89,30 +90,66 @@ function baseSettings(ctx: SpinSettingsContext, s: string): LocalSettings {
     out[`dw_s_a${s}`] = setting(`DW_A${S}`, { part: "s", ...dwOpts });
     out[`cs_i_${s}`].expr = `{cs_i_a} + {dw_i_a${s}}`;
     out[`cs_s_${s}`].expr = `{cs_s_a} + {dw_s_a${s}}`;
-    if (ctx.model.tempCoef) {
-      const temp = ctx.temperature ?? 0;
-      for (const spin of ["i", "s"]) {
-        out[`dwm_${spin}_a${s}`] = setting(`DWM_A${S}`, {
-          part: spin as "i" | "s",
-          value: 0,
-          min: -1,
-          max: 1,
-          vary: true,
-        });
-        out[`dwp_${spin}_a${s}`] = setting(`DWP_A${S}`, {
-          part: spin as "i" | "s",
-          value: 0,
-          min: -100,
-          max: 100,
-          vary: true,
-        });
-        const dw = out[`dw_${spin}_a${s}`];
-        dw.vary = false;
-        dw.expr = `{dwp_${spin}_a${s}} + ${temp} * {dwm_${spin}_a${s}}`;
-      }
-    }
+  }
+  if (ctx.model.tempCoef) {
+    if (ctx.model.tcForm === "dwp") addDwpDwm(out, s, ctx.temperature ?? 0);
+    else addTrefForm(out, s, ctx.temperature ?? 0);
   }
   return out;
+}
+
+/**
+ * `.tc` as ChemEx 2026.06–2026.09.1 wrote it: DW_AX(T) = DWP_AX + T·DWM_AX (T in °C), CS_A
+ * constant.
+ */
+function addDwpDwm(out: LocalSettings, s: string, temp: number): void {
+  if (s === "a") return;
+  const S = s.toUpperCase();
+  for (const spin of ["i", "s"] as const) {
+    out[`dwm_${spin}_a${s}`] = setting(`DWM_A${S}`, {
+      part: spin,
+      value: 0,
+      min: -1,
+      max: 1,
+      vary: true,
+    });
+    out[`dwp_${spin}_a${s}`] = setting(`DWP_A${S}`, {
+      part: spin,
+      value: 0,
+      min: -100,
+      max: 100,
+      vary: true,
+    });
+    const dw = out[`dw_${spin}_a${s}`];
+    dw.vary = false;
+    dw.expr = `{dwp_${spin}_a${s}} + ${temp} * {dwm_${spin}_a${s}}`;
+  }
+}
+
+/**
+ * `.tc` as the newest ChemEx writes it (spec §6.6): with dT = T − TREF,
+ * CS_A = CS0_A + CS1_A·dT and DW_AX = DW0_AX + DW1_AX·dT. TREF is one global constant (25 °C
+ * unless a parameter file sets it), CS0/CS1 take the role the experiment gives CS_A (fixed
+ * unless it fits shifts), DW0/DW1 are fitted.
+ */
+function addTrefForm(out: LocalSettings, s: string, temp: number): void {
+  const dT = `(${lit(temp)} - {tref})`;
+  for (const spin of ["i", "s"] as const) {
+    if (s === "a") {
+      out.tref = setting("TREF", { value: 25, min: -273.15, max: 1000 });
+      out[`cs0_${spin}_a`] = setting("CS0_A", { part: spin, value: 0, min: -100, max: 300 });
+      out[`cs1_${spin}_a`] = setting("CS1_A", { part: spin, value: 0, min: -1, max: 1 });
+      out[`cs_${spin}_a`].expr = `{cs0_${spin}_a} + {cs1_${spin}_a} * ${dT}`;
+      continue;
+    }
+    const S = s.toUpperCase();
+    const opts = { part: spin, value: 0, vary: true } as const;
+    out[`dw0_${spin}_a${s}`] = setting(`DW0_A${S}`, { ...opts, min: -100, max: 100 });
+    out[`dw1_${spin}_a${s}`] = setting(`DW1_A${S}`, { ...opts, min: -1, max: 1 });
+    const dw = out[`dw_${spin}_a${s}`];
+    dw.vary = false;
+    dw.expr = `{dw0_${spin}_a${s}} + {dw1_${spin}_a${s}} * ${dT}`;
+  }
 }
 
 /** Names of the model-free functions a rate name maps to (local name without the state). */

@@ -14,7 +14,8 @@ export type { FitStatistics };
 /**
  * Render the eight statistics lines; counts print as integers, other values as `"% .5e"`. When
  * some fitted parameters have no meaningful standard error (`undetermined`, parameter ids), a
- * ninth line lists them (a TOML array of strings), so the file says so beside the χ².
+ * ninth line lists them (a TOML array of strings), so the file says so beside the χ²; groups
+ * whose fit stopped at its evaluation budget (`notConverged`) get one more such line.
  *
  * @example
  * ```ts
@@ -23,7 +24,11 @@ export type { FitStatistics };
  * // '"number of data points"                = 230\n"number of variables"                  = 17\n' …
  * ```
  */
-export function formatStatisticsToml(s: FitStatistics, undetermined: string[] = []): string {
+export function formatStatisticsToml(
+  s: FitStatistics,
+  undetermined: string[] = [],
+  notConverged: string[] = [],
+): string {
   const items: [string, string][] = [
     ["number of data points", intText(s.ndata)],
     ["number of variables", intText(s.nvarys)],
@@ -38,6 +43,13 @@ export function formatStatisticsToml(s: FitStatistics, undetermined: string[] = 
     items.push([
       "parameters without a meaningful error",
       `[${undetermined.map((id) => JSON.stringify(id)).join(", ")}]`,
+    ]);
+  }
+  if (notConverged.length > 0) {
+    // Groups whose fit stopped at its evaluation budget (`src/fit/budget.ts`).
+    items.push([
+      "not converged (stopped at the evaluation budget)",
+      `[${notConverged.map((g) => JSON.stringify(g)).join(", ")}]`,
     ]);
   }
   const width = Math.max(...items.slice(0, 8).map(([key]) => key.length + 2));

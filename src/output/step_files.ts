@@ -156,6 +156,8 @@ export function stepFiles(args: {
   profiles: number[];
   calcs: ProfileCalc[];
   stats?: FitStatistics;
+  /** Groups that stopped at their evaluation budget (`src/fit/budget.ts#budgetEntries`). */
+  notConverged?: string[];
 }): Map<string, string> {
   const simulate = args.stats === undefined;
   const files = new Map<string, string>();
@@ -168,7 +170,10 @@ export function stepFiles(args: {
     const undetermined = usedParams(args.store, args.study, args.profiles)
       .filter((p) => p.vary && !p.expr && p.stderr === null && p.errorNote !== undefined)
       .map((p) => p.id);
-    files.set("statistics.toml", formatStatisticsToml(args.stats, undetermined));
+    files.set(
+      "statistics.toml",
+      formatStatisticsToml(args.stats, undetermined, args.notConverged),
+    );
   }
   return files;
 }

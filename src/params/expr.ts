@@ -16,7 +16,17 @@ if (!jsep.binary_ops["**"]) jsep.addBinaryOp("**", 11, true);
 
 /** Thrown for text outside the expression language. */
 export class ExpressionError extends Error {
-  constructor(readonly text: string, detail: string) {
+  /**
+   * @param text the expression
+   * @param detail what is wrong
+   * @param limit set when the text is over one of the {@link ExpressionLimits} (callers that
+   * know where the limit comes from say how to raise it)
+   */
+  constructor(
+    readonly text: string,
+    detail: string,
+    readonly limit?: keyof ExpressionLimits,
+  ) {
     super(`invalid expression "${shorten(text)}": ${detail}`);
     this.name = "ExpressionError";
   }
@@ -127,9 +137,17 @@ export function compileExpression(
       shorten(text),
       `nested more than ${limits.depth} levels deep (operators, parentheses and calls); ` +
         "split it into several constraints",
+      "depth",
     );
   }
-  const evaluator = build(ast, text, refs.length);
+  let evaluator: Evaluator;
+  try {
+    evaluator = build(ast, text, refs.length);
+  } catch (e) {
+    // Limits raised far beyond the defaults can reach the call stack here instead.
+    if (e instanceof RangeError) throw new ExpressionError(text, "too deeply nested to compile");
+    throw e;
+  }
   return {
     text,
     refs,
@@ -151,9 +169,28 @@ export interface ExpressionLimits {
 
 /**
  * Default limits: far beyond any real constraint, well within what the recursive parser and
- * evaluator can take without exhausting the call stack.
+ * evaluator can take without exhausting the call stack. Users raise them with
+ * `EXFIT_LIMIT_EXPRESSION_LENGTH` / `EXFIT_LIMIT_EXPRESSION_DEPTH` (read by `src/config/limits.ts`
+ * and passed in here as plain data).
  */
 export const EXPRESSION_LIMITS: ExpressionLimits = { length: 10_000, depth: 200 };
+
+/**
+ * The deepest nesting a user may allow: the parser, the compiler and the evaluation (which runs
+ * deep inside the solver) recurse once or more per level, and about 2000 levels still leave
+ * room on Deno's call stack.
+ */
+export const MAX_EXPRESSION_DEPTH = 2000;
+
+/**
+ * For text that was already checked where it entered (a constraint, a model's definition) and
+ * has since had its references expanded to full parameter ids (so it is longer than what the
+ * user wrote): only the stack bounds it.
+ */
+export const STORED_EXPRESSION_LIMITS: ExpressionLimits = {
+  length: Infinity,
+  depth: MAX_EXPRESSION_DEPTH,
+};
 
 function shorten(text: string): string {
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
@@ -165,6 +202,7 @@ function checkSize(text: string, limits: ExpressionLimits): void {
     throw new ExpressionError(
       shorten(text),
       `${text.length} characters long; at most ${limits.length} are allowed`,
+      "length",
     );
   }
   // Parentheses and runs of unary signs both recurse in the parser: bound them first.
@@ -179,6 +217,7 @@ function checkSize(text: string, limits: ExpressionLimits): void {
       throw new ExpressionError(
         shorten(text),
         `nested more than ${limits.depth} levels deep; split it into several constraints`,
+        "depth",
       );
     }
   }

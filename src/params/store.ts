@@ -8,7 +8,12 @@
  *
  * @module
  */
-import { bracketReferences, type CompiledExpression, compileExpression } from "./expr.ts";
+import {
+  bracketReferences,
+  type CompiledExpression,
+  compileExpression,
+  STORED_EXPRESSION_LIMITS,
+} from "./expr.ts";
 import { paramId, type ParamName, parseParamName, selectorMatches } from "./name.ts";
 
 /** One parameter. */
@@ -130,7 +135,7 @@ export function compileStore(store: ParamStore): ParamVector {
   for (const id of topologicalOrder(store)) {
     const p = store.get(id)!;
     if (!p.expr) continue;
-    const fn = compileExpression(p.expr, "brackets");
+    const fn = compileExpression(p.expr, "brackets", STORED_EXPRESSION_LIMITS);
     const refs = Int32Array.from(fn.refs.map((r) => {
       const k = index.get(r);
       if (k === undefined) throw new Error(`definition of ${id} refers to unknown parameter ${r}`);

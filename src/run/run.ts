@@ -40,6 +40,14 @@ import type { CompatVersion } from "../config/compat.ts";
 import type { ProgressReporter } from "../fit/progress.ts";
 import { formatBasinsToml } from "../output/basins_toml.ts";
 import {
+  budgetEntries,
+  budgetNotice,
+  checkTimeBudget,
+  markBudgetHits,
+  type TimeBudget,
+  TimeLimitError,
+} from "../fit/budget.ts";
+import {
   runStatistics,
   runStatisticsWith,
   type StatisticsInput,
@@ -178,6 +186,11 @@ export interface RunOptions {
   program?: MethodProgram;
   /** `--compat`: ChemEx release whose figures to reproduce (default 2026.09). */
   compat?: CompatVersion;
+  /**
+   * `--time-limit`: checked before every step (work running on an executor checks it itself);
+   * a step past it stops the run with a {@link TimeLimitError} naming the step.
+   */
+  budget?: TimeBudget;
 }
 
 /**
@@ -278,23 +291,26 @@ export async function* runFitWith(
   for (let r = loop.next(); !r.done;) {
     const v = r.value;
     if ("fitRequest" in v) {
-      r = loop.next(await runStep(study, store, v.step, v.selected, v.index));
+      r = loop.next(
+        await inStep(v.step, () => runStep(study, store, v.step, v.selected, v.index)),
+      );
     } else if ("gridRequest" in v) {
       const s = v.step;
       const g = gridSearchOf(study, store, s, v.selected)!;
       r = loop.next(
         runGrid
-          ? await runGrid(study, store, s, v.selected, v.index)
+          ? await inStep(s, () => runGrid(study, store, s, v.selected, v.index))
           : runGridStep(study, store, g.entries, v.selected, s.origin, opts.progress, g.resolve),
       );
     } else if ("statisticsRequest" in v) {
       const index = v.index;
       r = loop.next(
         runReplicates
-          ? await runStatisticsWith(
-            v.input,
-            (task, indices, onDone) => runReplicates(task, indices, index, onDone),
-          )
+          ? await inStep(steps[index], () =>
+            runStatisticsWith(
+              v.input,
+              (task, indices, onDone) => runReplicates(task, indices, index, onDone),
+            ))
           : runStatistics(v.input),
       );
     } else {
@@ -302,6 +318,24 @@ export async function* runFitWith(
       r = loop.next();
     }
   }
+}
+
+/** Run a step's work; a {@link TimeLimitError} from it learns which step it stopped. */
+async function inStep<T>(step: StepSpec, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof TimeLimitError) e.at(`in ${stepLabel(step)}`);
+    throw e;
+  }
+}
+
+function stepLabel(step: StepSpec): string {
+  return step.origin?.step
+    ? `step [${step.origin.step}]`
+    : step.name
+    ? `step ${step.name}`
+    : "the fit";
 }
 
 /** The step loop asks its driver for each step's fit and grid scan. */
@@ -365,6 +399,11 @@ function* fitLoop(
   const program = opts.program ?? planMethod(store, study, steps);
   for (const [index, step] of steps.entries()) {
     if (index < (from?.step ?? 0)) continue;
+    try {
+      checkTimeBudget(opts.budget);
+    } catch (e) {
+      throw (e as TimeLimitError).at(`before ${stepLabel(step)}`);
+    }
     selected = selectProfiles(study, step, selected);
     if (!selected.some((s) => s)) {
       const where = step.origin ? `step [${step.origin.step}]` : "the fit";
@@ -384,7 +423,13 @@ function* fitLoop(
       ? (yield { gridRequest: true, step, selected, index }) as GridOutcome
       : undefined;
     // PREPARE and DE run here and only choose the start of the step's full fit.
-    const searchNotices = runStepSearch(study, store, step, selected);
+    let searchNotices: string[];
+    try {
+      searchNotices = runStepSearch(study, store, step, selected, opts.budget);
+    } catch (e) {
+      if (e instanceof TimeLimitError) e.at(`in ${stepLabel(step)}, during its search`);
+      throw e;
+    }
     const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
     const label = step.origin?.step ? `step [${step.origin.step}]` : "the fit";
     checkStart(study, store, calcs, chosen, `at the starting values of ${label}`);
@@ -396,6 +441,9 @@ function* fitLoop(
     };
     // v2 GRID (spec §1.7): the point was chosen on a discrete surface; errors are withheld.
     if (grid && v2) withholdErrors(store, study, chosen);
+    // A group that stopped at its evaluation budget is said to have, in fitted.toml too.
+    const budgetHits = result.budgetHits ?? [];
+    markBudgetHits(store, step.name, budgetHits);
     const fin = finalCalcs(study, store, calcs, chosen);
     checkFinal(study, fin, `after ${label}`, result.stats.chisqr);
     const files = stepFiles({
@@ -404,6 +452,7 @@ function* fitLoop(
       profiles: chosen,
       calcs: fin.calcs,
       stats: result.stats,
+      notConverged: budgetEntries(step.name, budgetHits),
     });
     const plots = opts.plot
       ? plotData(study, calcs, fin.calcs, fin.scales, fin.values, opts.seed)
@@ -412,6 +461,7 @@ function* fitLoop(
     const warnings: string[] = [
       ...(grid?.notices ?? []),
       ...searchNotices,
+      ...budgetHits.map(budgetNotice),
       ...errorNotices(store, result),
       ...basinNotices(result),
     ];
@@ -437,6 +487,7 @@ function* fitLoop(
         plot: opts.plot,
         progress: opts.progress,
         origin: step.origin,
+        budget: opts.budget,
       };
       const stats = (yield { statisticsRequest: true, input, index }) as StatisticsOutput;
       for (const [path, text] of stats.files) files.set(path, text);

@@ -224,17 +224,18 @@ export function formatMcmcSummary(
 }
 
 /**
- * `failures.tsv` of replicates that could not be refit.
+ * `failures.tsv` of replicates that could not be refit: `ordinal` is the replicate's 1-based
+ * number (replicate index + 1), `disposition` "failed", `category` "fit".
  *
  * @example
  * ```ts
- * formatFailuresTsv([{ index: 3, error: "..." }]);
+ * formatFailuresTsv([{ index: 3, error: "..." }]); // "...\n4\tfailed\tfit\t...\n"
  * ```
  */
 export function formatFailuresTsv(failures: readonly { index: number; error: string }[]): string {
   const clean = (s: string) => s.replace(/[\t\n]/g, " ");
   return ["ordinal\tdisposition\tcategory\tmessage"]
-    .concat(failures.map((f) => `${f.index}\tfailed\tfit\t${clean(f.error)}`))
+    .concat(failures.map((f) => `${f.index + 1}\tfailed\tfit\t${clean(f.error)}`))
     .join("\n") + "\n";
 }
 

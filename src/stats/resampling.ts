@@ -23,6 +23,7 @@ import type { ProfileSpec, StudySpec } from "../fit/study.ts";
 import { formatGroup, parseSpinSystem } from "../params/spin_system.ts";
 import type { Param, ParamStore } from "../params/store.ts";
 import { parseSeed, randomIndex, standardNormals, STREAM, streamRng } from "../math/random.ts";
+import { TimeLimitError } from "../fit/budget.ts";
 
 /** The three resampling schemes. */
 export type ResamplingKind = "mc" | "bs" | "bsn";
@@ -256,6 +257,8 @@ export function runReplicate(
     const { values, chisqr } = fitReplicate(task, drawReplicate(task, index), cache);
     return { index, values, chisqr };
   } catch (e) {
+    // A replicate that failed is counted as failed; a run past its time limit stops.
+    if (e instanceof TimeLimitError) throw e;
     return {
       index,
       values: task.outputIds.map(() => NaN),

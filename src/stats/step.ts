@@ -34,6 +34,7 @@ import {
 } from "./report.ts";
 import { formatFlatToml, type TomlValue } from "../output/toml.ts";
 import { parseSeed } from "../math/random.ts";
+import { checkTimeBudget, type TimeBudget, TimeLimitError } from "../fit/budget.ts";
 
 /** What {@link runStatistics} needs from the fitted step. */
 export interface StatisticsInput {
@@ -50,6 +51,8 @@ export interface StatisticsInput {
   plot: boolean;
   progress?: ProgressReporter;
   origin?: StepOrigin;
+  /** `--time-limit`: MCMC checks it at every sampler step. */
+  budget?: TimeBudget;
 }
 
 /** Files (relative to the step folder), figure specs and warnings. */
@@ -176,42 +179,62 @@ function resamplingReport(
   const n = input.statistics[kind]!;
   const failures = results.filter((r) => r.error !== undefined)
     .map((r) => ({ index: r.index, error: r.error! }));
+  // samples.tsv holds the successful replicates only (spec §5.5).
+  const done = results.filter((r) => r.error === undefined);
   const t = table(
     task.outputIds,
-    results.map((r) => r.values),
+    done.map((r) => r.values),
     "chisqr",
-    results.map((r) => r.chisqr),
+    done.map((r) => r.chisqr),
   );
   const dir = `Statistics/${RESAMPLING[kind].directory}`;
   const ids = new Map(task.params.map((p) => [p.id, p]));
+  const complete = failures.length === 0;
   const diagnostics: [string, TomlValue][] = [
     ["method", RESAMPLING[kind].method],
     ["fitmethod", "trf"],
     ["requested_samples", n],
-    ["completed_samples", n - failures.length],
+    ["completed_samples", done.length],
     ["workers", 1],
     ["parameters", task.outputIds.map((id) => chemexIdentity(ids.get(id)!.pname))],
     ["samples_file", "samples.tsv"],
-    ["summary_file", "summary.toml"],
-    ["correlations_file", "correlations.tsv"],
-    ["plots_file", "plots.svg"],
-    ["engine", "exfit trf"],
-    ["root_seed", task.rootSeed],
-    ["status", failures.length === 0 ? "complete" : "incomplete"],
   ];
-  if (failures.length > 0) {
-    diagnostics.push(["failed_samples", failures.length]);
+  out.files.set(`${dir}/samples.tsv`, formatSamplesTsv(t));
+  if (complete) {
+    diagnostics.push(
+      ["summary_file", "summary.toml"],
+      ["correlations_file", "correlations.tsv"],
+      ["plots_file", "plots.svg"],
+      ["engine", "exfit trf"],
+      ["root_seed", task.rootSeed],
+      ["status", "complete"],
+    );
+    out.files.set(`${dir}/summary.toml`, formatResamplingSummary(t));
+    out.files.set(`${dir}/correlations.tsv`, formatCorrelationsTsv(t));
+    if (input.plot) {
+      out.figures.set(`${dir}/plots.svg`, samplesFigure(t, RESAMPLING[kind].method));
+    }
+  } else {
+    // Incomplete (spec §5.5): the successes, the failures and the counts; no summary,
+    // correlations or plots, which would describe a biased subset.
+    diagnostics.push(
+      ["failures_file", "failures.tsv"],
+      ["engine", "exfit trf"],
+      ["root_seed", task.rootSeed],
+      ["status", "incomplete"],
+      ["terminal", "replicate_failed"],
+      ["failed_samples", failures.length],
+      ["cancelled_samples", 0],
+      ["interrupted_samples", 0],
+      ["unstarted_samples", n - done.length - failures.length],
+    );
     out.files.set(`${dir}/failures.tsv`, formatFailuresTsv(failures));
     out.warnings.push(
       `${RESAMPLING[kind].method}: ${failures.length} of ${n} replicates failed ` +
-        `(see ${dir}/failures.tsv)`,
+        `(see ${dir}/failures.tsv); no summary, correlations or plots are written`,
     );
   }
-  out.files.set(`${dir}/samples.tsv`, formatSamplesTsv(t));
-  out.files.set(`${dir}/summary.toml`, formatResamplingSummary(t));
-  out.files.set(`${dir}/correlations.tsv`, formatCorrelationsTsv(t));
   out.files.set(`${dir}/diagnostics.toml`, formatRootSeed(formatFlatToml(diagnostics)));
-  if (input.plot) out.figures.set(`${dir}/plots.svg`, samplesFigure(t, RESAMPLING[kind].method));
 }
 
 /** The root seed is an integer in TOML, not a string. */
@@ -226,7 +249,10 @@ function mcmcFiles(input: StatisticsInput, out: StatisticsOutput): void {
   const seed = parseSeed(settings.seed ?? input.seed).toString();
   // Started at the first step, so that a configuration error prints no progress.
   let bar: ReturnType<ProgressReporter> | undefined;
-  const tick = () => (bar ??= (input.progress ?? silentProgress)("MCMC", settings.steps)).tick();
+  const tick = () => {
+    checkTimeBudget(input.budget);
+    (bar ??= (input.progress ?? silentProgress)("MCMC", settings.steps)).tick();
+  };
   let result;
   try {
     result = runMcmc(
@@ -239,6 +265,7 @@ function mcmcFiles(input: StatisticsInput, out: StatisticsOutput): void {
       tick,
     );
   } catch (e) {
+    if (e instanceof TimeLimitError) throw e.at("during MCMC");
     const where = input.origin?.step ? `step [${input.origin.step}]` : "the step";
     throw new ConfigError(
       input.origin?.file ?? "method file",

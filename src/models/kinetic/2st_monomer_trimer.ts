@@ -3,13 +3,10 @@ import type { KineticModel } from "../model.ts";
 import { oligomerSettings } from "./_common.ts";
 
 /**
- * `2st_monomer_trimer`: 3·M ⇌ M3 with Kd·[M3] = [M]^3 and [M] + 3·[M3] = P_TOTAL; A = monomer,
- * B = protomer in the trimer, k_AB = 3·KON·[M], k_BA = KOFF.
- *
- * As in ChemEx, the populations are the stationary state of these two rates, P_B/P_A = 3·[M]/KD,
- * while the mass balance gives 3·[M3]/[M] = 3·[M]^2/KD: a 3-body association has the
- * pseudo-first-order rate 3·KON·[M]^2. Kept for compatibility (ChemEx's reference
- * simulations use it); see docs/models.md.
+ * `2st_monomer_trimer`: 3·M ⇌ M3 with KD·[M3] = [M]^3 and [M] + 3·[M3] = P_TOTAL; A = monomer,
+ * B = protomer in the trimer. As ChemEx 2026.09 (#763, #769): populations from the mass balance,
+ * k_BA = KOFF, k_AB = KOFF·P_B/P_A = 3·KOFF/KD·[M]^2; KON is not listed. `--compat 2026.06`
+ * keeps ChemEx 2026.06.1's k_AB = 3·KON·[M] (`legacy_2026_06.ts`; docs/models.md).
  */
 export const model2stMonomerTrimer: KineticModel = {
   name: "2st_monomer_trimer",

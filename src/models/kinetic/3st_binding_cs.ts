@@ -19,10 +19,10 @@ export const model3stBindingCs: KineticModel = {
     const p = lit(need(c, "p_total", "3st_binding_cs"));
     const l = lit(need(c, "l_total", "3st_binding_cs"));
     return {
-      kd_app: setting("KD_APP", { conds: T, value: 1e-6, min: 5e-324, max: 1, vary: true }),
-      koff_bc: setting("KOFF_BC", { conds: T, value: 100, min: 0, max: 1e6, vary: true }),
-      keq_ab: setting("KEQ_AB", { conds: T, value: 1, min: 5e-324, max: 1e6, vary: true }),
-      kex_ab: setting("KEX_AB", { conds: T, value: 200, min: 0, max: 1e6, vary: true }),
+      kd_app: setting("KD_APP", { conds: T, value: 1e-6, min: 5e-324, vary: true }),
+      koff_bc: setting("KOFF_BC", { conds: T, value: 100, min: 0, vary: true }),
+      keq_ab: setting("KEQ_AB", { conds: T, value: 1, min: 5e-324, vary: true }),
+      kex_ab: setting("KEX_AB", { conds: T, value: 200, min: 0, vary: true }),
       kd_bc: setting("KD_BC", { conds: T, expr: "{kd_app} * {keq_ab} / (1 + {keq_ab})" }),
       kon_bc: setting("KON_BC", { conds: T, expr: "{koff_bc} / max({kd_bc}, 5e-324)" }),
       c_l: setting("C_L", { conds: TPL, expr: `binding_free(${l}, ${p}, {kd_app})` }),

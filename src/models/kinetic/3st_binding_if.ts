@@ -18,10 +18,10 @@ export const model3stBindingIf: KineticModel = {
     const p = lit(need(c, "p_total", "3st_binding_if"));
     const l = lit(need(c, "l_total", "3st_binding_if"));
     return {
-      kd_app: setting("KD_APP", { conds: T, value: 1e-3, min: 5e-324, max: 1, vary: true }),
-      koff_ab: setting("KOFF_AB", { conds: T, value: 100, min: 0, max: 1e6, vary: true }),
-      keq_bc: setting("KEQ_BC", { conds: T, value: 1, min: 0, max: 1e6, vary: true }),
-      kex_bc: setting("KEX_BC", { conds: T, value: 200, min: 0, max: 1e6, vary: true }),
+      kd_app: setting("KD_APP", { conds: T, value: 1e-3, min: 5e-324, vary: true }),
+      koff_ab: setting("KOFF_AB", { conds: T, value: 100, min: 0, vary: true }),
+      keq_bc: setting("KEQ_BC", { conds: T, value: 1, min: 0, vary: true }),
+      kex_bc: setting("KEX_BC", { conds: T, value: 200, min: 0, vary: true }),
       kd_ab: setting("KD_AB", { conds: T, expr: "{kd_app} * (1 + {keq_bc})" }),
       kon_ab: setting("KON_AB", { conds: T, expr: "{koff_ab} / max({kd_ab}, 5e-324)" }),
       c_l: setting("C_L", { conds: TPL, expr: `binding_free(${l}, ${p}, {kd_app})` }),

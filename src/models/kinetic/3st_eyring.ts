@@ -6,21 +6,19 @@ import { eyringRateSettings, need, PL, populationSettings, TPL } from "./_common
 /** Enthalpy/entropy settings of the states B, C and the transition states of `edges`. */
 function eyringSettings(edges: readonly string[]) {
   const out: Record<string, ReturnType<typeof setting>> = {
-    dh_b: setting("DH_B", { conds: PL, value: 8e3, min: -2e5, max: 2e5, vary: true }),
-    dh_c: setting("DH_C", { conds: PL, value: 8e3, min: -2e5, max: 2e5, vary: true }),
-    ds_b: setting("DS_B", { conds: PL, min: -500, max: 500 }),
-    ds_c: setting("DS_C", { conds: PL, min: -500, max: 500 }),
+    dh_b: setting("DH_B", { conds: PL, value: 8e3, vary: true }),
+    dh_c: setting("DH_C", { conds: PL, value: 8e3, vary: true }),
+    ds_b: setting("DS_B", { conds: PL }),
+    ds_c: setting("DS_C", { conds: PL }),
   };
   for (const e of edges) {
     const E = e.toUpperCase();
     out[`dh_${e}`] = setting(`DH_${E}`, {
       conds: PL,
       value: 6.5e4,
-      min: -2e5,
-      max: 2e5,
       vary: true,
     });
-    out[`ds_${e}`] = setting(`DS_${E}`, { conds: PL, min: -500, max: 500 });
+    out[`ds_${e}`] = setting(`DS_${E}`, { conds: PL });
   }
   return out;
 }

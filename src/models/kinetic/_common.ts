@@ -171,12 +171,18 @@ export function eyringRateSettings(
 }
 
 /**
- * The `2st_monomer_<n-mer>` models: A = monomer, B = protomer in the n-mer, with KOFF, KD
- * fitted and k_AB = n·KON·[M], k_BA = KOFF as ChemEx defines them.
+ * The `2st_monomer_<n-mer>` models: A = monomer, B = protomer in the n-mer, KOFF and KD fitted,
+ * the free monomer and n-mer from the mass balance M + n·Mₙ = P_TOTAL with KD·[Mₙ] = [M]ⁿ.
+ *
+ * ChemEx 2026.09 (#763, #769): populations are the mass-balance fractions (P_A = [M]/P_TOTAL),
+ * k_BA = KOFF and k_AB by detailed balance, KOFF·P_B/P_A = n·KOFF/KD·[M]ⁿ⁻¹ (the n-body
+ * association; KON is not listed). KOFF = 0 freezes the exchange and keeps the composition.
+ * ChemEx 2026.06.1 (`form = "2026.06"`): k_AB = n·KON·[M] with KON = KOFF/KD, populations the
+ * stationary state of those rates (right for the dimer only).
  *
  * @example
  * ```ts
- * oligomerSettings(2, "C_DIMER", { p_total: 1e-3 }, "2st_monomer_dimer").kab.expr;
+ * oligomerSettings(2, "C_DIMER", { p_total: 1e-3 }, "2st_monomer_dimer", "2026.06").kab.expr;
  * // "2.0 * {kon} * {c_monomer}"
  * ```
  */
@@ -185,20 +191,34 @@ export function oligomerSettings(
   complexName: string,
   c: Conditions,
   model: string,
+  form: "2026.09" | "2026.06" = "2026.09",
 ): LocalSettings {
   const p = lit(need(c, "p_total", model));
-  return {
+  const common: LocalSettings = {
     koff: setting("KOFF", { conds: T, value: 100, min: 0, vary: true }),
     kd: setting("KD", { conds: T, value: 1e-6, min: 0, vary: true }),
-    kon: setting("KON", { conds: T, min: 0, expr: "{koff} / max({kd}, 1e-32)" }),
     c_monomer: setting("C_MONOMER", { conds: TP, expr: `oligomer_monomer(${p}, {kd}, ${n})` }),
     [complexName.toLowerCase()]: setting(complexName, {
       conds: TP,
       expr: `oligomer_complex(${p}, {kd}, ${n})`,
     }),
-    kab: setting("KAB", { conds: TP, expr: `${n}.0 * {kon} * {c_monomer}` }),
+  };
+  if (form === "2026.06") {
+    return {
+      ...common,
+      kon: setting("KON", { conds: T, min: 0, expr: "{koff} / max({kd}, 1e-32)" }),
+      kab: setting("KAB", { conds: TP, expr: `${n}.0 * {kon} * {c_monomer}` }),
+      kba: setting("KBA", { conds: TP, expr: "{koff}" }),
+      ...populationSettings("ab", TP),
+    };
+  }
+  return {
+    ...common,
+    pa: setting("PA", { conds: TP, expr: `{c_monomer} / ${p}` }),
+    // From the n-mer itself, not 1 − P_A, so that a small P_B keeps its digits.
+    pb: setting("PB", { conds: TP, expr: `${n}.0 * {${complexName.toLowerCase()}} / ${p}` }),
     kba: setting("KBA", { conds: TP, expr: "{koff}" }),
-    ...populationSettings("ab", TP),
+    kab: setting("KAB", { conds: TP, expr: "{koff} * {pb} / max({pa}, 5e-324)" }),
   };
 }
 

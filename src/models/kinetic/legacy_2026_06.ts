@@ -2,7 +2,8 @@
  * The kinetic models as ChemEx 2026.06.1 defined them where 2026.09 changed their inputs
  * (`--compat 2026.06`): `3st_binding_cs`/`3st_binding_if` with the rate pair KAB/KBA or KBC/KCB
  * as inputs, `3st_eyring` with a closed A ⇌ C transition state (DH_AC = 1e10 J/mol), and
- * `4st`/`5st`/`6st` with KEX_AD, KEX_BD fixed at 0.
+ * `4st`/`5st`/`6st` with KEX_AD, KEX_BD fixed at 0, and the `2st_monomer_<n-mer>` models with
+ * k_AB = n·KON·[M] and populations from the rates.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import {
   lit,
   need,
   nStateSettings,
+  oligomerSettings,
   PL,
   populationSettings,
   T,
@@ -128,3 +130,21 @@ export const model4st202606: KineticModel = nStateLegacy("abcd");
 export const model5st202606: KineticModel = nStateLegacy("abcde");
 /** `6st` of ChemEx 2026.06.1. */
 export const model6st202606: KineticModel = nStateLegacy("abcdef");
+
+/** The `2st_monomer_<n-mer>` models of ChemEx 2026.06.1: k_AB = n·KON·[M], KON listed. */
+function oligomerLegacy(n: number, what: string): KineticModel {
+  const name = `2st_monomer_${what}`;
+  return {
+    name,
+    description: `monomer (A) <-> ${what} (B) (k_AB = ${n}·KON·[M])`,
+    requires: ["p_total"],
+    settings: (c) => oligomerSettings(n, `C_${what.toUpperCase()}`, c, name, "2026.06"),
+  };
+}
+
+/** `2st_monomer_dimer` of ChemEx 2026.06.1. */
+export const model2stMonomerDimer202606: KineticModel = oligomerLegacy(2, "dimer");
+/** `2st_monomer_trimer` of ChemEx 2026.06.1. */
+export const model2stMonomerTrimer202606: KineticModel = oligomerLegacy(3, "trimer");
+/** `2st_monomer_tetramer` of ChemEx 2026.06.1. */
+export const model2stMonomerTetramer202606: KineticModel = oligomerLegacy(4, "tetramer");
