@@ -7,13 +7,12 @@
  * exact yet (they fall back to forward differences) are listed and must not claim exactness.
  */
 import { strict as assert } from "node:assert";
-import { loadStudy } from "../src/io/load.ts";
-import { parseModel } from "../src/models/model.ts";
 import { createChunkEvaluator, makeChunk } from "../src/fit/chunk.ts";
 import { createGroupProblem, type GroupProblem, subStore } from "../src/fit/problem.ts";
 import { createCalculator } from "../src/fit/evaluate.ts";
 import type { ParamStore } from "../src/params/store.ts";
-import { REFDATA, refdataTest, referenceCommand } from "./_refdata.ts";
+import { REFDATA, refdataTest } from "./_refdata.ts";
+import { loadReferenceStudy } from "./_reference_study.ts";
 import { EXPERIMENTS } from "../src/experiments/registry.ts";
 
 /** Experiment types whose sequences give exact derivatives (the others are differenced). */
@@ -43,23 +42,7 @@ function rng(seed: number): () => number {
   };
 }
 
-function loadFixture(folder: string) {
-  const args = referenceCommand(folder);
-  const take = (flag: string) => {
-    const i = args.indexOf(flag);
-    const out: string[] = [];
-    for (let k = i + 1; k < args.length && !args[k].startsWith("-"); k++) {
-      out.push(`${folder}/${args[k]}`);
-    }
-    return out;
-  };
-  const d = args.indexOf("-d");
-  return loadStudy({
-    experiments: take("-e"),
-    parameters: take("-p"),
-    model: parseModel(d >= 0 ? args[d + 1] : "2st"),
-  });
-}
+const loadFixture = loadReferenceStudy;
 
 /**
  * Free every independent parameter the profiles use (kinetic, shifts, rates, …), and untie the
