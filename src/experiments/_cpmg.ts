@@ -24,12 +24,12 @@ import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { detectionVector } from "./detection.ts";
 import { cpmgRunner, matrices } from "./_cpmg_run.ts";
 import { ncycCheck } from "./_cpmg_plan.ts";
-import { type Derivation, derive } from "./_cpmg_adjoint.ts";
+import { type Derivation, derive } from "./_cpmg_derived.ts";
 
 // The engine's pieces live beside this file (planning, evaluation); modules import from here.
 export { blockMatvec, composeOps, matrices, PropagatorCache } from "./_cpmg_run.ts";
 export { distinctNcycs, ncycCheck } from "./_cpmg_plan.ts";
-export { type Derivation, derive, rotated } from "./_cpmg_adjoint.ts";
+export { type Derivation, derive, rotated } from "./_cpmg_derived.ts";
 
 /** Common CPMG keys; `evenNcycs` is the experiment's default for plotting curves. */
 export function cpmgKeys(evenNcycs: boolean): Record<string, KeySpec> {
