@@ -66,9 +66,10 @@ export class ExpFamily {
   private readonly cr: Float64Array;
   private readonly ci: Float64Array;
 
-  constructor(n: number) {
+  /** `condMax`: refuse eigenbases with a larger condition number (see `eig.ts`). */
+  constructor(n: number, condMax?: number) {
     this.n = n;
-    this.ws = createEigWorkspace(n);
+    this.ws = createEigWorkspace(n, condMax);
     this.ce = createComplexEigen(n);
     this.s = createFrechetApplyScratch(n);
     const m = () => new Float64Array(n * n);
