@@ -1,11 +1,12 @@
 /**
  * Cost of one residual evaluation plus one Jacobian of a fit group, exact derivatives against
  * forward differences (alternated rounds, median CPU time per call in one process), on refdata
- * fixtures: families with exact derivatives (relaxation, CEST) and, for scale, a CPMG group of
+ * fixtures: families with exact derivatives (relaxation, CEST, IP/AP ¹H CEST, D-CEST, COS-CEST)
+ * and, for scale, a CPMG group of
  * the speed targets (still differenced: their "exact" figure is the fallback's). Also prints the
  * largest difference between the two Jacobians relative to the column norm.
  *
- * Run: deno run -A benchmarks/jacobian_bench.ts
+ * Run: deno run -A benchmarks/jacobian_bench.ts [label part, e.g. dcest]
  *
  * @module
  */
@@ -40,6 +41,8 @@ interface Case {
   picks: number[];
   /** Free parameter ids beyond the default vary flags: the kinetic ones. */
   free: string[];
+  /** Calls per timed round, when fewer than {@link REPEATS} suffice (slow sequences). */
+  repeats?: number;
 }
 
 const CASES: Case[] = [
@@ -65,7 +68,31 @@ const CASES: Case[] = [
     free: ["KEX_AB", "PB"],
   },
   {
-    label: "cpmg_15n_ip, 1 residue at 2 fields (forward differences: CPMG's default)",
+    label: "cest_1hn_ip_ap, 1 residue, KEX+PB free",
+    folder: "inputs/chemex-examples/Experiments/CEST_1HN_IP_AP",
+    experiments: ["30hz.toml"],
+    picks: [0],
+    free: ["KEX_AB", "PB"],
+    repeats: 4,
+  },
+  {
+    label: "dcest_15n, 1 residue at 2 B1 fields, KEX+PB free",
+    folder: "inputs/fit/DCEST_15N",
+    experiments: ["700hz.toml", "800hz.toml"],
+    picks: [0, 1],
+    free: ["KEX_AB", "PB"],
+    repeats: 2,
+  },
+  {
+    label: "coscest_1hn_ip_ap, 1 residue, KEX+PB free",
+    folder: "inputs/chemex-examples/Experiments/COSCEST_1HN_IP_AP",
+    experiments: ["1200hz.toml"],
+    picks: [0],
+    free: ["KEX_AB", "PB"],
+    repeats: 2,
+  },
+  {
+    label: "cpmg_15n_ip, 1 residue at 2 fields (forward differences by default: jacobianCost)",
     folder: "fit/CPMG_15N_IP",
     experiments: ["500mhz.toml", "800mhz.toml"],
     picks: [0, 54],
@@ -91,10 +118,14 @@ function setup(c: Case) {
     }
   }
   const ev = createChunkEvaluator(makeChunk(study, picks));
-  return (mode: JacobianMode) => createGroupProblem(sub, ev, { jacobian: mode });
+  // The exact path even where `jacobianCost` would send the default fit to differences.
+  return (mode: JacobianMode) => createGroupProblem(sub, ev, { jacobian: mode, everyExact: true });
 }
 
-function timeOne(make: (m: JacobianMode) => ReturnType<ReturnType<typeof setup>>) {
+function timeOne(
+  make: (m: JacobianMode) => ReturnType<ReturnType<typeof setup>>,
+  repeats = REPEATS,
+) {
   const p = make("forward");
   const x = p.x0;
   const f = p.residuals(x);
@@ -120,7 +151,9 @@ function timeOne(make: (m: JacobianMode) => ReturnType<ReturnType<typeof setup>>
   const problems = { exact: make("exact"), forward: make("forward") };
   // Warm up both, then alternate.
   for (const mode of ["exact", "forward"] as const) {
-    for (let r = 0; r < 5; r++) problems[mode].jacobian(x, problems[mode].residuals(x));
+    for (let r = 0; r < Math.min(5, repeats); r++) {
+      problems[mode].jacobian(x, problems[mode].residuals(x));
+    }
   }
   for (let round = 0; round < 9; round++) {
     for (const mode of ["exact", "forward"] as const) {
@@ -128,9 +161,9 @@ function timeOne(make: (m: JacobianMode) => ReturnType<ReturnType<typeof setup>>
       const e0 = q.evaluations();
       // CPU time, not wall: the machine is shared.
       const c0 = cpuMs();
-      for (let r = 0; r < REPEATS; r++) q.jacobian(x, q.residuals(x));
-      times[mode].push((cpuMs() - c0) / REPEATS);
-      evals[mode] = (q.evaluations() - e0) / REPEATS;
+      for (let r = 0; r < repeats; r++) q.jacobian(x, q.residuals(x));
+      times[mode].push((cpuMs() - c0) / repeats);
+      evals[mode] = (q.evaluations() - e0) / repeats;
     }
   }
   return { n, m: p.m, worst, times, evals };
@@ -214,14 +247,16 @@ function timeCpmg(c: (typeof CPMG_CASES)[number]): { evals: number; evalMs: numb
 
 if (import.meta.main) {
   console.log("== residuals + Jacobian of one fit group: exact vs forward differences ==");
-  for (const c of CASES) {
+  // An argument keeps only the cases whose label contains it (e.g. "dcest").
+  const only = Deno.args[0];
+  for (const c of CASES.filter((c) => !only || c.label.includes(only))) {
     try {
       Deno.statSync(`${REFDATA}/${c.folder}`);
     } catch {
       console.log(`${c.label}: skipped (../shared/refdata absent)`);
       continue;
     }
-    const r = timeOne(setup(c));
+    const r = timeOne(setup(c), c.repeats);
     const te = median(r.times.exact);
     const tf = median(r.times.forward);
     console.log(

@@ -213,8 +213,11 @@ export class SaturationPropagator {
     this.p = new Float64Array(n * n);
   }
 
-  /** L = L_free + the given fields (phase x), into the internal buffer. */
-  private assemble(fields: Fields): Float64Array {
+  /**
+   * L = L_free + the given fields (phase x), into the internal buffer (overwritten by the next
+   * call of any method): the generator of {@link apply} and {@link matrix}, for derivatives.
+   */
+  liouvillian(fields: Fields): Float64Array {
     const l = this.l;
     l.set(this.sp.lFree);
     const t = this.sp.basis.terms;
@@ -230,7 +233,7 @@ export class SaturationPropagator {
    * oscillating eigenmodes (ChemEx's dephasing mode).
    */
   apply(out: Float64Array, v: Float64Array, timeS: number, fields: Fields, dephasing: boolean) {
-    const l = this.assemble(fields);
+    const l = this.liouvillian(fields);
     const ws = this.eig;
     const ok = eigDecompose(l, ws);
     // ChemEx never checks conditioning; dephasing has no Padé equivalent, so an ill-conditioned
@@ -311,7 +314,7 @@ export class SaturationPropagator {
 
   /** out = exp((L_free + fields)·t) as a matrix (dephased when asked). */
   matrix(out: Float64Array, timeS: number, fields: Fields, dephasing: boolean): Float64Array {
-    const l = this.assemble(fields);
+    const l = this.liouvillian(fields);
     if (!dephasing) {
       expm(out, l, timeS, this.expmWs);
       return out;
@@ -481,112 +484,4 @@ export function simpleCest(ctx: SequenceContext, o: SimpleCestOptions): Sequence
       dephasing: grid.dephasing,
     });
   });
-}
-
-/** Timing of the in-phase/anti-phase ¹H CEST experiments. */
-export interface IpApCestOptions {
-  /** Recovery delay before saturation (s), at zero offset. */
-  recoveryS: number;
-  /** INEPT delay τa (s) of the reference-plane readout. */
-  tauaS: number;
-  /** Number of η-suppression blocks (0: plain saturation). */
-  etaBlock?: number;
-}
-
-/**
- * The in-phase/anti-phase ¹H CEST sequences (`cest_1hn_ip_ap`, `cest_ch3_1h_ip_ap`): from the
- * E components, a recovery delay (zero offset) and a z-filter keeping IE and Iz; then at every
- * offset — references included — saturation for `time_t1` (or `etaBlock` repetitions of
- * P(τe)·180°(Sx)·D(2τe)·180°(Sx)·P(τe) with τe = t1/(2·etaBlock)); reference points are then
- * read out through the INEPT 90°(−y)·D(τa)·180°(Ix·Sx)·D(τa)·90°(x). Detection 2IzSz, summed
- * with weights over the B1 grid (the vector has been propagated, so references are weighted).
- *
- * @example
- * ```ts
- * const seq = ipApCest(ctx, { recoveryS: 0.5, tauaS: 0.00238 });
- * ```
- */
-export function ipApCest(ctx: SequenceContext, o: IpApCestOptions): Sequence {
-  checkMultipletWeights(ctx.settings);
-  const sp = ctx.spectrometer;
-  const n = sp.size;
-  const timeT1S = ctx.settings.time_t1 as number;
-  sp.carrierI = ctx.settings.carrier as number;
-  const grid = cestGrid(ctx, "none");
-  sp.b1I = grid.b1NominalHz;
-  const etaBlock = o.etaBlock ?? 0;
-  const taueS = etaBlock > 0 ? 0.5 * timeT1S / etaBlock : 0;
-  const terms = startTermsOf(ctx.start, "ie");
-  const detect = detectionVector(sp.basis, "[2izsz]", ctx.observed);
-  const keepMask = Float64Array.from(
-    { length: n },
-    (_, i) => ["ie", "iz"].includes(sp.basis.components[i % sp.basis.components.length]) ? 1 : 0,
-  );
-  const mat = () => new Float64Array(n * n);
-  const [dRec, dTaua, p90x, p90my, p180i, p180s, t1, t2, inept] = Array.from({ length: 9 }, mat);
-  const [pTaue, d2Taue, block, cest] = Array.from({ length: 4 }, mat);
-  sp.ideal90I(p90x, 0);
-  sp.ideal90I(p90my, 3);
-  sp.ideal180(p180i, "i", 0);
-  sp.ideal180(p180s, "s", 0);
-  const prop = new SaturationPropagator(sp);
-  const v = new Float64Array(n);
-  const m = new Float64Array(n);
-  const r = new Float64Array(n);
-  return (offsets: Float64Array) => {
-    const savedOffset = sp.offsetI;
-    sp.offsetI = 0;
-    sp.rebuild();
-    sp.delays([dRec, dTaua], [o.recoveryS, o.tauaS]);
-    // inept = P90(−y)·D(τa)·P180(Ix)·P180(Sx)·D(τa)·P90(x); the 180s are diagonal.
-    sp.mul(t1, dTaua, p90x);
-    for (let i = 0; i < n; i++) {
-      const f = p180i[i * n + i] * p180s[i * n + i];
-      for (let j = 0; j < n; j++) t1[i * n + j] *= f;
-    }
-    sp.mul(t2, dTaua, t1);
-    sp.mul(inept, p90my, t2);
-    matvec(v, dRec, sp.startVector(terms), n);
-    for (let i = 0; i < n; i++) v[i] *= keepMask[i];
-    const distinct = [...new Set(offsets)];
-    const sums = new Float64Array(distinct.length);
-    for (const point of grid.points) {
-      sp.jLineI = point.jHz;
-      distinct.forEach((x, k) => {
-        sp.offsetI = x;
-        sp.rebuild();
-        if (etaBlock > 0) {
-          sp.delay(d2Taue, 2.0 * taueS);
-          prop.matrix(pTaue, taueS, { b1IHz: point.b1Hz }, grid.dephasing);
-          // block = P(τe)·S·D(2τe)·S·P(τe), S = ideal 180°(Sx) (diagonal: row scaling).
-          for (let i = 0; i < n; i++) {
-            const f = p180s[i * n + i];
-            for (let j = 0; j < n; j++) t2[i * n + j] = f * pTaue[i * n + j];
-          }
-          sp.mul(t1, d2Taue, t2);
-          for (let i = 0; i < n; i++) {
-            const f = p180s[i * n + i];
-            for (let j = 0; j < n; j++) t1[i * n + j] *= f;
-          }
-          sp.mul(block, pTaue, t1);
-          sp.matpow(cest, block, etaBlock);
-          matvec(m, cest, v, n);
-        } else {
-          prop.apply(m, v, timeT1S, { b1IHz: point.b1Hz }, grid.dephasing);
-        }
-        if (isCestReference(x)) {
-          matvec(r, inept, m, n);
-          m.set(r);
-        }
-        let s = 0;
-        for (let i = 0; i < n; i++) s += detect[i] * m[i];
-        sums[k] += point.weight * s;
-      });
-    }
-    sp.jLineI = 0;
-    sp.offsetI = savedOffset;
-    sp.rebuild();
-    const byOffset = new Map(distinct.map((x, k) => [x, sums[k]]));
-    return offsets.map((x) => byOffset.get(x)!);
-  };
 }

@@ -31,8 +31,15 @@ export interface SaturationSetup {
 
 const DIRECTIONS = new WeakMap<Spectrometer, Map<string, LocalDirection[]>>();
 
-/** Local directions of a spectrometer for a start, computed once (they do not change). */
-function directionsOf(sp: Spectrometer, terms: readonly string[], atom: string) {
+/**
+ * Local directions of a spectrometer for a start, computed once (they do not change).
+ *
+ * @example
+ * ```ts
+ * const dirs = directionsOf(sp, ["iz"], "15N");
+ * ```
+ */
+export function directionsOf(sp: Spectrometer, terms: readonly string[], atom: string) {
   let byKey = DIRECTIONS.get(sp);
   if (!byKey) DIRECTIONS.set(sp, byKey = new Map());
   const key = `${atom}|${terms.join(",")}|${sp.gradientFactor}`;

@@ -532,7 +532,7 @@ export function cpmgRunner(
   const adjointParts = { p90, p180, fixed, terms, detect, nPoint: st.nPoint };
   if (adjointUnsupported(chains, adjointParts) !== null) return seq;
   let adjoint: CpmgAdjoint | null = null;
-  const exact = withJacobian(seq, (x) => {
+  return withJacobian(seq, (x) => {
     const values = seq(x);
     const plan = st.plans.planOf(x);
     adjoint ??= new CpmgAdjoint(sp, chains, adjointParts);
@@ -543,8 +543,13 @@ export function cpmgRunner(
       jac.set(rows.subarray(plan.slot[i] * nl, (plan.slot[i] + 1) * nl), i * nl);
     }
     return { values, jac };
-  });
-  // Measured dearer than forward differences on every CPMG type (docs/jacobians.md, "CPMG").
-  exact.jacobianDearer = true;
-  return exact;
+  }, CPMG_JACOBIAN_COST);
 }
+
+/**
+ * What one exact CPMG pass costs in evaluations of the profile (`Sequence.jacobianCost`):
+ * 11–20 measured over the benchmarked types (`benchmarks/jacobian_bench.ts`, docs/jacobians.md),
+ * so the default fit differences a CPMG profile unless at least this many free parameters reach
+ * it.
+ */
+export const CPMG_JACOBIAN_COST = 20;

@@ -18,6 +18,8 @@ import { dot, type Spectrometer } from "../nmr/spectrometer.ts";
 import { detectionVector } from "./detection.ts";
 import { matvec } from "../nmr/expm.ts";
 import { matrices } from "./_cpmg.ts";
+import { withJacobian } from "./_derivatives.ts";
+import { danteJacobian } from "./_dcest_derivatives.ts";
 import {
   type CestGrid,
   cestGrid,
@@ -68,6 +70,15 @@ export function coscestKeys(): Record<string, KeySpec> {
     cos_res: { type: "integer", default: 10, min: 1 },
   };
 }
+
+/** Cost of an exact D-CEST Jacobian in evaluations (`benchmarks/jacobian_bench.ts`). */
+export const DANTE_JACOBIAN_COST = 15;
+
+/**
+ * Cost of an exact COS-CEST Jacobian in evaluations (`benchmarks/jacobian_bench.ts`): forward
+ * differences are cheaper for profiles reached by fewer free parameters.
+ */
+export const COSINE_JACOBIAN_COST = 8;
 
 /** DANTE train of D-CEST: pulse width and spacing (s) and number of elements. */
 export interface DanteTiming {
@@ -269,7 +280,8 @@ export function danteSequence(ctx: SequenceContext, o: DanteOptions): Sequence {
   // b1_frq is an alias of b1_eff here, so the grid is centred on the hardware field 1/(4·pw90).
   const grid = cestGrid(ctx, "residue");
   sp.b1I = grid.b1NominalHz;
-  const pulse = pulseMaker(new SaturationPropagator(sp), grid.dephasing);
+  const prop = new SaturationPropagator(sp);
+  const pulse = pulseMaker(prop, grid.dephasing);
   const detect = detectionVector(sp.basis, "[iz]", ctx.observed);
   const n = sp.size;
   const [p, delay, element, train, dEq] = matrices(n, 5);
@@ -281,7 +293,7 @@ export function danteSequence(ctx: SequenceContext, o: DanteOptions): Sequence {
     matvec(w, dEq, vec, n);
     return dot(detect, w);
   };
-  return (offsets: Float64Array) => {
+  const seq = (offsets: Float64Array) => {
     const start = sp.startVector(o.startTerms, o.startAtom);
     return sumOverGrid(sp, grid, offsets, {
       line: () => {
@@ -299,6 +311,10 @@ export function danteSequence(ctx: SequenceContext, o: DanteOptions): Sequence {
       },
     });
   };
+  const setup = { sp, grid, prop, detect, timeEquilS, ...o };
+  // Measured (docs/jacobians.md): one exact Jacobian costs about 15 evaluations of these small
+  // trains, so fits with fewer free parameters per profile keep forward differences.
+  return withJacobian(seq, (offsets) => danteJacobian(setup, timing, offsets), DANTE_JACOBIAN_COST);
 }
 
 /** Scratch matrices of {@link cosinePropagator}, allocated once per profile. */

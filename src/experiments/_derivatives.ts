@@ -53,7 +53,8 @@ export function localDirections(
 }
 
 /**
- * The sequence with its exact derivative routine attached.
+ * The sequence with its exact derivative routine attached, and what that routine costs in
+ * evaluations of the sequence where it is more than a few (see `Sequence.jacobianCost`).
  *
  * @example
  * ```ts
@@ -63,8 +64,10 @@ export function localDirections(
 export function withJacobian(
   seq: (x: Float64Array, labels?: readonly string[]) => Float64Array,
   jacobian: (x: Float64Array, labels?: readonly string[]) => SequenceDerivatives,
+  cost?: number,
 ): Sequence {
   const s = seq as Sequence;
   s.jacobian = jacobian;
+  if (cost !== undefined) s.jacobianCost = cost;
   return s;
 }

@@ -22,6 +22,7 @@ import { createExpmWorkspace, expm, type ExpmWorkspace, matvec } from "../nmr/ex
 import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { r1rhoAnalytic, type TwoStateInput } from "./_r1rho_analytic.ts";
 import { type LocalDirection, localDirections, withJacobian } from "./_derivatives.ts";
+import { lockedDecayJacobian } from "./_r1rho_derivatives.ts";
 
 /** How intensities versus spin-lock time are calculated. */
 export const INTENSITY_CALCULATIONS = [
@@ -385,7 +386,8 @@ export function r1rhoRates(ctx: SequenceContext): Sequence {
       sp.offsetI = point.offsetHz;
       sp.rebuild();
       out[k] = rateAt(lock, sp, calc, point, carrierPpm, setup);
-      if (jac) {
+      if (jac && calc === "two_point") twoPointDerivative(jac.subarray(k * nLocal), out[k]);
+      else if (jac) {
         for (const dir of directions()) jac[k * nLocal + dir.local] = lock.rateDerivative(dir.dl!);
       }
     });
@@ -394,10 +396,26 @@ export function r1rhoRates(ctx: SequenceContext): Sequence {
     return out;
   };
   const seq = (x: Float64Array) => evaluate(x, null);
-  if (calc !== "eigenvalue") return seq;
+  if (calc !== "eigenvalue" && calc !== "two_point") return seq;
   // ∂L/∂p does not depend on the values (L is linear in them): computed once, when first asked.
   let dirs: LocalDirection[] | null = null;
   const directions = () => dirs ??= localDirections(sp, []).filter((d) => d.dl !== null);
+  // R = −ln(I(T)/I(0))/T: ∂R = −(∂I(T)/I(T) − ∂I(0)/I(0))/T, from the locked decay (L as
+  // rateAt left it); 0 where the ratio was clamped.
+  const twoPointDerivative = (row: Float64Array, rate: number) => {
+    const starts = setup.start && setup.start.length > 0 ? setup.start : sp.basis.states;
+    const { values, jac } = lockedDecayJacobian(lock, sp, directions(), {
+      primary: setup.primary,
+      startStates: starts,
+      observed: setup.observed,
+      population: (s) => sp.local(`p${s}`) >= 0 ? sp.value(`p${s}`) : 1,
+    }, [0, setup.timeTS]);
+    if (!(values[1] / values[0] > 1e-300) || !Number.isFinite(rate)) return;
+    const nLocal = sp.values.length;
+    for (let l = 0; l < nLocal; l++) {
+      row[l] = -(jac[nLocal + l] / values[1] - jac[l] / values[0]) / setup.timeTS;
+    }
+  };
   return withJacobian(seq, (x) => {
     const jac = new Float64Array(x.length * sp.values.length);
     const values = evaluate(x, jac);
@@ -434,7 +452,16 @@ export function r1rhoDecay(ctx: SequenceContext): Sequence {
   const population = (s: string) => sp.local(`p${s}`) >= 0 ? sp.value(`p${s}`) : 1;
   const v = new Float64Array(lock.n);
   const d = new Float64Array(lock.n);
-  return (timesS: Float64Array) => {
+  // The rate of the non-Bloch–McConnell calculations, at the spin-lock carrier.
+  const lockedRate = () =>
+    rateAt(lock, sp, calc, { offsetHz: 0, b1Hz }, carrierPpm, {
+      primary,
+      observed: ctx.observed,
+      start: ctx.start,
+      timeTS: 0,
+    });
+  const observedPopulation = () => ctx.observed.reduce((s, o) => s + population(o), 0);
+  const seq = (timesS: Float64Array) => {
     sp.offsetI = 0;
     sp.rebuild();
     const times = [...new Set(timesS)];
@@ -446,18 +473,49 @@ export function r1rhoDecay(ctx: SequenceContext): Sequence {
       lock.vector(d, axis, ctx.observed, () => 1);
       values = lock.decay(times, v, d);
     } else {
-      const r = rateAt(lock, sp, calc, { offsetHz: 0, b1Hz }, carrierPpm, {
-        primary,
-        observed: ctx.observed,
-        start: ctx.start,
-        timeTS: 0,
-      });
-      const p0 = ctx.observed.reduce((s, o) => s + population(o), 0);
+      const r = lockedRate();
+      const p0 = observedPopulation();
       values = Float64Array.from(times, (t) => p0 * Math.exp(-r * t));
     }
     const byTime = new Map(times.map((t, k) => [t, values[k]]));
     return timesS.map((t) => byTime.get(t)!);
   };
+  if (calc !== "bloch_mcconnell" && calc !== "eigenvalue") return seq;
+  let dirs: LocalDirection[] | null = null;
+  const directions = () => dirs ??= localDirections(sp, []).filter((d) => d.dl !== null);
+  return withJacobian(seq, (timesS) => {
+    sp.offsetI = 0;
+    sp.rebuild();
+    const times = [...new Set(timesS)];
+    const nLocal = sp.values.length;
+    let byTime: Map<number, number>;
+    let jacOf: (t: number) => Float64Array;
+    if (calc === "bloch_mcconnell") {
+      lock.assemble(b1Hz);
+      const { values, jac } = lockedDecayJacobian(lock, sp, directions(), {
+        primary,
+        startStates,
+        observed: ctx.observed,
+        population,
+      }, times);
+      byTime = new Map(times.map((t, k) => [t, values[k]]));
+      const row = new Map(times.map((t, k) => [t, jac.subarray(k * nLocal, (k + 1) * nLocal)]));
+      jacOf = (t) => row.get(t)!;
+    } else {
+      // I = p0·exp(−R·t): ∂I = exp(−R·t)·(∂p0 − p0·t·∂R), ∂R from the locked eigenvalue.
+      const r = lockedRate();
+      const p0 = observedPopulation();
+      const dr = new Float64Array(nLocal);
+      for (const dir of directions()) dr[dir.local] = lock.rateDerivative(dir.dl!);
+      const dp0 = new Float64Array(nLocal);
+      for (const o of ctx.observed) if (sp.local(`p${o}`) >= 0) dp0[sp.local(`p${o}`)] += 1;
+      byTime = new Map(times.map((t) => [t, p0 * Math.exp(-r * t)]));
+      jacOf = (t) => dr.map((d, l) => Math.exp(-r * t) * (dp0[l] - p0 * t * d));
+    }
+    const jac = new Float64Array(timesS.length * nLocal);
+    timesS.forEach((t, i) => jac.set(jacOf(t), i * nLocal));
+    return { values: timesS.map((t) => byTime.get(t)!), jac };
+  });
 }
 
 /** What differs between the R1ρ modules of one kind: name, nucleus pair. */

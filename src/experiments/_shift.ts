@@ -37,6 +37,23 @@ export function lineFrequencies(sp: Spectrometer, ws: EigWorkspace): Float64Arra
 }
 
 /**
+ * Index of the element of `values` closest to `target` (the first one on ties, as NumPy's
+ * argmin).
+ *
+ * @example
+ * ```ts
+ * nearestIndex(Float64Array.of(-5, 5, 12), 6); // 1
+ * ```
+ */
+export function nearestIndex(values: Float64Array, target: number): number {
+  let best = 0;
+  for (let k = 1; k < values.length; k++) {
+    if (Math.abs(values[k] - target) < Math.abs(values[best] - target)) best = k;
+  }
+  return best;
+}
+
+/**
  * The element of `values` closest to `target` (the first one on ties, as NumPy's argmin).
  *
  * @example
@@ -45,15 +62,21 @@ export function lineFrequencies(sp: Spectrometer, ws: EigWorkspace): Float64Arra
  * ```
  */
 export function nearest(values: Float64Array, target: number): number {
-  let best = values[0];
-  for (let k = 1; k < values.length; k++) {
-    if (Math.abs(values[k] - target) < Math.abs(best - target)) best = values[k];
-  }
-  return best;
+  return values[nearestIndex(values, target)];
 }
 
-/** Shift calculation of one profile from its spectrometer (values already set). */
-export type ShiftCalculation = (sp: Spectrometer, freqs: Float64Array, state: string) => number;
+/**
+ * The line frequency (rad/s) of the spectrometer's free Liouvillian nearest to `targetRadS`.
+ * The shift calculations read lines only through this, so their derivatives are exact (see
+ * {@link shiftModule}).
+ */
+export type LinePicker = (targetRadS: number) => number;
+
+/**
+ * Shift calculation of one profile from its spectrometer (values already set): a linear
+ * combination (any constant term aside) of lines picked with `line`.
+ */
+export type ShiftCalculation = (sp: Spectrometer, line: LinePicker, state: string) => number;
 
 /**
  * The common module of the shift experiments: one value per profile (x is a dummy 0), no
@@ -62,7 +85,7 @@ export type ShiftCalculation = (sp: Spectrometer, freqs: Float64Array, state: st
  *
  * @example
  * ```ts
- * const m = shiftModule("shift_15n_sq", "ixy", "nh", true, (sp, f, s) => nearest(f, sp.value(`cs_i_${s}`) * sp.ppmI) / sp.ppmI);
+ * const m = shiftModule("shift_15n_sq", "ixy", "nh", true, (sp, line, s) => line(sp.value(`cs_i_${s}`) * sp.ppmI) / sp.ppmI);
  * ```
  */
 export function shiftModule(
@@ -90,13 +113,14 @@ export function shiftModule(
         sp.offsetI = 0;
         sp.offsetS = 0;
         sp.rebuild();
-        const value = calculate(sp, lineFrequencies(sp, ws), state);
+        const freqs = lineFrequencies(sp, ws);
+        const value = calculate(sp, (t) => nearest(freqs, t), state);
         return x.map(() => value);
       };
       let derivative: ((freqs: Float64Array) => Float64Array) | null = null;
       return withJacobian(seq, (x) => {
         const values = seq(x);
-        derivative ??= shiftDerivative(sp, ws, (f) => calculate(sp, f, state));
+        derivative ??= shiftDerivative(sp, ws, (line) => calculate(sp, line, state));
         const d = derivative(Float64Array.from(ws.wi));
         const nl = d.length;
         const jac = new Float64Array(x.length * nl);
@@ -109,32 +133,30 @@ export function shiftModule(
 
 /**
  * Derivatives of a shift value with respect to every local value: the value is a linear
- * combination of selected eigenfrequencies (the selection is locally constant), whose
- * coefficients c_k are read off the calculation by central differences (exact for a linear
- * combination), and each eigenvalue moves by dλ_k = (V⁻¹·∂L·V)_kk (first-order perturbation of
- * a simple eigenvalue), so ∂value/∂p = Σ_k c_k·Im((V⁻¹·∂L/∂p·V)_kk). Uses the decomposition
- * `lineFrequencies` left in `ws`.
+ * combination of picked eigenfrequencies (the pick is locally constant), each eigenvalue moves
+ * by dλ_k = (V⁻¹·∂L·V)_kk (first-order perturbation of a simple eigenvalue), so ∂value/∂p =
+ * Σ_k c_k·Im((V⁻¹·∂L/∂p·V)_kk). The coefficients c_k are exact: the calculation is run again
+ * with every picked line read as 0, then with line k alone read as 1, and c_k is the
+ * difference. Uses the decomposition `lineFrequencies` left in `ws`.
  */
 function shiftDerivative(
   sp: Spectrometer,
   ws: EigWorkspace,
-  value: (freqs: Float64Array) => number,
+  value: (line: LinePicker) => number,
 ): (freqs: Float64Array) => Float64Array {
   const n = sp.size;
   const dirs = localDirections(sp, []);
   const ce = createComplexEigen(n);
   return (freqs) => {
     complexEigen(ws, ce);
+    const picked = new Set<number>();
+    const base = value((t) => {
+      picked.add(nearestIndex(freqs, t));
+      return 0;
+    });
     const coef = new Float64Array(n);
-    const f = freqs.slice();
-    for (let k = 0; k < n; k++) {
-      const h = 1e-6 * Math.max(1, Math.abs(freqs[k]));
-      f[k] = freqs[k] + h;
-      const up = value(f);
-      f[k] = freqs[k] - h;
-      const down = value(f);
-      f[k] = freqs[k];
-      coef[k] = (up - down) / (2 * h);
+    for (const k of picked) {
+      coef[k] = value((t) => nearestIndex(freqs, t) === k ? 1 : 0) - base;
     }
     const out = new Float64Array(sp.values.length);
     const { vr, vi, ur, ui } = ce;

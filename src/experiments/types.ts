@@ -52,11 +52,12 @@ export type Sequence = {
    */
   jacobian?(x: Float64Array, labels?: readonly string[]): SequenceDerivatives;
   /**
-   * Set where {@link jacobian} is exact but measured dearer than forward differences (the CPMG
-   * sequences, `docs/jacobians.md`): fits then difference the profile, and the derivatives
-   * stay available for checking.
+   * What one {@link jacobian} costs, in evaluations of the sequence (measured with
+   * `benchmarks/jacobian_bench.ts`), where that is more than a few: forward differences cost one
+   * evaluation per free parameter reaching the profile, so the default fit differences a profile
+   * reached by fewer free parameters than this.
    */
-  jacobianDearer?: boolean;
+  jacobianCost?: number;
 };
 
 /** Intensities and their exact derivatives with respect to the profile's local values. */

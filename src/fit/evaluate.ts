@@ -156,7 +156,7 @@ export function profileResidualsJacobian(
   jac: Float64Array,
 ): number | null {
   const seq = calc.sequence;
-  if (!seq.jacobian || seq.jacobianDearer) return null;
+  if (!seq.jacobian) return null;
   calc.spectrometer.update(localValues);
   const { values: c, jac: dc } = seq.jacobian(calc.xFit, calc.labelsFit);
   const nl = localValues.length;

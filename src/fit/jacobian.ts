@@ -7,7 +7,9 @@
  *   ∂r/∂x_j = Σ_l ∂r/∂local_l · ∂local_l/∂x_j. The definitions are cheap scalar expressions; their
  *   derivatives ∂local/∂x are taken with a five-point (fourth-order) central stencil, accurate
  *   to about 1e-11 relative (exact for the models' polynomial ties). Profiles whose family has
- *   no exact derivatives yet are forward-differenced as before, column by column.
+ *   no exact derivatives yet, or whose exact derivatives cost more evaluations than the free
+ *   parameters reaching the profile (`Sequence.jacobianCost`), are forward-differenced as
+ *   before, column by column.
  * - "forward": SciPy's "2-point" forward differences (today's ChemEx and exfit behaviour),
  *   recomputing only the profiles a parameter reaches.
  * - "central": central differences with step ∛eps·max(1, |x|), for checking the others.
@@ -49,6 +51,11 @@ export interface JacobianContext {
   setX(x: Float64Array): void;
   /** Residuals of profile k at the current values into out; returns the scale. */
   evalProfile(k: number, out: Float64Array): number;
+  /**
+   * Use exact derivatives for every profile that has them, also where forward differences
+   * would be cheaper (`Sequence.jacobianCost`): for checking and benchmarks.
+   */
+  readonly everyExact?: boolean;
 }
 
 /** Exact derivatives of profiles that have them, differences for the others. */
@@ -65,8 +72,16 @@ export function exactJacobian(
   // families are all differenced, which then cost what forward differences cost).
   let sens: Float64Array[] | null = null;
   const fallback: number[] = [];
+  // Free parameters reaching each profile: what forward differences would cost it.
+  const reaching = new Int32Array(profiles);
+  for (const list of ctx.touched) for (const k of list) reaching[k]++;
   ctx.setX(x);
   for (let k = 0; k < profiles; k++) {
+    const cost = evaluator.calculators?.[k]?.sequence.jacobianCost ?? 0;
+    if (!ctx.everyExact && reaching[k] < cost) {
+      fallback.push(k);
+      continue;
+    }
     const li = localIdx[k];
     const nl = li.length;
     const lo = offsets[k];

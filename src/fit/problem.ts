@@ -77,7 +77,7 @@ export function subStore(store: ParamStore, ids: Iterable<string>): ParamStore {
 export function createGroupProblem(
   store: ParamStore,
   evaluator: ChunkEvaluator,
-  options: { jacobian?: JacobianMode } = {},
+  options: { jacobian?: JacobianMode; everyExact?: boolean } = {},
 ): GroupProblem {
   // A chunk's mode may come from an untrusted payload: anything unknown means the default.
   const asked = options.jacobian ?? evaluator.chunk.jacobian ?? "exact";
@@ -130,6 +130,7 @@ export function createGroupProblem(
     reach: Array.from(free, (fi) => deps[fi]),
     setX,
     evalProfile,
+    everyExact: options.everyExact,
   };
   return {
     freeIds,

@@ -11,6 +11,7 @@ import { parseModel } from "../models/model.ts";
 import { addExperiment, applyDefaults, type DefaultEntry, type StudySpec } from "./study.ts";
 import { compileStore, evaluateDefinitions, type ParamStore } from "../params/store.ts";
 import { createCalculator, intensitiesAt } from "./evaluate.ts";
+import type { ExperimentConditions } from "../experiments/types.ts";
 import { createRng, standardNormals, uniform } from "../math/random.ts";
 
 /** One static field of a synthetic study. */
@@ -110,12 +111,22 @@ export interface SyntheticExperiment {
   hz: number;
   /** Points (ncyc, offsets in Hz, …). */
   x: number[];
+  /** Sample conditions beyond the field (temperature, concentrations, labels, …). */
+  conditions?: Omit<ExperimentConditions, "h_larmor_frq">;
+  /** Observed states (default ["a"]). */
+  observed?: string[];
+  /** EXSY only: each point's start and detected state (e.g. "ab"), aligned with `x`. */
+  labels?: string[];
+  /** Whether profiles are scaled to the data (default true; shifts and rates are not). */
+  scaled?: boolean;
 }
 
 /** Any synthetic study: model, experiments, residues and the true parameter values. */
 export interface SyntheticStudySpec {
   /** Kinetic model, e.g. "2st" or "3st". */
   model: string;
+  /** Model definitions of this ChemEx version (default 2026.09). */
+  compat?: "2026.06" | "2026.09";
   experiments: SyntheticExperiment[];
   /** Spin-system names, e.g. "23N". */
   residues: string[];
@@ -142,7 +153,11 @@ export interface SyntheticStudySpec {
 export function simulateStudy(
   spec: SyntheticStudySpec,
 ): { study: StudySpec; store: ParamStore; intensities: Float64Array[] } {
-  const study: StudySpec = { model: parseModel(spec.model), experiments: [], profiles: [] };
+  const study: StudySpec = {
+    model: parseModel(spec.model, spec.compat),
+    experiments: [],
+    profiles: [],
+  };
   const store: ParamStore = new Map();
   for (const e of spec.experiments) {
     const x = e.x.slice();
@@ -154,10 +169,10 @@ export function simulateStudy(
         file: `${e.stem}.toml`,
         name: e.name,
         settings: e.settings,
-        conditions: { h_larmor_frq: e.hz, label: [] },
-        observed: ["a"],
+        conditions: { label: [], ...e.conditions, h_larmor_frq: e.hz },
+        observed: e.observed ?? ["a"],
         start: null,
-        scaled: true,
+        scaled: e.scaled ?? true,
       },
       spec.residues.map((name) => ({
         key: name,
@@ -165,6 +180,7 @@ export function simulateStudy(
         exp: x.map(() => 1),
         err: x.map(() => 1),
         mask: x.map(() => true),
+        ...(e.labels ? { labels: e.labels } : {}),
       })),
     );
   }
@@ -174,7 +190,7 @@ export function simulateStudy(
   const intensities = study.profiles.map((p, k) => {
     const values = p.paramIds.map((id) => pv.values[pv.index.get(id)!]);
     const calc = createCalculator(study, k);
-    return intensitiesAt(calc, values, calc.x);
+    return intensitiesAt(calc, values, calc.x, calc.labels);
   });
   return { study, store, intensities };
 }

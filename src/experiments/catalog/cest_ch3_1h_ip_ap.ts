@@ -6,7 +6,8 @@
  * @module
  */
 import type { ExperimentModule, SequenceContext } from "../types.ts";
-import { cestKeys, ipApCest, isCestReference } from "../_cest.ts";
+import { cestKeys, isCestReference } from "../_cest.ts";
+import { ipApCest } from "../_cest_ipap.ts";
 
 /** The experiment module. */
 export const cestCh31hIpAp: ExperimentModule = {

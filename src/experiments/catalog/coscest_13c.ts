@@ -9,6 +9,7 @@
 import type { ExperimentModule, SequenceContext } from "../types.ts";
 import {
   coscestKeys,
+  COSINE_JACOBIAN_COST,
   cosineAmplitudes,
   cosinePropagator,
   cosineTrain,
@@ -23,6 +24,8 @@ import {
   SaturationPropagator,
 } from "../_cest.ts";
 import { matrices } from "../_cpmg.ts";
+import { withJacobian } from "../_derivatives.ts";
+import { cosineJacobian } from "../_dcest_derivatives.ts";
 import { dot } from "../../nmr/spectrometer.ts";
 import { detectionVector } from "../detection.ts";
 import { matvec } from "../../nmr/expm.ts";
@@ -46,7 +49,8 @@ export const coscest13c: ExperimentModule = {
     sp.carrierI = s.carrier as number;
     const grid = cestGrid(ctx, "residue");
     sp.b1I = grid.b1NominalHz;
-    const pulse = pulseMaker(new SaturationPropagator(sp), grid.dephasing);
+    const prop = new SaturationPropagator(sp);
+    const pulse = pulseMaker(prop, grid.dephasing);
     const cosN = s.cos_n as number;
     const cosRes = s.cos_res as number;
     const amplitudes = cosineAmplitudes(cosN, cosRes);
@@ -63,7 +67,7 @@ export const coscest13c: ExperimentModule = {
       matvec(w, dEq, vec, n);
       return dot(detect, w);
     };
-    return (offsets: Float64Array) => {
+    const seq = (offsets: Float64Array) => {
       const start = sp.equilibrium({ i: "13C" });
       return sumOverGrid(sp, grid, offsets, {
         line: () => {
@@ -77,5 +81,12 @@ export const coscest13c: ExperimentModule = {
         },
       });
     };
+    // The equilibrium start is p_s·Ξ(13C) on each state's iz (the basis has no ie).
+    const setup = { sp, grid, prop, detect, timeEquilS, startTerms: ["iz"], startAtom: "13C" };
+    return withJacobian(
+      seq,
+      (offsets) => cosineJacobian(setup, amplitudes, train, offsets),
+      COSINE_JACOBIAN_COST,
+    );
   },
 };

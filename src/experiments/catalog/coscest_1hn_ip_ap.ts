@@ -12,6 +12,7 @@
 import type { ExperimentModule, SequenceContext } from "../types.ts";
 import {
   coscestKeys,
+  COSINE_JACOBIAN_COST,
   cosineAmplitudes,
   cosinePropagator,
   cosineTrain,
@@ -21,6 +22,14 @@ import {
 } from "../_dcest.ts";
 import { cestGrid, isCestReference, SaturationPropagator, startTermsOf } from "../_cest.ts";
 import { matrices } from "../_cpmg.ts";
+import { type LocalDirection, withJacobian } from "../_derivatives.ts";
+import { cosineJacobian, type FixedParts } from "../_dcest_derivatives.ts";
+import {
+  filteredStart,
+  productTangents,
+  propagatorTangents,
+  transposeMatvec,
+} from "../_sensitivity.ts";
 import { dot } from "../../nmr/spectrometer.ts";
 import { detectionVector } from "../detection.ts";
 import { matvec } from "../../nmr/expm.ts";
@@ -51,7 +60,8 @@ export const coscest1hnIpAp: ExperimentModule = {
     sp.carrierI = s.carrier as number;
     const grid = cestGrid(ctx, "none");
     sp.b1I = grid.b1NominalHz;
-    const pulse = pulseMaker(new SaturationPropagator(sp), grid.dephasing);
+    const prop = new SaturationPropagator(sp);
+    const pulse = pulseMaker(prop, grid.dephasing);
     const cosN = s.cos_n as number;
     const cosRes = s.cos_res as number;
     const amplitudes = cosineAmplitudes(cosN, cosRes);
@@ -74,7 +84,7 @@ export const coscest1hnIpAp: ExperimentModule = {
     const start = new Float64Array(n);
     const v = new Float64Array(n);
     const w = new Float64Array(n);
-    return (offsets: Float64Array) => {
+    const seq = (offsets: Float64Array) => {
       sp.offsetI = 0;
       sp.rebuild();
       // Recovery, free evolution and INEPT delays are all at zero offset, as in ChemEx.
@@ -97,5 +107,51 @@ export const coscest1hnIpAp: ExperimentModule = {
         },
       });
     };
+    // The start (recovery, z-filter) and the reference readout are fixed chains at zero offset.
+    const fixed = (dirs: readonly LocalDirection[]): FixedParts => {
+      sp.offsetI = 0;
+      sp.rebuild();
+      const l0 = sp.lFree.slice();
+      const times = [s.d1 as number, s.taua as number, s.time_t1 as number];
+      sp.delays([dD1, dTaua, dT1], times);
+      const [d1T, tauaT, t1T] = times.map((t) => propagatorTangents(l0, t, dirs, n));
+      const { start: v0, tangents } = filteredStart(
+        dD1,
+        d1T,
+        sp.startVector(terms),
+        dirs,
+        keep,
+        n,
+      );
+      const readout = productTangents(
+        [p90my, dTaua, p180isx, dTaua, p90x, dT1],
+        [null, tauaT, null, tauaT, null, t1T],
+        dirs.length,
+        n,
+      );
+      return {
+        start: v0,
+        dStart: tangents,
+        refDetect: transposeMatvec(new Float64Array(n), readout.product, detect, n),
+        dRefDetect: readout.tangents.map((t) =>
+          t && transposeMatvec(new Float64Array(n), t, detect, n)
+        ),
+      };
+    };
+    const setup = {
+      sp,
+      grid,
+      prop,
+      detect,
+      timeEquilS: 0,
+      startTerms: terms,
+      startAtom: "1H",
+      fixed,
+    };
+    return withJacobian(
+      seq,
+      (offsets) => cosineJacobian(setup, amplitudes, train, offsets),
+      COSINE_JACOBIAN_COST,
+    );
   },
 };

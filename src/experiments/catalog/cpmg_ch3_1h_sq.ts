@@ -195,7 +195,7 @@ export const cpmgCh31hSq: ExperimentModule = cpmgExperiment({
     const checked: Sequence = (ncycs) => (check(ncycs), sequence(ncycs));
     if (sequence.jacobian) {
       checked.jacobian = (ncycs) => (check(ncycs), sequence.jacobian!(ncycs));
-      checked.jacobianDearer = sequence.jacobianDearer;
+      checked.jacobianCost = sequence.jacobianCost;
     }
     return checked;
   },

@@ -118,7 +118,7 @@ export const cpmgCh31hTqDiff: ExperimentModule = cpmgExperiment({
     const wrapped: Sequence = (ncycs) => reset(sequence(ncycs));
     if (sequence.jacobian) {
       wrapped.jacobian = (ncycs) => reset(sequence.jacobian!(ncycs));
-      wrapped.jacobianDearer = sequence.jacobianDearer;
+      wrapped.jacobianCost = sequence.jacobianCost;
     }
     return wrapped;
   },

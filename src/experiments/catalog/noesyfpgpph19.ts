@@ -9,6 +9,8 @@
  */
 import type { ExperimentModule, SequenceContext } from "../types.ts";
 import { matrices } from "../_cpmg.ts";
+import { localDirections, withJacobian } from "../_derivatives.ts";
+import { propagatorTangents } from "../_sensitivity.ts";
 
 /** The experiment module. */
 export const noesyfpgpph19: ExperimentModule = {
@@ -31,7 +33,7 @@ export const noesyfpgpph19: ExperimentModule = {
       }
       return sp.basis.index(`iz_${s}`);
     };
-    return (timesS: Float64Array, labels?: readonly string[]) => {
+    const seq = (timesS: Float64Array, labels?: readonly string[]) => {
       if (!labels || labels.length !== timesS.length) {
         throw new Error("noesyfpgpph19: every point needs its start and detected state");
       }
@@ -45,5 +47,29 @@ export const noesyfpgpph19: ExperimentModule = {
         return propOf.get(t)![to * n + from] * equilibrium[from];
       });
     };
+    // ∂I = ∂[exp(L·t)]_{to,from}·p_from + [exp(L·t)]_{to,from}·∂p_from: the Fréchet derivative
+    // of each delay along every direction (the basis is tiny), the equilibrium linear in p.
+    return withJacobian(seq, (timesS, labels) => {
+      const values = seq(timesS, labels);
+      const dirs = localDirections(sp, ["iz"]);
+      const nl = sp.values.length;
+      const jac = new Float64Array(timesS.length * nl);
+      const equilibrium = sp.equilibrium({ i: "1H" });
+      for (const t of new Set(timesS)) {
+        const d = sp.delay(new Float64Array(n * n), t);
+        const dd = propagatorTangents(sp.lFree, t, dirs, n);
+        timesS.forEach((ti, i) => {
+          if (ti !== t) return;
+          const from = index(labels![i], 0);
+          const to = index(labels![i], 1);
+          dirs.forEach((dir, q) => {
+            let g = dd[q] ? dd[q]![to * n + from] * equilibrium[from] : 0;
+            if (dir.dstart) g += d[to * n + from] * dir.dstart[from];
+            jac[i * nl + dir.local] = g;
+          });
+        });
+      }
+      return { values, jac };
+    });
   },
 };

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { nearest, shiftModule } from "../_shift.ts";
+import { shiftModule } from "../_shift.ts";
 
 /** The experiment module. */
 export const shift13cSq = shiftModule(
@@ -13,5 +13,5 @@ export const shift13cSq = shiftModule(
   "ixy",
   "ch",
   true,
-  (sp, freqs, s) => nearest(freqs, sp.value(`cs_i_${s}`) * sp.ppmI) / sp.ppmI,
+  (sp, line, s) => line(sp.value(`cs_i_${s}`) * sp.ppmI) / sp.ppmI,
 );

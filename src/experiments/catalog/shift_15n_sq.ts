@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { nearest, shiftModule } from "../_shift.ts";
+import { shiftModule } from "../_shift.ts";
 
 /** The experiment module. */
 export const shift15nSq = shiftModule(
@@ -13,5 +13,5 @@ export const shift15nSq = shiftModule(
   "ixy",
   "nh",
   true,
-  (sp, freqs, s) => nearest(freqs, sp.value(`cs_i_${s}`) * sp.ppmI) / sp.ppmI,
+  (sp, line, s) => line(sp.value(`cs_i_${s}`) * sp.ppmI) / sp.ppmI,
 );

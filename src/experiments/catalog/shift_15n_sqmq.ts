@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { nearest, shiftModule } from "../_shift.ts";
+import { shiftModule } from "../_shift.ts";
 
 /** The experiment module. */
 export const shift15nSqmq = shiftModule(
@@ -15,12 +15,12 @@ export const shift15nSqmq = shiftModule(
   "ixy_ixysxy",
   "nh",
   false,
-  (sp, freqs, s) => {
+  (sp, line, s) => {
     const sqI = sp.value(`cs_i_${s}`) * sp.ppmI;
     const sqS = sp.value(`cs_s_${s}`) * sp.ppmS;
-    const sq = nearest(freqs, sqI);
-    const dq = nearest(freqs, sqI + sqS);
-    const zq = nearest(freqs, sqI - sqS);
+    const sq = line(sqI);
+    const dq = line(sqI + sqS);
+    const zq = line(sqI - sqS);
     return 1e3 * (sq - 0.5 * (dq + zq)) / sp.ppmI;
   },
 );
