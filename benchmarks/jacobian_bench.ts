@@ -1,10 +1,11 @@
 /**
  * Cost of one residual evaluation plus one Jacobian of a fit group, exact derivatives against
  * forward differences (alternated rounds, median CPU time per call in one process), on refdata
- * fixtures: families with exact derivatives (relaxation, CEST, IP/AP ¹H CEST, D-CEST, COS-CEST)
- * and, for scale, a CPMG group of
- * the speed targets (still differenced: their "exact" figure is the fallback's). Also prints the
- * largest difference between the two Jacobians relative to the column norm.
+ * fixtures: families with exact derivatives (relaxation, CEST, IP/AP ¹H CEST, D-CEST, COS-CEST,
+ * and a CPMG group, exact everywhere although the default fit differences it), with the largest
+ * difference between the two Jacobians relative to the column norm. Then the exact CPMG pass of
+ * one profile per benchmarked type in evaluations of that profile (what `jacobianCost` is set
+ * from).
  *
  * Run: deno run -A benchmarks/jacobian_bench.ts [label part, e.g. dcest]
  *
