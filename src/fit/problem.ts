@@ -15,6 +15,14 @@ import {
 } from "../params/store.ts";
 import type { ChunkEvaluator } from "./chunk.ts";
 import {
+  activePsdKeys,
+  nonNegativeNames,
+  type PsdLookup,
+  psdViolation,
+  type RelaxationBlock,
+  relaxationBlocks,
+} from "./relaxation_psd.ts";
+import {
   centralJacobian,
   exactJacobian,
   forwardColumns,
@@ -45,6 +53,13 @@ export interface GroupProblem {
   evaluations(): number;
   /** Scales of each profile at the last residual evaluation. */
   readonly scales: Float64Array;
+  /**
+   * Whether every profile's relaxation blocks are positive semidefinite and KHH, D ≥ 0 at x
+   * (`relaxation_psd.ts`); the solver evaluates no trial point where this is false.
+   */
+  feasible(x: Float64Array): boolean;
+  /** Free parameters (indices) that reach a relaxation-PSD condition active at x. */
+  psdActive(x: Float64Array): number[];
 }
 
 /** The sub-store a set of profiles needs: their parameters and everything those reference. */
@@ -106,6 +121,7 @@ export function createGroupProblem(
     });
     return Int32Array.from(list);
   });
+  const psd = psdChecks(evaluator, localIdx, pv);
   const locals = profiles.map((p) => new Float64Array(p.paramIds.length));
   const scales = new Float64Array(profiles.length);
   let nEval = 0;
@@ -145,6 +161,20 @@ export function createGroupProblem(
     scales,
     jacobianMode,
     evaluations: () => nEval,
+    feasible(x: Float64Array): boolean {
+      setX(x);
+      return psd.blocks.every(([b, at]) => psdViolation(b, at) === null) &&
+        psd.nonNegative.every((i) => !(pv.values[i] < 0));
+    },
+    psdActive(x: Float64Array): number[] {
+      setX(x);
+      const hit = new Set(psd.blocks.flatMap(([b, at]) => activePsdKeys(b, at)));
+      const out: number[] = [];
+      free.forEach((fi, j) => {
+        if (hit.size > 0 && [...deps[fi]].some((i) => hit.has(i))) out.push(j);
+      });
+      return out;
+    },
     residuals(x: Float64Array): Float64Array {
       setX(x);
       const r = new Float64Array(m);
@@ -159,4 +189,31 @@ export function createGroupProblem(
       return forwardColumns(ctx, x, f, new Float64Array(m * free.length));
     },
   };
+}
+
+/**
+ * The relaxation blocks and non-negative rates of a group's profiles, once each (profiles share
+ * parameters), as lookups into the parameter vector.
+ */
+function psdChecks(evaluator: ChunkEvaluator, localIdx: Int32Array[], pv: ParamVector) {
+  const blocks: [RelaxationBlock, PsdLookup<number>][] = [];
+  const nonNegative = new Set<number>();
+  const seen = new Set<string>();
+  evaluator.chunk.profiles.forEach((p, k) => {
+    const index = new Map(p.localNames.map((n, i) => [n, localIdx[k][i]]));
+    const at: PsdLookup<number> = (name) => {
+      const i = index.get(name);
+      return i === undefined ? undefined : { key: i, value: pv.values[i] };
+    };
+    for (const s of evaluator.chunk.model.states) {
+      for (const n of nonNegativeNames(s)) if (index.has(n)) nonNegative.add(index.get(n)!);
+      for (const b of relaxationBlocks(s)) {
+        const ids = [...b.diag, ...b.off.map(([, , n]) => n)].map((n) => index.get(n) ?? -1);
+        if (ids.every((i) => i < 0) || seen.has(ids.join(","))) continue;
+        seen.add(ids.join(","));
+        blocks.push([b, at]);
+      }
+    }
+  });
+  return { blocks, nonNegative: [...nonNegative] };
 }
