@@ -271,6 +271,7 @@ export function registerClusterCommands(program: Command, deps: ClusterDeps): vo
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
     .requiredOption("--run <dir>", "run folder (on a filesystem every node sees)")
     .option("--max-tasks <n>", "most array tasks per round (work items are batched)", "64")
+    .option("--max-evaluations <n>", "solver evaluations per group fit, as for exfit fit")
     .addOption(
       new Option("--jacobian <how>", "Jacobians, as for exfit fit").choices(
         Object.keys(JACOBIAN_MODES),
