@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { fromFileUrl } from "./_paths.ts";
 import type { Result } from "./_results.ts";
+import { referenceOf, versusChemex } from "./_chemex.ts";
 
 const REPO = fromFileUrl(new URL("..", import.meta.url));
 
@@ -89,12 +90,15 @@ function copyTree(from: string, to: string): void {
   }
 }
 
-/** A folder holding a `chemex` shim that runs exfit's CLI with every argument. */
+/**
+ * A folder holding a `chemex` shim that runs exfit's CLI with every argument, through
+ * `_fit_process.ts` so that each process reports its peak memory on stderr.
+ */
 export function chemexShim(): string {
   const dir = Deno.makeTempDirSync({ prefix: "exfit_shim_" });
   Deno.writeTextFileSync(
     `${dir}/chemex`,
-    `#!/bin/sh\nexec "${Deno.execPath()}" run -A "${REPO}src/cli/main.ts" "$@"\n`,
+    `#!/bin/sh\nexec "${Deno.execPath()}" run -A "${REPO}benchmarks/_fit_process.ts" "$@"\n`,
   );
   Deno.chmodSync(`${dir}/chemex`, 0o755);
   return dir;
@@ -107,6 +111,10 @@ export interface ExampleRun {
   code: number;
   timedOut: boolean;
   stderrTail: string;
+  /** Largest peak RSS of the example's exfit processes, MiB (undefined if none reported). */
+  peakMiB?: number;
+  /** χ² of the last step the fit printed, e.g. "STEP2: chi2 = 2694.67". */
+  lastChi2?: string;
 }
 
 /**
@@ -127,7 +135,7 @@ export async function runExample(ex: Example, shim: string, timeoutS: number): P
       args: ["-c", ex.command],
       cwd: work,
       env: { PATH: `${shim}:${Deno.env.get("PATH") ?? ""}`, NO_COLOR: "1" },
-      stdout: "null",
+      stdout: "piped",
       stderr: "piped",
     }).spawn();
     let timedOut = false;
@@ -142,12 +150,17 @@ export async function runExample(ex: Example, shim: string, timeoutS: number): P
     const seconds = (performance.now() - t0) / 1000;
     clearTimeout(timer);
     const stderr = new TextDecoder().decode(res.stderr);
+    const rss = [...stderr.matchAll(/peak_rss_kb=(\d+)/g)].map((m) => Number(m[1]) / 1024);
+    const chi2 = [...new TextDecoder().decode(res.stdout).matchAll(/^(\S*): .*?(chi2 = [^\s,]+)/gm)]
+      .at(-1);
     return {
       name: ex.name,
       seconds,
       code: res.code,
       timedOut,
-      stderrTail: stderr.trim().split("\n").slice(-2).join(" | "),
+      stderrTail: stderr.replace(/^peak_rss_kb=.*$/gm, "").trim().split("\n").slice(-2).join(" | "),
+      peakMiB: rss.length ? Math.max(...rss) : undefined,
+      lastChi2: chi2 ? `${chi2[1]}: ${chi2[2]}` : undefined,
     };
   } finally {
     Deno.removeSync(work, { recursive: true });
@@ -174,9 +187,17 @@ export async function endToEnd(
         : r.code === 0
         ? "ok"
         : `FAILED (exit ${r.code}: ${r.stderrTail})`;
-      console.log(`${ex.name.padEnd(58)} ${r.seconds.toFixed(2).padStart(8)} s  ${status}`);
+      const extra = [r.peakMiB ? `${r.peakMiB.toFixed(0)} MiB` : "", r.lastChi2 ?? ""]
+        .filter((x) => x).join(", ");
+      console.log(
+        `${ex.name.padEnd(58)} ${r.seconds.toFixed(2).padStart(8)} s  ${status}` +
+          (extra ? `  (${extra})` : "") +
+          (r.code === 0 && referenceOf(ex.name)
+            ? versusChemex(referenceOf(ex.name)!, r.seconds, r.peakMiB)
+            : ""),
+      );
       if (!r.timedOut && r.code === 0) {
-        results.push({ name: `e2e ${ex.name}`, unit: "s", samples: [r.seconds] });
+        results.push({ name: `e2e ${ex.name}`, unit: "s", samples: [r.seconds], note: r.lastChi2 });
       }
     }
   } finally {

@@ -10,8 +10,10 @@ import { median } from "./_timing.ts";
 /** One measured quantity: every sample, so a later comparison can judge the noise. */
 export interface Result {
   name: string;
-  unit: "s" | "ms" | "us";
+  unit: "s" | "ms" | "us" | "MiB";
   samples: number[];
+  /** What else the run printed that a reader needs (e.g. the last step's χ²). */
+  note?: string;
 }
 
 /** A saved run. */
@@ -19,7 +21,22 @@ export interface SavedRun {
   date: string;
   deno: string;
   host: string;
+  /** Load averages (1, 5, 15 min) at the start and the end: the machine is shared. */
+  load?: { start: string; end: string };
+  /** The command line of the run. */
+  command?: string;
+  /** Logical cores of the machine. */
+  cores?: number;
   results: Result[];
+}
+
+/** `/proc/loadavg`'s three load averages, or "" where there is none. */
+export function loadAverage(): string {
+  try {
+    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "";
+  }
 }
 
 /** Relative noise of a sample set: 1.4826·MAD / median (a robust σ over the median), 0 if < 2. */
@@ -47,11 +64,17 @@ export function formatResult(r: Result): string {
  * saveRun("bench.json", [{ name: "help", unit: "ms", samples: [61, 63, 60] }]);
  * ```
  */
-export function saveRun(path: string, results: Result[]): void {
+export function saveRun(
+  path: string,
+  results: Result[],
+  extra: Pick<SavedRun, "load" | "command"> = {},
+): void {
   const run: SavedRun = {
     date: new Date().toISOString(),
     deno: Deno.version.deno,
     host: Deno.hostname(),
+    cores: navigator.hardwareConcurrency,
+    ...extra,
     results,
   };
   Deno.writeTextFileSync(path, JSON.stringify(run, null, 1) + "\n");

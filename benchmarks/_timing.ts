@@ -5,6 +5,7 @@
  * @module
  */
 import { fromFileUrl } from "./_paths.ts";
+import { cpmg15nIpFitArgs } from "../tests/_refdata.ts";
 
 const REPO = fromFileUrl(new URL("..", import.meta.url));
 
@@ -27,24 +28,9 @@ export async function timeFitProcess(
   runs = 3,
 ): Promise<{ walls: number[]; stderrs: string[] }> {
   const out = Deno.makeTempDirSync({ prefix: "exfit_bench_" });
-  const args = [
-    "run",
-    // All permissions only so the child can read its own /proc/self/status.
-    "-A",
-    `${REPO}benchmarks/_fit_process.ts`,
-    "fit",
-    "-e",
-    "Experiments/500mhz.toml",
-    "Experiments/800mhz.toml",
-    "-p",
-    "Parameters/parameters.toml",
-    "-m",
-    method,
-    "-o",
-    out,
-    "--plot",
-    "nothing",
-  ];
+  // All permissions (`-A` in the arguments) only so the child can read its own
+  // /proc/self/status.
+  const args = cpmg15nIpFitArgs(out, [], { entry: `${REPO}benchmarks/_fit_process.ts`, method });
   const walls: number[] = [];
   const stderrs: string[] = [];
   try {
@@ -65,4 +51,27 @@ export async function timeFitProcess(
     Deno.removeSync(out, { recursive: true });
   }
   return { walls, stderrs };
+}
+
+/**
+ * CPU seconds (user + system) of this process's finished children so far (Linux
+ * `/proc/self/stat` cutime + cstime, in 1/100 s); `undefined` elsewhere. The difference around
+ * a child run is its CPU time, which a shared machine's load inflates far less than wall time.
+ *
+ * @example
+ * ```ts
+ * const before = childCpuS();
+ * await new Deno.Command("true").output();
+ * const cpu = childCpuS()! - before!;
+ * ```
+ */
+export function childCpuS(): number | undefined {
+  try {
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 16 and 17 of proc(5), counted from the state (field 3) here.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
 }

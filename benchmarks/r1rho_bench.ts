@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { fromFileUrl } from "./_paths.ts";
+import { REFDATA_PATH, runR1rhoExample } from "../tests/_refdata.ts";
 import { median } from "./_timing.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
@@ -13,9 +13,7 @@ import { planToSteps } from "../src/cli/method_steps.ts";
 import { runFit } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 
-const REPO = fromFileUrl(new URL("..", import.meta.url));
-const REFDATA = Deno.env.get("EXFIT_REFDATA") ||
-  fromFileUrl(new URL("../../shared/refdata", import.meta.url));
+const REFDATA = REFDATA_PATH;
 
 const CASES: [string, string, string[]][] = [
   ["KORZHNEV_2005_FYN_SH3_R1RHO", "2st", []],
@@ -26,26 +24,6 @@ const CASES: [string, string, string[]][] = [
 
 function steps(method: string): StepSpec[] {
   return planToSteps([method]).steps;
-}
-
-async function prepare(name: string): Promise<string> {
-  const dir = Deno.makeTempDirSync({ prefix: `exfit_bench_${name}_` });
-  const src = `${REPO}examples/r1rho/${name}`;
-  for (const sub of ["Experiments", "Parameters", "Methods"]) {
-    Deno.mkdirSync(`${dir}/${sub}`);
-    for (const f of Deno.readDirSync(`${src}/${sub}`)) {
-      Deno.copyFileSync(`${src}/${sub}/${f.name}`, `${dir}/${sub}/${f.name}`);
-    }
-  }
-  Deno.copyFileSync(`${src}/run.sh`, `${dir}/run.sh`);
-  const r = await new Deno.Command("sh", {
-    args: [`${dir}/run.sh`, "--plot", "nothing"],
-    env: { EXFIT_REFDATA: REFDATA, EXFIT: `${Deno.execPath()} run -A ${REPO}src/cli/main.ts` },
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (r.code !== 0) throw new Error(new TextDecoder().decode(r.stderr));
-  return dir;
 }
 
 function exists(path: string): boolean {
@@ -61,7 +39,7 @@ if (!exists(REFDATA)) {
 } else {
   console.log("== R1ρ example fits (runFit only, median of 5; goal < 1 s each) ==");
   for (const [name, model, extra] of CASES) {
-    const dir = await prepare(name);
+    const dir = await runR1rhoExample(REFDATA, name);
     try {
       const experiments = [...Deno.readDirSync(`${dir}/Experiments`)]
         .map((e) => `${dir}/Experiments/${e.name}`)

@@ -9,34 +9,18 @@
  */
 import { fromFileUrl } from "./_paths.ts";
 import { median } from "./_timing.ts";
+import { cpmg15nIpFitArgs } from "../tests/_refdata.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { readMethodFiles } from "../src/config/method.ts";
 import { runFit, type StepOutput } from "../src/run/run.ts";
 
-const REPO = fromFileUrl(new URL("..", import.meta.url));
 const FOLDER = fromFileUrl(new URL("../../shared/refdata/fit/CPMG_15N_IP", import.meta.url));
 
 async function fitProcess(plot: string, out: string): Promise<number> {
   const t0 = performance.now();
   const res = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      `${REPO}src/cli/main.ts`,
-      "fit",
-      "-e",
-      "Experiments/500mhz.toml",
-      "Experiments/800mhz.toml",
-      "-p",
-      "Parameters/parameters.toml",
-      "-m",
-      "Methods/method.toml",
-      "-o",
-      out,
-      "--plot",
-      plot,
-    ],
+    args: cpmg15nIpFitArgs(out, [], { plot }),
     cwd: FOLDER,
     stdout: "null",
     stderr: "piped",

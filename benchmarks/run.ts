@@ -1,12 +1,16 @@
 /**
- * `deno task bench`: the benchmark suite.
+ * `deno task bench`: the benchmark suite (all permissions: it runs exfit as child processes and
+ * reads `/proc/self/stat` for their CPU time, which Deno allows only with `-A`).
  *
  * - default: start-up (`exfit --help` against an empty `deno run`), kernels (one profile
  *   evaluation per reference fit), the bottleneck profile of one fit (time share of load,
- *   evaluate, Jacobian, linear algebra, output), ChemEx's CPMG_15N_IP example fit as a whole
- *   process (wall time and peak RSS, medians of 3, with the ratio to ChemEx on the same machine
- *   kind), then every other `benchmarks/*_bench.ts` script;
+ *   evaluate, Jacobian, linear algebra, output), the goal fits of issue 10 as whole processes
+ *   beside ChemEx's side-by-side figures (CPMG_15N_IP wall and CPU time and peak memory, the
+ *   methyl example; medians of 3), then every other `benchmarks/*_bench.ts` script;
  * - `--quick`: start-up, kernels and the profile only (well under a minute);
+ * - `--goals`: start-up, kernels and the goal fits with the grid and statistics variants of
+ *   CPMG_15N_IP and ChemEx's CPMG_HN_DQ_ZQ example (about two minutes): the run README's
+ *   performance table is made from (`benchmarks/readme_table.ts`);
  * - `--e2e [--only NAME] [--timeout S]`: every example study under ../shared/refdata and every
  *   `run*.sh` of ChemEx's examples, once each, each in a temp copy (`benchmarks/_e2e.ts`);
  * - `--save FILE`: write the figures as JSON; `--compare A.json B.json`: ratios B/A with noise.
@@ -14,44 +18,15 @@
  * @module
  */
 import { fromFileUrl } from "./_paths.ts";
-import { median, timeFitProcess } from "./_timing.ts";
-import { compareRuns, type Result, type SavedRun, saveRun } from "./_results.ts";
+import { median } from "./_timing.ts";
+import { compareRuns, loadAverage, type Result, type SavedRun, saveRun } from "./_results.ts";
 import { kernelBenchmark, startupBenchmark } from "./_quick.ts";
 import { profileBenchmark } from "./_profile.ts";
 import { endToEnd } from "./_e2e.ts";
+import { goalBenchmarks } from "./_goals.ts";
 
 const REPO = fromFileUrl(new URL("..", import.meta.url));
 const REFDATA = fromFileUrl(new URL("../../shared/refdata", import.meta.url));
-const CHEMEX = {
-  "2025.10": { wallS: 9.0, rssMB: 180 },
-  "2026.06": { wallS: 44.2, rssMB: 461 },
-};
-
-async function fitBenchmark(): Promise<void> {
-  const folder = `${REFDATA}/fit/CPMG_15N_IP`;
-  const { walls, stderrs } = await timeFitProcess(folder, "Methods/method.toml");
-  const rss = stderrs.map((stderr) => {
-    const m = /peak_rss_kb=(\d+)/.exec(stderr);
-    if (!m) throw new Error(stderr);
-    return Number(m[1]) / 1024;
-  });
-  const wall = median(walls);
-  const mem = median(rss);
-  console.log("== CPMG_15N_IP example fit (2 fields, 2 steps, 108 profiles), whole process ==");
-  console.log(
-    `exfit wall time: median ${wall.toFixed(3)} s of [${walls.map((w) => w.toFixed(3))}]`,
-  );
-  console.log(`exfit peak RSS:  median ${mem.toFixed(0)} MB`);
-  for (const [version, ref] of Object.entries(CHEMEX)) {
-    console.log(
-      `vs ChemEx ${version} (${ref.wallS} s, ${ref.rssMB} MB): ${
-        (ref.wallS / wall).toFixed(1)
-      }x faster, ` +
-        `${(ref.rssMB / mem).toFixed(1)}x less memory`,
-    );
-  }
-}
-
 async function otherBenchmarks(): Promise<void> {
   const names = [...Deno.readDirSync(`${REPO}benchmarks`)]
     .map((e) => e.name)
@@ -71,6 +46,7 @@ async function otherBenchmarks(): Promise<void> {
 /** Options of `deno task bench`. */
 interface BenchOptions {
   quick: boolean;
+  goals: boolean;
   e2e: boolean;
   only?: string;
   timeoutS: number;
@@ -79,7 +55,7 @@ interface BenchOptions {
 }
 
 function parseOptions(args: string[]): BenchOptions {
-  const o: BenchOptions = { quick: false, e2e: false, timeoutS: 300 };
+  const o: BenchOptions = { quick: false, goals: false, e2e: false, timeoutS: 300 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = () => {
@@ -87,6 +63,7 @@ function parseOptions(args: string[]): BenchOptions {
       return args[++i];
     };
     if (a === "--quick") o.quick = true;
+    else if (a === "--goals") o.goals = true;
     else if (a === "--e2e") o.e2e = true;
     else if (a === "--only") [o.e2e, o.only] = [true, value()];
     else if (a === "--timeout") o.timeoutS = Number(value());
@@ -94,7 +71,7 @@ function parseOptions(args: string[]): BenchOptions {
     else if (a === "--compare") o.compare = [value(), value()];
     else {
       throw new Error(
-        `unknown option ${a}; usage: deno task bench [--quick] [--e2e [--only NAME] ` +
+        `unknown option ${a}; usage: deno task bench [--quick | --goals] [--e2e [--only NAME] ` +
           `[--timeout S]] [--save FILE] | --compare A.json B.json`,
       );
     }
@@ -111,6 +88,7 @@ if (opts.compare) {
   Deno.exit(0);
 }
 const results: Result[] = [];
+const loadAtStart = loadAverage();
 let hasRefdata = true;
 try {
   Deno.statSync(REFDATA);
@@ -130,18 +108,31 @@ if (opts.e2e) {
       `fit/CPMG_15N_IP profile vs ChemEx 2026.06 (520-670 us, ../shared/refdata/timing): ` +
         `${(0.52 / cpmg).toFixed(0)}-${(0.67 / cpmg).toFixed(0)}x faster`,
     );
-    results.push(
-      ...profileBenchmark(
-        "fit/CPMG_15N_IP",
-        `${REFDATA}/fit/CPMG_15N_IP`,
-        "Methods/method.toml",
-      ),
-    );
-    if (!opts.quick) await fitBenchmark();
+    if (!opts.goals) {
+      results.push(
+        ...profileBenchmark(
+          "fit/CPMG_15N_IP",
+          `${REFDATA}/fit/CPMG_15N_IP`,
+          "Methods/method.toml",
+        ),
+      );
+    }
+    if (!opts.quick) {
+      results.push(
+        ...await goalBenchmarks(REFDATA, {
+          runs: 3,
+          skipSlow: !opts.goals,
+          timeoutS: opts.timeoutS,
+        }),
+      );
+    }
   }
-  if (!opts.quick) await otherBenchmarks();
+  if (!opts.quick && !opts.goals) await otherBenchmarks();
 }
 if (opts.save) {
-  saveRun(opts.save, results);
+  saveRun(opts.save, results, {
+    load: { start: loadAtStart, end: loadAverage() },
+    command: ["deno task bench", ...Deno.args].join(" "),
+  });
   console.log(`saved ${results.length} results to ${opts.save}`);
 }

@@ -71,13 +71,24 @@ const WORKER_URL = new URL("./_work_worker.ts", import.meta.url).href;
  * ```
  */
 export function createWorkPool(options: WorkPoolOptions = {}): WorkPool {
-  const concurrency = Math.max(1, options.concurrency ?? 2);
-  const queueLimit = Math.max(0, options.queueLimit ?? 32);
-  const workTimeMs = Math.max(1, options.workTimeMs ?? 60_000);
-  const queueTimeMs = Math.max(1, options.queueTimeMs ?? workTimeMs + 10_000);
-  const slots: Slot[] = [];
-  const queue: Pending[] = [];
-  const stats: WorkPoolStats = {
+  const pool = new BoundedPool(options);
+  return {
+    full: () => pool.full(),
+    run: (kind, payload) => pool.run(kind, payload),
+    stats: () => ({ ...pool.counts }),
+    close: () => pool.close(),
+  };
+}
+
+/** The state of a {@link createWorkPool} pool: its slots, its queue and its counters. */
+class BoundedPool {
+  readonly concurrency: number;
+  readonly queueLimit: number;
+  readonly workTimeMs: number;
+  readonly queueTimeMs: number;
+  readonly slots: Slot[] = [];
+  readonly queue: Pending[] = [];
+  readonly counts: WorkPoolStats = {
     running: 0,
     queued: 0,
     done: 0,
@@ -85,18 +96,85 @@ export function createWorkPool(options: WorkPoolOptions = {}): WorkPool {
     timedOut: 0,
     peakRunning: 0,
   };
-  let seq = 0;
-  let closed = false;
+  seq = 0;
+  closed = false;
+  /** Items waiting in the queue past their time limit fail even while every worker is busy. */
+  readonly sweep: ReturnType<typeof setInterval>;
 
-  const timeLimitError = () =>
-    new WorkError(
+  constructor(options: WorkPoolOptions) {
+    this.concurrency = Math.max(1, options.concurrency ?? 2);
+    this.queueLimit = Math.max(0, options.queueLimit ?? 32);
+    this.workTimeMs = Math.max(1, options.workTimeMs ?? 60_000);
+    this.queueTimeMs = Math.max(1, options.queueTimeMs ?? this.workTimeMs + 10_000);
+    this.sweep = setInterval(() => this.expireQueued(), 100);
+    Deno.unrefTimer(this.sweep);
+  }
+
+  timeLimitError(): WorkError {
+    return new WorkError(
       503,
       "work_time_exceeded",
-      `the work item did not finish within the server's limit of ${workTimeMs} ms per ` +
+      `the work item did not finish within the server's limit of ${this.workTimeMs} ms per ` +
         "request; send smaller work items or raise the limit (exfit serve --work-time)",
     );
+  }
 
-  const start = (slot: Slot, item: Pending) => {
+  busy(): number {
+    return this.slots.filter((s) => s.busy).length;
+  }
+
+  full(): boolean {
+    return this.busy() >= this.concurrency && this.queue.length >= this.queueLimit;
+  }
+
+  run<K extends WorkKind>(kind: K, payload: PayloadOf[K]): Promise<ResultOf[K]> {
+    if (this.closed) {
+      return Promise.reject(new WorkError(503, "closing", "the server is stopping"));
+    }
+    const busy = this.busy();
+    if (busy >= this.concurrency && this.queue.length >= this.queueLimit) {
+      this.counts.refused++;
+      return Promise.reject(
+        new WorkError(
+          503,
+          "busy",
+          `the server is busy (${busy} work items running, ${this.queue.length} waiting); ` +
+            "retry later",
+        ),
+      );
+    }
+    while (this.slots.length < this.concurrency) this.slots.push(this.newSlot());
+    return new Promise((resolve, reject) => {
+      this.queue.push({
+        job: { seq: ++this.seq, kind, payload },
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        deadline: Date.now() + this.queueTimeMs,
+      });
+      this.counts.queued = this.queue.length;
+      this.next();
+    });
+  }
+
+  /** Start queued items on free, ready workers; fail those that waited too long. */
+  next(): void {
+    while (this.queue.length > 0) {
+      const slot = this.slots.find((s) => !s.busy && s.ready);
+      if (!slot) return;
+      const item = this.queue.shift()!;
+      this.counts.queued = this.queue.length;
+      if (item.deadline <= Date.now()) {
+        this.counts.timedOut++;
+        item.reject(this.timeLimitError());
+        continue;
+      }
+      this.start(slot, item);
+    }
+  }
+
+  /** Run one item on the worker of `slot` under the work-time limit. */
+  start(slot: Slot, item: Pending): void {
+    const stats = this.counts;
     slot.busy = true;
     stats.running++;
     stats.peakRunning = Math.max(stats.peakRunning, stats.running);
@@ -108,18 +186,18 @@ export function createWorkPool(options: WorkPoolOptions = {}): WorkPool {
       worker.onerror = null;
       if (kill) {
         worker.terminate();
-        replace(slot);
+        this.replace(slot);
       }
       stats.running--;
       slot.busy = false;
-      next();
+      this.next();
     };
     const timer = setTimeout(() => {
       // The worker may be stuck in a loop: kill it and put a fresh one in its place.
       stats.timedOut++;
       finish(true);
-      item.reject(timeLimitError());
-    }, workTimeMs);
+      item.reject(this.timeLimitError());
+    }, this.workTimeMs);
     worker.onmessage = (e: MessageEvent) => {
       const m = e.data as {
         seq: number;
@@ -141,89 +219,47 @@ export function createWorkPool(options: WorkPoolOptions = {}): WorkPool {
       item.reject(new WorkError(500, "internal", `the worker failed: ${e.message}`));
     };
     worker.postMessage(item.job);
-  };
-
-  const next = () => {
-    while (queue.length > 0) {
-      const slot = slots.find((s) => !s.busy && s.ready);
-      if (!slot) return;
-      const item = queue.shift()!;
-      stats.queued = queue.length;
-      if (item.deadline <= Date.now()) {
-        stats.timedOut++;
-        item.reject(timeLimitError());
-        continue;
-      }
-      start(slot, item);
-    }
-  };
+  }
 
   /** A new worker in `slot`, taking work once it has said it is ready. */
-  const replace = (slot: Slot) => {
+  replace(slot: Slot): void {
     slot.ready = false;
     slot.worker = new Worker(WORKER_URL, { type: "module" });
     slot.worker.onmessage = (e: MessageEvent) => {
       if (!(e.data as { ready?: boolean }).ready) return;
       slot.ready = true;
       slot.worker.onmessage = null;
-      next();
+      this.next();
     };
-  };
-  const newSlot = (): Slot => {
+  }
+
+  newSlot(): Slot {
     const slot = { busy: false, ready: false } as Slot;
-    replace(slot);
+    this.replace(slot);
     return slot;
-  };
-  // Items waiting in the queue past their time limit fail even while every worker is busy.
-  const sweep = setInterval(() => {
+  }
+
+  /** Fail the queued items whose wait for a worker passed its limit. */
+  expireQueued(): void {
     const now = Date.now();
+    const queue = this.queue;
     for (let i = queue.length - 1; i >= 0; i--) {
       if (queue[i].deadline <= now) {
         const [item] = queue.splice(i, 1);
-        stats.timedOut++;
-        item.reject(timeLimitError());
+        this.counts.timedOut++;
+        item.reject(this.timeLimitError());
       }
     }
-    stats.queued = queue.length;
-  }, 100);
-  Deno.unrefTimer(sweep);
+    this.counts.queued = queue.length;
+  }
 
-  return {
-    full: () => slots.filter((s) => s.busy).length >= concurrency && queue.length >= queueLimit,
-    run<K extends WorkKind>(kind: K, payload: PayloadOf[K]): Promise<ResultOf[K]> {
-      if (closed) return Promise.reject(new WorkError(503, "closing", "the server is stopping"));
-      const busy = slots.filter((s) => s.busy).length;
-      if (busy >= concurrency && queue.length >= queueLimit) {
-        stats.refused++;
-        return Promise.reject(
-          new WorkError(
-            503,
-            "busy",
-            `the server is busy (${busy} work items running, ${queue.length} waiting); retry later`,
-          ),
-        );
-      }
-      while (slots.length < concurrency) slots.push(newSlot());
-      return new Promise((resolve, reject) => {
-        queue.push({
-          job: { seq: ++seq, kind, payload },
-          resolve: resolve as (v: unknown) => void,
-          reject,
-          deadline: Date.now() + queueTimeMs,
-        });
-        stats.queued = queue.length;
-        next();
-      });
-    },
-    stats: () => ({ ...stats }),
-    close() {
-      closed = true;
-      clearInterval(sweep);
-      for (const item of queue.splice(0)) {
-        item.reject(new WorkError(503, "closing", "the server is stopping"));
-      }
-      for (const slot of slots) slot.worker.terminate();
-      slots.length = 0;
-    },
-  };
+  close(): void {
+    this.closed = true;
+    clearInterval(this.sweep);
+    for (const item of this.queue.splice(0)) {
+      item.reject(new WorkError(503, "closing", "the server is stopping"));
+    }
+    for (const slot of this.slots) slot.worker.terminate();
+    this.slots.length = 0;
+  }
 }

@@ -216,3 +216,41 @@ export function staticPackages(root: string, entry: string): Set<string> {
   visit(entry);
   return packages;
 }
+
+/**
+ * What `deno run ENTRY` loads before running it: modules reached by value imports (not
+ * `import type`) and by `import("literal")` (Deno loads those graphs at start too, run or not;
+ * `typeof import("…")` in a type is not loaded), with the npm packages among them.
+ * `src/cli/_lazy.ts#lazyImport` is how a module is kept out of this set.
+ *
+ * @example
+ * ```ts
+ * loadedAtStart(".", "src/cli/main.ts").files.size; // 6: the command table and the parser
+ * ```
+ */
+export function loadedAtStart(
+  root: string,
+  entry: string,
+): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const patterns = [
+    /^\s*(?:import|export)\b(?!\s+type\b)[^;'"]*?\bfrom\s*["']([^"']+)["']/gm,
+    /^\s*import\s*["']([^"']+)["']/gm,
+    /(?<!typeof\s*)\bimport\(\s*["']([^"']+)["']\s*\)/g,
+  ];
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const src = stripComments(Deno.readTextFileSync(join(root, file)));
+    for (const re of patterns) {
+      for (const m of src.matchAll(re)) {
+        const spec = m[1];
+        if (spec.startsWith(".")) visit(normalize(join(dirname(file), spec)).replaceAll("\\", "/"));
+        else packages.add(spec.replace(/^npm:/, "").split("/")[0].replace(/@[^@]*$/, ""));
+      }
+    }
+  };
+  visit(entry);
+  return { files, packages };
+}

@@ -30,34 +30,100 @@ export const REFDATA: string | null = (() => {
 /** Repository root. */
 export const REPO = fromFileUrl(new URL("..", import.meta.url));
 
+/** Where the inputs of a two-field example fit are, and which parameter and method files. */
+export interface FitInputOptions {
+  /** Folder of the example (default: none, paths relative to the working directory). */
+  dir?: string;
+  /** Parameter file (default `Parameters/parameters.toml` of the example). */
+  parameters?: string;
+  /** Method file (default `Methods/method.toml` of the example). */
+  method?: string;
+}
+
 /**
- * `deno run` arguments of exfit's fit of the CPMG_15N_IP example (run inside its refdata folder)
- * with its own method, into `out`, without plots; `extra` options follow.
+ * The input options of `exfit fit` for a two-field refdata example laid out as CPMG_15N_IP is
+ * (`Experiments/500mhz.toml`, `Experiments/800mhz.toml`, `Parameters/parameters.toml`,
+ * `Methods/method.toml`).
+ *
+ * @example
+ * ```ts
+ * cpmg15nIpInputs({ method: "/tmp/method.toml" });
+ * // ["-e", "Experiments/500mhz.toml", "Experiments/800mhz.toml", "-p", …, "-m", "/tmp/method.toml"]
+ * ```
+ */
+export function cpmg15nIpInputs(options: FitInputOptions = {}): string[] {
+  const at = (file: string) => options.dir === undefined ? file : `${options.dir}/${file}`;
+  return [
+    "-e",
+    at("Experiments/500mhz.toml"),
+    at("Experiments/800mhz.toml"),
+    "-p",
+    options.parameters ?? at("Parameters/parameters.toml"),
+    "-m",
+    options.method ?? at("Methods/method.toml"),
+  ];
+}
+
+/**
+ * `deno run` arguments of exfit's fit of the CPMG_15N_IP example (run inside its refdata folder,
+ * or any two-field example laid out the same way) with its own method, into `out`, without
+ * plots; `extra` options follow. `options.entry` replaces the CLI module (a benchmark's wrapper),
+ * `options.plot` the plot level.
  *
  * @example
  * ```ts
  * new Deno.Command(Deno.execPath(), { args: cpmg15nIpFitArgs("/tmp/out"), cwd: folder });
  * ```
  */
-export function cpmg15nIpFitArgs(out: string, extra: string[] = []): string[] {
+export function cpmg15nIpFitArgs(
+  out: string,
+  extra: string[] = [],
+  options: FitInputOptions & { entry?: string; plot?: string } = {},
+): string[] {
   return [
     "run",
     "-A",
-    `${REPO}src/cli/main.ts`,
+    options.entry ?? `${REPO}src/cli/main.ts`,
     "fit",
-    "-e",
-    "Experiments/500mhz.toml",
-    "Experiments/800mhz.toml",
-    "-p",
-    "Parameters/parameters.toml",
-    "-m",
-    "Methods/method.toml",
+    ...cpmg15nIpInputs(options),
     "-o",
     out,
     "--plot",
-    "nothing",
+    options.plot ?? "nothing",
     ...extra,
   ];
+}
+
+/**
+ * Run an R1ρ example's `run.sh` (`examples/r1rho/<name>`: it converts the data from `refdata`
+ * and fits once, without plots) in a temporary copy of its folder; returns the copy. Throws
+ * with the script's output when it fails.
+ *
+ * @example
+ * ```ts
+ * const dir = await runR1rhoExample(REFDATA_PATH, "KORZHNEV_2005_FYN_SH3_R1RHO");
+ * Deno.readTextFileSync(`${dir}/Output/Parameters/fitted.toml`);
+ * ```
+ */
+export async function runR1rhoExample(refdata: string, name: string): Promise<string> {
+  const dir = Deno.makeTempDirSync({ prefix: `exfit_${name}_` });
+  const src = `${REPO}examples/r1rho/${name}`;
+  for (const sub of ["Experiments", "Parameters", "Methods"]) {
+    Deno.mkdirSync(`${dir}/${sub}`);
+    for (const f of Deno.readDirSync(`${src}/${sub}`)) {
+      Deno.copyFileSync(`${src}/${sub}/${f.name}`, `${dir}/${sub}/${f.name}`);
+    }
+  }
+  Deno.copyFileSync(`${src}/run.sh`, `${dir}/run.sh`);
+  const r = await new Deno.Command("sh", {
+    args: [`${dir}/run.sh`, "--plot", "nothing"],
+    env: { EXFIT_REFDATA: refdata, EXFIT: `${Deno.execPath()} run -A ${REPO}src/cli/main.ts` },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const td = new TextDecoder();
+  assert.equal(r.code, 0, td.decode(r.stdout) + td.decode(r.stderr));
+  return dir;
 }
 
 /**
@@ -207,4 +273,26 @@ export function copyToTemp(folder: string): string {
   };
   copy(folder, dest);
   return dest;
+}
+
+/**
+ * Register a test that needs a service (`missing`: why it is unavailable, or null when it is
+ * up) and, with `needsRefdata`, the reference data; when either is missing it is registered as
+ * ignored and a notice is printed. The sanitizers are off: such tests start processes and
+ * sockets that they stop in their own `finally`.
+ *
+ * @example
+ * ```ts
+ * serviceTest("runs on Slurm", async () => {}, SLURM ? null : "no Slurm cluster answers");
+ * ```
+ */
+export function serviceTest(
+  name: string,
+  fn: () => Promise<void>,
+  missing: string | null,
+  needsRefdata = false,
+): void {
+  const why = missing ?? (needsRefdata && !REFDATA ? "../shared/refdata is absent" : null);
+  Deno.test({ name, ignore: why !== null, fn, sanitizeResources: false, sanitizeOps: false });
+  if (why) console.log(`notice: skipping "${name}": ${why}`);
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { refdataTest, REPO } from "./_refdata.ts";
+import { cpmg15nIpFitArgs, refdataTest } from "./_refdata.ts";
 
 /** Run `exfit fit` on one residue of the CPMG_15N_IP example with a method file. */
 async function fitWith(refdata: string, method: string, extra: string[] = []) {
@@ -7,24 +7,7 @@ async function fitWith(refdata: string, method: string, extra: string[] = []) {
   const tmp = Deno.makeTempDirSync({ prefix: "exfit_methods_" });
   Deno.writeTextFileSync(`${tmp}/method.toml`, method);
   const res = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      `${REPO}src/cli/main.ts`,
-      "fit",
-      "-e",
-      `${dir}/Experiments/500mhz.toml`,
-      `${dir}/Experiments/800mhz.toml`,
-      "-p",
-      `${dir}/Parameters/parameters.toml`,
-      "-m",
-      `${tmp}/method.toml`,
-      "-o",
-      `${tmp}/Output`,
-      "--plot",
-      "nothing",
-      ...extra,
-    ],
+    args: cpmg15nIpFitArgs(`${tmp}/Output`, extra, { dir, method: `${tmp}/method.toml` }),
     stdout: "piped",
     stderr: "piped",
   }).output();

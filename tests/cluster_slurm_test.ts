@@ -9,7 +9,7 @@
 import { strict as assert } from "node:assert";
 import { exfitCommand, slurmFit } from "../workflows/slurm.ts";
 import { gridMcStudy, readTree } from "./_cluster.ts";
-import { REFDATA } from "./_refdata.ts";
+import { cpmg15nIpInputs, REFDATA, serviceTest } from "./_refdata.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { stepsOf } from "./_workflows.ts";
@@ -33,13 +33,8 @@ const SLURM = slurmUp();
 const TAG = `exfit-test-${Deno.pid}`;
 
 function slurmTest(name: string, fn: () => Promise<void>, needsRefdata = false): void {
-  const missing = !SLURM
-    ? "no Slurm cluster answers (sinfo; see .ci/setup.d/20-slurm.sh)"
-    : needsRefdata && !REFDATA
-    ? "../shared/refdata is absent"
-    : null;
-  Deno.test({ name, ignore: missing !== null, fn, sanitizeResources: false, sanitizeOps: false });
-  if (missing) console.log(`notice: skipping "${name}": ${missing}`);
+  const missing = SLURM ? null : "no Slurm cluster answers (sinfo; see .ci/setup.d/20-slurm.sh)";
+  serviceTest(name, fn, missing, needsRefdata);
 }
 
 /** Cancel every job these tests submitted (they carry the test's job name). */
@@ -225,16 +220,7 @@ slurmTest(
     const folder = `${REFDATA}/fit/CPMG_15N_IP`;
     const dir = Deno.makeTempDirSync({ prefix: "exfit_srun_" });
     try {
-      const fit = [
-        "fit",
-        "-e",
-        "Experiments/500mhz.toml",
-        "Experiments/800mhz.toml",
-        "-p",
-        "Parameters/parameters.toml",
-        "-m",
-        "Methods/method.toml",
-      ];
+      const fit = ["fit", ...cpmg15nIpInputs()];
       const local = await exfit([...fit, "--workers", "0", "-o", `${dir}/local`], { cwd: folder });
       assert.equal(local.code, 0, local.err);
       const wrap = [...EXFIT, ...fit, "-o", `${dir}/srun`, "--executor", "srun"].map((a) =>

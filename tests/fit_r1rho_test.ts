@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import { inProcessExecutor } from "../workflows/executor.ts";
 import { workerPool } from "../workflows/worker_pool.ts";
-import { refdataTest, REPO } from "./_refdata.ts";
+import { refdataTest, REPO, runR1rhoExample } from "./_refdata.ts";
 import { runHttpChild, runStudy, startServers, type StudyConfig } from "./_workflows.ts";
 
 const TRUTH = { PB: 0.05, KEX_AB: 500 };
@@ -200,32 +200,10 @@ Deno.test("R1ρ study: same fit in-process, on 2 workers and on an exfit serve i
   }
 });
 
-/** Run an example's `run.sh` in a copy of its folder; returns the copy. */
-async function runExample(refdata: string, name: string): Promise<string> {
-  const dir = Deno.makeTempDirSync({ prefix: `exfit_${name}_` });
-  const src = `${REPO}examples/r1rho/${name}`;
-  for (const sub of ["Experiments", "Parameters", "Methods"]) {
-    Deno.mkdirSync(`${dir}/${sub}`);
-    for (const f of Deno.readDirSync(`${src}/${sub}`)) {
-      Deno.copyFileSync(`${src}/${sub}/${f.name}`, `${dir}/${sub}/${f.name}`);
-    }
-  }
-  Deno.copyFileSync(`${src}/run.sh`, `${dir}/run.sh`);
-  const r = await new Deno.Command("sh", {
-    args: [`${dir}/run.sh`, "--plot", "nothing"],
-    env: { EXFIT_REFDATA: refdata, EXFIT: `${Deno.execPath()} run -A ${REPO}src/cli/main.ts` },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const td = new TextDecoder();
-  assert.equal(r.code, 0, td.decode(r.stdout) + td.decode(r.stderr));
-  return dir;
-}
-
 refdataTest(
   "example RELAX_SYNTH_TP02_OFFRES: TP02 recovers relax's generator values",
   async (refdata) => {
-    const dir = await runExample(refdata, "RELAX_SYNTH_TP02_OFFRES");
+    const dir = await runR1rhoExample(refdata, "RELAX_SYNTH_TP02_OFFRES");
     try {
       const fitted = Deno.readTextFileSync(`${dir}/Output/Parameters/fitted.toml`);
       const get = (section: string, key: string) => {
@@ -248,7 +226,7 @@ refdataTest(
 refdataTest(
   "example KORZHNEV_2005_FYN_SH3_R1RHO fits (two-point rates, 2 fields)",
   async (refdata) => {
-    const dir = await runExample(refdata, "KORZHNEV_2005_FYN_SH3_R1RHO");
+    const dir = await runR1rhoExample(refdata, "KORZHNEV_2005_FYN_SH3_R1RHO");
     try {
       const stats = Deno.readTextFileSync(`${dir}/Output/statistics.toml`);
       const redchi = Number(stats.match(/"reduced-chi-square"\s*=\s*(\S+)/)![1]);

@@ -14,7 +14,7 @@ import { createChunkEvaluator, makeChunk } from "../src/fit/chunk.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { tempWriter } from "./_fixtures.ts";
-import { refdataTest, REPO } from "./_refdata.ts";
+import { cpmg15nIpInputs, refdataTest, REPO } from "./_refdata.ts";
 
 const write = tempWriter("exfit_v2run_");
 const FIXTURES = fileURLToPath(new URL("./fixtures/methods_v2", import.meta.url));
@@ -204,13 +204,7 @@ async function fitCpmg(refdata: string, method: string) {
   Deno.writeTextFileSync(`${tmp}/method.toml`, method);
   const r = await exfit(dir, [
     "fit",
-    "-e",
-    "Experiments/500mhz.toml",
-    "Experiments/800mhz.toml",
-    "-p",
-    "Parameters/parameters.toml",
-    "-m",
-    `${tmp}/method.toml`,
+    ...cpmg15nIpInputs({ method: `${tmp}/method.toml` }),
     "-o",
     `${tmp}/Output`,
     "--plot",

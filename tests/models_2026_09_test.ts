@@ -178,3 +178,29 @@ Deno.test("oligomers (#763, #769): n-body association, mass-balance populations,
     assert.ok(old.pb > 100 * v.pb, `${what}: ${old.pb} vs ${v.pb}`);
   }
 });
+
+Deno.test("association models (#769): KOFF = 0 freezes the exchange and keeps the composition", () => {
+  const c = { p_total: 1e-3, l_total: 6e-4, temperature: 25 };
+  const cases: [string, Record<string, number>][] = [
+    ["2st_binding", { koff: 100 }],
+    ["3st_double_binding", { koff_ab: 100, koff_ac: 50 }],
+    ["3st_binding_partner_2st", { koff_ab: 100, koff_ac: 50 }],
+    ["4st_binding_partner_2st", { koff_ab: 100, koff_ac: 50 }],
+    ["3st_monomer_dimer_trimer", { koff1: 100, koff2: 50 }],
+    ["3st_monomer_dimer_tetramer", { koff1: 100, koff2: 50 }],
+  ];
+  for (const [name, koffs] of cases) {
+    const model = parseModel(name);
+    const s = kineticModel(model).settings(c);
+    const live = evaluateSettings(s, koffs);
+    const zero = evaluateSettings(s, Object.fromEntries(Object.keys(koffs).map((k) => [k, 0])));
+    const pops = model.states.map((x) => `p${x}`);
+    for (const p of pops) {
+      assert.ok(Number.isFinite(zero[p]) && Math.abs(zero[p] - live[p]) < 1e-12, `${name} ${p}`);
+    }
+    assert.ok(Math.abs(pops.reduce((a, p) => a + live[p], 0) - 1) < 1e-12, `${name} sum`);
+    for (const k of ["kab", "kba", "kac", "kca"].filter((k) => k in s)) {
+      assert.equal(zero[k], 0, `${name} ${k}`);
+    }
+  }
+});

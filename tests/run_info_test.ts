@@ -1,27 +1,11 @@
 /** run_info/ (ChemEx 2026.09 schema 2, spec §5.2) and its restart.toml fed back with -p. */
 import { strict as assert } from "node:assert";
 import { parse } from "smol-toml";
-import { refdataTest, REPO } from "./_refdata.ts";
+import { cpmg15nIpFitArgs, refdataTest } from "./_refdata.ts";
 
 async function fit(dir: string, out: string, parameters: string, method: string) {
   const res = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      `${REPO}src/cli/main.ts`,
-      "fit",
-      "-e",
-      "Experiments/500mhz.toml",
-      "Experiments/800mhz.toml",
-      "-p",
-      parameters,
-      "-m",
-      method,
-      "-o",
-      out,
-      "--plot",
-      "nothing",
-    ],
+    args: cpmg15nIpFitArgs(out, [], { parameters, method }),
     cwd: dir,
     stdout: "piped",
     stderr: "piped",

@@ -100,117 +100,17 @@ class Retryable extends Error {
 export function httpExecutor(opts: HttpExecutorOptions): Executor {
   if (opts.endpoints.length === 0) throw new Error("httpExecutor: no endpoints");
   const endpoints = opts.endpoints.map((e) => e.replace(/\/+$/, ""));
-  const perEndpoint = opts.concurrency ?? 4;
-  const timeoutMs = opts.timeoutMs ?? 120_000;
   const retries = opts.retries ?? 6;
   const backoff = opts.backoffMs ?? 100;
   const maxBackoff = opts.maxBackoffMs ?? 5_000;
-  const doFetch = opts.fetch ?? fetch;
+  const attemptOpts: AttemptOptions = {
+    timeoutMs: opts.timeoutMs ?? 120_000,
+    doFetch: opts.fetch ?? fetch,
+    onWaiting: opts.onWaiting,
+    waitNoticeMs: opts.waitNoticeMs ?? 10_000,
+  };
   const stats = emptyStats(`http(${endpoints.length} endpoint${endpoints.length > 1 ? "s" : ""})`);
-  const inFlight = endpoints.map(() => 0);
-  const waiting: (() => void)[] = [];
-  let closed = false;
-  let rr = 0;
-
-  // Least-loaded endpoint with a free slot, preferring the affinity and avoiding the one that
-  // just failed; resolves when a slot frees up.
-  const acquire = async (prefer: number | undefined, avoid: number): Promise<number> => {
-    for (;;) {
-      if (closed) throw new HttpWorkError("the HTTP executor is closed");
-      let best = -1;
-      const order = endpoints.map((_, k) => (k + (prefer ?? rr)) % endpoints.length);
-      for (const k of order) {
-        if (inFlight[k] >= perEndpoint) continue;
-        if (k === avoid && endpoints.length > 1) continue;
-        if (best < 0 || inFlight[k] < inFlight[best]) best = k;
-      }
-      if (best < 0 && avoid >= 0 && inFlight[avoid] < perEndpoint) best = avoid;
-      if (best >= 0) {
-        inFlight[best]++;
-        rr = (best + 1) % endpoints.length;
-        return best;
-      }
-      await new Promise<void>((r) => waiting.push(r));
-    }
-  };
-  const release = (k: number) => {
-    inFlight[k]--;
-    waiting.shift()?.();
-  };
-
-  const attempt = async <K extends WorkKind>(
-    k: number,
-    kind: K,
-    payload: PayloadOf[K],
-    body: string,
-  ): Promise<unknown> => {
-    const id = payload.id;
-    const ac = new AbortController();
-    const timer = setTimeout(
-      () => ac.abort(new DOMException("timeout", "TimeoutError")),
-      timeoutMs,
-    );
-    const t0 = Date.now();
-    const notice = opts.onWaiting
-      ? setInterval(() =>
-        opts.onWaiting!({
-          id,
-          endpoint: endpoints[k],
-          elapsedMs: Date.now() - t0,
-          limitMs: timeoutMs,
-        }), opts.waitNoticeMs ?? 10_000)
-      : undefined;
-    try {
-      let res: Response;
-      let text: string;
-      try {
-        res = await doFetch(`${endpoints[k]}/${kind}`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body,
-          signal: ac.signal,
-        });
-        text = await res.text();
-      } catch (e) {
-        if (ac.signal.aborted) throw new Retryable("timeout", `no reply within ${timeoutMs} ms`);
-        throw new Retryable("error", `network error: ${(e as Error).message}`);
-      }
-      if (!res.ok) {
-        let detail = text.slice(0, 300);
-        try {
-          detail = JSON.parse(text).error.message ?? detail;
-        } catch { /* not our JSON error */ }
-        const retryable = res.status === 408 || res.status === 429 ||
-          (res.status >= 500 && res.status !== 501);
-        if (retryable) throw new Retryable("error", `HTTP ${res.status}: ${detail}`);
-        throw new HttpWorkError(
-          `${endpoints[k]}/${kind} answered ${res.status}: ${detail}`,
-          res.status,
-        );
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        throw new Retryable("discarded", "the reply is not JSON");
-      }
-      let result: ResultOf[K];
-      try {
-        result = checkResult(kind, parsed, id);
-      } catch (e) {
-        if (e instanceof PayloadError) {
-          throw new Retryable("discarded", `reply dropped: ${e.message}`);
-        }
-        throw e;
-      }
-      const problem = replyProblem(kind, payload, result);
-      if (problem) throw new Retryable("discarded", `reply dropped: ${problem}`);
-      return result;
-    } finally {
-      clearTimeout(timer);
-      clearInterval(notice);
-    }
-  };
+  const slots = new EndpointSlots(endpoints.length, opts.concurrency ?? 4);
 
   return {
     name: stats.name,
@@ -219,13 +119,13 @@ export function httpExecutor(opts: HttpExecutorOptions): Executor {
       const id = payload.id;
       let avoid = -1;
       for (let n = 0;; n++) {
-        const k = await acquire(
+        const k = await slots.acquire(
           runOpts.affinity === undefined ? undefined : runOpts.affinity % endpoints.length,
           avoid,
         );
         stats.requests++;
         try {
-          const out = await attempt(k, kind, payload, body);
+          const out = await postOnce(endpoints[k], kind, payload, body, attemptOpts);
           stats.items++;
           return out as never;
         } catch (e) {
@@ -244,7 +144,7 @@ export function httpExecutor(opts: HttpExecutorOptions): Executor {
           opts.onRetry?.({ id, attempt: n + 1, endpoint: endpoints[k], reason: e.message });
           avoid = k;
         } finally {
-          release(k);
+          slots.release(k);
         }
         const wait = Math.min(maxBackoff, backoff * 2 ** n) * jitter(id, n);
         await new Promise((r) => setTimeout(r, wait));
@@ -252,9 +152,158 @@ export function httpExecutor(opts: HttpExecutorOptions): Executor {
     },
     stats: (): ExecutorStats => ({ ...stats }),
     close() {
-      closed = true;
-      for (const w of waiting.splice(0)) w();
+      slots.close();
       return Promise.resolve();
     },
   };
+}
+
+/** The request slots of the endpoints: at most `perEndpoint` requests in flight on each. */
+class EndpointSlots {
+  readonly inFlight: number[];
+  readonly waiting: (() => void)[] = [];
+  closed = false;
+  /** Where the round robin starts when a request has no affinity. */
+  rr = 0;
+
+  constructor(readonly count: number, readonly perEndpoint: number) {
+    this.inFlight = new Array(count).fill(0);
+  }
+
+  /**
+   * The least-loaded endpoint with a free slot, preferring the affinity and avoiding the one
+   * that just failed; resolves when a slot frees up.
+   */
+  async acquire(prefer: number | undefined, avoid: number): Promise<number> {
+    const { inFlight, count, perEndpoint } = this;
+    for (;;) {
+      if (this.closed) throw new HttpWorkError("the HTTP executor is closed");
+      let best = -1;
+      const start = prefer ?? this.rr;
+      for (let j = 0; j < count; j++) {
+        const k = (j + start) % count;
+        if (inFlight[k] >= perEndpoint) continue;
+        if (k === avoid && count > 1) continue;
+        if (best < 0 || inFlight[k] < inFlight[best]) best = k;
+      }
+      if (best < 0 && avoid >= 0 && inFlight[avoid] < perEndpoint) best = avoid;
+      if (best >= 0) {
+        inFlight[best]++;
+        this.rr = (best + 1) % count;
+        return best;
+      }
+      await new Promise<void>((r) => this.waiting.push(r));
+    }
+  }
+
+  release(k: number): void {
+    this.inFlight[k]--;
+    this.waiting.shift()?.();
+  }
+
+  /** Refuse further requests and wake every waiting one (it then fails). */
+  close(): void {
+    this.closed = true;
+    for (const w of this.waiting.splice(0)) w();
+  }
+}
+
+/** What one attempt needs besides the work item. */
+interface AttemptOptions {
+  timeoutMs: number;
+  doFetch: typeof fetch;
+  onWaiting: HttpExecutorOptions["onWaiting"];
+  waitNoticeMs: number;
+}
+
+/**
+ * One POST of a work item to `endpoint` under the attempt's time limit, with waiting notices:
+ * the checked result, a {@link Retryable} failure, or an {@link HttpWorkError} for good.
+ */
+async function postOnce<K extends WorkKind>(
+  endpoint: string,
+  kind: K,
+  payload: PayloadOf[K],
+  body: string,
+  o: AttemptOptions,
+): Promise<ResultOf[K]> {
+  const id = payload.id;
+  const ac = new AbortController();
+  const timer = setTimeout(
+    () => ac.abort(new DOMException("timeout", "TimeoutError")),
+    o.timeoutMs,
+  );
+  const t0 = Date.now();
+  const onWaiting = o.onWaiting;
+  const notice = onWaiting
+    ? setInterval(() =>
+      onWaiting({
+        id,
+        endpoint,
+        elapsedMs: Date.now() - t0,
+        limitMs: o.timeoutMs,
+      }), o.waitNoticeMs)
+    : undefined;
+  try {
+    let res: Response;
+    let text: string;
+    try {
+      res = await o.doFetch(`${endpoint}/${kind}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        signal: ac.signal,
+      });
+      text = await res.text();
+    } catch (e) {
+      if (ac.signal.aborted) throw new Retryable("timeout", `no reply within ${o.timeoutMs} ms`);
+      throw new Retryable("error", `network error: ${(e as Error).message}`);
+    }
+    return checkedReply(endpoint, kind, payload, res, text);
+  } finally {
+    clearTimeout(timer);
+    clearInterval(notice);
+  }
+}
+
+/**
+ * The result of a reply, once it passed every check: an HTTP error is retried when the server
+ * may answer later (408, 429, 5xx but 501) and final otherwise; a reply that is not JSON, fails
+ * validation or does not answer the request is dropped and the item sent again.
+ */
+function checkedReply<K extends WorkKind>(
+  endpoint: string,
+  kind: K,
+  payload: PayloadOf[K],
+  res: Response,
+  text: string,
+): ResultOf[K] {
+  if (!res.ok) {
+    let detail = text.slice(0, 300);
+    try {
+      detail = JSON.parse(text).error.message ?? detail;
+    } catch { /* not our JSON error */ }
+    const retryable = res.status === 408 || res.status === 429 ||
+      (res.status >= 500 && res.status !== 501);
+    if (retryable) throw new Retryable("error", `HTTP ${res.status}: ${detail}`);
+    throw new HttpWorkError(`${endpoint}/${kind} answered ${res.status}: ${detail}`, res.status);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Retryable("discarded", "the reply is not JSON");
+  }
+  let result: ResultOf[K];
+  try {
+    result = checkResult(kind, parsed, payload.id);
+  } catch (e) {
+    if (e instanceof PayloadError) {
+      throw new Retryable("discarded", `reply dropped: ${e.message}`);
+    }
+    throw e;
+  }
+  const problem = replyProblem(kind, payload, result);
+  if (problem) throw new Retryable("discarded", `reply dropped: ${problem}`);
+  return result;
 }

@@ -47,15 +47,18 @@ export interface StudyOutcome {
   changes: { id: string; before?: ParamValue; after?: ParamValue }[];
 }
 
-/** What reprocessing needs from the command line (how steps are read and written). */
-export interface ReprocessDeps {
+/**
+ * How the command line reads method files into steps and writes a step's files, lent to the
+ * commands that run studies outside `fit` (reprocess, the cluster commands) so that they write
+ * exactly what `fit` does; `W` is what writing a step returns.
+ */
+export interface StepFileDeps<W = unknown> {
   readSteps: (paths: string[] | undefined) => StepSpec[];
-  writeStep: (
-    outDir: string,
-    out: StepOutput,
-    simulate: boolean,
-    smooth: boolean,
-  ) => Promise<unknown>;
+  writeStep: (outDir: string, out: StepOutput, simulate: boolean, smooth: boolean) => Promise<W>;
+}
+
+/** What reprocessing needs from the command line (how steps are read and written). */
+export interface ReprocessDeps extends StepFileDeps {
   /** Clock (default: the system's). */
   now?: () => Date;
   log?: (message: string) => void;

@@ -15,7 +15,7 @@ import { gridSearchOf } from "../src/fit/search.ts";
 import { type ProgressReporter, silentProgress } from "../src/fit/progress.ts";
 import type { ParamStore } from "../src/params/store.ts";
 import { storeToPayload } from "../functions/payload.ts";
-import { fitStatistics, type StepResult } from "../src/fit/step.ts";
+import { type StepResult, stepResult } from "../src/fit/step.ts";
 import type { Executor } from "./executor.ts";
 import { globalFit, type OuterState, type OuterTolerances } from "./global_fit.ts";
 import { type FitWork, planStep } from "./plan.ts";
@@ -200,17 +200,14 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
       evaluations += o.evaluations;
       parts.push(o.residuals.map(dec));
     }
-    const total = Float64Array.from(parts.flat());
-    return {
-      name: step.name,
-      selected,
+    return stepResult(step.name, selected, {
       freeIds,
-      stats: fitStatistics(total, freeIds.length),
+      residuals: parts,
       scales,
       evaluations,
-      ...(basins.length > 0 ? { basins } : {}),
-      ...(budgetHits.length > 0 ? { budgetHits } : {}),
-    };
+      basins,
+      budgetHits,
+    });
   };
 }
 

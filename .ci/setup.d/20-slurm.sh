@@ -2,7 +2,8 @@
 # A one-node Slurm cluster on loopback for the cluster tests (tests/cluster_slurm_test.ts):
 # munged, slurmctld and slurmd with a minimal slurm.conf (2 CPUs, no accounting, no cgroups).
 # Sourced by .ci/run (so: no `exit`, no `set -e`); idempotent: does nothing when `sinfo` already
-# answers. Exports EXFIT_SLURM=1 when the node is idle. Stop it with .ci/teardown.d/20-slurm.sh.
+# answers. Exports EXFIT_SLURM=1 when the node is idle. .ci/teardown.d/20-slurm.sh stops it at the
+# end of the .ci/run that started it.
 # Needs root (daemons, /etc/slurm). A site's own /etc/slurm/slurm.conf is never overwritten.
 
 _exfit_slurm_setup() {
@@ -22,6 +23,9 @@ _exfit_slurm_setup() {
     echo "slurm: not root: cannot start a test cluster"
     return 1
   fi
+  # From here on this run starts what it needs; the teardown stops it only for this run (the
+  # shell of .ci/run, whose PID this is), never a cluster another run or a person started.
+  mkdir -p /run/exfit-slurm && echo "$$" >/run/exfit-slurm/started-by
   # munge: a key, then the daemon (as the munge user).
   if [ ! -s /etc/munge/munge.key ]; then
     mkdir -p /etc/munge

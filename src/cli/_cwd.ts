@@ -3,15 +3,25 @@
  * in `INIT_CWD`. Move back there so relative paths are the user's — but only when we are in
  * exfit's own root, since child processes inherit `INIT_CWD` from an outer task.
  *
+ * No `node:path` here: it is loaded on every start, and Node's modules cost `exfit --help` about
+ * 25 ms; comparing real paths is also right where the root is reached through a link.
+ *
  * @module
  */
-import { fileURLToPath } from "node:url";
-import { resolve } from "node:path";
 
 /** Restore the user's working directory under `deno task`. */
 export function restoreTaskCwd(): void {
   const initCwd = Deno.env.get("INIT_CWD");
   if (!initCwd) return;
-  const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-  if (resolve(Deno.cwd()) === root) Deno.chdir(initCwd);
+  const root = realPath(new URL("../..", import.meta.url));
+  if (realPath(Deno.cwd()) === root) Deno.chdir(initCwd);
+}
+
+/** The real path, or the path as written where it cannot be read (no read permission). */
+function realPath(path: string | URL): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return (path instanceof URL ? decodeURIComponent(path.pathname) : path).replace(/\/$/, "");
+  }
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { type Command, Option } from "commander";
+import { type Command, Option } from "./command.ts";
 import { JACOBIAN_MODES } from "../fit/jacobian.ts";
 import { loadStudy } from "../io/load.ts";
 import { parseModel } from "../models/model.ts";
@@ -16,21 +16,17 @@ import type { StepOutput } from "../run/run.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { arrayIndex } from "../../workflows/array_index.ts";
 import type { ReplayInputs } from "../../workflows/replay.ts";
+import type { StepFileDeps } from "../../workflows/reprocess.ts";
 import { mergeRun, planRound, readRunState, workTask } from "../../workflows/run_folder.ts";
 import { slurmFit, splitWords } from "../../workflows/slurm.ts";
 import { maxEvaluations } from "../fit/budget.ts";
 
-/** What the cluster commands borrow from `main.ts` (so that they write exactly what `fit` does). */
-export interface ClusterDeps {
+/**
+ * What the cluster commands borrow from `main.ts` (so that they write exactly what `fit` does);
+ * writing a step returns the plot files it rendered, for the report.
+ */
+export interface ClusterDeps extends StepFileDeps<Map<string, string | Uint8Array>> {
   addCommon: (cmd: Command, defaultOut: string) => Command;
-  readSteps: (paths: string[] | undefined) => StepSpec[];
-  /** Writes a step's files; returns the plot files it rendered (for the report). */
-  writeStep: (
-    outDir: string,
-    out: StepOutput,
-    simulate: boolean,
-    smooth: boolean,
-  ) => Promise<Map<string, string | Uint8Array>>;
 }
 
 /**
@@ -275,6 +271,7 @@ export function registerClusterCommands(program: Command, deps: ClusterDeps): vo
     .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
     .requiredOption("--run <dir>", "run folder (on a filesystem every node sees)")
     .option("--max-tasks <n>", "most array tasks per round (work items are batched)", "64")
+    .option("--max-evaluations <n>", "solver evaluations per group fit, as for exfit fit")
     .addOption(
       new Option("--jacobian <how>", "Jacobians, as for exfit fit").choices(
         Object.keys(JACOBIAN_MODES),

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Command, Option } from "commander";
+import { type Command, Option } from "./command.ts";
 import { basename, extname, join } from "node:path";
 import type { StepSpec } from "../fit/step.ts";
 import type { StepOutput } from "../run/run.ts";

@@ -78,3 +78,25 @@ export function onInterrupt(hook: () => void): () => void {
     if (k >= 0) interruptHooks.splice(k, 1);
   };
 }
+
+/**
+ * Run `fn` with a signal that aborts on SIGINT or SIGTERM (SIGINT alone on Windows), for the
+ * commands that serve until they are stopped (`worker`, `reprocess --every`); the listeners are
+ * removed when `fn` ends.
+ *
+ * @example
+ * ```ts
+ * await untilStopped((signal) => runQueueWorker({ servers, signal }));
+ * ```
+ */
+export async function untilStopped<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const s of signals) Deno.addSignalListener(s, stop);
+  try {
+    return await fn(ac.signal);
+  } finally {
+    for (const s of signals) Deno.removeSignalListener(s, stop);
+  }
+}

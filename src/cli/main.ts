@@ -1,374 +1,165 @@
 /**
- * `exfit` command line: `fit` and `simulate` with ChemEx's options.
+ * `exfit` command line: the table of commands and the entry point.
+ *
+ * Start-up is kept light on purpose (issue 10: `exfit --help` within 60 ms of an empty
+ * `deno run`; `deno task bench` prints both): this module loads only the parser
+ * (`command.ts`) and the experiment names. Every command is a lazy entry — its line in the
+ * top-level help is here, and its module (with the numerical core, the workflows, plotting) is
+ * imported only when that command runs or shows its own help. tests/cli_command_test.ts checks
+ * that each entry's line equals the loaded command's.
  *
  * Relative paths are the user's: under `deno task`, the working directory is the project's, so
  * we move back to the directory the task was started from (`INIT_CWD`).
  *
  * @module
  */
-import { JACOBIAN_MODES } from "../fit/jacobian.ts";
+import { Command, CommandLineError } from "./command.ts";
+import { EXPERIMENT_NAME_LIST } from "../experiments/names.ts";
 import { restoreTaskCwd } from "./_cwd.ts";
-import { Command, Option } from "commander";
-import { modelHelp, parseModel } from "../models/model.ts";
-import { KINETIC_MODELS } from "../models/registry.ts";
-import { EXPERIMENT_NAMES } from "../experiments/registry.ts";
-import { loadStudy } from "../io/load.ts";
-import { planToSteps } from "./method_steps.ts";
-import { runSimulate, type StepOutput } from "../run/run.ts";
-import { fitWithWorkflow, type PlacementOptions, serveCommand } from "../../workflows/cli.ts";
-import type { StepSpec } from "../fit/step.ts";
-import { writeTreeAtomically } from "../output/atomic.ts";
-import { discardRun, hasStagedOutput, openRunStaging, publishRun } from "../output/run_staging.ts";
-import type { ReportStep } from "../report/html.ts";
-import { createProgress } from "./progress.ts";
-import { parseCompat } from "../config/compat.ts";
-import { describeFailure, exitOnInterrupt, onInterrupt } from "./failure.ts";
-import { RunInfoWriter } from "./run_info_writer.ts";
-import { planMethod } from "../fit/roles.ts";
-import { addPlotParamCommand } from "./plot_param.ts";
-import { addCompareCommand } from "./compare.ts";
-import { addPickCestCommand } from "./pick_cest.ts";
-import { type ClusterFitOptions, fitOnCluster, registerClusterCommands } from "./cluster.ts";
-import { registerWorkerCommand } from "./worker.ts";
-import { registerReprocessCommand } from "./reprocess.ts";
-import { maxEvaluations } from "../fit/budget.ts";
+import { describeFailure, exitOnInterrupt } from "./failure.ts";
+import { lazyImport } from "./_lazy.ts";
 
-interface CommonOptions {
-  experiments: string[];
-  parameters: string[];
-  model: string;
-  output?: string;
-  plot: "nothing" | "normal" | "all";
-  smooth: boolean;
-  include?: string[];
-  exclude?: string[];
-  seed: string;
-  compat?: string;
+/** One lazily loaded command: its help line, and the module that registers it. */
+interface CommandEntry {
+  name: string;
+  term: string;
+  description: string;
+  load: (program: Command, argv: readonly string[]) => Promise<void>;
 }
 
-function hasPlots(out: StepOutput): boolean {
-  return Boolean(
-    out.plots.size || out.figures?.size || out.cestPlots?.size || out.decayPlots?.size ||
-      out.shiftPlots?.size || out.r1rhoPlots?.size,
+type FitModule = typeof import("./fit_command.ts");
+
+const fitCommands = async (program: Command, argv: readonly string[]) =>
+  (await lazyImport<FitModule>(new URL("./fit_command.ts", import.meta.url))).registerFitCommands(
+    program,
+    argv,
   );
-}
+const clusterCommands = async (program: Command) => {
+  const [{ registerClusterCommands }, { fitDeps }] = await Promise.all([
+    lazyImport<typeof import("./cluster.ts")>(new URL("./cluster.ts", import.meta.url)),
+    lazyImport<FitModule>(new URL("./fit_command.ts", import.meta.url)),
+  ]);
+  registerClusterCommands(program, fitDeps);
+};
+
+/** Every command, in the order of the help. */
+const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: "fit",
+    term: "fit [options]",
+    description: "fit experiments to a kinetic model",
+    load: fitCommands,
+  },
+  {
+    name: "simulate",
+    term: "simulate [options]",
+    description: "simulate profiles from parameters (noise-free)",
+    load: fitCommands,
+  },
+  {
+    name: "plan",
+    term: "plan [options]",
+    description: "plan the next round of work items of a fit into a run folder; prints the " +
+      "number of array tasks N last (0: the run is complete)",
+    load: clusterCommands,
+  },
+  {
+    name: "work",
+    term: "work [options]",
+    description: "run one array task of a planned round (index from --index, " +
+      "SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or " +
+      "CLOUD_RUN_TASK_INDEX)",
+    load: clusterCommands,
+  },
+  {
+    name: "merge",
+    term: "merge [options]",
+    description: "check every task's results of the last round and write the completed steps " +
+      "into the output folder",
+    load: clusterCommands,
+  },
+  {
+    name: "worker",
+    term: "worker [options]",
+    description:
+      "run work items from a NATS JetStream queue (fit --executor queue) until SIGINT/SIGTERM",
+    load: async (program) =>
+      (await lazyImport<typeof import("./worker.ts")>(new URL("./worker.ts", import.meta.url)))
+        .registerWorkerCommand(program),
+  },
+  {
+    name: "reprocess",
+    term: "reprocess [options] <catalog>",
+    description: "refit every study of a catalogue whose inputs changed, into " +
+      "<folder>/history/ (docs/reprocess.md)",
+    load: async (program) => {
+      const [{ registerReprocessCommand }, { fitDeps }] = await Promise.all([
+        lazyImport<typeof import("./reprocess.ts")>(new URL("./reprocess.ts", import.meta.url)),
+        lazyImport<FitModule>(new URL("./fit_command.ts", import.meta.url)),
+      ]);
+      registerReprocessCommand(program, fitDeps);
+    },
+  },
+  {
+    name: "serve",
+    term: "serve [options]",
+    description: "serve the fitting functions over HTTP for `fit --endpoints` (docs/workflows.md)",
+    load: async (program) =>
+      (await lazyImport<typeof import("./serve.ts")>(new URL("./serve.ts", import.meta.url)))
+        .registerServeCommand(program),
+  },
+  {
+    name: "plot_param",
+    term: "plot_param [options]",
+    description: "plot a parameter (value ± error) against residue number, as SVG, PDF and HTML",
+    load: async (program) =>
+      (await lazyImport<typeof import("./plot_param.ts")>(
+        new URL("./plot_param.ts", import.meta.url),
+      )).addPlotParamCommand(
+        program,
+      ),
+  },
+  {
+    name: "compare",
+    term: "compare [options]",
+    description: "fit the study under several models (or method files) and compare them by " +
+      "χ², AIC, AICc, BIC",
+    load: async (program) => {
+      const [{ addCompareCommand }, { steps }] = await Promise.all([
+        lazyImport<typeof import("./compare.ts")>(new URL("./compare.ts", import.meta.url)),
+        lazyImport<FitModule>(new URL("./fit_command.ts", import.meta.url)),
+      ]);
+      addCompareCommand(program, steps);
+    },
+  },
+  {
+    name: "pick_cest",
+    term: "pick_cest [options]",
+    description: "pick the major and minor dips of CEST profiles in the browser (cs_a/dw_ab.toml)",
+    load: async (program) =>
+      (await lazyImport<typeof import("./pick_cest.ts")>(
+        new URL("./pick_cest.ts", import.meta.url),
+      )).addPickCestCommand(program),
+  },
+];
 
 /**
- * Write one step's files under outDir (or outDir/step), replacing what that step wrote before;
- * returns the plot files (for the report).
- */
-async function writeStep(
-  outDir: string,
-  out: StepOutput,
-  simulate: boolean,
-  smooth: boolean,
-): Promise<Map<string, string | Uint8Array>> {
-  const plotted = hasPlots(out)
-    ? await (await import("../report/plot_files.ts")).plotFiles(out, { simulate, smooth })
-    : new Map<string, string | Uint8Array>();
-  const files = new Map<string, string | Uint8Array>([...out.files, ...plotted]);
-  const prefix = out.name ? `${out.name}/` : "";
-  const prefixed = new Map([...files].map(([k, v]) => [prefix + k, v]));
-  const replace = out.name
-    ? [out.name]
-    : ["Parameters", "Data", "Plots", "Grid", "Statistics", "Basins"].filter((d) =>
-      [...files.keys()].some((k) => k.startsWith(d))
-    );
-  writeTreeAtomically(outDir, prefixed, { replaceSubdirs: replace });
-  return plotted;
-}
-
-/** The command line as typed (for the report), e.g. "exfit fit -e a.toml -p p.toml". */
-function commandLine(cmd: Command): string {
-  const args = cmd.parent?.args.length ? cmd.parent.args : [cmd.name(), ...cmd.args];
-  return ["exfit", ...args].map((a) => /^[\w.\/=:@+-]+$/.test(a) ? a : JSON.stringify(a)).join(" ");
-}
-
-/**
- * The method's steps; the v1 deprecation line and FITMETHOD warnings go to `deferred` when given
- * (printed once the run is valid, so that a failing run prints only its error), else to stderr.
- */
-function steps(paths: string[] | undefined, deferred?: string[]): StepSpec[] {
-  const { steps, notices, deprecation } = planToSteps(paths);
-  const lines = [
-    ...(deprecation ? [`exfit: deprecated: ${deprecation}`] : []),
-    ...notices.map((n) => `exfit: warning: ${n}`),
-  ];
-  if (deferred) deferred.push(...lines);
-  else for (const line of lines) console.error(line);
-  return steps;
-}
-
-/** `fit` options of the solver (issue 10). */
-interface SolverOptions {
-  multistart?: string;
-  xScale: "jac" | "start";
-  maxEvaluations?: string;
-}
-
-/** Steps with `--x-scale` and `--multistart` applied (a step's own MULTISTART wins). */
-function withSolverOptions(list: StepSpec[], o: SolverOptions): StepSpec[] {
-  let multistart: number | undefined;
-  if (o.multistart !== undefined) {
-    multistart = Number(o.multistart);
-    if (!Number.isInteger(multistart) || multistart < 0) {
-      throw new Error(`--multistart: expected a whole number ≥ 0, got "${o.multistart}"`);
-    }
-  }
-  const budget = maxEvaluations(o.maxEvaluations);
-  return list.map((s) => ({
-    ...s,
-    ...(o.xScale === "start" ? { xScale: o.xScale } : {}),
-    ...(s.multistart === undefined && multistart !== undefined ? { multistart } : {}),
-    ...budget,
-  }));
-}
-
-function addCommon(cmd: Command, defaultOut: string): Command {
-  return cmd
-    .requiredOption("-e, --experiments <files...>", "experiment files (TOML)")
-    .requiredOption("-p, --parameters <files...>", "parameter files (TOML)")
-    .option(
-      "-d, --model <name>",
-      `kinetic model, with optional suffixes .rs (per-residue kinetics) .mf (model-free rates) ` +
-        `.tc (temperature coefficients); models listed below (${
-          Object.keys(KINETIC_MODELS).length
-        } + aliases 3st_triangle, 2st_rs)`,
-      "2st",
-    )
-    .option("-o, --output <dir>", "output directory", defaultOut)
-    .addOption(
-      new Option("--plot <level>", "plots to write").choices(["nothing", "normal", "all"])
-        .default("normal"),
-    )
-    .option(
-      "--no-smooth",
-      "plot CPMG model curves as straight lines between allowed ncyc (no display interpolation)",
-    )
-    .option("--include <ids...>", "only these spin systems (e.g. 15 G23N)")
-    .option("--exclude <ids...>", "leave out these spin systems")
-    .option("--seed <n>", "root seed for anything random (plot error bars, statistics)", "0")
-    .option(
-      "--compat <release>",
-      "reproduce ChemEx 2026.06 figures where 2026.09 changed them (statistics counts, " +
-        "duplicates noise fallback): 2026.06 or 2026.09 (default)",
-    )
-    .addHelpText(
-      "after",
-      `\nKinetic models (-d), with their parameters (defaults; * = fitted by default):\n${modelHelp()}`,
-    );
-}
-
-/**
- * Build the program (exported for tests).
+ * Build the program (exported for tests); `argv` is what `fit` records in `run_info/`.
+ * Commands are registered when they run (`Command.loadAll` registers all of them).
  *
  * @example
  * ```ts
- * await buildProgram().parseAsync(["node", "exfit", "fit", "-e", "a.toml", "-p", "p.toml"]);
+ * await buildProgram().parseAsync(["fit", "-e", "a.toml", "-p", "p.toml"]);
  * ```
  */
 export function buildProgram(argv: readonly string[] = []): Command {
-  const clusterDeps = { addCommon, readSteps: steps, writeStep };
-  const program = new Command("exfit")
-    .description(
-      "Fit NMR chemical-exchange data (CPMG, CEST, relaxation, shifts) with ChemEx's files.\n" +
-        `Experiments: ${EXPERIMENT_NAMES.join(", ")}`,
-    )
-    .showHelpAfterError();
-  addCommon(
-    program.command("fit").description("fit experiments to a kinetic model"),
-    "./Output",
-  )
-    .option("-m, --method <files...>", "method files (TOML): the fitting steps")
-    .option("--workers <n>", 'worker threads for the fits: a number or "auto" (0: none)', "auto")
-    .option("--endpoints <urls>", "comma-separated function URLs (exfit serve) to run fits on")
-    .option("--timeout <seconds>", "with --endpoints: time limit of one attempt", "120")
-    .option("--retries <n>", "with --endpoints: attempts after the first for a work item", "6")
-    .option("--chunk-size <n>", "largest profiles per work item of a coupled (global) fit", "32")
-    .option(
-      "--time-limit <duration>",
-      "stop the fit after this long (90, 30m, 2h), publishing nothing; --resume continues",
-    )
-    .option(
-      "--max-evaluations <n>",
-      "solver evaluations per group fit (default 2000); a fit that reaches it is reported",
-    )
-    .option("--resume", "continue a killed run from <output>/.exfit/checkpoint.json")
-    .addOption(
-      new Option("--executor <kind>", "where work runs (docs/cluster.md)").choices(
-        ["local", "slurm", "srun", "queue"],
-      ).default("local"),
-    )
-    .option("--queue <url>", "NATS JetStream server of --executor queue (nats://HOST:PORT)")
-    .option("--slurm-opts <options>", "extra sbatch options for --executor slurm")
-    .option("--run <dir>", "run folder of --executor slurm (default: <output>.run)")
-    .option("--max-tasks <n>", "most array tasks per round of --executor slurm", "64")
-    .addOption(
-      new Option(
-        "--jacobian <how>",
-        "Jacobians: exact derivatives where the experiment has them, else forward differences; " +
-          "fd (forward differences, as ChemEx) or cd (central) everywhere, for checking",
-      ).choices(Object.keys(JACOBIAN_MODES)).default("exact"),
-    )
-    .option(
-      "--multistart <n>",
-      "basin search with n seeded starts after every group fit " +
-        "(0: never; default: only when the fit's diagnostics ask; MULTISTART per step wins)",
-    )
-    .addOption(
-      new Option(
-        "--x-scale <policy>",
-        'TRF variable scaling: "jac" (SciPy/ChemEx 2026.09) or ' +
-          '"start" (max(1, |x0|), ChemEx 2026.06.1)',
-      ).choices(["jac", "start"]).default("jac"),
-    )
-    .action(async (
-      o:
-        & CommonOptions
-        & { method?: string[]; jacobian?: string }
-        & PlacementOptions
-        & SolverOptions,
-      cmd: Command,
-    ) => {
-      if (await fitOnCluster(o as unknown as ClusterFitOptions, clusterDeps)) return;
-      const compat = parseCompat(o.compat);
-      const model = parseModel(o.model, compat);
-      const methodNotes: string[] = [];
-      const methodSteps = withSolverOptions(steps(o.method, methodNotes), o);
-      const loaded = loadStudy({
-        experiments: o.experiments,
-        parameters: o.parameters,
-        model,
-        include: o.include,
-        exclude: o.exclude,
-        compat,
-      });
-      for (const n of loaded.notices) console.error(`exfit: ${n}`);
-      // Only a non-default mode is recorded: the default leaves the study (and its hash, which
-      // checkpoints and plan/work/merge compare) as it was.
-      const jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
-      if (jacobian !== "exact") loaded.study.jacobian = jacobian;
-      // Every step is validated before anything (run_info/ included) is written.
-      planMethod(loaded.store, loaded.study, methodSteps);
-      for (const line of methodNotes) console.error(line);
-      // Every step (and run_info/) goes to a staging folder; the output is replaced only once
-      // all steps have finished, so a killed run never leaves a mixture (issue 12).
-      const staging = openRunStaging(o.output!, Boolean(o.resume));
-      const runInfo = new RunInfoWriter({
-        outDir: o.output!,
-        writeDir: staging.stageDir,
-        arguments: [...argv],
-        model: o.model,
-        include: o.include,
-        exclude: o.exclude,
-        workers: o.workers,
-        compat,
-        seed: o.seed,
-        experiments: o.experiments,
-        parameters: o.parameters,
-        methods: o.method ?? [],
-        steps: methodSteps,
-      });
-      await runInfo.start(loaded.store);
-      // Ctrl-C: the completed steps become the output (all from this run, never mixed).
-      const offInterrupt = onInterrupt(() => {
-        runInfo.fail(new Error("interrupted (Ctrl-C)"));
-        if (hasStagedOutput(staging)) publishRun(staging);
-      });
-      const t0 = performance.now();
-      const run = {
-        plot: o.plot !== "nothing",
-        seed: Number(o.seed),
-        outDir: staging.stageDir,
-        progress: createProgress(),
-        compat,
-      };
-      const report = async (out: StepOutput) => {
-        for (const w of out.warnings ?? []) {
-          console.error(`exfit: warning: ${out.name || "fit"}: ${w}`);
-        }
-        const s = out.result!.stats;
-        console.log(
-          `${out.name || "fit"}: ${out.result!.freeIds.length} free parameters, ` +
-            `chi2 = ${s.chisqr.toPrecision(6)}, reduced chi2 = ${s.redchi.toPrecision(6)} ` +
-            `(${out.result!.selected.filter((x) => x).length} profiles)`,
-        );
-        const plotted = await writeStep(staging.stageDir, out, false, o.smooth);
-        runInfo.commit(loaded.store);
-        if (run.plot) {
-          reportSteps.push(
-            (await import("../report/run_report.ts")).reportStep(out, plotted, o.smooth),
-          );
-        }
-      };
-      const reportSteps: ReportStep[] = [];
-      try {
-        await fitWithWorkflow(loaded, methodSteps, o, run, report);
-      } catch (e) {
-        runInfo.fail(e as Error);
-        throw e;
-      }
-      runInfo.finish();
-      offInterrupt();
-      // The report is staged with the steps: one publication for the whole run.
-      const withReport = run.plot && reportSteps.length > 0;
-      if (withReport) {
-        const { writeRunReport } = await import("../report/run_report.ts");
-        writeRunReport(
-          staging.stageDir,
-          { title: "exfit fit", command: commandLine(cmd) },
-          reportSteps,
-        );
-      }
-      if (hasStagedOutput(staging)) publishRun(staging);
-      else discardRun(staging);
-      console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s -> ${o.output}`);
-      if (withReport) console.log(`report: ${o.output!.replace(/\/+$/, "")}/report.html`);
-    });
-  addCommon(
-    program.command("simulate").description("simulate profiles from parameters (noise-free)"),
-    "./OutputSim",
-  ).action(async (o: CommonOptions, cmd: Command) => {
-    const model = parseModel(o.model, parseCompat(o.compat));
-    const loaded = loadStudy({
-      experiments: o.experiments,
-      parameters: o.parameters,
-      model,
-      include: o.include,
-      exclude: o.exclude,
-      compat: parseCompat(o.compat),
-    });
-    const out = runSimulate(loaded.study, loaded.store, {
-      plot: o.plot !== "nothing",
-      seed: Number(o.seed),
-    });
-    const plotted = await writeStep(o.output!, out, true, o.smooth);
-    console.log(`simulated ${loaded.study.profiles.length} profiles -> ${o.output}`);
-    if (o.plot !== "nothing") {
-      const { reportStep, writeRunReport } = await import("../report/run_report.ts");
-      const path = writeRunReport(
-        o.output!,
-        { title: "exfit simulate", command: commandLine(cmd) },
-        [reportStep(out, plotted, o.smooth)],
-      );
-      console.log(`report: ${path}`);
-    }
-  });
-  registerClusterCommands(program, clusterDeps);
-  registerWorkerCommand(program);
-  registerReprocessCommand(program, clusterDeps);
-  program.command("serve")
-    .description("serve the fitting functions over HTTP for `fit --endpoints` (docs/workflows.md)")
-    .option("--port <n>", "port to listen on (0: any free port)", "8787")
-    .option("--hostname <address>", "address to listen on", "127.0.0.1")
-    .option("--max-body <bytes>", "largest request body accepted")
-    .option("--concurrency <n>", "work items run at once, each in its own worker", "2")
-    .option("--queue <n>", "work items waiting for a worker before requests get 503", "32")
-    .option("--work-time <seconds>", "longest run of one work item (then 503)", "60")
-    .action(serveCommand);
-  addPlotParamCommand(program);
-  addCompareCommand(program, steps);
-  addPickCestCommand(program);
+  const program = new Command("exfit").description(
+    "Fit NMR chemical-exchange data (CPMG, CEST, relaxation, shifts) with ChemEx's files.\n" +
+      `Experiments: ${EXPERIMENT_NAME_LIST.join(", ")}`,
+  );
+  for (const c of COMMANDS) {
+    program.lazyCommand(c.name, c.term, c.description, () => c.load(program, argv));
+  }
   return program;
 }
 
@@ -384,18 +175,11 @@ export async function main(args: string[]): Promise<number> {
   // `--debug` anywhere (global or after a subcommand): tracebacks for unexpected errors.
   const debug = args.includes("--debug") || Boolean(Deno.env.get("EXFIT_DEBUG"));
   try {
-    await buildProgram(args).exitOverride().parseAsync(args.filter((a) => a !== "--debug"), {
-      from: "user",
-    });
+    await buildProgram(args).parseAsync(args.filter((a) => a !== "--debug"));
     return 0;
   } catch (e) {
-    const err = e as Error & { code?: string; exitCode?: number };
-    if (err.code?.startsWith("commander.")) {
-      return err.code === "commander.helpDisplayed" || err.code === "commander.version"
-        ? 0
-        : (err.exitCode ?? 1);
-    }
-    console.error(describeFailure(err, debug));
+    if (e instanceof CommandLineError) return e.exitCode;
+    console.error(describeFailure(e as Error, debug));
     return 1;
   }
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Command } from "commander";
+import type { Command } from "./command.ts";
 
 /** Options of the command. */
 export interface PickCestOptions {

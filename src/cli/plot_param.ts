@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Command } from "commander";
+import type { Command } from "./command.ts";
 import { basename, join } from "node:path";
 
 /** Options of the command. */

@@ -7,23 +7,14 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import type { Command } from "commander";
-import type { StepOutput } from "../run/run.ts";
-import type { StepSpec } from "../fit/step.ts";
-import { exfitVersion, reprocessCatalog } from "../../workflows/reprocess.ts";
+import type { Command } from "./command.ts";
+import { exfitVersion, reprocessCatalog, type StepFileDeps } from "../../workflows/reprocess.ts";
 import { summaryHtml, summaryText } from "../../workflows/reprocess_summary.ts";
 import { type Clock, runEvery } from "../../workflows/schedule.ts";
+import { untilStopped } from "./failure.ts";
 
 /** What reprocessing borrows from `main.ts`. */
-export interface ReprocessCliDeps {
-  readSteps: (paths: string[] | undefined) => StepSpec[];
-  writeStep: (
-    outDir: string,
-    out: StepOutput,
-    simulate: boolean,
-    smooth: boolean,
-  ) => Promise<unknown>;
-}
+export type ReprocessCliDeps = StepFileDeps;
 
 /**
  * One reprocessing pass: refit, print and write the summary; the number of failed studies.
@@ -84,23 +75,16 @@ export function registerReprocessCommand(
         if (failed > 0) throw new Error(`${failed} of the catalogue's studies failed (see above)`);
         return;
       }
-      const ac = new AbortController();
-      const stop = () => ac.abort();
-      const signals: Deno.Signal[] = Deno.build.os === "windows"
-        ? ["SIGINT"]
-        : ["SIGINT", "SIGTERM"];
-      for (const s of signals) Deno.addSignalListener(s, stop);
-      console.error(`exfit: reprocessing ${file} on the schedule "${o.every}" (UTC)`);
-      try {
-        await runEvery(o.every, async () => {
+      const every = o.every;
+      console.error(`exfit: reprocessing ${file} on the schedule "${every}" (UTC)`);
+      await untilStopped((signal) =>
+        runEvery(every, async () => {
           await reprocessOnce(file, deps, clock ? { now: () => clock.now() } : {});
         }, {
           clock,
-          signal: ac.signal,
+          signal,
           onError: (e) => console.error(`exfit: error: ${e.message}`),
-        });
-      } finally {
-        for (const s of signals) Deno.removeSignalListener(s, stop);
-      }
+        })
+      );
     });
 }

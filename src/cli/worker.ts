@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { Command } from "commander";
+import type { Command } from "./command.ts";
 import { parseQueueUrl } from "../../workflows/queue_names.ts";
+import { untilStopped } from "./failure.ts";
 
 /**
  * Register `exfit worker`.
@@ -23,22 +24,10 @@ export function registerWorkerCommand(program: Command): void {
     .requiredOption("--queue <url>", "NATS server, e.g. nats://127.0.0.1:4222")
     .action(async (o: { queue: string }) => {
       const servers = parseQueueUrl(o.queue);
-      const ac = new AbortController();
-      const stop = () => ac.abort();
-      const signals: Deno.Signal[] = Deno.build.os === "windows"
-        ? ["SIGINT"]
-        : ["SIGINT", "SIGTERM"];
-      for (const s of signals) Deno.addSignalListener(s, stop);
-      try {
+      await untilStopped(async (signal) => {
         // The NATS client is loaded only by this command.
         const { runQueueWorker } = await import("../../workflows/queue_worker.ts");
-        await runQueueWorker({
-          servers,
-          signal: ac.signal,
-          log: (m) => console.error(`exfit: ${m}`),
-        });
-      } finally {
-        for (const s of signals) Deno.removeSignalListener(s, stop);
-      }
+        await runQueueWorker({ servers, signal, log: (m) => console.error(`exfit: ${m}`) });
+      });
     });
 }

@@ -2,8 +2,9 @@
  * Experiment files (`-e`): the `[experiment]`, `[conditions]` and `[data]` tables of a ChemEx
  * experiment TOML file, validated against a per-experiment {@link ExperimentSchema}.
  *
- * The catalog of experiments (which keys each one takes) lives elsewhere; this module defines the
- * schema language, the keys common to all experiments, `[conditions]` and `[data]`.
+ * The catalog of experiments (which keys each one takes) lives elsewhere; this module checks the
+ * keys common to all experiments, each experiment's own keys against its schema, the states and
+ * `[conditions]`; `[data]` is read by `experiment_data.ts`.
  *
  * @module
  */
@@ -20,6 +21,7 @@ import {
   type TomlKeyIndex,
   type TomlTable,
 } from "./toml.ts";
+import { type ExperimentData, parseData } from "./experiment_data.ts";
 import type {
   ExperimentConditions,
   ExperimentSchema,
@@ -35,25 +37,7 @@ export type {
   KeySpec,
   KeyType,
 } from "../experiments/schema.ts";
-
-/** Error source of an experiment's data (section 4.6 of the compatibility spec). */
-export type ErrorMode = "file" | "duplicates" | "scatter";
-
-/** `[data]` of an experiment file, with paths made absolute. */
-export interface ExperimentData {
-  /** Directory of the profile files; for `shift` experiments the shift file itself. */
-  path: string;
-  error: ErrorMode;
-  globalError: boolean;
-  scaled: boolean;
-  /** 0-based row indices (file order) excluded from the fit; out-of-range indices are kept. */
-  filterPlanes: number[];
-  /** `[offset_Hz, width_Hz]` pairs (CEST family only; empty otherwise). */
-  filterOffsets: [number, number][];
-  filterRefPlanes: boolean;
-  /** One entry per spin system (key upper-cased, as written otherwise), in file order. */
-  profiles: { key: string; files: string[] }[];
-}
+export type { ErrorMode, ExperimentData } from "./experiment_data.ts";
 
 /** A validated experiment file. */
 export interface ExperimentFile {
@@ -99,17 +83,6 @@ const COMMON_KEYS = [
   "cs_evolution_prior",
   "detect_all_states",
 ];
-const DATA_KEYS = [
-  "path",
-  "error",
-  "global_error",
-  "scaled",
-  "filter_planes",
-  "filter_offsets",
-  "filter_ref_planes",
-  "profiles",
-];
-const ERROR_MODES: ErrorMode[] = ["file", "duplicates", "scatter"];
 
 /**
  * Read and validate an experiment file.
@@ -468,163 +441,4 @@ function parseConditions(ctx: KeyContext, table: TomlTable): ExperimentCondition
     }
   }
   return out;
-}
-
-function parseData(
-  ctx: KeyContext,
-  table: TomlTable,
-  schema: ExperimentSchema,
-  baseDir: string,
-  notices: string[],
-): ExperimentData {
-  const family = schema.family;
-  const p = (k: string) => ["data", k];
-  const notFor: Record<string, boolean> = {
-    filter_offsets: family !== "cest",
-    filter_ref_planes: family !== "cest",
-    filter_planes: family === "shift",
-    profiles: family === "shift",
-  };
-  for (const key of Object.keys(table)) {
-    if (!DATA_KEYS.includes(key)) {
-      ctx.fail(p(key), `unknown key '${key}' in [data]${didYouMean(key, DATA_KEYS)}`);
-    }
-    if (notFor[key]) {
-      notices.push(
-        `${ctx.file}: '${key}' in [data] is ignored by ${family} experiments ` +
-          `such as '${schema.name}'`,
-      );
-    }
-  }
-
-  const pathText = "path" in table ? ctx.string(table.path, p("path")) : "./";
-  const dataPath = resolve(baseDir, pathText);
-
-  let error: ErrorMode = "file";
-  if ("error" in table) {
-    const text = ctx.string(table.error, p("error")).trim().toLowerCase();
-    if (!(ERROR_MODES as string[]).includes(text)) {
-      ctx.fail(
-        p("error"),
-        `${ctx.label(p("error"))}: unknown error mode ${describeValue(table.error)}; expected ` +
-          `"file", "duplicates" or "scatter"${didYouMean(text, ERROR_MODES)}`,
-      );
-    }
-    error = text as ErrorMode;
-  }
-  const globalError = "global_error" in table
-    ? ctx.boolean(table.global_error, p("global_error"))
-    : true;
-  // Shifts and R1ρ rates are values, not intensities: no scale factor unless asked.
-  const scaled = "scaled" in table
-    ? ctx.boolean(table.scaled, p("scaled"))
-    : family !== "shift" && family !== "r1rho";
-
-  const filterPlanes: number[] = [];
-  if ("filter_planes" in table && !notFor.filter_planes) {
-    const raw = table.filter_planes;
-    if (!Array.isArray(raw)) {
-      ctx.fail(
-        p("filter_planes"),
-        `${ctx.label(p("filter_planes"))} must be a list of row indices, got ${describeValue(raw)}`,
-      );
-    }
-    for (const item of raw) filterPlanes.push(ctx.integer(item, p("filter_planes")));
-  }
-
-  const filterOffsets: [number, number][] = [];
-  if ("filter_offsets" in table && !notFor.filter_offsets) {
-    const raw = table.filter_offsets;
-    const bad = () =>
-      ctx.fail(
-        p("filter_offsets"),
-        `${ctx.label(p("filter_offsets"))} must be a list of [offset_Hz, width_Hz] pairs ` +
-          `such as [[0.0, 13.0]], got ${describeValue(raw)}`,
-      );
-    if (!Array.isArray(raw)) bad();
-    for (const pair of raw as unknown[]) {
-      if (!Array.isArray(pair) || pair.length !== 2) bad();
-      const [offset, width] = pair as unknown[];
-      filterOffsets.push([
-        ctx.number(offset, p("filter_offsets")),
-        ctx.number(width, p("filter_offsets")),
-      ]);
-    }
-  }
-
-  const refDefault = Object.entries(schema.keys).find(([k]) =>
-    k.toLowerCase() === "filter_ref_planes"
-  )?.[1].default;
-  let filterRefPlanes = typeof refDefault === "boolean" ? refDefault : false;
-  if ("filter_ref_planes" in table && !notFor.filter_ref_planes) {
-    filterRefPlanes = ctx.boolean(table.filter_ref_planes, p("filter_ref_planes"));
-  }
-
-  const profiles: { key: string; files: string[] }[] = [];
-  if (family === "shift") {
-    requireFile(ctx, p("path"), dataPath, "shift data file");
-  } else if ("profiles" in table) {
-    const raw = ctx.table(table.profiles, p("profiles"));
-    const index = new Map<string, number>();
-    for (const [key, value] of Object.entries(raw)) {
-      const path = ["data", "profiles", key];
-      checkNameLength(key, ctx.file, "profile key", ctx.keys.locate(path));
-      if (key.trim() === "") {
-        ctx.fail(path, "empty profile key in [data.profiles]; expected a spin system such as G23N");
-      }
-      const names = Array.isArray(value) ? value : [value];
-      const files: string[] = [];
-      for (const name of names) {
-        if (typeof name !== "string") {
-          ctx.fail(
-            path,
-            `profile '${key}' in [data.profiles] must be a file name or a list of file names, ` +
-              `got ${describeValue(value)}`,
-          );
-        }
-        const full = resolve(dataPath, name);
-        requireFile(ctx, path, full, `data file of profile '${key}'`);
-        files.push(full);
-      }
-      const upper = key.toUpperCase();
-      const seen = index.get(upper);
-      if (seen !== undefined) {
-        // ChemEx keys profiles by spin system: a repeated key keeps its first position and
-        // takes the last value.
-        notices.push(
-          `${ctx.file}: profile '${key}' is listed more than once in [data.profiles]; ` +
-            "the last entry is used",
-        );
-        profiles[seen].files = files;
-        continue;
-      }
-      index.set(upper, profiles.length);
-      profiles.push({ key: upper, files });
-    }
-  }
-
-  return {
-    path: dataPath,
-    error,
-    globalError,
-    scaled,
-    filterPlanes,
-    filterOffsets,
-    filterRefPlanes,
-    profiles,
-  };
-}
-
-function requireFile(ctx: KeyContext, path: string[], file: string, what: string): void {
-  let info: Deno.FileInfo | undefined;
-  try {
-    info = Deno.statSync(file);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) {
-      const why = error instanceof Error ? error.name : String(error);
-      ctx.fail(path, `${what} cannot be read (${why}): ${file}`);
-    }
-  }
-  if (info === undefined) ctx.fail(path, `${what} not found: ${file}`);
-  if (!info.isFile) ctx.fail(path, `${what} is not a file: ${file}`);
 }

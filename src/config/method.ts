@@ -164,15 +164,10 @@ function parseStep(ctx: KeyContext, name: string, raw: TomlTable): MethodStep {
   };
   for (const [key, value] of Object.entries(table)) {
     const path = [name, key];
+    if (readSelectionKey(ctx, key, value, path, step)) continue;
     switch (key) {
       case "fitmethod":
         parseFitmethod(ctx, value, path, step);
-        break;
-      case "include":
-        step.include = parseSelection(ctx, value, path);
-        break;
-      case "exclude":
-        step.exclude = parseSelection(ctx, value, path);
         break;
       case "fit":
       case "fix":
@@ -208,6 +203,28 @@ function parseFitmethod(ctx: KeyContext, value: unknown, path: string[], step: M
       `("least_squares" and legacy lmfit names such as "leastsq" are accepted)` +
       didYouMean(text, [...CURRENT_METHODS, ...LEGACY_METHODS]),
   );
+}
+
+/**
+ * Read a key that both method formats read alike: INCLUDE or EXCLUDE (`key` lower-cased), a
+ * spin-system selection, into `step`. False when `key` is another key.
+ *
+ * @example
+ * ```ts
+ * readSelectionKey(ctx, "include", [15], ["STEP1", "INCLUDE"], step); // true; step.include = ["15"]
+ * ```
+ */
+export function readSelectionKey(
+  ctx: KeyContext,
+  key: string,
+  value: unknown,
+  path: string[],
+  step: { include?: string[] | "all"; exclude?: string[] | "all" },
+): boolean {
+  if (key === "include") step.include = parseSelection(ctx, value, path);
+  else if (key === "exclude") step.exclude = parseSelection(ctx, value, path);
+  else return false;
+  return true;
 }
 
 /**

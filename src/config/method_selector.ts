@@ -8,6 +8,7 @@
  */
 import { parseSpinSystem, SpinSystemError } from "../params/spin_system.ts";
 import { bracketReferences } from "../params/expr.ts";
+import { pyRepr } from "../math/pyformat.ts";
 
 /** A selector or search-entry error; `span` is the 0-based [start, end) of the bad fragment. */
 export class SelectorError extends Error {
@@ -47,27 +48,6 @@ const QUALIFIERS: Record<string, QualifierRule> = {
   },
 };
 const ORDER = ["NUC", "T", "B0", "[P]", "[L]", "D2O"];
-
-/**
- * Python's `repr` of a float: shortest round-trip digits, with `.0` or an exponent.
- *
- * @example
- * ```ts
- * reprFloat(2); // "2.0"
- * reprFloat(1e-7); // "1e-07"
- * ```
- */
-export function reprFloat(x: number): string {
-  if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
-  const a = Math.abs(x);
-  if (a !== 0 && (a >= 1e16 || a < 1e-4)) {
-    const [m, e] = x.toExponential().split("e");
-    const exp = Number(e);
-    return `${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
-  }
-  const s = String(x);
-  return s.includes(".") || s.includes("e") ? s : `${s}.0`;
-}
 
 /** A validated v2 selector: its parts and canonical text. */
 export interface StrictSelector {
@@ -150,7 +130,7 @@ export function parseStrictSelector(text: string): StrictSelector {
     if (rule.round) v = Math.round(v * 10) / 10;
     qualifiers.set(
       key,
-      rule.round ? `${v.toFixed(1)}${rule.unit}` : `${reprFloat(v)}${rule.unit}`,
+      rule.round ? `${v.toFixed(1)}${rule.unit}` : `${pyRepr(v)}${rule.unit}`,
     );
   }
   const parts = [name.toUpperCase()];

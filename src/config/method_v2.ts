@@ -8,7 +8,7 @@
  * @module
  */
 import { describeValue, isTable, KeyContext, type TomlDocument, type TomlTable } from "./toml.ts";
-import { type McmcSettings, parseSeed, parseSelection, type StepStatistics } from "./method.ts";
+import { type McmcSettings, parseSeed, readSelectionKey, type StepStatistics } from "./method.ts";
 import type { PlanStep, RoleAction, SearchSpec } from "./method_plan.ts";
 import { parseStrictConstraint, parseStrictSelector, SelectorError } from "./method_selector.ts";
 import { parseSearchEntry } from "./method_search.ts";
@@ -122,13 +122,8 @@ function parseStep(
   for (const [lower, key] of keysOf(ctx, table, [name])) {
     const value = table[key];
     const path = [name, key];
+    if (readSelectionKey(ctx, lower, value, path, step)) continue;
     switch (lower) {
-      case "include":
-        step.include = parseSelection(ctx, value, path);
-        break;
-      case "exclude":
-        step.exclude = parseSelection(ctx, value, path);
-        break;
       case "roles":
         step.roles = parseRoles(ctx, value, path);
         break;

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { pyExp } from "../math/pyformat.ts";
-import { reprFloat } from "../config/method_selector.ts";
+import { pyExp, pyRepr } from "../math/pyformat.ts";
 import { formatConditions, formatParamName } from "../params/name.ts";
 import { compareSpinSystems, formatSpinSystem } from "../params/spin_system.ts";
 import type { ParamStore } from "../params/store.ts";
@@ -49,7 +48,7 @@ export function gridToken(store: ParamStore, id: string): string {
 }
 
 function num(v: number): string {
-  return Number.isFinite(v) ? reprFloat(v) : "";
+  return Number.isFinite(v) ? pyRepr(v) : "";
 }
 
 /** Per experiment: the position of each study profile in it (1-based). */
@@ -151,7 +150,7 @@ export function gridLayoutFiles(
   }
   const summary = [
     `status = "complete"`,
-    `selected_chi_square = ${reprFloat(selectedChiSquare(outcome))}`,
+    `selected_chi_square = ${pyRepr(selectedChiSquare(outcome))}`,
     `factor_count = ${outcome.tables.length}`,
   ];
   for (const a of outcome.axes) {
@@ -162,7 +161,7 @@ export function gridLayoutFiles(
       "[[selected_axes]]",
       `parameter_id = '__${gridToken(store, a.id).toUpperCase()}'`,
       `name = '[${formatParamName(p)}]'`,
-      `value = ${reprFloat(outcome.best.get(a.id)!)}`,
+      `value = ${pyRepr(outcome.best.get(a.id)!)}`,
     );
   }
   files.set("Grid/summary.toml", summary.join("\n") + "\n");

@@ -440,14 +440,51 @@ export function runFitStep(
     g.forEach((k, i) => scales.set(k, problem.scales[i]));
     evaluations += problem.evaluations();
   }
-  const total = new Float64Array(all.reduce((s, r) => s + r.length, 0));
+  return stepResult(step.name, selected, {
+    freeIds,
+    residuals: all,
+    scales,
+    evaluations,
+    basins,
+    budgetHits,
+  });
+}
+
+/**
+ * A step's result from what its groups gave, in group order: residuals concatenated for the
+ * statistics, free parameters, profile scales, evaluations, basin reports and the groups stopped
+ * by the evaluation budget (in-process, or merged from work items by `workflows/steps.ts`).
+ *
+ * @example
+ * ```ts
+ * const r = stepResult("STEP1", [true], {
+ *   freeIds: ["PB"], residuals: [new Float64Array([0.5, -0.5])], scales: new Map(),
+ *   evaluations: 12, basins: [], budgetHits: [],
+ * });
+ * r.stats.chisqr; // 0.5
+ * ```
+ */
+export function stepResult(
+  name: string,
+  selected: boolean[],
+  parts: {
+    freeIds: string[];
+    residuals: readonly ArrayLike<number>[];
+    scales: Map<number, number>;
+    evaluations: number;
+    basins: BasinReport[];
+    budgetHits: BudgetHit[];
+  },
+): StepResult {
+  const { freeIds, residuals, scales, evaluations, basins, budgetHits } = parts;
+  const total = new Float64Array(residuals.reduce((s, r) => s + r.length, 0));
   let off = 0;
-  for (const r of all) {
+  for (const r of residuals) {
     total.set(r, off);
     off += r.length;
   }
   return {
-    name: step.name,
+    name,
     selected,
     freeIds,
     stats: fitStatistics(total, freeIds.length),

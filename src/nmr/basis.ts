@@ -140,24 +140,7 @@ const STATE_TERMS: Readonly<Record<string, readonly Entry[]>> = {
     ["2izsx", "sy", -Math.PI],
     ["sy", "2izsx", Math.PI],
   ],
-  "d_{s}": [
-    "ix",
-    "iy",
-    "iz",
-    "sx",
-    "sy",
-    "sz",
-    "2ixsz",
-    "2iysz",
-    "2izsx",
-    "2izsy",
-    "2ixsx",
-    "2ixsy",
-    "2iysx",
-    "2iysy",
-    "2izsz",
-  ]
-    .map((c) => [c, c, -1] as Entry),
+  "d_{s}": IXYZSXYZ.map((c) => [c, c, -1] as Entry),
 };
 
 /** State-independent terms (applied to every state block). */

@@ -67,6 +67,8 @@ export interface EigWorkspace {
   readonly piv: Int32Array;
   /** Result slot of the small complex division. */
   readonly c2: Float64Array;
+  /** A Francis step's shift data (xx, y, w), through its exceptional shifts. */
+  readonly shift: Float64Array;
 }
 
 /**
@@ -97,6 +99,7 @@ export function createEigWorkspace(n: number, condMax = DEFAULT_EIG_COND_MAX): E
     ort: new Float64Array(n),
     piv: new Int32Array(n),
     c2: new Float64Array(2),
+    shift: new Float64Array(3),
   };
 }
 
@@ -239,32 +242,42 @@ function hessenberg(
  * converge.
  */
 function schurVectors(ws: EigWorkspace): boolean {
-  const { n, h, u: zt, x, wr, wi, c2 } = ws;
+  const { n, h, x } = ws;
   let norm = 0;
   for (let i = 0; i < n; i++) {
     for (let j = Math.max(i - 1, 0); j < n; j++) norm += Math.abs(h[i * n + j]);
   }
+  if (!schurForm(ws, norm)) return false;
+  // A zero matrix: the accumulated (identity) transformation already holds the eigenvectors.
+  if (norm === 0) {
+    x.fill(0);
+    for (let i = 0; i < n; i++) x[i * n + i] = 1;
+    return true;
+  }
+  // Eigenvectors of the quasi-triangular factor, overwriting its upper part column by column.
+  const wi = ws.wi;
+  for (let c = n - 1; c >= 0; c--) {
+    if (wi[c] === 0) realEigenvector(ws, c, norm);
+    else if (wi[c] < 0) complexEigenvector(ws, c, norm);
+  }
+  toOriginalBasis(ws);
+  return true;
+}
+
+/**
+ * Reduce ws.h from Hessenberg to real Schur form (quasi-triangular: 1×1 and 2×2 diagonal
+ * blocks), deflating eigenvalues into ws.wr/ws.wi from the bottom up. `norm` is the 1-norm of
+ * the Hessenberg matrix, the scale of "negligible". Returns false after MAX_ITER Francis steps
+ * without a deflation.
+ */
+function schurForm(ws: EigWorkspace, norm: number): boolean {
+  const { n, h, wr, wi } = ws;
+  // Sum of the shifts already subtracted from the diagonal, added back on deflation.
   let exshift = 0;
-  let p = 0;
-  let q = 0;
-  let r = 0;
-  let s = 0;
-  let w = 0;
-  let xx = 0;
-  let y = 0;
-  let zz = 0;
   let iter = 0;
   let hi = n - 1;
   while (hi >= 0) {
-    // Look for a negligible subdiagonal entry that splits off the trailing block.
-    let l = hi;
-    while (l > 0) {
-      s = Math.abs(h[(l - 1) * n + l - 1]) + Math.abs(h[l * n + l]);
-      if (s === 0) s = norm;
-      const sub = Math.abs(h[l * n + l - 1]);
-      if (sub === 0 || sub < EPS * s) break;
-      l--;
-    }
+    const l = splitRow(h, n, hi, norm);
     if (l === hi) {
       // One real eigenvalue deflated.
       h[hi * n + hi] += exshift;
@@ -273,291 +286,383 @@ function schurVectors(ws: EigWorkspace): boolean {
       hi--;
       iter = 0;
     } else if (l === hi - 1) {
-      // A 2×2 block deflated: split it into two real eigenvalues or keep a conjugate pair.
-      const a = (hi - 1) * n;
-      const b = hi * n;
-      w = h[b + hi - 1] * h[a + hi];
-      p = (h[a + hi - 1] - h[b + hi]) / 2;
-      q = p * p + w;
-      zz = Math.sqrt(Math.abs(q));
-      h[b + hi] += exshift;
-      h[a + hi - 1] += exshift;
-      xx = h[b + hi];
-      if (q >= 0) {
-        zz = p >= 0 ? p + zz : p - zz;
-        wr[hi - 1] = xx + zz;
-        wr[hi] = zz !== 0 ? xx - w / zz : xx + zz;
-        wi[hi - 1] = 0;
-        wi[hi] = 0;
-        // Rotate the block to upper triangular form so that back-substitution sees it as two
-        // separate real eigenvalues.
-        xx = h[b + hi - 1];
-        s = Math.abs(xx) + Math.abs(zz);
-        p = xx / s;
-        q = zz / s;
-        r = Math.sqrt(p * p + q * q);
-        p /= r;
-        q /= r;
-        for (let j = hi - 1; j < n; j++) {
-          const t = h[a + j];
-          h[a + j] = q * t + p * h[b + j];
-          h[b + j] = q * h[b + j] - p * t;
-        }
-        for (let i = 0; i <= hi; i++) {
-          const io = i * n;
-          const t = h[io + hi - 1];
-          h[io + hi - 1] = q * t + p * h[io + hi];
-          h[io + hi] = q * h[io + hi] - p * t;
-        }
-        for (let i = 0, i1 = a; i < n; i++, i1++) {
-          const t = zt[i1];
-          zt[i1] = q * t + p * zt[i1 + n];
-          zt[i1 + n] = q * zt[i1 + n] - p * t;
-        }
-      } else {
-        wr[hi - 1] = xx + p;
-        wr[hi] = xx + p;
-        wi[hi - 1] = zz;
-        wi[hi] = -zz;
-      }
+      deflateBlock(ws, hi, exshift);
       hi -= 2;
       iter = 0;
     } else {
       if (iter >= MAX_ITER) return false;
-      // Shifts from the trailing 2×2 block (implicitly: its trace and determinant).
-      xx = h[hi * n + hi];
-      y = h[(hi - 1) * n + hi - 1];
-      w = h[hi * n + hi - 1] * h[(hi - 1) * n + hi];
-      if (iter === 10) {
-        // Ad hoc shift to break cycles (EISPACK's exceptional shift).
-        exshift += xx;
-        for (let i = 0; i <= hi; i++) h[i * n + i] -= xx;
-        s = Math.abs(h[hi * n + hi - 1]) + Math.abs(h[(hi - 1) * n + hi - 2]);
-        xx = 0.75 * s;
-        y = xx;
-        w = -0.4375 * s * s;
-      }
-      if (iter === 30) {
-        // MATLAB's second exceptional shift.
-        s = (y - xx) / 2;
-        s = s * s + w;
-        if (s > 0) {
-          s = Math.sqrt(s);
-          if (y < xx) s = -s;
-          s = xx - w / ((y - xx) / 2 + s);
-          for (let i = 0; i <= hi; i++) h[i * n + i] -= s;
-          exshift += s;
-          xx = 0.964;
-          y = 0.964;
-          w = 0.964;
-        }
-      }
+      exshift = francisStep(ws, l, hi, iter, exshift);
       iter++;
-      // Find where the bulge can start: two consecutive small subdiagonal entries.
-      let m = hi - 2;
-      while (m >= l) {
-        const mo = m * n;
-        zz = h[mo + m];
-        r = xx - zz;
-        s = y - zz;
-        p = (r * s - w) / h[mo + n + m] + h[mo + m + 1];
-        q = h[mo + n + m + 1] - zz - r - s;
-        r = h[mo + 2 * n + m + 1];
-        s = Math.abs(p) + Math.abs(q) + Math.abs(r);
-        p /= s;
-        q /= s;
-        r /= s;
-        if (m === l) break;
-        const lhs = Math.abs(h[mo + m - 1]) * (Math.abs(q) + Math.abs(r));
-        const rhs = EPS *
-          (Math.abs(p) *
-            (Math.abs(h[mo - n + m - 1]) + Math.abs(zz) + Math.abs(h[mo + n + m + 1])));
-        if (lhs < rhs) break;
-        m--;
+    }
+  }
+  return true;
+}
+
+/**
+ * The first row l ≤ hi of the trailing unreduced block: the row below a negligible subdiagonal
+ * entry (or 0).
+ */
+function splitRow(h: Float64Array, n: number, hi: number, norm: number): number {
+  let l = hi;
+  while (l > 0) {
+    let s = Math.abs(h[(l - 1) * n + l - 1]) + Math.abs(h[l * n + l]);
+    if (s === 0) s = norm;
+    const sub = Math.abs(h[l * n + l - 1]);
+    if (sub === 0 || sub < EPS * s) break;
+    l--;
+  }
+  return l;
+}
+
+/**
+ * A 2×2 block deflated at rows hi−1, hi: split it into two real eigenvalues (rotating the block
+ * to upper triangular form) or keep a conjugate pair.
+ */
+function deflateBlock(ws: EigWorkspace, hi: number, exshift: number): void {
+  const { n, h, u: zt, wr, wi } = ws;
+  const a = (hi - 1) * n;
+  const b = hi * n;
+  const w = h[b + hi - 1] * h[a + hi];
+  let p = (h[a + hi - 1] - h[b + hi]) / 2;
+  let q = p * p + w;
+  let zz = Math.sqrt(Math.abs(q));
+  h[b + hi] += exshift;
+  h[a + hi - 1] += exshift;
+  let xx = h[b + hi];
+  if (q < 0) {
+    wr[hi - 1] = xx + p;
+    wr[hi] = xx + p;
+    wi[hi - 1] = zz;
+    wi[hi] = -zz;
+    return;
+  }
+  zz = p >= 0 ? p + zz : p - zz;
+  wr[hi - 1] = xx + zz;
+  wr[hi] = zz !== 0 ? xx - w / zz : xx + zz;
+  wi[hi - 1] = 0;
+  wi[hi] = 0;
+  // Rotate the block to upper triangular form so that back-substitution sees it as two
+  // separate real eigenvalues.
+  xx = h[b + hi - 1];
+  const s = Math.abs(xx) + Math.abs(zz);
+  p = xx / s;
+  q = zz / s;
+  const r = Math.sqrt(p * p + q * q);
+  p /= r;
+  q /= r;
+  for (let j = hi - 1; j < n; j++) {
+    const t = h[a + j];
+    h[a + j] = q * t + p * h[b + j];
+    h[b + j] = q * h[b + j] - p * t;
+  }
+  for (let i = 0; i <= hi; i++) {
+    const io = i * n;
+    const t = h[io + hi - 1];
+    h[io + hi - 1] = q * t + p * h[io + hi];
+    h[io + hi] = q * h[io + hi] - p * t;
+  }
+  for (let i = 0, i1 = a; i < n; i++, i1++) {
+    const t = zt[i1];
+    zt[i1] = q * t + p * zt[i1 + n];
+    zt[i1 + n] = q * zt[i1 + n] - p * t;
+  }
+}
+
+/**
+ * One Francis double-shift step on the unreduced block l..hi (iteration `iter` since the last
+ * deflation): the shifts, where the bulge starts, then the chase with 3×3 Householder
+ * reflectors, applied to ws.h and accumulated into the transposed Schur vectors ws.u. Returns
+ * the updated sum of exceptional shifts. Kept as one loop nest: the step runs a few times per
+ * eigenvalue and calls inside it cost measurably on 6×6 matrices (benchmarks/eig_bench.ts).
+ */
+function francisStep(
+  ws: EigWorkspace,
+  l: number,
+  hi: number,
+  iter: number,
+  exshift: number,
+): number {
+  const { n, h, u: zt, shift } = ws;
+  // Shifts from the trailing 2×2 block (implicitly: its trace and determinant).
+  let xx = h[hi * n + hi];
+  let y = h[(hi - 1) * n + hi - 1];
+  let w = h[hi * n + hi - 1] * h[(hi - 1) * n + hi];
+  if (iter === 10 || iter === 30) {
+    shift[0] = xx;
+    shift[1] = y;
+    shift[2] = w;
+    exshift = exceptionalShift(ws, hi, iter, exshift);
+    xx = shift[0];
+    y = shift[1];
+    w = shift[2];
+  }
+  // Find where the bulge can start: two consecutive small subdiagonal entries.
+  let m = hi - 2;
+  let p = 0;
+  let q = 0;
+  let r = 0;
+  let s = 0;
+  let zz = 0;
+  while (m >= l) {
+    const mo = m * n;
+    zz = h[mo + m];
+    r = xx - zz;
+    s = y - zz;
+    p = (r * s - w) / h[mo + n + m] + h[mo + m + 1];
+    q = h[mo + n + m + 1] - zz - r - s;
+    r = h[mo + 2 * n + m + 1];
+    s = Math.abs(p) + Math.abs(q) + Math.abs(r);
+    p /= s;
+    q /= s;
+    r /= s;
+    if (m === l) break;
+    const lhs = Math.abs(h[mo + m - 1]) * (Math.abs(q) + Math.abs(r));
+    const rhs = EPS *
+      (Math.abs(p) *
+        (Math.abs(h[mo - n + m - 1]) + Math.abs(zz) + Math.abs(h[mo + n + m + 1])));
+    if (lhs < rhs) break;
+    m--;
+  }
+  for (let i = m + 2; i <= hi; i++) {
+    h[i * n + i - 2] = 0;
+    if (i > m + 2) h[i * n + i - 3] = 0;
+  }
+  // Chase the bulge down: reflector I − v·uᵀ with v = (1, q, r), u = (xx, y, zz).
+  for (let k = m; k <= hi - 1; k++) {
+    const notlast = k !== hi - 1;
+    if (k !== m) {
+      p = h[k * n + k - 1];
+      q = h[(k + 1) * n + k - 1];
+      r = notlast ? h[(k + 2) * n + k - 1] : 0;
+      xx = Math.abs(p) + Math.abs(q) + Math.abs(r);
+      if (xx === 0) continue;
+      p /= xx;
+      q /= xx;
+      r /= xx;
+    }
+    s = Math.sqrt(p * p + q * q + r * r);
+    if (p < 0) s = -s;
+    if (s === 0) continue;
+    if (k !== m) h[k * n + k - 1] = -s * xx;
+    else if (l !== m) h[k * n + k - 1] = -h[k * n + k - 1];
+    p += s;
+    xx = p / s;
+    y = q / s;
+    zz = r / s;
+    q /= p;
+    r /= p;
+    const k0 = k * n;
+    const k1 = k0 + n;
+    const k2 = k1 + n;
+    for (let j = k; j < n; j++) {
+      let t = h[k0 + j] + q * h[k1 + j];
+      if (notlast) {
+        t += r * h[k2 + j];
+        h[k2 + j] -= t * zz;
       }
-      for (let i = m + 2; i <= hi; i++) {
-        h[i * n + i - 2] = 0;
-        if (i > m + 2) h[i * n + i - 3] = 0;
+      h[k0 + j] -= t * xx;
+      h[k1 + j] -= t * y;
+    }
+    const imax = Math.min(hi, k + 3);
+    for (let i = 0; i <= imax; i++) {
+      const io = i * n;
+      let t = xx * h[io + k] + y * h[io + k + 1];
+      if (notlast) {
+        t += zz * h[io + k + 2];
+        h[io + k + 2] -= t * r;
       }
-      // Chase the bulge down with 3×3 Householder reflectors.
-      for (let k = m; k <= hi - 1; k++) {
-        const notlast = k !== hi - 1;
-        if (k !== m) {
-          p = h[k * n + k - 1];
-          q = h[(k + 1) * n + k - 1];
-          r = notlast ? h[(k + 2) * n + k - 1] : 0;
-          xx = Math.abs(p) + Math.abs(q) + Math.abs(r);
-          if (xx === 0) continue;
-          p /= xx;
-          q /= xx;
-          r /= xx;
-        }
-        s = Math.sqrt(p * p + q * q + r * r);
-        if (p < 0) s = -s;
-        if (s === 0) continue;
-        if (k !== m) h[k * n + k - 1] = -s * xx;
-        else if (l !== m) h[k * n + k - 1] = -h[k * n + k - 1];
-        p += s;
-        xx = p / s;
-        y = q / s;
-        zz = r / s;
-        q /= p;
-        r /= p;
-        const k0 = k * n;
-        const k1 = k0 + n;
-        const k2 = k1 + n;
-        for (let j = k; j < n; j++) {
-          let t = h[k0 + j] + q * h[k1 + j];
-          if (notlast) {
-            t += r * h[k2 + j];
-            h[k2 + j] -= t * zz;
-          }
-          h[k0 + j] -= t * xx;
-          h[k1 + j] -= t * y;
-        }
-        const imax = Math.min(hi, k + 3);
-        for (let i = 0; i <= imax; i++) {
-          const io = i * n;
-          let t = xx * h[io + k] + y * h[io + k + 1];
-          if (notlast) {
-            t += zz * h[io + k + 2];
-            h[io + k + 2] -= t * r;
-          }
-          h[io + k] -= t;
-          h[io + k + 1] -= t * q;
-        }
-        if (notlast) {
-          for (let i = 0; i < n; i++) {
-            const t = xx * zt[k0 + i] + y * zt[k1 + i] + zz * zt[k2 + i];
-            zt[k0 + i] -= t;
-            zt[k1 + i] -= t * q;
-            zt[k2 + i] -= t * r;
-          }
-        } else {
-          for (let i = 0; i < n; i++) {
-            const t = xx * zt[k0 + i] + y * zt[k1 + i];
-            zt[k0 + i] -= t;
-            zt[k1 + i] -= t * q;
-          }
-        }
+      h[io + k] -= t;
+      h[io + k + 1] -= t * q;
+    }
+    if (notlast) {
+      for (let i = 0; i < n; i++) {
+        const t = xx * zt[k0 + i] + y * zt[k1 + i] + zz * zt[k2 + i];
+        zt[k0 + i] -= t;
+        zt[k1 + i] -= t * q;
+        zt[k2 + i] -= t * r;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const t = xx * zt[k0 + i] + y * zt[k1 + i];
+        zt[k0 + i] -= t;
+        zt[k1 + i] -= t * q;
       }
     }
   }
+  return exshift;
+}
 
-  // A zero matrix: the accumulated (identity) transformation already holds the eigenvectors.
-  if (norm === 0) {
-    x.fill(0);
-    for (let i = 0; i < n; i++) x[i * n + i] = 1;
-    return true;
+/**
+ * The exceptional shifts that break cycles of a Francis iteration that does not converge:
+ * EISPACK's at iteration 10, MATLAB's second one at 30. Reads and replaces the shift data
+ * (xx, y, w) in ws.shift, shifts the diagonal of rows 0..hi, and returns the updated sum of
+ * shifts.
+ */
+function exceptionalShift(ws: EigWorkspace, hi: number, iter: number, exshift: number): number {
+  const { n, h, shift } = ws;
+  let xx = shift[0];
+  let y = shift[1];
+  let w = shift[2];
+  let s = 0;
+  if (iter === 10) {
+    // Ad hoc shift to break cycles (EISPACK's exceptional shift).
+    exshift += xx;
+    for (let i = 0; i <= hi; i++) h[i * n + i] -= xx;
+    s = Math.abs(h[hi * n + hi - 1]) + Math.abs(h[(hi - 1) * n + hi - 2]);
+    xx = 0.75 * s;
+    y = xx;
+    w = -0.4375 * s * s;
   }
+  if (iter === 30) {
+    // MATLAB's second exceptional shift.
+    s = (y - xx) / 2;
+    s = s * s + w;
+    if (s > 0) {
+      s = Math.sqrt(s);
+      if (y < xx) s = -s;
+      s = xx - w / ((y - xx) / 2 + s);
+      for (let i = 0; i <= hi; i++) h[i * n + i] -= s;
+      exshift += s;
+      xx = 0.964;
+      y = 0.964;
+      w = 0.964;
+    }
+  }
+  shift[0] = xx;
+  shift[1] = y;
+  shift[2] = w;
+  return exshift;
+}
 
-  // Eigenvectors of the quasi-triangular factor, overwriting its upper part column by column.
-  for (let c = n - 1; c >= 0; c--) {
-    p = wr[c];
-    q = wi[c];
-    if (q === 0) {
-      let l = c;
-      h[c * n + c] = 1;
-      for (let i = c - 1; i >= 0; i--) {
-        const io = i * n;
-        w = h[io + i] - p;
-        r = 0;
-        for (let j = l; j <= c; j++) r += h[io + j] * h[j * n + c];
-        if (wi[i] < 0) {
-          // Second row of a 2×2 block: solved together with the first on the next step.
-          zz = w;
-          s = r;
-        } else {
-          l = i;
-          if (wi[i] === 0) {
-            // Equal eigenvalues give w = 0: perturb, as a defective pair then shows up as a
-            // huge, nearly parallel vector that the condition test rejects.
-            h[io + c] = w !== 0 ? -r / w : -r / (EPS * norm);
-          } else {
-            xx = h[io + i + 1];
-            y = h[io + n + i];
-            q = (wr[i] - p) * (wr[i] - p) + wi[i] * wi[i];
-            const t = (xx * s - zz * r) / q;
-            h[io + c] = t;
-            h[io + n + c] = Math.abs(xx) > Math.abs(zz) ? (-r - w * t) / xx : (-s - y * t) / zz;
-          }
-          // Rescale to keep the growing vector representable.
-          const t = Math.abs(h[io + c]);
-          if (EPS * t * t > 1) {
-            for (let j = i; j <= c; j++) h[j * n + c] /= t;
-          }
-        }
+/**
+ * Column c of the quasi-triangular factor's eigenvector for the real eigenvalue wr[c], by
+ * back-substitution in place (rows solved one by one, 2×2 blocks two together).
+ */
+function realEigenvector(ws: EigWorkspace, c: number, norm: number): void {
+  const { n, h, wr, wi } = ws;
+  const p = wr[c];
+  // The second row of a 2×2 block leaves (zz, s) for its first row, solved on the next step.
+  let zz = 0;
+  let s = 0;
+  let l = c;
+  h[c * n + c] = 1;
+  for (let i = c - 1; i >= 0; i--) {
+    const io = i * n;
+    const w = h[io + i] - p;
+    let r = 0;
+    for (let j = l; j <= c; j++) r += h[io + j] * h[j * n + c];
+    if (wi[i] < 0) {
+      // Second row of a 2×2 block: solved together with the first on the next step.
+      zz = w;
+      s = r;
+      continue;
+    }
+    l = i;
+    if (wi[i] === 0) {
+      // Equal eigenvalues give w = 0: perturb, as a defective pair then shows up as a
+      // huge, nearly parallel vector that the condition test rejects.
+      h[io + c] = w !== 0 ? -r / w : -r / (EPS * norm);
+    } else {
+      const xx = h[io + i + 1];
+      const y = h[io + n + i];
+      const q = (wr[i] - p) * (wr[i] - p) + wi[i] * wi[i];
+      const t = (xx * s - zz * r) / q;
+      h[io + c] = t;
+      h[io + n + c] = Math.abs(xx) > Math.abs(zz) ? (-r - w * t) / xx : (-s - y * t) / zz;
+    }
+    // Rescale to keep the growing vector representable.
+    const t = Math.abs(h[io + c]);
+    if (EPS * t * t > 1) {
+      for (let j = i; j <= c; j++) h[j * n + c] /= t;
+    }
+  }
+}
+
+/**
+ * Columns c−1 (real part) and c (imaginary part) of the quasi-triangular factor's eigenvector
+ * for the eigenvalue wr[c] − i·wi[c] of a conjugate pair (wi[c] < 0: positive imaginary part),
+ * by complex back-substitution in place.
+ */
+function complexEigenvector(ws: EigWorkspace, c: number, norm: number): void {
+  const { n, h, wr, wi, c2 } = ws;
+  const p = wr[c];
+  const q = wi[c];
+  let l = c - 1;
+  const a = (c - 1) * n;
+  const b = c * n;
+  if (Math.abs(h[b + c - 1]) > Math.abs(h[a + c])) {
+    h[a + c - 1] = q / h[b + c - 1];
+    h[a + c] = -(h[b + c] - p) / h[b + c - 1];
+  } else {
+    cdiv(0, -h[a + c], h[a + c - 1] - p, q, c2);
+    h[a + c - 1] = c2[0];
+    h[a + c] = c2[1];
+  }
+  h[b + c - 1] = 0;
+  h[b + c] = 1;
+  // The second row of a 2×2 block leaves (zz, r, s) for its first row, solved on the next step.
+  let zz = 0;
+  let r = 0;
+  let s = 0;
+  for (let i = c - 2; i >= 0; i--) {
+    const io = i * n;
+    let ra = 0;
+    let sa = 0;
+    for (let j = l; j <= c; j++) {
+      ra += h[io + j] * h[j * n + c - 1];
+      sa += h[io + j] * h[j * n + c];
+    }
+    const w = h[io + i] - p;
+    if (wi[i] < 0) {
+      zz = w;
+      r = ra;
+      s = sa;
+      continue;
+    }
+    l = i;
+    if (wi[i] === 0) {
+      cdiv(-ra, -sa, w, q, c2);
+      h[io + c - 1] = c2[0];
+      h[io + c] = c2[1];
+    } else {
+      const xx = h[io + i + 1];
+      const y = h[io + n + i];
+      let vr = (wr[i] - p) * (wr[i] - p) + wi[i] * wi[i] - q * q;
+      const vi = (wr[i] - p) * 2 * q;
+      if (vr === 0 && vi === 0) {
+        vr = EPS * norm *
+          (Math.abs(w) + Math.abs(q) + Math.abs(xx) + Math.abs(y) + Math.abs(zz));
       }
-    } else if (q < 0) {
-      // Second index of a conjugate pair: real part into column c−1, imaginary into column c,
-      // for the eigenvalue p − i·q (positive imaginary part).
-      let l = c - 1;
-      const a = (c - 1) * n;
-      const b = c * n;
-      if (Math.abs(h[b + c - 1]) > Math.abs(h[a + c])) {
-        h[a + c - 1] = q / h[b + c - 1];
-        h[a + c] = -(h[b + c] - p) / h[b + c - 1];
+      cdiv(xx * r - zz * ra + q * sa, xx * s - zz * sa - q * ra, vr, vi, c2);
+      h[io + c - 1] = c2[0];
+      h[io + c] = c2[1];
+      if (Math.abs(xx) > Math.abs(zz) + Math.abs(q)) {
+        h[io + n + c - 1] = (-ra - w * h[io + c - 1] + q * h[io + c]) / xx;
+        h[io + n + c] = (-sa - w * h[io + c] - q * h[io + c - 1]) / xx;
       } else {
-        cdiv(0, -h[a + c], h[a + c - 1] - p, q, c2);
-        h[a + c - 1] = c2[0];
-        h[a + c] = c2[1];
+        cdiv(-r - y * h[io + c - 1], -s - y * h[io + c], zz, q, c2);
+        h[io + n + c - 1] = c2[0];
+        h[io + n + c] = c2[1];
       }
-      h[b + c - 1] = 0;
-      h[b + c] = 1;
-      for (let i = c - 2; i >= 0; i--) {
-        const io = i * n;
-        let ra = 0;
-        let sa = 0;
-        for (let j = l; j <= c; j++) {
-          ra += h[io + j] * h[j * n + c - 1];
-          sa += h[io + j] * h[j * n + c];
-        }
-        w = h[io + i] - p;
-        if (wi[i] < 0) {
-          zz = w;
-          r = ra;
-          s = sa;
-        } else {
-          l = i;
-          if (wi[i] === 0) {
-            cdiv(-ra, -sa, w, q, c2);
-            h[io + c - 1] = c2[0];
-            h[io + c] = c2[1];
-          } else {
-            xx = h[io + i + 1];
-            y = h[io + n + i];
-            let vr = (wr[i] - p) * (wr[i] - p) + wi[i] * wi[i] - q * q;
-            const vi = (wr[i] - p) * 2 * q;
-            if (vr === 0 && vi === 0) {
-              vr = EPS * norm *
-                (Math.abs(w) + Math.abs(q) + Math.abs(xx) + Math.abs(y) + Math.abs(zz));
-            }
-            cdiv(xx * r - zz * ra + q * sa, xx * s - zz * sa - q * ra, vr, vi, c2);
-            h[io + c - 1] = c2[0];
-            h[io + c] = c2[1];
-            if (Math.abs(xx) > Math.abs(zz) + Math.abs(q)) {
-              h[io + n + c - 1] = (-ra - w * h[io + c - 1] + q * h[io + c]) / xx;
-              h[io + n + c] = (-sa - w * h[io + c] - q * h[io + c - 1]) / xx;
-            } else {
-              cdiv(-r - y * h[io + c - 1], -s - y * h[io + c], zz, q, c2);
-              h[io + n + c - 1] = c2[0];
-              h[io + n + c] = c2[1];
-            }
-          }
-          const t = Math.max(Math.abs(h[io + c - 1]), Math.abs(h[io + c]));
-          if (EPS * t * t > 1) {
-            for (let j = i; j <= c; j++) {
-              h[j * n + c - 1] /= t;
-              h[j * n + c] /= t;
-            }
-          }
-        }
+    }
+    const t = Math.max(Math.abs(h[io + c - 1]), Math.abs(h[io + c]));
+    if (EPS * t * t > 1) {
+      for (let j = i; j <= c; j++) {
+        h[j * n + c - 1] /= t;
+        h[j * n + c] /= t;
       }
     }
   }
-  // Back to the original basis: X = Z·T with T the upper triangle of h. In transposed form
-  // row j of Xᵀ is Σ_{k≤j} T[k][j]·(row k of Zᵀ); going from the last row up, every row is
-  // overwritten only after its last use.
+}
+
+/**
+ * Back to the original basis: ws.x = Z·T with T the upper triangle of ws.h (the Schur-basis
+ * eigenvectors) and Zᵀ in ws.u.
+ */
+function toOriginalBasis(ws: EigWorkspace): void {
+  const { n, h, u: zt, x } = ws;
+  // In transposed form row j of Xᵀ is Σ_{k≤j} T[k][j]·(row k of Zᵀ); going from the last row
+  // up, every row is overwritten only after its last use.
   for (let j = n - 1; j >= 0; j--) {
     const jo = j * n;
     const d = h[jo + j];
@@ -572,7 +677,6 @@ function schurVectors(ws: EigWorkspace): boolean {
   for (let i = 0; i < n; i++) {
     for (let j = 0, o = i; j < n; j++, o += n) x[i * n + j] = zt[o];
   }
-  return true;
 }
 
 /**

@@ -69,7 +69,11 @@ export function dataPanelSpec(panel: DataPanel): object {
  * is imported here, when a figure is drawn, so runs without plots never load it.
  */
 export async function renderStackedSvg(panels: object[], title: string): Promise<string> {
-  const { renderVegaLiteSvg } = await import("./svg.ts");
+  // A URL built at run time: `deno run` loads the graph of every `import("literal")` at start,
+  // which would load vega into runs that never plot.
+  const { renderVegaLiteSvg } = await (import(new URL("./svg.ts", import.meta.url).href) as Promise<
+    typeof import("./svg.ts")
+  >);
   return renderVegaLiteSvg({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title,

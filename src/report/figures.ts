@@ -110,22 +110,13 @@ function smoothIf(smooth: boolean, curve: { x: number; y: number }[]): { x: numb
  * ```
  */
 export function cestFigures(experiment: string, data: CestPlotData[]): ProfileFigure[] {
-  return data.map((d) => ({
-    ...base(d.name, experiment),
-    xTitle: "B₁ position (ppm)",
-    yTitle: "I/I₀",
-    reverseX: true,
-    rules: d.statesPpm.filter(Number.isFinite),
-    points: d.points.map((p) => ({
-      x: p.ppm,
-      y: p.ratioExp,
-      lo: p.ratioExp - p.errRatio,
-      hi: p.ratioExp + p.errRatio,
-      calc: p.ratioCalc,
-      used: p.used,
-    })).filter(finite),
-    curve: d.curve.map((c) => ({ x: c.ppm, y: c.ratioCalc })).filter((c) => Number.isFinite(c.y)),
-  }));
+  return data.map((d) =>
+    ratioFigure(d, experiment, "ppm", {
+      xTitle: "B₁ position (ppm)",
+      reverseX: true,
+      rules: d.statesPpm.filter(Number.isFinite),
+    })
+  );
 }
 
 /**
@@ -137,22 +128,54 @@ export function cestFigures(experiment: string, data: CestPlotData[]): ProfileFi
  * ```
  */
 export function decayFigures(experiment: string, panels: DecayPanel[]): ProfileFigure[] {
-  return panels.map((d) => ({
+  return panels.map((d) =>
+    ratioFigure(d, experiment, "timeS", { xTitle: "Time (s)", reverseX: false, rules: [] })
+  );
+}
+
+/** A measured I/I₀ ratio with its error and the model's, as CEST and decay plot data have. */
+interface RatioPoint {
+  ratioExp: number;
+  errRatio: number;
+  ratioCalc: number;
+  used: boolean;
+}
+
+/**
+ * A figure of I/I₀ ratios against the plot data's `x` field (the same name in points and curve),
+ * finite points and curve samples only.
+ */
+function ratioFigure<K extends string>(
+  d: {
+    name: string;
+    points: (RatioPoint & Record<K, number>)[];
+    curve: ({ ratioCalc: number } & Record<K, number>)[];
+  },
+  experiment: string,
+  x: K,
+  axis: { xTitle: string; reverseX: boolean; rules: number[] },
+): ProfileFigure {
+  return {
     ...base(d.name, experiment),
-    xTitle: "Time (s)",
+    xTitle: axis.xTitle,
     yTitle: "I/I₀",
-    reverseX: false,
-    rules: [],
-    points: d.points.map((p) => ({
-      x: p.timeS,
-      y: p.ratioExp,
-      lo: p.ratioExp - p.errRatio,
-      hi: p.ratioExp + p.errRatio,
-      calc: p.ratioCalc,
-      used: p.used,
-    })).filter(finite),
-    curve: d.curve.map((c) => ({ x: c.timeS, y: c.ratioCalc })).filter((c) => Number.isFinite(c.y)),
-  }));
+    reverseX: axis.reverseX,
+    rules: axis.rules,
+    points: d.points.map((p) => symmetricPoint(p[x], p.ratioExp, p.errRatio, p.ratioCalc, p.used))
+      .filter(finite),
+    curve: d.curve.map((c) => ({ x: c[x], y: c.ratioCalc })).filter((c) => Number.isFinite(c.y)),
+  };
+}
+
+/** A data point `y ± err` at `x` with the model's value `calc`. */
+function symmetricPoint(
+  x: number,
+  y: number,
+  err: number,
+  calc: number,
+  used: boolean,
+): FigurePoint {
+  return { x, y, lo: y - err, hi: y + err, calc, used };
 }
 
 /**
@@ -177,14 +200,7 @@ export function shiftFigure(experiment: string, points: ShiftPoint[]): ProfileFi
     yTitle: "Δδ exp (ppb)",
     reverseX: false,
     rules: [],
-    points: points.map((p) => ({
-      x: p.calc,
-      y: p.exp,
-      lo: p.exp - p.err,
-      hi: p.exp + p.err,
-      calc: p.calc,
-      used: true,
-    })).filter(finite),
+    points: points.map((p) => symmetricPoint(p.calc, p.exp, p.err, p.calc, true)).filter(finite),
     curve: [{ x: lo, y: lo }, { x: hi, y: hi }],
   };
 }
@@ -213,14 +229,8 @@ export function r1rhoFigures(experiment: string, data: R1rhoPlotData[]): Profile
       yTitle: "R₁ρ (s⁻¹)",
       reverseX: false,
       rules: [],
-      points: d.points.map((p) => ({
-        x: xOf(p),
-        y: p.exp,
-        lo: p.exp - p.err,
-        hi: p.exp + p.err,
-        calc: p.calc,
-        used: p.used,
-      })).filter(finite),
+      points: d.points.map((p) => symmetricPoint(xOf(p), p.exp, p.err, p.calc, p.used))
+        .filter(finite),
       curve: d.curve.map((c) => ({ x: xOf(c), y: c.r1rho }))
         .filter((c) => Number.isFinite(c.x) && Number.isFinite(c.y))
         .sort((a, b) => a.x - b.x),

@@ -10,7 +10,7 @@ import { intensitiesAt, type ProfileCalculator } from "../fit/evaluate.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
 import { ppmToRadPerS } from "../nmr/constants.ts";
 import { cestCurveOffsets, type CestPlotData, cestPlotData } from "../plot/cest.ts";
-import { compareSpinSystems, parseSpinSystem } from "../params/spin_system.ts";
+import { type Final, sortedBySpin } from "./_final.ts";
 
 /** How a CEST profile's offsets map to ppm (see `CestPlotInput`). */
 export interface CestAxis {
@@ -55,21 +55,13 @@ export function cestAxisOf(study: StudySpec, index: number): CestAxis {
 export function cestPlotsOf(
   study: StudySpec,
   calcs: ProfileCalculator[],
-  finals: readonly { profile: number; calc: Float64Array }[],
+  finals: readonly Final[],
   scales: ReadonlyMap<number, number>,
   values: readonly Float64Array[],
   simulate: boolean,
 ): Map<string, CestPlotData[]> {
   const out = new Map<string, CestPlotData[]>();
-  const order = finals
-    .map((f, index) => ({ f, index }))
-    .sort((a, b) =>
-      compareSpinSystems(
-        parseSpinSystem(study.profiles[a.f.profile].name),
-        parseSpinSystem(study.profiles[b.f.profile].name),
-      ) || a.index - b.index
-    );
-  for (const { f } of order) {
+  for (const f of sortedBySpin(study, finals)) {
     const p = study.profiles[f.profile];
     const exp = study.experiments[p.experiment];
     const module = EXPERIMENTS[exp.name];

@@ -8,7 +8,7 @@
 import type { StudySpec } from "../fit/study.ts";
 import { intensitiesAt, type ProfileCalculator } from "../fit/evaluate.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
-import { compareSpinSystems, parseSpinSystem } from "../params/spin_system.ts";
+import { type Final, sortedBySpin } from "./_final.ts";
 import {
   decayCurveTimes,
   type DecayPanel,
@@ -16,24 +16,6 @@ import {
   largestMagnitude,
 } from "../plot/relaxation.ts";
 import type { ShiftPoint } from "../plot/shift.ts";
-
-/** Final (scaled) calculation of one profile. */
-interface Final {
-  profile: number;
-  calc: Float64Array;
-}
-
-function sortedBySpin(study: StudySpec, finals: readonly Final[]): Final[] {
-  return finals
-    .map((f, index) => ({ f, index }))
-    .sort((a, b) =>
-      compareSpinSystems(
-        parseSpinSystem(study.profiles[a.f.profile].name),
-        parseSpinSystem(study.profiles[b.f.profile].name),
-      ) || a.index - b.index
-    )
-    .map(({ f }) => f);
-}
 
 /**
  * Relaxation and EXSY panels per experiment stem. Relaxation: one panel per profile, curve on

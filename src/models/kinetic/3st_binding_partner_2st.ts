@@ -1,7 +1,7 @@
 /** Binding of a ligand that itself exchanges between two forms. @module */
 import type { KineticModel } from "../model.ts";
 import { setting } from "../../params/settings.ts";
-import { lit, need, populationSettings, T, TPL } from "./_common.ts";
+import { lit, need, T, TPL } from "./_common.ts";
 
 /**
  * `3st_binding_partner_2st`: the ligand exists as L1 ⇌ L2 ([L2] = KEQ·[L1]); P + L1 ⇌ PL1
@@ -47,7 +47,10 @@ export const model3stBindingPartner2st: KineticModel = {
         conds: TPL,
         expr: "{kex_bc} * {pl1} / max({pl1} + {pl2}, 1e-100)",
       }),
-      ...populationSettings("abc", TPL),
+      // Mass-balance populations (ChemEx 2026.09, #769): KOFF = 0 freezes, composition kept.
+      pa: setting("PA", { conds: TPL, expr: `binding_free(${p}, ${l}, ${kd}) / ${p}` }),
+      pb: setting("PB", { conds: TPL, expr: `{pl1} / ${p}` }),
+      pc: setting("PC", { conds: TPL, expr: `{pl2} / ${p}` }),
     };
   },
 };

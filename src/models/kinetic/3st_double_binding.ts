@@ -1,7 +1,7 @@
 /** One ligand, two binding modes. @module */
 import type { KineticModel } from "../model.ts";
 import { setting } from "../../params/settings.ts";
-import { lit, need, populationSettings, T, TPL } from "./_common.ts";
+import { lit, need, T, TPL } from "./_common.ts";
 
 /**
  * `3st_double_binding`: P + L ⇌ PL1 (KD_AB, KOFF_AB) and P + L ⇌ PL2 (KD_AC, KOFF_AC),
@@ -29,7 +29,10 @@ export const model3stDoubleBinding: KineticModel = {
       kba: setting("KBA", { conds: TPL, expr: "{koff_ab}" }),
       kac: setting("KAC", { conds: TPL, expr: "{kon_ac} * {l_free}" }),
       kca: setting("KCA", { conds: TPL, expr: "{koff_ac}" }),
-      ...populationSettings("abc", TPL, { absent: ["bc"] }),
+      // Mass-balance populations (ChemEx 2026.09, #769): KOFF = 0 freezes, composition kept.
+      pa: setting("PA", { conds: TPL, expr: `{pfree} / ${p}` }),
+      pb: setting("PB", { conds: TPL, expr: `{pfree} * {l_free} / {kd_ab} / ${p}` }),
+      pc: setting("PC", { conds: TPL, expr: `{pfree} * {l_free} / {kd_ac} / ${p}` }),
     };
   },
 };

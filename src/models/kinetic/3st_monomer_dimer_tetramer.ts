@@ -1,7 +1,7 @@
 /** Monomer ⇌ dimer ⇌ tetramer association. @module */
 import type { KineticModel } from "../model.ts";
 import { setting } from "../../params/settings.ts";
-import { monomerDimerSettings, populationSettings, TP } from "./_common.ts";
+import { lit, monomerDimerSettings, need, TP } from "./_common.ts";
 
 /**
  * `3st_monomer_dimer_tetramer`: M + M ⇌ D (KD1, KOFF1) and D + D ⇌ Q (KD2, KOFF2) with
@@ -14,10 +14,16 @@ export const model3stMonomerDimerTetramer: KineticModel = {
   name: "3st_monomer_dimer_tetramer",
   description: "monomer (A) <-> dimer (B) <-> tetramer (C)",
   requires: ["p_total"],
-  settings: (c) => ({
-    ...monomerDimerSettings(c, "3st_monomer_dimer_tetramer", "mdtetramer", "tetramer"),
-    kbc: setting("KBC", { conds: TP, expr: "2.0 * {kon2} * {c_dimer}" }),
-    kcb: setting("KCB", { conds: TP, expr: "{koff2}" }),
-    ...populationSettings("abc", TP, { absent: ["ac"] }),
-  }),
+  settings: (c) => {
+    const p = lit(need(c, "p_total", "3st_monomer_dimer_tetramer"));
+    return {
+      ...monomerDimerSettings(c, "3st_monomer_dimer_tetramer", "mdtetramer", "tetramer"),
+      kbc: setting("KBC", { conds: TP, expr: "2.0 * {kon2} * {c_dimer}" }),
+      kcb: setting("KCB", { conds: TP, expr: "{koff2}" }),
+      // Mass-balance protomer fractions (ChemEx 2026.09, #769): KOFF = 0 keeps the composition.
+      pa: setting("PA", { conds: TP, expr: `{c_monomer} / ${p}` }),
+      pb: setting("PB", { conds: TP, expr: `2.0 * {c_dimer} / ${p}` }),
+      pc: setting("PC", { conds: TP, expr: `4.0 * {c_tetramer} / ${p}` }),
+    };
+  },
 };
