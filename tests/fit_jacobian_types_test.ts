@@ -385,3 +385,26 @@ Deno.test("the chain's steps survive a parameter at 0 beside larger terms (R2A =
   }
   assert.ok(norm > 0 && diff <= 1e-4 * norm, `exact vs one-sided: ${diff} of ${norm}`);
 });
+
+Deno.test("a non-finite exact derivative is never handed to the solver: that profile is differenced", () => {
+  const { study: s, store } = study("cest_15n");
+  const sub = freeAll(store, s.profiles[0].paramIds);
+  const ev = createChunkEvaluator(makeChunk(s, [0]));
+  const poisoned: typeof ev = {
+    chunk: ev.chunk,
+    calculators: ev.calculators,
+    sizes: ev.sizes,
+    profile: (k, v, out) => ev.profile(k, v, out),
+    profileJacobian: (k, v, out, jac) => {
+      const scale = ev.profileJacobian!(k, v, out, jac);
+      jac[0] = NaN;
+      return scale;
+    },
+  };
+  const p = createGroupProblem(sub, poisoned, { jacobian: "exact" });
+  const fd = createGroupProblem(sub, ev, { jacobian: "forward" });
+  const j = p.jacobian(p.x0, p.residuals(p.x0));
+  const ref = fd.jacobian(fd.x0, fd.residuals(fd.x0));
+  assert.ok(j.every(Number.isFinite));
+  assert.deepEqual(Array.from(j), Array.from(ref));
+});

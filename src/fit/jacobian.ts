@@ -90,7 +90,12 @@ export function exactJacobian(
     const lv = Float64Array.from(li, (i) => pv.values[i]);
     const seg = new Float64Array(rows);
     const jl = new Float64Array(rows * nl);
-    if (!evaluator.profileJacobian || evaluator.profileJacobian(k, lv, seg, jl) === null) {
+    // A derivative that over- or underflowed (∞·0 in a long delay) must not reach the solver,
+    // which would step to NaN: that profile is differenced instead.
+    if (
+      !evaluator.profileJacobian || evaluator.profileJacobian(k, lv, seg, jl) === null ||
+      !allFinite(jl)
+    ) {
       fallback.push(k);
       continue;
     }
@@ -245,4 +250,9 @@ export function centralJacobian(
 export function setFree(pv: ParamVector, free: Int32Array, x: Float64Array): void {
   for (let j = 0; j < free.length; j++) pv.values[free[j]] = x[j];
   evaluateDefinitions(pv);
+}
+
+function allFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
 }
