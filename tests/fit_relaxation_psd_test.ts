@@ -141,6 +141,11 @@ Deno.test("relaxation PSD: the fanned-out global fit (block LM over chunks) keep
   assert.ok(out.converged, out.message);
   const end = slack(locals(store, study), "a");
   assert.ok(end >= -1e-12 && end <= 1e-6, `slack at the end: ${end}`);
+  for (const id of [R2, ETAXY]) {
+    assert.equal(store.get(id)!.stderr, null, id);
+    assert.equal(store.get(id)!.errorNote, PSD_BOUNDARY_NOTE, id);
+  }
+  assert.ok(store.get("PB")!.stderr! > 0, "PB does not reach the block: its error stays");
 });
 
 Deno.test("relaxation PSD: a feasible optimum is reached as before, errors kept", () => {

@@ -17,8 +17,12 @@ import {
   PAYLOAD_VERSION,
   storeFromPayload,
 } from "../functions/payload.ts";
-import { storeFeasibility } from "../src/fit/relaxation_psd.ts";
-import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
+import {
+  activePsdIndices,
+  PSD_BOUNDARY_NOTE,
+  storeFeasibility,
+} from "../src/fit/relaxation_psd.ts";
+import { compileStore, dependents, evaluateDefinitions } from "../src/params/store.ts";
 import { propagateVariance } from "../src/solver/covariance.ts";
 import {
   addNormalRows,
@@ -289,5 +293,35 @@ function finish(work: GlobalWork, L: Layout, x: Float64Array, ev: ChunkEval[]): 
       for (let b = 0; b < m; b++) c[a * m + b] = cov.entry(idx[a], idx[b]);
     }
     p.stderr = Math.sqrt(propagateVariance(gv, c, m));
+  });
+  markPsdBoundary(work, pv, free, grads);
+}
+
+/**
+ * On an active relaxation-PSD boundary the quadratic model behind the covariance ignores the
+ * constraint (ChemEx 2026.09, #726): the free parameters reaching it, and the derived ones moving
+ * with those, get no error and the "boundary limited" note, as in the group fits.
+ */
+function markPsdBoundary(
+  work: GlobalWork,
+  pv: ReturnType<typeof compileStore>,
+  free: number[],
+  grads: Map<number, number>[],
+): void {
+  const hit = activePsdIndices(work.chunks.map((c) => c.chunk), pv);
+  if (hit.size === 0) return;
+  const deps = dependents(pv);
+  const limited = new Set<number>();
+  free.forEach((fi, j) => {
+    if ([...deps[fi]].some((i) => hit.has(i))) limited.add(j);
+  });
+  const mark = (id: string) => {
+    const p = work.store.get(id)!;
+    p.stderr = null;
+    p.errorNote = PSD_BOUNDARY_NOTE;
+  };
+  for (const j of limited) mark(pv.ids[free[j]]);
+  pv.defs.forEach((d, k) => {
+    if ([...grads[k].keys()].some((j) => limited.has(j))) mark(pv.ids[d.target]);
   });
 }

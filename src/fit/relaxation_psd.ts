@@ -245,3 +245,31 @@ export function storeFeasibility(
     return psdFeasible(psd, pv.values);
   };
 }
+
+/**
+ * Positions in `pv` of the values on an active relaxation-PSD boundary, over the profiles of
+ * several chunks sharing one parameter vector (the fanned-out global fit's group store).
+ *
+ * @example
+ * ```ts
+ * const hit = activePsdIndices(work.chunks.map((c) => c.chunk), pv); // Set of pv positions
+ * ```
+ */
+export function activePsdIndices(
+  chunks: readonly {
+    profiles: readonly { localNames: readonly string[]; paramIds: readonly string[] }[];
+    model: { states: readonly string[] };
+  }[],
+  pv: { values: Float64Array; index: ReadonlyMap<string, number> },
+): Set<number> {
+  const hit = new Set<number>();
+  for (const chunk of chunks) {
+    const localIdx = chunk.profiles.map((p) =>
+      Int32Array.from(p.paramIds, (id) => pv.index.get(id)!)
+    );
+    for (const [b, at] of psdChecks(chunk, localIdx, pv).blocks) {
+      for (const i of activePsdKeys(b, at)) hit.add(i);
+    }
+  }
+  return hit;
+}
