@@ -54,7 +54,9 @@ refdataTest("Ctrl-C exits 130 and leaves only complete steps", async (r) => {
   const tmp = Deno.makeTempDirSync({ prefix: "exfit_int_" });
   try {
     const child = new Deno.Command(Deno.execPath(), {
-      args: cpmg15nIpFitArgs(`${tmp}/Output`, ["--workers", "0"]),
+      // 20 basin starts per group make STEP2 last seconds, so the signal always lands inside
+      // it (without them the whole fit could end before SIGINT arrived on a loaded machine).
+      args: cpmg15nIpFitArgs(`${tmp}/Output`, ["--workers", "0", "--multistart", "20"]),
       cwd: dir,
       stdout: "piped",
       stderr: "piped",
@@ -71,6 +73,7 @@ refdataTest("Ctrl-C exits 130 and leaves only complete steps", async (r) => {
     reader.releaseLock();
     const status = await child.output();
     const stderr = new TextDecoder().decode(status.stderr);
+    assert.ok(!seen.includes("STEP2:"), "the signal must land inside STEP2");
     assert.equal(status.code, 130, stderr);
     assert.match(stderr, /interrupted \(Ctrl-C\)/);
     // Whatever exists is complete: STEP1 fully written, STEP2 absent or complete.
