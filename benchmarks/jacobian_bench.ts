@@ -1,10 +1,11 @@
 /**
  * Cost of one residual evaluation plus one Jacobian of a fit group, exact derivatives against
  * forward differences (alternated rounds, median CPU time per call in one process), on refdata
- * fixtures: families with exact derivatives (relaxation, CEST, IP/AP ¹H CEST, D-CEST, COS-CEST)
- * and, for scale, a CPMG group of
- * the speed targets (still differenced: their "exact" figure is the fallback's). Also prints the
- * largest difference between the two Jacobians relative to the column norm.
+ * fixtures: families with exact derivatives (relaxation, CEST, IP/AP ¹H CEST, D-CEST, COS-CEST,
+ * and a CPMG group, exact everywhere although the default fit differences it), with the largest
+ * difference between the two Jacobians relative to the column norm. Then the exact CPMG pass of
+ * one profile per benchmarked type in evaluations of that profile (what `jacobianCost` is set
+ * from).
  *
  * Run: deno run -A benchmarks/jacobian_bench.ts [label part, e.g. dcest]
  *
@@ -17,6 +18,8 @@ import { createChunkEvaluator, makeChunk } from "../src/fit/chunk.ts";
 import { createGroupProblem, subStore } from "../src/fit/problem.ts";
 import type { JacobianMode } from "../src/fit/jacobian.ts";
 import { median } from "./_timing.ts";
+import { createCalculator } from "../src/fit/evaluate.ts";
+import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
 import process from "node:process";
 
 /** Calls per timed round (CPU clocks tick coarsely). */
@@ -90,7 +93,7 @@ const CASES: Case[] = [
     repeats: 2,
   },
   {
-    label: "cpmg_15n_ip, 1 residue at 2 fields (differenced)",
+    label: "cpmg_15n_ip, 1 residue at 2 fields (forward differences by default: jacobianCost)",
     folder: "fit/CPMG_15N_IP",
     experiments: ["500mhz.toml", "800mhz.toml"],
     picks: [0, 54],
@@ -167,6 +170,82 @@ function timeOne(
   return { n, m: p.m, worst, times, evals };
 }
 
+/** CPMG profiles whose exact derivatives (the adjoint pass) are timed against evaluations. */
+const CPMG_CASES: { label: string; folder: string; experiments: string[] }[] = [
+  { label: "cpmg_15n_ip (n 6)", folder: "fit/CPMG_15N_IP", experiments: ["500mhz.toml"] },
+  {
+    label: "cpmg_15n_tr (n 12)",
+    folder: "simulate/CPMG_15N_TR",
+    experiments: ["500mhz.toml"],
+  },
+  {
+    label: "cpmg_ch3_1h_sq (n 12, methyl example)",
+    folder: "inputs/fit/CPMG_CH3_1H_SQ",
+    experiments: ["600mhz.toml"],
+  },
+  {
+    label: "cpmg_hn_dq_zq (n 30)",
+    folder: "inputs/chemex-examples/Experiments/CPMG_HN_DQ_ZQ",
+    experiments: ["600mhz_dq.toml"],
+  },
+  {
+    label: "cpmg_ch3_1h_tq (n 12)",
+    folder: "simulate/CPMG_CH3_1H_TQ",
+    experiments: ["600mhz.toml"],
+  },
+];
+
+/**
+ * CPU time of one exact derivative pass of a CPMG profile (`Sequence.jacobian`, values
+ * included) in evaluations of the same profile, alternated: forward differences cost one
+ * evaluation per free parameter reaching the profile, so the exact pass pays off only above
+ * that many.
+ */
+function timeCpmg(c: (typeof CPMG_CASES)[number]): { evals: number; evalMs: number } | null {
+  const dir = `${REFDATA}/${c.folder}`;
+  const exps = c.experiments.map((e) => `${dir}/Experiments/${e}`);
+  let loaded;
+  try {
+    loaded = loadStudy({
+      experiments: exps,
+      parameters: [`${dir}/Parameters/parameters.toml`],
+      model: parseModel("2st"),
+    });
+  } catch {
+    return null;
+  }
+  const { study, store } = loaded;
+  const calc = createCalculator(study, 0);
+  const pv = compileStore(store);
+  evaluateDefinitions(pv);
+  const values = study.profiles[0].paramIds.map((id) => pv.values[pv.index.get(id)!]);
+  calc.spectrometer.update(values);
+  const seq = calc.sequence;
+  if (!seq.jacobian) return null;
+  const x = calc.xFit;
+  // Warm up, and size the rounds to about 30 ms each (the CPU clock ticks coarsely).
+  const perCall = (f: () => unknown) => {
+    const t0 = cpuMs();
+    for (let r = 0; r < 5; r++) f();
+    return Math.max(cpuMs() - t0, 1e-3) / 5;
+  };
+  perCall(() => seq.jacobian!(x));
+  const repsE = Math.max(1, Math.round(30 / perCall(() => seq(x))));
+  const repsJ = Math.max(1, Math.round(30 / perCall(() => seq.jacobian!(x))));
+  let c0 = 0;
+  const te: number[] = [];
+  const tj: number[] = [];
+  for (let round = 0; round < 7; round++) {
+    c0 = cpuMs();
+    for (let r = 0; r < repsE; r++) seq(x);
+    te.push((cpuMs() - c0) / repsE);
+    c0 = cpuMs();
+    for (let r = 0; r < repsJ; r++) seq.jacobian(x);
+    tj.push((cpuMs() - c0) / repsJ);
+  }
+  return { evals: median(tj) / median(te), evalMs: median(te) };
+}
+
 if (import.meta.main) {
   console.log("== residuals + Jacobian of one fit group: exact vs forward differences ==");
   // An argument keeps only the cases whose label contains it (e.g. "dcest").
@@ -186,6 +265,23 @@ if (import.meta.main) {
         `(${r.evals.exact} profile evaluations) | forward ${tf.toFixed(3)} ms ` +
         `(${r.evals.forward}) | exact/forward ${(te / tf).toFixed(2)} | ` +
         `max |J_exact − J_fd| / column norm ${r.worst.toExponential(1)}`,
+    );
+  }
+}
+if (import.meta.main) {
+  console.log(
+    "== CPMG exact derivatives (adjoint pass, values included) in profile evaluations ==",
+  );
+  for (const c of CPMG_CASES) {
+    const r = timeCpmg(c);
+    if (!r) {
+      console.log(`${c.label}: skipped (../shared/refdata absent)`);
+      continue;
+    }
+    console.log(
+      `${c.label}: one evaluation ${r.evalMs.toFixed(3)} ms | exact pass ${r.evals.toFixed(1)} ` +
+        `evaluations (forward differences: 1 per free parameter reaching the profile, plus the ` +
+        `residuals' own)`,
     );
   }
 }

@@ -8,7 +8,8 @@
 import { type Chunk, type ChunkEvaluator, createChunkEvaluator } from "../src/fit/chunk.ts";
 import { createGroupProblem } from "../src/fit/problem.ts";
 import { fitGroup } from "../src/fit/step.ts";
-import { dependents } from "../src/params/store.ts";
+import { compileStore, dependents, evaluateDefinitions } from "../src/params/store.ts";
+import { scaledIntensities } from "../src/fit/evaluate.ts";
 import {
   createGridPointFitter,
   gridPointAt,
@@ -36,6 +37,8 @@ import {
   type ReplicatePayload,
   type ReplicateResult,
   type ResultOf,
+  type SimulatePayload,
+  type SimulateResult,
   storeFromPayload,
   type WorkKind,
 } from "./payload.ts";
@@ -325,6 +328,43 @@ export function replicateWork(payload: ReplicatePayload, ev: ChunkEvaluator): Re
 }
 
 /**
+ * A simulation of the chunk's profiles (`exfit simulate`): each profile's intensities at every
+ * point for the payload's values, scaled like the data (`src/fit/evaluate.ts#scaledIntensities`,
+ * as a run's own output files).
+ *
+ * @example
+ * ```ts
+ * const r = simulateWork(payload, createChunkEvaluator(payload.chunk));
+ * ```
+ */
+export function simulateWork(payload: SimulatePayload, ev: ChunkEvaluator): SimulateResult {
+  let pv;
+  try {
+    pv = compileStore(storeFromPayload(payload.params));
+  } catch (e) {
+    if (e instanceof WorkError) throw e;
+    throw new WorkError(422, "invalid_params", (e as Error).message);
+  }
+  evaluateDefinitions(pv);
+  const out = payload.chunk.profiles.map((p, k) => {
+    const values = p.paramIds.map((id) => {
+      const at = pv.index.get(id);
+      if (at === undefined) {
+        throw new WorkError(422, "invalid_params", `profile ${p.name}: no parameter "${id}"`);
+      }
+      return pv.values[at];
+    });
+    return scaledIntensities(ev.calculators[k], values);
+  });
+  return {
+    version: PAYLOAD_VERSION,
+    id: payload.id,
+    calc: out.map((r) => Array.from(r.calc, enc)),
+    scales: out.map((r) => enc(r.scale)),
+  };
+}
+
+/**
  * Run one validated work item.
  *
  * @example
@@ -344,6 +384,9 @@ export async function runWork<K extends WorkKind>(
   }
   if (kind === "replicate") {
     return replicateWork(payload as ReplicatePayload, ev) as ResultOf[K];
+  }
+  if (kind === "simulate") {
+    return simulateWork(payload as SimulatePayload, ev) as ResultOf[K];
   }
   return fitWork(payload as FitPayload, ev) as ResultOf[K];
 }

@@ -1,5 +1,6 @@
 /**
- * Versioned payloads of the stateless functions (`evaluate`, `fit`, `grid`, `replicate`): their
+ * Versioned payloads of the stateless functions (`evaluate`, `fit`, `grid`, `replicate`,
+ * `simulate`): their
  * types (inferred from the valibot schemas of `schema.ts`, the one source of types and checks),
  * validation of untrusted JSON into those types, and the number encodings JSON needs (no
  * infinities, no NaN: unbounded limits and failed values travel as `null`).
@@ -27,13 +28,15 @@ import {
   type ReplicatePayloadSchema,
   type ReplicateResultSchema,
   RESULT_SCHEMAS,
+  type SimulatePayloadSchema,
+  type SimulateResultSchema,
 } from "./schema.ts";
 import { PayloadError } from "./validate.ts";
 
 export { PAYLOAD_VERSION };
 
 /** The work-item kinds, one route each. */
-export const WORK_KINDS = ["evaluate", "fit", "grid", "replicate"] as const;
+export const WORK_KINDS = ["evaluate", "fit", "grid", "replicate", "simulate"] as const;
 /** A work-item kind. */
 export type WorkKind = typeof WORK_KINDS[number];
 
@@ -51,6 +54,8 @@ export type FitPayload = WithChunk<typeof FitPayloadSchema>;
 export type GridPayload = WithChunk<typeof GridPayloadSchema>;
 /** `replicate`: Monte-Carlo or bootstrap replicates of a fitted step (see `schema.ts`). */
 export type ReplicatePayload = WithChunk<typeof ReplicatePayloadSchema>;
+/** `simulate`: the chunk's profiles at the given values, scaled like the data. */
+export type SimulatePayload = WithChunk<typeof SimulatePayloadSchema>;
 /** What every request has. */
 export type BasePayload = FitPayload;
 /** One parameter of a chunk's sub-store. `min`/`max` null = unbounded. */
@@ -68,6 +73,8 @@ export type FittedParam = FitResult["params"][number];
 export type GridResult = v.InferOutput<typeof GridResultSchema>;
 /** Reply of `replicate`. */
 export type ReplicateResult = v.InferOutput<typeof ReplicateResultSchema>;
+/** Reply of `simulate`. */
+export type SimulateResult = v.InferOutput<typeof SimulateResultSchema>;
 
 /** Payload type of each kind. */
 export interface PayloadOf {
@@ -75,6 +82,7 @@ export interface PayloadOf {
   fit: FitPayload;
   grid: GridPayload;
   replicate: ReplicatePayload;
+  simulate: SimulatePayload;
 }
 
 /** Result type of each kind. */
@@ -83,6 +91,7 @@ export interface ResultOf {
   fit: FitResult;
   grid: GridResult;
   replicate: ReplicateResult;
+  simulate: SimulateResult;
 }
 
 /** JSON-safe number: non-finite values become null. */

@@ -352,6 +352,12 @@ export const GridPayloadSchema = v.pipe(
 );
 
 /**
+ * `simulate`: the chunk's profiles at the given values, scaled like the data (`exfit simulate`;
+ * every point of a simulated profile is retained).
+ */
+export const SimulatePayloadSchema = v.pipe(v.object({ ...base }), crossCheck());
+
+/**
  * `replicate`: Monte-Carlo ("mc") or bootstrap ("bs", "bsn") replicates of a fitted step, each
  * fully determined by (rootSeed, kind, index).
  */
@@ -455,12 +461,20 @@ export const ReplicateResultSchema = v.object({
   })),
 });
 
+/** Reply of `simulate`: per profile, the scaled intensities at its points and the scale. */
+export const SimulateResultSchema = v.object({
+  ...replyBase,
+  calc: v.array(nums),
+  scales: nums,
+});
+
 /** The schema of each request kind. */
 export const PAYLOAD_SCHEMAS = {
   evaluate: EvaluatePayloadSchema,
   fit: FitPayloadSchema,
   grid: GridPayloadSchema,
   replicate: ReplicatePayloadSchema,
+  simulate: SimulatePayloadSchema,
 } as const;
 
 /** The schema of each reply kind. */
@@ -469,6 +483,7 @@ export const RESULT_SCHEMAS = {
   fit: FitResultSchema,
   grid: GridResultSchema,
   replicate: ReplicateResultSchema,
+  simulate: SimulateResultSchema,
 } as const;
 
 /** Dotted path of an issue with array indices in brackets: `chunk.profiles[3].x[2]`. */

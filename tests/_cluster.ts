@@ -26,7 +26,9 @@ export async function cli(args: string[]): Promise<{ code: number; out: string; 
 /**
  * Every file under `dir`, by relative path (hidden `.exfit/` included), but `report.html` and
  * `run_info/` (`exfit fit`'s record of the run): they record when and with which command they were
- * made, so two runs never write the same ones.
+ * made, so two runs never write the same ones. `.exfit/published.json` (which top-level entries a
+ * published run wrote, `src/output/run_staging.ts`) is left out too: it lists `run_info/`, which a
+ * cluster merge does not write.
  */
 export function readTree(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -37,7 +39,9 @@ export function readTree(dir: string): Record<string, string> {
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory) {
         if (path !== "run_info") walk(path);
-      } else if (path !== "report.html") files[path] = Deno.readTextFileSync(`${dir}/${path}`);
+      } else if (path !== "report.html" && path !== ".exfit/published.json") {
+        files[path] = Deno.readTextFileSync(`${dir}/${path}`);
+      }
     }
   };
   walk("");

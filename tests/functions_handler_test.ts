@@ -8,6 +8,7 @@ import { evaluateGridTask, evaluateGridTaskCounts } from "../src/fit/grid.ts";
 import { makeResamplingTask, runReplicate } from "../src/stats/resampling.ts";
 import { createChunkEvaluator, evaluateChunk, makeChunk } from "../src/fit/chunk.ts";
 import { createGroupProblem, subStore } from "../src/fit/problem.ts";
+import { scaledIntensities } from "../src/fit/evaluate.ts";
 import { fitGroup, independentGroups } from "../src/fit/step.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
@@ -55,7 +56,7 @@ Deno.test("functions: GET /health, 404, 405 and 415 answer with JSON", async () 
   assert.equal(health.status, 200);
   const hb = await health.json();
   assert.equal(hb.status, "ok");
-  assert.deepEqual(hb.routes, ["/evaluate", "/fit", "/grid", "/replicate"]);
+  assert.deepEqual(hb.routes, ["/evaluate", "/fit", "/grid", "/replicate", "/simulate"]);
   const nf = await post(h, "/nope", {});
   assert.equal(nf.status, 404);
   assert.equal(nf.body.error.code, "not_found");
@@ -265,4 +266,23 @@ Deno.test("functions: the Lambda and Workers adapters run the same handler", asy
   assert.deepEqual(viaLambda, JSON.parse(JSON.stringify(direct)));
   const v1 = await lambdaHandler({ httpMethod: "GET", path: "/health" });
   assert.equal(v1.statusCode, 200);
+});
+
+Deno.test("functions: POST /simulate answers each profile's scaled intensities at every point", async () => {
+  const h = createHandler();
+  const sim = await post(h, "/simulate", { ...base, id: "s:1" });
+  assert.equal(sim.status, 200);
+  assert.equal(sim.body.id, "s:1");
+  const ev = createChunkEvaluator(chunk);
+  const pv = compileStore(storeFromPayload(params));
+  evaluateDefinitions(pv);
+  chunk.profiles.forEach((p, k) => {
+    const values = p.paramIds.map((id) => pv.values[pv.index.get(id)!]);
+    const { calc, scale } = scaledIntensities(ev.calculators[k], values);
+    assert.deepEqual(sim.body.calc[k], Array.from(calc));
+    assert.equal(sim.body.scales[k], scale);
+    assert.equal(sim.body.calc[k].length, p.x.length);
+  });
+  const bad = await post(h, "/simulate", { ...base, chunk: { ...chunk, profiles: "x" } });
+  assert.equal(bad.status, 400);
 });

@@ -43,6 +43,16 @@ Deno.test("exfit reprocess refits only changed studies into history/ with a late
     const entryA = Deno.readLinkSync(`${dir}/a/history/latest`);
     assert.ok(Deno.statSync(`${dir}/a/history/${entryA}/Parameters/fitted.toml`).isFile);
     assert.ok(Deno.statSync(`${dir}/a/history/${entryA}/.exfit/checkpoint.json`).isFile);
+    // Each entry is a fit's output folder: its report and its run_info/ record included.
+    const report = Deno.readTextFileSync(`${dir}/a/history/${entryA}/report.html`);
+    assert.match(report, /exfit reprocess: a/);
+    assert.match(report, /<svg|data:image\/svg/);
+    const runToml = Deno.readTextFileSync(`${dir}/a/history/${entryA}/run_info/run.toml`);
+    assert.match(runToml, /reprocess/);
+    assert.match(
+      Deno.readTextFileSync(`${dir}/a/history/${entryA}/run_info/outcome.toml`),
+      /status = "complete"/,
+    );
     // Nothing changed: nothing refitted; the broken study is still named.
     const second = await cli(["reprocess", file]);
     assert.match(second.out, /a: unchanged[^]*b: unchanged[^]*c: FAILED/);

@@ -89,3 +89,22 @@ Deno.test("block LM (Schur complement) reaches the dense TRF minimum and covaria
     }
   }
 });
+
+Deno.test("block LM: a trial outside the feasible region is never evaluated", async () => {
+  // The data's rate is 1.7; the region stops it at 1.5.
+  const x0 = new Float64Array([1, 1, 0, 1, 0, 1, 0]);
+  const lower = new Float64Array(7).fill(-Infinity);
+  const upper = new Float64Array(7).fill(Infinity);
+  const seen: number[] = [];
+  const res = await blockLeastSquares(layout, x0, lower, upper, (x, j) => {
+    seen.push(x[0]);
+    return evaluate(x, j);
+  }, { feasible: (x) => x[0] <= 1.5 });
+  assert.ok(Math.max(...seen) <= 1.5, `largest rate evaluated ${Math.max(...seen)}`);
+  assert.ok(res.x[0] > 1.49 && res.x[0] <= 1.5, `rate ${res.x[0]}`);
+  // An infeasible start switches the region off rather than stalling.
+  const free = await blockLeastSquares(layout, x0, lower, upper, (x, j) => evaluate(x, j), {
+    feasible: (x) => x[0] > 5,
+  });
+  assert.ok(Math.abs(free.x[0] - 1.7) < 0.05, `rate ${free.x[0]}`);
+});

@@ -5,7 +5,7 @@
  * @module
  */
 import type { LoadedStudy } from "../src/io/load.ts";
-import type { StepOutput } from "../src/run/run.ts";
+import { runSimulate, type StepOutput } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import type { ProgressReporter } from "../src/fit/progress.ts";
 import type { CompatVersion } from "../src/config/compat.ts";
@@ -16,6 +16,7 @@ import { srunExecutor } from "./srun.ts";
 import { parseQueueUrl } from "./queue_names.ts";
 import { queueExecutor } from "./queue_executor.ts";
 import { runWorkflow } from "./run.ts";
+import { simulateOn } from "./simulate.ts";
 import { serveFunctions } from "../functions/deno_serve.ts";
 import { searchEntryPoints } from "../src/config/method_search.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../functions/handler.ts";
@@ -201,6 +202,46 @@ export async function fitWithWorkflow(
     if (placement.endpoints || (placement.executor ?? "local") !== "local" || s.retries > 0) {
       log(formatStats(s));
     }
+    await executor.close();
+  }
+}
+
+/**
+ * `exfit simulate` where the options place it: in this process (`--workers 0`, and `auto` for
+ * any simulation, which is cheap), else as `simulate` work items on local workers, HTTP
+ * endpoints, `exfit serve` on an allocation or the NATS queue — the same files either way.
+ *
+ * @example
+ * ```ts
+ * const out = await simulateWithPlacement(loaded, { workers: "2" }, { plot: true, seed: 0 });
+ * ```
+ */
+export async function simulateWithPlacement(
+  loaded: LoadedStudy,
+  placement: PlacementOptions,
+  run: { plot: boolean; seed: number },
+  log: (message: string) => void = (m) => console.error(`exfit: ${m}`),
+): Promise<StepOutput> {
+  if (placement.executor === "slurm") {
+    throw new Error(
+      "--executor slurm: a simulation is a single round of work; use --executor srun or queue, " +
+        "or --workers",
+    );
+  }
+  const workers = resolveAutoWorkers(placement.workers, loaded, []);
+  const local = !placement.endpoints && (placement.executor ?? "local") === "local";
+  if (local && parseWorkers(workers) === 0) return runSimulate(loaded.study, loaded.store, run);
+  const executor = executorFor({ ...placement, workers }, log);
+  try {
+    return await simulateOn(
+      loaded.study,
+      loaded.store,
+      run,
+      executor,
+      chunkSize(placement.chunkSize),
+    );
+  } finally {
+    log(formatStats(executor.stats()));
     await executor.close();
   }
 }

@@ -11,7 +11,13 @@
  *
  * @module
  */
-import { dec, type EvaluateResult, PAYLOAD_VERSION } from "../functions/payload.ts";
+import {
+  dec,
+  type EvaluateResult,
+  PAYLOAD_VERSION,
+  storeFromPayload,
+} from "../functions/payload.ts";
+import { storeFeasibility } from "../src/fit/relaxation_psd.ts";
 import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
 import { propagateVariance } from "../src/solver/covariance.ts";
 import {
@@ -79,6 +85,27 @@ interface ChunkEval extends BlockEval {
 interface Layout extends BlockLayout {
   index: Map<string, number>;
   freeIds: string[];
+}
+
+/**
+ * The relaxation-PSD region of the whole group (every chunk's blocks at the chunk's values), as
+ * the group fits keep to it (ChemEx 2026.09 §6.7); `null` when no chunk has anything to check.
+ */
+function feasibilityOf(
+  work: GlobalWork,
+  slots: Int32Array[],
+): ((x: Float64Array) => boolean) | null {
+  const checks = work.chunks.map((c) => storeFeasibility(c.chunk, storeFromPayload(c.params)));
+  if (checks.every((f) => f === null)) return null;
+  return (x) =>
+    checks.every((f, ci) => {
+      if (f === null) return true;
+      const free = new Map<string, number>();
+      work.chunks[ci].params.forEach((p, k) => {
+        if (slots[ci][k] >= 0) free.set(p.id, x[slots[ci][k]]);
+      });
+      return f(free);
+    });
 }
 
 function layoutOf(work: GlobalWork): Layout {
@@ -177,6 +204,7 @@ export async function globalFit(
   };
 
   const x0 = Float64Array.from(L.freeIds, (id) => work.store.get(id)!.value);
+  const feasible = feasibilityOf(work, slots);
   const onIteration = opts.onIteration;
   let res;
   try {
@@ -186,6 +214,7 @@ export async function globalFit(
       gtol: opts.gtol,
       maxIterations: opts.maxIterations,
       resume: opts.resume,
+      ...(feasible ? { feasible } : {}),
       onIteration: onIteration && ((state) => onIteration({ ...state, evaluations })),
     });
   } catch (e) {

@@ -81,6 +81,16 @@ export function replyProblem<K extends WorkKind>(
     const neg = g.chisqr.findIndex((x) => x !== null && !(x >= 0));
     return neg >= 0 ? `chisqr[${neg}]: a chi-square must be a number >= 0` : null;
   }
+  if (kind === "simulate") {
+    const r = reply as ResultOf["simulate"];
+    if (r.calc.length !== profiles.length || r.scales.length !== profiles.length) {
+      return `calc: ${r.calc.length} profiles for ${profiles.length} requested`;
+    }
+    const k = r.calc.findIndex((c, j) => c.length !== profiles[j].x.length);
+    if (k >= 0) return `calc[${k}]: ${r.calc[k].length} values for ${profiles[k].x.length} points`;
+    const bad = r.calc.findIndex((c) => !c.every(finite));
+    return bad >= 0 ? `calc[${bad}]: a value is not a finite number` : null;
+  }
   const rep = reply as ResultOf["replicate"];
   const req = request as PayloadOf["replicate"];
   if (

@@ -1,8 +1,9 @@
 /**
  * Scheduled reprocessing: every study of a catalogue (`catalog.ts`) whose inputs changed — data,
  * experiments, parameters, method, model, or exfit itself — is refitted into
- * `<folder>/history/<timestamp>-<hash>/` (an Output folder as `exfit fit` writes it, plus
- * `reprocess.json` with the hash and the key parameters), and `<folder>/history/latest` then
+ * `<folder>/history/<timestamp>-<hash>/` (an Output folder as `exfit fit` writes it — steps,
+ * `report.html` and `run_info/` included when the caller records them, see {@link RunRecorder} —
+ * plus `reprocess.json` with the hash and the key parameters), and `<folder>/history/latest` then
  * points at it. Unchanged studies are skipped; a broken study is reported and the others go on.
  *
  * @module
@@ -48,6 +49,20 @@ export interface StudyOutcome {
 }
 
 /**
+ * The record of one refit that `exfit fit` keeps beside its steps: `run_info/` (inputs with their
+ * checksums, parameter states, outcome) and `report.html`. Kept by the command line (it owns those
+ * writers); each history entry then has what a fit's output folder has.
+ */
+export interface RunRecorder {
+  start(store: ParamStore): Promise<void>;
+  /** After each step's files are written (`written`: what `writeStep` returned). */
+  step(out: StepOutput, written: unknown, store: ParamStore): Promise<void>;
+  /** The run completed: write what is written at the end (the report). */
+  finish(): Promise<void>;
+  fail(error: Error): void;
+}
+
+/**
  * How the command line reads method files into steps and writes a step's files, lent to the
  * commands that run studies outside `fit` (reprocess, the cluster commands) so that they write
  * exactly what `fit` does; `W` is what writing a step returns.
@@ -62,6 +77,8 @@ export interface ReprocessDeps extends StepFileDeps {
   /** Clock (default: the system's). */
   now?: () => Date;
   log?: (message: string) => void;
+  /** The record of each refit into `entry` (default: none). */
+  recorder?: (entry: string, study: CatalogStudy, steps: StepSpec[]) => RunRecorder;
   /** Executor of a study (default: in process, or the queue it names). */
   executorFor?: (study: CatalogStudy) => Executor;
 }
@@ -168,7 +185,9 @@ async function reprocessStudy(study: CatalogStudy, deps: ReprocessDeps): Promise
   const entry = `${history}/${stamp(time)}-${hash.slice(0, 12)}`;
   log(`${study.name}: inputs changed, refitting into ${entry}`);
   const executor = (deps.executorFor ?? defaultExecutor)(study);
+  const recorder = deps.recorder?.(entry, study, steps);
   try {
+    await recorder?.start(loaded.store);
     for await (
       const out of runWorkflow(loaded.study, loaded.store, steps, {
         plot: true,
@@ -176,7 +195,11 @@ async function reprocessStudy(study: CatalogStudy, deps: ReprocessDeps): Promise
         executor,
         outDir: entry,
       })
-    ) await deps.writeStep(entry, out, false, true);
+    ) {
+      const written = await deps.writeStep(entry, out, false, true);
+      await recorder?.step(out, written, loaded.store);
+    }
+    await recorder?.finish();
     const record: ReprocessRecord = {
       version: 1,
       study: study.name,
@@ -187,6 +210,7 @@ async function reprocessStudy(study: CatalogStudy, deps: ReprocessDeps): Promise
     };
     Deno.writeTextFileSync(`${entry}/reprocess.json`, JSON.stringify(record, null, 2) + "\n");
   } catch (e) {
+    recorder?.fail(e as Error);
     // Nothing partial stays in the history.
     try {
       Deno.removeSync(entry, { recursive: true });

@@ -125,7 +125,7 @@ export async function summaryHtml(
 ): Promise<string> {
   const { renderVegaLiteSvg } = await import("../src/plot/svg.ts");
   const parts: string[] = [];
-  for (const o of outcomes) {
+  for (const [index, o] of outcomes.entries()) {
     parts.push(`<section><h2>${esc(o.name)}: ${o.status}</h2>`);
     if (o.status === "failed") parts.push(`<p class="error">${esc(o.message ?? "")}</p>`);
     if (o.entry) parts.push(`<p><code>${esc(o.entry)}</code></p>`);
@@ -140,7 +140,8 @@ export async function summaryHtml(
           }).join("") + "</table>",
       );
       const spec = chartSpec(o);
-      if (spec) parts.push(await renderVegaLiteSvg(spec));
+      // Inline SVGs share the page's id space: each chart gets its own prefix.
+      if (spec) parts.push(await renderVegaLiteSvg(spec, { idPrefix: `s${index}-` }));
     }
     parts.push("</section>");
   }

@@ -12,8 +12,12 @@ import { modelHelp, parseModel } from "../models/model.ts";
 import { KINETIC_MODELS } from "../models/registry.ts";
 import { loadStudy } from "../io/load.ts";
 import { planToSteps } from "./method_steps.ts";
-import { runSimulate as simulateStudy, type StepOutput } from "../run/run.ts";
-import { fitWithWorkflow, type PlacementOptions } from "../../workflows/cli.ts";
+import type { StepOutput } from "../run/run.ts";
+import {
+  fitWithWorkflow,
+  type PlacementOptions,
+  simulateWithPlacement,
+} from "../../workflows/cli.ts";
 import type { StepSpec } from "../fit/step.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
 import { discardRun, hasStagedOutput, openRunStaging, publishRun } from "../output/run_staging.ts";
@@ -283,25 +287,31 @@ async function runFit(o: FitOptions, cmd: Command, argv: readonly string[]): Pro
   if (withReport) console.log(`report: ${o.output!.replace(/\/+$/, "")}/report.html`);
 }
 
-/** `exfit simulate`: noise-free profiles from the parameters, with plots and a report. */
-async function runSimulate(o: CommonOptions, cmd: Command): Promise<void> {
+/**
+ * `exfit simulate`: noise-free profiles from the parameters, with plots and a report; in this
+ * process or as `simulate` work items on an executor (`workflows/simulate.ts`).
+ */
+async function runSimulate(o: CommonOptions & PlacementOptions, cmd: Command): Promise<void> {
   const compat = parseCompat(o.compat);
   const loaded = loadCommon(o, parseModel(o.model, compat), compat);
-  const out = simulateStudy(loaded.study, loaded.store, {
+  const out = await simulateWithPlacement(loaded, o, {
     plot: o.plot !== "nothing",
     seed: Number(o.seed),
   });
-  const plotted = await writeStep(o.output!, out, true, o.smooth);
-  console.log(`simulated ${loaded.study.profiles.length} profiles -> ${o.output}`);
+  // Staged and published as a whole, as a fit: the output is this simulation's own.
+  const staging = openRunStaging(o.output!, false);
+  const plotted = await writeStep(staging.stageDir, out, true, o.smooth);
   if (o.plot !== "nothing") {
     const { reportStep, writeRunReport } = await lazyImport<RunReportModule>(RUN_REPORT);
-    const path = writeRunReport(
-      o.output!,
+    writeRunReport(
+      staging.stageDir,
       { title: "exfit simulate", command: commandLine(cmd) },
       [reportStep(out, plotted, o.smooth)],
     );
-    console.log(`report: ${path}`);
   }
+  publishRun(staging);
+  console.log(`simulated ${loaded.study.profiles.length} profiles -> ${o.output}`);
+  if (o.plot !== "nothing") console.log(`report: ${o.output!.replace(/\/+$/, "")}/report.html`);
 }
 
 /**
@@ -364,5 +374,21 @@ export function registerFitCommands(program: Command, argv: readonly string[]): 
   addCommon(
     program.command("simulate").description("simulate profiles from parameters (noise-free)"),
     "./OutputSim",
-  ).action(runSimulate);
+  )
+    .option(
+      "--workers <n>",
+      'worker threads: a number or "auto" (0 or auto: in this process)',
+      "auto",
+    )
+    .option("--endpoints <urls>", "comma-separated function URLs (exfit serve) to simulate on")
+    .option("--timeout <seconds>", "with --endpoints: time limit of one attempt", "120")
+    .option("--retries <n>", "with --endpoints: attempts after the first for a work item", "6")
+    .option("--chunk-size <n>", "largest profiles per work item", "32")
+    .addOption(
+      new Option("--executor <kind>", "where work runs (docs/workflows.md, docs/queue.md)").choices(
+        ["local", "srun", "queue"],
+      ).default("local"),
+    )
+    .option("--queue <url>", "NATS JetStream server of --executor queue (nats://HOST:PORT)")
+    .action(runSimulate);
 }

@@ -8,13 +8,68 @@
  */
 import { dirname, resolve } from "node:path";
 import type { Command } from "./command.ts";
-import { exfitVersion, reprocessCatalog, type StepFileDeps } from "../../workflows/reprocess.ts";
+import type { StepSpec } from "../fit/step.ts";
+import {
+  exfitVersion,
+  reprocessCatalog,
+  type RunRecorder,
+  type StepFileDeps,
+} from "../../workflows/reprocess.ts";
+import type { CatalogStudy } from "../../workflows/catalog.ts";
+import type { ReportStep } from "../report/html.ts";
+import { RunInfoWriter } from "./run_info_writer.ts";
 import { summaryHtml, summaryText } from "../../workflows/reprocess_summary.ts";
 import { type Clock, runEvery } from "../../workflows/schedule.ts";
 import { untilStopped } from "./failure.ts";
 
 /** What reprocessing borrows from `main.ts`. */
 export type ReprocessCliDeps = StepFileDeps;
+
+/**
+ * The record of a refit into a history entry, as `exfit fit` keeps one: `run_info/` (inputs and
+ * their checksums, each step's parameter state, the outcome) and `report.html`. Both say when and
+ * how the entry was made (the catalogue, the time), like a fit's.
+ *
+ * @example
+ * ```ts
+ * const rec = historyRecorder("catalog.toml")(entry, study, steps);
+ * ```
+ */
+export function historyRecorder(
+  catalog: string,
+): (entry: string, study: CatalogStudy, steps: StepSpec[]) => RunRecorder {
+  return (entry, study, steps) => {
+    const info = new RunInfoWriter({
+      outDir: entry,
+      arguments: ["reprocess", catalog],
+      model: study.model,
+      compat: "2026.09",
+      seed: "0",
+      experiments: study.experiments,
+      parameters: study.parameters,
+      methods: study.method,
+      steps,
+    });
+    const report: ReportStep[] = [];
+    return {
+      start: (store) => info.start(store),
+      async step(out, written, store) {
+        info.commit(store);
+        const { reportStep } = await import("../report/run_report.ts");
+        report.push(reportStep(out, written as Map<string, string | Uint8Array>));
+      },
+      async finish() {
+        info.finish();
+        const { writeRunReport } = await import("../report/run_report.ts");
+        writeRunReport(entry, {
+          title: `exfit reprocess: ${study.name}`,
+          command: `exfit reprocess ${catalog}`,
+        }, report);
+      },
+      fail: (error) => info.fail(error),
+    };
+  };
+}
 
 /**
  * One reprocessing pass: refit, print and write the summary; the number of failed studies.
@@ -33,6 +88,7 @@ export async function reprocessOnce(
   const started = now();
   const outcomes = await reprocessCatalog(catalog, {
     ...deps,
+    recorder: historyRecorder(catalog),
     now,
     log: (m) => console.error(`exfit: ${m}`),
   });

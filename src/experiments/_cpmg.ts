@@ -24,10 +24,12 @@ import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { detectionVector } from "./detection.ts";
 import { cpmgRunner, matrices } from "./_cpmg_run.ts";
 import { ncycCheck } from "./_cpmg_plan.ts";
+import { type Derivation, derive } from "./_cpmg_derived.ts";
 
 // The engine's pieces live beside this file (planning, evaluation); modules import from here.
 export { blockMatvec, composeOps, matrices, PropagatorCache } from "./_cpmg_run.ts";
 export { distinctNcycs, ncycCheck } from "./_cpmg_plan.ts";
+export { type Derivation, derive, rotated } from "./_cpmg_derived.ts";
 
 /** Common CPMG keys; `evenNcycs` is the experiment's default for plotting curves. */
 export function cpmgKeys(evenNcycs: boolean): Record<string, KeySpec> {
@@ -210,6 +212,11 @@ export interface Train {
 export interface CustomStep {
   readonly kind: "custom";
   apply(v: Float64Array, w: Float64Array, ncyc: number, vectors: number): Float64Array;
+  /**
+   * For exact derivatives: the matrices (dense or diagonal) the step applies at this ncyc, in
+   * time order, each the kit's, declared in {@link CpmgChains.derived} or constant.
+   */
+  matrices?(ncyc: number): readonly Float64Array[];
 }
 
 /** A delay of the point that depends on its ncyc ({@link CpmgKitOptions.pointDelays}). */
@@ -299,6 +306,39 @@ export interface CpmgChains {
   prepare?(ncycs: Float64Array): void;
   /** Per evaluation, instead of `sp.rebuild()`: set up the Liouvillian (and own elements). */
   liouvillian?(): void;
+  /**
+   * For exact derivatives (`_cpmg_adjoint.ts`): how `prepare` fills the sequence's own dense
+   * matrices from the kit's pulses and delays (in the order it fills them). A sequence whose
+   * steps hold a dense matrix that is neither the kit's, declared here, nor a constant is
+   * differenced.
+   */
+  derived?: readonly Derivation[];
+  /** Dense matrices that do not depend on the parameters (ideal pulses as matrices). */
+  constants?: readonly Float64Array[];
+  /**
+   * For exact derivatives: finite pulses besides the kit's 90° and 180° that `prepare` fills,
+   * `sp.pulseI(out, widthS())` (I at phase x), or `sp.pulseIS(out, widthS(), ...phases)` where
+   * `phases` is given.
+   */
+  pulses?: readonly {
+    out: Float64Array;
+    widthS(): number;
+    phases?: readonly [number | null, number | null];
+  }[];
+  /**
+   * For exact derivatives of a sequence with its own {@link liouvillian}: the other Liouvillians
+   * it sets (e.g. at other gradient strengths), each with the free delays and the I pulses at
+   * phase x that it computes under it. Without it such a sequence is differenced.
+   */
+  states?: readonly LiouvillianState[];
+}
+
+/** One Liouvillian a sequence sets in its `liouvillian` hook, and what it computes under it. */
+export interface LiouvillianState {
+  /** Set the spectrometer's Liouvillian to this state. */
+  set(): void;
+  delays?: readonly { out: Float64Array; timeS: number }[];
+  pulses?: readonly { out: Float64Array; widthS(): number }[];
 }
 
 /** Options of {@link cpmgKit}. */
@@ -503,6 +543,7 @@ export function simpleCpmg(ctx: SequenceContext, kind: CpmgKind, o: SimpleCpmgOp
     detection: o.detection,
     echoes: [{ pulse: p180[0] }],
     prepare: () => combine(p180pmx, p180[0], 0.5, p180[2], 0.5),
+    derived: [derive(p180pmx, [0.5, [p180[0]]], [0.5, [p180[2]]])],
     reference: [{ steps: [...pre, p90[0], p180pmx, p90[0], ...post] }],
     cpmg: [{
       steps: [...pre, p90[0], dNeg, train(0, [1]), p180pmx, train(0, [1]), dNeg, p90[0], ...post],

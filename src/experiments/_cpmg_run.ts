@@ -11,6 +11,8 @@
 import type { Sequence } from "./types.ts";
 import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { matmul, matvec } from "../nmr/expm.ts";
+import { adjointUnsupported, CpmgAdjoint } from "./_cpmg_adjoint.ts";
+import { withJacobian } from "./_derivatives.ts";
 import type { CpmgChains, CpmgKind, CpmgKitOptions, EchoSet, Transient } from "./_cpmg.ts";
 import {
   type Compiled,
@@ -34,8 +36,16 @@ export function matrices(n: number, count: number): Float64Array[] {
   return Array.from({ length: count }, () => new Float64Array(n * n));
 }
 
-/** Rotation of an n×n operator to phase k about Iz, or about Iz and Sz together. */
-function rotate(
+/**
+ * Rotation of an n×n operator to phase k about Iz, or about Iz and Sz together: R·m·Rᵀ with R a
+ * signed permutation (so phase −k undoes it, and turns cotangents back).
+ *
+ * @example
+ * ```ts
+ * rotate(sp, out, p180x, 1, "i", tmp); // P180y
+ * ```
+ */
+export function rotate(
   sp: Spectrometer,
   out: Float64Array,
   m: Float64Array,
@@ -493,7 +503,7 @@ export function cpmgRunner(
     vec: new Float64Array(n),
     tmp: new Float64Array(n * n),
   };
-  return (x: Float64Array): Float64Array => {
+  const seq = (x: Float64Array): Float64Array => {
     const plan = st.plans.planOf(x);
     st.evaluation++;
     if (chains.liouvillian) chains.liouvillian();
@@ -519,4 +529,27 @@ export function cpmgRunner(
     for (let i = 0; i < x.length; i++) out[i] = signals[plan.slot[i]];
     return out;
   };
+  const adjointParts = { p90, p180, fixed, terms, detect, nPoint: st.nPoint };
+  if (adjointUnsupported(chains, adjointParts) !== null) return seq;
+  let adjoint: CpmgAdjoint | null = null;
+  return withJacobian(seq, (x) => {
+    const values = seq(x);
+    const plan = st.plans.planOf(x);
+    adjoint ??= new CpmgAdjoint(sp, chains, adjointParts);
+    const rows = adjoint.jacobian(plan, st.start);
+    const nl = sp.values.length;
+    const jac = new Float64Array(x.length * nl);
+    for (let i = 0; i < x.length; i++) {
+      jac.set(rows.subarray(plan.slot[i] * nl, (plan.slot[i] + 1) * nl), i * nl);
+    }
+    return { values, jac };
+  }, CPMG_JACOBIAN_COST);
 }
+
+/**
+ * What one exact CPMG pass costs in evaluations of the profile (`Sequence.jacobianCost`):
+ * 11–20 measured over the benchmarked types (`benchmarks/jacobian_bench.ts`, docs/jacobians.md),
+ * so the default fit differences a CPMG profile unless at least this many free parameters reach
+ * it.
+ */
+export const CPMG_JACOBIAN_COST = 20;

@@ -22,7 +22,9 @@ import type { Spectrometer } from "../nmr/spectrometer.ts";
 import {
   blockMatvec,
   combine,
+  type CpmgChains,
   type CpmgKind,
+  derive,
   ideal180Diag,
   matrices,
   pulseKeys,
@@ -145,6 +147,8 @@ export interface ProtonMqOptions {
   dTauc?: Float64Array;
   /** Per evaluation, instead of `sp.rebuild()`: the Liouvillian and the sequence's own elements. */
   liouvillian?(): void;
+  /** For exact derivatives: the sequence's own elements (see {@link CpmgChains}). */
+  exact?: Pick<CpmgChains, "derived" | "states">;
 }
 
 /**
@@ -199,6 +203,14 @@ export function protonMqCpmg(
     echoes: comp180 ? [{ pulse: cp1 }, { pulse: cp2 }] : [{ pulse: p180[0] }],
     liouvillian: o.liouvillian,
     prepare,
+    states: o.exact?.states,
+    derived: [
+      ...(o.exact?.derived ?? []),
+      derive(p180pmy, [0.5, [p180[1]]], [0.5, [p180[3]]]),
+      ...(comp180
+        ? [derive(cp1, [1, [p90[3], p180[0], p90[3]]]), derive(cp2, [1, [p90[1], p180[0], p90[1]]])]
+        : []),
+    ],
     reference: chains([p180pmy]),
     cpmg: chains([
       train(0, DQ_TQ_PHASES[0]),

@@ -97,6 +97,26 @@ export function intensitiesAt(
 }
 
 /**
+ * A profile's calculated intensities at all its points, scaled like the data (the scale fitted
+ * on its retained points when the experiment is scaled, else 1): what output files and plots
+ * show, the same wherever it is computed (a run's last step, a simulation, a work item).
+ *
+ * @example
+ * ```ts
+ * const { calc: scaled, scale } = scaledIntensities(calc, localValues);
+ * ```
+ */
+export function scaledIntensities(
+  calc: ProfileCalculator,
+  localValues: ArrayLike<number>,
+): { calc: Float64Array; scale: number } {
+  const full = intensitiesAt(calc, localValues, calc.x, calc.labels);
+  const fitted = intensitiesAt(calc, localValues, calc.xFit, calc.labelsFit);
+  const scale = calc.scaled ? fitScale(fitted, calc.expFit, calc.errFit) : 1;
+  return { calc: full.map((v) => v * scale), scale };
+}
+
+/**
  * Least-squares scale g = Σ(c·e/σ²)/Σ(c²/σ²) of calculated onto experimental intensities.
  *
  * @example

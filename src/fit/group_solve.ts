@@ -77,7 +77,11 @@ export function solveGroup(
     return candidates.length > 0;
   };
   const first = leastSquaresTrf(
-    { fun: (x) => problem.residuals(x), jac: (x, f) => problem.jacobian(x, f) },
+    {
+      fun: (x) => problem.residuals(x),
+      jac: (x, f) => problem.jacobian(x, f),
+      feasible: (x) => problem.feasible(x),
+    },
     x0,
     {
       lower: problem.lower,
@@ -105,7 +109,11 @@ export function solveGroup(
   }
   // Zero was not the bottom: carry on from where the crawl was stopped.
   const rest = leastSquaresTrf(
-    { fun: (x) => problem.residuals(x), jac: (x, f) => problem.jacobian(x, f) },
+    {
+      fun: (x) => problem.residuals(x),
+      jac: (x, f) => problem.jacobian(x, f),
+      feasible: (x) => problem.feasible(x),
+    },
     first.x,
     { lower: problem.lower, upper: problem.upper, xScale: scaleOf(all, first.x), maxNfev: left },
   );
@@ -156,6 +164,7 @@ function solvePinned(
     {
       fun: (xr) => problem.residuals(expand(xr)),
       jac: (xr, f) => pick(problem.jacobian(expand(xr), f), f.length),
+      feasible: (xr) => problem.feasible(expand(xr)),
     },
     xr0,
     {

@@ -14,6 +14,7 @@ import {
   type ParamVector,
 } from "../params/store.ts";
 import type { ChunkEvaluator } from "./chunk.ts";
+import { activePsdKeys, psdChecks, psdFeasible } from "./relaxation_psd.ts";
 import {
   centralJacobian,
   exactJacobian,
@@ -45,6 +46,13 @@ export interface GroupProblem {
   evaluations(): number;
   /** Scales of each profile at the last residual evaluation. */
   readonly scales: Float64Array;
+  /**
+   * Whether every profile's relaxation blocks are positive semidefinite and KHH, D ≥ 0 at x
+   * (`relaxation_psd.ts`); the solver evaluates no trial point where this is false.
+   */
+  feasible(x: Float64Array): boolean;
+  /** Free parameters (indices) that reach a relaxation-PSD condition active at x. */
+  psdActive(x: Float64Array): number[];
 }
 
 /** The sub-store a set of profiles needs: their parameters and everything those reference. */
@@ -106,6 +114,7 @@ export function createGroupProblem(
     });
     return Int32Array.from(list);
   });
+  const psd = psdChecks(evaluator.chunk, localIdx, pv);
   const locals = profiles.map((p) => new Float64Array(p.paramIds.length));
   const scales = new Float64Array(profiles.length);
   let nEval = 0;
@@ -145,6 +154,19 @@ export function createGroupProblem(
     scales,
     jacobianMode,
     evaluations: () => nEval,
+    feasible(x: Float64Array): boolean {
+      setX(x);
+      return psdFeasible(psd, pv.values);
+    },
+    psdActive(x: Float64Array): number[] {
+      setX(x);
+      const hit = new Set(psd.blocks.flatMap(([b, at]) => activePsdKeys(b, at)));
+      const out: number[] = [];
+      free.forEach((fi, j) => {
+        if (hit.size > 0 && [...deps[fi]].some((i) => hit.has(i))) out.push(j);
+      });
+      return out;
+    },
     residuals(x: Float64Array): Float64Array {
       setX(x);
       const r = new Float64Array(m);

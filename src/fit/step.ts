@@ -23,6 +23,7 @@ import { evaluateDefinitions, exprRefs, type ParamStore, selectIds } from "../pa
 import { parseSpinSystem, spinSystemMatches } from "../params/spin_system.ts";
 import type { StudySpec } from "./study.ts";
 import { createGroupProblem, type GroupProblem } from "./problem.ts";
+import { PSD_BOUNDARY_NOTE } from "./relaxation_psd.ts";
 import { type ChunkEvaluator, createChunkEvaluator, makeChunk } from "./chunk.ts";
 import type { StepStatistics } from "../config/method.ts";
 import type { RoleAction, SearchSpec } from "../config/method_plan.ts";
@@ -253,13 +254,21 @@ export function fitGroup(
     if (note.kind !== "") p.errorNote = note.text;
     else delete p.errorNote;
   });
+  // On an active relaxation-PSD boundary the quadratic model behind the covariance ignores the
+  // constraint: those errors mean nothing (ChemEx 2026.09, #726).
+  const limited = problem.psdActive(sol.x);
+  for (const j of limited) {
+    const p = store.get(problem.freeIds[j])!;
+    p.stderr = null;
+    p.errorNote = PSD_BOUNDARY_NOTE;
+  }
   // Derived parameters: first-order propagation through their definitions.
   const pv = problem.pv;
   for (const d of pv.defs) {
     const id = pv.ids[d.target];
     store.get(id)!.value = pv.values[d.target];
   }
-  if (cov) propagateDerived(store, problem, sol.x, cov);
+  if (cov) propagateDerived(store, problem, sol.x, cov, new Set(limited));
   return { residuals, problem, diagnostics, chisqr: sumSq(residuals) };
 }
 
@@ -325,6 +334,7 @@ function propagateDerived(
   problem: GroupProblem,
   x: Float64Array,
   cov: Float64Array,
+  limited: ReadonlySet<number> = new Set(),
 ): void {
   const pv = problem.pv;
   const n = x.length;
@@ -342,6 +352,11 @@ function propagateDerived(
     const p = store.get(pv.ids[d.target])!;
     const g = grads[k];
     p.stderr = g.some((v) => v !== 0) ? Math.sqrt(propagateVariance(g, cov, n)) : null;
+    // A definition moving with a parameter on the PSD boundary inherits its missing error.
+    if (g.some((v, j) => v !== 0 && limited.has(j))) {
+      p.stderr = null;
+      p.errorNote = PSD_BOUNDARY_NOTE;
+    } else if (p.errorNote === PSD_BOUNDARY_NOTE) delete p.errorNote;
   });
 }
 

@@ -297,8 +297,22 @@ export class Spectrometer {
     phaseI: number | null,
     phaseS: number | null,
   ): Float64Array {
-    const l = this.scratch;
-    l.set(this.lFree);
+    expm(out, this.pulseISGenerator(this.scratch, phaseI, phaseS), widthS, this.ws);
+    this.produced++;
+    return out;
+  }
+
+  /**
+   * out = L_free + the RF fields of {@link pulseIS} (the generator its exponential is taken of),
+   * e.g. for derivatives of such pulses.
+   *
+   * @example
+   * ```ts
+   * sp.pulseISGenerator(gen, 1, 0); // L_free + B1_I along y + B1_S along x
+   * ```
+   */
+  pulseISGenerator(out: Float64Array, phaseI: number | null, phaseS: number | null): Float64Array {
+    out.set(this.lFree);
     const t = this.basis.terms;
     const field = (spin: string, b1Hz: number, k: number | null) => {
       if (k === null) return;
@@ -306,13 +320,11 @@ export class Spectrometer {
       const [c, s] = [[1, 0], [0, 1], [-1, 0], [0, -1]][q];
       const bx = t.get(`b1x_${spin}`);
       const by = t.get(`b1y_${spin}`);
-      if (bx) addTerm(l, bx, c * b1Hz);
-      if (by) addTerm(l, by, s * b1Hz);
+      if (bx) addTerm(out, bx, c * b1Hz);
+      if (by) addTerm(out, by, s * b1Hz);
     };
     field("i", this.b1I, phaseI);
     field("s", this.b1S, phaseS);
-    expm(out, l, widthS, this.ws);
-    this.produced++;
     return out;
   }
 

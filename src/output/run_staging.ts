@@ -5,9 +5,12 @@
  * leaves the old output untouched; the swap itself is two renames of whole folders, and a run
  * killed between them is repaired by the next run (the old output is put back).
  *
- * An existing output folder is replaced as a whole only when it is an exfit output (it has a
- * `.exfit/` folder) or empty; anything else (say `-o .`) gets the step folders published one by
- * one into it, never deleting what exfit did not write.
+ * An existing output folder is replaced as a whole only when it is empty or holds nothing but what
+ * exfit published there (`.exfit/published.json` lists the top-level entries of the run that was
+ * published; every entry of the folder must be one of them). Anything else (say `-o .` in a
+ * study folder) gets the run's entries published one by one into it, and entries the previous
+ * run published there that this run does not have (an old `Basins/`, `Grid/` or step folder) are
+ * removed: the output is the run's own, and what exfit did not write is never deleted.
  *
  * @module
  */
@@ -44,7 +47,16 @@ export function openRunStaging(outDir: string, resume: boolean): RunStaging {
   if (!resume) removeQuietly(stageDir);
   // A run stopped with Ctrl-C published its completed steps: --resume continues from them.
   const published = join(out, ".exfit", "checkpoint.json");
-  if (resume && !exists(stageDir) && exists(published)) copyTree(out, stageDir);
+  if (resume && !exists(stageDir) && exists(published)) {
+    // Only what the run published there: `-o .` must not copy the user's own files.
+    Deno.mkdirSync(stageDir, { recursive: true });
+    for (const name of [EXFIT_DIR, ...publishedEntries(out)]) {
+      const from = join(out, name);
+      const info = lstatOrNull(from);
+      if (info?.isDirectory) copyTree(from, join(stageDir, name));
+      else if (info?.isFile) Deno.copyFileSync(from, join(stageDir, name));
+    }
+  }
   Deno.mkdirSync(join(stageDir, ".exfit"), { recursive: true });
   return { outDir: out, stageDir };
 }
@@ -73,12 +85,16 @@ export function stagingDir(outDir: string): string {
  */
 export function publishRun(staging: RunStaging): void {
   const { outDir, stageDir } = staging;
+  const entries = topEntries(stageDir).filter((e) => e !== EXFIT_DIR);
+  Deno.mkdirSync(join(stageDir, EXFIT_DIR), { recursive: true });
+  Deno.writeTextFileSync(join(stageDir, MANIFEST), formatManifest(entries));
   const info = lstatOrNull(outDir);
   if (info === null) {
     Deno.renameSync(stageDir, outDir);
     return;
   }
-  if (info.isDirectory && (exists(join(outDir, ".exfit")) || isEmpty(outDir))) {
+  const previous = info.isDirectory ? readManifest(outDir) : null;
+  if (info.isDirectory && (isEmpty(outDir) || onlyPublished(outDir, previous))) {
     const aside = `${oldPrefix(outDir)}${crypto.randomUUID().slice(0, 8)}`;
     Deno.renameSync(outDir, aside);
     // A kill here leaves no output folder but `aside`: the next run puts it back.
@@ -91,7 +107,71 @@ export function publishRun(staging: RunStaging): void {
   for (const path of walk(stageDir, "")) files.set(path, Deno.readFileSync(join(stageDir, path)));
   const top = [...new Set([...files.keys()].map((p) => p.split("/")[0]))];
   writeTreeAtomically(outDir, files, { replaceSubdirs: top.filter((t) => !files.has(t)) });
+  // What the previous run published and this one did not write is stale.
+  for (const stale of previous ?? []) {
+    if (!entries.includes(stale)) removeQuietly(join(outDir, stale));
+  }
   removeQuietly(stageDir);
+}
+
+/** The checkpoint folder of a run (kept in the published output for `--resume`). */
+const EXFIT_DIR = ".exfit";
+/** The top-level entries of the published run, relative to the output folder. */
+const MANIFEST = `${EXFIT_DIR}/published.json`;
+
+function formatManifest(entries: string[]): string {
+  return JSON.stringify({ version: 1, entries: [...entries].sort() }, null, 2) + "\n";
+}
+
+/** The entries the last published run wrote into `dir`; null when it has no (valid) record. */
+function readManifest(dir: string): string[] | null {
+  try {
+    const m = JSON.parse(Deno.readTextFileSync(join(dir, MANIFEST)));
+    const ok = m?.version === 1 && Array.isArray(m.entries) &&
+      m.entries.every((e: unknown) =>
+        typeof e === "string" && e !== "" && !/[\\/]|^\.\.?$/.test(e)
+      );
+    return ok ? m.entries : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Top-level names an output written before `published.json` existed can hold. */
+const RUN_NAMES = new Set([
+  "run_info",
+  "report.html",
+  "statistics.toml",
+  "Parameters",
+  "Data",
+  "Plots",
+  "Grid",
+  "Statistics",
+  "Basins",
+]);
+
+/**
+ * The entries the last published run wrote into `dir`: its manifest, or for an output published
+ * before manifests existed, the names a run writes and step folders (those with a
+ * `statistics.toml` or `Parameters/`).
+ */
+function publishedEntries(dir: string): string[] {
+  const listed = readManifest(dir);
+  if (listed !== null) return listed.filter((e) => lstatOrNull(join(dir, e)) !== null);
+  return topEntries(dir).filter((e) =>
+    RUN_NAMES.has(e) ||
+    exists(join(dir, e, "statistics.toml")) || exists(join(dir, e, "Parameters"))
+  );
+}
+
+/** Every entry of `dir` is the checkpoint folder or one the last published run wrote. */
+function onlyPublished(dir: string, published: string[] | null): boolean {
+  if (published === null) return false;
+  return topEntries(dir).every((e) => e === EXFIT_DIR || published.includes(e));
+}
+
+function topEntries(dir: string): string[] {
+  return [...Deno.readDirSync(dir)].map((e) => e.name);
 }
 
 /**

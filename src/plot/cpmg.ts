@@ -110,6 +110,38 @@ function percentileOfDecreasing(
   return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
 }
 
+/**
+ * Distances below and above `r2Exp` of the 15.9th and 84.1st percentiles of the rate of sampled
+ * I/Ī0 = (I + σ·z)/(Ī0 + σ0·z0) (`samples` is scratch space of the draws' length).
+ */
+function errorBar(
+  intensity: number,
+  sigma: number,
+  r2Exp: number,
+  t2: number,
+  z: Float64Array,
+  i0Samples: Float64Array,
+  samples: Float64Array,
+): [number, number] {
+  // Work on I/Ī0 samples: the rate is a decreasing function of it (see percentileOfDecreasing).
+  let sawNaN = false;
+  for (let k = 0; k < samples.length; k++) {
+    const ratio = (intensity + sigma * z[k]) / i0Samples[k];
+    samples[k] = ratio;
+    if (Number.isNaN(ratio)) sawNaN = true;
+  }
+  const shift = (ratio: number) => {
+    const r = rate(ratio, 1, t2);
+    return (r === Infinity ? INFINITE_RATE_STANDIN : r) - r2Exp;
+  };
+  // numpy's percentile propagates NaN.
+  const bound = (p: number) => {
+    const e = sawNaN ? NaN : percentileOfDecreasing(samples, p, shift);
+    return Math.abs(e > LARGE_ERROR ? Infinity : e);
+  };
+  return [bound(15.9), bound(84.1)];
+}
+
 function stableOrderBy<T>(items: T[], key: (item: T) => number): T[] {
   return items
     .map((item, index) => ({ item, index }))
@@ -167,35 +199,24 @@ export function cpmgPlotData(input: CpmgPlotInput, seed: number): CpmgPlotData {
   const i0Samples = z0.map((v) => i0 + sigma0 * v);
 
   const samples = new Float64Array(ERROR_SAMPLES);
-  const points = rows.map((i) => {
+  // The sampling loop lives in its own function, out of the loop that builds the point objects.
+  // With both in one `rows.map` callback, Maglev (the mid-tier compiler of V8 15.0, Deno 2.9)
+  // entering the hot sampling loop by on-stack replacement sometimes gave the first rows' objects
+  // a later row's values: the "duplicated plot rows" of issue 14, which no --no-maglev or
+  // --no-use-osr run showed (tests/workflows_delivery_test.ts failed in 4 of 9 runs before).
+  const points: CpmgPlotData["points"] = [];
+  for (const i of rows) {
     const r2Exp = rate(input.exp[i], i0, t2);
-    // Work on I/Ī0 samples: the rate is a decreasing function of it (see percentileOfDecreasing).
-    const intensity = input.exp[i];
-    const sigma = input.err[i];
-    let sawNaN = false;
-    for (let k = 0; k < ERROR_SAMPLES; k++) {
-      const ratio = (intensity + sigma * z[k]) / i0Samples[k];
-      samples[k] = ratio;
-      if (Number.isNaN(ratio)) sawNaN = true;
-    }
-    const shift = (ratio: number) => {
-      const r = rate(ratio, 1, t2);
-      return (r === Infinity ? INFINITE_RATE_STANDIN : r) - r2Exp;
-    };
-    // numpy's percentile propagates NaN.
-    const [low, high] = [15.9, 84.1].map((p) => {
-      const e = sawNaN ? NaN : percentileOfDecreasing(samples, p, shift);
-      return Math.abs(e > LARGE_ERROR ? Infinity : e);
-    });
-    return {
+    const [low, high] = errorBar(input.exp[i], input.err[i], r2Exp, t2, z, i0Samples, samples);
+    points.push({
       nuCpmgHz: nuCpmg(input.ncyc[i], t2),
       r2Exp,
       errLow: low,
       errHigh: high,
       r2Calc: rate(input.calc[i], i0, t2),
       used: input.used[i],
-    };
-  });
+    });
+  }
 
   const curve: CpmgPlotData["curve"] = [];
   input.curveNcyc.forEach((ncyc, i) => {

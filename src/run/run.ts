@@ -5,22 +5,13 @@
  * @module
  */
 import { ConfigError } from "../config/errors.ts";
-import type { ProfileCalc, StudySpec } from "../fit/study.ts";
-import {
-  createCalculator,
-  fitScale,
-  intensitiesAt,
-  type ProfileCalculator,
-} from "../fit/evaluate.ts";
-import {
-  compileStore,
-  evaluateDefinitions,
-  type ParamStore,
-  storeValues,
-} from "../params/store.ts";
+import type { StudySpec } from "../fit/study.ts";
+import { createCalculator } from "../fit/evaluate.ts";
+import type { ParamStore } from "../params/store.ts";
 import { runFitStep, selectProfiles, type StepResult, type StepSpec } from "../fit/step.ts";
 import { stepFiles } from "../output/step_files.ts";
-import { cpmgCurveNcyc, type CpmgPlotData, cpmgPlotData } from "../plot/cpmg.ts";
+import type { CpmgPlotData } from "../plot/cpmg.ts";
+import { checkFinal, checkStart, finalCalcs, plotData } from "./_final_values.ts";
 import type { CestPlotData } from "../plot/cest.ts";
 import { cestPlotsOf } from "./cest_plots.ts";
 import { decayPlotsOf, shiftPlotsOf } from "./decay_plots.ts";
@@ -28,8 +19,6 @@ import { r1rhoPlotsOf } from "./r1rho_plots.ts";
 import type { R1rhoPlotData } from "../plot/r1rho.ts";
 import type { DecayPanel } from "../plot/relaxation.ts";
 import type { ShiftPoint } from "../plot/shift.ts";
-import { EXPERIMENTS } from "../experiments/registry.ts";
-import { checkFiniteProfile, NonFiniteModelError } from "../fit/finite_guard.ts";
 import { gridFigures, type GridOutcome, runGridStep } from "../fit/grid.ts";
 import { gridLayoutFiles } from "../fit/grid_output.ts";
 import { type MethodProgram, planMethod, restoreRoles } from "../fit/roles.ts";
@@ -77,102 +66,13 @@ export interface StepOutput {
   warnings?: string[];
 }
 
-/** Current value of every profile's local parameters. */
-function localValues(store: ParamStore, study: StudySpec): Float64Array[] {
-  const pv = compileStore(store);
-  evaluateDefinitions(pv);
-  // Derived values are reported in constrained.toml: keep the store in step.
-  storeValues(store, pv);
-  return study.profiles.map((p) =>
-    Float64Array.from(p.paramIds.map((id) => pv.values[pv.index.get(id)!]))
-  );
-}
-
-function finalCalcs(
-  study: StudySpec,
-  store: ParamStore,
-  calcs: ProfileCalculator[],
-  profiles: number[],
-): { calcs: ProfileCalc[]; scales: Map<number, number>; values: Float64Array[] } {
-  const values = localValues(store, study);
-  const scales = new Map<number, number>();
-  const out = profiles.map((k) => {
-    const c = calcs[k];
-    const full = intensitiesAt(c, values[k], c.x, c.labels);
-    const fitted = intensitiesAt(c, values[k], c.xFit, c.labelsFit);
-    const g = c.scaled ? fitScale(fitted, c.expFit, c.errFit) : 1;
-    scales.set(k, g);
-    return { profile: k, calc: full.map((v) => v * g) };
-  });
-  return { calcs: out, scales, values };
-}
-
-/** Every selected profile evaluates to finite intensities at the current values. */
-function checkStart(
-  study: StudySpec,
-  store: ParamStore,
-  calcs: ProfileCalculator[],
-  profiles: number[],
-  when: string,
-): void {
-  const values = localValues(store, study);
-  for (const k of profiles) {
-    const c = calcs[k];
-    checkFiniteProfile(study, k, intensitiesAt(c, values[k], c.xFit, c.labelsFit), values[k], when);
-  }
-}
-
-/** The fitted curves and chi-square are finite (nothing non-finite reaches an output file). */
-function checkFinal(
-  study: StudySpec,
-  fin: ReturnType<typeof finalCalcs>,
-  when: string,
-  chisqr: number,
-): void {
-  for (const f of fin.calcs) {
-    checkFiniteProfile(study, f.profile, f.calc, fin.values[f.profile], when);
-  }
-  if (!Number.isFinite(chisqr)) {
-    throw new NonFiniteModelError(`the chi-square ${when} is ${chisqr}; nothing was written`);
-  }
-}
-
-function plotData(
-  study: StudySpec,
-  calcs: ProfileCalculator[],
-  finals: ProfileCalc[],
-  scales: Map<number, number>,
-  values: Float64Array[],
-  seed: number,
-): Map<string, CpmgPlotData[]> {
-  const out = new Map<string, CpmgPlotData[]>();
-  for (const f of finals) {
-    const p = study.profiles[f.profile];
-    const exp = study.experiments[p.experiment];
-    if (EXPERIMENTS[exp.name].xKind !== "ncyc") continue;
-    const x = calcs[f.profile].x;
-    const even = EXPERIMENTS[exp.name].evenNcycs?.(exp.settings) ?? exp.settings.even_ncycs;
-    const curveNcyc = cpmgCurveNcyc(x, Boolean(even));
-    const g = scales.get(f.profile)!;
-    const curveCalc = intensitiesAt(calcs[f.profile], values[f.profile], curveNcyc).map((v) =>
-      v * g
-    );
-    const data = cpmgPlotData({
-      name: p.name,
-      timeT2S: exp.settings.time_t2 as number,
-      ncyc: x,
-      exp: Float64Array.from(p.exp),
-      err: Float64Array.from(p.err),
-      calc: f.calc,
-      used: p.mask,
-      curveNcyc,
-      curveCalc,
-    }, seed + f.profile);
-    if (!out.has(exp.stem)) out.set(exp.stem, []);
-    out.get(exp.stem)!.push(data);
-  }
-  return out;
-}
+export {
+  runSimulate,
+  runSimulateWith,
+  type SimulatedProfile,
+  type SimulationRunner,
+  simulationStudy,
+} from "./simulate.ts";
 
 /** Options common to fit and simulate. */
 export interface RunOptions {
@@ -535,44 +435,4 @@ function* fitLoop(
       warnings,
     };
   }
-}
-
-/**
- * Simulate every profile with the starting parameters (scaled to the data, noise-free).
- *
- * @example
- * ```ts
- * const out = runSimulate(study, store, { plot: false, seed: 0 });
- * ```
- */
-export function runSimulate(
-  fitStudy: StudySpec,
-  store: ParamStore,
-  opts: RunOptions,
-): StepOutput {
-  // ChemEx applies no data filter when simulating (filter_planes, filter_ref_planes and
-  // filter_offsets only act before fitting): every point is used for the scale and printed.
-  const study: StudySpec = {
-    ...fitStudy,
-    profiles: fitStudy.profiles.map((p) => ({ ...p, mask: p.mask.map(() => true) })),
-  };
-  const calcs = study.profiles.map((_, k) => createCalculator(study, k));
-  const all = study.profiles.map((_, k) => k);
-  const fin = finalCalcs(study, store, calcs, all);
-  checkFinal(study, fin, "in the simulation", 0);
-  const files = stepFiles({ study, store, profiles: all, calcs: fin.calcs });
-  const plots = opts.plot
-    ? plotData(study, calcs, fin.calcs, fin.scales, fin.values, opts.seed)
-    : new Map();
-  const cestPlots = opts.plot
-    ? cestPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, true)
-    : undefined;
-  const decayPlots = opts.plot
-    ? decayPlotsOf(study, calcs, fin.calcs, fin.scales, fin.values, true)
-    : undefined;
-  const shiftPlots = opts.plot ? shiftPlotsOf(study, fin.calcs, true) : undefined;
-  const r1rhoPlots = opts.plot
-    ? r1rhoPlotsOf(study, calcs, fin.calcs, fin.values, true)
-    : undefined;
-  return { name: "", files, plots, cestPlots, decayPlots, shiftPlots, r1rhoPlots };
 }

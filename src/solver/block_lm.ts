@@ -76,6 +76,12 @@ export interface BlockLmOptions {
   resume?: BlockLmState;
   /** Called after every accepted iteration, before the next one starts (awaited). */
   onIteration?: (state: BlockLmState) => Promise<void> | void;
+  /**
+   * Region the fit must stay in (relaxation blocks positive semidefinite, ChemEx 2026.09 §6.7):
+   * a trial outside it is not evaluated and counts as a failed step (more damping). Used only
+   * when the start is inside, so an infeasible start cannot stall the fit.
+   */
+  feasible?: (x: Float64Array) => boolean;
 }
 
 /** Outcome of {@link blockLeastSquares}. */
@@ -161,6 +167,7 @@ export async function blockLeastSquares(
     return evaluate(xv, jacobian, { iteration, tag });
   };
 
+  const inside = opts.feasible && opts.feasible(x) ? opts.feasible : null;
   let current = await evaluateAt(x, true);
   let cost = costOf(current);
   if (!Number.isFinite(cost)) throw new Error("residuals are not finite at the starting values");
@@ -216,6 +223,12 @@ export async function blockLeastSquares(
         if (delta[j] !== 0) moved = true;
       }
       if (!moved) break;
+      if (inside && !inside(xt)) {
+        lambda *= nu;
+        nu *= 2;
+        if (lambda > 1e32) break;
+        continue;
+      }
       const trialEval = await evaluateAt(xt, false);
       const tcost = costOf(trialEval);
       const { bd, dhd } = blockModel(layout, current, delta);

@@ -45,6 +45,13 @@ export interface LeastSquaresProblem {
   fun(x: Float64Array): Float64Array;
   /** Optional Jacobian (m×n row-major) at x, given f = fun(x). Without it use forwardDifferenceJacobian. */
   jac?(x: Float64Array, f: Float64Array): Float64Array;
+  /**
+   * Optional feasible region inside the box (e.g. positive semidefinite relaxation blocks). When
+   * the start is feasible, a trial point outside is never evaluated: it counts as a failed step
+   * (one evaluation, the trust region shrinks by 4, like non-finite residuals), so the iterates
+   * stay feasible and may end on the region's boundary. An infeasible start disables the test.
+   */
+  feasible?(x: Float64Array): boolean;
 }
 
 /** Bounds, scaling and stopping rules for {@link leastSquaresTrf}. */
@@ -259,6 +266,7 @@ export function leastSquaresTrf(
     gtol,
     maxNfev,
     callback: options.callback,
+    feasible: feasibleRegion(problem, xStart),
     scale: jacScale ? jacobianScale(j0, m, n, null).scale : scale,
     jacScale,
   };
@@ -303,6 +311,8 @@ interface LoopContext {
   /** Update `scale` from the Jacobian after each accepted step (`x_scale="jac"`). */
   jacScale: boolean;
   callback?: (state: TrfIterate) => boolean;
+  /** Whether a trial point may be evaluated (see {@link LeastSquaresProblem.feasible}). */
+  feasible(x: Float64Array): boolean;
 }
 
 interface LoopOutcome {
@@ -314,6 +324,12 @@ interface LoopOutcome {
   nfev: number;
   njev: number;
   status: number;
+}
+
+/** The problem's feasibility test, or none when it has none or the start lies outside. */
+function feasibleRegion(problem: LeastSquaresProblem, start: Float64Array) {
+  const test = problem.feasible?.bind(problem);
+  return test !== undefined && test(start) ? test : () => true;
 }
 
 function allFinite(a: Float64Array): boolean {
@@ -409,11 +425,12 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
       const xTrial = new Float64Array(n);
       for (let i = 0; i < n; i++) xTrial[i] = x[i] + sel.step[i];
       xNew = makeStrictlyFeasible(xTrial, lb, ub, 0);
-      fNew = ctx.fun(xNew);
+      const stepHNorm = norm2(sel.stepH);
+      const inside = ctx.feasible(xNew);
+      fNew = inside ? ctx.fun(xNew) : f;
       nfev += 1;
 
-      const stepHNorm = norm2(sel.stepH);
-      if (!allFinite(fNew)) {
+      if (!inside || !allFinite(fNew)) {
         delta = 0.25 * stepHNorm;
         continue;
       }
@@ -501,11 +518,12 @@ function trfNoBounds(ctx: LoopContext): LoopOutcome {
         step[i] = d[i] * stepH[i];
         xNew[i] = x[i] + step[i];
       }
-      fNew = ctx.fun(xNew);
+      const stepHNorm = norm2(stepH);
+      const inside = ctx.feasible(xNew);
+      fNew = inside ? ctx.fun(xNew) : f;
       nfev += 1;
 
-      const stepHNorm = norm2(stepH);
-      if (!allFinite(fNew)) {
+      if (!inside || !allFinite(fNew)) {
         delta = 0.25 * stepHNorm;
         continue;
       }

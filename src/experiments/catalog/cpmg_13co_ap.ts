@@ -15,6 +15,7 @@ import {
   combine,
   cpmgExperiment,
   cpmgKeys,
+  derive,
   equilKey,
   pulseKeys,
   pulseKit,
@@ -54,6 +55,8 @@ export const cpmg13coAp: ExperimentModule = cpmgExperiment({
       detection: "[2izsz]",
       echoes: [{ pulse: ideal180x }],
       prepare: () => combine(p180pmy, kit.p180[1], 0.5, kit.p180[3], 0.5),
+      derived: [derive(p180pmy, [0.5, [kit.p180[1]]], [0.5, [kit.p180[3]]])],
+      constants: [ideal180x],
       reference: [{ steps: [p90[1], ...flip, p90[1], dEq] }],
       cpmg: [{
         steps: [p90[1], dNeg, train(0, [0]), ...flipCp, train(0, [0]), dNeg, p90[1], dEq],

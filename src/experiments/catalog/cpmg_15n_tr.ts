@@ -11,6 +11,7 @@ import type { ExperimentModule } from "../types.ts";
 import {
   cpmgExperiment,
   cpmgKeys,
+  derive,
   equilKey,
   matrices,
   pulseKeys,
@@ -68,6 +69,11 @@ export const cpmg15nTr: ExperimentModule = cpmgExperiment({
       detection: trosyDetection(antitrosy),
       echoes: [{ pulse: kit.p180[0] }],
       prepare,
+      derived: [
+        derive(pElem0, [1, [dTaub, p90[ph1], p90[ph2], hx, p90[ph2], p90[ph1], dTaub, hx]]),
+        derive(pElem, [0.5, [p90[1], pElem0, p90[0]]], [0.5, [p90[3], pElem0, p90[2]]]),
+      ],
+      constants: [hx],
       reference: [{ steps: [p90[0], pElem0, p90[1], dEq] }],
       cpmg: [{
         steps: [p90[0], dNeg, train(0, [1]), dNeg, pElem, dNeg, train(0, [0]), dNeg, p90[1], dEq],

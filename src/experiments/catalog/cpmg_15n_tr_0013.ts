@@ -12,6 +12,7 @@ import type { ExperimentModule } from "../types.ts";
 import {
   cpmgExperiment,
   cpmgKeys,
+  derive,
   equilKey,
   matrices,
   ncycMaxKey,
@@ -84,6 +85,22 @@ export const cpmg15nTr0013: ExperimentModule = cpmgExperiment({
       detection: trosyDetection(antitrosy),
       echoes: [{ pulse: p180[0] }],
       prepare,
+      derived: [
+        derive(
+          pElem,
+          ...[[1, 0], [3, 2]].map(([before, after]) =>
+            [0.5, [
+              p90[before],
+              hx,
+              dTaub,
+              ...is180.map((k) => k < 0 ? hx : p90[k]),
+              dTaub,
+              p90[after],
+            ]] as const
+          ),
+        ),
+      ],
+      constants: [hx],
       reference: [[0, 1], [1, 0]].map(([first, second]) => ({
         steps: [POINT_DELAY, p90[0], p180[first], pElem, p180[second], p90[3], POINT_DELAY, dEq],
       })),

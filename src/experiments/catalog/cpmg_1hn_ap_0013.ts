@@ -14,6 +14,7 @@ import type { ExperimentModule } from "../types.ts";
 import {
   cpmgExperiment,
   cpmgKeys,
+  derive,
   equilKey,
   matrices,
   ncycMaxKey,
@@ -124,6 +125,8 @@ export const cpmg1hnAp0013: ExperimentModule = cpmgExperiment({
       detection: "[iz]",
       echoes: [{ pulse: p180[0] }],
       prepare,
+      derived: [derive(inept, [1, [pp90[0], dTaua, pp180isx, dTaua, pp90[1]]])],
+      constants: [...pp90, pp180y, pp180isx],
       reference: transients(false),
       cpmg: transients(true),
     });

@@ -20,16 +20,18 @@
  *
  * @module
  */
-import type { ExperimentModule } from "../types.ts";
+import type { ExperimentModule, Sequence } from "../types.ts";
 import {
   combine,
   cpmgExperiment,
   cpmgKeys,
   type CustomStep,
+  derive,
   ideal180Diag,
   keepDiag,
   matrices,
   pulseKit,
+  rotated,
   startTerms,
   type Step,
   train,
@@ -108,8 +110,19 @@ export const cpmgCh31hSq: ExperimentModule = cpmgExperiment({
       }
     };
     // The back-to-back pulses after the first train and before the second (none at ncyc −1).
+    // The same pulses in time order, for exact derivatives.
+    const paddingMatrices = (row: number, half: 1 | 2, x: number): Float64Array[] => {
+      if (x === -1) return [];
+      const count = Math.trunc(x);
+      const left = ncycMax - count;
+      const [cp, first, second] = half === 1
+        ? [cp1, PHASES_1[row][count % 2], 1 - PHASES_1[row][count % 2]]
+        : [cp2, PHASES_2[row][(ncycMax - 1) % 2], 3 - PHASES_2[row][(ncycMax - 1) % 2]];
+      return Array.from({ length: left }, (_, j) => cp[j % 2 === 0 ? first : second]);
+    };
     const padding = (row: number, half: 1 | 2): CustomStep => ({
       kind: "custom",
+      matrices: (x) => paddingMatrices(row, half, x),
       apply(v, w, x, vectors) {
         if (x === -1) return v;
         const count = Math.trunc(x);
@@ -143,6 +156,21 @@ export const cpmgCh31hSq: ExperimentModule = cpmgExperiment({
       detection: "[iy]",
       echoes: [{ pulse: cp1[0] }, { pulse: cp2[0] }],
       prepare,
+      derived: [
+        derive(p180pmy, [0.5, [p180[1]]], [0.5, [p180[3]]]),
+        ...(comp180
+          ? [
+            ...[1, 2, 3].map((k) => rotated(p240[k], p240[0], k)),
+            ...([[cp1, 3], [cp2, 1]] as const).flatMap(([cp, o]) => [
+              derive(cp[0], [1, [p90[o], p240[0], p90[o]]]),
+              ...[1, 2, 3].map((k) => rotated(cp[k], cp[0], k)),
+            ]),
+          ]
+          : [0, 1, 2, 3].flatMap((
+            k,
+          ) => [derive(cp1[k], [1, [p180[k]]]), derive(cp2[k], [1, [p180[k]]])])),
+      ],
+      pulses: comp180 ? [{ out: p240[0], widthS: () => (8 / 3) / (4 * sp.b1I) }] : [],
       reference: transients([p180pmy]),
       cpmg: [0, 1].flatMap((row) =>
         transients([
@@ -154,7 +182,7 @@ export const cpmgCh31hSq: ExperimentModule = cpmgExperiment({
         ])
       ),
     });
-    return (ncycs) => {
+    const check = (ncycs: Float64Array) => {
       for (const x of ncycs) {
         if (x > ncycMax) {
           throw new Error(
@@ -163,7 +191,12 @@ export const cpmgCh31hSq: ExperimentModule = cpmgExperiment({
           );
         }
       }
-      return sequence(ncycs);
     };
+    const checked: Sequence = (ncycs) => (check(ncycs), sequence(ncycs));
+    if (sequence.jacobian) {
+      checked.jacobian = (ncycs) => (check(ncycs), sequence.jacobian!(ncycs));
+      checked.jacobianCost = sequence.jacobianCost;
+    }
+    return checked;
   },
 });

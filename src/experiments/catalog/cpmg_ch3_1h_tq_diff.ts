@@ -22,8 +22,8 @@
  *
  * @module
  */
-import type { ExperimentModule } from "../types.ts";
-import { cpmgExperiment, cpmgKeys, matrices } from "../_cpmg.ts";
+import type { ExperimentModule, Sequence } from "../types.ts";
+import { cpmgExperiment, cpmgKeys, matrices, rotated } from "../_cpmg.ts";
 import { protonMethylFitted, protonMethylKeys, protonMqCpmg, pulseIPhases } from "../_methyl.ts";
 import { GAMMA } from "../../nmr/constants.ts";
 
@@ -92,12 +92,34 @@ export const cpmgCh31hTqDiff: ExperimentModule = cpmgExperiment({
       after: [dDelta73, dTau1, p90g1[3], p180g1, p90g1[3], dDelta1, dTau0],
       dTauc: dTauc0,
       liouvillian,
+      exact: {
+        derived: [1, 2, 3].map((k) => rotated(p90g1[k], p90g1[0], k)),
+        states: [
+          {
+            set: () => atGradient(0),
+            delays: [{ out: dTau0, timeS: tauS }, { out: dTauc0, timeS: taucS }],
+          },
+          { set: () => atGradient(1 / 3), delays: [{ out: dDelta1, timeS: deltaS }] },
+          {
+            set: () => atGradient(1),
+            delays: [{ out: dTau1, timeS: tauS }],
+            pulses: [
+              { out: p90g1[0], widthS: () => 1 / (4 * sp.b1I) },
+              { out: p180g1, widthS: () => 2 * (1 / (4 * sp.b1I)) },
+            ],
+          },
+          { set: () => atGradient(7 / 3), delays: [{ out: dDelta73, timeS: deltaS }] },
+          { set: () => atGradient(4), delays: [{ out: dTau4, timeS: tauS }] },
+        ],
+      },
     });
-    return (ncycs) => {
-      const out = sequence(ncycs);
-      // Leave the spectrometer without diffusion weighting, as a fresh one would be.
-      atGradient(0);
-      return out;
-    };
+    // Leave the spectrometer without diffusion weighting, as a fresh one would be.
+    const reset = <T>(out: T): T => (atGradient(0), out);
+    const wrapped: Sequence = (ncycs) => reset(sequence(ncycs));
+    if (sequence.jacobian) {
+      wrapped.jacobian = (ncycs) => reset(sequence.jacobian!(ncycs));
+      wrapped.jacobianCost = sequence.jacobianCost;
+    }
+    return wrapped;
   },
 });

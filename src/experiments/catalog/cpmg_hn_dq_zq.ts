@@ -13,6 +13,7 @@ import {
   cpmgExperiment,
   cpmgKeys,
   cpmgKit,
+  derive,
   matrices,
   startTerms,
   train,
@@ -37,33 +38,23 @@ function phasePatterns(nuCpmgHz: number): readonly (readonly number[])[] {
 
 /**
  * The simultaneous 90–240–90 composite pulse on I and S at phase x of both central 240°
- * pulses, with outer 90° phases `phI` on I and `phS` on S. The shorter composite sits in the
- * middle of the longer one; each segment is a finite pulse with the fields that are on.
+ * pulses, from the segments of {@link compositeParts} (computed into `pulses`, the central one
+ * copied from `central` where given). The shorter composite sits in the middle of the longer
+ * one; each segment is a finite pulse with the fields that are on.
  */
 function composite(
   sp: Spectrometer,
   out: Float64Array,
-  phI: number,
-  phS: number,
-  scratch: Float64Array[],
+  parts: readonly CompositePart[],
+  pulses: readonly Float64Array[],
+  tmp: Float64Array,
+  central?: Float64Array,
 ): Float64Array {
-  const pwI = 1 / (4 * sp.b1I);
-  const pwS = 1 / (4 * sp.b1S);
-  const [p240I, pAllI] = [8 * pwI / 3, 14 * pwI / 3];
-  const [p240S, pAllS] = [8 * pwS / 3, 14 * pwS / 3];
-  const edges = [p240I, p240S, pAllI, pAllS].sort((a, b) => a - b);
-  const [t0, t1, t2, t3] = edges.map((e, k) => 0.5 * (e - (k === 0 ? 0 : edges[k - 1])));
-  const [p0, p1, p2, p3, tmp] = scratch;
-  sp.pulseIS(p0, 2 * t0, 0, 0);
-  if (pAllI <= pAllS) {
-    sp.pulseIS(p1, t1, phI, 0);
-    sp.pulseIS(p2, t2, pAllI > p240S ? phI : null, pAllI > p240S ? phS : 0);
-    sp.pulseIS(p3, t3, null, phS);
-  } else {
-    sp.pulseIS(p1, t1, 0, phS);
-    sp.pulseIS(p2, t2, pAllS > p240I ? phI : 0, pAllS > p240I ? phS : null);
-    sp.pulseIS(p3, t3, phI, null);
-  }
+  parts.forEach((q, k) => {
+    if (k === 0 && central) pulses[0].set(central);
+    else sp.pulseIS(pulses[k], q.widthS, q.phaseI, q.phaseS);
+  });
+  const [p0, p1, p2, p3] = pulses;
   // Symmetric: p3·p2·p1·p0·p1·p2·p3.
   out.set(p0);
   for (const op of [p1, p2, p3]) {
@@ -73,7 +64,44 @@ function composite(
   return out;
 }
 
-/** The experiment module. */
+/** One segment of the composite: a simultaneous pulse of `widthS` (phases as `pulseIS`). */
+interface CompositePart {
+  widthS: number;
+  phaseI: number | null;
+  phaseS: number | null;
+}
+
+/**
+ * The central segment p0 and the segments p1, p2, p3 on either side of it, for {@link composite}
+ * with outer 90° phases `phI` on I and `phS` on S.
+ */
+function compositeParts(sp: Spectrometer, phI: number, phS: number): CompositePart[] {
+  const pwI = 1 / (4 * sp.b1I);
+  const pwS = 1 / (4 * sp.b1S);
+  const [p240I, pAllI] = [8 * pwI / 3, 14 * pwI / 3];
+  const [p240S, pAllS] = [8 * pwS / 3, 14 * pwS / 3];
+  const edges = [p240I, p240S, pAllI, pAllS].sort((a, b) => a - b);
+  const [t0, t1, t2, t3] = edges.map((e, k) => 0.5 * (e - (k === 0 ? 0 : edges[k - 1])));
+  const part = (widthS: number, phaseI: number | null, phaseS: number | null) => ({
+    widthS,
+    phaseI,
+    phaseS,
+  });
+  return pAllI <= pAllS
+    ? [
+      part(2 * t0, 0, 0),
+      part(t1, phI, 0),
+      part(t2, pAllI > p240S ? phI : null, pAllI > p240S ? phS : 0),
+      part(t3, null, phS),
+    ]
+    : [
+      part(2 * t0, 0, 0),
+      part(t1, 0, phS),
+      part(t2, pAllS > p240I ? phI : 0, pAllS > p240I ? phS : null),
+      part(t3, phI, null),
+    ];
+}
+
 export const cpmgHnDqZq: ExperimentModule = cpmgExperiment({
   name: "cpmg_hn_dq_zq",
   keys: {
@@ -104,7 +132,9 @@ export const cpmgHnDqZq: ExperimentModule = cpmgExperiment({
     // Composite variants 1 and 2: outer 90° pulses at −y (¹⁵N) / y (¹H), and y / −y; the echo
     // phase patterns turn them to overall phases (x, x) and (y, y) by rotating both spins.
     const comp = matrices(n, 2);
-    const scratch = matrices(n, 5);
+    const parts = [compositeParts(sp, 3, 1), compositeParts(sp, 1, 3)];
+    const segments = [matrices(n, 4), matrices(n, 4)];
+    const tmp = new Float64Array(n * n);
     const cpmg: Transient[] = [0, 1].map((c) => ({
       steps: [train(c, (x) => phasePatterns(x / timeT2S)[c], { perCycle: 2 })],
       weight: 0.5,
@@ -114,9 +144,20 @@ export const cpmgHnDqZq: ExperimentModule = cpmgExperiment({
       detection: ctx.settings.dq_flg ? "[2ixsx] - [2iysy]" : "[2ixsx] + [2iysy]",
       echoes: comp.map((pulse) => ({ pulse, spins: "is" as const })),
       prepare: () => {
-        composite(sp, comp[0], 3, 1, scratch);
-        composite(sp, comp[1], 1, 3, scratch);
+        composite(sp, comp[0], parts[0], segments[0], tmp);
+        // The central segment (both fields at phase x) is the same in both variants.
+        composite(sp, comp[1], parts[1], segments[1], tmp, segments[0][0]);
       },
+      pulses: parts.flatMap((list, c) =>
+        list.map((q, k) => ({
+          out: segments[c][k],
+          widthS: () => q.widthS,
+          phases: [q.phaseI, q.phaseS] as const,
+        }))
+      ),
+      derived: segments.map(([p0, p1, p2, p3], c) =>
+        derive(comp[c], [1, [p3, p2, p1, p0, p1, p2, p3]])
+      ),
       // The reference is the start itself.
       reference: [{ steps: [] }],
       cpmg,
