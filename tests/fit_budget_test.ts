@@ -26,6 +26,9 @@ import { createChunkEvaluator, makeChunk } from "../src/fit/chunk.ts";
 import { writeSyntheticStudy } from "../workflows/synthetic.ts";
 import { createStepRunner } from "../workflows/steps.ts";
 import type { StepSpec } from "../src/fit/step.ts";
+import { createEvaluatorCache, gridWork } from "../functions/core.ts";
+import { PAYLOAD_VERSION, storeToPayload } from "../functions/payload.ts";
+import { replyProblem } from "../workflows/reply_content.ts";
 
 const STEP: StepSpec = { name: "", fit: [], fix: [], constraints: [], multistart: 0 };
 
@@ -277,3 +280,38 @@ for (const workers of ["0", "1"]) {
     }
   });
 }
+
+Deno.test("a grid reply names the points stopped at the budget, and only requested ones", async () => {
+  const dir = writeMiniStudy();
+  try {
+    const loaded = loadStudy({
+      experiments: [join(dir, "Experiments/500mhz.toml")],
+      parameters: [join(dir, "Parameters/parameters.toml")],
+      model: parseModel("2st"),
+    });
+    const chunk = makeChunk(loaded.study, [0, 1, 2]);
+    const ids = new Set(chunk.profiles.flatMap((p) => p.paramIds));
+    const store = new Map([...loaded.store].filter(([id]) => ids.has(id)));
+    const payload = {
+      version: PAYLOAD_VERSION,
+      id: "g",
+      chunk,
+      params: storeToPayload(store),
+      axes: ["KEX_AB"],
+      values: [[300, 400, 500]],
+      indices: [0, 2],
+    };
+    const cache = createEvaluatorCache();
+    const stopped = await gridWork({ ...payload, maxNfev: 3 }, cache);
+    assert.deepEqual(stopped.budgetHits, [0, 2]);
+    assert.equal(replyProblem("grid", payload, stopped), null);
+    assert.match(
+      replyProblem("grid", payload, { ...stopped, budgetHits: [1] })!,
+      /budgetHits\[0\]: not one of the requested grid points/,
+    );
+    // The default budget: these refits converge and the reply says nothing.
+    assert.equal((await gridWork(payload, cache)).budgetHits, undefined);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
