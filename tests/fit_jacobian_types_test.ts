@@ -352,3 +352,36 @@ Deno.test("delay tangents stay finite for well-separated modes over long delays"
     );
   }
 });
+
+Deno.test("the chain's steps survive a parameter at 0 beside larger terms (R2A = R2 − R1_S)", () => {
+  // R1 of ¹⁵N at its bound 0 enters R2A_A = R2_A − R1_A(¹⁵N) and R1A_A = R1_A(¹H) + R1_A(¹⁵N): a
+  // step relative to |x| alone vanishes in the rounding of R2_A.
+  const { study: s, store } = study("cest_1hn_ap");
+  const sub = freeAll(store, s.profiles[0].paramIds);
+  const id = [...sub.keys()].find((k) => k.startsWith("R1_A, NUC->2N"))!;
+  assert.ok(id, "the ¹⁵N R1 parameter");
+  sub.get(id)!.value = 1e-13;
+  sub.get(id)!.min = 0;
+  const ev = createChunkEvaluator(makeChunk(s, [0]));
+  const p = createGroupProblem(sub, ev, { jacobian: "exact" });
+  const j = p.freeIds.indexOf(id);
+  const f = p.residuals(p.x0);
+  const je = p.jacobian(p.x0, f);
+  // One-sided second-order differences inside the bound: the definitions are linear in it.
+  const h = 1e-3;
+  const at = (k: number) => {
+    const x = p.x0.slice();
+    x[j] += k * h;
+    return p.residuals(x);
+  };
+  const [f1, f2] = [at(1), at(2)];
+  const n = p.free.length;
+  let norm = 0;
+  let diff = 0;
+  for (let i = 0; i < p.m; i++) {
+    const ref = (-3 * f[i] + 4 * f1[i] - f2[i]) / (2 * h);
+    norm = Math.max(norm, Math.abs(ref));
+    diff = Math.max(diff, Math.abs(je[i * n + j] - ref));
+  }
+  assert.ok(norm > 0 && diff <= 1e-4 * norm, `exact vs one-sided: ${diff} of ${norm}`);
+});

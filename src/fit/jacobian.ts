@@ -6,7 +6,8 @@
  *   parameters through the definitions (kinetic models, CONSTRAINTS, `.mf`, …) by
  *   ∂r/∂x_j = Σ_l ∂r/∂local_l · ∂local_l/∂x_j. The definitions are cheap scalar expressions; their
  *   derivatives ∂local/∂x are taken with a five-point (fourth-order) central stencil, accurate
- *   to about 1e-11 relative (exact for the models' polynomial ties). Profiles whose family has
+ *   to about 1e-11 relative (exact for the models' polynomial ties), with a step relative to
+ *   |x| or, where that drowns in rounding (x near 0 beside larger terms), to max(|x|, 1). Profiles whose family has
  *   no exact derivatives yet, or whose exact derivatives cost more evaluations than the free
  *   parameters reaching the profile (`Sequence.jacobianCost`), are forward-differenced as
  *   before, column by column.
@@ -124,25 +125,45 @@ function localSensitivities(ctx: JacobianContext, x: Float64Array): Float64Array
   ctx.setX(x);
   base.set(pv.values);
   const xs = x.slice();
-  const samples = [new Float64Array(nv), new Float64Array(nv)];
+  // Samples at ±h and ±2h of one step, per defined value.
+  const take = (j: number, h: number, defined: Int32Array | number[]) => {
+    const out = [1, -1, 2, -2].map(() => new Float64Array(nv));
+    [1, -1, 2, -2].forEach((k, q) => {
+      xs[j] = x[j] + k * h;
+      ctx.setX(xs);
+      for (const i of defined) out[q][i] = pv.values[i];
+    });
+    xs[j] = x[j];
+    return out;
+  };
   for (let j = 0; j < n; j++) {
     const fi = free[j];
     d[fi * n + j] = 1;
     const defined = reach[j].filter((i) => i !== fi);
     if (defined.length === 0) continue;
-    const h = 1e-4 * (x[j] !== 0 ? Math.abs(x[j]) : 1);
-    const diff = (step: number, out: Float64Array) => {
-      xs[j] = x[j] + step;
-      ctx.setX(xs);
-      for (const i of defined) out[i] = pv.values[i];
-      xs[j] = x[j] - step;
-      ctx.setX(xs);
-      for (const i of defined) out[i] -= pv.values[i];
-      xs[j] = x[j];
-    };
-    diff(h, samples[0]);
-    diff(2 * h, samples[1]);
-    for (const i of defined) d[i * n + j] = (8 * samples[0][i] - samples[1][i]) / (12 * h);
+    // A step relative to |x| suits the definitions' own scale (a dissociation constant of
+    // 1e-6 M); it drowns in rounding where x is near 0 beside larger terms (R2 − R1_S with
+    // R1_S at its bound 0), and there a step relative to max(|x|, 1) is tried, for the values
+    // whose estimate the rounding bound 2·eps·max|sample|/h does not trust to 1e-8.
+    const hRel = 1e-4 * (x[j] !== 0 ? Math.abs(x[j]) : 1);
+    const hAbs = 1e-4 * Math.max(Math.abs(x[j]), 1);
+    const estimate = (h: number, smp: Float64Array[], i: number) =>
+      (8 * (smp[0][i] - smp[1][i]) - (smp[2][i] - smp[3][i])) / (12 * h);
+    const rounding = (h: number, smp: Float64Array[], i: number) =>
+      2 * Number.EPSILON * Math.max(...smp.map((v) => Math.abs(v[i]))) / h;
+    const rel = take(j, hRel, defined);
+    const retry = hAbs > hRel
+      ? defined.filter((i) => rounding(hRel, rel, i) > 1e-8 * Math.abs(estimate(hRel, rel, i)))
+      : [];
+    const abs = retry.length > 0 ? take(j, hAbs, retry) : null;
+    for (const i of defined) d[i * n + j] = estimate(hRel, rel, i);
+    for (const i of retry) {
+      // Kept only where it lies within the first estimate's rounding: a step that large may
+      // leave the definitions' own scale (a dissociation constant again).
+      const v = estimate(hAbs, abs!, i);
+      const first = d[i * n + j];
+      if (Number.isFinite(v) && Math.abs(v - first) <= rounding(hRel, rel, i)) d[i * n + j] = v;
+    }
   }
   pv.values.set(base);
   return localIdx.map((li) => {
