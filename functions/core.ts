@@ -267,6 +267,7 @@ export async function gridWork(payload: GridPayload, cache: EvaluatorCache): Pro
     params: [...storeFromPayload(payload.params).values()],
     axes: payload.axes,
     values: payload.values,
+    ...(payload.maxNfev !== undefined ? { maxNfev: payload.maxNfev } : {}),
   };
   const size = payload.values.reduce((n, v) => n * v.length, 1);
   const indices = payload.indices ?? Array.from({ length: size }, (_, k) => k);
@@ -285,6 +286,9 @@ export async function gridWork(payload: GridPayload, cache: EvaluatorCache): Pro
     indices,
     chisqr: points.map((p) => enc(p.chisqr)),
     evaluations: points.map((p) => p.evaluations),
+    ...(points.some((p) => p.budgetHit)
+      ? { budgetHits: indices.filter((_, i) => points[i].budgetHit) }
+      : {}),
   };
 }
 
@@ -305,6 +309,7 @@ export function replicateWork(payload: ReplicatePayload, ev: ChunkEvaluator): Re
     calculated: payload.calculated,
     params: [...storeFromPayload(payload.params).values()],
     outputIds: payload.outputIds,
+    ...(payload.maxNfev !== undefined ? { maxNfev: payload.maxNfev } : {}),
   };
   return {
     version: PAYLOAD_VERSION,
@@ -316,6 +321,7 @@ export function replicateWork(payload: ReplicatePayload, ev: ChunkEvaluator): Re
         values: r.values.map(enc),
         chisqr: enc(r.chisqr),
         ...(r.error ? { error: r.error } : {}),
+        ...(r.budgetHit ? { budgetHit: true } : {}),
       };
     }),
   };

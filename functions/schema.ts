@@ -291,6 +291,11 @@ function crossCheck<T extends BaseShape>(extra?: (o: T) => Problem | null) {
   });
 }
 
+/** A refit's evaluation budget (`--max-evaluations`); absent: the solver's default. */
+const maxNfev = v.optional(
+  v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)),
+);
+
 /** `evaluate`: residuals at the given values, and optionally Jacobian blocks. */
 export const EvaluatePayloadSchema = v.pipe(
   v.object({ ...base, jacobian: v.optional(v.boolean()) }),
@@ -304,7 +309,7 @@ export const FitPayloadSchema = v.pipe(
     /** Variable scaling of the TRF (`src/fit/group_solve.ts`); default "jac". */
     xScale: v.optional(v.picklist(["jac", "start"])),
     /** Evaluation budget (a basin-search start's); default the full one. */
-    maxNfev: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000))),
+    maxNfev,
   }),
   crossCheck(),
 );
@@ -322,6 +327,8 @@ export const GridPayloadSchema = v.pipe(
       v.pipe(v.array(finite), v.minLength(1), v.maxLength(REQUEST_LIMITS.gridValues)),
     ),
     indices: v.optional(boundedArray(index, REQUEST_LIMITS.gridPoints)),
+    /** Evaluation budget of each point's refit. */
+    maxNfev,
   }),
   crossCheck((o) => {
     const ids = new Set(o.params.map((p) => p.id));
@@ -370,6 +377,8 @@ export const ReplicatePayloadSchema = v.pipe(
     outputIds: v.array(id),
     /** Replicate indices to run. */
     indices: boundedArray(index, REQUEST_LIMITS.replicates),
+    /** Evaluation budget of each group refit of a replicate. */
+    maxNfev,
   }),
   crossCheck((o) => {
     if (o.calculated.length !== o.chunk.profiles.length) {
@@ -426,14 +435,17 @@ export const FitResultSchema = v.object({
 });
 
 /**
- * Reply of `grid`: chi-square per requested index (null: the refit failed) and the objective
- * evaluations of each point's refit (absent from older workers).
+ * Reply of `grid`: chi-square per requested index (null: the refit failed), the objective
+ * evaluations of each point's refit (absent from older workers) and the points whose refit
+ * stopped at its evaluation budget.
  */
 export const GridResultSchema = v.object({
   ...replyBase,
   indices: v.array(index),
   chisqr: nums,
   evaluations: v.optional(v.array(v.pipe(v.number(), v.integer(), v.minValue(0)))),
+  /** Requested indices whose refit stopped at its evaluation budget (absent: none). */
+  budgetHits: v.optional(v.array(index)),
 });
 
 /** Reply of `replicate`. */
@@ -444,6 +456,8 @@ export const ReplicateResultSchema = v.object({
     values: nums,
     chisqr: v.nullable(v.number()),
     error: v.optional(v.string()),
+    /** A group refit stopped at its evaluation budget (values are the last iterate). */
+    budgetHit: v.optional(v.boolean()),
   })),
 });
 

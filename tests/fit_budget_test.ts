@@ -26,6 +26,9 @@ import { createChunkEvaluator, makeChunk } from "../src/fit/chunk.ts";
 import { writeSyntheticStudy } from "../workflows/synthetic.ts";
 import { createStepRunner } from "../workflows/steps.ts";
 import type { StepSpec } from "../src/fit/step.ts";
+import { createEvaluatorCache, gridWork } from "../functions/core.ts";
+import { PAYLOAD_VERSION, storeToPayload } from "../functions/payload.ts";
+import { replyProblem } from "../workflows/reply_content.ts";
 
 const STEP: StepSpec = { name: "", fit: [], fix: [], constraints: [], multistart: 0 };
 
@@ -209,6 +212,105 @@ Deno.test("a global (chunked) fit stopped at its outer-iteration budget is repor
     assert.match(hit.budget, /^1 outer iterations \(.+\)$/);
     assert.equal(hit.profiles.length, 8);
     assert.ok(hit.freeIds.includes("KEX_AB"));
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+/** A GRID step, then MC and BS statistics: every grid point and replicate is a refit. */
+const GRID_MC_METHOD = `[STEP1]
+GRID = ["[KEX_AB] = (300.0, 400.0, 500.0)"]
+
+[STEP2]
+FIT = ["KEX_AB"]
+STATISTICS = { MC = 3, BS = 2 }
+`;
+
+for (const workers of ["0", "1"]) {
+  Deno.test(`grid points and replicates stopped at their budget are counted and said (--workers ${workers})`, async () => {
+    const dir = writeMiniStudy({ "Methods/method.toml": GRID_MC_METHOD });
+    try {
+      const out = join(dir, "Out");
+      const args = miniFitArgs(dir, out).map((a, k, all) =>
+        all[k - 1] === "--workers" ? workers : a
+      );
+      const r = await exfit([...args, "--max-evaluations", "3", "--multistart", "0"]);
+      assert.equal(r.code, 0, r.stderr);
+      // 3 grid points of one group (PB links 10N, 11N and 12N).
+      assert.match(
+        r.stderr,
+        /exfit: warning: STEP1: GRID: 3 of 3 grid points stopped at their budget of 3 solver evaluations before converging; .*\(raise with --max-evaluations\)/,
+      );
+      assert.match(
+        Deno.readTextFileSync(join(out, "STEP1/statistics.toml")),
+        /"not converged \(stopped at the evaluation budget\)" = \["STEP1 GRID: 3 of 3 grid points: 3 solver evaluations"/,
+      );
+      for (
+        const [method, dirName, n] of [["Monte Carlo", "MonteCarlo", 3], [
+          "bootstrap",
+          "Bootstrap",
+          2,
+        ]] as const
+      ) {
+        assert.match(
+          r.stderr,
+          new RegExp(
+            `exfit: warning: STEP2: ${method}: ${n} of ${n} replicates stopped at their budget of 3 solver evaluations`,
+          ),
+        );
+        const diag = Deno.readTextFileSync(
+          join(out, `STEP2/Statistics/${dirName}/diagnostics.toml`),
+        );
+        assert.match(diag, new RegExp(`budget_stopped_samples = ${n}\\b`));
+        assert.match(
+          diag,
+          new RegExp(`budget_warning = "${method}: ${n} of ${n} replicates: 3 solver evaluations"`),
+        );
+      }
+      // With the default budget, these small refits converge: nothing is said.
+      const plain = await exfit([...args, "--multistart", "0"]);
+      assert.equal(plain.code, 0, plain.stderr);
+      assert.doesNotMatch(plain.stderr, /budget/);
+      assert.doesNotMatch(
+        Deno.readTextFileSync(join(out, "STEP2/Statistics/MonteCarlo/diagnostics.toml")),
+        /budget/,
+      );
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  });
+}
+
+Deno.test("a grid reply names the points stopped at the budget, and only requested ones", async () => {
+  const dir = writeMiniStudy();
+  try {
+    const loaded = loadStudy({
+      experiments: [join(dir, "Experiments/500mhz.toml")],
+      parameters: [join(dir, "Parameters/parameters.toml")],
+      model: parseModel("2st"),
+    });
+    const chunk = makeChunk(loaded.study, [0, 1, 2]);
+    const ids = new Set(chunk.profiles.flatMap((p) => p.paramIds));
+    const store = new Map([...loaded.store].filter(([id]) => ids.has(id)));
+    const payload = {
+      version: PAYLOAD_VERSION,
+      id: "g",
+      chunk,
+      params: storeToPayload(store),
+      axes: ["KEX_AB"],
+      values: [[300, 400, 500]],
+      indices: [0, 2],
+    };
+    const cache = createEvaluatorCache();
+    const stopped = await gridWork({ ...payload, maxNfev: 3 }, cache);
+    assert.deepEqual(stopped.budgetHits, [0, 2]);
+    assert.equal(replyProblem("grid", payload, stopped), null);
+    assert.match(
+      replyProblem("grid", payload, { ...stopped, budgetHits: [1] })!,
+      /budgetHits\[0\]: not one of the requested grid points/,
+    );
+    // The default budget: these refits converge and the reply says nothing.
+    assert.equal((await gridWork(payload, cache)).budgetHits, undefined);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

@@ -263,6 +263,13 @@ const CASES: Case[] = [
     expect: /500mhz\.toml:\d+:1: unknown key '__proto__' in \[experiment\]/,
   },
   {
+    name: "an unknown key in [conditions]",
+    file: EXP,
+    edit: sub("h_larmor_frq = 500.0", "h_larmor_frq = 500.0\ntemperatur = 25.0"),
+    expect:
+      /500mhz\.toml:\d+:1: unknown key 'temperatur' in \[conditions\]; expected 'h_larmor_frq', .*did you mean 'temperature'/,
+  },
+  {
     name: "data path under /dev",
     file: EXP,
     edit: sub('10N = "10N-HN.out"', '10N = "/dev/zero"'),

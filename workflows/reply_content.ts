@@ -75,6 +75,9 @@ export function replyProblem<K extends WorkKind>(
     if (g.evaluations && g.evaluations.length !== want.length) {
       return `evaluations: ${g.evaluations.length} values for ${want.length} points`;
     }
+    const asked = new Set(want);
+    const stray = g.budgetHits?.findIndex((k) => !asked.has(k)) ?? -1;
+    if (stray >= 0) return `budgetHits[${stray}]: not one of the requested grid points`;
     const neg = g.chisqr.findIndex((x) => x !== null && !(x >= 0));
     return neg >= 0 ? `chisqr[${neg}]: a chi-square must be a number >= 0` : null;
   }

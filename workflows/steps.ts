@@ -306,17 +306,22 @@ export function createGridRunner(opts: {
 }): GridRunner {
   return async (study, store, step, selected, index) => {
     const g = gridSearchOf(study, store, step, selected)!;
-    const plan = planGrid(study, store, g.entries, selected, step.origin, g.resolve);
+    const plan = planGrid(study, store, g.entries, selected, step.origin, {
+      ...g.resolve,
+      ...(step.maxNfev !== undefined ? { maxNfev: step.maxNfev } : {}),
+    });
     const total = plan.tasks.reduce((n, t) => n + gridSize(t), 0);
     const bar = (opts.progress ?? silentProgress)("grid", total);
     try {
       const counts: Float64Array[] = [];
+      const hits: Uint8Array[] = []; // points whose refit stopped at the evaluation budget
       let counted = true; // every reply carried its points' evaluations
       const tables = await Promise.all(plan.tasks.map(async (task, ti) => {
         const size = gridSize(task);
         const params = storeToPayload(new Map(task.params.map((p) => [p.id, p])) as ParamStore);
         const table = new Float64Array(size);
         const evaluations = counts[ti] = new Float64Array(size);
+        const stopped = hits[ti] = new Uint8Array(size);
         const batches = Math.ceil(size / GRID_BATCH);
         await Promise.all(Array.from({ length: batches }, async (_, b) => {
           const indices = Array.from(
@@ -331,16 +336,18 @@ export function createGridRunner(opts: {
             axes: task.axes,
             values: task.values,
             indices,
+            ...(task.maxNfev !== undefined ? { maxNfev: task.maxNfev } : {}),
           });
           // A failed refit is +∞ in grid tables (null on the wire).
           res.chisqr.forEach((v, i) => table[indices[i]] = v === null ? Infinity : v);
           if (res.evaluations) res.evaluations.forEach((n, i) => evaluations[indices[i]] = n);
           else counted = false;
+          for (const k of res.budgetHits ?? []) stopped[k] = 1;
           for (let i = 0; i < indices.length; i++) bar.tick();
         }));
         return table;
       }));
-      return finishGrid(plan, tables, store, counted ? counts : undefined);
+      return finishGrid(plan, tables, store, counted ? counts : undefined, hits);
     } finally {
       bar.done();
     }
@@ -404,6 +411,7 @@ export function createReplicateRunner(opts: {
         calculated: task.calculated,
         outputIds: task.outputIds,
         indices: batch,
+        ...(task.maxNfev !== undefined ? { maxNfev: task.maxNfev } : {}),
       });
       const got = res.replicates;
       if (
@@ -418,6 +426,7 @@ export function createReplicateRunner(opts: {
         values: r.values.map(dec),
         chisqr: dec(r.chisqr),
         ...(r.error !== undefined ? { error: r.error } : {}),
+        ...(r.budgetHit ? { budgetHit: true as const } : {}),
       }));
     }));
     return results.flat();

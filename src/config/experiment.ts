@@ -414,10 +414,34 @@ function parseStates(
   return states;
 }
 
+/** The keys of `[conditions]` (ChemEx's `Conditions`). */
+const CONDITION_KEYS = [
+  "h_larmor_frq",
+  "temperature",
+  "p_total",
+  "l_total",
+  "d2o",
+  "label",
+] as const;
+
 function parseConditions(ctx: KeyContext, table: TomlTable): ExperimentConditions {
   const out: ExperimentConditions = { label: [] };
   const p = (k: string) => ["conditions", k];
-  // Unknown condition keys (e.g. `sample`) are ignored, as ChemEx does.
+  // ChemEx drops unknown condition keys silently; a misspelt `temperatur` or `p_totl` would then
+  // fit without its condition, so here it is an error (the set is the same for every experiment).
+  // `sample` is the exception: ChemEx's example files describe the sample with it (commented
+  // out), so a file that uncomments it still loads; it is a description and changes nothing.
+  for (const key of Object.keys(table)) {
+    if (key === "sample") continue;
+    if (!(CONDITION_KEYS as readonly string[]).includes(key)) {
+      ctx.fail(
+        p(key),
+        `unknown key '${key}' in [conditions]; expected ${
+          CONDITION_KEYS.map((k) => `'${k}'`).join(", ")
+        }${didYouMean(key, CONDITION_KEYS)}`,
+      );
+    }
+  }
   for (const key of ["h_larmor_frq", "temperature", "p_total", "l_total", "d2o"] as const) {
     if (key in table) out[key] = ctx.number(table[key], p(key), CONDITION_DOMAINS[key]);
   }

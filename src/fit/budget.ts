@@ -82,6 +82,47 @@ export function markBudgetHits(store: ParamStore, step: string, hits: readonly B
   }
 }
 
+/** How many of a step's grid points or statistics replicates stopped at their budget. */
+export interface BudgetCount {
+  /** Refits that stopped at the budget. */
+  count: number;
+  /** All refits (grid points, or replicates of one method). */
+  of: number;
+  /** The budget in words ("2000 solver evaluations"). */
+  budget: string;
+}
+
+/**
+ * The console line of refits (grid points, replicates) that stopped at their budget.
+ *
+ * @example
+ * ```ts
+ * budgetCountNotice("GRID", "grid points", { count: 4, of: 9, budget: "3 solver evaluations" });
+ * // "GRID: 4 of 9 grid points stopped at their budget of 3 solver evaluations before …"
+ * ```
+ */
+export function budgetCountNotice(what: string, items: string, c: BudgetCount): string {
+  return `${what}: ${c.count} of ${c.of} ${items} stopped at their budget of ${c.budget} ` +
+    `before converging; their results are the last iterate, not a minimum (${RAISE})`;
+}
+
+/**
+ * The `statistics.toml` entry ("not converged") of refits that stopped at their budget.
+ *
+ * @example
+ * ```ts
+ * budgetCountEntry("STEP1", "GRID", "grid points", hit); // "STEP1 GRID: 4 of 9 grid points: 3 solver evaluations"
+ * ```
+ */
+export function budgetCountEntry(
+  step: string,
+  what: string,
+  items: string,
+  c: BudgetCount,
+): string {
+  return `${step ? `${step} ` : ""}${what}: ${c.count} of ${c.of} ${items}: ${c.budget}`;
+}
+
 /** A wall-clock budget of a whole run: plain data, created by the caller. */
 export interface TimeBudget {
   /** The limit as the user gave it, in seconds. */

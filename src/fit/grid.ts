@@ -27,6 +27,8 @@ import type { StudySpec } from "./study.ts";
 import { type Chunk, createChunkEvaluator, makeChunk } from "./chunk.ts";
 import { subStore } from "./problem.ts";
 import { fitGroup, independentGroups } from "./step.ts";
+import { MAX_NFEV } from "./group_solve.ts";
+import { budgetCountNotice } from "./budget.ts";
 import type { StepOrigin } from "./constraints.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
 import { type GridAxis, resolveGrid, type ResolveOptions } from "./grid_spec.ts";
@@ -62,6 +64,8 @@ export interface GridTask {
   axes: string[];
   /** Values of each axis. */
   values: number[][];
+  /** Solver evaluations of each point's refit (`--max-evaluations`; default the solver's). */
+  maxNfev?: number;
 }
 
 function cloneParams(params: readonly Param[]): ParamStore {
@@ -73,6 +77,8 @@ export interface GridPointResult {
   chisqr: number;
   /** Profile evaluations of the point's refit (`objective_evaluations` of `Grid/Factors`). */
   evaluations: number;
+  /** The refit stopped at its evaluation budget: χ² is the last iterate's, not a minimum. */
+  budgetHit: boolean;
 }
 
 /**
@@ -106,7 +112,7 @@ export function createGridPointFitter(
   const evaluator = createChunkEvaluator(task.chunk);
   return (point) => {
     const r = fitGridPoint(task, evaluator, point);
-    return { chisqr: r.chisqr, evaluations: r.evaluations };
+    return { chisqr: r.chisqr, evaluations: r.evaluations, budgetHit: r.budgetHit };
   };
 }
 
@@ -114,16 +120,19 @@ function fitGridPoint(
   task: GridTask,
   evaluator: ReturnType<typeof createChunkEvaluator>,
   point: readonly number[],
-): { chisqr: number; store: ParamStore; evaluations: number } {
+): { chisqr: number; store: ParamStore; evaluations: number; budgetHit: boolean } {
   const store = cloneParams(task.params);
   task.axes.forEach((id, a) => store.get(id)!.value = point[a]);
-  const { residuals, problem } = fitGroup(store, evaluator);
+  const { residuals, problem, diagnostics } = fitGroup(store, evaluator, {
+    ...(task.maxNfev !== undefined ? { maxNfev: task.maxNfev } : {}),
+  });
   let chisqr = 0;
   for (const r of residuals) chisqr += r * r;
   return {
     chisqr: Number.isFinite(chisqr) ? chisqr : Infinity,
     store,
     evaluations: problem.evaluations(),
+    budgetHit: diagnostics.triggers.includes("budget"),
   };
 }
 
@@ -144,29 +153,32 @@ export function evaluateGridTask(
 }
 
 /**
- * {@link evaluateGridTask} with each point's objective evaluations.
+ * {@link evaluateGridTask} with each point's objective evaluations and whether its refit stopped
+ * at the evaluation budget (1) or converged (0).
  *
  * @example
  * ```ts
- * const { chisqr, evaluations } = evaluateGridTaskCounts(task);
+ * const { chisqr, evaluations, budgetHits } = evaluateGridTaskCounts(task);
  * ```
  */
 export function evaluateGridTaskCounts(
   task: GridTask,
   indices?: readonly number[],
   onPoint: () => void = () => {},
-): { chisqr: Float64Array; evaluations: Float64Array } {
+): { chisqr: Float64Array; evaluations: Float64Array; budgetHits: Uint8Array } {
   const fit = createGridPointFitter(task);
   const idx = indices ?? Array.from({ length: gridSize(task) }, (_, k) => k);
   const chisqr = new Float64Array(idx.length);
   const evaluations = new Float64Array(idx.length);
+  const budgetHits = new Uint8Array(idx.length);
   idx.forEach((k, i) => {
     const r = fit(gridPointAt(task, k));
     chisqr[i] = r.chisqr;
     evaluations[i] = r.evaluations;
+    budgetHits[i] = r.budgetHit ? 1 : 0;
     onPoint();
   });
-  return { chisqr, evaluations };
+  return { chisqr, evaluations, budgetHits };
 }
 
 /** The tasks of a step's grid, with what is needed to combine their tables. */
@@ -180,6 +192,12 @@ export interface GridPlan {
   groups?: number[][];
   /** Notices for the user (e.g. axes that no selected profile uses). */
   notices: string[];
+}
+
+/** How a step's grid is planned: how its entries resolve, and each point refit's budget. */
+export interface GridPlanOptions extends ResolveOptions {
+  /** Solver evaluations of each point's refit (the step's `--max-evaluations`). */
+  maxNfev?: number;
 }
 
 /**
@@ -196,7 +214,7 @@ export function planGrid(
   entries: readonly string[],
   selected: readonly boolean[],
   origin?: StepOrigin,
-  resolve: ResolveOptions = {},
+  resolve: GridPlanOptions = {},
 ): GridPlan {
   const axes = resolveGrid(store, entries, origin, resolve);
   for (const a of axes) {
@@ -220,6 +238,7 @@ export function planGrid(
       params: [...sub.values()].map((p) => ({ ...p, stderr: null })),
       axes: mine.map((a) => a.id),
       values: mine.map((a) => a.values.slice()),
+      ...(resolve.maxNfev !== undefined ? { maxNfev: resolve.maxNfev } : {}),
     };
   });
   const unused = axes.filter((a) => !used.has(a.id)).length;
@@ -248,8 +267,29 @@ function argmin(values: Float64Array): number {
 const MAX_TABLE = 10_000_000;
 
 /**
+ * The grid points whose refit stopped at the evaluation budget (`hits`: per task, 1 per such
+ * point), said in a notice: their χ² is a last iterate, not the minimum over the free parameters,
+ * so the table may be too high there. Undefined when none did.
+ */
+function gridBudgetHits(
+  plan: GridPlan,
+  hits: readonly ArrayLike<number>[] | undefined,
+): GridOutcome["budgetHits"] {
+  const count = (hits ?? []).reduce((n, h) => n + Array.from(h).filter((x) => x > 0).length, 0);
+  if (count === 0) return undefined;
+  const budgets = [...new Set(plan.tasks.map((t) => t.maxNfev ?? MAX_NFEV))];
+  return {
+    count,
+    of: plan.tasks.reduce((n, t) => n + gridSize(t), 0),
+    budget: `${budgets.join("/")} solver evaluations`,
+  };
+}
+
+/**
  * Combine the per-task chi-square tables (aligned with `plan.tasks`), choose the best point,
- * write it into the store (the step's fit then starts there) and format the grid files.
+ * write it into the store (the step's fit then starts there) and format the grid files. With
+ * `budgetHits` (per task, nonzero where a point's refit stopped at its evaluation budget), such
+ * points are counted in the outcome and said in a notice.
  *
  * @example
  * ```ts
@@ -261,6 +301,7 @@ export function finishGrid(
   chisqr: readonly Float64Array[],
   store: ParamStore,
   evaluations?: readonly Float64Array[],
+  budgetHits?: readonly ArrayLike<number>[],
 ): GridOutcome {
   const values = new Map(plan.axes.map((a) => [a.id, a.values]));
   const sizes = new Map(plan.axes.map((a) => [a.id, a.values.length]));
@@ -370,6 +411,7 @@ export function finishGrid(
       files.set(`Grid/Groups/${k + 1}_${plan.names[k]}.out`, gridTableText(t, values));
     });
   }
+  const hit = gridBudgetHits(plan, budgetHits);
   return {
     axes: plan.axes,
     best,
@@ -378,7 +420,10 @@ export function finishGrid(
     tables,
     groups: plan.groups ?? plan.tasks.map(() => []),
     files,
-    notices: plan.notices.slice(),
+    notices: hit
+      ? [...plan.notices, budgetCountNotice("GRID", "grid points", hit)]
+      : plan.notices.slice(),
+    ...(hit ? { budgetHits: hit } : {}),
   };
 }
 
@@ -397,7 +442,7 @@ export function runGridStep(
   selected: readonly boolean[],
   origin?: StepOrigin,
   progress: ProgressReporter = silentProgress,
-  resolve: ResolveOptions = {},
+  resolve: GridPlanOptions = {},
 ): GridOutcome {
   const plan = planGrid(study, store, entries, selected, origin, resolve);
   const total = plan.tasks.reduce((n, t) => n + gridSize(t), 0);
@@ -409,6 +454,7 @@ export function runGridStep(
       tables.map((t) => t.chisqr),
       store,
       tables.map((t) => t.evaluations),
+      tables.map((t) => t.budgetHits),
     );
   } finally {
     bar.done();

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { BudgetCount } from "./budget.ts";
 import type { GridAxis } from "./grid_spec.ts";
 
 /**
@@ -144,4 +145,9 @@ export interface GridOutcome {
   /** Files under the step folder (`Grid/grid.out`, `Grid/Groups/*.out`). */
   files: Map<string, string>;
   notices: string[];
+  /**
+   * Grid points whose refit stopped at its evaluation budget (`src/fit/budget.ts`), out of all
+   * points, and that budget in words; absent when every refit converged.
+   */
+  budgetHits?: BudgetCount;
 }

@@ -29,6 +29,7 @@ import {
   selectorMatches,
 } from "../params/name.ts";
 import { addParam, type ParamStore } from "../params/store.ts";
+import { entriesByName, selectorCandidates } from "../params/selector_index.ts";
 import { modelFreeRates, RATE_NAMES } from "../nmr/rates.ts";
 
 /** One experiment (file) of a study. */
@@ -242,10 +243,11 @@ export function seedModelFree(
   entries: readonly DefaultEntry[],
 ): void {
   const parsed = entries.map((e) => ({ sel: parseParamName(e.selector), value: e.value }));
+  const forName = entriesByName(parsed, (e) => e.sel);
   const userValue = (name: string, spin: SpinSystem, cond: Conditions, fallback: number) => {
     const target = makeParamName(name, spin, cond);
     let v = fallback;
-    for (const e of parsed) if (selectorMatches(e.sel, target, "attributes")) v = e.value;
+    for (const e of forName(name)) if (selectorMatches(e.sel, target, "attributes")) v = e.value;
     return v;
   };
   for (const prof of study.profiles) {
@@ -288,9 +290,10 @@ export function seedModelFree(
  * value (and bounds when given) and makes it independent of any built-in definition.
  */
 export function applyDefaults(store: ParamStore, entries: readonly DefaultEntry[]): void {
+  const candidates = selectorCandidates(store);
   for (const e of entries) {
     const sel = parseParamName(e.selector);
-    for (const p of store.values()) {
+    for (const p of candidates(sel)) {
       if (!selectorMatches(sel, p.pname, "attributes")) continue;
       p.value = e.value;
       if (e.min !== undefined) p.min = e.min;

@@ -13,6 +13,7 @@ import type { ParameterEntry } from "../config/parameters.ts";
 import { defaultBoundsKind, narrowToDefault } from "../models/bounds.ts";
 import { parseParamName, selectorMatches } from "../params/name.ts";
 import type { ParamStore } from "../params/store.ts";
+import { selectorCandidates } from "../params/selector_index.ts";
 
 /**
  * Narrow every parameter's bounds to its finite default box (call after the domain check and
@@ -43,10 +44,11 @@ export function applyFiniteDefaultBounds(store: ParamStore): void {
  * ```
  */
 export function checkBareValues(store: ParamStore, entries: readonly ParameterEntry[]): void {
+  const candidates = selectorCandidates(store);
   for (const e of entries) {
     if (e.min !== undefined || e.max !== undefined) continue;
     const sel = parseParamName(e.selector);
-    for (const p of store.values()) {
+    for (const p of candidates(sel)) {
       if (!selectorMatches(sel, p.pname, "attributes")) continue;
       if (p.value >= p.min && p.value <= p.max) continue;
       const kind = defaultBoundsKind(p.pname.name);

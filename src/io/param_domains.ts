@@ -10,6 +10,7 @@ import { describeValue } from "../config/toml.ts";
 import type { ParameterEntry } from "../config/parameters.ts";
 import { parseParamName, selectorMatches } from "../params/name.ts";
 import type { ParamStore } from "../params/store.ts";
+import { selectorCandidates } from "../params/selector_index.ts";
 
 /**
  * Check every parameter-file entry against the bounds the model gave the parameters it selects
@@ -23,9 +24,10 @@ import type { ParamStore } from "../params/store.ts";
  * ```
  */
 export function checkParameterDomains(store: ParamStore, entries: readonly ParameterEntry[]): void {
+  const candidates = selectorCandidates(store);
   for (const e of entries) {
     const sel = parseParamName(e.selector);
-    for (const p of store.values()) {
+    for (const p of candidates(sel)) {
       if (!selectorMatches(sel, p.pname, "attributes")) continue;
       const { min, max } = p;
       if (min === -Infinity && max === Infinity) continue;

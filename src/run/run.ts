@@ -29,6 +29,7 @@ import type { CompatVersion } from "../config/compat.ts";
 import type { ProgressReporter } from "../fit/progress.ts";
 import { formatBasinsToml } from "../output/basins_toml.ts";
 import {
+  budgetCountEntry,
   budgetEntries,
   budgetNotice,
   checkTimeBudget,
@@ -117,7 +118,10 @@ export function* runFit(
     } else if ("gridRequest" in v) {
       const g = gridSearchOf(study, store, v.step, v.selected)!;
       r = loop.next(
-        runGridStep(study, store, g.entries, v.selected, v.step.origin, opts.progress, g.resolve),
+        runGridStep(study, store, g.entries, v.selected, v.step.origin, opts.progress, {
+          ...g.resolve,
+          ...maxNfevOf(v.step),
+        }),
       );
     } else if ("statisticsRequest" in v) r = loop.next(runStatistics(v.input));
     else {
@@ -200,7 +204,10 @@ export async function* runFitWith(
       r = loop.next(
         runGrid
           ? await inStep(s, () => runGrid(study, store, s, v.selected, v.index))
-          : runGridStep(study, store, g.entries, v.selected, s.origin, opts.progress, g.resolve),
+          : runGridStep(study, store, g.entries, v.selected, s.origin, opts.progress, {
+            ...g.resolve,
+            ...maxNfevOf(s),
+          }),
       );
     } else if ("statisticsRequest" in v) {
       const index = v.index;
@@ -282,6 +289,11 @@ function basinNotices(result: StepResult): string[] {
   });
 }
 
+/** The step's `--max-evaluations` for the refits of its grid points and replicates. */
+function maxNfevOf(step: StepSpec): { maxNfev?: number } {
+  return step.maxNfev !== undefined ? { maxNfev: step.maxNfev } : {};
+}
+
 function* fitLoop(
   study: StudySpec,
   store: ParamStore,
@@ -352,7 +364,12 @@ function* fitLoop(
       profiles: chosen,
       calcs: fin.calcs,
       stats: result.stats,
-      notConverged: budgetEntries(step.name, budgetHits),
+      notConverged: [
+        ...(grid?.budgetHits
+          ? [budgetCountEntry(step.name, "GRID", "grid points", grid.budgetHits)]
+          : []),
+        ...budgetEntries(step.name, budgetHits),
+      ],
     });
     const plots = opts.plot
       ? plotData(study, calcs, fin.calcs, fin.scales, fin.values, opts.seed)
@@ -388,6 +405,7 @@ function* fitLoop(
         progress: opts.progress,
         origin: step.origin,
         budget: opts.budget,
+        ...maxNfevOf(step),
       };
       const stats = (yield { statisticsRequest: true, input, index }) as StatisticsOutput;
       for (const [path, text] of stats.files) files.set(path, text);

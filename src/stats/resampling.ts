@@ -48,6 +48,8 @@ export interface ResamplingTask {
   params: Param[];
   /** Free parameters reported, in report order. */
   outputIds: string[];
+  /** Solver evaluations of each group refit (`--max-evaluations`; default the solver's). */
+  maxNfev?: number;
 }
 
 /** One replicate's outcome. */
@@ -58,6 +60,8 @@ export interface ReplicateResult {
   chisqr: number;
   /** Set when the refit failed (values are then NaN). */
   error?: string;
+  /** Set when a group refit stopped at its evaluation budget (values are the last iterate). */
+  budgetHit?: true;
 }
 
 /** A replicate's data: per profile, the chunk profile it derives from and its new data. */
@@ -81,6 +85,7 @@ export function makeResamplingTask(
   calculated: readonly ArrayLike<number>[],
   params: readonly Param[],
   outputIds: readonly string[],
+  maxNfev?: number,
 ): ResamplingTask {
   return {
     kind,
@@ -89,6 +94,7 @@ export function makeResamplingTask(
     calculated: calculated.map((c) => Array.from(c)),
     params: params.map((p) => ({ ...p, stderr: null })),
     outputIds: [...outputIds],
+    ...(maxNfev !== undefined ? { maxNfev } : {}),
   };
 }
 
@@ -214,7 +220,7 @@ export function fitReplicate(
   task: ResamplingTask,
   draw: ReplicateDraw,
   cache: ReplicateCache = createReplicateCache(task),
-): { values: number[]; chisqr: number } {
+): { values: number[]; chisqr: number; budgetHit: boolean } {
   const calcs = draw.profiles.map((p, k) =>
     replicaCalculator(cache.base.calculators[draw.base[k]], p)
   );
@@ -227,15 +233,19 @@ export function fitReplicate(
   const all = draw.profiles.map((_, k) => k);
   const fitted = new Set<string>();
   let chisqr = 0;
+  let budgetHit = false;
+  const budget = task.maxNfev !== undefined ? { maxNfev: task.maxNfev } : {};
   for (const members of independentGroups(store, pseudo, all)) {
     const ev = subEvaluator(task.chunk, draw.profiles, calcs, members);
-    const { residuals, problem } = fitGroup(store, ev);
+    const { residuals, problem, diagnostics } = fitGroup(store, ev, budget);
     for (const r of residuals) chisqr += r * r;
     for (const id of problem.freeIds) fitted.add(id);
+    if (diagnostics.triggers.includes("budget")) budgetHit = true;
   }
   return {
     values: task.outputIds.map((id) => fitted.has(id) ? store.get(id)!.value : NaN),
     chisqr,
+    budgetHit,
   };
 }
 
@@ -254,8 +264,8 @@ export function runReplicate(
   cache?: ReplicateCache,
 ): ReplicateResult {
   try {
-    const { values, chisqr } = fitReplicate(task, drawReplicate(task, index), cache);
-    return { index, values, chisqr };
+    const { values, chisqr, budgetHit } = fitReplicate(task, drawReplicate(task, index), cache);
+    return { index, values, chisqr, ...(budgetHit ? { budgetHit: true as const } : {}) };
   } catch (e) {
     // A replicate that failed is counted as failed; a run past its time limit stops.
     if (e instanceof TimeLimitError) throw e;

@@ -34,7 +34,14 @@ import {
 } from "./report.ts";
 import { formatFlatToml, type TomlValue } from "../output/toml.ts";
 import { parseSeed } from "../math/random.ts";
-import { checkTimeBudget, type TimeBudget, TimeLimitError } from "../fit/budget.ts";
+import {
+  budgetCountEntry,
+  budgetCountNotice,
+  checkTimeBudget,
+  type TimeBudget,
+  TimeLimitError,
+} from "../fit/budget.ts";
+import { MAX_NFEV } from "../fit/group_solve.ts";
 
 /** What {@link runStatistics} needs from the fitted step. */
 export interface StatisticsInput {
@@ -53,6 +60,8 @@ export interface StatisticsInput {
   origin?: StepOrigin;
   /** `--time-limit`: MCMC checks it at every sampler step. */
   budget?: TimeBudget;
+  /** `--max-evaluations`: solver evaluations of each replicate's group refits. */
+  maxNfev?: number;
 }
 
 /** Files (relative to the step folder), figure specs and warnings. */
@@ -92,6 +101,7 @@ export function resamplingTask(kind: ResamplingKind, input: StatisticsInput): Re
     profiles.map((k) => calcOf.get(k)!),
     [...sub.values()],
     free.map((p) => p.id),
+    input.maxNfev,
   );
 }
 
@@ -233,6 +243,16 @@ function resamplingReport(
       `${RESAMPLING[kind].method}: ${failures.length} of ${n} replicates failed ` +
         `(see ${dir}/failures.tsv); no summary, correlations or plots are written`,
     );
+  }
+  const hits = done.filter((r) => r.budgetHit).length;
+  if (hits > 0) {
+    // Kept in the samples (dropping them would bias the spread), but never silently.
+    const hit = { count: hits, of: n, budget: `${task.maxNfev ?? MAX_NFEV} solver evaluations` };
+    diagnostics.push(
+      ["budget_stopped_samples", hits],
+      ["budget_warning", budgetCountEntry("", RESAMPLING[kind].method, "replicates", hit)],
+    );
+    out.warnings.push(budgetCountNotice(RESAMPLING[kind].method, "replicates", hit));
   }
   out.files.set(`${dir}/diagnostics.toml`, formatRootSeed(formatFlatToml(diagnostics)));
 }
