@@ -30,6 +30,7 @@ import {
   frechetTime,
 } from "./frechet_eig.ts";
 import { createFrechetWorkspace, expmFrechet, type FrechetWorkspace } from "./frechet.ts";
+import { cotangentTimesInverseT } from "./_eigen_contract.ts";
 
 /**
  * The adjoint accumulator of one generator (see the module notes).
@@ -117,22 +118,7 @@ export class ExpFamily {
     const { n, ce, tr, ti, hr, hi } = this;
     const { vr, vi, ur, ui } = ce;
     // T = C·Uᵀ (U = V⁻¹): T_rb = Σ_s C_rs·U_bs.
-    for (let r = 0; r < n; r++) {
-      const ro = r * n;
-      for (let b = 0; b < n; b++) {
-        const bo = b * n;
-        let sr = 0;
-        let si = 0;
-        for (let q = 0; q < n; q++) {
-          const cv = c[ro + q];
-          if (cv === 0) continue;
-          sr += cv * ur[bo + q];
-          si += cv * ui[bo + q];
-        }
-        tr[ro + b] = sr;
-        ti[ro + b] = si;
-      }
-    }
+    cotangentTimesInverseT(n, c, ur, ui, tr, ti);
     const phi = this.phi(t);
     // H_ab += Φ_ab·(Vᵀ·T)_ab.
     for (let a = 0; a < n; a++) {

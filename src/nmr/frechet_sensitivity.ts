@@ -30,6 +30,7 @@ import {
 } from "./frechet_eig.ts";
 import { createFrechetWorkspace, expmFrechet, type FrechetWorkspace } from "./frechet.ts";
 import { createExpmWorkspace, expm, type ExpmWorkspace } from "./expm.ts";
+import { cotangentTimesInverseT } from "./_eigen_contract.ts";
 
 /** ChemEx's dephasing mode: eigenvalues with |Im λ| ≥ imMin run `factor` times faster. */
 export interface Dephasing {
@@ -153,22 +154,7 @@ export class ExpSensitivity {
     const { n, ce, s, tr, ti, mr, mi } = this;
     const { vr, vi, ur, ui } = ce;
     // T = G·V⁻ᵀ: T_rb = Σ_q G_rq·U_bq (U = V⁻¹).
-    for (let r = 0; r < n; r++) {
-      const ro = r * n;
-      for (let b = 0; b < n; b++) {
-        const bo = b * n;
-        let sr = 0;
-        let si = 0;
-        for (let q = 0; q < n; q++) {
-          const gv = g[ro + q];
-          if (gv === 0) continue;
-          sr += gv * ur[bo + q];
-          si += gv * ui[bo + q];
-        }
-        tr[ro + b] = sr;
-        ti[ro + b] = si;
-      }
-    }
+    cotangentTimesInverseT(n, g, ur, ui, tr, ti);
     // M = Φ ∘ (Vᵀ·T).
     for (let a = 0; a < n; a++) {
       for (let b = 0; b < n; b++) {
