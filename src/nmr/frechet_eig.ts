@@ -17,6 +17,7 @@
  * @module
  */
 import type { EigWorkspace } from "./eig.ts";
+import { inverseTTimes } from "./_eigen_contract.ts";
 
 /** Complex eigenvectors, their inverse and the eigenvalues, with scratch for the products. */
 export interface ComplexEigen {
@@ -454,23 +455,7 @@ export function expBilinearSensitivity(
     }
   }
   // X = V⁻ᵀ·M into (ar, ai): X_rb = Σ_a U_ar·M_ab.
-  ar.fill(0);
-  ai.fill(0);
-  for (let a = 0; a < n; a++) {
-    const ao = a * n;
-    for (let r = 0; r < n; r++) {
-      const xr = ur[ao + r];
-      const xi = ui[ao + r];
-      if (xr === 0 && xi === 0) continue;
-      const ro = r * n;
-      for (let b = 0; b < n; b++) {
-        const mr = br[ao + b];
-        const mi = bi[ao + b];
-        ar[ro + b] += xr * mr - xi * mi;
-        ai[ro + b] += xr * mi + xi * mr;
-      }
-    }
-  }
+  inverseTTimes(n, ur, ui, br, bi, ar, ai);
   // K = Re(X·Vᵀ): K_rs = Σ_b X_rb·V_sb.
   for (let r = 0; r < n; r++) {
     const ro = r * n;

@@ -30,7 +30,7 @@ import {
 } from "./frechet_eig.ts";
 import { createFrechetWorkspace, expmFrechet, type FrechetWorkspace } from "./frechet.ts";
 import { createExpmWorkspace, expm, type ExpmWorkspace } from "./expm.ts";
-import { cotangentTimesInverseT } from "./_eigen_contract.ts";
+import { cotangentTimesInverseT, inverseTTimes } from "./_eigen_contract.ts";
 
 /** ChemEx's dephasing mode: eigenvalues with |Im λ| ≥ imMin run `factor` times faster. */
 export interface Dephasing {
@@ -180,21 +180,7 @@ export class ExpSensitivity {
       }
     }
     // X = V⁻ᵀ·M: X_rb = Σ_a U_ar·M_ab (into T).
-    tr.fill(0);
-    ti.fill(0);
-    for (let a = 0; a < n; a++) {
-      const ao = a * n;
-      for (let r = 0; r < n; r++) {
-        const xr = ur[ao + r];
-        const xi = ui[ao + r];
-        if (xr === 0 && xi === 0) continue;
-        const ro = r * n;
-        for (let b = 0; b < n; b++) {
-          tr[ro + b] += xr * mr[ao + b] - xi * mi[ao + b];
-          ti[ro + b] += xr * mi[ao + b] + xi * mr[ao + b];
-        }
-      }
-    }
+    inverseTTimes(n, ur, ui, mr, mi, tr, ti);
     // k += weight·Re(X·Vᵀ): K_rq = Σ_b X_rb·V_qb.
     for (let r = 0; r < n; r++) {
       const ro = r * n;
