@@ -57,6 +57,11 @@ export interface Plan {
   /** Per value: index in `mats` of its τ delay (−1: none), and of its point delays (row-major). */
   tauAt: Int32Array;
   pointAt: Int32Array;
+  /**
+   * Per delay: 1 where only the echoes of trains (ncyc > 0) use it, which can run in the free
+   * Liouvillian's eigenbasis without forming the delay (`_cpmg_eigen.ts`).
+   */
+  trainOnly: Uint8Array;
   /** Per value: its transient list, and for how many values that list runs. */
   lists: (readonly Transient[])[];
   points: Int32Array;
@@ -204,6 +209,14 @@ export class PlanCache {
         pointAt[k * this.nPoint + i] = indexOf(delay(v, x))
       );
     });
+    const trainOnly = new Uint8Array(times.length);
+    values.forEach((v, k) => {
+      if (v > 0) trainOnly[tauAt[k]] = 1;
+    });
+    values.forEach((v, k) => {
+      if (v === -1) trainOnly[tauAt[k]] = 0;
+    });
+    for (const i of pointAt) trainOnly[i] = 0;
     const extra = times.length - this.fixed.length;
     while (this.pool.length < extra) this.pool.push(new Float64Array(this.n * this.n));
     const cpmg = this.chains.cpmg;
@@ -220,6 +233,7 @@ export class PlanCache {
       mats: [...this.fixed, ...this.pool.slice(0, extra)],
       tauAt,
       pointAt,
+      trainOnly,
       lists,
       points,
       signals: new Float64Array(values.length),

@@ -13,6 +13,7 @@ import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { matmul, matvec } from "../nmr/expm.ts";
 import { adjointUnsupported, CpmgAdjoint } from "./_cpmg_adjoint.ts";
 import { withJacobian } from "./_derivatives.ts";
+import { EigenEchoes } from "./_cpmg_eigen.ts";
 import type { CpmgChains, CpmgKind, CpmgKitOptions, EchoSet, Transient } from "./_cpmg.ts";
 import {
   type Compiled,
@@ -162,6 +163,11 @@ export class PropagatorCache {
   private readonly rotated: Float64Array;
   private readonly tmp2: Float64Array;
   private readonly tmp3: Float64Array;
+  /**
+   * Echoes in the free Liouvillian's eigenbasis (`_cpmg_eigen.ts`) while `eigen.active`: trains
+   * then run in its coordinates.
+   */
+  readonly eigen: EigenEchoes;
 
   constructor(
     private readonly sp: Spectrometer,
@@ -173,6 +179,7 @@ export class PropagatorCache {
     this.echo = matrices(n, 4 * sets.length);
     this.have = new Int32Array(4 * sets.length);
     [this.tmp, this.rotated, this.tmp2, this.tmp3] = matrices(n, 4);
+    this.eigen = new EigenEchoes(n, 4 * sets.length);
   }
 
   /** Forget every echo, cycle and power: the next point has other delays. */
@@ -203,6 +210,12 @@ export class PropagatorCache {
     const out = this.echo[at];
     if (this.have[at] === this.point) return out;
     const spins = this.sets[set].spins ?? "i";
+    if (this.eigen.active) {
+      if (!this.eigen.hasPulse(at)) this.eigen.setPulse(at, this.densePulse(set, phase, spins));
+      this.eigen.echo(out, at);
+      this.have[at] = this.point;
+      return out;
+    }
     for (let j = 0; j < 4; j++) {
       if (this.have[4 * set + j] === this.point) {
         // D commutes with the z rotations, so the other phases are exact rotations.
@@ -230,6 +243,24 @@ export class PropagatorCache {
     matmul(out, d, this.tmp, n);
     this.have[at] = this.point;
     return out;
+  }
+
+  /** The refocusing pulse of `set` at `phase` as a dense matrix (in `rotated` unless given). */
+  private densePulse(set: number, phase: number, spins: "i" | "is"): Float64Array {
+    const n = this.n;
+    let p = this.sets[set].pulse;
+    if (p.length === n) {
+      if (phase !== 0) {
+        throw new Error(`${this.kindName}: a diagonal refocusing pulse has phase x only`);
+      }
+      const d = p;
+      p = this.rotated.fill(0);
+      for (let r = 0; r < n; r++) p[r * n + r] = d[r];
+    } else if (phase !== 0) {
+      rotate(this.sp, this.rotated, p, phase, spins, this.tmp2);
+      p = this.rotated;
+    }
+    return p;
   }
 
   /** The canonical phase cycle of a train of echo set `set` as one matrix (time order). */
@@ -292,6 +323,8 @@ interface RunState {
   bufB: Float64Array;
   readonly vec: Float64Array;
   readonly tmp: Float64Array;
+  /** Whether this evaluation forms every delay of the plan (for the adjoint). */
+  fullDelays: boolean;
 }
 
 /** A transient list compiled once for the sequence's life (cycle slots and buffers grown). */
@@ -341,6 +374,12 @@ function runCore(
       if (x === -1) {
         blockMatvec(w, d, v, n, kv);
       } else {
+        // In the eigenbasis the echoes are X⁻¹·echo·X: enter it here, leave it after the train.
+        const eigen = st.cache.eigen.active;
+        if (eigen) {
+          blockMatvec(w, st.cache.eigen.xinv, v, n, kv);
+          u = v, v = w, w = u;
+        }
         const count = s.count ? s.count(x) : s.perCycle * Math.trunc(x);
         const phases = typeof s.phases === "function" ? s.phases(x) : s.phases;
         const p = phases.length;
@@ -385,7 +424,8 @@ function runCore(
             u = v, v = w, w = u;
           }
         }
-        continue;
+        if (!eigen) continue;
+        blockMatvec(w, st.cache.eigen.x, v, n, kv);
       }
     } else if (s.kind === "point") {
       blockMatvec(w, plan.mats[plan.pointAt[k * st.nPoint + s.index]], v, n, kv);
@@ -502,7 +542,9 @@ export function cpmgRunner(
     bufB: new Float64Array(n),
     vec: new Float64Array(n),
     tmp: new Float64Array(n * n),
+    fullDelays: false,
   };
+  const hasEchoes = (chains.echoes?.length ?? 0) > 0;
   const seq = (x: Float64Array): Float64Array => {
     const plan = st.plans.planOf(x);
     st.evaluation++;
@@ -518,11 +560,18 @@ export function cpmgRunner(
         sp.phase(p180[k], p180[0], k);
       }
     }
-    sp.delays(plan.mats, plan.times);
+    const eigen = st.cache.eigen;
+    eigen.active = false;
+    if (!hasEchoes) {
+      sp.delays(plan.mats, plan.times);
+    } else if (sp.delaysExcept(plan.mats, plan.times, st.fullDelays ? null : plan.trainOnly)) {
+      eigen.capture(sp.eigWs);
+    }
     chains.prepare?.(plan.values);
     const { values, signals } = plan;
     for (let k = 0; k < values.length; k++) {
       st.cache.nextPoint();
+      if (eigen.active && values[k] > 0) eigen.setTau(plan.times[plan.tauAt[k]]);
       signals[k] = signal(st, plan.lists[k], plan.points[k], plan, k, values[k]);
     }
     const out = new Float64Array(x.length);
@@ -533,7 +582,14 @@ export function cpmgRunner(
   if (adjointUnsupported(chains, adjointParts) !== null) return seq;
   let adjoint: CpmgAdjoint | null = null;
   return withJacobian(seq, (x) => {
-    const values = seq(x);
+    // The adjoint reads every delay of the plan as a matrix.
+    st.fullDelays = true;
+    let values: Float64Array;
+    try {
+      values = seq(x);
+    } finally {
+      st.fullDelays = false;
+    }
     const plan = st.plans.planOf(x);
     adjoint ??= new CpmgAdjoint(sp, chains, adjointParts);
     const rows = adjoint.jacobian(plan, st.start);

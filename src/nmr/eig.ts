@@ -927,14 +927,16 @@ export function expFromEigApply(
 
 /**
  * out[k] = exp(a·times[k]) for every k: one eigendecomposition and one cheap reconstruction per
- * time, or Padé ({@link expm}) for each time when the decomposition is refused.
+ * time, or Padé ({@link expm}) for each time when the decomposition is refused. With `skip`,
+ * the times k with skip[k] = 1 are left out when the eigen route is taken (the caller uses the
+ * decomposition in `ws` for them instead). Returns whether the eigen route was taken.
  *
  * @example
  * ```ts
  * import { createExpmWorkspace } from "./expm.ts";
  * const a = new Float64Array([-1, -5, 5, -1]);
  * const out = [new Float64Array(4), new Float64Array(4)];
- * expmMany(out, a, [0.1, 0.2], createEigWorkspace(2), createExpmWorkspace(2));
+ * expmMany(out, a, [0.1, 0.2], createEigWorkspace(2), createExpmWorkspace(2)); // true
  * ```
  */
 export function expmMany(
@@ -943,13 +945,15 @@ export function expmMany(
   times: ArrayLike<number>,
   ws: EigWorkspace,
   expmWs: ExpmWorkspace,
-): void {
+  skip?: Uint8Array,
+): boolean {
   const m = times.length;
-  if (m === 0) return;
+  if (m === 0) return false;
   // A single time is cheaper with Padé than with a decomposition.
   if (m > 1 && eigDecompose(a, ws)) {
-    for (let k = 0; k < m; k++) expFromEig(out[k], times[k], ws);
-  } else {
-    for (let k = 0; k < m; k++) expm(out[k], a, times[k], expmWs);
+    for (let k = 0; k < m; k++) if (!skip || skip[k] === 0) expFromEig(out[k], times[k], ws);
+    return true;
   }
+  for (let k = 0; k < m; k++) expm(out[k], a, times[k], expmWs);
+  return false;
 }

@@ -218,6 +218,22 @@ export class Spectrometer {
   }
 
   /**
+   * As {@link delays}, but the times k with skip[k] = 1 (none where `skip` is null) are left
+   * out when the eigen route is taken: returns true when it was, and {@link eigWs} then holds L_free's decomposition for
+   * the caller to apply those delays in its eigenbasis; false when every delay was computed
+   * (Padé).
+   *
+   * @example
+   * ```ts
+   * const eigen = sp.delaysExcept(mats, times, trainOnly);
+   * ```
+   */
+  delaysExcept(out: Float64Array[], timesS: ArrayLike<number>, skip: Uint8Array | null): boolean {
+    this.produced += timesS.length;
+    return expmMany(out, this.lFree, timesS, this.eigWs, this.ws, skip ?? undefined);
+  }
+
+  /**
    * exp((L_free + extra)·t) for an arbitrary additional term already assembled into `extra`
    * (size × size), e.g. a continuous-wave field.
    */

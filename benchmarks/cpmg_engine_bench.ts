@@ -1,0 +1,107 @@
+/**
+ * The CPMG engine on the three profile kinds the speed goals hinge on: µs per profile
+ * evaluation (`intensitiesAt` at the profile's own x) of `cpmg_hn_dq_zq` (30×30 Liouvillian),
+ * `cpmg_ch3_1h_sq` (12×12) and `cpmg_15n_ip` (6×6), each on the first profile of its ChemEx
+ * simulate fixture (`../shared/refdata/simulate`).
+ *
+ * Two figures per type:
+ * - `eval`: the same parameters every call (residuals at one point);
+ * - `fd sweep`: one call per free local parameter, each with that parameter nudged by a relative
+ *   1e-8 as forward differences do, then the unperturbed point again (a Jacobian's column
+ *   sweep), per call.
+ *
+ * Each type runs in a process of its own (shared kernels are compiled for what they see
+ * first); medians of batches. Under a minute in all.
+ *
+ * Run with `deno run -A benchmarks/cpmg_engine_bench.ts [type…]`.
+ *
+ * @module
+ */
+import { fromFileUrl } from "./_paths.ts";
+import { intensitiesAt } from "../src/fit/evaluate.ts";
+import { fixtureFolders, loadFirstProfile } from "./experiments_bench.ts";
+import { median } from "./_timing.ts";
+
+const TYPES = ["cpmg_hn_dq_zq", "cpmg_ch3_1h_sq", "cpmg_15n_ip"];
+
+/** Seconds of timing per figure (after warm-up). */
+const BUDGET_S = 1.5;
+
+/** Median time (s) of one call of `fn`, over batches of about 20 ms. */
+function timeCalls(fn: () => void): number {
+  const warm = performance.now() + 300;
+  let reps = 0;
+  do {
+    fn();
+    reps++;
+  } while (performance.now() < warm);
+  const batch = Math.max(1, Math.round(reps / 15));
+  const out: number[] = [];
+  const end = performance.now() + BUDGET_S * 1000;
+  while (out.length < 5 || performance.now() < end) {
+    const t0 = performance.now();
+    for (let i = 0; i < batch; i++) fn();
+    out.push((performance.now() - t0) / 1000 / batch);
+  }
+  return median(out);
+}
+
+interface Row {
+  type: string;
+  size: number;
+  points: number;
+  evalUs: number;
+  sweepUs: number;
+}
+
+function benchType(type: string, folder: string): Row {
+  const { calc, values } = loadFirstProfile(type, folder);
+  const x = calc.x;
+  const evalS = timeCalls(() => intensitiesAt(calc, values, x));
+  // Forward-difference sweep: each local value with a non-zero value nudged in turn.
+  const nudged = values.map((_, k) => {
+    const v = Float64Array.from(values);
+    v[k] += 1e-8 * Math.max(1, Math.abs(v[k]));
+    return v;
+  });
+  const sweep = [values, ...nudged];
+  const sweepS = timeCalls(() => {
+    for (const v of sweep) intensitiesAt(calc, v, x);
+  }) / sweep.length;
+  return {
+    type,
+    size: calc.spectrometer.size,
+    points: x.length,
+    evalUs: evalS * 1e6,
+    sweepUs: sweepS * 1e6,
+  };
+}
+
+if (import.meta.main && Deno.args[0] === "--child") {
+  console.log(JSON.stringify(benchType(Deno.args[1], Deno.args[2])));
+} else if (import.meta.main) {
+  const wanted = Deno.args.length > 0 ? Deno.args : TYPES;
+  const folders = fixtureFolders();
+  console.log(
+    `${"type".padEnd(16)} ${"N".padStart(3)} ${"pts".padStart(4)} ` +
+      `${"eval µs".padStart(9)} ${"fd sweep µs/call".padStart(17)}`,
+  );
+  for (const type of wanted) {
+    const folder = folders.get(type);
+    if (!folder) {
+      console.log(`${type.padEnd(16)} (no simulate fixture under ../shared/refdata; skipped)`);
+      continue;
+    }
+    const res = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", fromFileUrl(import.meta.url), "--child", type, folder],
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    if (!res.success) throw new Error(`benchmark of ${type} failed (exit code ${res.code})`);
+    const r: Row = JSON.parse(new TextDecoder().decode(res.stdout));
+    console.log(
+      `${r.type.padEnd(16)} ${String(r.size).padStart(3)} ${String(r.points).padStart(4)} ` +
+        `${r.evalUs.toFixed(1).padStart(9)} ${r.sweepUs.toFixed(1).padStart(17)}`,
+    );
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Echoes of the CPMG engine in the eigenbasis of the free Liouvillian (`_cpmg_run.ts`).
+ *
+ * With L = X·B·X⁻¹ (real block form of `src/nmr/eig.ts`: 1×1 blocks λ, 2×2 blocks
+ * [[a, b], [−b, a]]), an echo D(τ)·P·D(τ) is X·E·P'·E·X⁻¹ with E = exp(B·τ) block diagonal and
+ * P' = X⁻¹·P·X. P' is formed once per evaluation and phase (two products), after which every
+ * point's echo costs O(n²) instead of two products plus the delay's own reconstruction
+ * (X·exp(B·τ)·X⁻¹, one more product). A train then runs in eigen coordinates between one
+ * X⁻¹ and one X matrix–vector product. Mathematically the same operator; rounding differs at
+ * the level of ε·cond(X) (the delays themselves come from the same decomposition).
+ *
+ * @module
+ */
+import { matmul } from "../nmr/expm.ts";
+import type { EigWorkspace } from "../nmr/eig.ts";
+
+/**
+ * The free Liouvillian's decomposition captured for one evaluation, the echo pulses turned into
+ * its eigenbasis (per evaluation) and the block exponential of the current point's τ.
+ */
+export class EigenEchoes {
+  /** Whether the captured decomposition is current (set per evaluation). */
+  active = false;
+  readonly x: Float64Array;
+  readonly xinv: Float64Array;
+  private readonly wr: Float64Array;
+  private readonly wi: Float64Array;
+  /** Per row j of E = exp(B·τ): E[j][j] = diag[j], E[j][partner[j]] = off[j]. */
+  private readonly diag: Float64Array;
+  private readonly off: Float64Array;
+  private readonly partner: Int32Array;
+  private readonly pulses: Float64Array[];
+  private readonly pulseStamp: Int32Array;
+  private evaluation = 0;
+  private readonly tmp: Float64Array;
+
+  constructor(private readonly n: number, slots: number) {
+    const nn = n * n;
+    this.x = new Float64Array(nn);
+    this.xinv = new Float64Array(nn);
+    this.wr = new Float64Array(n);
+    this.wi = new Float64Array(n);
+    this.diag = new Float64Array(n);
+    this.off = new Float64Array(n);
+    this.partner = new Int32Array(n);
+    this.pulses = Array.from({ length: slots }, () => new Float64Array(nn));
+    this.pulseStamp = new Int32Array(slots).fill(-1);
+    this.tmp = new Float64Array(nn);
+  }
+
+  /** Take the decomposition in `ws` (of the Liouvillian the evaluation's delays come from). */
+  capture(ws: EigWorkspace): void {
+    this.x.set(ws.x);
+    this.xinv.set(ws.xinv);
+    this.wr.set(ws.wr);
+    this.wi.set(ws.wi);
+    const n = this.n;
+    for (let j = 0; j < n; j++) {
+      const pair = ws.wi[j] > 0 && j + 1 < n;
+      this.partner[j] = pair ? j + 1 : j;
+      if (pair) this.partner[j + 1] = j, j++;
+    }
+    this.evaluation++;
+    this.active = true;
+  }
+
+  /** Set E = exp(B·τ) for the current point. */
+  setTau(tauS: number): void {
+    const { n, wr, wi, diag, off } = this;
+    for (let j = 0; j < n; j++) {
+      const e = Math.exp(wr[j] * tauS);
+      const b = wi[j];
+      if (b > 0 && j + 1 < n) {
+        const c = e * Math.cos(b * tauS);
+        const s = e * Math.sin(b * tauS);
+        diag[j] = c;
+        off[j] = s;
+        diag[j + 1] = c;
+        off[j + 1] = -s;
+        j++;
+      } else {
+        diag[j] = e;
+        off[j] = 0;
+      }
+    }
+  }
+
+  /** Whether `slot` holds its pulse in this evaluation's eigenbasis. */
+  hasPulse(slot: number): boolean {
+    return this.pulseStamp[slot] === this.evaluation;
+  }
+
+  /** Slot `slot` ← X⁻¹·p·X for a dense pulse `p` (at the echo's phase), for this evaluation. */
+  setPulse(slot: number, p: Float64Array): void {
+    matmul(this.tmp, p, this.x, this.n);
+    matmul(this.pulses[slot], this.xinv, this.tmp, this.n);
+    this.pulseStamp[slot] = this.evaluation;
+  }
+
+  /** out = E·P'·E for the pulse P' of `slot` ({@link setPulse}) and the current point's τ. */
+  echo(out: Float64Array, slot: number): Float64Array {
+    const n = this.n;
+    const pe = this.pulses[slot];
+    const { diag, off, partner } = this;
+    const m = this.tmp;
+    // m = P'·E: column j mixes columns j and its partner.
+    for (let i = 0; i < n; i++) {
+      const io = i * n;
+      for (let j = 0; j < n; j++) {
+        const q = partner[j];
+        m[io + j] = pe[io + j] * diag[j] + pe[io + q] * off[q];
+      }
+    }
+    // out = E·m: row j mixes rows j and its partner.
+    for (let j = 0; j < n; j++) {
+      const jo = j * n;
+      const qo = partner[j] * n;
+      const c = diag[j];
+      const s = off[j];
+      for (let k = 0; k < n; k++) out[jo + k] = c * m[jo + k] + s * m[qo + k];
+    }
+    return out;
+  }
+}
