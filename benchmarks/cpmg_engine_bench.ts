@@ -11,12 +11,13 @@
  *   sweep), per call.
  *
  * Each type runs in a process of its own (shared kernels are compiled for what they see
- * first); medians of batches. Under a minute in all.
+ * first); medians of the CPU time of batches. Under a minute in all.
  *
  * Run with `deno run -A benchmarks/cpmg_engine_bench.ts [type…]`.
  *
  * @module
  */
+import process from "node:process";
 import { fromFileUrl } from "./_paths.ts";
 import { intensitiesAt } from "../src/fit/evaluate.ts";
 import { fixtureFolders, loadFirstProfile } from "./experiments_bench.ts";
@@ -27,7 +28,11 @@ const TYPES = ["cpmg_hn_dq_zq", "cpmg_ch3_1h_sq", "cpmg_15n_ip"];
 /** Seconds of timing per figure (after warm-up). */
 const BUDGET_S = 1.5;
 
-/** Median time (s) of one call of `fn`, over batches of about 20 ms. */
+/**
+ * Median CPU time (s, user + system, this process) of one call of `fn`, over batches of about
+ * 20 ms: on a shared machine the CPU time of a single-threaded loop moves much less with load
+ * than its wall time.
+ */
 function timeCalls(fn: () => void): number {
   const warm = performance.now() + 300;
   let reps = 0;
@@ -39,9 +44,10 @@ function timeCalls(fn: () => void): number {
   const out: number[] = [];
   const end = performance.now() + BUDGET_S * 1000;
   while (out.length < 5 || performance.now() < end) {
-    const t0 = performance.now();
+    const t0 = process.cpuUsage();
     for (let i = 0; i < batch; i++) fn();
-    out.push((performance.now() - t0) / 1000 / batch);
+    const dt = process.cpuUsage(t0);
+    out.push((dt.user + dt.system) / 1e6 / batch);
   }
   return median(out);
 }

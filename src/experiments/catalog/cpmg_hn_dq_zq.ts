@@ -38,9 +38,12 @@ function phasePatterns(nuCpmgHz: number): readonly (readonly number[])[] {
 
 /**
  * The simultaneous 90–240–90 composite pulse on I and S at phase x of both central 240°
- * pulses, from the segments of {@link compositeParts} (computed into `pulses`, the central one
- * copied from `central` where given). The shorter composite sits in the middle of the longer
- * one; each segment is a finite pulse with the fields that are on.
+ * pulses, from the segments of {@link compositeParts} (computed into `pulses`). The shorter
+ * composite sits in the middle of the longer one; each segment is a finite pulse with the
+ * fields that are on. With `from` (another variant's parts and computed segments), a segment
+ * of the same width with the same fields on is taken from there turned to its phases instead
+ * of being exponentiated again: the free Liouvillian commutes with z rotations of either spin,
+ * so exp((L + B1 at φ)·t) = R·exp((L + B1 at φ')·t)·Rᵀ exactly (a signed permutation).
  */
 function composite(
   sp: Spectrometer,
@@ -48,11 +51,12 @@ function composite(
   parts: readonly CompositePart[],
   pulses: readonly Float64Array[],
   tmp: Float64Array,
-  central?: Float64Array,
+  from?: { parts: readonly CompositePart[]; pulses: readonly Float64Array[] },
 ): Float64Array {
   parts.forEach((q, k) => {
-    if (k === 0 && central) pulses[0].set(central);
-    else sp.pulseIS(pulses[k], q.widthS, q.phaseI, q.phaseS);
+    const j = from ? from.parts.findIndex((o) => sameFields(o, q)) : -1;
+    if (j < 0) sp.pulseIS(pulses[k], q.widthS, q.phaseI, q.phaseS);
+    else turn(sp, pulses[k], from!.pulses[j], from!.parts[j], q, tmp);
   });
   const [p0, p1, p2, p3] = pulses;
   // Symmetric: p3·p2·p1·p0·p1·p2·p3.
@@ -62,6 +66,27 @@ function composite(
     sp.mul(out, op, tmp);
   }
   return out;
+}
+
+/** Whether two segments have the same width and the same fields on (phases aside). */
+function sameFields(a: CompositePart, b: CompositePart): boolean {
+  return a.widthS === b.widthS && (a.phaseI === null) === (b.phaseI === null) &&
+    (a.phaseS === null) === (b.phaseS === null);
+}
+
+/** out = segment `p` of phases `a` turned to the phases of `b` (same fields on). */
+function turn(
+  sp: Spectrometer,
+  out: Float64Array,
+  p: Float64Array,
+  a: CompositePart,
+  b: CompositePart,
+  tmp: Float64Array,
+): void {
+  const dI = a.phaseI === null ? 0 : b.phaseI! - a.phaseI;
+  const dS = a.phaseS === null ? 0 : b.phaseS! - a.phaseS;
+  sp.phase(tmp, p, dI);
+  sp.phaseS(out, tmp, dS);
 }
 
 /** One segment of the composite: a simultaneous pulse of `widthS` (phases as `pulseIS`). */
@@ -145,8 +170,11 @@ export const cpmgHnDqZq: ExperimentModule = cpmgExperiment({
       echoes: comp.map((pulse) => ({ pulse, spins: "is" as const })),
       prepare: () => {
         composite(sp, comp[0], parts[0], segments[0], tmp);
-        // The central segment (both fields at phase x) is the same in both variants.
-        composite(sp, comp[1], parts[1], segments[1], tmp, segments[0][0]);
+        // The second variant's segments are the first's turned to its phases.
+        composite(sp, comp[1], parts[1], segments[1], tmp, {
+          parts: parts[0],
+          pulses: segments[0],
+        });
       },
       pulses: parts.flatMap((list, c) =>
         list.map((q, k) => ({
