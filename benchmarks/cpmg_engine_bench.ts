@@ -65,7 +65,7 @@ function benchType(type: string, folder: string): Row {
   const x = calc.x;
   const evalS = timeCalls(() => intensitiesAt(calc, values, x));
   // Forward-difference sweep: each local value with a non-zero value nudged in turn.
-  const nudged = values.map((_, k) => {
+  const nudged = Array.from(values, (_, k) => {
     const v = Float64Array.from(values);
     v[k] += 1e-8 * Math.max(1, Math.abs(v[k]));
     return v;

@@ -22,12 +22,13 @@ import type { BasisChoice, ExperimentModule, Sequence, SequenceContext } from ".
 import type { Basis } from "../nmr/basis.ts";
 import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { detectionVector } from "./detection.ts";
-import { cpmgRunner, matrices } from "./_cpmg_run.ts";
+import { cpmgRunner } from "./_cpmg_run.ts";
+import { matrices } from "./_cpmg_cache.ts";
 import { ncycCheck } from "./_cpmg_plan.ts";
 import { type Derivation, derive } from "./_cpmg_derived.ts";
 
 // The engine's pieces live beside this file (planning, evaluation); modules import from here.
-export { blockMatvec, composeOps, matrices, PropagatorCache } from "./_cpmg_run.ts";
+export { blockMatvec, composeOps, matrices, PropagatorCache } from "./_cpmg_cache.ts";
 export { distinctNcycs, ncycCheck } from "./_cpmg_plan.ts";
 export { type Derivation, derive, rotated } from "./_cpmg_derived.ts";
 

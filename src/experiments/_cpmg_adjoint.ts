@@ -29,7 +29,7 @@ import { localDirections } from "./_derivatives.ts";
 import type { Plan } from "./_cpmg_plan.ts";
 import type { CpmgChains, EchoSet, LiouvillianState, Step, Transient } from "./_cpmg.ts";
 import type { Derivation, Rotation } from "./_cpmg_derived.ts";
-import { composeOps, rotate } from "./_cpmg_run.ts";
+import { composeOps, rotate } from "./_cpmg_cache.ts";
 
 /** A formed echo D·P(φ)·D of one point, with (P·D)ᵀ and (D·P)ᵀ for its cotangents. */
 interface Echo {
