@@ -56,7 +56,7 @@ export function freeAll(store: ParamStore, ids: string[], untie = true): ParamSt
 /**
  * Five-point central differences of the residuals (fourth order), the reference: the step is
  * chosen per column among 1e-3…1e-7·|x| (1e-3…1e-7 at x = 0; shortened near a bound) where two
- * successive steps agree best, since CEST dips are narrow on the ppm scale while relaxation
+ * successive steps agree best (the larger step where another pair agrees less than 4× better), since CEST dips are narrow on the ppm scale while relaxation
  * rates want large steps against rounding, and a dissociation constant of 1e-6 M wants steps
  * relative to itself.
  */
@@ -77,13 +77,16 @@ export function fivePoint(p: GroupProblem, x: Float64Array): Float64Array {
     const cols = [1e-3, 1e-4, 1e-5, 1e-6, 1e-7].map((r) =>
       column(j, Math.min(r * (x[j] !== 0 ? Math.abs(x[j]) : 1), room))
     );
-    let best = 0;
-    let bestGap = Infinity;
-    for (let q = 0; q + 1 < cols.length; q++) {
+    // The larger step of two successive ones that agree, unless a smaller pair agrees clearly
+    // (4×) better: rounding noise grows as the step shrinks, and two noisy neighbours can agree
+    // with each other by chance.
+    const gaps = cols.slice(1).map((c, q) => {
       let gap = 0;
-      cols[q].forEach((v, i) => gap = Math.max(gap, Math.abs(v - cols[q + 1][i])));
-      if (gap < bestGap) [best, bestGap] = [q, gap];
-    }
+      cols[q].forEach((v, i) => gap = Math.max(gap, Math.abs(v - c[i])));
+      return gap;
+    });
+    const least = Math.min(...gaps);
+    const best = gaps.findIndex((g) => g <= 4 * least);
     cols[best].forEach((v, i) => out[i * n + j] = v);
   }
   return out;

@@ -314,6 +314,14 @@ export interface CpmgChains {
    * differenced.
    */
   derived?: readonly Derivation[];
+  /**
+   * Set where profiles of this sequence can differ only in detection (e.g. DQ/ZQ of one residue):
+   * sequences with the same key (and the same start terms) in one calculator set share their
+   * propagated vectors when their free Liouvillian, B1 fields and start vector are equal
+   * (`_cpmg_share.ts`). It must identify everything else the propagation depends on (spin
+   * system, settings besides detection).
+   */
+  shareKey?: string;
   /** Dense matrices that do not depend on the parameters (ideal pulses as matrices). */
   constants?: readonly Float64Array[];
   /**
@@ -412,7 +420,8 @@ export function cpmgKit(ctx: SequenceContext, kind: CpmgKind, o: CpmgKitOptions)
     sequence(chains) {
       sealed = true;
       const detect = detectionVector(sp.basis, chains.detection, ctx.observed);
-      return cpmgRunner(sp, kind, o, { p90, p180, fixed, fixedTimes }, chains, detect);
+      const parts = { p90, p180, fixed, fixedTimes, shared: ctx.shared };
+      return cpmgRunner(sp, kind, o, parts, chains, detect);
     },
   };
 }

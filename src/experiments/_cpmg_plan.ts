@@ -97,6 +97,10 @@ export interface Compiled {
   /** Fewest vectors one of the runs is applied to per point. */
   fewestUses: number;
   fused: boolean;
+  /** Members of all groups together. */
+  width: number;
+  /** Whether no transient ends with fixed steps (its detection vector is the sequence's). */
+  tailFree: boolean;
 }
 
 /** Transients sharing one core. */
@@ -351,6 +355,8 @@ export function compileTransients(
     runs,
     fewestUses: Math.min(...runs.map((r) => r.uses)),
     fused: false,
+    width: list.length,
+    tailFree: groups.every((g) => g.members.every((m) => m.tail === 0)),
   };
   return { compiled, slots: keys.length, widest };
 }

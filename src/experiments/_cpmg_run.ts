@@ -13,6 +13,7 @@ import type { Spectrometer } from "../nmr/spectrometer.ts";
 import { matvec } from "../nmr/expm.ts";
 import { adjointUnsupported, CpmgAdjoint } from "./_cpmg_adjoint.ts";
 import { withJacobian } from "./_derivatives.ts";
+import { CpmgShare } from "./_cpmg_share.ts";
 import { blockMatvec, composeOps, PropagatorCache } from "./_cpmg_cache.ts";
 import type { CpmgChains, CpmgKind, CpmgKitOptions, Transient } from "./_cpmg.ts";
 import {
@@ -189,6 +190,12 @@ function ends(st: RunState, list: readonly Transient[], points: number): Compile
   return c;
 }
 
+/** Whether a point's result can be shared: none of the plan's transients has a fixed tail. */
+function sharable(st: RunState, plan: Plan): boolean {
+  for (const list of plan.lists) if (!compileList(st, list).tailFree) return false;
+  return true;
+}
+
 /** v ← op·v (or opᵀ·v), op dense or diagonal. */
 function applyFixed(st: RunState, v: Float64Array, op: Float64Array, transposed: boolean): void {
   const n = st.n;
@@ -209,7 +216,10 @@ function applyFixed(st: RunState, v: Float64Array, op: Float64Array, transposed:
   v.set(st.vec);
 }
 
-/** The detected signal of one point. */
+/**
+ * The detected signal of one point; with `share`, each group's core-end vectors are also kept
+ * for sequences that differ only in detection (`_cpmg_share.ts`).
+ */
 function signal(
   st: RunState,
   list: readonly Transient[],
@@ -217,14 +227,41 @@ function signal(
   plan: Plan,
   k: number,
   x: number,
+  share: CpmgShare | null,
 ): number {
   const n = st.n;
   const c = ends(st, list, points);
+  const kept = share ? share.slot(x, c.width * n) : null;
   let sum = 0;
+  let at = 0;
   for (const g of c.groups) {
     const v = runCore(st, g, c, plan, k, x);
     const len = g.members.length * n;
+    if (kept) kept.set(v.subarray(0, len), at), at += len;
     for (let i = 0; i < len; i++) sum += g.detects[i] * v[i];
+  }
+  return sum;
+}
+
+/**
+ * The signal of one point from core-end vectors another sequence computed (`_cpmg_share.ts`):
+ * the same sum as {@link signal}'s over this sequence's detection vectors (its transients have
+ * no fixed tail, so they are the detection vector times the weight).
+ */
+function sharedSignal(st: RunState, list: readonly Transient[], kept: Float64Array): number {
+  const n = st.n;
+  const c = compileList(st, list);
+  let sum = 0;
+  let at = 0;
+  for (const g of c.groups) {
+    for (const { transient: t, detect: dv } of g.members) {
+      dv.set(st.detect);
+      const weight = t.weight ?? 1;
+      if (weight !== 1) { for (let r = 0; r < n; r++) dv[r] *= weight; }
+    }
+    const len = g.members.length * n;
+    for (let i = 0; i < len; i++) sum += g.detects[i] * kept[at + i];
+    at += len;
   }
   return sum;
 }
@@ -243,6 +280,8 @@ export function cpmgRunner(
     p180: Float64Array[];
     fixed: Float64Array[];
     fixedTimes: number[];
+    /** The calculator set's store (`SequenceContext.shared`). */
+    shared?: Map<string, unknown>;
   },
   chains: CpmgChains,
   detect: Float64Array,
@@ -250,6 +289,9 @@ export function cpmgRunner(
   const n = sp.size;
   const { p90, p180, fixed, fixedTimes } = parts;
   const terms = [...chains.start];
+  const share = parts.shared && chains.shareKey !== undefined && !chains.liouvillian
+    ? new CpmgShare(parts.shared, `${kind.name}|${chains.shareKey}|${terms.join(",")}`)
+    : null;
   const st: RunState = {
     n,
     plans: new PlanCache(kind, o, chains, fixed, fixedTimes, n),
@@ -273,6 +315,16 @@ export function cpmgRunner(
     if (chains.liouvillian) chains.liouvillian();
     else sp.rebuild();
     sp.startVector(terms, "1H", st.start);
+    const sharing = share && !st.fullDelays && sharable(st, plan) ? share : null;
+    const kept = sharing?.lookup(sp, st.start, plan.values);
+    if (kept) {
+      const { values, signals } = plan;
+      for (let k = 0; k < values.length; k++) {
+        signals[k] = sharedSignal(st, plan.lists[k], kept.get(values[k])!);
+      }
+      return Float64Array.from(plan.slot, (k) => signals[k]);
+    }
+    sharing?.begin(sp, st.start);
     if (o.pw90S !== undefined) {
       const pw90 = 1 / (4 * sp.b1I);
       sp.pulseI(p90[0], pw90);
@@ -294,8 +346,9 @@ export function cpmgRunner(
     for (let k = 0; k < values.length; k++) {
       st.cache.nextPoint();
       if (eigen.active && values[k] > 0) eigen.setTau(plan.times[plan.tauAt[k]]);
-      signals[k] = signal(st, plan.lists[k], plan.points[k], plan, k, values[k]);
+      signals[k] = signal(st, plan.lists[k], plan.points[k], plan, k, values[k], sharing);
     }
+    sharing?.finish();
     const out = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) out[i] = signals[plan.slot[i]];
     return out;

@@ -37,6 +37,12 @@ export interface SequenceContext {
    * from the whole data set (e.g. the largest ncyc of `cpmg_ch3_13c_h2c_0013`).
    */
   profileX?: readonly number[];
+  /**
+   * A store shared by the sequences of one set of calculators (a chunk's), where profiles
+   * with the same Liouvillian inputs share work (`CpmgChains.shareKey`). Optional: without it
+   * nothing is shared.
+   */
+  shared?: Map<string, unknown>;
 }
 
 /**

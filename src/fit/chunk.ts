@@ -102,7 +102,9 @@ export function createChunkEvaluator(chunk: Chunk): ChunkEvaluator {
     experiments: chunk.experiments,
     profiles: chunk.profiles,
   };
-  const calculators = chunk.profiles.map((_, k) => createCalculator(asStudy, k));
+  // One store for the chunk's sequences: profiles differing only in detection share work.
+  const shared = new Map<string, unknown>();
+  const calculators = chunk.profiles.map((_, k) => createCalculator(asStudy, k, shared));
   return {
     chunk,
     calculators,

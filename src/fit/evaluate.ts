@@ -28,7 +28,9 @@ export interface ProfileCalculator {
 }
 
 /**
- * Build the calculator of one profile of a study.
+ * Build the calculator of one profile of a study. Calculators built with the same `shared`
+ * store may share work between profiles with the same Liouvillian inputs
+ * (`SequenceContext.shared`); each gives the numbers it would give alone.
  *
  * @example
  * ```ts
@@ -36,7 +38,11 @@ export interface ProfileCalculator {
  * const intensities = intensitiesAt(calc, localValues, calc.x);
  * ```
  */
-export function createCalculator(study: StudySpec, index: number): ProfileCalculator {
+export function createCalculator(
+  study: StudySpec,
+  index: number,
+  shared?: Map<string, unknown>,
+): ProfileCalculator {
   const spec = study.profiles[index];
   const exp = study.experiments[spec.experiment];
   const module = EXPERIMENTS[exp.name];
@@ -62,6 +68,7 @@ export function createCalculator(study: StudySpec, index: number): ProfileCalcul
     spinSystem: spec.name,
     file: exp.file,
     profileX: spec.x,
+    ...(shared ? { shared } : {}),
   });
   const keep = spec.mask.map((m, k) => m ? k : -1).filter((k) => k >= 0);
   return {

@@ -186,6 +186,12 @@ export const cpmgHnDqZq: ExperimentModule = cpmgExperiment({
       derived: segments.map(([p0, p1, p2, p3], c) =>
         derive(comp[c], [1, [p3, p2, p1, p0, p1, p2, p3]])
       ),
+      // DQ and ZQ profiles of one spin system differ only in detection.
+      shareKey: JSON.stringify([
+        ctx.spinSystem ?? null,
+        { ...ctx.settings, dq_flg: null },
+        ctx.conditions,
+      ]),
       // The reference is the start itself.
       reference: [{ steps: [] }],
       cpmg,
