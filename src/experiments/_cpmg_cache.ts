@@ -67,28 +67,74 @@ export function blockMatvec(
 ): void {
   if (k === 1) {
     matvec(out, a, v, n);
-  } else if (k === 2) {
-    for (let i = 0; i < n; i++) {
+    return;
+  }
+  // Pairs of vectors against four rows at a time: each load of a feeds two products and each
+  // load of v four; every element is still summed over j in order (same rounding as one row
+  // against one vector at a time).
+  let q = 0;
+  for (; q + 1 < k; q += 2) {
+    const v0 = q * n;
+    const v1 = v0 + n;
+    let i = 0;
+    for (; i + 3 < n; i += 4) {
+      const i0 = i * n;
+      const i1 = i0 + n;
+      const i2 = i1 + n;
+      const i3 = i2 + n;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s20 = 0;
+      let s21 = 0;
+      let s30 = 0;
+      let s31 = 0;
+      for (let j = 0; j < n; j++) {
+        const x0 = v[v0 + j];
+        const x1 = v[v1 + j];
+        const a0 = a[i0 + j];
+        const a1 = a[i1 + j];
+        const a2 = a[i2 + j];
+        const a3 = a[i3 + j];
+        s00 += a0 * x0;
+        s01 += a0 * x1;
+        s10 += a1 * x0;
+        s11 += a1 * x1;
+        s20 += a2 * x0;
+        s21 += a2 * x1;
+        s30 += a3 * x0;
+        s31 += a3 * x1;
+      }
+      out[v0 + i] = s00;
+      out[v1 + i] = s01;
+      out[v0 + i + 1] = s10;
+      out[v1 + i + 1] = s11;
+      out[v0 + i + 2] = s20;
+      out[v1 + i + 2] = s21;
+      out[v0 + i + 3] = s30;
+      out[v1 + i + 3] = s31;
+    }
+    for (; i < n; i++) {
       const io = i * n;
       let s0 = 0;
       let s1 = 0;
       for (let j = 0; j < n; j++) {
         const aij = a[io + j];
-        s0 += aij * v[j];
-        s1 += aij * v[n + j];
+        s0 += aij * v[v0 + j];
+        s1 += aij * v[v1 + j];
       }
-      out[i] = s0;
-      out[n + i] = s1;
+      out[v0 + i] = s0;
+      out[v1 + i] = s1;
     }
-  } else {
-    for (let q = 0; q < k; q++) {
-      const qo = q * n;
-      for (let i = 0; i < n; i++) {
-        const io = i * n;
-        let sum = 0;
-        for (let j = 0; j < n; j++) sum += a[io + j] * v[qo + j];
-        out[qo + i] = sum;
-      }
+  }
+  if (q < k) {
+    const qo = q * n;
+    for (let i = 0; i < n; i++) {
+      const io = i * n;
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += a[io + j] * v[qo + j];
+      out[qo + i] = sum;
     }
   }
 }
