@@ -6,9 +6,12 @@
  *
  * Two figures per type:
  * - `eval`: the same parameters every call (residuals at one point);
- * - `fd sweep`: one call per free local parameter, each with that parameter nudged by a relative
- *   1e-8 as forward differences do, then the unperturbed point again (a Jacobian's column
- *   sweep), per call.
+ * - `fd sweep`: the unperturbed point, then one call per local value that moves the intensities,
+ *   nudged by a relative 1e-8 as forward differences do (a Jacobian's column sweep), per call.
+ *
+ * and a row `cpmg_hn_dq_zq pair`: the first DQ profile and its ZQ partner built as a fit's chunk
+ * builds them (one shared store, `SequenceContext.shared`), evaluated one after the other at
+ * each point (`eval`: two points in turn), per profile.
  *
  * Each type runs in a process of its own (shared kernels are compiled for what they see
  * first); medians of the CPU time of batches. Under a minute in all.
@@ -19,7 +22,10 @@
  */
 import process from "node:process";
 import { fromFileUrl } from "./_paths.ts";
-import { intensitiesAt } from "../src/fit/evaluate.ts";
+import { createCalculator, intensitiesAt, type ProfileCalculator } from "../src/fit/evaluate.ts";
+import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
+import { loadReferenceStudy } from "../tests/_reference_study.ts";
+import { REFDATA } from "../tests/_refdata.ts";
 import { fixtureFolders, loadFirstProfile } from "./experiments_bench.ts";
 import { median } from "./_timing.ts";
 
@@ -52,6 +58,22 @@ function timeCalls(fn: () => void): number {
   return median(out);
 }
 
+/**
+ * The points of a forward-difference Jacobian: `values`, then each local value that changes the
+ * intensities (as a free parameter does) nudged by a relative 1e-8.
+ */
+function fdSweep(calc: ProfileCalculator, values: Float64Array, x: Float64Array): Float64Array[] {
+  const base = intensitiesAt(calc, values, x);
+  const out = [values];
+  for (let k = 0; k < values.length; k++) {
+    const v = Float64Array.from(values);
+    v[k] += 1e-8 * Math.max(1, Math.abs(v[k]));
+    const moved = intensitiesAt(calc, v, x);
+    if (moved.some((y, i) => y !== base[i])) out.push(v);
+  }
+  return out;
+}
+
 interface Row {
   type: string;
   size: number;
@@ -65,12 +87,7 @@ function benchType(type: string, folder: string): Row {
   const x = calc.x;
   const evalS = timeCalls(() => intensitiesAt(calc, values, x));
   // Forward-difference sweep: each local value with a non-zero value nudged in turn.
-  const nudged = Array.from(values, (_, k) => {
-    const v = Float64Array.from(values);
-    v[k] += 1e-8 * Math.max(1, Math.abs(v[k]));
-    return v;
-  });
-  const sweep = [values, ...nudged];
+  const sweep = fdSweep(calc, values, x);
   const sweepS = timeCalls(() => {
     for (const v of sweep) intensitiesAt(calc, v, x);
   }) / sweep.length;
@@ -83,19 +100,52 @@ function benchType(type: string, folder: string): Row {
   };
 }
 
+/** {@link benchType}'s figures for a DQ profile and its ZQ partner sharing one store. */
+function benchPair(folder: string): Row {
+  const { study, store } = loadReferenceStudy(`${REFDATA}/simulate/${folder}`);
+  const pv = compileStore(store);
+  evaluateDefinitions(pv);
+  const dq = study.profiles[0];
+  const hz = (k: number) => study.experiments[study.profiles[k].experiment].conditions.h_larmor_frq;
+  const zq = study.profiles.findIndex((p, k) => k > 0 && p.name === dq.name && hz(k) === hz(0));
+  const shared = new Map<string, unknown>();
+  const calcs = [0, zq].map((k) => createCalculator(study, k, shared));
+  const values = Float64Array.from(dq.paramIds.map((id) => pv.values[pv.index.get(id)!]));
+  const x = calcs[0].x;
+  const sweep = fdSweep(createCalculator(study, 0), values, x);
+  // Two points in turn, so that every pair starts from new inputs as in a fit.
+  const evalS = timeCalls(() => {
+    for (const v of sweep.slice(0, 2)) for (const c of calcs) intensitiesAt(c, v, x);
+  }) / 4;
+  const sweepS = timeCalls(() => {
+    for (const v of sweep) for (const c of calcs) intensitiesAt(c, v, x);
+  }) / (2 * sweep.length);
+  return {
+    type: "cpmg_hn_dq_zq pair",
+    size: calcs[0].spectrometer.size,
+    points: x.length,
+    evalUs: evalS * 1e6,
+    sweepUs: sweepS * 1e6,
+  };
+}
+
 if (import.meta.main && Deno.args[0] === "--child") {
-  console.log(JSON.stringify(benchType(Deno.args[1], Deno.args[2])));
+  const row = Deno.args[1] === "pair"
+    ? benchPair(Deno.args[2])
+    : benchType(Deno.args[1], Deno.args[2]);
+  console.log(JSON.stringify(row));
 } else if (import.meta.main) {
-  const wanted = Deno.args.length > 0 ? Deno.args : TYPES;
+  const wanted = Deno.args.length > 0 ? Deno.args : [...TYPES, "pair"];
   const folders = fixtureFolders();
+  folders.set("pair", folders.get("cpmg_hn_dq_zq") ?? "");
   console.log(
-    `${"type".padEnd(16)} ${"N".padStart(3)} ${"pts".padStart(4)} ` +
+    `${"type".padEnd(20)} ${"N".padStart(3)} ${"pts".padStart(4)} ` +
       `${"eval µs".padStart(9)} ${"fd sweep µs/call".padStart(17)}`,
   );
   for (const type of wanted) {
     const folder = folders.get(type);
-    if (!folder) {
-      console.log(`${type.padEnd(16)} (no simulate fixture under ../shared/refdata; skipped)`);
+    if (!folder || REFDATA === null) {
+      console.log(`${type.padEnd(20)} (no simulate fixture under ../shared/refdata; skipped)`);
       continue;
     }
     const res = await new Deno.Command(Deno.execPath(), {
@@ -106,7 +156,7 @@ if (import.meta.main && Deno.args[0] === "--child") {
     if (!res.success) throw new Error(`benchmark of ${type} failed (exit code ${res.code})`);
     const r: Row = JSON.parse(new TextDecoder().decode(res.stdout));
     console.log(
-      `${r.type.padEnd(16)} ${String(r.size).padStart(3)} ${String(r.points).padStart(4)} ` +
+      `${r.type.padEnd(20)} ${String(r.size).padStart(3)} ${String(r.points).padStart(4)} ` +
         `${r.evalUs.toFixed(1).padStart(9)} ${r.sweepUs.toFixed(1).padStart(17)}`,
     );
   }

@@ -1,5 +1,9 @@
-import { simulateFixtureTest } from "./_refdata.ts";
+import { strict as assert } from "node:assert";
+import { refdataTest, simulateFixtureTest } from "./_refdata.ts";
 import { kernelTests } from "./_cpmg_kernel.ts";
+import { loadReferenceStudy } from "./_reference_study.ts";
+import { createCalculator, intensitiesAt } from "../src/fit/evaluate.ts";
+import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
 
 simulateFixtureTest("simulate/CPMG_HN_DQ_ZQ");
 
@@ -70,3 +74,21 @@ kernelTests("cpmg_hn_dq_zq", [
     ],
   },
 ], { base: { time_t2: 0.04, carrier_n: 119.0, carrier_h: 8.2 } });
+
+refdataTest("cpmg_hn_dq_zq: 4 pulse exponentials per evaluation (the second composite is turned)", (
+  refdata,
+) => {
+  const { study, store } = loadReferenceStudy(`${refdata}/simulate/CPMG_HN_DQ_ZQ`);
+  const pv = compileStore(store);
+  evaluateDefinitions(pv);
+  const calc = createCalculator(study, 0);
+  const values = Float64Array.from(
+    study.profiles[0].paramIds.map((id) => pv.values[pv.index.get(id)!]),
+  );
+  const sp = calc.spectrometer;
+  sp.resetCounters();
+  // ncyc 0 (reference) and two points: two echo delays, then the composites' segments.
+  const out = intensitiesAt(calc, values, Float64Array.of(0, 1, 2));
+  assert.ok(out.every(Number.isFinite));
+  assert.equal(sp.propagatorCount, 2 + 4);
+});
