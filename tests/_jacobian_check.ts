@@ -56,9 +56,9 @@ export function freeAll(store: ParamStore, ids: string[], untie = true): ParamSt
 /**
  * Five-point central differences of the residuals (fourth order), the reference: the step is
  * chosen per column among 1e-3…1e-7·|x| (1e-3…1e-7 at x = 0; shortened near a bound) where two
- * successive steps agree best (the larger step where another pair agrees less than 4× better), since CEST dips are narrow on the ppm scale while relaxation
- * rates want large steps against rounding, and a dissociation constant of 1e-6 M wants steps
- * relative to itself.
+ * successive steps agree best (the larger step where another pair agrees less than 4× better),
+ * since CEST dips are narrow on the ppm scale while relaxation rates want large steps against
+ * rounding, and a dissociation constant of 1e-6 M wants steps relative to itself.
  */
 export function fivePoint(p: GroupProblem, x: Float64Array): Float64Array {
   const n = x.length;

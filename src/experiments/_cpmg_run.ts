@@ -1,10 +1,13 @@
 /**
  * The CPMG engine's evaluation (`cpmgKit`'s sequence): with a {@link PropagatorCache}
  * (`_cpmg_cache.ts`) holding the echoes, phase-cycle products and their binary powers of the
- * current point (stamped per point), the per-point evaluation that runs each compiled transient group on its block of
- * vectors. What is cached, and for how long, is explicit: plans per x array (`_cpmg_plan.ts`),
- * compiled transient lists for the sequence's life, start/detection vectors and fused runs per
- * evaluation (`stamp`), echoes, cycles and powers per point (`point`).
+ * current point (stamped per point), the per-point evaluation that runs each compiled transient
+ * group on its block of vectors, in the free Liouvillian's eigenbasis through the trains where the
+ * eigen route is taken (`_cpmg_eigen.ts`). What is cached, and for how long, is explicit: plans
+ * per x array (`_cpmg_plan.ts`), compiled transient lists for the sequence's life,
+ * start/detection vectors and fused runs per evaluation (`stamp`), echoes, cycles and powers per
+ * point (`point`), and the vectors shared with sequences that differ only in detection
+ * (`_cpmg_share.ts`).
  *
  * @module
  */

@@ -219,9 +219,9 @@ export class Spectrometer {
 
   /**
    * As {@link delays}, but the times k with skip[k] = 1 (none where `skip` is null) are left
-   * out when the eigen route is taken: returns true when it was, and {@link eigWs} then holds L_free's decomposition for
-   * the caller to apply those delays in its eigenbasis; false when every delay was computed
-   * (Padé).
+   * out when the eigen route is taken: returns true when it was, and {@link eigWs} then holds
+   * L_free's decomposition for the caller to apply those delays in its eigenbasis; false when
+   * every delay was computed (Padé).
    *
    * @example
    * ```ts
