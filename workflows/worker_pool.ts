@@ -124,6 +124,39 @@ function macrotaskHops(): { hop(fn: () => void): void; close(): void } {
   };
 }
 
+/** A lane: this thread's (ready at once) or a worker's (ready once it has loaded). */
+function newLane(main = false): Lane {
+  return { worker: null, main, ready: main, busy: null, queue: [] };
+}
+
+/**
+ * This thread as a lane: each item runs on a later macrotask (so worker replies and new items are
+ * handled in between), with its own evaluator cache; keeps the time spent on items.
+ */
+function thisThreadLane(budget: TimeBudget | undefined) {
+  const hops = macrotaskHops();
+  let cache: EvaluatorCache | null = null;
+  let busyMs = 0;
+  return {
+    busyMs: () => busyMs,
+    run(task: Task, done: (ok: boolean, value: unknown) => void): void {
+      hops.hop(() => {
+        cache ??= createEvaluatorCache(256, { budget });
+        const t0 = performance.now();
+        const end = (ok: boolean, value: unknown) => {
+          busyMs += performance.now() - t0;
+          done(ok, value);
+        };
+        runWork(task.kind, task.payload as never, cache).then(
+          (r) => end(true, r),
+          (e) => end(false, e),
+        );
+      });
+    },
+    close: () => hops.close(),
+  };
+}
+
 /** The error a worker's failure reply stands for (a WorkError keeps its HTTP-like status). */
 function replyError(k: number, er: { status?: number; code?: string; message: string }): Error {
   return er.status !== undefined
@@ -147,30 +180,22 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
   }
   const main = opts.mainThread ?? false;
   const stats = emptyStats(main ? `workers(${size} + this thread)` : `workers(${size})`);
-  const lanes: Lane[] = [
-    ...(main ? [{ worker: null, main: true, ready: true, busy: null, queue: [] }] : []),
-    ...Array.from({ length: size }, () => ({
-      worker: null,
-      main: false,
-      ready: false,
-      busy: null,
-      queue: [] as Task[],
-    })),
+  const lanes = [
+    ...(main ? [newLane(true)] : []),
+    ...Array.from({ length: size }, () => newLane()),
   ];
   const shared: Task[] = [];
-  let mainCache: EvaluatorCache | null = null;
-  const hops = macrotaskHops();
+  const here = thisThreadLane(opts.budget);
   let seq = 0;
   let closed = false;
   let crashes = 0;
   let broken: Error | null = null;
-  // This thread's time on items so far: workers start once it reaches `startWorkersAfterMs`
-  // with items waiting. (A forecast from item times fails both ways: the first items run before
-  // the code is compiled and overstate the rest several times, and a global fit hands out its
-  // chunks a pair at a time however many iterations follow.)
-  let mainBusyMs = 0;
+  // Workers start once this thread has spent `startWorkersAfterMs` on items with more waiting.
+  // (A forecast from item times fails both ways: the first items run before the code is compiled
+  // and overstate the rest several times, and a global fit hands out its chunks a pair at a time
+  // however many iterations follow.)
   const startAfterMs = main ? (opts.startWorkersAfterMs ?? 0) : 0;
-  const workersWanted = () => mainBusyMs >= startAfterMs;
+  const workersWanted = () => here.busyMs() >= startAfterMs;
   const mainYields = main && (opts.mainThreadUntilWorkersReady ?? false);
   const rejectAll = (err: Error) => {
     for (const lane of lanes) {
@@ -249,21 +274,8 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
       if (!task) continue;
       lane.busy = task;
       stats.requests++;
-      if (lane.main) {
-        // Yield first so worker replies and new items are handled between main-thread items.
-        hops.hop(() => {
-          mainCache ??= createEvaluatorCache(256, { budget: opts.budget });
-          const t0 = performance.now();
-          const done = (ok: boolean, value: unknown) => {
-            mainBusyMs += performance.now() - t0;
-            finish(lane, task, ok, value);
-          };
-          runWork(task.kind, task.payload as never, mainCache).then(
-            (r) => done(true, r),
-            (e) => done(false, e),
-          );
-        });
-      } else {
+      if (lane.main) here.run(task, (ok, value) => finish(lane, task, ok, value));
+      else {
         lane.worker!.postMessage(
           {
             seq: task.seq,
@@ -302,7 +314,7 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
         lane.worker = null;
       }
       rejectAll(new Error("the worker pool was closed"));
-      hops.close();
+      here.close();
       return Promise.resolve();
     },
   };
