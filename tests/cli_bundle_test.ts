@@ -38,7 +38,18 @@ Deno.test({
       const { dir } = await buildCli({ outDir: `${tmp}/dist` });
       const main = `${dir}/${bundleEntryName("src/cli/main.ts")}.js`;
       // The bundle is one entry per lazily loaded module plus shared chunks, not the sources.
-      assert.ok(![...Deno.readDirSync(dir)].some((e) => e.name.endsWith(".ts")));
+      const files = [...Deno.readDirSync(dir)].map((e) => e.name);
+      assert.ok(!files.some((n) => n.endsWith(".ts")));
+      // Every relative URL of the bundle (lazy modules, worker scripts, the repository root,
+      // deno.json) names something that exists, seen from the bundle's folder.
+      const urls = new Set<string>();
+      for (const f of files.filter((n) => n.endsWith(".js"))) {
+        const text = Deno.readTextFileSync(`${dir}/${f}`);
+        for (const m of text.matchAll(/new URL\("([^"]+)", import\.meta\.url\)/g)) urls.add(m[1]);
+      }
+      assert.ok(urls.has("./workflows_worker.js"), [...urls].join());
+      assert.ok([...urls].some((u) => u.endsWith("/deno.json")), [...urls].join());
+      for (const u of urls) Deno.statSync(new URL(u, `file://${dir}/`));
       const outA = await fitWith(`${REPO}src/cli/main.ts`, `${tmp}/s`, `${tmp}/A`, "0");
       const outB = await fitWith(main, `${tmp}/s`, `${tmp}/B`, "2");
       assert.equal(outB.replaceAll(`${tmp}/B`, "<O>"), outA.replaceAll(`${tmp}/A`, "<O>"));
