@@ -1,14 +1,16 @@
 /**
- * PDF output with PDFKit: `figuresToPdf` draws report profile figures (`src/report/
- * profile_shapes.ts`) one per page straight onto PDF pages; `svgsToPdf` converts SVG documents
- * with SVG-to-PDFKit (used for single pages such as `plot_param`). Converting every profile's SVG
- * costs 60–150 ms a page here (`benchmarks/report_bench.ts`), drawing the shapes a few ms, hence
- * two paths. Both libraries are imported on first use only, so runs without plots never load them.
+ * PDF output. `figuresToPdf` draws report profile figures (`profile_shapes.ts`) one per page with
+ * exfit's own small PDF writer (`src/plot/pdf_writer.ts`), which is what every run that plots
+ * uses: PDFKit's start-up (about 0.22 s) and its per-document TrueType subsetting (80–150 ms)
+ * were most of a plotted methyl run's plotting time (`benchmarks/plot_bench.ts`). `svgsToPdf`
+ * converts arbitrary SVG documents with PDFKit and SVG-to-PDFKit (single pages such as
+ * `plot_param`); both libraries are imported on first use of it only.
  *
  * @module
  */
 import type { ProfileFigure } from "./figures.ts";
-import { FIGURE_SIZE, profileShapes, type Shape } from "./profile_shapes.ts";
+import { FIGURE_SIZE, profileShapes } from "./profile_shapes.ts";
+import { drawingsToPdf } from "../plot/pdf_writer.ts";
 
 /** DejaVu Sans covers the Greek letters, sub- and superscripts of the axis titles (ν, R₂, s⁻¹). */
 const FONT_DIR = "/usr/share/fonts/truetype/dejavu/";
@@ -59,60 +61,18 @@ async function newDoc(
   return { doc, fonts, done };
 }
 
-function drawShape(doc: Doc, s: Shape, fonts: { regular: string; bold: string }): void {
-  switch (s.kind) {
-    case "line":
-      doc.lineWidth(0.75);
-      if (s.dash) doc.dash(s.dash[0], { space: s.dash[1] });
-      doc.moveTo(s.x1, s.y1).lineTo(s.x2, s.y2).stroke(s.stroke);
-      if (s.dash) doc.undash();
-      return;
-    case "rect":
-      doc.lineWidth(0.75).rect(s.x, s.y, s.w, s.h).stroke(s.stroke);
-      return;
-    case "circle":
-      if (s.stroke) doc.lineWidth(0.75).circle(s.cx, s.cy, s.r).fillAndStroke(s.fill, s.stroke);
-      else doc.circle(s.cx, s.cy, s.r).fill(s.fill);
-      return;
-    case "path": {
-      if (s.points.length < 2) return;
-      doc.lineWidth(s.width).moveTo(s.points[0][0], s.points[0][1]);
-      for (let k = 1; k < s.points.length; k++) doc.lineTo(s.points[k][0], s.points[k][1]);
-      doc.stroke(s.stroke);
-      return;
-    }
-    case "text": {
-      doc.font(s.bold ? fonts.bold : fonts.regular).fontSize(s.size).fillColor("#000000");
-      const w = doc.widthOfString(s.text);
-      const dx = s.anchor === "middle" ? -w / 2 : s.anchor === "end" ? -w : 0;
-      // SVG places the baseline at y; PDFKit the top of the line box.
-      const top = -0.8 * s.size;
-      if (s.vertical) {
-        doc.save().rotate(-90, { origin: [s.x, s.y] });
-        doc.text(s.text, s.x + dx, s.y + top, { lineBreak: false });
-        doc.restore();
-      } else doc.text(s.text, s.x + dx, s.y + top, { lineBreak: false });
-      return;
-    }
-  }
-}
-
 /**
- * One PDF page per profile figure (residuals above data and model curve), drawn as vectors.
+ * One PDF page per profile figure (residuals above data and model curve), drawn as vectors by
+ * exfit's own writer (`src/plot/pdf_writer.ts`: no PDFKit start-up, no font parsing).
  *
  * @example
  * ```ts
  * const pdf = await figuresToPdf(cpmgFigures("800mhz", data), "800mhz");
  * ```
  */
-export async function figuresToPdf(figures: ProfileFigure[], title = "exfit"): Promise<Uint8Array> {
-  const { doc, fonts, done } = await newDoc(title);
-  for (const fig of figures) {
-    doc.addPage({ size: [FIGURE_SIZE.width, FIGURE_SIZE.height], margin: 0 });
-    for (const s of profileShapes(fig)) drawShape(doc, s, fonts);
-  }
-  doc.end();
-  return done;
+export function figuresToPdf(figures: ProfileFigure[], title = "exfit"): Promise<Uint8Array> {
+  const { width, height } = FIGURE_SIZE;
+  return drawingsToPdf(figures.map((f) => ({ width, height, shapes: profileShapes(f) })), title);
 }
 
 function svgSize(svg: string): { width: number; height: number } {
