@@ -98,7 +98,8 @@ async function inProcess(): Promise<void> {
     `SVG + PDF plot files: ${plotMs.toFixed(0)} ms (${(plotMs / profiles).toFixed(1)} ms/profile)`,
   );
   // The PDF pages alone, drawn from the figures, against converting each page's SVG.
-  const { figuresToPdf, svgsToPdf } = await import("../src/report/pdf.ts");
+  const { figuresToPdf } = await import("../src/report/pdf.ts");
+  const { svgsToPdf } = await import("../src/report/svg_pdf.ts");
   const { stepFigures } = await import("../src/report/run_report.ts");
   const { profileSvg } = await import("../src/report/panel_svg.ts");
   const figs = outs.flatMap((o) => stepFigures(o));

@@ -187,7 +187,9 @@ function latin1(text: string): Uint8Array<ArrayBuffer> {
 function infoString(text: string): string {
   if (/^[\x20-\x7e]*$/.test(text)) return pdfString(text);
   let hex = "FEFF";
-  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, "0");
+  for (let i = 0; i < text.length; i++) {
+    hex += text.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0");
+  }
   return `<${hex}>`;
 }
 

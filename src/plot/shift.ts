@@ -13,7 +13,7 @@ export interface ShiftPoint {
   calc: number;
 }
 
-import { RED, type XYPanel } from "./chart.ts";
+import type { XYPanel } from "./chart.ts";
 import { renderPanelsSvg } from "./stack.ts";
 
 /**

@@ -50,7 +50,8 @@ export function linearTicks(lo: number, hi: number, count: number): number[] {
   const out: number[] = [];
   // A power of ten below 1 divides exactly where multiplying by it would not (0.1 × 3).
   const inverse = step < 1 ? Math.round(1 / step) : 0;
-  for (let k = first; k <= last; k++) out.push(inverse ? k / inverse : k * step);
+  // `|| 0`: Math.ceil of a tiny negative is −0.
+  for (let k = first; k <= last; k++) out.push((inverse ? k / inverse : k * step) || 0);
   return out;
 }
 
