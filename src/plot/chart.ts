@@ -50,7 +50,18 @@ export interface PanelMargins {
 
 const TITLE_SIZE = 13;
 
-function scales(panel: XYPanel) {
+/** The panel's x and y scales (from its data unless its axes fix them). */
+export type PanelScales = ReturnType<typeof panelScales>;
+
+/**
+ * Resolve both scales of a panel once, for {@link panelMargins} and {@link panelShapes}.
+ *
+ * @example
+ * ```ts
+ * panelScales(panel).y.ticks; // e.g. [14, 15, 16, 17]
+ * ```
+ */
+export function panelScales(panel: XYPanel) {
   const xs: number[] = [];
   const ys: number[] = [];
   for (const l of panel.lines) {
@@ -76,8 +87,8 @@ function scales(panel: XYPanel) {
  * panelMargins(panel).left; // about 50 px for labels such as "12.5"
  * ```
  */
-export function panelMargins(panel: XYPanel): PanelMargins {
-  return { left: yAxisWidth(scales(panel).y), top: 22, bottom: 36 };
+export function panelMargins(panel: XYPanel, scales = panelScales(panel)): PanelMargins {
+  return { left: yAxisWidth(scales.y), top: 22, bottom: 36 };
 }
 
 /**
@@ -93,9 +104,14 @@ export function panelMargins(panel: XYPanel): PanelMargins {
  * shapes.filter((s) => s.cls === "point").length; // 1
  * ```
  */
-export function panelShapes(panel: XYPanel, ox: number, oy: number): Shape[] {
+export function panelShapes(
+  panel: XYPanel,
+  ox: number,
+  oy: number,
+  scales = panelScales(panel),
+): Shape[] {
   const { width: w, height: h } = panel;
-  const s = scales(panel);
+  const s = scales;
   const X = (v: number) => ox + s.x.px(v);
   const Y = (v: number) => oy + s.y.px(v);
   const out: Shape[] = [

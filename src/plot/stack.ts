@@ -5,7 +5,7 @@
  * @module
  */
 import type { Drawing, Shape } from "./shapes.ts";
-import { panelMargins, panelShapes, type XYPanel } from "./chart.ts";
+import { panelMargins, panelScales, panelShapes, type XYPanel } from "./chart.ts";
 import { drawingSvg } from "./svg_writer.ts";
 
 const PAD = 5;
@@ -23,7 +23,8 @@ const TITLE_SIZE = 13;
  */
 export function stackedDrawing(rows: XYPanel[][], title: string): Drawing {
   const columns = Math.max(0, ...rows.map((r) => r.length));
-  const margins = rows.map((row) => row.map(panelMargins));
+  const scales = rows.map((row) => row.map((p) => panelScales(p)));
+  const margins = rows.map((row, r) => row.map((p, c) => panelMargins(p, scales[r][c])));
   const left: number[] = [];
   const width: number[] = [];
   for (let c = 0; c < columns; c++) {
@@ -53,7 +54,9 @@ export function stackedDrawing(rows: XYPanel[][], title: string): Drawing {
     const top = Math.max(0, ...margins[r].map((m) => m.top));
     const height = Math.max(0, ...row.map((p) => p.height));
     const bottom = Math.max(0, ...margins[r].map((m) => m.bottom));
-    row.forEach((panel, c) => shapes.push(...panelShapes(panel, originX[c], y + top)));
+    row.forEach((panel, c) =>
+      shapes.push(...panelShapes(panel, originX[c], y + top, scales[r][c]))
+    );
     y += top + height + bottom + SPACING;
   });
   return { width: Math.max(x - SPACING + PAD + 10, 100), height: y - SPACING + PAD, shapes };
