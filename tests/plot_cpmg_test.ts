@@ -8,6 +8,7 @@ import {
   formatCpmgFit,
 } from "../src/plot/cpmg.ts";
 import { renderCpmgSvg } from "../src/plot/cpmg_svg.ts";
+import { CpmgErrorBars } from "../src/plot/cpmg_error_bars.ts";
 
 // T = 40 ms, two references (Ī0 = 1010), ncyc −1 / 1 / 10 and one negative intensity at ncyc 20.
 const INPUT: CpmgPlotInput = {
@@ -122,4 +123,23 @@ Deno.test("renderCpmgSvg: one titled panel per profile with curve, points and er
   const unused = points.filter((p) => !p.used).length;
   assert.equal(count(/class="point"[^>]*fill="none" stroke="#9E9E9E"/g), unused);
   assert.ok(!/NaN|Infinity/.test(svg));
+});
+
+Deno.test("CpmgErrorBars: a later step reuses a profile's bars; other data are drawn again", () => {
+  const cache = new CpmgErrorBars();
+  const plain = cpmgPlotData(INPUT, 5);
+  assert.deepEqual(cpmgPlotData(INPUT, 5, cache), plain);
+  // Same data and seed, another fit (calc): the same bars, without drawing.
+  const rows = [...INPUT.ncyc.keys()].filter((i) => INPUT.ncyc[i] !== 0);
+  const ref = { i0: 0, sigma0: 0 }; // unused on a hit
+  const bars = cache.of(INPUT, rows, ref, 5);
+  const refit = { ...INPUT, calc: INPUT.calc.map((v) => v * 1.01) };
+  assert.deepEqual(
+    cpmgPlotData(refit, 5, cache).points.map((p) => [p.errLow, p.errHigh]),
+    plain.points.map((p) => [p.errLow, p.errHigh]),
+  );
+  assert.equal(cache.of(refit, rows, ref, 5), bars);
+  // Other intensities under the same seed: drawn again, as without the cache.
+  const other = { ...INPUT, exp: INPUT.exp.map((v) => v * 0.9) };
+  assert.deepEqual(cpmgPlotData(other, 5, cache), cpmgPlotData(other, 5));
 });
