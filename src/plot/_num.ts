@@ -28,3 +28,16 @@ export function hundredths(v: number): string {
   if (frac % 10 === 0) return `${sign}${whole}.${frac / 10}`;
   return `${sign}${whole}.${frac < 10 ? "0" : ""}${frac}`;
 }
+
+/**
+ * Whether every value is finite, without allocating (the writers test every shape): a sum is
+ * finite exactly when no term is NaN or infinite, short of an overflow no coordinate reaches.
+ *
+ * @example
+ * ```ts
+ * allFinite(1, 2, NaN); // false
+ * ```
+ */
+export function allFinite(a: number, b: number, c = 0, d = 0): boolean {
+  return Number.isFinite(a + b + c + d);
+}

@@ -10,7 +10,7 @@
  * @module
  */
 import type { Drawing, Shape } from "./shapes.ts";
-import { hundredths } from "./_num.ts";
+import { allFinite, hundredths } from "./_num.ts";
 import { runsWidth, SCRIPT_SCALE, type TextRun, textRuns } from "./_pdf_text.ts";
 
 const FONT_NAME = { regular: "F1", bold: "F2", symbol: "F3" } as const;
@@ -28,11 +28,6 @@ function parseColour(color: string): string | null {
 
 /** A number in a content stream: at most 2 decimals (1/7200 in), never exponent notation. */
 const num = hundredths;
-
-function finite(...values: number[]): boolean {
-  for (const v of values) if (!Number.isFinite(v)) return false;
-  return true;
-}
 
 /** A PDF literal string of character codes (escapes `\`, `(` and `)`). */
 function pdfString(bytes: string): string {
@@ -72,12 +67,14 @@ class PageContent {
   shape(s: Shape): void {
     switch (s.kind) {
       case "line":
-        if (!finite(s.x1, s.y1, s.x2, s.y2) || !this.#setStroke(s.stroke, s.width ?? 0.75)) return;
+        if (!allFinite(s.x1, s.y1, s.x2, s.y2) || !this.#setStroke(s.stroke, s.width ?? 0.75)) {
+          return;
+        }
         this.#setDash(s.dash);
         this.#ops.push(`${num(s.x1)} ${num(s.y1)} m ${num(s.x2)} ${num(s.y2)} l S`);
         return;
       case "rect": {
-        if (!finite(s.x, s.y, s.w, s.h)) return;
+        if (!allFinite(s.x, s.y, s.w, s.h)) return;
         const fill = s.fill !== undefined && this.#setFill(s.fill);
         const stroke = s.stroke !== undefined && this.#setStroke(s.stroke, 0.75);
         if (stroke) this.#setDash(undefined);
@@ -87,7 +84,7 @@ class PageContent {
         return;
       }
       case "circle": {
-        if (!finite(s.cx, s.cy, s.r)) return;
+        if (!allFinite(s.cx, s.cy, s.r)) return;
         const fill = s.fill !== "none" && this.#setFill(s.fill);
         const stroke = s.stroke !== undefined && this.#setStroke(s.stroke, s.width ?? 0.75);
         if (stroke) this.#setDash(undefined);
@@ -100,7 +97,7 @@ class PageContent {
         return;
       }
       case "path": {
-        const pts = s.points.filter(([x, y]) => finite(x, y));
+        const pts = s.points.filter(([x, y]) => allFinite(x, y));
         if (pts.length < 2 || !this.#setStroke(s.stroke, s.width)) return;
         this.#setDash(undefined);
         let d = `${num(pts[0][0])} ${num(pts[0][1])} m`;
@@ -109,7 +106,7 @@ class PageContent {
         return;
       }
       case "text":
-        if (finite(s.x, s.y, s.size) && this.#setFill("#000000")) this.#ops.push(textOps(s));
+        if (allFinite(s.x, s.y, s.size) && this.#setFill("#000000")) this.#ops.push(textOps(s));
         return;
     }
   }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Drawing, Shape } from "./shapes.ts";
-import { hundredths } from "./_num.ts";
+import { allFinite, hundredths } from "./_num.ts";
 
 /**
  * Text escaped for SVG/XML content and attribute values.
@@ -22,11 +22,6 @@ export function escapeXml(text: string): string {
 
 const n = hundredths;
 
-function finite(...values: number[]): boolean {
-  for (const v of values) if (!Number.isFinite(v)) return false;
-  return true;
-}
-
 /**
  * One shape as an SVG element ("" when a coordinate is not finite).
  *
@@ -40,29 +35,29 @@ export function shapeSvg(s: Shape): string {
   const cls = "cls" in s && s.cls ? ` class="${s.cls}"` : "";
   switch (s.kind) {
     case "line":
-      if (!finite(s.x1, s.y1, s.x2, s.y2)) return "";
+      if (!allFinite(s.x1, s.y1, s.x2, s.y2)) return "";
       return `<line${cls} x1="${n(s.x1)}" y1="${n(s.y1)}" x2="${n(s.x2)}" y2="${n(s.y2)}" ` +
         `stroke="${s.stroke}"${s.width !== undefined ? ` stroke-width="${s.width}"` : ""}` +
         `${s.dash?.length ? ` stroke-dasharray="${s.dash.join(" ")}"` : ""}/>`;
     case "rect":
-      if (!finite(s.x, s.y, s.w, s.h)) return "";
+      if (!allFinite(s.x, s.y, s.w, s.h)) return "";
       return `<rect${cls} x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" ` +
         `fill="${s.fill ?? "none"}"${s.stroke ? ` stroke="${s.stroke}"` : ""}/>`;
     case "circle":
-      if (!finite(s.cx, s.cy, s.r)) return "";
+      if (!allFinite(s.cx, s.cy, s.r)) return "";
       return `<circle${cls} cx="${n(s.cx)}" cy="${n(s.cy)}" r="${n(s.r)}" fill="${s.fill}"` +
         `${s.stroke ? ` stroke="${s.stroke}"` : ""}` +
         `${s.stroke && s.width !== undefined ? ` stroke-width="${s.width}"` : ""}/>`;
     case "path": {
       let d = "";
       for (const [x, y] of s.points) {
-        if (finite(x, y)) d += `${d ? "L" : "M"}${n(x)},${n(y)}`;
+        if (allFinite(x, y)) d += `${d ? "L" : "M"}${n(x)},${n(y)}`;
       }
       if (!d) return "";
       return `<path${cls} d="${d}" fill="none" stroke="${s.stroke}" stroke-width="${s.width}"/>`;
     }
     case "text": {
-      if (!finite(s.x, s.y)) return "";
+      if (!allFinite(s.x, s.y)) return "";
       const at = s.vertical
         ? `transform="translate(${n(s.x)} ${n(s.y)}) rotate(-90)"`
         : `x="${n(s.x)}" y="${n(s.y)}"`;
