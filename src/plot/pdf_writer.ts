@@ -198,7 +198,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 function latin1(text: string): Uint8Array<ArrayBuffer> {
   // ASCII (nearly every stream) is the same in UTF-8, which the native encoder writes fastest.
-  if (!/[^\x00-\x7f]/.test(text)) return new TextEncoder().encode(text);
+  if (!/[\u0080-\uffff]/.test(text)) return new TextEncoder().encode(text);
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
   return out;
