@@ -124,3 +124,13 @@ Deno.test("text runs and widths: the fonts' metrics, scripts at 0.7 size", () =>
   assert.ok(Math.abs(runsWidth(textRuns("Δ", false), 10) - 6.12) < 1e-9);
   assert.equal(textRuns("漢", false)[0].bytes, "?");
 });
+
+Deno.test("Latin-1 text keeps its WinAnsi byte (°, µ), the page its single-byte encoding", async () => {
+  const page: Drawing = {
+    width: 100,
+    height: 50,
+    shapes: [{ kind: "text", x: 5, y: 20, text: "25 °C, 3 µs", anchor: "start", size: 9 }],
+  };
+  const [c] = await contents(await drawingsToPdf([page], "t"));
+  assert.ok(c.includes("(25 \xb0C, 3 \xb5s) Tj"), c);
+});
