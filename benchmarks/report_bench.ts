@@ -2,8 +2,9 @@
  * What plots and the HTML report cost, on ChemEx's CPMG_15N_IP example (2 steps, 108 profiles):
  * whole `exfit fit` processes with `--plot nothing` and with plots, alternated (medians), then,
  * in process, the time to render each step's plot files (SVG + one-page-per-profile PDF) and to
- * build the report. Fits with `--plot nothing` never import the plotting modules (Vega, PDFKit):
- * the first figure shows what they would add.
+ * build the report. Fits with `--plot nothing` never import the plotting modules: the first
+ * figure shows what they add. The per-figure comparison with the chart and PDF libraries exfit
+ * used before is `plot_bench.ts`.
  *
  * @module
  */

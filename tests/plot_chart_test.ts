@@ -4,7 +4,7 @@ import { renderPanelsSvg, stackedDrawing } from "../src/plot/stack.ts";
 import { drawingSvg, shapeSvg } from "../src/plot/svg_writer.ts";
 import { renderR1rhoSvg } from "../src/plot/r1rho.ts";
 import { renderCestSvg } from "../src/plot/cest_svg.ts";
-import type { Shape } from "../src/plot/shapes.ts";
+import { type Shape, thinPolyline } from "../src/plot/shapes.ts";
 import { checkXml } from "./_xml.ts";
 
 function panel(over: Partial<XYPanel> = {}): XYPanel {
@@ -166,4 +166,24 @@ Deno.test("R1ρ and CEST figures: two panels a row, state rules dashed, well-for
   checkXml(cest);
   assert.equal((cest.match(/class="state"/g) ?? []).length, 2);
   assert.ok(cest.includes('stroke-dasharray="5 1"'));
+});
+
+Deno.test("thinPolyline: drops sub-pixel steps, keeps both ends and every real turn", () => {
+  assert.deepEqual(thinPolyline([[0, 0], [0.2, 0.1], [1, 1], [1.1, 1]], 0.75), [[0, 0], [1, 1], [
+    1.1,
+    1,
+  ]]);
+  // A curve sampled 10× per pixel keeps about one vertex per 0.75 px.
+  const dense: [number, number][] = Array.from(
+    { length: 4001 },
+    (_, k) => [k / 10, Math.sin(k / 400) * 50],
+  );
+  const thin = thinPolyline(dense, 0.75);
+  assert.ok(thin.length < 700 && thin.length > 400, String(thin.length));
+  assert.deepEqual(thin[0], dense[0]);
+  assert.deepEqual(thin.at(-1), dense.at(-1));
+  for (let k = 1; k < thin.length - 1; k++) {
+    const [dx, dy] = [thin[k][0] - thin[k - 1][0], thin[k][1] - thin[k - 1][1]];
+    assert.ok(Math.max(Math.abs(dx), Math.abs(dy)) >= 0.75);
+  }
 });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Shape } from "./shapes.ts";
+import { type Shape, thinPolyline } from "./shapes.ts";
 import {
   type AxisSpec,
   GRID_GREY,
@@ -49,6 +49,8 @@ export interface PanelMargins {
 }
 
 const TITLE_SIZE = 13;
+/** Curve vertices closer than this to the previous one are dropped (see thinPolyline). */
+const MIN_STEP_PX = 0.75;
 
 /** The panel's x and y scales (from its data unless its axes fix them). */
 export type PanelScales = ReturnType<typeof panelScales>;
@@ -135,7 +137,7 @@ export function panelShapes(
   for (const l of panel.lines) {
     out.push({
       kind: "path",
-      points: l.points.map((p) => [X(p.x), Y(p.y)]),
+      points: thinPolyline(l.points.map((p) => [X(p.x), Y(p.y)]), MIN_STEP_PX),
       stroke: l.color,
       width: l.width,
       cls: "curve",

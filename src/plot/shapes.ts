@@ -64,3 +64,30 @@ export interface Drawing {
   height: number;
   shapes: Shape[];
 }
+
+/**
+ * A polyline without the vertices that lie within `minStepPx` (in x and in y) of the last one
+ * kept; the first and last vertices always stay. Model curves are computed far denser than a
+ * figure's pixels (a smooth CPMG curve has 8 vertices per allowed ncyc); what is closer than a
+ * pixel changes nothing drawn and only costs text.
+ *
+ * @example
+ * ```ts
+ * thinPolyline([[0, 0], [0.2, 0.1], [1, 1], [1.1, 1]], 0.75); // [[0, 0], [1, 1], [1.1, 1]]
+ * ```
+ */
+export function thinPolyline(points: [number, number][], minStepPx: number): [number, number][] {
+  if (points.length < 3) return points;
+  const out: [number, number][] = [points[0]];
+  let [lx, ly] = points[0];
+  const last = points.length - 1;
+  for (let k = 1; k < last; k++) {
+    const [x, y] = points[k];
+    if (Math.abs(x - lx) >= minStepPx || Math.abs(y - ly) >= minStepPx) {
+      out.push(points[k]);
+      [lx, ly] = points[k];
+    }
+  }
+  out.push(points[last]);
+  return out;
+}

@@ -8,7 +8,7 @@
  * @module
  */
 import type { ProfileFigure } from "./figures.ts";
-import type { Shape } from "../plot/shapes.ts";
+import { type Shape, thinPolyline } from "../plot/shapes.ts";
 import { niceTicks } from "../plot/ticks.ts";
 
 export type { Shape } from "../plot/shapes.ts";
@@ -133,7 +133,7 @@ export function profileShapes(fig: ProfileFigure): Shape[] {
   if (fig.curve.length > 1) {
     out.push({
       kind: "path",
-      points: fig.curve.map((c) => [x(c.x), y(c.y)]),
+      points: thinPolyline(fig.curve.map((c) => [x(c.x), y(c.y)]), 0.75),
       stroke: CURVE,
       width: 1.5,
       cls: "curve",
