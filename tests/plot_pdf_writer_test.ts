@@ -123,6 +123,9 @@ Deno.test("text runs and widths: the fonts' metrics, scripts at 0.7 size", () =>
   assert.ok(Math.abs(runsWidth(textRuns("10", false), 10) - 11.12) < 1e-9);
   assert.ok(Math.abs(runsWidth(textRuns("Δ", false), 10) - 6.12) < 1e-9);
   assert.equal(textRuns("漢", false)[0].bytes, "?");
+  // Both ends of the tables: space and "~" in Helvetica, "~" in Helvetica-Bold.
+  assert.equal(runsWidth(textRuns(" ~", false), 1000), 278 + 584);
+  assert.equal(runsWidth(textRuns("~", true), 1000), 584);
 });
 
 Deno.test("Latin-1 text keeps its WinAnsi byte (°, µ), the page its single-byte encoding", async () => {
