@@ -82,7 +82,7 @@ export function listExamples(refdata: string): Example[] {
   return out;
 }
 
-function copyTree(from: string, to: string): void {
+export function copyTree(from: string, to: string): void {
   Deno.mkdirSync(to, { recursive: true });
   for (const e of Deno.readDirSync(from)) {
     if (e.isDirectory) copyTree(join(from, e.name), join(to, e.name));

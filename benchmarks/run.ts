@@ -7,7 +7,8 @@
  *   evaluate, Jacobian, linear algebra, output), the goal fits of issue 10 as whole processes
  *   beside ChemEx's side-by-side figures (CPMG_15N_IP wall and CPU time and peak memory, the
  *   methyl example; medians of 3), then every other `benchmarks/*_bench.ts` script;
- * - `--quick`: start-up, kernels and the profile only (well under a minute);
+ * - `--quick`: start-up, kernels, the profile, and a short fit from the sources against the bundle
+ *   (`_bundle.ts`, which builds it first) only (well under a minute);
  * - `--goals`: start-up, kernels and the goal fits with the grid and statistics variants of
  *   CPMG_15N_IP and ChemEx's CPMG_HN_DQ_ZQ example (about two minutes): the run README's
  *   performance table is made from (`benchmarks/readme_table.ts`);
@@ -24,6 +25,7 @@ import { kernelBenchmark, startupBenchmark } from "./_quick.ts";
 import { profileBenchmark } from "./_profile.ts";
 import { endToEnd } from "./_e2e.ts";
 import { goalBenchmarks } from "./_goals.ts";
+import { bundleStartupBenchmark } from "./_bundle.ts";
 
 const REPO = fromFileUrl(new URL("..", import.meta.url));
 const REFDATA = fromFileUrl(new URL("../../shared/refdata", import.meta.url));
@@ -117,6 +119,8 @@ if (opts.e2e) {
         ),
       );
     }
+    // Builds the bundle the goal fits then run from (as `deno task exfit` would).
+    results.push(...await bundleStartupBenchmark(REFDATA));
     if (!opts.quick) {
       results.push(
         ...await goalBenchmarks(REFDATA, {

@@ -18,7 +18,6 @@ import { queueExecutor } from "./queue_executor.ts";
 import { runWorkflow } from "./run.ts";
 import { simulateOn } from "./simulate.ts";
 import { serveFunctions } from "../functions/deno_serve.ts";
-import { searchEntryPoints } from "../src/config/method_search.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../functions/handler.ts";
 import { parseDuration, type TimeBudget } from "../src/fit/budget.ts";
 import { withTimeBudget } from "./time_budget.ts";
@@ -124,35 +123,6 @@ function chunkSize(text: string | undefined): number | undefined {
   return n;
 }
 
-/** Profile fits below which worker start-up (each worker loads the code) costs more than it saves. */
-const AUTO_WORKERS_MIN_WORK = 1500;
-
-/**
- * `--workers auto`: run in this process when the whole run is a few thousand profile fits at most
- * (a typical per-residue fit), a worker pool otherwise (grids, statistics, large studies).
- *
- * @example
- * ```ts
- * resolveAutoWorkers("auto", loaded, steps); // "0" for the CPMG_15N_IP example
- * ```
- */
-export function resolveAutoWorkers(
-  workers: string | undefined,
-  loaded: LoadedStudy,
-  steps: StepSpec[],
-): string {
-  if (workers !== undefined && workers !== "auto") return workers;
-  const profiles = loaded.study.profiles.length;
-  let work = 0;
-  for (const step of steps) {
-    const grid = (step.grid ?? []).reduce((n, g) => n * searchEntryPoints(g), 1);
-    const stats = step.statistics;
-    const replicates = (stats?.mc ?? 0) + (stats?.bs ?? 0) + (stats?.bsn ?? 0);
-    work += profiles * (grid + replicates + (stats?.mcmc ? 50 : 0));
-  }
-  return work < AUTO_WORKERS_MIN_WORK ? "0" : "auto";
-}
-
 /**
  * `exfit fit` with an executor: every step output is handed to `write`, then the checkpoint is
  * updated; the executor's counters are reported at the end (retries included).
@@ -178,7 +148,7 @@ export async function fitWithWorkflow(
 ): Promise<void> {
   const budget = timeBudgetOf(placement);
   const executor = executorFor(
-    { ...placement, workers: resolveAutoWorkers(placement.workers, loaded, steps) },
+    placement,
     log,
     budget,
   );
@@ -228,7 +198,8 @@ export async function simulateWithPlacement(
         "or --workers",
     );
   }
-  const workers = resolveAutoWorkers(placement.workers, loaded, []);
+  // A simulation is one evaluation per profile: `auto` keeps it in this process.
+  const workers = (placement.workers ?? "auto") === "auto" ? "0" : placement.workers!;
   const local = !placement.endpoints && (placement.executor ?? "local") === "local";
   if (local && parseWorkers(workers) === 0) return runSimulate(loaded.study, loaded.store, run);
   const executor = executorFor({ ...placement, workers }, log);

@@ -25,6 +25,8 @@ export interface ExecutorStats {
   errors: number;
   /** Replies dropped because they belonged to another request or were malformed. */
   discarded: number;
+  /** Workers started so far (worker pools; a `--workers auto` pool starts them only for long runs). */
+  workersStarted?: number;
 }
 
 /** Options of one call. */

@@ -37,11 +37,11 @@ import type { GlobalWork } from "./plan.ts";
 
 /** Stopping rules of the outer loop. */
 export interface OuterTolerances {
-  /** Relative cost reduction (default 1e-10). */
+  /** Relative cost reduction (default 1e-8, as the group fits). */
   ftol?: number;
-  /** Relative step size (default 1e-10). */
+  /** Relative step size (default 1e-8). */
   xtol?: number;
-  /** Largest gradient cosine (default 1e-10). */
+  /** Largest gradient cosine (default 1e-8). */
   gtol?: number;
   /** Accepted iterations at most (default 500). */
   maxIterations?: number;

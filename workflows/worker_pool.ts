@@ -5,7 +5,14 @@
  * the first item and take work once their modules are loaded.
  *
  * With `mainThread`, this thread is a lane too: it starts working at once while the workers
- * load, so small runs do not pay for worker start-up (the CLI's `--workers auto`).
+ * load, so small runs do not pay for worker start-up (the CLI's `--workers auto`). With
+ * `startWorkersAfterMs` as well, workers are started only once this thread has worked that long
+ * and items are waiting: a run that is done sooner never starts one (each worker loads the code
+ * again, about 0.2 s of CPU, and compiles it cold), while a longer one — however few its items —
+ * has every core from then on. With `mainThreadUntilWorkersReady`, this
+ * thread stops taking items once a worker is ready, so it answers replies at once (a long item on
+ * this thread would hold every worker's reply back until it ends). Which lane runs an item never
+ * changes its result, so the output is the same either way.
  *
  * @module
  */
@@ -46,6 +53,16 @@ export interface PoolOptions {
   mainThread?: boolean;
   /** `--time-limit` of the items run on this thread (workers are cut off by the caller). */
   budget?: TimeBudget;
+  /**
+   * With `mainThread`: start the workers only once this thread has spent this many milliseconds
+   * on items in all and more are waiting (default 0: on the first item).
+   */
+  startWorkersAfterMs?: number;
+  /**
+   * With `mainThread`: this thread takes no new item once a worker is ready (the workers then
+   * have every core, and this thread stays free to hand out items and take replies at once).
+   */
+  mainThreadUntilWorkersReady?: boolean;
 }
 
 /**
@@ -107,6 +124,39 @@ function macrotaskHops(): { hop(fn: () => void): void; close(): void } {
   };
 }
 
+/** A lane: this thread's (ready at once) or a worker's (ready once it has loaded). */
+function newLane(main = false): Lane {
+  return { worker: null, main, ready: main, busy: null, queue: [] };
+}
+
+/**
+ * This thread as a lane: each item runs on a later macrotask (so worker replies and new items are
+ * handled in between), with its own evaluator cache; keeps the time spent on items.
+ */
+function thisThreadLane(budget: TimeBudget | undefined) {
+  const hops = macrotaskHops();
+  let cache: EvaluatorCache | null = null;
+  let busyMs = 0;
+  return {
+    busyMs: () => busyMs,
+    run(task: Task, done: (ok: boolean, value: unknown) => void): void {
+      hops.hop(() => {
+        cache ??= createEvaluatorCache(256, { budget });
+        const t0 = performance.now();
+        const end = (ok: boolean, value: unknown) => {
+          busyMs += performance.now() - t0;
+          done(ok, value);
+        };
+        runWork(task.kind, task.payload as never, cache).then(
+          (r) => end(true, r),
+          (e) => end(false, e),
+        );
+      });
+    },
+    close: () => hops.close(),
+  };
+}
+
 /** The error a worker's failure reply stands for (a WorkError keeps its HTTP-like status). */
 function replyError(k: number, er: { status?: number; code?: string; message: string }): Error {
   return er.status !== undefined
@@ -130,23 +180,23 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
   }
   const main = opts.mainThread ?? false;
   const stats = emptyStats(main ? `workers(${size} + this thread)` : `workers(${size})`);
-  const lanes: Lane[] = [
-    ...(main ? [{ worker: null, main: true, ready: true, busy: null, queue: [] }] : []),
-    ...Array.from({ length: size }, () => ({
-      worker: null,
-      main: false,
-      ready: false,
-      busy: null,
-      queue: [] as Task[],
-    })),
+  const lanes = [
+    ...(main ? [newLane(true)] : []),
+    ...Array.from({ length: size }, () => newLane()),
   ];
   const shared: Task[] = [];
-  let mainCache: EvaluatorCache | null = null;
-  const hops = macrotaskHops();
+  const here = thisThreadLane(opts.budget);
   let seq = 0;
   let closed = false;
   let crashes = 0;
   let broken: Error | null = null;
+  // Workers start once this thread has spent `startWorkersAfterMs` on items with more waiting.
+  // (A forecast from item times fails both ways: the first items run before the code is compiled
+  // and overstate the rest several times, and a global fit hands out its chunks a pair at a time
+  // however many iterations follow.)
+  const startAfterMs = main ? (opts.startWorkersAfterMs ?? 0) : 0;
+  const workersWanted = () => here.busyMs() >= startAfterMs;
+  const mainYields = main && (opts.mainThreadUntilWorkersReady ?? false);
   const rejectAll = (err: Error) => {
     for (const lane of lanes) {
       lane.busy?.reject(err);
@@ -213,22 +263,19 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
     if (pending === 0) return;
     for (let k = 0; k < lanes.length; k++) {
       const lane = lanes[k];
-      if (!lane.main && !lane.worker) lane.worker = start(k);
+      if (!lane.main && !lane.worker) {
+        if (!workersWanted()) continue;
+        lane.worker = start(k);
+        stats.workersStarted = (stats.workersStarted ?? 0) + 1;
+      }
       if (lane.busy || !lane.ready) continue;
+      if (lane.main && mainYields && lanes.some((l) => !l.main && l.ready)) continue;
       const task = nextTask(lanes, shared, k);
       if (!task) continue;
       lane.busy = task;
       stats.requests++;
-      if (lane.main) {
-        // Yield first so worker replies and new items are handled between main-thread items.
-        hops.hop(() => {
-          mainCache ??= createEvaluatorCache(256, { budget: opts.budget });
-          runWork(task.kind, task.payload as never, mainCache).then(
-            (r) => finish(lane, task, true, r),
-            (e) => finish(lane, task, false, e),
-          );
-        });
-      } else {
+      if (lane.main) here.run(task, (ok, value) => finish(lane, task, ok, value));
+      else {
         lane.worker!.postMessage(
           {
             seq: task.seq,
@@ -267,21 +314,38 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
         lane.worker = null;
       }
       rejectAll(new Error("the worker pool was closed"));
-      hops.close();
+      here.close();
       return Promise.resolve();
     },
   };
 }
 
 /**
- * The CLI's `--workers auto`: this thread plus one worker per further logical core (at most 15).
+ * This thread's work after which `--workers auto` starts its workers: a few times what starting
+ * one costs (module loading and cold compilation, ~0.2 s of CPU, and its first items run slowly),
+ * so runs of about a second (CPMG_15N_IP, a single-group fit) never pay for one.
+ */
+export const AUTO_START_WORKERS_AFTER_MS = 1000;
+
+/**
+ * The CLI's `--workers auto`: items run on this thread; once it has worked
+ * {@link AUTO_START_WORKERS_AFTER_MS} with items waiting, one worker per logical core (at most 16)
+ * starts and takes over as soon as it is ready.
  *
  * @example
  * ```ts
- * const pool = autoPool(); // 2 cores: this thread + 1 worker
+ * const pool = autoPool(); // 2 cores: this thread, then 2 workers when the work is long
  * ```
  */
-export function autoPool(opts: { budget?: TimeBudget } = {}): Executor {
+export function autoPool(
+  opts: { budget?: TimeBudget; startWorkersAfterMs?: number } = {},
+): Executor {
   const cores = Math.max(1, Math.min(16, navigator.hardwareConcurrency || 1));
-  return workerPool(cores - 1, { mainThread: true, budget: opts.budget });
+  if (cores === 1) return workerPool(0, { mainThread: true, budget: opts.budget });
+  return workerPool(cores, {
+    mainThread: true,
+    mainThreadUntilWorkersReady: true,
+    budget: opts.budget,
+    startWorkersAfterMs: opts.startWorkersAfterMs ?? AUTO_START_WORKERS_AFTER_MS,
+  });
 }

@@ -184,7 +184,16 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) {
+/**
+ * The program's start: back to the user's directory under `deno task`, Ctrl-C handling, then
+ * {@link main} on the process arguments, and exit with its code.
+ *
+ * @example
+ * ```ts
+ * await runCli();
+ * ```
+ */
+export async function runCli(): Promise<never> {
   restoreTaskCwd();
   // fit/simulate only: `serve` stops on SIGINT by itself.
   if (["fit", "simulate"].includes(Deno.args.find((a) => !a.startsWith("-")) ?? "")) {
@@ -192,3 +201,5 @@ if (import.meta.main) {
   }
   Deno.exit(await main(Deno.args));
 }
+
+if (import.meta.main) await runCli();

@@ -1,0 +1,154 @@
+/**
+ * `deno task build`: the command line as a few ES modules in `dist/cli/`, which start faster than
+ * the ~250 TypeScript modules they come from (Deno checks and loads each module of a graph on
+ * every start; one bundled file loads in about half the time — `deno task bench` prints both).
+ * `deno task exfit` (`src/cli/exfit.ts`) runs the bundle while it is current and the sources
+ * otherwise, so a stale build is never used.
+ *
+ * esbuild bundles `src/cli/main.ts` and every module the code loads through
+ * `new URL("./x.ts", import.meta.url)` (the lazily loaded commands, plots, reports and the worker
+ * scripts) as entry points of one flat folder, shared code split into chunks. Such URLs are
+ * rewritten to the entry's file name in that folder; other relative URLs (the repository root,
+ * `deno.json`) to the same place seen from `dist/cli/`. npm packages stay `npm:` imports at the
+ * versions of `deno.json`, and `node:` built-ins stay imports. The list of inputs with their sizes
+ * and modification times goes to `dist/cli/manifest.json` (`_bundle_manifest.ts`).
+ *
+ * @example
+ * ```sh
+ * deno task build   # dist/cli/main.js and friends
+ * deno task exfit fit -e ... # runs the bundle while it is current
+ * ```
+ *
+ * @module
+ */
+import * as esbuild from "esbuild";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BUNDLE_DIR, bundleEntryName, inputStamp, type Manifest } from "./_bundle_manifest.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const SOURCE_DIRS = ["src", "workflows", "functions"];
+const URL_PATTERN = /new URL\(\s*"(\.{1,2}\/?[^"]*)"\s*,\s*import\.meta\.url\s*\)/g;
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of Deno.readDirSync(dir)) {
+    const p = join(dir, e.name);
+    if (e.isDirectory) out.push(...sourceFiles(p));
+    else if (e.name.endsWith(".ts")) out.push(p);
+  }
+  return out;
+}
+
+/** Modules reached through `new URL("….ts", import.meta.url)` anywhere in the sources. */
+function urlEntries(): Set<string> {
+  const entries = new Set<string>();
+  for (const d of SOURCE_DIRS) {
+    for (const file of sourceFiles(join(ROOT, d))) {
+      if (file.endsWith("/build.ts") || file.endsWith("functions/bundle.ts")) continue;
+      for (const m of Deno.readTextFileSync(file).matchAll(URL_PATTERN)) {
+        if (m[1].endsWith(".ts")) entries.add(resolve(dirname(file), m[1]));
+      }
+    }
+  }
+  return entries;
+}
+
+/** `deno.json` imports of npm packages: bare name → `npm:name@version`. */
+function npmImports(): Map<string, string> {
+  const imports: Record<string, string> =
+    JSON.parse(Deno.readTextFileSync(join(ROOT, "deno.json"))).imports ?? {};
+  return new Map(Object.entries(imports).filter(([, spec]) => spec.startsWith("npm:")));
+}
+
+/** Rewrite the relative `import.meta.url` URLs of one source file for the flat output folder. */
+function rewriteUrls(file: string, text: string, outDir: string): string {
+  return text.replace(URL_PATTERN, (_all, rel: string) => {
+    const target = resolve(dirname(file), rel);
+    const mapped = rel.endsWith(".ts")
+      ? `./${bundleEntryName(relative(ROOT, target))}.js`
+      : (relative(outDir, target) || ".") + (rel.endsWith("/") || rel.endsWith("..") ? "/" : "");
+    return `new URL(${JSON.stringify(mapped)}, import.meta.url)`;
+  });
+}
+
+/**
+ * Build the bundle; returns its folder and the number of input files.
+ *
+ * @example
+ * ```ts
+ * const { dir, inputs } = await buildCli();
+ * ```
+ */
+export async function buildCli(
+  opts: { outDir?: string } = {},
+): Promise<{ dir: string; inputs: number }> {
+  const outDir = opts.outDir ?? join(ROOT, BUNDLE_DIR);
+  const entries = urlEntries();
+  entries.add(join(ROOT, "src", "cli", "main.ts"));
+  const entryPoints = [...entries].sort().map((abs) => ({
+    in: abs,
+    out: bundleEntryName(relative(ROOT, abs)),
+  }));
+  const npm = npmImports();
+  const tmp = `${outDir}.tmp`;
+  try {
+    Deno.removeSync(tmp, { recursive: true });
+  } catch { /* absent */ }
+  let result: esbuild.BuildResult<{ metafile: true }>;
+  try {
+    result = await esbuild.build({
+      absWorkingDir: ROOT,
+      entryPoints,
+      outdir: tmp,
+      bundle: true,
+      splitting: true,
+      format: "esm",
+      platform: "neutral",
+      target: "es2022",
+      metafile: true,
+      logLevel: "warning",
+      chunkNames: "chunk-[hash]",
+      banner: { js: "// exfit command line bundle (deno task build); see src/cli/build.ts" },
+      plugins: [{
+        name: "exfit",
+        setup(build: esbuild.PluginBuild) {
+          build.onResolve(
+            { filter: /^node:/ },
+            (a: esbuild.OnResolveArgs) => ({ path: a.path, external: true }),
+          );
+          build.onResolve(
+            { filter: /^npm:/ },
+            (a: esbuild.OnResolveArgs) => ({ path: a.path, external: true }),
+          );
+          build.onResolve({ filter: /^[^./]/ }, (a: esbuild.OnResolveArgs) => {
+            const name = [...npm.keys()].find((n) => a.path === n || a.path.startsWith(`${n}/`));
+            if (name === undefined) return undefined;
+            return { path: npm.get(name)! + a.path.slice(name.length), external: true };
+          });
+          build.onLoad({ filter: /\.ts$/ }, (a: esbuild.OnLoadArgs) => ({
+            contents: rewriteUrls(a.path, Deno.readTextFileSync(a.path), outDir),
+            loader: "ts",
+          }));
+        },
+      }],
+    });
+  } finally {
+    await esbuild.stop();
+  }
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((p) => !p.startsWith("npm:") && !p.startsWith("node:"))
+    .concat(["deno.json", "deno.lock"]);
+  const manifest: Manifest = { inputs: inputs.map((p) => inputStamp(ROOT, p)) };
+  Deno.writeTextFileSync(join(tmp, "manifest.json"), JSON.stringify(manifest));
+  try {
+    Deno.removeSync(outDir, { recursive: true });
+  } catch { /* absent */ }
+  Deno.renameSync(tmp, outDir);
+  return { dir: outDir, inputs: inputs.length };
+}
+
+if (import.meta.main) {
+  const { dir, inputs } = await buildCli();
+  console.log(`${relative(Deno.cwd(), dir) || "."}: the command line bundled from ${inputs} files`);
+}
