@@ -103,7 +103,7 @@ Deno.test("page content: y flipped once, shapes as paths, text in Helvetica and 
   assert.match(c, /\/F3 11 Tf 0 Ts \(n\) Tj \/F2 11 Tf 0 Ts \(_CPMG \\\(Hz\\\)\) Tj/);
   // R₂: the subscript smaller and lowered; s⁻¹: Symbol's minus raised.
   assert.match(c, /\/F1 7.7 Tf -2.2 Ts \(2\) Tj/);
-  assert.match(c, /\/F3 7.7 Tf 3.85 Ts \(-\) Tj/);
+  assert.match(c, /\/F3 7.7 Tf 3.9 Ts \(-\) Tj/);
   assert.match(c, /BT 0 -1 -1 0 12 /, "vertical text rotated");
   assert.match(c, /\(\\\(a\\\) \\\\ b\)/, "parentheses and backslash escaped");
 });

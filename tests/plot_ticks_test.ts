@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { formatTick, linearTicks, niceDomain, niceTicks, tickStep } from "../src/plot/ticks.ts";
-import { hundredths } from "../src/plot/_num.ts";
+import { allFinite, tenths } from "../src/plot/_num.ts";
 
 Deno.test("tickStep: 1, 2 or 5 × 10^k nearest the raw step, as d3 picks it", () => {
   assert.equal(tickStep(0, 1000, 10), 100);
@@ -50,11 +50,11 @@ Deno.test("formatTick: the step's decimals, thousands separators, a true minus, 
   assert.equal(formatTick(2e-7, 2e-7), "0.0000002");
 });
 
-Deno.test("hundredths prints like String(Math.round(v * 100) / 100), faster", () => {
-  for (
-    const v of [0, -0, 1, -1, 12.3456, -0.001, 3.1, -3.05, 0.005, -12.999, 1234567.891, 99.999]
-  ) {
-    const want = String(Math.round(v * 100) / 100);
-    assert.equal(hundredths(v), want === "-0" ? "0" : want, String(v));
+Deno.test("tenths prints like String(Math.round(v * 10) / 10), never -0; allFinite", () => {
+  for (const v of [0, -0, 1, -1, 12.3456, -0.01, 3.1, -3.05, 0.05, -12.99, 1234567.891, 99.96]) {
+    const want = String(Math.round(v * 10) / 10);
+    assert.equal(tenths(v), want === "-0" ? "0" : want, String(v));
   }
+  assert.equal(allFinite(1, 2, 3, 4), true);
+  for (const bad of [NaN, Infinity, -Infinity]) assert.equal(allFinite(1, 2, bad), false);
 });

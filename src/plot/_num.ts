@@ -1,32 +1,31 @@
 /**
  * Coordinates as short text for the SVG and PDF writers (private to `src/plot/`). Figures write
- * hundreds of thousands of numbers; formatting the rounded value as an integer of hundredths is
- * several times faster than converting the float (`String(Math.round(v * 100) / 100)`), with the
+ * hundreds of thousands of numbers; formatting the rounded value as an integer of tenths is
+ * several times faster than converting the float (`String(Math.round(v * 10) / 10)`), with the
  * same text.
  *
  * @module
  */
 
 /**
- * `v` rounded to 2 decimals, without trailing zeros or exponent, "0" for ±0 (finite `v` only).
+ * `v` rounded to 1 decimal (0.1 px or pt: finer than any screen or printer shows), without a
+ * trailing zero or exponent, "0" for ±0 (finite `v` only).
  *
  * @example
  * ```ts
- * hundredths(12.3456); // "12.35"
- * hundredths(-0.001); // "0"
- * hundredths(3.1); // "3.1"
+ * tenths(12.3456); // "12.3"
+ * tenths(-0.01); // "0"
+ * tenths(3); // "3"
  * ```
  */
-export function hundredths(v: number): string {
-  const i = Math.round(v * 100);
-  if (!Number.isSafeInteger(i)) return String(Math.round(v * 100) / 100);
+export function tenths(v: number): string {
+  const i = Math.round(v * 10);
+  if (!Number.isSafeInteger(i)) return String(Math.round(v * 10) / 10);
   const a = i < 0 ? -i : i;
-  const whole = Math.floor(a / 100);
-  const frac = a - whole * 100;
+  const whole = Math.floor(a / 10);
+  const frac = a - whole * 10;
   const sign = i < 0 ? "-" : "";
-  if (frac === 0) return sign + whole;
-  if (frac % 10 === 0) return `${sign}${whole}.${frac / 10}`;
-  return `${sign}${whole}.${frac < 10 ? "0" : ""}${frac}`;
+  return frac === 0 ? sign + whole : `${sign}${whole}.${frac}`;
 }
 
 /**

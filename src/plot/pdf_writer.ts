@@ -10,7 +10,7 @@
  * @module
  */
 import type { Drawing, Shape } from "./shapes.ts";
-import { allFinite, hundredths } from "./_num.ts";
+import { allFinite, tenths } from "./_num.ts";
 import { runsWidth, SCRIPT_SCALE, type TextRun, textRuns } from "./_pdf_text.ts";
 
 const FONT_NAME = { regular: "F1", bold: "F2", symbol: "F3" } as const;
@@ -23,11 +23,14 @@ function parseColour(color: string): string | null {
   if (!hex.startsWith("#")) return null;
   if (hex.length === 4) hex = "#" + [...hex.slice(1)].map((c) => c + c).join("");
   const v = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
-  return v.some((x) => !Number.isFinite(x)) ? null : v.map((x) => num(x)).join(" ");
+  // Three decimals: one would merge neighbouring colours.
+  return v.some((x) => !Number.isFinite(x))
+    ? null
+    : v.map((x) => String(Math.round(x * 1000) / 1000)).join(" ");
 }
 
-/** A number in a content stream: at most 2 decimals (1/7200 in), never exponent notation. */
-const num = hundredths;
+/** A number in a content stream: at most 1 decimal (1/720 in), never exponent notation. */
+const num = tenths;
 
 /** A PDF literal string of character codes (escapes `\`, `(` and `)`). */
 function pdfString(bytes: string): string {

@@ -1,11 +1,11 @@
 /**
- * SVG text of a {@link Drawing}: each shape one element, coordinates rounded to 0.01 px, shapes
+ * SVG text of a {@link Drawing}: each shape one element, coordinates rounded to 0.1 px, shapes
  * with a non-finite coordinate left out (a figure never carries NaN into a file).
  *
  * @module
  */
 import type { Drawing, Shape } from "./shapes.ts";
-import { allFinite, hundredths } from "./_num.ts";
+import { allFinite, tenths } from "./_num.ts";
 
 /**
  * Text escaped for SVG/XML content and attribute values.
@@ -20,7 +20,7 @@ export function escapeXml(text: string): string {
     .replace(/"/g, "&quot;");
 }
 
-const n = hundredths;
+const n = tenths;
 
 /**
  * One shape as an SVG element ("" when a coordinate is not finite).
