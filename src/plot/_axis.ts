@@ -21,12 +21,16 @@ export interface AxisSpec {
   reverse?: boolean;
 }
 
-/** A resolved axis: domain, tick values and a value → px map. */
+/** A resolved axis: domain, tick values and the value → px map, px = scale·v + offset. */
 export interface Scale {
   domain: [number, number];
   ticks: number[];
   step: number;
   px: (v: number) => number;
+  /** px per data unit (negative for an axis that grows the other way). */
+  scale: number;
+  /** px of the value 0. */
+  offset: number;
 }
 
 export const AXIS_GREY = "#888";
@@ -76,8 +80,17 @@ export function resolveScale(
   const k = lengthPx / (hi - lo);
   // Vertical axes grow upwards; a reversed horizontal one leftwards.
   const flip = vertical !== Boolean(axis.reverse);
+  const scale = flip ? -k : k;
+  const offset = flip ? hi * k : -lo * k;
   const px = flip ? (v: number) => (hi - v) * k : (v: number) => (v - lo) * k;
-  return { domain: [lo, hi], ticks: linearTicks(lo, hi, count), step: tickStep(lo, hi, count), px };
+  return {
+    domain: [lo, hi],
+    ticks: linearTicks(lo, hi, count),
+    step: tickStep(lo, hi, count),
+    px,
+    scale,
+    offset,
+  };
 }
 
 /** Indices of the labels to show: every other one dropped until none overlap (Vega's parity). */

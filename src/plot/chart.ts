@@ -81,6 +81,22 @@ export function panelScales(panel: XYPanel) {
   };
 }
 
+/** Curve vertices in px: a plain loop over the linear maps (curves are most of a figure's points). */
+function toPx(
+  points: { x: number; y: number }[],
+  s: PanelScales,
+  ox: number,
+  oy: number,
+): [number, number][] {
+  const ax = s.x.scale;
+  const bx = ox + s.x.offset;
+  const ay = s.y.scale;
+  const by = oy + s.y.offset;
+  const out: [number, number][] = new Array(points.length);
+  for (let k = 0; k < points.length; k++) out[k] = [ax * points[k].x + bx, ay * points[k].y + by];
+  return out;
+}
+
 /**
  * The margins a panel needs (its y-axis labels decide the left one).
  *
@@ -137,7 +153,7 @@ export function panelShapes(
   for (const l of panel.lines) {
     out.push({
       kind: "path",
-      points: thinPolyline(l.points.map((p) => [X(p.x), Y(p.y)]), MIN_STEP_PX),
+      points: thinPolyline(toPx(l.points, s, ox, oy), MIN_STEP_PX),
       stroke: l.color,
       width: l.width,
       cls: "curve",

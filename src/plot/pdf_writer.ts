@@ -100,7 +100,7 @@ class PageContent {
         return;
       }
       case "path": {
-        const pts = s.points.filter(([x, y]) => allFinite(x, y));
+        const pts = s.points.filter((p) => allFinite(p[0], p[1]));
         if (pts.length < 2 || !this.#setStroke(s.stroke, s.width)) return;
         this.#setDash(undefined);
         let d = `${num(pts[0][0])} ${num(pts[0][1])} m`;

@@ -79,13 +79,15 @@ export interface Drawing {
 export function thinPolyline(points: [number, number][], minStepPx: number): [number, number][] {
   if (points.length < 3) return points;
   const out: [number, number][] = [points[0]];
-  let [lx, ly] = points[0];
+  let lx = points[0][0];
+  let ly = points[0][1];
   const last = points.length - 1;
   for (let k = 1; k < last; k++) {
-    const [x, y] = points[k];
-    if (Math.abs(x - lx) >= minStepPx || Math.abs(y - ly) >= minStepPx) {
-      out.push(points[k]);
-      [lx, ly] = points[k];
+    const p = points[k];
+    if (Math.abs(p[0] - lx) >= minStepPx || Math.abs(p[1] - ly) >= minStepPx) {
+      out.push(p);
+      lx = p[0];
+      ly = p[1];
     }
   }
   out.push(points[last]);

@@ -50,7 +50,9 @@ export function shapeSvg(s: Shape): string {
         `${s.stroke && s.width !== undefined ? ` stroke-width="${s.width}"` : ""}/>`;
     case "path": {
       let d = "";
-      for (const [x, y] of s.points) {
+      for (let k = 0; k < s.points.length; k++) {
+        const x = s.points[k][0];
+        const y = s.points[k][1];
         if (allFinite(x, y)) d += `${d ? "L" : "M"}${n(x)},${n(y)}`;
       }
       if (!d) return "";
