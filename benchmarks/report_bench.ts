@@ -2,8 +2,9 @@
  * What plots and the HTML report cost, on ChemEx's CPMG_15N_IP example (2 steps, 108 profiles):
  * whole `exfit fit` processes with `--plot nothing` and with plots, alternated (medians), then,
  * in process, the time to render each step's plot files (SVG + one-page-per-profile PDF) and to
- * build the report. Fits with `--plot nothing` never import the plotting modules (Vega, PDFKit):
- * the first figure shows what they would add.
+ * build the report. Fits with `--plot nothing` never import the plotting modules: the first
+ * figure shows what they add. The per-figure comparison with the chart and PDF libraries exfit
+ * used before is `plot_bench.ts`.
  *
  * @module
  */
@@ -98,7 +99,8 @@ async function inProcess(): Promise<void> {
     `SVG + PDF plot files: ${plotMs.toFixed(0)} ms (${(plotMs / profiles).toFixed(1)} ms/profile)`,
   );
   // The PDF pages alone, drawn from the figures, against converting each page's SVG.
-  const { figuresToPdf, svgsToPdf } = await import("../src/report/pdf.ts");
+  const { figuresToPdf } = await import("../src/report/pdf.ts");
+  const { svgsToPdf } = await import("../src/report/svg_pdf.ts");
   const { stepFigures } = await import("../src/report/run_report.ts");
   const { profileSvg } = await import("../src/report/panel_svg.ts");
   const figs = outs.flatMap((o) => stepFigures(o));

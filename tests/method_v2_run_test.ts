@@ -93,10 +93,19 @@ refdataTest(
       planError(refdata, `FORMAT_VERSION = 2\n[S]\nINCLUDE = [15, 999]\n`),
       /step \[S\]: INCLUDE selector "999" matches no loaded profile/,
     );
+  },
+);
+
+refdataTest(
+  "a legacy method file's INCLUDE matching no profile is a warning (ChemEx runs its 2stBinding example)",
+  (refdata) => {
+    const { program: p } = program(refdata, `[S]\nINCLUDE = [15, "G999N"]\n`);
+    assert.equal(p.warnings.length, 1);
     assert.match(
-      planError(refdata, `[S]\nINCLUDE = ["G999N"]\n`),
-      /step \[S\]: INCLUDE selector "G999N" matches no loaded profile/,
+      p.warnings[0],
+      /method\.toml: step \[S\]: INCLUDE selector "G999N" matches no loaded profile; ignored/,
     );
+    assert.equal(p.selected[0].filter((x) => x).length, 2, "residue 15 at both fields");
   },
 );
 

@@ -8,6 +8,7 @@ import {
   formatCpmgFit,
 } from "../src/plot/cpmg.ts";
 import { renderCpmgSvg } from "../src/plot/cpmg_svg.ts";
+import { CpmgErrorBars } from "../src/plot/cpmg_error_bars.ts";
 
 // T = 40 ms, two references (Ī0 = 1010), ncyc −1 / 1 / 10 and one negative intensity at ncyc 20.
 const INPUT: CpmgPlotInput = {
@@ -103,15 +104,42 @@ Deno.test("formatCpmgExp / formatCpmgFit: ChemEx plot side-file layout", () => {
   assert.equal(formatCpmgExp([]), "");
 });
 
-Deno.test("renderCpmgSvg: one titled panel per profile with curve paths and points", async () => {
+Deno.test("renderCpmgSvg: one titled panel per profile with curve, points and error bars", () => {
+  const first = cpmgPlotData(INPUT, 3);
   const second = cpmgPlotData({ ...INPUT, name: "L7N-H" }, 3);
-  const svg = await renderCpmgSvg([cpmgPlotData(INPUT, 3), second], "800mhz");
+  const svg = renderCpmgSvg([first, second], "800mhz");
   assert.ok(svg.startsWith("<svg"));
-  for (const text of [">G23N</text>", ">L7N-H</text>", ">800mhz</text>"]) {
+  for (const text of [">G23N</text>", ">L7N-H</text>", ">800mhz</text>", ">ν_CPMG (Hz)</text>"]) {
     assert.ok(svg.includes(text), `missing ${text}`);
   }
-  const curves = svg.match(/class="mark-line role-mark[^"]*"[^>]*><path d="M[^"]+"/g) ?? [];
-  assert.equal(curves.length, 2, "one curve path per panel");
-  assert.ok((svg.match(/class="mark-symbol role-mark/g) ?? []).length >= 4, "point layers");
-  assert.ok((svg.match(/class="mark-rule role-mark/g) ?? []).length >= 2, "error-bar layers");
+  const count = (re: RegExp) => (svg.match(re) ?? []).length;
+  assert.equal(count(/class="panel-title"/g), 2);
+  assert.equal(count(/class="curve" d="M[^"]+"/g), 2, "one curve path per panel");
+  const points = [first, second].flatMap((d) => d.points.filter((p) => Number.isFinite(p.r2Exp)));
+  assert.equal(count(/class="point"/g), points.length);
+  const bars = points.filter((p) => Number.isFinite(p.errLow) && Number.isFinite(p.errHigh));
+  assert.equal(count(/class="bar"/g), bars.length);
+  // Points left out of the fit are hollow and grey.
+  const unused = points.filter((p) => !p.used).length;
+  assert.equal(count(/class="point"[^>]*fill="none" stroke="#9E9E9E"/g), unused);
+  assert.ok(!/NaN|Infinity/.test(svg));
+});
+
+Deno.test("CpmgErrorBars: a later step reuses a profile's bars; other data are drawn again", () => {
+  const cache = new CpmgErrorBars();
+  const plain = cpmgPlotData(INPUT, 5);
+  assert.deepEqual(cpmgPlotData(INPUT, 5, cache), plain);
+  // Same data and seed, another fit (calc): the same bars, without drawing.
+  const rows = [...INPUT.ncyc.keys()].filter((i) => INPUT.ncyc[i] !== 0);
+  const ref = { i0: 0, sigma0: 0 }; // unused on a hit
+  const bars = cache.of(INPUT, rows, ref, 5);
+  const refit = { ...INPUT, calc: INPUT.calc.map((v) => v * 1.01) };
+  assert.deepEqual(
+    cpmgPlotData(refit, 5, cache).points.map((p) => [p.errLow, p.errHigh]),
+    plain.points.map((p) => [p.errLow, p.errHigh]),
+  );
+  assert.equal(cache.of(refit, rows, ref, 5), bars);
+  // Other intensities under the same seed: drawn again, as without the cache.
+  const other = { ...INPUT, exp: INPUT.exp.map((v) => v * 0.9) };
+  assert.deepEqual(cpmgPlotData(other, 5, cache), cpmgPlotData(other, 5));
 });

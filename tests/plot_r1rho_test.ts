@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { formatR1rho, r1rhoCurveX, r1rhoFigureSpec, r1rhoPlotData } from "../src/plot/r1rho.ts";
+import { formatR1rho, r1rhoCurveX, r1rhoPanels, r1rhoPlotData } from "../src/plot/r1rho.ts";
 import { r1rhoFigures } from "../src/report/figures.ts";
 
 const input = {
@@ -36,10 +36,13 @@ Deno.test("R1ρ curve grid: 201 points over the data ±10 %, fields kept positiv
 
 Deno.test("R1ρ figure: two panels per profile; side files list points and curve", () => {
   const d = r1rhoPlotData(input);
-  const spec = r1rhoFigureSpec([d, d], "600mhz_50hz") as { vconcat: { hconcat: object[] }[] };
-  assert.equal(spec.vconcat.length, 2);
-  assert.equal(spec.vconcat[0].hconcat.length, 2);
-  assert.match(JSON.stringify(spec), /effective field at the observed state/);
+  const rows = r1rhoPanels([d, d]);
+  assert.equal(rows.length, 2);
+  assert.equal(rows[0].length, 2);
+  assert.match(rows[0][1].x.title, /effective field at the observed state/);
+  // Both panels show every point; the one left out of the fit stays hollow.
+  assert.deepEqual(rows[0][0].points.map((p) => p.used), [true, false, true]);
+  assert.deepEqual(rows[0][1].points.map((p) => p.x), d.points.map((p) => p.weffHz));
   const exp = formatR1rho([d], "exp").split("\n");
   assert.equal(exp[0], "[14N]");
   assert.equal(exp.filter((l) => l.startsWith(" ")).length, 3);

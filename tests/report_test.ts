@@ -5,7 +5,8 @@ import { niceTicks, profileSvg } from "../src/report/panel_svg.ts";
 import { reportHtml } from "../src/report/html.ts";
 import type { ProfileFigure } from "../src/report/figures.ts";
 import { cpmgFigures, r1rhoFigures, residueOf } from "../src/report/figures.ts";
-import { figuresToPdf, svgsToPdf } from "../src/report/pdf.ts";
+import { figuresToPdf } from "../src/report/pdf.ts";
+import { svgsToPdf } from "../src/report/svg_pdf.ts";
 import { cpmgPlotData } from "../src/plot/cpmg.ts";
 
 Deno.test("smoothCurve keeps every computed point and stays within monotone data", () => {

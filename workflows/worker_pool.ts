@@ -195,7 +195,10 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
   // and overstate the rest several times, and a global fit hands out its chunks a pair at a time
   // however many iterations follow.)
   const startAfterMs = main ? (opts.startWorkersAfterMs ?? 0) : 0;
-  const workersWanted = () => here.busyMs() >= startAfterMs;
+  const waiting = () => shared.length + lanes.reduce((n, l) => n + l.queue.length, 0);
+  // Only for items no free lane can take: a run of single items (one coupled group per step)
+  // keeps its warm thread instead of moving to a cold worker.
+  const workersWanted = () => here.busyMs() >= startAfterMs && waiting() > 0;
   const mainYields = main && (opts.mainThreadUntilWorkersReady ?? false);
   const rejectAll = (err: Error) => {
     for (const lane of lanes) {
@@ -259,8 +262,7 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
 
   const pump = () => {
     if (closed) return;
-    const pending = shared.length + lanes.reduce((n, l) => n + l.queue.length, 0);
-    if (pending === 0) return;
+    if (waiting() === 0) return;
     for (let k = 0; k < lanes.length; k++) {
       const lane = lanes[k];
       if (!lane.main && !lane.worker) {

@@ -210,7 +210,9 @@ async function runFit(o: FitOptions, cmd: Command, argv: readonly string[]): Pro
   const jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
   if (jacobian !== "exact") loaded.study.jacobian = jacobian;
   // Every step is validated before anything (run_info/ included) is written.
-  planMethod(loaded.store, loaded.study, methodSteps);
+  for (const w of planMethod(loaded.store, loaded.study, methodSteps).warnings) {
+    console.error(`exfit: warning: ${w}`);
+  }
   for (const line of methodNotes) console.error(line);
   // Every step (and run_info/) goes to a staging folder; the output is replaced only once
   // all steps have finished, so a killed run never leaves a mixture (issue 12).

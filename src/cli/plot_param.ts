@@ -60,7 +60,7 @@ export async function plotParam(o: PlotParamOptions): Promise<string[]> {
     );
   }
   const svg = paramSvg(series, o.name);
-  const { svgsToPdf } = await import("../report/pdf.ts");
+  const { svgsToPdf } = await import("../report/svg_pdf.ts");
   const pdf = await svgsToPdf([svg], o.name);
   const { reportHtml, sortableTable, num } = await import("../report/html.ts");
   const { runtimeVersions } = await import("../report/run_report.ts");

@@ -34,6 +34,8 @@ export interface MethodProgram {
   roles: RoleSnapshot[];
   /** Profiles each step selects. */
   selected: boolean[][];
+  /** Warnings naming file and step (legacy method files only: v2 makes them errors). */
+  warnings: string[];
 }
 
 /**
@@ -150,14 +152,23 @@ function applyAction(
   }
 }
 
-function checkInclude(study: StudySpec, step: StepSpec): void {
+/**
+ * An INCLUDE entry that matches no loaded profile is an error in a v2 method file (ChemEx
+ * 2026.09, #680) and a warning in a legacy one, which ChemEx has always run: its own 2stBinding
+ * example INCLUDEs residue 490, whose data lines are commented out in every experiment file.
+ */
+function checkInclude(study: StudySpec, step: StepSpec, warnings: string[]): void {
   if (step.include === undefined || step.include === "all") return;
   const names = study.profiles.map((p) => parseSpinSystem(p.name));
   for (const item of step.include) {
     const pattern = parseSpinSystem(item);
-    if (!names.some((n) => spinSystemMatches(n, pattern))) {
-      fail(step, `INCLUDE selector "${item}" matches no loaded profile`);
-    }
+    if (names.some((n) => spinSystemMatches(n, pattern))) continue;
+    const detail = `INCLUDE selector "${item}" matches no loaded profile`;
+    if (step.plan?.format === 2) fail(step, detail);
+    warnings.push(
+      `${step.origin?.file ?? "method file"}: step [${step.origin?.step ?? step.name}]: ` +
+        `${detail}; ignored (a FORMAT_VERSION = 2 method file makes this an error)`,
+    );
   }
 }
 
@@ -240,6 +251,7 @@ export function planMethod(store: ParamStore, study: StudySpec, steps: StepSpec[
   );
   const roles: RoleSnapshot[] = [];
   const selectedAll: boolean[][] = [];
+  const warnings: string[] = [];
   let selected = study.profiles.map(() => true);
   for (const [k, step] of steps.entries()) {
     const plan = step.plan;
@@ -260,13 +272,13 @@ export function planMethod(store: ParamStore, study: StudySpec, steps: StepSpec[
       { kind: "fit", items: step.fit },
     ].filter((a) => a.items.length > 0) as RoleAction[];
     for (const action of actions) applyAction(scratch, step, action, study);
-    checkInclude(study, step);
+    checkInclude(study, step, warnings);
     selected = selectProfiles(study, step, selected);
     checkSearch(scratch, study, step, selected);
     roles.push(snapshotRoles(scratch));
     selectedAll.push(selected);
   }
-  return { roles, selected: selectedAll };
+  return { roles, selected: selectedAll, warnings };
 }
 
 /** Parameter ids a DE coordinate or PREPARE selector resolves to among `active`. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { createRng, standardNormals } from "../math/random.ts";
+import { CpmgErrorBars, rate } from "./cpmg_error_bars.ts";
 import { pyExp, pyFixed } from "../math/pyformat.ts";
 
 /** One CPMG profile as fitted: data (scaled calc) and the model on a dense ncyc grid. */
@@ -44,102 +44,8 @@ export interface CpmgPlotData {
   curve: { nuCpmgHz: number; r2Calc: number }[];
 }
 
-const ERROR_SAMPLES = 10_000;
-/** ChemEx parks infinite sampled rates here because percentiles cannot take infinity. */
-const INFINITE_RATE_STANDIN = 1e16;
-const LARGE_ERROR = 1e15;
-
 function nuCpmg(ncyc: number, timeT2S: number): number {
   return (ncyc === -1 ? 0.5 : ncyc) / timeT2S;
-}
-
-function rate(intensity: number, intensity0: number, timeT2S: number): number {
-  const ratio = intensity / intensity0;
-  return ratio > 0 ? -Math.log(ratio) / timeT2S : ratio <= 0 ? Infinity : NaN;
-}
-
-/** Rearrange `a` so that a[k] is its k-th smallest value, smaller ones before, larger after. */
-function selectInPlace(a: Float64Array, k: number): void {
-  let left = 0;
-  let right = a.length - 1;
-  while (right > left) {
-    const x = a[left];
-    const y = a[(left + right) >> 1];
-    const z = a[right];
-    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i++] = a[j];
-        a[j--] = t;
-      }
-    }
-    if (k <= j) right = j;
-    else if (k >= i) left = i;
-    else return;
-  }
-}
-
-/**
- * numpy's default ("linear") percentile of g(values) for a decreasing g, lerp rounding included.
- * A decreasing map reverses ranks, so selecting two order statistics of the raw values and mapping
- * only those gives the same result as mapping everything and sorting (values must be NaN-free).
- */
-function percentileOfDecreasing(
-  values: Float64Array,
-  percent: number,
-  g: (value: number) => number,
-): number {
-  const index = (percent / 100) * (values.length - 1);
-  const below = Math.floor(index);
-  const rank = values.length - 1 - below;
-  selectInPlace(values, rank);
-  const a = g(values[rank]);
-  let b = a;
-  if (rank > 0) {
-    let next = -Infinity;
-    for (let i = 0; i < rank; i++) if (values[i] > next) next = values[i];
-    b = g(next);
-  }
-  const t = index - below;
-  const diff = b - a;
-  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
-}
-
-/**
- * Distances below and above `r2Exp` of the 15.9th and 84.1st percentiles of the rate of sampled
- * I/Ī0 = (I + σ·z)/(Ī0 + σ0·z0) (`samples` is scratch space of the draws' length).
- */
-function errorBar(
-  intensity: number,
-  sigma: number,
-  r2Exp: number,
-  t2: number,
-  z: Float64Array,
-  i0Samples: Float64Array,
-  samples: Float64Array,
-): [number, number] {
-  // Work on I/Ī0 samples: the rate is a decreasing function of it (see percentileOfDecreasing).
-  let sawNaN = false;
-  for (let k = 0; k < samples.length; k++) {
-    const ratio = (intensity + sigma * z[k]) / i0Samples[k];
-    samples[k] = ratio;
-    if (Number.isNaN(ratio)) sawNaN = true;
-  }
-  const shift = (ratio: number) => {
-    const r = rate(ratio, 1, t2);
-    return (r === Infinity ? INFINITE_RATE_STANDIN : r) - r2Exp;
-  };
-  // numpy's percentile propagates NaN.
-  const bound = (p: number) => {
-    const e = sawNaN ? NaN : percentileOfDecreasing(samples, p, shift);
-    return Math.abs(e > LARGE_ERROR ? Infinity : e);
-  };
-  return [bound(15.9), bound(84.1)];
 }
 
 function stableOrderBy<T>(items: T[], key: (item: T) => number): T[] {
@@ -154,7 +60,8 @@ function stableOrderBy<T>(items: T[], key: (item: T) => number): T[] {
  * (ncyc 0) are not plotted; Ī0 = mean experimental reference intensity, used for both exp and calc
  * R2,eff = −ln(I/Ī0)/T. Error bars follow ChemEx: 10 000 draws z, z0 shared by all points of the
  * profile (I + σ·z, I0 + σ0·z0), 15.9/84.1 percentiles of (sampled − nominal) rate; ChemEx uses an
- * unseeded generator, here `seed` makes them reproducible.
+ * unseeded generator, here `seed` makes them reproducible (`cpmg_error_bars.ts`; with `cache`, a
+ * profile already drawn in this run with the same data and seed reuses its bars).
  *
  * @example
  * ```ts
@@ -169,7 +76,11 @@ function stableOrderBy<T>(items: T[], key: (item: T) => number): T[] {
  * data.points[0].r2Exp; // -ln(0.7)/0.04 ≈ 8.917
  * ```
  */
-export function cpmgPlotData(input: CpmgPlotInput, seed: number): CpmgPlotData {
+export function cpmgPlotData(
+  input: CpmgPlotInput,
+  seed: number,
+  cache?: CpmgErrorBars,
+): CpmgPlotData {
   const { timeT2S: t2 } = input;
   const n = input.ncyc.length;
   const lengths = {
@@ -192,27 +103,16 @@ export function cpmgPlotData(input: CpmgPlotInput, seed: number): CpmgPlotData {
   const i0 = mean(refs.map((i) => input.exp[i]));
   const sigma0 = mean(refs.map((i) => input.err[i]));
 
-  const rng = createRng(seed);
-  const z = standardNormals(rng, ERROR_SAMPLES);
-  const z0 = standardNormals(rng, ERROR_SAMPLES);
-  // Mean over references of (I0_j + σ0_j·z0) equals Ī0 + mean(σ0)·z0: one number per draw.
-  const i0Samples = z0.map((v) => i0 + sigma0 * v);
-
-  const samples = new Float64Array(ERROR_SAMPLES);
-  // The sampling loop lives in its own function, out of the loop that builds the point objects.
-  // With both in one `rows.map` callback, Maglev (the mid-tier compiler of V8 15.0, Deno 2.9)
-  // entering the hot sampling loop by on-stack replacement sometimes gave the first rows' objects
-  // a later row's values: the "duplicated plot rows" of issue 14, which no --no-maglev or
-  // --no-use-osr run showed (tests/workflows_delivery_test.ts failed in 4 of 9 runs before).
+  const bars = (cache ?? new CpmgErrorBars()).of(input, rows, { i0, sigma0 }, seed);
   const points: CpmgPlotData["points"] = [];
   for (const i of rows) {
     const r2Exp = rate(input.exp[i], i0, t2);
-    const [low, high] = errorBar(input.exp[i], input.err[i], r2Exp, t2, z, i0Samples, samples);
+    const k = points.length;
     points.push({
       nuCpmgHz: nuCpmg(input.ncyc[i], t2),
       r2Exp,
-      errLow: low,
-      errHigh: high,
+      errLow: bars[2 * k],
+      errHigh: bars[2 * k + 1],
       r2Calc: rate(input.calc[i], i0, t2),
       used: input.used[i],
     });

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { dataPanelSpec } from "./_panels.ts";
+import { dataPanel } from "./_panels.ts";
+import type { XYPanel } from "./chart.ts";
+import { renderPanelsSvg } from "./stack.ts";
 
 /** One plotted point or curve sample. */
 export interface R1rhoSample {
@@ -94,58 +96,64 @@ export function r1rhoPlotData(input: R1rhoPlotInput): R1rhoPlotData {
   return { name: input.name, points, curve };
 }
 
-function panel(data: R1rhoPlotData, field: "offsetHz" | "weffHz", title: string): object {
-  const x = { field, type: "quantitative", title, scale: { zero: false } };
-  const y = { field: "r1rho", type: "quantitative", title: "R1ρ (s⁻¹)", scale: { zero: false } };
+function panel(data: R1rhoPlotData, field: "offsetHz" | "weffHz", title: string): XYPanel {
+  const finite = (v: number) => Number.isFinite(v);
+  const points = data.points.filter((p) => finite(p[field]) && finite(p.exp));
+  const curve = data.curve.filter((c) => finite(c[field]) && finite(c.r1rho));
   // Versus the effective field each side of the resonance is its own branch: one line per
-  // side (`detail`), each drawn in effective-field order.
-  const curve = field === "weffHz"
-    ? data.curve
-      .map((c) => ({ ...c, side: c.offsetHz < 0 ? "below" : "above" }))
-      .sort((a, b) => a.side.localeCompare(b.side) || a.weffHz - b.weffHz)
-    : data.curve;
-  const spec = dataPanelSpec({
+  // side, each drawn in effective-field order.
+  const branch = (keep: (c: R1rhoSample) => boolean) =>
+    curve.filter(keep).sort((a, b) => a.weffHz - b.weffHz).map((c) => ({
+      x: c.weffHz,
+      y: c.r1rho,
+    }));
+  const curves = field === "weffHz"
+    ? [branch((c) => c.offsetHz >= 0), branch((c) => c.offsetHz < 0)]
+    : [curve.map((c) => ({ x: c.offsetHz, y: c.r1rho }))];
+  return dataPanel({
     title: data.name,
-    x,
-    y,
-    curve,
-    bars: data.points.map((p) => ({
-      [field]: p[field],
+    x: { title, zero: false },
+    y: { title: "R1ρ (s⁻¹)", zero: false },
+    curves,
+    bars: points.filter((p) => finite(p.err)).map((p) => ({
+      x: p[field],
       lo: p.exp - p.err,
       hi: p.exp + p.err,
       used: p.used,
     })),
-    marks: (used) =>
-      data.points.filter((p) => p.used === used).map((p) => ({ [field]: p[field], r1rho: p.exp })),
+    points: points.map((p) => ({ x: p[field], y: p.exp, used: p.used })),
     pointSize: 30,
-  }) as { layer: { encoding: Record<string, unknown> }[] };
-  if (field === "weffHz") spec.layer[0].encoding.detail = { field: "side" };
-  return spec;
+  });
 }
 
 /**
- * Vega-Lite figure: one row per profile, R1ρ versus offset (left) and versus effective field
- * (right; one curve branch for each side of the observed state's resonance).
+ * The figure's rows: per profile, R1ρ versus offset (left) and versus effective field (right;
+ * one curve branch for each side of the observed state's resonance).
  *
  * @example
  * ```ts
- * const spec = r1rhoFigureSpec([data], "600mhz_50hz");
+ * const rows = r1rhoPanels([data]);
+ * rows[0].length; // 2
  * ```
  */
-export function r1rhoFigureSpec(plots: R1rhoPlotData[], title: string): object {
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title,
-    background: "white",
-    vconcat: plots.map((d) => ({
-      hconcat: [
-        panel(d, "offsetHz", "spin-lock offset from the observed state (Hz)"),
-        panel(d, "weffHz", "effective field at the observed state (Hz)"),
-      ],
-    })),
-    resolve: { scale: { x: "independent", y: "independent" } },
-    config: { aria: false },
-  };
+export function r1rhoPanels(plots: R1rhoPlotData[]): XYPanel[][] {
+  return plots.map((d) => [
+    panel(d, "offsetHz", "spin-lock offset from the observed state (Hz)"),
+    panel(d, "weffHz", "effective field at the observed state (Hz)"),
+  ]);
+}
+
+/**
+ * SVG figure of R1ρ profiles, one row of two panels per profile (see {@link r1rhoPanels}).
+ *
+ * @example
+ * ```ts
+ * const svg = renderR1rhoSvg([data], "600mhz_50hz");
+ * svg.includes("effective field"); // true
+ * ```
+ */
+export function renderR1rhoSvg(plots: R1rhoPlotData[], title: string): string {
+  return renderPanelsSvg(r1rhoPanels(plots), title);
 }
 
 function fmt(v: number): string {

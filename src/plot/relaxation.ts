@@ -1,8 +1,8 @@
 /**
  * Relaxation and EXSY plots: intensity versus delay for the data (with error bars) and a smooth
  * model curve, normalised by the data point of largest magnitude, as ChemEx plots them; the
- * `.exp` / `.fit` side files (chemex-compat 8.4); and the Vega-Lite figure (rendered to SVG by
- * the caller).
+ * `.exp` / `.fit` side files (chemex-compat 8.4); and the SVG figure
+ * (`renderDecaySvg`).
  *
  * EXSY profiles are split into one panel per (start, detected) state pair, named
  * `<spin system>_<s1><s2>`.
@@ -11,6 +11,9 @@
  */
 import { pyExp, pyFixed } from "../math/pyformat.ts";
 import { linspace } from "./cest.ts";
+import type { XYPanel } from "./chart.ts";
+import { dataPanel } from "./_panels.ts";
+import { renderPanelsSvg } from "./stack.ts";
 
 /** One panel: points and curve sorted by time, intensities divided by I0. */
 export interface DecayPanel {
@@ -153,73 +156,40 @@ export function formatDecayFit(panels: DecayPanel[]): string {
   return out;
 }
 
-const RED = "#D32F2F";
-const CURVE_RED = "#E57373";
-const GREY = "#9E9E9E";
-
-function panelSpec(p: DecayPanel): object {
-  const finite = p.points.filter((q) => Number.isFinite(q.ratioExp));
+function decayXYPanel(p: DecayPanel): XYPanel {
+  const finite = p.points.filter((q) => Number.isFinite(q.ratioExp) && Number.isFinite(q.timeS));
+  const curve = p.curve.filter((c) => Number.isFinite(c.timeS) && Number.isFinite(c.ratioCalc));
   const tMax = Math.max(0, ...finite.map((q) => q.timeS));
-  const tMinCurve = p.curve.length > 0 ? Math.min(...p.curve.map((c) => c.timeS)) : 0;
-  // ChemEx's x range: 0 to the last delay plus the first curve delay, a small right margin.
-  const x = {
-    field: "t",
-    type: "quantitative",
-    title: "Time (s)",
-    scale: { domain: [0, tMax + Math.max(tMinCurve, 0)], nice: false },
-  };
-  const y = { field: "i", type: "quantitative", title: "Intensity", scale: { zero: false } };
-  const layer = (used: boolean) => [
-    {
-      data: {
-        values: finite.filter((q) => q.used === used && Number.isFinite(q.errRatio)).map((q) => ({
-          t: q.timeS,
-          lo: q.ratioExp - q.errRatio,
-          hi: q.ratioExp + q.errRatio,
-        })),
-      },
-      mark: { type: "rule", color: used ? RED : GREY },
-      encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" } },
-    },
-    {
-      data: {
-        values: finite.filter((q) => q.used === used).map((q) => ({ t: q.timeS, i: q.ratioExp })),
-      },
-      mark: { type: "point", filled: used, color: used ? RED : GREY, size: 30, opacity: 1 },
-      encoding: { x, y },
-    },
-  ];
-  return {
+  const tMinCurve = curve.length > 0 ? Math.min(...curve.map((c) => c.timeS)) : 0;
+  return dataPanel({
     title: p.name,
-    width: 400,
-    height: 220,
-    layer: [
-      {
-        data: { values: p.curve.map((c) => ({ t: c.timeS, i: c.ratioCalc })) },
-        mark: { type: "line", color: CURVE_RED },
-        encoding: { x, y },
-      },
-      ...layer(false),
-      ...layer(true),
-    ],
-  };
+    // ChemEx's x range: 0 to the last delay plus the first curve delay, a small right margin.
+    x: { title: "Time (s)", domain: [0, tMax + Math.max(tMinCurve, 0)] },
+    y: { title: "Intensity", zero: false },
+    curves: [curve.map((c) => ({ x: c.timeS, y: c.ratioCalc }))],
+    bars: finite.filter((q) => Number.isFinite(q.errRatio)).map((q) => ({
+      x: q.timeS,
+      lo: q.ratioExp - q.errRatio,
+      hi: q.ratioExp + q.errRatio,
+      used: q.used,
+    })),
+    points: finite.map((q) => ({ x: q.timeS, y: q.ratioExp, used: q.used })),
+    pointSize: 30,
+  });
 }
 
 /**
- * Vega-Lite figure of relaxation/EXSY panels, stacked vertically: I/I0 versus delay with error
- * bars (points excluded from the fit hollow and grey) and the model curve as a line.
+ * SVG figure of relaxation/EXSY panels, stacked vertically: I/I0 versus delay with error bars
+ * (points excluded from the fit hollow and grey) and the model curve as a line.
  *
  * @example
  * ```ts
- * const svg = await renderVegaLiteSvg(decayFigureSpec([panel], "800mhz"));
+ * const svg = renderDecaySvg([panel], "800mhz");
+ * svg.includes(">800mhz</text>"); // true
  * ```
  */
-export function decayFigureSpec(panels: DecayPanel[], title: string): object {
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title,
-    vconcat: panels.map(panelSpec),
-  };
+export function renderDecaySvg(panels: DecayPanel[], title: string): string {
+  return renderPanelsSvg(panels.map((p) => [decayXYPanel(p)]), title);
 }
 
 /**

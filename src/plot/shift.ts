@@ -1,7 +1,6 @@
 /**
  * Shift-experiment plot: experimental versus calculated shift (ppb) of every spin system of an
- * experiment file, with error bars and the diagonal, as ChemEx draws it (Vega-Lite spec, rendered
- * to SVG by the caller). ChemEx writes no side files for shifts.
+ * experiment file, with error bars and the diagonal, as ChemEx draws it (`renderShiftSvg`). ChemEx writes no side files for shifts.
  *
  * @module
  */
@@ -14,18 +13,19 @@ export interface ShiftPoint {
   calc: number;
 }
 
-const RED = "#D32F2F";
+import type { XYPanel } from "./chart.ts";
+import { renderPanelsSvg } from "./stack.ts";
 
 /**
- * Vega-Lite figure: Δδ_exp (y, with ±σ bars) against Δδ_fit (x) on equal square axes spanning
- * both, with the line y = x; hovering a point shows its spin system.
+ * The figure's panel: Δδ_exp (y, with ±σ bars) against Δδ_fit (x) on equal square axes spanning
+ * every value and bar with a 5 % margin, the diagonal as a thin black line.
  *
  * @example
  * ```ts
- * const spec = shiftFigureSpec([{ name: "11N-H", exp: 1, err: 3.3, calc: 2.2 }], "sqmq_500");
+ * shiftPanel([{ name: "G2N", exp: 10, err: 1, calc: 9 }], "shift_15n").points.length; // 1
  * ```
  */
-export function shiftFigureSpec(points: ShiftPoint[], title: string): object {
+export function shiftPanel(points: ShiftPoint[], title: string): XYPanel {
   const finite = points.filter((p) => Number.isFinite(p.exp) && Number.isFinite(p.calc));
   const values = finite.flatMap((p) => [
     p.calc,
@@ -35,48 +35,38 @@ export function shiftFigureSpec(points: ShiftPoint[], title: string): object {
   const lo = values.length > 0 ? Math.min(...values) : -1;
   const hi = values.length > 0 ? Math.max(...values) : 1;
   const margin = 0.05 * (hi - lo || 1);
-  const domain = [lo - margin, hi + margin];
-  const x = {
-    field: "calc",
-    type: "quantitative",
-    title: "Δδ fit (ppb)",
-    scale: { domain, nice: false },
-  };
-  const y = {
-    field: "exp",
-    type: "quantitative",
-    title: "Δδ exp (ppb)",
-    scale: { domain, nice: false },
-  };
+  const domain: [number, number] = [lo - margin, hi + margin];
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title,
     width: 360,
     height: 360,
-    layer: [
-      {
-        data: {
-          values: [{ calc: domain[0], exp: domain[0] }, { calc: domain[1], exp: domain[1] }],
-        },
-        mark: { type: "line", color: "black", strokeWidth: 0.5 },
-        encoding: { x, y },
-      },
-      {
-        data: {
-          values: finite.filter((p) => Number.isFinite(p.err)).map((p) => ({
-            calc: p.calc,
-            lo: p.exp - p.err,
-            hi: p.exp + p.err,
-          })),
-        },
-        mark: { type: "rule", color: RED },
-        encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" } },
-      },
-      {
-        data: { values: finite.map((p) => ({ name: p.name, calc: p.calc, exp: p.exp })) },
-        mark: { type: "point", filled: true, color: RED, size: 30, opacity: 1 },
-        encoding: { x, y, tooltip: { field: "name", type: "nominal" } },
-      },
-    ],
+    x: { title: "Δδ fit (ppb)", domain },
+    y: { title: "Δδ exp (ppb)", domain },
+    lines: [{
+      points: [{ x: domain[0], y: domain[0] }, { x: domain[1], y: domain[1] }],
+      color: "black",
+      width: 0.5,
+    }],
+    bars: finite.filter((p) => Number.isFinite(p.err)).map((p) => ({
+      x: p.calc,
+      lo: p.exp - p.err,
+      hi: p.exp + p.err,
+      used: true,
+    })),
+    points: finite.map((p) => ({ x: p.calc, y: p.exp, used: true })),
+    pointSize: 30,
   };
+}
+
+/**
+ * SVG figure of a shift experiment (one panel, see {@link shiftPanel}).
+ *
+ * @example
+ * ```ts
+ * const svg = renderShiftSvg([{ name: "G2N", exp: 10, err: 1, calc: 9 }], "shift_15n");
+ * svg.includes("Δδ fit (ppb)"); // true
+ * ```
+ */
+export function renderShiftSvg(points: ShiftPoint[], title: string): string {
+  return renderPanelsSvg([[shiftPanel(points, title)]], title);
 }

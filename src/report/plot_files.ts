@@ -2,19 +2,20 @@
  * The plot files of one step: `Plots/<stem>.svg` (all profiles stacked), `Plots/<stem>.pdf` (one
  * page per profile: the report's figure of it, residuals above data and model, drawn as PDF
  * vectors), ChemEx's `.exp`/`.fit`/`.sim` side files and the grid/statistics figures. Imported
- * only when a run plots (it pulls in Vega and PDFKit).
+ * only when a run plots. Profile figures are written directly (`src/plot/stack.ts`,
+ * `src/plot/pdf_writer.ts`); Vega is loaded only for a step with grid or statistics figures
+ * (`StepOutput.figures`, Vega-Lite specs).
  *
  * @module
  */
 import type { StepOutput } from "../run/run.ts";
-import { renderVegaLiteSvg } from "../plot/svg.ts";
 import { renderCpmgSvg } from "../plot/cpmg_svg.ts";
 import { formatCpmgExp, formatCpmgFit } from "../plot/cpmg.ts";
 import { renderCestSvg } from "../plot/cest_svg.ts";
 import { formatCestExp, formatCestFit } from "../plot/cest.ts";
-import { decayFigureSpec, decaySideFiles } from "../plot/relaxation.ts";
-import { shiftFigureSpec } from "../plot/shift.ts";
-import { formatR1rho, r1rhoFigureSpec } from "../plot/r1rho.ts";
+import { decaySideFiles, renderDecaySvg } from "../plot/relaxation.ts";
+import { renderShiftSvg } from "../plot/shift.ts";
+import { formatR1rho, renderR1rhoSvg } from "../plot/r1rho.ts";
 import { figuresToPdf } from "./pdf.ts";
 import { cestFigures, cpmgFigures, decayFigures, r1rhoFigures, shiftFigure } from "./figures.ts";
 
@@ -45,9 +46,15 @@ export async function plotFiles(
   const smooth = opts.smooth ?? true;
   const pdf = opts.pdf ?? true;
   const files = new Map<string, string | Uint8Array>();
-  for (const [path, spec] of out.figures ?? []) files.set(path, await renderVegaLiteSvg(spec));
+  if (out.figures?.size) {
+    // A URL built at run time: `deno run` loads the graph of every `import("literal")` at start.
+    const { renderVegaLiteSvg } = await (import(
+      new URL("../plot/svg.ts", import.meta.url).href
+    ) as Promise<typeof import("../plot/svg.ts")>);
+    for (const [path, spec] of out.figures) files.set(path, await renderVegaLiteSvg(spec));
+  }
   for (const [stem, data] of out.cestPlots ?? []) {
-    files.set(`Plots/${stem}.svg`, await renderCestSvg(data, stem));
+    files.set(`Plots/${stem}.svg`, renderCestSvg(data, stem));
     if (pdf) files.set(`Plots/${stem}.pdf`, await figuresToPdf(cestFigures(stem, data), stem));
     if (simulate) files.set(`Plots/${stem}.sim`, formatCestFit(data));
     else {
@@ -56,18 +63,16 @@ export async function plotFiles(
     }
   }
   for (const [stem, panels] of out.decayPlots ?? []) {
-    files.set(`Plots/${stem}.svg`, await renderVegaLiteSvg(decayFigureSpec(panels, stem)));
+    files.set(`Plots/${stem}.svg`, renderDecaySvg(panels, stem));
     if (pdf) files.set(`Plots/${stem}.pdf`, await figuresToPdf(decayFigures(stem, panels), stem));
     for (const [path, text] of decaySideFiles(stem, panels, simulate)) files.set(path, text);
   }
   for (const [stem, points] of out.shiftPlots ?? []) {
-    const svg = await renderVegaLiteSvg(shiftFigureSpec(points, stem));
-    files.set(`Plots/${stem}.svg`, svg);
+    files.set(`Plots/${stem}.svg`, renderShiftSvg(points, stem));
     if (pdf) files.set(`Plots/${stem}.pdf`, await figuresToPdf([shiftFigure(stem, points)], stem));
   }
   for (const [stem, data] of out.r1rhoPlots ?? []) {
-    const svg = await renderVegaLiteSvg(r1rhoFigureSpec(data, stem));
-    files.set(`Plots/${stem}.svg`, svg);
+    files.set(`Plots/${stem}.svg`, renderR1rhoSvg(data, stem));
     if (pdf) files.set(`Plots/${stem}.pdf`, await figuresToPdf(r1rhoFigures(stem, data), stem));
     if (simulate) files.set(`Plots/${stem}.sim`, formatR1rho(data, "fit"));
     else {
@@ -76,7 +81,7 @@ export async function plotFiles(
     }
   }
   for (const [stem, data] of out.plots) {
-    files.set(`Plots/${stem}.svg`, await renderCpmgSvg(data, stem, smooth));
+    files.set(`Plots/${stem}.svg`, renderCpmgSvg(data, stem, smooth));
     if (pdf) {
       files.set(`Plots/${stem}.pdf`, await figuresToPdf(cpmgFigures(stem, data, smooth), stem));
     }

@@ -2,47 +2,17 @@
  * The layout of one profile figure as plain shapes (lines, rectangles, circles, polylines, text)
  * in px: a residual panel ((data − model) with the data's error bars) above the data panel
  * (points with error bars, model curve, state rules). Rendered as SVG for the report
- * (`panel_svg.ts`) and drawn straight into PDF pages (`profile_pdf.ts`), so both show the same
+ * (`panel_svg.ts`) and drawn straight into PDF pages (`pdf.ts`), so both show the same
  * figure.
  *
  * @module
  */
 import type { ProfileFigure } from "./figures.ts";
+import { type Shape, thinPolyline } from "../plot/shapes.ts";
+import { niceTicks } from "../plot/ticks.ts";
 
-/** A shape of a figure; coordinates in px from the top left, SVG conventions. */
-export type Shape =
-  | {
-    kind: "line";
-    x1: number;
-    y1: number;
-    x2: number;
-    y2: number;
-    stroke: string;
-    dash?: [number, number];
-    cls?: string;
-  }
-  | { kind: "rect"; x: number; y: number; w: number; h: number; stroke: string }
-  | {
-    kind: "circle";
-    cx: number;
-    cy: number;
-    r: number;
-    fill: string;
-    stroke?: string;
-    cls?: string;
-  }
-  | { kind: "path"; points: [number, number][]; stroke: string; width: number; cls?: string }
-  | {
-    kind: "text";
-    x: number;
-    y: number;
-    text: string;
-    anchor: "start" | "middle" | "end";
-    size: number;
-    bold?: boolean;
-    /** Rotated by −90° about (x, y) (vertical axis titles). */
-    vertical?: boolean;
-  };
+export type { Shape } from "../plot/shapes.ts";
+export { niceTicks } from "../plot/ticks.ts";
 
 const W = 300;
 const LEFT = 46;
@@ -58,26 +28,6 @@ export const FIGURE_SIZE = { width: W, height: TOP + RES_H + GAP + DATA_H + BOTT
 const RED = "#D32F2F";
 const CURVE = "#E57373";
 const GREY = "#9E9E9E";
-
-/**
- * "Nice" tick values (1, 2, 5 × 10^k steps) covering [lo, hi], about `count` of them.
- *
- * @example
- * ```ts
- * niceTicks(0, 10, 5); // [0, 2, 4, 6, 8, 10]
- * ```
- */
-export function niceTicks(lo: number, hi: number, count: number): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
-    out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-  }
-  return out;
-}
 
 function fmt(v: number): string {
   const a = Math.abs(v);
@@ -183,7 +133,7 @@ export function profileShapes(fig: ProfileFigure): Shape[] {
   if (fig.curve.length > 1) {
     out.push({
       kind: "path",
-      points: fig.curve.map((c) => [x(c.x), y(c.y)]),
+      points: thinPolyline(fig.curve.map((c) => [x(c.x), y(c.y)]), 0.75),
       stroke: CURVE,
       width: 1.5,
       cls: "curve",

@@ -13,6 +13,7 @@ import {
   storeValues,
 } from "../params/store.ts";
 import { cpmgCurveNcyc, type CpmgPlotData, cpmgPlotData } from "../plot/cpmg.ts";
+import type { CpmgErrorBars } from "../plot/cpmg_error_bars.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
 import { checkFiniteProfile, NonFiniteModelError } from "../fit/finite_guard.ts";
 
@@ -80,6 +81,7 @@ export function plotData(
   scales: Map<number, number>,
   values: Float64Array[],
   seed: number,
+  errorBars?: CpmgErrorBars,
 ): Map<string, CpmgPlotData[]> {
   const out = new Map<string, CpmgPlotData[]>();
   for (const f of finals) {
@@ -93,17 +95,21 @@ export function plotData(
     const curveCalc = intensitiesAt(calcs[f.profile], values[f.profile], curveNcyc).map((v) =>
       v * g
     );
-    const data = cpmgPlotData({
-      name: p.name,
-      timeT2S: exp.settings.time_t2 as number,
-      ncyc: x,
-      exp: Float64Array.from(p.exp),
-      err: Float64Array.from(p.err),
-      calc: f.calc,
-      used: p.mask,
-      curveNcyc,
-      curveCalc,
-    }, seed + f.profile);
+    const data = cpmgPlotData(
+      {
+        name: p.name,
+        timeT2S: exp.settings.time_t2 as number,
+        ncyc: x,
+        exp: Float64Array.from(p.exp),
+        err: Float64Array.from(p.err),
+        calc: f.calc,
+        used: p.mask,
+        curveNcyc,
+        curveCalc,
+      },
+      seed + f.profile,
+      errorBars,
+    );
     if (!out.has(exp.stem)) out.set(exp.stem, []);
     out.get(exp.stem)!.push(data);
   }

@@ -11,6 +11,7 @@ import type { ParamStore } from "../params/store.ts";
 import { runFitStep, selectProfiles, type StepResult, type StepSpec } from "../fit/step.ts";
 import { stepFiles } from "../output/step_files.ts";
 import type { CpmgPlotData } from "../plot/cpmg.ts";
+import { CpmgErrorBars } from "../plot/cpmg_error_bars.ts";
 import { checkFinal, checkStart, finalCalcs, plotData } from "./_final_values.ts";
 import type { CestPlotData } from "../plot/cest.ts";
 import { cestPlotsOf } from "./cest_plots.ts";
@@ -306,6 +307,8 @@ function* fitLoop(
   StepResult | GridOutcome | StatisticsOutput | undefined
 > {
   const calcs = study.profiles.map((_, k) => createCalculator(study, k));
+  // CPMG error bars depend on the data only: drawn once per run, reused by later steps.
+  const errorBars = new CpmgErrorBars();
   let selected = from ? from.selected.slice() : study.profiles.map(() => true);
   // Every step is validated before any runs (a resumed run's program comes from its caller).
   const program = opts.program ?? planMethod(store, study, steps);
@@ -372,7 +375,7 @@ function* fitLoop(
       ],
     });
     const plots = opts.plot
-      ? plotData(study, calcs, fin.calcs, fin.scales, fin.values, opts.seed)
+      ? plotData(study, calcs, fin.calcs, fin.scales, fin.values, opts.seed, errorBars)
       : new Map();
     const figures = new Map<string, object>();
     const warnings: string[] = [

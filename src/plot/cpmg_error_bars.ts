@@ -1,0 +1,244 @@
+/**
+ * ChemEx's CPMG error bars (chemex-compat 8.4): 10 000 draws z, z0 shared by all points of a
+ * profile (I + σ·z, Ī0 + σ0·z0), the 15.9th and 84.1st percentiles of (sampled − nominal) R2,eff.
+ * They depend on the data and the seed only, not on the fit, so {@link CpmgErrorBars} keeps them
+ * for the run: the later steps of a method (the methyl example plots 84 profiles over 3 steps, 32
+ * of them distinct) reuse them instead of drawing 20 000 normals and sorting 10 000 samples per
+ * point again.
+ *
+ * @module
+ */
+import { createRng, standardNormals } from "../math/random.ts";
+
+const ERROR_SAMPLES = 10_000;
+/** ChemEx parks infinite sampled rates here because percentiles cannot take infinity. */
+const INFINITE_RATE_STANDIN = 1e16;
+const LARGE_ERROR = 1e15;
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
+/**
+ * Rearrange a[left..right] so that a[k] is the value of rank k there, smaller ones before it and
+ * larger ones after (Floyd–Rivest selection: a sampled pivot range first, then Hoare partitions;
+ * about half the work of median-of-three quickselect on 10 000 draws). NaN-free input only.
+ */
+function selectInPlace(a: Float64Array, k: number, left: number, right: number): void {
+  while (right > left) {
+    if (right - left > 600) {
+      // Narrow to a window that holds rank k with high probability, select there first.
+      const n = right - left + 1;
+      const m = k - left + 1;
+      const z = Math.log(n);
+      const s = 0.5 * Math.exp((2 * z) / 3);
+      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
+      const newLeft = Math.max(left, Math.floor(k - (m * s) / n + sd));
+      const newRight = Math.min(right, Math.floor(k + ((n - m) * s) / n + sd));
+      selectInPlace(a, k, newLeft, newRight);
+    }
+    const pivot = a[k];
+    let i = left;
+    let j = right;
+    swap(a, left, k);
+    if (a[right] > pivot) swap(a, left, right);
+    while (i < j) {
+      swap(a, i, j);
+      i++;
+      j--;
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+    }
+    if (a[left] === pivot) swap(a, left, j);
+    else {
+      j++;
+      swap(a, j, right);
+    }
+    if (j <= k) left = j + 1;
+    if (k <= j) right = j - 1;
+  }
+}
+
+/** Index of `percent` in a sorted array of length n (numpy's "linear" method) and its rank in
+ * the reversed order a decreasing map gives. */
+function percentileRank(
+  n: number,
+  percent: number,
+): { index: number; below: number; rank: number } {
+  const index = (percent / 100) * (n - 1);
+  const below = Math.floor(index);
+  return { index, below, rank: n - 1 - below };
+}
+
+/**
+ * numpy's default ("linear") percentile of g(values) for a decreasing g, lerp rounding included.
+ * A decreasing map reverses ranks, so selecting two order statistics of the raw values and mapping
+ * only those gives the same result as mapping everything and sorting (values must be NaN-free).
+ * Values at or below index `right` must already hold the ranks up to `right` (a previous
+ * selection of a higher rank leaves them so), which lets the second percentile of a pair select
+ * in the lower part only.
+ */
+function percentileOfDecreasing(
+  values: Float64Array,
+  percent: number,
+  g: (value: number) => number,
+  right = values.length - 1,
+): number {
+  const { index, below, rank } = percentileRank(values.length, percent);
+  selectInPlace(values, rank, 0, right);
+  const a = g(values[rank]);
+  let b = a;
+  if (rank > 0) {
+    let next = -Infinity;
+    for (let i = 0; i < rank; i++) if (values[i] > next) next = values[i];
+    b = g(next);
+  }
+  const t = index - below;
+  const diff = b - a;
+  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+}
+
+/**
+ * Distances below and above `r2Exp` of the 15.9th and 84.1st percentiles of the rate of sampled
+ * I/Ī0 = (I + σ·z)/(Ī0 + σ0·z0) (`samples` is scratch space of the draws' length).
+ */
+function errorBar(
+  intensity: number,
+  sigma: number,
+  r2Exp: number,
+  t2: number,
+  z: Float64Array,
+  i0Samples: Float64Array,
+  samples: Float64Array,
+): [number, number] {
+  // Work on I/Ī0 samples: the rate is a decreasing function of it (see percentileOfDecreasing).
+  let sawNaN = false;
+  for (let k = 0; k < samples.length; k++) {
+    const ratio = (intensity + sigma * z[k]) / i0Samples[k];
+    samples[k] = ratio;
+    if (Number.isNaN(ratio)) sawNaN = true;
+  }
+  const shift = (ratio: number) => {
+    const r = rate(ratio, 1, t2);
+    return (r === Infinity ? INFINITE_RATE_STANDIN : r) - r2Exp;
+  };
+  // numpy's percentile propagates NaN.
+  const bound = (e: number) => Math.abs(e > LARGE_ERROR ? Infinity : e);
+  if (sawNaN) return [NaN, NaN];
+  // 15.9 % of the rate is the higher rank of the ratio: select it first, then 84.1 % below it.
+  const n = samples.length;
+  const high = percentileRank(n, 15.9).rank;
+  const low = percentileOfDecreasing(samples, 15.9, shift);
+  const right = percentileRank(n, 84.1).rank < high ? high - 1 : n - 1;
+  const up = percentileOfDecreasing(samples, 84.1, shift, right);
+  return [bound(low), bound(up)];
+}
+
+/**
+ * R2,eff = −ln(I/Ī0)/T; Infinity where I/Ī0 ≤ 0, NaN for a NaN ratio.
+ *
+ * @example
+ * ```ts
+ * rate(700, 1000, 0.04); // -ln(0.7)/0.04 ≈ 8.917
+ * ```
+ */
+export function rate(intensity: number, intensity0: number, timeT2S: number): number {
+  const ratio = intensity / intensity0;
+  return ratio > 0 ? -Math.log(ratio) / timeT2S : ratio <= 0 ? Infinity : NaN;
+}
+
+/** The data the bars of one profile were drawn from, to tell a reused entry is still valid. */
+interface Entry {
+  name: string;
+  timeT2S: number;
+  ncyc: Float64Array;
+  exp: Float64Array;
+  err: Float64Array;
+  bars: Float64Array;
+}
+
+function same(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/**
+ * Error bars of CPMG profiles, kept for one run: the same profile data and seed give the same
+ * bars, so a later step gets them without sampling. Create one per run (never shared between
+ * runs or studies); an entry whose data differ is drawn again.
+ *
+ * @example
+ * ```ts
+ * const cache = new CpmgErrorBars();
+ * const first = cpmgPlotData(input, 7, cache); // draws
+ * const again = cpmgPlotData(input, 7, cache); // same bars, no draws
+ * ```
+ */
+export class CpmgErrorBars {
+  #entries = new Map<number, Entry>();
+
+  /**
+   * Lower and upper distance of each of `rows` (indices of non-reference points, in order) as
+   * pairs [low0, high0, low1, high1, …]; `ref` is the mean reference intensity and error.
+   */
+  of(
+    input: {
+      name: string;
+      timeT2S: number;
+      ncyc: Float64Array;
+      exp: Float64Array;
+      err: Float64Array;
+    },
+    rows: number[],
+    ref: { i0: number; sigma0: number },
+    seed: number,
+  ): Float64Array {
+    const hit = this.#entries.get(seed);
+    if (
+      hit && hit.name === input.name && hit.timeT2S === input.timeT2S &&
+      same(hit.ncyc, input.ncyc) && same(hit.exp, input.exp) && same(hit.err, input.err)
+    ) return hit.bars;
+    const bars = drawErrorBars(input, rows, ref, seed);
+    this.#entries.set(seed, {
+      name: input.name,
+      timeT2S: input.timeT2S,
+      ncyc: input.ncyc.slice(),
+      exp: input.exp.slice(),
+      err: input.err.slice(),
+      bars,
+    });
+    return bars;
+  }
+}
+
+/** Draw the error bars of one profile's `rows` (see {@link CpmgErrorBars.of}). */
+function drawErrorBars(
+  input: { timeT2S: number; exp: Float64Array; err: Float64Array },
+  rows: number[],
+  ref: { i0: number; sigma0: number },
+  seed: number,
+): Float64Array {
+  const t2 = input.timeT2S;
+  const rng = createRng(seed);
+  const z = standardNormals(rng, ERROR_SAMPLES);
+  const z0 = standardNormals(rng, ERROR_SAMPLES);
+  // Mean over references of (I0_j + σ0_j·z0) equals Ī0 + mean(σ0)·z0: one number per draw.
+  const i0Samples = z0.map((v) => ref.i0 + ref.sigma0 * v);
+  const samples = new Float64Array(ERROR_SAMPLES);
+  const bars = new Float64Array(2 * rows.length);
+  // The sampling loop lives in its own function (errorBar), out of the loop that builds the
+  // point objects: with both in one callback, Maglev (V8 15.0, Deno 2.9) entering the hot
+  // sampling loop by on-stack replacement sometimes gave the first rows a later row's values
+  // (the "duplicated plot rows" of issue 14).
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k];
+    const r2Exp = rate(input.exp[i], ref.i0, t2);
+    const [low, high] = errorBar(input.exp[i], input.err[i], r2Exp, t2, z, i0Samples, samples);
+    bars[2 * k] = low;
+    bars[2 * k + 1] = high;
+  }
+  return bars;
+}
