@@ -137,7 +137,11 @@ Deno.test("relaxation PSD: the fanned-out global fit (block LM over chunks) keep
   });
   const work = plan.works.find((w) => w.kind === "global") as GlobalWork;
   assert.ok(work && work.chunks.length > 1);
-  const out = await globalFit(work, inProcessExecutor());
+  // Tolerances of 1e-10: the block LM nears a boundary by rejected (infeasible) trials, so at
+  // the default 1e-8 (the group TRF's) it stops about 6e-5 short of it; the region is kept either
+  // way, which is what this test is about.
+  const tight = { ftol: 1e-10, xtol: 1e-10, gtol: 1e-10 };
+  const out = await globalFit(work, inProcessExecutor(), tight);
   assert.ok(out.converged, out.message);
   const end = slack(locals(store, study), "a");
   assert.ok(end >= -1e-12 && end <= 1e-6, `slack at the end: ${end}`);

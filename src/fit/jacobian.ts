@@ -57,6 +57,11 @@ export interface JacobianContext {
    * would be cheaper (`Sequence.jacobianCost`): for checking and benchmarks.
    */
   readonly everyExact?: boolean;
+  /**
+   * The region the fit keeps to inside its box (relaxation blocks positive semidefinite), when
+   * it has one: a difference step that would leave it is taken backwards instead.
+   */
+  readonly feasible?: (x: Float64Array) => boolean;
 }
 
 /** Exact derivatives of profiles that have them, differences for the others. */
@@ -198,6 +203,12 @@ export function forwardColumns(
     if (list.length === 0) continue;
     const h = forwardDifferenceStep(x[j], lower[j], upper[j]);
     xh[j] = x[j] + h;
+    // On the boundary of the feasible region (ChemEx 2026.09 §6.7) the model is never evaluated
+    // outside it, not even for a difference: step back into the box where that is feasible.
+    if (ctx.feasible && !ctx.feasible(xh) && x[j] - h >= lower[j]) {
+      xh[j] = x[j] - h;
+      if (!ctx.feasible(xh)) xh[j] = x[j] + h;
+    }
     const dx = xh[j] - x[j];
     ctx.setX(xh);
     for (const k of list) {

@@ -119,6 +119,10 @@ export function createGroupProblem(
   const scales = new Float64Array(profiles.length);
   let nEval = 0;
   const setX = (x: Float64Array) => setFree(pv, free, x);
+  const feasibleAt = (x: Float64Array) => {
+    setX(x);
+    return psdFeasible(psd, pv.values);
+  };
   const evalProfile = (k: number, out: Float64Array) => {
     const li = localIdx[k];
     const lv = locals[k];
@@ -140,6 +144,7 @@ export function createGroupProblem(
     setX,
     evalProfile,
     everyExact: options.everyExact,
+    ...(psd.blocks.length > 0 ? { feasible: (x: Float64Array) => feasibleAt(x) } : {}),
   };
   return {
     freeIds,
@@ -154,10 +159,7 @@ export function createGroupProblem(
     scales,
     jacobianMode,
     evaluations: () => nEval,
-    feasible(x: Float64Array): boolean {
-      setX(x);
-      return psdFeasible(psd, pv.values);
-    },
+    feasible: (x: Float64Array) => feasibleAt(x),
     psdActive(x: Float64Array): number[] {
       setX(x);
       const hit = new Set(psd.blocks.flatMap(([b, at]) => activePsdKeys(b, at)));
