@@ -27,8 +27,16 @@ async function npmCache(): Promise<string> {
   return JSON.parse(new TextDecoder().decode(out.stdout)).npmCache;
 }
 
-/** A folder laid out like node_modules with links into Deno's npm cache (deno.json versions). */
-async function linkedNodeModules(): Promise<string> {
+/**
+ * A folder laid out like node_modules with links into Deno's npm cache (deno.json versions), for
+ * esbuild's `nodePaths` (`<folder>/node_modules`); the caller removes it.
+ *
+ * @example
+ * ```ts
+ * const dir = await linkedNodeModules();
+ * ```
+ */
+export async function linkedNodeModules(): Promise<string> {
   const imports: Record<string, string> =
     JSON.parse(Deno.readTextFileSync(join(ROOT, "deno.json"))).imports ?? {};
   const cache = join(await npmCache(), "registry.npmjs.org");

@@ -325,9 +325,11 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
 /**
  * This thread's work after which `--workers auto` starts its workers: a few times what starting
  * one costs (module loading and cold compilation, ~0.2 s of CPU, and its first items run slowly),
- * so runs of about a second (CPMG_15N_IP, a single-group fit) never pay for one.
+ * so short runs never pay for one: CPMG_15N_IP (~0.5 s of fitting) and ChemEx's methyl example,
+ * whose first step's ten small groups end before it and whose other steps are one group each (at
+ * 1 s its workers started at the end of the first step and cost 0.3–0.4 s of wall time).
  */
-export const AUTO_START_WORKERS_AFTER_MS = 1000;
+export const AUTO_START_WORKERS_AFTER_MS = 2000;
 
 /**
  * The CLI's `--workers auto`: items run on this thread; once it has worked

@@ -9,8 +9,9 @@
  * `new URL("./x.ts", import.meta.url)` (the lazily loaded commands, plots, reports and the worker
  * scripts) as entry points of one flat folder, shared code split into chunks. Such URLs are
  * rewritten to the entry's file name in that folder; other relative URLs (the repository root,
- * `deno.json`) to the same place seen from `dist/cli/`. npm packages stay `npm:` imports at the
- * versions of `deno.json`, and `node:` built-ins stay imports. The list of inputs with their sizes
+ * `deno.json`) to the same place seen from `dist/cli/`. The small npm packages a fit loads are
+ * bundled from Deno's npm cache at the versions of `deno.json`; the large ones some runs load stay
+ * `npm:` imports (`KEEP_EXTERNAL`), and `node:` built-ins stay imports. The list of inputs with their sizes
  * and modification times goes to `dist/cli/manifest.json` (`_bundle_manifest.ts`).
  *
  * @example
@@ -25,9 +26,28 @@ import * as esbuild from "esbuild";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUNDLE_DIR, bundleEntryName, inputStamp, type Manifest } from "./_bundle_manifest.ts";
+import { linkedNodeModules } from "../../functions/bundle.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SOURCE_DIRS = ["src", "workflows", "functions"];
+/**
+ * npm packages left as `npm:` imports: large ones loaded only by some runs (grid and statistics
+ * figures, `plot_param`, the queue, bundling, the browser) and esbuild's native binary. The small
+ * ones a fit loads (TOML, expressions, random numbers, payload schemas) are bundled: the first
+ * `npm:` import of a process costs about 10 ms of Deno's npm resolution.
+ */
+const KEEP_EXTERNAL = [
+  "vega",
+  "vega-lite",
+  "pdfkit",
+  "svg-to-pdfkit",
+  "esbuild",
+  "playwright-core",
+  "@nats-io/transport-node",
+  "@nats-io/jetstream",
+  "@nats-io/kv",
+];
+
 const URL_PATTERN = /new URL\(\s*"(\.{1,2}\/?[^"]*)"\s*,\s*import\.meta\.url\s*\)/g;
 
 function sourceFiles(dir: string): string[] {
@@ -92,6 +112,7 @@ export async function buildCli(
   }));
   const npm = npmImports();
   const tmp = `${outDir}.tmp`;
+  const modules = await linkedNodeModules();
   try {
     Deno.removeSync(tmp, { recursive: true });
   } catch { /* absent */ }
@@ -108,6 +129,9 @@ export async function buildCli(
       target: "es2022",
       metafile: true,
       logLevel: "warning",
+      mainFields: ["module", "main"],
+      conditions: ["import", "default"],
+      nodePaths: [join(modules, "node_modules")],
       chunkNames: "chunk-[hash]",
       banner: { js: "// exfit command line bundle (deno task build); see src/cli/build.ts" },
       plugins: [{
@@ -122,8 +146,8 @@ export async function buildCli(
             (a: esbuild.OnResolveArgs) => ({ path: a.path, external: true }),
           );
           build.onResolve({ filter: /^[^./]/ }, (a: esbuild.OnResolveArgs) => {
-            const name = [...npm.keys()].find((n) => a.path === n || a.path.startsWith(`${n}/`));
-            if (name === undefined) return undefined;
+            const name = KEEP_EXTERNAL.find((n) => a.path === n || a.path.startsWith(`${n}/`));
+            if (name === undefined || !npm.has(name)) return undefined;
             return { path: npm.get(name)! + a.path.slice(name.length), external: true };
           });
           build.onLoad({ filter: /\.ts$/ }, (a: esbuild.OnLoadArgs) => ({
@@ -135,9 +159,12 @@ export async function buildCli(
     });
   } finally {
     await esbuild.stop();
+    Deno.removeSync(modules, { recursive: true });
   }
+  // Sources of the repository; npm packages (from Deno's cache, outside it) are pinned by
+  // deno.json and deno.lock, which are inputs.
   const inputs = Object.keys(result.metafile.inputs)
-    .filter((p) => !p.startsWith("npm:") && !p.startsWith("node:"))
+    .filter((p) => !p.startsWith("..") && !p.startsWith("npm:") && !p.startsWith("node:"))
     .concat(["deno.json", "deno.lock"]);
   const manifest: Manifest = { inputs: inputs.map((p) => inputStamp(ROOT, p)) };
   Deno.writeTextFileSync(join(tmp, "manifest.json"), JSON.stringify(manifest));
