@@ -129,6 +129,8 @@ export async function buildCli(
       target: "es2022",
       metafile: true,
       logLevel: "warning",
+      // croner's package.json lists a "browser" condition after "import": esbuild notes it.
+      logOverride: { "package.json": "silent" },
       mainFields: ["module", "main"],
       conditions: ["import", "default"],
       nodePaths: [join(modules, "node_modules")],
