@@ -56,12 +56,11 @@ export function isShiftDifference(id: string): boolean {
 }
 
 /**
- * Whether a free parameter is a relaxation rate (R1…, R2…, including R2MQ) or the model-free
- * ¹H–¹H contribution KHH, sitting on a lower bound of 0. Such a rate is undetermined by the data,
- * which is common in a right fit (ChemEx's COS-CEST example ends with R1 of ¹⁵N at 0 in every
- * residue, its CEST_15N_TR example with KHH at 0 in 25 of 49); refits from other starts cannot
- * change that, so it keeps its note but asks for no basin search (on those examples the searches
- * cost several times the fit and never moved it).
+ * Whether a free parameter is a relaxation rate (R1…, R2…, including R2MQ and R1ρ-style names)
+ * sitting on a lower bound of 0. Such a rate is undetermined by the data, which is common in a
+ * right fit (ChemEx's COS-CEST example ends with R1 of ¹⁵N at 0 in every residue); refits from
+ * other starts cannot change that, so it keeps its note but asks for no basin search (on that
+ * example the search cost ten times the fit and never moved it).
  *
  * @example
  * ```ts
@@ -70,7 +69,7 @@ export function isShiftDifference(id: string): boolean {
  * ```
  */
 export function isRateAtFloor(id: string, side: number, lower: number): boolean {
-  return side === -1 && lower === 0 && /^(R[12]|KHH)/.test(id);
+  return side === -1 && lower === 0 && /^R[12]/.test(id);
 }
 
 /** Which free parameters sit on a bound: -1 lower, 1 upper, 0 neither. */
