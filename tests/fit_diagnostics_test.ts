@@ -53,18 +53,6 @@ Deno.test("diagnostics: symmetric point, bound, flat direction and budget are fl
   assert.deepEqual(d.triggers.sort(), ["bound", "budget", "ill-conditioned", "symmetric"]);
 });
 
-Deno.test("diagnostics: a relaxation rate at 0 keeps its note but asks for no basin search", () => {
-  const cov = covarianceFromJacobian(F([1, 0, 0, 2]), 2, 2);
-  const at = (ids: string[], x: number[]) =>
-    diagnoseFit({ freeIds: ids, x: F(x), lower: F([0, 0]), upper: F([1, 100]), cov, status: 1 });
-  const rate = at(["PB", "R1_A, NUC->48N, B0->800.2MHZ"], [0.05, 0]);
-  assert.equal(rate.notes[1].kind, "warning");
-  assert.deepEqual(rate.triggers, []);
-  // A population (or any other parameter) on a bound still asks for one.
-  assert.deepEqual(at(["PB", "R1_A, NUC->48N, B0->800.2MHZ"], [0, 1]).triggers, ["bound"]);
-  assert.deepEqual(at(["PB", "KEX_AB"], [0.05, 0]).triggers, ["bound"]);
-});
-
 Deno.test("trf: a callback returning true stops with status -2", () => {
   const seen: number[] = [];
   const res = leastSquaresTrf(

@@ -55,23 +55,6 @@ export function isShiftDifference(id: string): boolean {
   return /^DW_?[A-Z]{2}\b/.test(id);
 }
 
-/**
- * Whether a free parameter is a relaxation rate (R1…, R2…, including R2MQ and R1ρ-style names)
- * sitting on a lower bound of 0. Such a rate is undetermined by the data, which is common in a
- * right fit (ChemEx's COS-CEST example ends with R1 of ¹⁵N at 0 in every residue); refits from
- * other starts cannot change that, so it keeps its note but asks for no basin search (on that
- * example the search cost ten times the fit and never moved it).
- *
- * @example
- * ```ts
- * isRateAtFloor("R1_A, NUC->48N, B0->800.2MHZ", -1, 0); // true
- * isRateAtFloor("PB", -1, 0); // false: a population at a bound may hide the basin
- * ```
- */
-export function isRateAtFloor(id: string, side: number, lower: number): boolean {
-  return side === -1 && lower === 0 && /^R[12]/.test(id);
-}
-
 /** Which free parameters sit on a bound: -1 lower, 1 upper, 0 neither. */
 export function boundState(
   x: Float64Array,
@@ -160,7 +143,7 @@ export function diagnoseFit(input: DiagnoseInput): FitDiagnostics {
       notes[j] = { kind: "unavailable", text: "undetermined: flat direction (ill-conditioned)" };
     } else if (bounds[j] !== 0) {
       notes[j] = { kind: "warning", text: "boundary may make uncertainty asymmetric" };
-      if (!isRateAtFloor(id, bounds[j], input.lower[j])) triggers.add("bound");
+      triggers.add("bound");
     }
   }
   return { notes, triggers: [...triggers] };
