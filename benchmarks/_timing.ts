@@ -75,3 +75,22 @@ export function childCpuS(): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * Run `script --child ARGS…` in a fresh Deno process (all permissions) and parse the JSON it
+ * prints: a benchmark measured without the warm code of the parent.
+ *
+ * @example
+ * ```ts
+ * const row = await childJson<Row>(import.meta.url, [type, folder], `benchmark of ${type}`);
+ * ```
+ */
+export async function childJson<T>(script: string, args: string[], what: string): Promise<T> {
+  const res = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", fromFileUrl(script), "--child", ...args],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!res.success) throw new Error(`${what} failed (exit code ${res.code})`);
+  return JSON.parse(new TextDecoder().decode(res.stdout));
+}

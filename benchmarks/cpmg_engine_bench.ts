@@ -21,13 +21,12 @@
  * @module
  */
 import process from "node:process";
-import { fromFileUrl } from "./_paths.ts";
 import { createCalculator, intensitiesAt, type ProfileCalculator } from "../src/fit/evaluate.ts";
 import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
 import { loadReferenceStudy } from "../tests/_reference_study.ts";
 import { REFDATA } from "../tests/_refdata.ts";
 import { fixtureFolders, loadFirstProfile } from "./experiments_bench.ts";
-import { median } from "./_timing.ts";
+import { childJson, median } from "./_timing.ts";
 
 const TYPES = ["cpmg_hn_dq_zq", "cpmg_ch3_1h_sq", "cpmg_15n_ip"];
 
@@ -148,13 +147,7 @@ if (import.meta.main && Deno.args[0] === "--child") {
       console.log(`${type.padEnd(20)} (no simulate fixture under ../shared/refdata; skipped)`);
       continue;
     }
-    const res = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", fromFileUrl(import.meta.url), "--child", type, folder],
-      stdout: "piped",
-      stderr: "inherit",
-    }).output();
-    if (!res.success) throw new Error(`benchmark of ${type} failed (exit code ${res.code})`);
-    const r: Row = JSON.parse(new TextDecoder().decode(res.stdout));
+    const r = await childJson<Row>(import.meta.url, [type, folder], `benchmark of ${type}`);
     console.log(
       `${r.type.padEnd(20)} ${String(r.size).padStart(3)} ${String(r.points).padStart(4)} ` +
         `${r.evalUs.toFixed(1).padStart(9)} ${r.sweepUs.toFixed(1).padStart(17)}`,

@@ -29,7 +29,7 @@ import { parseModel } from "../src/models/model.ts";
 import { createCalculator, intensitiesAt, type ProfileCalculator } from "../src/fit/evaluate.ts";
 import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
 import { matmul } from "../src/nmr/expm.ts";
-import { median } from "./_timing.ts";
+import { childJson, median } from "./_timing.ts";
 
 const SIMULATE = fromFileUrl(new URL("../../shared/refdata/simulate", import.meta.url));
 
@@ -199,14 +199,8 @@ function benchType(type: string, folderName: string): Row {
 }
 
 /** {@link benchType} in a fresh process (`--child TYPE FOLDER`). */
-async function benchInChild(type: string, folder: string): Promise<Row> {
-  const res = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", fromFileUrl(import.meta.url), "--child", type, folder],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!res.success) throw new Error(`benchmark of ${type} failed (exit code ${res.code})`);
-  return JSON.parse(new TextDecoder().decode(res.stdout));
+function benchInChild(type: string, folder: string): Promise<Row> {
+  return childJson<Row>(import.meta.url, [type, folder], `benchmark of ${type}`);
 }
 
 if (import.meta.main && Deno.args[0] === "--child") {
