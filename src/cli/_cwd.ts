@@ -13,8 +13,12 @@
 export function restoreTaskCwd(): void {
   const initCwd = Deno.env.get("INIT_CWD");
   if (!initCwd) return;
-  const root = realPath(new URL("../..", import.meta.url));
-  if (realPath(Deno.cwd()) === root) Deno.chdir(initCwd);
+  if (realPath(Deno.cwd()) === repoRoot()) Deno.chdir(initCwd);
+}
+
+/** exfit's own root folder (the one holding deno.json), as a real path. */
+export function repoRoot(): string {
+  return realPath(new URL("../..", import.meta.url));
 }
 
 /** The real path, or the path as written where it cannot be read (no read permission). */

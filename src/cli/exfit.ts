@@ -11,11 +11,11 @@
  * @module
  */
 import { currentBundle } from "./_bundle_manifest.ts";
+import { repoRoot } from "./_cwd.ts";
 
 /** The main module to run: the current bundle, else the sources. */
 export function cliEntry(): URL {
-  const root = decodeURIComponent(new URL("../..", import.meta.url).pathname).replace(/\/$/, "");
-  return currentBundle(root) ?? new URL("./main.ts", import.meta.url);
+  return currentBundle(repoRoot()) ?? new URL("./main.ts", import.meta.url);
 }
 
 if (import.meta.main) {
