@@ -14,6 +14,7 @@ import {
   type ParamVector,
 } from "../params/store.ts";
 import type { ChunkEvaluator } from "./chunk.ts";
+import type { JacobianStructure } from "../solver/trf.ts";
 import { activePsdKeys, psdChecks, psdFeasible } from "./relaxation_psd.ts";
 import {
   centralJacobian,
@@ -46,6 +47,8 @@ export interface GroupProblem {
   evaluations(): number;
   /** Scales of each profile at the last residual evaluation. */
   readonly scales: Float64Array;
+  /** Whether the last residual evaluation was at x (so {@link scales} are x's). */
+  lastEvaluatedAt(x: Float64Array): boolean;
   /**
    * Whether every profile's relaxation blocks are positive semidefinite and KHH, D ≥ 0 at x
    * (`relaxation_psd.ts`); the solver evaluates no trial point where this is false.
@@ -53,6 +56,8 @@ export interface GroupProblem {
   feasible(x: Float64Array): boolean;
   /** Free parameters (indices) that reach a relaxation-PSD condition active at x. */
   psdActive(x: Float64Array): number[];
+  /** Which free parameters each profile's residual rows depend on (zero elsewhere). */
+  readonly structure: JacobianStructure;
 }
 
 /** The sub-store a set of profiles needs: their parameters and everything those reference. */
@@ -114,10 +119,14 @@ export function createGroupProblem(
     });
     return Int32Array.from(list);
   });
+  const columns = profiles.map(() => [] as number[]);
+  touched.forEach((list, j) => list.forEach((k) => columns[k].push(j)));
+  const structure = { offsets, columns: columns.map((c) => Int32Array.from(c)) };
   const psd = psdChecks(evaluator.chunk, localIdx, pv);
   const locals = profiles.map((p) => new Float64Array(p.paramIds.length));
   const scales = new Float64Array(profiles.length);
   let nEval = 0;
+  let lastX: Float64Array | null = null;
   const setX = (x: Float64Array) => setFree(pv, free, x);
   const feasibleAt = (x: Float64Array) => {
     setX(x);
@@ -158,6 +167,7 @@ export function createGroupProblem(
     evaluator,
     scales,
     jacobianMode,
+    structure,
     evaluations: () => nEval,
     feasible: (x: Float64Array) => feasibleAt(x),
     psdActive(x: Float64Array): number[] {
@@ -169,7 +179,10 @@ export function createGroupProblem(
       });
       return out;
     },
+    lastEvaluatedAt: (x: Float64Array) =>
+      lastX !== null && lastX.length === x.length && lastX.every((v, j) => Object.is(v, x[j])),
     residuals(x: Float64Array): Float64Array {
+      lastX = x.slice();
       setX(x);
       const r = new Float64Array(m);
       for (let k = 0; k < profiles.length; k++) {
