@@ -47,8 +47,11 @@ export interface GroupProblem {
   evaluations(): number;
   /** Scales of each profile at the last residual evaluation. */
   readonly scales: Float64Array;
-  /** Whether the last residual evaluation was at x (so {@link scales} are x's). */
-  lastEvaluatedAt(x: Float64Array): boolean;
+  /**
+   * Whether one of the last few residual evaluations was at x; if so, {@link scales} are set back
+   * to x's (the solver's end point is usually among them).
+   */
+  recall(x: Float64Array): boolean;
   /**
    * Whether every profile's relaxation blocks are positive semidefinite and KHH, D ≥ 0 at x
    * (`relaxation_psd.ts`); the solver evaluates no trial point where this is false.
@@ -126,7 +129,8 @@ export function createGroupProblem(
   const locals = profiles.map((p) => new Float64Array(p.paramIds.length));
   const scales = new Float64Array(profiles.length);
   let nEval = 0;
-  let lastX: Float64Array | null = null;
+  // The last few evaluated points and their scales, newest last.
+  const recent: { x: Float64Array; scales: Float64Array }[] = [];
   const setX = (x: Float64Array) => setFree(pv, free, x);
   const feasibleAt = (x: Float64Array) => {
     setX(x);
@@ -179,15 +183,19 @@ export function createGroupProblem(
       });
       return out;
     },
-    lastEvaluatedAt: (x: Float64Array) =>
-      lastX !== null && lastX.length === x.length && lastX.every((v, j) => Object.is(v, x[j])),
+    recall(x: Float64Array): boolean {
+      const hit = recent.find((e) => e.x.every((v, j) => Object.is(v, x[j])));
+      if (hit) scales.set(hit.scales);
+      return hit !== undefined;
+    },
     residuals(x: Float64Array): Float64Array {
-      lastX = x.slice();
       setX(x);
       const r = new Float64Array(m);
       for (let k = 0; k < profiles.length; k++) {
         scales[k] = evalProfile(k, r.subarray(offsets[k], offsets[k + 1]));
       }
+      if (recent.length === 4) recent.shift();
+      recent.push({ x: x.slice(), scales: scales.slice() });
       return r;
     },
     jacobian(x: Float64Array, f: Float64Array): Float64Array {

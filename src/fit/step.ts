@@ -253,8 +253,8 @@ export function fitGroup(
     options.maxNfev,
     options.economy,
   );
-  // The solver's last evaluation is usually its end point: residuals and scales are then known.
-  const residuals = problem.lastEvaluatedAt(sol.x) ? sol.fun : problem.residuals(sol.x);
+  // The solver evaluated its end point recently: residuals and scales are known.
+  const residuals = problem.recall(sol.x) ? sol.fun : problem.residuals(sol.x);
   const { cov, diagnostics } = errorsOf(problem, sol);
   problem.freeIds.forEach((id, j) => {
     const p = store.get(id)!;
