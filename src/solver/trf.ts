@@ -12,6 +12,10 @@
  * SciPy to rounding. Like SciPy, problems without any finite bound use the
  * plain trust-region variant without reflection.
  *
+ * Two options go beyond SciPy and are off by default, so that the iteration stays SciPy's
+ * evaluation for evaluation: `reuseJacobian` (secant updates between steps, `_secant.ts`) and
+ * `chi2Tol` (an absolute χ² stopping rule); exfit's group fits use both (`src/fit/group_solve.ts`).
+ *
  * Dense matrices are row-major `Float64Array`s (`m × n`: residuals × parameters).
  *
  * Kept in one file (over 600 lines) so that it can be read side by side with SciPy's `trf.py`,
@@ -379,6 +383,25 @@ function feasibleRegion(problem: LeastSquaresProblem, start: Float64Array) {
   return test !== undefined && test(start) ? test : () => true;
 }
 
+/** SciPy's first trust radius of the bounded loop: ‖x‖ in the Coleman–Li scaled variables. */
+function initialRadius(
+  x: Float64Array,
+  g: Float64Array,
+  lb: Float64Array,
+  ub: Float64Array,
+  scaleInv: Float64Array,
+): number {
+  const { v, dv } = clScalingVector(x, g, lb, ub);
+  let acc = 0;
+  for (let i = 0; i < x.length; i++) {
+    const vi = dv[i] !== 0 ? v[i] * scaleInv[i] : v[i];
+    const t = (x[i] * scaleInv[i]) / Math.sqrt(vi);
+    acc += t * t;
+  }
+  const delta = Math.sqrt(acc);
+  return delta === 0 ? 1 : delta;
+}
+
 function trfBounds(ctx: LoopContext): LoopOutcome {
   const { m, n, lb, ub, ftol, xtol, gtol, maxNfev } = ctx;
   let scale: Float64Array = ctx.scale;
@@ -390,21 +413,16 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
   const keep = jacobianKeeper(ctx.jac, m, n, ctx.reuse, ctx.structure);
   // χ² drop of the last accepted step whose model agreed (Infinity: none yet).
   let lastDrop = Infinity;
+  // An evaluated Jacobian (and its gradient and scaling) at the current point.
+  const evaluated = () => {
+    jac = keep.evaluate(x, f);
+    g = matTVec(jac, m, n, f);
+    if (ctx.jacScale) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
+  };
   let cost = 0.5 * dot(f, f);
   let g: Float64Array = matTVec(jac, m, n, f);
 
-  let delta: number;
-  {
-    const { v, dv } = clScalingVector(x, g, lb, ub);
-    let acc = 0;
-    for (let i = 0; i < n; i++) {
-      const vi = dv[i] !== 0 ? v[i] * scaleInv[i] : v[i];
-      const t = (x[i] * scaleInv[i]) / Math.sqrt(vi);
-      acc += t * t;
-    }
-    delta = Math.sqrt(acc);
-    if (delta === 0) delta = 1;
-  }
+  let delta = initialRadius(x, g, lb, ub, scaleInv);
 
   let alpha = 0;
   let status: number | null = null;
@@ -425,9 +443,7 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
     if (status === 1 && !keep.fresh) {
       // A gradient test passed on an updated Jacobian is confirmed on an evaluated one.
       status = null;
-      jac = keep.evaluate(x, f);
-      g = matTVec(jac, m, n, f);
-      if (ctx.jacScale) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
+      evaluated();
       continue;
     }
     if (status !== null || nfev === maxNfev) break;
@@ -520,13 +536,15 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
       if (ctx.jacScale && keep.fresh) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
       if (status === null && ctx.callback?.({ x, cost, jac, m, n, nfev })) status = -2;
     } else if (refresh) {
-      jac = keep.evaluate(x, f);
-      g = matTVec(jac, m, n, f);
-      if (ctx.jacScale) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
+      evaluated();
     }
   }
   // The result's Jacobian (errors, diagnostics) is always an evaluated one.
-  if (!keep.fresh) jac = keep.evaluate(x, f);
+  if (!keep.fresh) {
+    evaluated();
+    const { v } = clScalingVector(x, g, lb, ub);
+    gNorm = normInf(g.map((gi, i) => gi * v[i]));
+  }
   return { x, f, jac, cost, optimality: gNorm, nfev, njev: keep.njev, status: status ?? 0 };
 }
 
@@ -541,6 +559,12 @@ function trfNoBounds(ctx: LoopContext): LoopOutcome {
   const keep = jacobianKeeper(ctx.jac, m, n, ctx.reuse, ctx.structure);
   // χ² drop of the last accepted step whose model agreed (Infinity: none yet).
   let lastDrop = Infinity;
+  // An evaluated Jacobian (and its gradient and scaling) at the current point.
+  const evaluated = () => {
+    jac = keep.evaluate(x, f);
+    g = matTVec(jac, m, n, f);
+    if (ctx.jacScale) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
+  };
   let cost = 0.5 * dot(f, f);
   let g: Float64Array = matTVec(jac, m, n, f);
 
@@ -566,9 +590,7 @@ function trfNoBounds(ctx: LoopContext): LoopOutcome {
     if (status === 1 && !keep.fresh) {
       // A gradient test passed on an updated Jacobian is confirmed on an evaluated one.
       status = null;
-      jac = keep.evaluate(x, f);
-      g = matTVec(jac, m, n, f);
-      if (ctx.jacScale) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
+      evaluated();
       continue;
     }
     if (status !== null || nfev === maxNfev) break;
@@ -646,12 +668,13 @@ function trfNoBounds(ctx: LoopContext): LoopOutcome {
       if (ctx.jacScale && keep.fresh) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
       if (status === null && ctx.callback?.({ x, cost, jac, m, n, nfev })) status = -2;
     } else if (refresh) {
-      jac = keep.evaluate(x, f);
-      g = matTVec(jac, m, n, f);
-      if (ctx.jacScale) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
+      evaluated();
     }
   }
   // The result's Jacobian (errors, diagnostics) is always an evaluated one.
-  if (!keep.fresh) jac = keep.evaluate(x, f);
+  if (!keep.fresh) {
+    evaluated();
+    gNorm = normInf(g);
+  }
   return { x, f, jac, cost, optimality: gNorm, nfev, njev: keep.njev, status: status ?? 0 };
 }
