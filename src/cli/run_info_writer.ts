@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { basename, extname, resolve } from "node:path";
+import { basename, extname, resolve } from "../config/paths.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
 import {
   formatOutcomeToml,
