@@ -68,15 +68,25 @@ export function timeBudgetOf(o: PlacementOptions, nowMs = Date.now()): TimeBudge
   return { limitS, deadlineMs: nowMs + limitS * 1000, source: `--time-limit ${o.timeLimit}` };
 }
 
-// The remote executors (srun, queue, HTTP) are imported only when asked for: a local fit does not
-// pay for loading them at start (about 10 ms with the file-URL and Slurm helpers they bring).
+/**
+ * `import()` of a module by a URL built at run time: `deno run` loads the graph of every
+ * `import("literal")` at start, so a literal would not keep the remote executors (and the
+ * file-URL and Slurm helpers they bring, about 10 ms) out of a local fit.
+ */
+function lazy<T>(url: URL): Promise<T> {
+  return import(url.href);
+}
+
+// The remote executors (srun, queue, HTTP) are imported only when asked for.
 async function placeExecutor(
   o: PlacementOptions,
   log: (message: string) => void,
   budget: TimeBudget | undefined,
 ): Promise<Executor> {
   if (o.executor === "srun") {
-    const { srunExecutor } = await import("./srun.ts");
+    const { srunExecutor } = await lazy<typeof import("./srun.ts")>(
+      new URL("./srun.ts", import.meta.url),
+    );
     return srunExecutor({
       log,
       onRetry: ({ id, attempt, endpoint, reason }) =>
@@ -85,13 +95,15 @@ async function placeExecutor(
   }
   if (o.executor === "queue") {
     const [{ queueExecutor }, { parseQueueUrl }] = await Promise.all([
-      import("./queue_executor.ts"),
-      import("./queue_names.ts"),
+      lazy<typeof import("./queue_executor.ts")>(new URL("./queue_executor.ts", import.meta.url)),
+      lazy<typeof import("./queue_names.ts")>(new URL("./queue_names.ts", import.meta.url)),
     ]);
     return queueExecutor({ servers: parseQueueUrl(o.queue), log });
   }
   if (o.endpoints) {
-    const { httpExecutor, parseEndpoints } = await import("./http.ts");
+    const { httpExecutor, parseEndpoints } = await lazy<typeof import("./http.ts")>(
+      new URL("./http.ts", import.meta.url),
+    );
     const timeoutS = Number(o.timeout ?? "120");
     if (!(timeoutS > 0) || !Number.isFinite(timeoutS)) {
       throw new Error(`--timeout: expected a positive number of seconds, got "${o.timeout}"`);
