@@ -18,7 +18,7 @@ import {
 } from "../output/run_info.ts";
 import type { ParamStore } from "../params/store.ts";
 import type { StepSpec } from "../fit/step.ts";
-import { EXFIT_VERSION } from "./version.ts";
+import { EXFIT_VERSION } from "../output/version.ts";
 
 /** What the writer needs to know about the invocation. */
 export interface RunInfoOptions {
