@@ -33,6 +33,10 @@ export class EigenEchoes {
   private readonly pulseStamp: Int32Array;
   private evaluation = 0;
   private readonly tmp: Float64Array;
+  /** The decomposition's blocks (`src/nmr/_eig_blocks.ts`): X and X⁻¹ are zero outside them. */
+  private blockCount = 1;
+  private readonly order: Int32Array;
+  private readonly hi: Int32Array;
 
   constructor(private readonly n: number, slots: number) {
     const nn = n * n;
@@ -46,12 +50,19 @@ export class EigenEchoes {
     this.pulses = Array.from({ length: slots }, () => new Float64Array(nn));
     this.pulseStamp = new Int32Array(slots).fill(-1);
     this.tmp = new Float64Array(nn);
+    this.order = new Int32Array(n);
+    this.hi = new Int32Array(n);
   }
 
   /** Take the decomposition in `ws` (of the Liouvillian the evaluation's delays come from). */
   capture(ws: EigWorkspace): void {
     this.x.set(ws.x);
     this.xinv.set(ws.xinv);
+    this.blockCount = ws.blocks.count;
+    if (this.blockCount > 1) {
+      this.order.set(ws.blocks.order);
+      this.hi.set(ws.blocks.hi);
+    }
     this.wr.set(ws.wr);
     this.wi.set(ws.wi);
     const n = this.n;
@@ -92,9 +103,50 @@ export class EigenEchoes {
 
   /** Slot `slot` ← X⁻¹·p·X for a dense pulse `p` (at the echo's phase), for this evaluation. */
   setPulse(slot: number, p: Float64Array): void {
-    matmul(this.tmp, p, this.x, this.n);
-    matmul(this.pulses[slot], this.xinv, this.tmp, this.n);
+    if (this.blockCount > 1) {
+      this.similarityByBlocks(this.pulses[slot], p);
+    } else {
+      matmul(this.tmp, p, this.x, this.n);
+      matmul(this.pulses[slot], this.xinv, this.tmp, this.n);
+    }
     this.pulseStamp[slot] = this.evaluation;
+  }
+
+  /**
+   * out = X⁻¹·p·X for a block-structured X: column j of X (row j of X⁻¹) is non-zero only on
+   * the original indices of j's block, so each product costs n·Σ mᵦ² instead of n³.
+   */
+  private similarityByBlocks(out: Float64Array, p: Float64Array): void {
+    const { n, x, xinv, order, hi } = this;
+    const t = this.tmp;
+    t.fill(0);
+    out.fill(0);
+    for (let off = 0; off < n; off = hi[off]) {
+      const end = hi[off];
+      // t[:, block] = p[:, block's indices]·X[block's indices, block]
+      for (let c = off; c < end; c++) {
+        const xo = order[c] * n;
+        for (let i = 0; i < n; i++) {
+          const a = p[i * n + order[c]];
+          if (a === 0) continue;
+          const to = i * n;
+          for (let j = off; j < end; j++) t[to + j] += a * x[xo + j];
+        }
+      }
+    }
+    for (let off = 0; off < n; off = hi[off]) {
+      const end = hi[off];
+      // out[block, :] = X⁻¹[block, block's indices]·t[block's indices, :]
+      for (let r = off; r < end; r++) {
+        const ro = r * n;
+        for (let c = off; c < end; c++) {
+          const a = xinv[ro + order[c]];
+          if (a === 0) continue;
+          const to = order[c] * n;
+          for (let j = 0; j < n; j++) out[ro + j] += a * t[to + j];
+        }
+      }
+    }
   }
 
   /** out = E·P'·E for the pulse P' of `slot` ({@link setPulse}) and the current point's τ. */
