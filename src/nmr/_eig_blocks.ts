@@ -10,6 +10,7 @@
  * @module
  */
 import type { EigWorkspace } from "./eig.ts";
+import { createExpmWorkspace, expm, type ExpmWorkspace } from "./expm.ts";
 
 /**
  * The coupled blocks of the last matrix seen: `order` lists the original indices block by
@@ -154,4 +155,55 @@ export function decomposeBlocks(
   ws.cond = normX * normXinv;
   ws.ok = ws.cond <= ws.condMax;
   return ws.ok;
+}
+
+/** Per block size: an expm workspace and m×m buffers for the block and its exponential. */
+export type ExpmBlockSpace = Map<number, { ws: ExpmWorkspace; a: Float64Array; out: Float64Array }>;
+
+/**
+ * out = exp(a·t) (Padé, {@link expm}), block by block where `a` is reducible: a pulse on one spin
+ * leaves the other spin's coherence orders apart (¹H–¹⁵N DQ/ZQ: 14 + 16 instead of 30, about 4×
+ * fewer operations). The blocks of `a` are left in `b`.
+ *
+ * @example
+ * ```ts
+ * expmReducible(out, generator, widthS, createExpmWorkspace(30), createEigBlocks(30), new Map());
+ * ```
+ */
+export function expmReducible(
+  out: Float64Array,
+  a: Float64Array,
+  t: number,
+  ws: ExpmWorkspace,
+  b: EigBlocks,
+  subs: ExpmBlockSpace,
+): void {
+  const n = ws.n;
+  if (n <= 2 || findBlocks(a, n, b) === 1) {
+    expm(out, a, t, ws);
+    return;
+  }
+  const { order, hi } = b;
+  out.fill(0);
+  for (let off = 0; off < n; off = hi[off]) {
+    const m = hi[off] - off;
+    let sub = subs.get(m);
+    if (!sub) {
+      sub = {
+        ws: createExpmWorkspace(m),
+        a: new Float64Array(m * m),
+        out: new Float64Array(m * m),
+      };
+      subs.set(m, sub);
+    }
+    for (let r = 0; r < m; r++) {
+      const ro = order[off + r] * n;
+      for (let c = 0; c < m; c++) sub.a[r * m + c] = a[ro + order[off + c]];
+    }
+    expm(sub.out, sub.a, t, sub.ws);
+    for (let r = 0; r < m; r++) {
+      const ro = order[off + r] * n;
+      for (let c = 0; c < m; c++) out[ro + order[off + c]] = sub.out[r * m + c];
+    }
+  }
 }
