@@ -11,7 +11,15 @@
  *
  * @module
  */
-import { matmul } from "../nmr/expm.ts";
+import { matmul, matvec } from "../nmr/expm.ts";
+
+/** out[q] = a·v[q] for `kv` vectors of length n one after the other. */
+function eachMatvec(out: Float64Array, a: Float64Array, v: Float64Array, n: number, kv: number) {
+  if (kv === 1) return matvec(out, a, v, n);
+  for (let q = 0; q < kv * n; q += n) {
+    matvec(out.subarray(q, q + n), a, v.subarray(q, q + n), n);
+  }
+}
 import type { EigWorkspace } from "../nmr/eig.ts";
 
 /**
@@ -37,6 +45,8 @@ export class EigenEchoes {
   private blockCount = 1;
   private readonly order: Int32Array;
   private readonly hi: Int32Array;
+  private readonly loOf: Int32Array;
+  private readonly lo: Int32Array;
 
   constructor(private readonly n: number, slots: number) {
     const nn = n * n;
@@ -52,6 +62,37 @@ export class EigenEchoes {
     this.tmp = new Float64Array(nn);
     this.order = new Int32Array(n);
     this.hi = new Int32Array(n);
+    this.loOf = new Int32Array(n);
+    this.lo = new Int32Array(n);
+  }
+
+  /** out = X⁻¹·v for `kv` vectors of length n one after the other (into eigen coordinates). */
+  toEigen(out: Float64Array, v: Float64Array, kv: number): void {
+    const { n, xinv, order, lo, hi } = this;
+    if (this.blockCount === 1) return eachMatvec(out, xinv, v, n, kv);
+    for (let q = 0; q < kv * n; q += n) {
+      for (let r = 0; r < n; r++) {
+        const ro = r * n;
+        let sum = 0;
+        for (let c = lo[r]; c < hi[r]; c++) sum += xinv[ro + order[c]] * v[q + order[c]];
+        out[q + r] = sum;
+      }
+    }
+  }
+
+  /** out = X·v for `kv` vectors (back from eigen coordinates). */
+  fromEigen(out: Float64Array, v: Float64Array, kv: number): void {
+    const { n, x, hi, loOf } = this;
+    if (this.blockCount === 1) return eachMatvec(out, x, v, n, kv);
+    for (let q = 0; q < kv * n; q += n) {
+      for (let i = 0; i < n; i++) {
+        const lo = loOf[i];
+        const io = i * n;
+        let sum = 0;
+        for (let j = lo; j < hi[lo]; j++) sum += x[io + j] * v[q + j];
+        out[q + i] = sum;
+      }
+    }
   }
 
   /** Take the decomposition in `ws` (of the Liouvillian the evaluation's delays come from). */
@@ -62,6 +103,8 @@ export class EigenEchoes {
     if (this.blockCount > 1) {
       this.order.set(ws.blocks.order);
       this.hi.set(ws.blocks.hi);
+      this.lo.set(ws.blocks.lo);
+      this.loOf.set(ws.blocks.loOf);
     }
     this.wr.set(ws.wr);
     this.wi.set(ws.wi);
@@ -155,21 +198,46 @@ export class EigenEchoes {
     const pe = this.pulses[slot];
     const { diag, off, partner } = this;
     const m = this.tmp;
-    // m = P'·E: column j mixes columns j and its partner.
-    for (let i = 0; i < n; i++) {
-      const io = i * n;
-      for (let j = 0; j < n; j++) {
-        const q = partner[j];
-        m[io + j] = pe[io + j] * diag[j] + pe[io + q] * off[q];
+    // m = P'·E, column j mixing columns j and its partner; a real eigenvalue's column (partner
+    // j, off 0) is only scaled. The same sums as one loop over partners, without the gathers.
+    for (let j = 0; j < n; j++) {
+      const q = partner[j];
+      const dj = diag[j];
+      if (q === j) {
+        for (let io = 0; io < n * n; io += n) m[io + j] = pe[io + j] * dj;
+        continue;
       }
+      const dq = diag[q];
+      const oj = off[j];
+      const oq = off[q];
+      for (let io = 0; io < n * n; io += n) {
+        const a = pe[io + j];
+        const b = pe[io + q];
+        m[io + j] = a * dj + b * oq;
+        m[io + q] = b * dq + a * oj;
+      }
+      j++;
     }
     // out = E·m: row j mixes rows j and its partner.
     for (let j = 0; j < n; j++) {
       const jo = j * n;
-      const qo = partner[j] * n;
       const c = diag[j];
+      const q = partner[j];
+      if (q === j) {
+        for (let k = 0; k < n; k++) out[jo + k] = c * m[jo + k];
+        continue;
+      }
+      const qo = q * n;
       const s = off[j];
-      for (let k = 0; k < n; k++) out[jo + k] = c * m[jo + k] + s * m[qo + k];
+      const cq = diag[q];
+      const sq = off[q];
+      for (let k = 0; k < n; k++) {
+        const a = m[jo + k];
+        const b = m[qo + k];
+        out[jo + k] = c * a + s * b;
+        out[qo + k] = cq * b + sq * a;
+      }
+      j++;
     }
     return out;
   }
