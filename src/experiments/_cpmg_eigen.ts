@@ -11,15 +11,7 @@
  *
  * @module
  */
-import { matmul, matvec } from "../nmr/expm.ts";
-
-/** out[q] = a·v[q] for `kv` vectors of length n one after the other. */
-function eachMatvec(out: Float64Array, a: Float64Array, v: Float64Array, n: number, kv: number) {
-  if (kv === 1) return matvec(out, a, v, n);
-  for (let q = 0; q < kv * n; q += n) {
-    matvec(out.subarray(q, q + n), a, v.subarray(q, q + n), n);
-  }
-}
+import { matmul } from "../nmr/expm.ts";
 import type { EigWorkspace } from "../nmr/eig.ts";
 
 /**
@@ -66,10 +58,17 @@ export class EigenEchoes {
     this.lo = new Int32Array(n);
   }
 
-  /** out = X⁻¹·v for `kv` vectors of length n one after the other (into eigen coordinates). */
+  /** Whether X and X⁻¹ are block-structured ({@link toEigen} and {@link fromEigen} apply). */
+  get blocked(): boolean {
+    return this.blockCount > 1;
+  }
+
+  /**
+   * out = X⁻¹·v for `kv` vectors of length n one after the other (into eigen coordinates), for a
+   * block-structured X ({@link blocked}).
+   */
   toEigen(out: Float64Array, v: Float64Array, kv: number): void {
     const { n, xinv, order, lo, hi } = this;
-    if (this.blockCount === 1) return eachMatvec(out, xinv, v, n, kv);
     for (let q = 0; q < kv * n; q += n) {
       for (let r = 0; r < n; r++) {
         const ro = r * n;
@@ -80,10 +79,9 @@ export class EigenEchoes {
     }
   }
 
-  /** out = X·v for `kv` vectors (back from eigen coordinates). */
+  /** out = X·v for `kv` vectors (back from eigen coordinates), X block-structured. */
   fromEigen(out: Float64Array, v: Float64Array, kv: number): void {
     const { n, x, hi, loOf } = this;
-    if (this.blockCount === 1) return eachMatvec(out, x, v, n, kv);
     for (let q = 0; q < kv * n; q += n) {
       for (let i = 0; i < n; i++) {
         const lo = loOf[i];

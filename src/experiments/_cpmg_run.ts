@@ -104,7 +104,8 @@ function runCore(
         const eigen = st.cache.eigen;
         const inEigen = eigen.active;
         if (inEigen) {
-          eigen.toEigen(w, v, kv);
+          if (eigen.blocked) eigen.toEigen(w, v, kv);
+          else blockMatvec(w, eigen.xinv, v, n, kv);
           u = v, v = w, w = u;
         }
         const count = s.count ? s.count(x) : s.perCycle * Math.trunc(x);
@@ -152,7 +153,8 @@ function runCore(
           }
         }
         if (!inEigen) continue;
-        eigen.fromEigen(w, v, kv);
+        if (eigen.blocked) eigen.fromEigen(w, v, kv);
+        else blockMatvec(w, eigen.x, v, n, kv);
       }
     } else if (s.kind === "point") {
       blockMatvec(w, plan.mats[plan.pointAt[k * st.nPoint + s.index]], v, n, kv);

@@ -13,6 +13,14 @@ import type { EigWorkspace } from "./eig.ts";
 import { createExpmWorkspace, expm, type ExpmWorkspace } from "./expm.ts";
 
 /**
+ * The smallest matrix worth splitting: below it the search for blocks, the copies in and out and
+ * the per-block calls cost more than the n³ − Σ mᵦ³ they save (`benchmarks/cpmg_ab_bench.ts`:
+ * ¹⁵N IP, 6×6 as 4 + 2, 8 % slower per evaluation split; methyl ¹H SQ, 12×12 as 8 + 2 + 2, even;
+ * ¹H–¹⁵N DQ/ZQ, 30×30, 22 % faster).
+ */
+export const MIN_SPLIT_SIZE = 16;
+
+/**
  * The coupled blocks of the last matrix seen: `order` lists the original indices block by
  * block (each block ascending, blocks by their smallest index), and eigen coordinate j — column
  * j of X, row j of X⁻¹ — belongs to the block whose original indices are
@@ -179,7 +187,7 @@ export function expmReducible(
   subs: ExpmBlockSpace,
 ): void {
   const n = ws.n;
-  if (n <= 2 || findBlocks(a, n, b) === 1) {
+  if (n < MIN_SPLIT_SIZE || findBlocks(a, n, b) === 1) {
     expm(out, a, t, ws);
     return;
   }

@@ -28,7 +28,13 @@
  */
 
 import { expm, type ExpmWorkspace } from "./expm.ts";
-import { createEigBlocks, decomposeBlocks, type EigBlocks, findBlocks } from "./_eig_blocks.ts";
+import {
+  createEigBlocks,
+  decomposeBlocks,
+  type EigBlocks,
+  findBlocks,
+  MIN_SPLIT_SIZE,
+} from "./_eig_blocks.ts";
 
 const EPS = Number.EPSILON;
 /** Default refusal threshold on the 1-norm condition number of the eigenvector matrix. */
@@ -794,7 +800,7 @@ export function eigDecompose(a: Float64Array, ws: EigWorkspace): boolean {
   ws.ok = false;
   ws.cond = Infinity;
   // A reducible matrix (no RF field) is decomposed block by block.
-  if (n > 2 && findBlocks(a, n, ws.blocks) > 1) {
+  if (n >= MIN_SPLIT_SIZE && findBlocks(a, n, ws.blocks) > 1) {
     return decomposeBlocks(a, ws, ws.blocks, eigDecompose, createEigWorkspace);
   }
   for (let i = 0; i < nn; i++) {
