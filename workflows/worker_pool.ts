@@ -199,9 +199,7 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
   const waiting = () => shared.length + lanes.reduce((n, l) => n + l.queue.length, 0);
   // Only for items no free lane can take: a run of single items (one coupled group per step)
   // keeps its warm thread instead of moving to a cold worker.
-  // A global fit's chunks (`large`) want them at once: the chunks of every iteration run side
-  // by side, for tens of iterations.
-  let largeSeen = false;
+  let largeSeen = false; // a global fit's chunks: side by side, tens of iterations: start now
   const workersWanted = () => (largeSeen || here.busyMs() >= startAfterMs) && waiting() > 0;
   const mainYields = main && (opts.mainThreadUntilWorkersReady ?? false);
   const rejectAll = (err: Error) => {
