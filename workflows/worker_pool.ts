@@ -312,6 +312,7 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
       });
     },
     stats: (): ExecutorStats => ({ ...stats }),
+    parallel: () => lanes.some((l) => !l.main && l.ready),
     close() {
       closed = true;
       for (const lane of lanes) {
