@@ -55,3 +55,26 @@ Deno.test("auto pool: past the threshold workers start, take over, and the answe
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("auto pool: a global fit's chunks start the workers at once, and the answer is unchanged", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "exfit_auto_pool_global_" });
+  const s = writeSyntheticStudy(dir, { residues: 6, seed: 5, fields: [600, 800] });
+  // KEX_AB and PB fitted: one coupled group of 12 profiles, cut into chunks of 4.
+  const config: StudyConfig = {
+    experiments: s.experiments,
+    parameters: [s.parameters],
+    chunkProfiles: 4,
+  };
+  // A threshold no test reaches: only the `large` chunks can have started them.
+  const pool = autoPool({ startWorkersAfterMs: 1e9 });
+  try {
+    const rec = await runStudy(config, pool);
+    const ref = await runStudy(config, inProcessExecutor());
+    assert.ok((rec.stats?.workersStarted ?? 0) >= 1, JSON.stringify(rec.stats));
+    assert.deepEqual(rec.steps, ref.steps);
+    assert.deepEqual(rec.chisqr, ref.chisqr);
+  } finally {
+    await pool.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -36,6 +36,11 @@ export interface RunOptions {
    * worker or endpoint when it is free, so its evaluator cache is reused.
    */
   affinity?: number;
+  /**
+   * The item belongs to a large computation (a chunk of a global fit, which is evaluated every
+   * iteration, tens of times): a pool that starts its workers lazily starts them at once.
+   */
+  large?: boolean;
 }
 
 /** Runs work items. */

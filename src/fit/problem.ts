@@ -14,6 +14,7 @@ import {
   type ParamVector,
 } from "../params/store.ts";
 import type { ChunkEvaluator } from "./chunk.ts";
+import type { JacobianStructure } from "../solver/trf.ts";
 import { activePsdKeys, psdChecks, psdFeasible } from "./relaxation_psd.ts";
 import {
   centralJacobian,
@@ -47,12 +48,19 @@ export interface GroupProblem {
   /** Scales of each profile at the last residual evaluation. */
   readonly scales: Float64Array;
   /**
+   * Whether one of the last few residual evaluations was at x; if so, {@link scales} are set back
+   * to x's (the solver's end point is usually among them).
+   */
+  recall(x: Float64Array): boolean;
+  /**
    * Whether every profile's relaxation blocks are positive semidefinite and KHH, D ≥ 0 at x
    * (`relaxation_psd.ts`); the solver evaluates no trial point where this is false.
    */
   feasible(x: Float64Array): boolean;
   /** Free parameters (indices) that reach a relaxation-PSD condition active at x. */
   psdActive(x: Float64Array): number[];
+  /** Which free parameters each profile's residual rows depend on (zero elsewhere). */
+  readonly structure: JacobianStructure;
 }
 
 /** The sub-store a set of profiles needs: their parameters and everything those reference. */
@@ -114,10 +122,15 @@ export function createGroupProblem(
     });
     return Int32Array.from(list);
   });
+  const columns = profiles.map(() => [] as number[]);
+  touched.forEach((list, j) => list.forEach((k) => columns[k].push(j)));
+  const structure = { offsets, columns: columns.map((c) => Int32Array.from(c)) };
   const psd = psdChecks(evaluator.chunk, localIdx, pv);
   const locals = profiles.map((p) => new Float64Array(p.paramIds.length));
   const scales = new Float64Array(profiles.length);
   let nEval = 0;
+  // The last few evaluated points and their scales, newest last.
+  const recent: { x: Float64Array; scales: Float64Array }[] = [];
   const setX = (x: Float64Array) => setFree(pv, free, x);
   const feasibleAt = (x: Float64Array) => {
     setX(x);
@@ -158,6 +171,7 @@ export function createGroupProblem(
     evaluator,
     scales,
     jacobianMode,
+    structure,
     evaluations: () => nEval,
     feasible: (x: Float64Array) => feasibleAt(x),
     psdActive(x: Float64Array): number[] {
@@ -169,12 +183,19 @@ export function createGroupProblem(
       });
       return out;
     },
+    recall(x: Float64Array): boolean {
+      const hit = recent.find((e) => e.x.every((v, j) => Object.is(v, x[j])));
+      if (hit) scales.set(hit.scales);
+      return hit !== undefined;
+    },
     residuals(x: Float64Array): Float64Array {
       setX(x);
       const r = new Float64Array(m);
       for (let k = 0; k < profiles.length; k++) {
         scales[k] = evalProfile(k, r.subarray(offsets[k], offsets[k + 1]));
       }
+      if (recent.length === 4) recent.shift();
+      recent.push({ x: x.slice(), scales: scales.slice() });
       return r;
     },
     jacobian(x: Float64Array, f: Float64Array): Float64Array {

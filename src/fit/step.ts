@@ -10,6 +10,7 @@ import {
   type GroupSolution,
   MAX_NFEV,
   solveGroup,
+  type SolverEconomy,
   type XScalePolicy,
 } from "./group_solve.ts";
 import type { BudgetHit } from "./budget.ts";
@@ -76,6 +77,8 @@ export interface GroupFitOptions {
   xScale?: XScalePolicy;
   /** Evaluation budget (default `MAX_NFEV`; basin-search starts get `BASIN_NFEV`). */
   maxNfev?: number;
+  /** Evaluation savings of the solver (default: `solveGroup`'s for the scaling policy). */
+  economy?: SolverEconomy;
 }
 
 /** Fit statistics of a step (ChemEx's statistics.toml fields). */
@@ -243,8 +246,15 @@ export function fitGroup(
       chisqr: sumSq(residuals),
     };
   }
-  const sol = solveGroup(problem, options.xScale ?? "jac", problem.x0, options.maxNfev);
-  const residuals = problem.residuals(sol.x);
+  const sol = solveGroup(
+    problem,
+    options.xScale ?? "jac",
+    problem.x0,
+    options.maxNfev,
+    options.economy,
+  );
+  // The solver evaluated its end point recently: residuals and scales are known.
+  const residuals = problem.recall(sol.x) ? sol.fun : problem.residuals(sol.x);
   const { cov, diagnostics } = errorsOf(problem, sol);
   problem.freeIds.forEach((id, j) => {
     const p = store.get(id)!;

@@ -391,3 +391,35 @@ export function checkTermination(
   if (xtolOk) return 3;
   return null;
 }
+
+/** Whether every entry is finite. */
+export function allFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+/** `J·diag(d)` as a new row-major matrix. */
+export function scaleColumns(j: Float64Array, m: number, n: number, d: Float64Array): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    const off = i * n;
+    for (let k = 0; k < n; k++) out[off + k] = j[off + k] * d[k];
+  }
+  return out;
+}
+
+/**
+ * Whether the last step and the model at the new point both say χ² is within the tolerance of
+ * its minimum: `tol` times the reduced χ² where that is below 1, so that on data fitted better
+ * than their errors say (synthetic data without noise) the rule keeps to the errors the data
+ * support, √(χ²/dof)·σ, and keeps converging where they are fitted to rounding.
+ */
+export function chi2Converged(
+  lastDrop: number,
+  uf: Float64Array,
+  ctx: { chi2Tol: number; m: number; n: number },
+  cost: number,
+): boolean {
+  const tol = ctx.chi2Tol * Math.min(1, (2 * cost) / Math.max(1, ctx.m - ctx.n));
+  return tol > 0 && lastDrop <= tol && dot(uf, uf) <= tol;
+}

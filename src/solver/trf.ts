@@ -12,6 +12,10 @@
  * SciPy to rounding. Like SciPy, problems without any finite bound use the
  * plain trust-region variant without reflection.
  *
+ * Two options go beyond SciPy and are off by default, so that the iteration stays SciPy's
+ * evaluation for evaluation: `reuseJacobian` (secant updates between steps, `_secant.ts`) and
+ * `chi2Tol` (an absolute χ² stopping rule); exfit's group fits use both (`src/fit/group_solve.ts`).
+ *
  * Dense matrices are row-major `Float64Array`s (`m × n`: residuals × parameters).
  *
  * Kept in one file (over 600 lines) so that it can be read side by side with SciPy's `trf.py`,
@@ -23,10 +27,14 @@
 import { EPS, thinSvd } from "./_linalg.ts";
 import { forwardDifferenceJacobian, jacobianScale } from "./jacobian.ts";
 import { selectStep } from "./_trf_step.ts";
+import { jacobianKeeper, type JacobianStructure, type ReusePolicy } from "./_secant.ts";
 
 export { forwardDifferenceJacobian, forwardDifferenceStep, jacobianScale } from "./jacobian.ts";
+export { DEFAULT_REUSE, type JacobianStructure, type ReusePolicy } from "./_secant.ts";
 import {
+  allFinite,
   checkTermination,
+  chi2Converged,
   clScalingVector,
   dot,
   evaluateQuadratic,
@@ -35,6 +43,7 @@ import {
   matTVec,
   norm2,
   normInf,
+  scaleColumns,
   solveLsqTrustRegion,
   updateTrRadius,
 } from "./_trf_common.ts";
@@ -52,6 +61,8 @@ export interface LeastSquaresProblem {
    * stay feasible and may end on the region's boundary. An infeasible start disables the test.
    */
   feasible?(x: Float64Array): boolean;
+  /** Which columns can be non-zero in which rows (kept by Jacobian updates; default dense). */
+  structure?: JacobianStructure;
 }
 
 /** Bounds, scaling and stopping rules for {@link leastSquaresTrf}. */
@@ -75,10 +86,26 @@ export interface TrfOptions {
   /** Maximum number of residual evaluations, Jacobian ones excluded (default 100·n). */
   maxNfev?: number;
   /**
+   * Absolute χ² (= 2·cost) tolerance, off by default: stop (status 2) when the last accepted step
+   * lowered χ² by at most this, its model agreed (ratio > 0.25), and the Gauss–Newton model at
+   * the new point, on an evaluated Jacobian, predicts at most this much further decrease. Near a
+   * minimum χ² − χ²_min = δᵀ JᵀJ δ, so every parameter then lies within √chi2Tol standard errors
+   * of the model's minimum.
+   */
+  chi2Tol?: number;
+  /**
    * Called after every accepted step with the new iterate; returning `true` stops the solver
    * (status -2, like SciPy's callback raising `StopIteration`).
    */
   callback?: (state: TrfIterate) => boolean;
+  /**
+   * Reuse the Jacobian between steps (`_secant.ts`): after an accepted step the model predicted
+   * well, a secant update replaces up to `maxUpdates` evaluations in a row. A rejected step, a
+   * met stopping rule and the end point always get an evaluated Jacobian, so the stopping rules,
+   * `jac` and `optimality` of the result are those of a true Jacobian. Off by default (SciPy's
+   * iteration, evaluation for evaluation).
+   */
+  reuseJacobian?: ReusePolicy;
 }
 
 /** What {@link TrfOptions.callback} sees after an accepted step (do not modify). */
@@ -176,26 +203,8 @@ export function leastSquaresTrf(
     activeMask: new Int8Array(n),
   });
 
-  if (lb.length !== n || ub.length !== n) {
-    return improper("Inconsistent shapes between bounds and `x0`.");
-  }
-  if (scale.length !== n) return improper("Inconsistent shapes between `x_scale` and `x0`.");
-  for (let i = 0; i < n; i++) {
-    if (Number.isNaN(lb[i]) || Number.isNaN(ub[i]) || !(lb[i] < ub[i])) {
-      return improper("Each lower bound must be strictly less than each upper bound.");
-    }
-    if (!Number.isFinite(x0[i])) return improper("`x0` must be finite.");
-    if (!(Number.isFinite(scale[i]) && scale[i] > 0)) {
-      return improper("`x_scale` must contain only positive finite values.");
-    }
-  }
-  if (!(maxNfev > 0) || !Number.isInteger(maxNfev)) {
-    return improper("`max_nfev` must be a positive integer.");
-  }
-  if (!(ftol >= 0 && xtol >= 0 && gtol >= 0)) return improper("Tolerances must be non-negative.");
-  if (ftol < EPS && xtol < EPS && gtol < EPS) {
-    return improper("At least one of the tolerances must be higher than machine epsilon.");
-  }
+  const reason = invalidInput(x0, lb, ub, scale, maxNfev, [ftol, xtol, gtol]);
+  if (reason !== null) return improper(reason);
 
   // SciPy rejects an infeasible start; we clip it instead, then keep it off the bounds.
   const xClipped = new Float64Array(n);
@@ -269,6 +278,11 @@ export function leastSquaresTrf(
     feasible: feasibleRegion(problem, xStart),
     scale: jacScale ? jacobianScale(j0, m, n, null).scale : scale,
     jacScale,
+    chi2Tol: options.chi2Tol ?? 0,
+    reuse: options.reuseJacobian && options.reuseJacobian.maxUpdates > 0
+      ? options.reuseJacobian
+      : null,
+    structure: problem.structure,
   };
   let unbounded = true;
   for (let i = 0; i < n; i++) {
@@ -293,6 +307,40 @@ export function leastSquaresTrf(
   };
 }
 
+/** Why SciPy would reject these inputs, or null. */
+function invalidInput(
+  x0: Float64Array,
+  lb: Float64Array,
+  ub: Float64Array,
+  scale: Float64Array,
+  maxNfev: number,
+  tols: [number, number, number],
+): string | null {
+  const n = x0.length;
+  const [ftol, xtol, gtol] = tols;
+  if (lb.length !== n || ub.length !== n) {
+    return "Inconsistent shapes between bounds and `x0`.";
+  }
+  if (scale.length !== n) return "Inconsistent shapes between `x_scale` and `x0`.";
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(lb[i]) || Number.isNaN(ub[i]) || !(lb[i] < ub[i])) {
+      return "Each lower bound must be strictly less than each upper bound.";
+    }
+    if (!Number.isFinite(x0[i])) return "`x0` must be finite.";
+    if (!(Number.isFinite(scale[i]) && scale[i] > 0)) {
+      return "`x_scale` must contain only positive finite values.";
+    }
+  }
+  if (!(maxNfev > 0) || !Number.isInteger(maxNfev)) {
+    return "`max_nfev` must be a positive integer.";
+  }
+  if (!(ftol >= 0 && xtol >= 0 && gtol >= 0)) return "Tolerances must be non-negative.";
+  if (ftol < EPS && xtol < EPS && gtol < EPS) {
+    return "At least one of the tolerances must be higher than machine epsilon.";
+  }
+  return null;
+}
+
 interface LoopContext {
   fun(x: Float64Array): Float64Array;
   jac(x: Float64Array, f: Float64Array): Float64Array;
@@ -313,6 +361,9 @@ interface LoopContext {
   callback?: (state: TrfIterate) => boolean;
   /** Whether a trial point may be evaluated (see {@link LeastSquaresProblem.feasible}). */
   feasible(x: Float64Array): boolean;
+  reuse: ReusePolicy | null;
+  structure?: JacobianStructure;
+  chi2Tol: number;
 }
 
 interface LoopOutcome {
@@ -332,19 +383,23 @@ function feasibleRegion(problem: LeastSquaresProblem, start: Float64Array) {
   return test !== undefined && test(start) ? test : () => true;
 }
 
-function allFinite(a: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
-  return true;
-}
-
-/** `J·diag(d)` as a new row-major matrix. */
-function scaleColumns(j: Float64Array, m: number, n: number, d: Float64Array): Float64Array {
-  const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    const off = i * n;
-    for (let k = 0; k < n; k++) out[off + k] = j[off + k] * d[k];
+/** SciPy's first trust radius of the bounded loop: ‖x‖ in the Coleman–Li scaled variables. */
+function initialRadius(
+  x: Float64Array,
+  g: Float64Array,
+  lb: Float64Array,
+  ub: Float64Array,
+  scaleInv: Float64Array,
+): number {
+  const { v, dv } = clScalingVector(x, g, lb, ub);
+  let acc = 0;
+  for (let i = 0; i < x.length; i++) {
+    const vi = dv[i] !== 0 ? v[i] * scaleInv[i] : v[i];
+    const t = (x[i] * scaleInv[i]) / Math.sqrt(vi);
+    acc += t * t;
   }
-  return out;
+  const delta = Math.sqrt(acc);
+  return delta === 0 ? 1 : delta;
 }
 
 function trfBounds(ctx: LoopContext): LoopOutcome {
@@ -355,22 +410,19 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
   let f: Float64Array = ctx.f0;
   let jac: Float64Array = ctx.j0;
   let nfev = 1;
-  let njev = 1;
+  const keep = jacobianKeeper(ctx.jac, m, n, ctx.reuse, ctx.structure);
+  // χ² drop of the last accepted step whose model agreed (Infinity: none yet).
+  let lastDrop = Infinity;
+  // An evaluated Jacobian (and its gradient and scaling) at the current point.
+  const evaluated = () => {
+    jac = keep.evaluate(x, f);
+    g = matTVec(jac, m, n, f);
+    if (ctx.jacScale) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
+  };
   let cost = 0.5 * dot(f, f);
   let g: Float64Array = matTVec(jac, m, n, f);
 
-  let delta: number;
-  {
-    const { v, dv } = clScalingVector(x, g, lb, ub);
-    let acc = 0;
-    for (let i = 0; i < n; i++) {
-      const vi = dv[i] !== 0 ? v[i] * scaleInv[i] : v[i];
-      const t = (x[i] * scaleInv[i]) / Math.sqrt(vi);
-      acc += t * t;
-    }
-    delta = Math.sqrt(acc);
-    if (delta === 0) delta = 1;
-  }
+  let delta = initialRadius(x, g, lb, ub, scaleInv);
 
   let alpha = 0;
   let status: number | null = null;
@@ -388,6 +440,12 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
       gNorm = normInf(gv);
     }
     if (gNorm < gtol) status = 1;
+    if (status === 1 && !keep.fresh) {
+      // A gradient test passed on an updated Jacobian is confirmed on an evaluated one.
+      status = null;
+      evaluated();
+      continue;
+    }
     if (status !== null || nfev === maxNfev) break;
 
     // Scale first by x_scale, then apply Coleman–Li in the scaled variables.
@@ -407,6 +465,10 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
     fAug.set(f);
     fAug.fill(0, m);
     const { s, v: vs, utb: uf } = thinSvd(aug, m + n, n, fAug);
+    if (keep.fresh && chi2Converged(lastDrop, uf, ctx, cost)) {
+      status = 2;
+      break;
+    }
 
     const theta = Math.max(0.995, 1 - gNorm);
 
@@ -414,6 +476,9 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
     let xNew: Float64Array = x;
     let fNew: Float64Array = f;
     let costNew = cost;
+    let ratio = 0;
+    // An updated Jacobian whose step fails, or meets a stopping rule, is evaluated instead.
+    let refresh = false;
     while (actualReduction <= 0 && nfev < maxNfev) {
       const tr = solveLsqTrustRegion(n, m, uf, s, vs, delta, alpha);
       alpha = tr.alpha;
@@ -431,6 +496,10 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
       nfev += 1;
 
       if (!inside || !allFinite(fNew)) {
+        if (!keep.fresh) {
+          refresh = true;
+          break;
+        }
         delta = 0.25 * stepHNorm;
         continue;
       }
@@ -445,24 +514,38 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
       );
       const stepNorm = norm2(sel.step);
       status = checkTermination(actualReduction, cost, stepNorm, norm2(x), upd.ratio, ftol, xtol);
+      ratio = upd.ratio;
+      if ((status !== null || actualReduction <= 0) && !keep.fresh) {
+        status = null;
+        refresh = true;
+        if (actualReduction <= 0) break;
+      }
       if (status !== null) break;
       alpha *= delta / upd.delta;
       delta = upd.delta;
     }
 
     if (actualReduction > 0) {
+      lastDrop = ratio > 0.25 ? 2 * actualReduction : Infinity;
+      const step = { x0: x, f0: f, x1: xNew, f1: fNew };
       x = xNew;
       f = fNew;
       cost = costNew;
-      jac = ctx.jac(x, f);
-      njev += 1;
+      jac = keep.next(jac, step, ratio, scale, refresh || status !== null);
       g = matTVec(jac, m, n, f);
-      if (ctx.jacScale) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
+      if (ctx.jacScale && keep.fresh) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
       if (status === null && ctx.callback?.({ x, cost, jac, m, n, nfev })) status = -2;
+    } else if (refresh) {
+      evaluated();
     }
   }
-
-  return { x, f, jac, cost, optimality: gNorm, nfev, njev, status: status ?? 0 };
+  // The result's Jacobian (errors, diagnostics) is always an evaluated one.
+  if (!keep.fresh) {
+    evaluated();
+    const { v } = clScalingVector(x, g, lb, ub);
+    gNorm = normInf(g.map((gi, i) => gi * v[i]));
+  }
+  return { x, f, jac, cost, optimality: gNorm, nfev, njev: keep.njev, status: status ?? 0 };
 }
 
 function trfNoBounds(ctx: LoopContext): LoopOutcome {
@@ -473,7 +556,15 @@ function trfNoBounds(ctx: LoopContext): LoopOutcome {
   let f: Float64Array = ctx.f0;
   let jac: Float64Array = ctx.j0;
   let nfev = 1;
-  let njev = 1;
+  const keep = jacobianKeeper(ctx.jac, m, n, ctx.reuse, ctx.structure);
+  // χ² drop of the last accepted step whose model agreed (Infinity: none yet).
+  let lastDrop = Infinity;
+  // An evaluated Jacobian (and its gradient and scaling) at the current point.
+  const evaluated = () => {
+    jac = keep.evaluate(x, f);
+    g = matTVec(jac, m, n, f);
+    if (ctx.jacScale) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
+  };
   let cost = 0.5 * dot(f, f);
   let g: Float64Array = matTVec(jac, m, n, f);
 
@@ -496,17 +587,30 @@ function trfNoBounds(ctx: LoopContext): LoopOutcome {
     const d = scale;
     gNorm = normInf(g);
     if (gNorm < gtol) status = 1;
+    if (status === 1 && !keep.fresh) {
+      // A gradient test passed on an updated Jacobian is confirmed on an evaluated one.
+      status = null;
+      evaluated();
+      continue;
+    }
     if (status !== null || nfev === maxNfev) break;
 
     const gH = new Float64Array(n);
     for (let i = 0; i < n; i++) gH[i] = d[i] * g[i];
     const jh = scaleColumns(jac, m, n, d);
     const { s, v: vs, utb: uf } = thinSvd(jh, m, n, f);
+    if (keep.fresh && chi2Converged(lastDrop, uf, ctx, cost)) {
+      status = 2;
+      break;
+    }
 
     let actualReduction = -1;
     let xNew: Float64Array = x;
     let fNew: Float64Array = f;
     let costNew = cost;
+    let ratio = 0;
+    // An updated Jacobian whose step fails, or meets a stopping rule, is evaluated instead.
+    let refresh = false;
     while (actualReduction <= 0 && nfev < maxNfev) {
       const tr = solveLsqTrustRegion(n, m, uf, s, vs, delta, alpha);
       alpha = tr.alpha;
@@ -524,6 +628,10 @@ function trfNoBounds(ctx: LoopContext): LoopOutcome {
       nfev += 1;
 
       if (!inside || !allFinite(fNew)) {
+        if (!keep.fresh) {
+          refresh = true;
+          break;
+        }
         delta = 0.25 * stepHNorm;
         continue;
       }
@@ -538,22 +646,35 @@ function trfNoBounds(ctx: LoopContext): LoopOutcome {
       );
       const stepNorm = norm2(step);
       status = checkTermination(actualReduction, cost, stepNorm, norm2(x), upd.ratio, ftol, xtol);
+      ratio = upd.ratio;
+      if ((status !== null || actualReduction <= 0) && !keep.fresh) {
+        status = null;
+        refresh = true;
+        if (actualReduction <= 0) break;
+      }
       if (status !== null) break;
       alpha *= delta / upd.delta;
       delta = upd.delta;
     }
 
     if (actualReduction > 0) {
+      lastDrop = ratio > 0.25 ? 2 * actualReduction : Infinity;
+      const step = { x0: x, f0: f, x1: xNew, f1: fNew };
       x = xNew;
       f = fNew;
       cost = costNew;
-      jac = ctx.jac(x, f);
-      njev += 1;
+      jac = keep.next(jac, step, ratio, scale, refresh || status !== null);
       g = matTVec(jac, m, n, f);
-      if (ctx.jacScale) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
+      if (ctx.jacScale && keep.fresh) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
       if (status === null && ctx.callback?.({ x, cost, jac, m, n, nfev })) status = -2;
+    } else if (refresh) {
+      evaluated();
     }
   }
-
-  return { x, f, jac, cost, optimality: gNorm, nfev, njev, status: status ?? 0 };
+  // The result's Jacobian (errors, diagnostics) is always an evaluated one.
+  if (!keep.fresh) {
+    evaluated();
+    gNorm = normInf(g);
+  }
+  return { x, f, jac, cost, optimality: gNorm, nfev, njev: keep.njev, status: status ?? 0 };
 }
