@@ -14,7 +14,7 @@
 import { fromFileUrl } from "./_paths.ts";
 import { median } from "./_timing.ts";
 import { loadStudy } from "../src/io/load.ts";
-import { readMethodFiles } from "../src/config/method.ts";
+import { type MethodStep, readMethodFiles } from "../src/config/method.ts";
 import { parseModel } from "../src/models/model.ts";
 import { applyStatus, fitStepGroup, independentGroups, selectProfiles } from "../src/fit/step.ts";
 import { applyConstraints } from "../src/fit/constraints.ts";
@@ -65,7 +65,7 @@ function runCase(c: Case, economy: SolverEconomy): Outcome {
   const folder = `${REFDATA}/${c.folder}`;
   const cwd = Deno.cwd();
   Deno.chdir(folder);
-  let loaded, steps;
+  let loaded, steps: (Omit<MethodStep, "fitmethod" | "grid" | "file"> & Partial<MethodStep>)[];
   try {
     steps = c.method ? readMethodFiles([c.method]) : [{
       name: "STEP1",

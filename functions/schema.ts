@@ -11,7 +11,7 @@
 import * as v from "valibot";
 import { CHUNK_VERSION } from "../src/fit/chunk.ts";
 import { EXPERIMENTS, schemaFor } from "../src/experiments/registry.ts";
-import { KINETIC_MODELS } from "../src/models/registry.ts";
+import { isModelName } from "../src/models/model.ts";
 import { CONDITION_DOMAINS, keyDomain } from "../src/config/domains.ts";
 import { describeRange, type NumberRange } from "../src/config/toml.ts";
 import { PayloadError } from "./validate.ts";
@@ -62,7 +62,8 @@ const nullableFinite = v.nullable(finite);
 const ModelSchema = v.object({
   name: v.pipe(
     v.string(),
-    v.check((n) => Object.hasOwn(KINETIC_MODELS, n), "a known kinetic model name"),
+    // `--compat 2026.06` runs send the models that release had (`4st@2026.06`, …) too.
+    v.check(isModelName, "a known kinetic model name"),
   ),
   states: v.pipe(v.array(state), v.minLength(1), v.maxLength(8)),
   modelFree: v.boolean(),

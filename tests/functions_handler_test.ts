@@ -14,6 +14,8 @@ import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
 import { writeSyntheticStudy } from "../workflows/synthetic.ts";
+import * as v from "valibot";
+import { ChunkSchema } from "../functions/schema.ts";
 
 /** A 3-residue, 2-field synthetic study (6 profiles, one coupled group). */
 function smallStudy() {
@@ -285,4 +287,19 @@ Deno.test("functions: POST /simulate answers each profile's scaled intensities a
   });
   const bad = await post(h, "/simulate", { ...base, chunk: { ...chunk, profiles: "x" } });
   assert.equal(bad.status, 400);
+});
+
+Deno.test("functions: the models of --compat 2026.06 are known model names, others are not", () => {
+  const modelIssues = (name: string) => {
+    const r = v.safeParse(ChunkSchema, { ...chunk, model: { ...chunk.model, name } });
+    return r.success
+      ? []
+      : r.issues.filter((i) => i.path?.some((p) => p.key === "model")).map((i) => i.message);
+  };
+  for (const legacy of ["3st_eyring", "4st", "3st_binding_cs"]) {
+    assert.deepEqual(modelIssues(parseModel(legacy, "2026.06").name), [], legacy);
+  }
+  assert.deepEqual(modelIssues("2st"), []);
+  assert.equal(modelIssues("9st").length, 1);
+  assert.equal(modelIssues("3st_eyring@2026.09").length, 1);
 });

@@ -55,3 +55,54 @@ Deno.test("auto pool: past the threshold workers start, take over, and the answe
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("auto pool: a global fit's chunks start the workers at once, and the answer is unchanged", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "exfit_auto_pool_global_" });
+  const s = writeSyntheticStudy(dir, { residues: 6, seed: 5, fields: [600, 800] });
+  // KEX_AB and PB fitted: one coupled group of 12 profiles, cut into chunks of 4.
+  const config: StudyConfig = {
+    experiments: s.experiments,
+    parameters: [s.parameters],
+    chunkProfiles: 4,
+  };
+  // A threshold no test reaches: only the `large` chunks can have started them.
+  const pool = autoPool({ startWorkersAfterMs: 1e9 });
+  try {
+    const rec = await runStudy(config, pool);
+    const ref = await runStudy(config, inProcessExecutor());
+    assert.ok((rec.stats?.workersStarted ?? 0) >= 1, JSON.stringify(rec.stats));
+    assert.deepEqual(rec.steps, ref.steps);
+    assert.deepEqual(rec.chisqr, ref.chisqr);
+  } finally {
+    await pool.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("with workers ready, a step's start and final evaluations go to them, same files", async () => {
+  const { config, dir } = studyOfSix();
+  const pool = workerPool(2);
+  const kinds: string[] = [];
+  const recording = {
+    ...pool,
+    run: ((kind, payload, opts) => {
+      kinds.push(`${kind} ${payload.id}`);
+      return pool.run(kind, payload, opts);
+    }) as typeof pool.run,
+  };
+  try {
+    // A first run starts the workers: only ready workers take these evaluations.
+    await runStudy(config, pool);
+    assert.ok(pool.parallel?.());
+    const rec = await runStudy(config, recording);
+    const ref = await runStudy(config, inProcessExecutor());
+    assert.ok(kinds.some((k) => /^simulate \w+:s0:start:sim:c0$/.test(k)), kinds.join("\n"));
+    assert.ok(kinds.some((k) => /^simulate \w+:s0:final:sim:c0$/.test(k)), kinds.join("\n"));
+    assert.deepEqual(rec.steps, ref.steps);
+    assert.deepEqual(rec.chisqr, ref.chisqr);
+    assert.deepEqual(rec.files, ref.files);
+  } finally {
+    await pool.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -54,19 +54,24 @@ Deno.test("plan: a coupled group is cut into chunks with residue parameters kept
   const w = a.works[0] as GlobalWork;
   assert.equal(w.kind, "global");
   assert.deepEqual(w.globalIds, ["KEX_AB", "PB"]);
-  // 10 residues × 2 fields, both profiles of a residue in one chunk: 3 + 3 + 3 + 1 residues.
-  assert.deepEqual(w.chunks.map((c) => c.profiles.length), [6, 6, 6, 2]);
+  // 10 residues × 2 fields, both profiles of a residue in one chunk; the fewest chunks of at most
+  // 6 profiles (4), as even as whole residues allow: 3 + 2 + 3 + 2 residues.
+  assert.deepEqual(w.chunks.map((c) => c.profiles.length), [6, 4, 6, 4]);
   for (const c of w.chunks) {
     const names = c.profiles.map((k) => study.profiles[k].name);
     assert.deepEqual([...new Set(names)].length * 2, names.length, "both fields of each residue");
   }
   // Each chunk's locals: DW_AB and two R2_A per residue, nothing shared with other chunks.
-  assert.deepEqual(w.localIds.map((l) => l.length), [9, 9, 9, 3]);
+  assert.deepEqual(w.localIds.map((l) => l.length), [9, 6, 9, 6]);
   assert.equal(new Set(w.localIds.flat()).size, 30);
   // Idempotent ids: the same plan twice has the same ids and payloads.
   assert.deepEqual(a.works.map((x) => x.id), b.works.map((x) => x.id));
   assert.deepEqual((b.works[0] as GlobalWork).chunks.map((c) => c.id), w.chunks.map((c) => c.id));
   assert.equal(w.chunks[1].id, "p:s0:g0:c1");
+  // Just over one chunk: two even halves, not a full chunk and a remainder (the chunks of one
+  // iteration run side by side; the largest sets the pace).
+  const over = planStep(study, store, selected, 0, { prefix: "p", chunkProfiles: 18 });
+  assert.deepEqual((over.works[0] as GlobalWork).chunks.map((c) => c.profiles.length), [10, 10]);
   // Small groups stay single fit items.
   const small = planStep(study, store, selected, 0, { prefix: "p", chunkProfiles: 32 });
   assert.equal(small.works[0].kind, "fit");

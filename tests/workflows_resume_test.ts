@@ -1,12 +1,15 @@
 import { strict as assert } from "node:assert";
 import { stagingDir } from "../src/output/run_staging.ts";
-import { readCheckpoint } from "../workflows/checkpoint.ts";
+import { readCheckpoint, studyHash } from "../workflows/checkpoint.ts";
+import { loadStudy } from "../src/io/load.ts";
+import { parseModel } from "../src/models/model.ts";
+import { EXFIT_VERSION } from "../src/output/version.ts";
 import { inProcessExecutor } from "../workflows/executor.ts";
 import { InjectedAbort } from "../workflows/steps.ts";
 import { writeSyntheticStudy } from "../workflows/synthetic.ts";
 import { workerPool } from "../workflows/worker_pool.ts";
 import { REPO } from "./_refdata.ts";
-import { runStudy, type StudyConfig } from "./_workflows.ts";
+import { runStudy, stepsOf, type StudyConfig } from "./_workflows.ts";
 
 /** Global fit of 10 residues, every residue with the exchange fixed, global fit of all. */
 const METHOD = `[STEP1]
@@ -168,6 +171,26 @@ Deno.test("exfit fit killed mid global fit, then --resume, writes the same files
         f,
       );
     }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("the study hash (work ids, checkpoints, run folders) names the exfit release", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "exfit_wf_hash_" });
+  try {
+    const cfg = study(dir);
+    const loaded = loadStudy({
+      experiments: cfg.experiments,
+      parameters: cfg.parameters,
+      model: parseModel("2st"),
+    });
+    const steps = stepsOf(cfg);
+    const opts = { chunkProfiles: 8 };
+    const now = await studyHash(loaded.study, loaded.store, steps, opts);
+    assert.equal(now, await studyHash(loaded.study, loaded.store, steps, opts, EXFIT_VERSION));
+    // A queue's stored results or a checkpoint of another release are not this run's.
+    assert.notEqual(now, await studyHash(loaded.study, loaded.store, steps, opts, "0.0.1"));
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "../src/config/paths.ts";
 import { isTable, readTomlFile, type TomlTable } from "../src/config/toml.ts";
 
 /** One study of a catalogue (paths absolute). */

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { EXFIT_VERSION } from "../src/output/version.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import type { StudySpec } from "../src/fit/study.ts";
 import type { ParamStore } from "../src/params/store.ts";
@@ -49,7 +50,9 @@ export function checkpointPath(outDir: string): string {
 
 /**
  * Hash of everything that determines a run's numbers: the study (data, experiments, model), the
- * starting parameter store, the method steps and the planning options.
+ * starting parameter store, the method steps, the planning options and the exfit release (work
+ * ids start with it, so a queue's stored results, a checkpoint or a run folder of another release
+ * are not reused).
  *
  * @example
  * ```ts
@@ -61,8 +64,10 @@ export async function studyHash(
   store: ParamStore,
   steps: StepSpec[],
   options: unknown,
+  version: string = EXFIT_VERSION,
 ): Promise<string> {
   const text = JSON.stringify({
+    exfit: version,
     study,
     store: saveStore(store).map((p) => ({ ...p, stderr: null })),
     steps,

@@ -10,15 +10,9 @@ import type { StepSpec } from "../src/fit/step.ts";
 import type { ProgressReporter } from "../src/fit/progress.ts";
 import type { CompatVersion } from "../src/config/compat.ts";
 import { type Executor, formatStats, inProcessExecutor } from "./executor.ts";
-import { httpExecutor, parseEndpoints } from "./http.ts";
 import { autoPool, parseWorkers, workerPool } from "./worker_pool.ts";
-import { srunExecutor } from "./srun.ts";
-import { parseQueueUrl } from "./queue_names.ts";
-import { queueExecutor } from "./queue_executor.ts";
 import { runWorkflow } from "./run.ts";
 import { simulateOn } from "./simulate.ts";
-import { serveFunctions } from "../functions/deno_serve.ts";
-import { DEFAULT_MAX_BODY_BYTES } from "../functions/handler.ts";
 import { parseDuration, type TimeBudget } from "../src/fit/budget.ts";
 import { withTimeBudget } from "./time_budget.ts";
 
@@ -48,15 +42,15 @@ export interface PlacementOptions {
  *
  * @example
  * ```ts
- * const ex = executorFor({ workers: "auto" });
+ * const ex = await executorFor({ workers: "auto" });
  * ```
  */
-export function executorFor(
+export async function executorFor(
   o: PlacementOptions,
   log: (message: string) => void = () => {},
   budget?: TimeBudget,
-): Executor {
-  const placed = placeExecutor(o, log, budget);
+): Promise<Executor> {
+  const placed = await placeExecutor(o, log, budget);
   return budget ? withTimeBudget(placed, budget) : placed;
 }
 
@@ -74,20 +68,42 @@ export function timeBudgetOf(o: PlacementOptions, nowMs = Date.now()): TimeBudge
   return { limitS, deadlineMs: nowMs + limitS * 1000, source: `--time-limit ${o.timeLimit}` };
 }
 
-function placeExecutor(
+/**
+ * `import()` of a module by a URL built at run time: `deno run` loads the graph of every
+ * `import("literal")` at start, so a literal would not keep the remote executors (and the
+ * file-URL and Slurm helpers they bring, about 10 ms) out of a local fit.
+ */
+function lazy<T>(url: URL): Promise<T> {
+  return import(url.href);
+}
+
+// The remote executors (srun, queue, HTTP) are imported only when asked for.
+async function placeExecutor(
   o: PlacementOptions,
   log: (message: string) => void,
   budget: TimeBudget | undefined,
-): Executor {
+): Promise<Executor> {
   if (o.executor === "srun") {
+    const { srunExecutor } = await lazy<typeof import("./srun.ts")>(
+      new URL("./srun.ts", import.meta.url),
+    );
     return srunExecutor({
       log,
       onRetry: ({ id, attempt, endpoint, reason }) =>
         log(`retry ${attempt} of ${id} (${endpoint}): ${reason}`),
     });
   }
-  if (o.executor === "queue") return queueExecutor({ servers: parseQueueUrl(o.queue), log });
+  if (o.executor === "queue") {
+    const [{ queueExecutor }, { parseQueueUrl }] = await Promise.all([
+      lazy<typeof import("./queue_executor.ts")>(new URL("./queue_executor.ts", import.meta.url)),
+      lazy<typeof import("./queue_names.ts")>(new URL("./queue_names.ts", import.meta.url)),
+    ]);
+    return queueExecutor({ servers: parseQueueUrl(o.queue), log });
+  }
   if (o.endpoints) {
+    const { httpExecutor, parseEndpoints } = await lazy<typeof import("./http.ts")>(
+      new URL("./http.ts", import.meta.url),
+    );
     const timeoutS = Number(o.timeout ?? "120");
     if (!(timeoutS > 0) || !Number.isFinite(timeoutS)) {
       throw new Error(`--timeout: expected a positive number of seconds, got "${o.timeout}"`);
@@ -147,11 +163,7 @@ export async function fitWithWorkflow(
   log: (message: string) => void = (m) => console.error(`exfit: ${m}`),
 ): Promise<void> {
   const budget = timeBudgetOf(placement);
-  const executor = executorFor(
-    placement,
-    log,
-    budget,
-  );
+  const executor = await executorFor(placement, log, budget);
   try {
     for await (
       const out of runWorkflow(loaded.study, loaded.store, steps, {
@@ -202,7 +214,7 @@ export async function simulateWithPlacement(
   const workers = (placement.workers ?? "auto") === "auto" ? "0" : placement.workers!;
   const local = !placement.endpoints && (placement.executor ?? "local") === "local";
   if (local && parseWorkers(workers) === 0) return runSimulate(loaded.study, loaded.store, run);
-  const executor = executorFor({ ...placement, workers }, log);
+  const executor = await executorFor({ ...placement, workers }, log);
   try {
     return await simulateOn(
       loaded.study,
@@ -214,64 +226,5 @@ export async function simulateWithPlacement(
   } finally {
     log(formatStats(executor.stats()));
     await executor.close();
-  }
-}
-
-/**
- * `exfit serve`: the functions on 127.0.0.1 (by default) until SIGINT/SIGTERM.
- *
- * @example
- * ```ts
- * await serveCommand({ port: "8787" });
- * ```
- */
-export async function serveCommand(
-  o: {
-    port: string;
-    hostname?: string;
-    maxBody?: string;
-    concurrency?: string;
-    queue?: string;
-    workTime?: string;
-  },
-): Promise<void> {
-  const positive = (text: string | undefined, fallback: number, what: string, min = 1) => {
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isFinite(n) || n < min) {
-      throw new Error(`${what}: expected a number of at least ${min}, got "${text}"`);
-    }
-    return n;
-  };
-  const concurrency = Math.floor(positive(o.concurrency, 2, "--concurrency"));
-  const queueLimit = Math.floor(positive(o.queue, 32, "--queue", 0));
-  const workTimeMs = positive(o.workTime, 60, "--work-time", 0.001) * 1000;
-  const port = Number(o.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port: expected a port number from 0 to 65535, got "${o.port}"`);
-  }
-  const maxBody = o.maxBody === undefined ? DEFAULT_MAX_BODY_BYTES : Number(o.maxBody);
-  if (!Number.isInteger(maxBody) || maxBody < 1) {
-    throw new Error(`--max-body: expected a positive number of bytes, got "${o.maxBody}"`);
-  }
-  const ac = new AbortController();
-  const stop = () => ac.abort();
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  for (const s of signals) Deno.addSignalListener(s, stop);
-  try {
-    const server = serveFunctions({
-      port,
-      hostname: o.hostname ?? "127.0.0.1",
-      maxBodyBytes: maxBody,
-      concurrency,
-      queueLimit,
-      workTimeMs,
-      signal: ac.signal,
-      onListen: ({ hostname, port }) =>
-        console.log(`exfit functions listening on http://${hostname}:${port}`),
-    });
-    await server.finished;
-  } finally {
-    for (const s of signals) Deno.removeSignalListener(s, stop);
   }
 }

@@ -36,6 +36,11 @@ export interface RunOptions {
    * worker or endpoint when it is free, so its evaluator cache is reused.
    */
   affinity?: number;
+  /**
+   * The item belongs to a large computation (a chunk of a global fit, which is evaluated every
+   * iteration, tens of times): a pool that starts its workers lazily starts them at once.
+   */
+  large?: boolean;
 }
 
 /** Runs work items. */
@@ -43,6 +48,11 @@ export interface Executor {
   readonly name: string;
   run<K extends WorkKind>(kind: K, payload: PayloadOf[K], opts?: RunOptions): Promise<ResultOf[K]>;
   stats(): ExecutorStats;
+  /**
+   * Whether items sent now run on other threads than this one (a pool with workers ready): the
+   * step loop then sends its start and final evaluations out too instead of running them here.
+   */
+  parallel?(): boolean;
   /** Release workers and connections; the executor cannot be used afterwards. */
   close(): Promise<void>;
 }

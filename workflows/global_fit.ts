@@ -202,7 +202,7 @@ export async function globalFit(
         chunk: c.chunk,
         params,
         jacobian,
-      }, { affinity: ci });
+      }, { affinity: ci, large: true });
     }));
     return results.map((res, ci) => toChunkEval(res, ci, jacobian));
   };

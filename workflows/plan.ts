@@ -162,15 +162,24 @@ function planGlobal(
     if (!atoms.has(root)) atoms.set(root, []);
     atoms.get(root)!.push(pos);
   });
-  // Pack atoms, in first-profile order, into chunks of at most `size` profiles.
+  // Pack atoms, in first-profile order, into chunks of at most `size` profiles, as even as the
+  // atoms allow: the fewest chunks that hold the group, each taking the atoms whose middle falls
+  // in its share. Chunks are evaluated side by side each iteration, so the largest sets the pace:
+  // filling each to `size` first left CPMG_HN_DQ_ZQ's STEP1 (36 profiles) as 32 + 4, one core's
+  // work.
+  const share = group.length / Math.ceil(group.length / size);
   const packed: number[][] = [];
   let current: number[] = [];
+  let placed = 0;
   for (const atom of atoms.values()) {
-    if (current.length > 0 && current.length + atom.length > size) {
+    const middle = placed + atom.length / 2;
+    const full = current.length + atom.length > size || middle > share * (packed.length + 1);
+    if (current.length > 0 && full) {
       packed.push(current);
       current = [];
     }
     current.push(...atom);
+    placed += atom.length;
   }
   if (current.length > 0) packed.push(current);
   if (packed.length < 2) return null;

@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { join, resolve } from "../src/config/paths.ts";
 import { createEvaluatorCache, runWork } from "../functions/core.ts";
 import type { ResultOf, WorkKind } from "../functions/payload.ts";
 import type { StepOutput } from "../src/run/run.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../src/config/paths.ts";
 import { syntheticStudyFiles } from "../src/fit/synthetic.ts";
 import { createRng, uniform } from "../src/math/random.ts";
 

@@ -33,6 +33,7 @@ function profilesOf(payload: unknown): string {
 export function withTimeBudget(inner: Executor, budget: TimeBudget): Executor {
   return {
     name: inner.name,
+    parallel: () => inner.parallel?.() ?? false,
     async run(kind, payload, opts) {
       const where = `during the ${kind} work on ${profilesOf(payload)}`;
       let timer: ReturnType<typeof setTimeout> | undefined;

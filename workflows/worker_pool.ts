@@ -9,7 +9,8 @@
  * `startWorkersAfterMs` as well, workers are started only once this thread has worked that long
  * and items are waiting: a run that is done sooner never starts one (each worker loads the code
  * again, about 0.2 s of CPU, and compiles it cold), while a longer one — however few its items —
- * has every core from then on. With `mainThreadUntilWorkersReady`, this
+ * has every core from then on. An item marked `large` (a global fit's chunk) starts them at once.
+ * With `mainThreadUntilWorkersReady`, this
  * thread stops taking items once a worker is ready, so it answers replies at once (a long item on
  * this thread would hold every worker's reply back until it ends). Which lane runs an item never
  * changes its result, so the output is the same either way.
@@ -198,7 +199,8 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
   const waiting = () => shared.length + lanes.reduce((n, l) => n + l.queue.length, 0);
   // Only for items no free lane can take: a run of single items (one coupled group per step)
   // keeps its warm thread instead of moving to a cold worker.
-  const workersWanted = () => here.busyMs() >= startAfterMs && waiting() > 0;
+  let largeSeen = false; // a global fit's chunks: side by side, tens of iterations: start now
+  const workersWanted = () => (largeSeen || here.busyMs() >= startAfterMs) && waiting() > 0;
   const mainYields = main && (opts.mainThreadUntilWorkersReady ?? false);
   const rejectAll = (err: Error) => {
     for (const lane of lanes) {
@@ -302,6 +304,7 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
           resolve: resolve as (v: unknown) => void,
           reject,
         };
+        if (runOpts.large) largeSeen = true;
         if (runOpts.affinity !== undefined) {
           lanes[Math.abs(runOpts.affinity) % lanes.length].queue.push(task);
         } else shared.push(task);
@@ -309,6 +312,7 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
       });
     },
     stats: (): ExecutorStats => ({ ...stats }),
+    parallel: () => lanes.some((l) => !l.main && l.ready),
     close() {
       closed = true;
       for (const lane of lanes) {
@@ -333,8 +337,9 @@ export const AUTO_START_WORKERS_AFTER_MS = 2000;
 
 /**
  * The CLI's `--workers auto`: items run on this thread; once it has worked
- * {@link AUTO_START_WORKERS_AFTER_MS} with items waiting, one worker per logical core (at most 16)
- * starts and takes over as soon as it is ready.
+ * {@link AUTO_START_WORKERS_AFTER_MS} with items waiting, or at the first `large` item (a global
+ * fit's chunk), one worker per logical core (at most 16) starts and takes over as soon as it is
+ * ready.
  *
  * @example
  * ```ts

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { resolve } from "node:path";
+import { resolve } from "../config/paths.ts";
 import { type Command, Option } from "./command.ts";
 import { JACOBIAN_MODES } from "../fit/jacobian.ts";
 import { loadStudy } from "../io/load.ts";

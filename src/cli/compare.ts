@@ -8,7 +8,7 @@
  * @module
  */
 import { type Command, Option } from "./command.ts";
-import { basename, extname, join } from "node:path";
+import { basename, extname, join } from "../config/paths.ts";
 import type { StepSpec } from "../fit/step.ts";
 import type { StepOutput } from "../run/run.ts";
 import type { PlacementOptions } from "../../workflows/cli.ts";

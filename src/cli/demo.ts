@@ -7,7 +7,7 @@
  * @module
  */
 import { restoreTaskCwd } from "./_cwd.ts";
-import { join } from "node:path";
+import { join } from "../config/paths.ts";
 import { syntheticStudyFiles } from "../fit/synthetic.ts";
 import { createRng, uniform } from "../math/random.ts";
 import { writeStudyFiles } from "../../workflows/synthetic.ts";

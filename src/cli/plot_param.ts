@@ -6,7 +6,7 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { basename, join } from "node:path";
+import { basename, join } from "../config/paths.ts";
 
 /** Options of the command. */
 export interface PlotParamOptions {

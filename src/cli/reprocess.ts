@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { dirname, resolve } from "node:path";
+import { dirname, resolve } from "../config/paths.ts";
 import type { Command } from "./command.ts";
 import type { StepSpec } from "../fit/step.ts";
 import {

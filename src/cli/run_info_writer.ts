@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { basename, extname, resolve } from "node:path";
+import { basename, extname, resolve } from "../config/paths.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
 import {
   formatOutcomeToml,
@@ -18,7 +18,7 @@ import {
 } from "../output/run_info.ts";
 import type { ParamStore } from "../params/store.ts";
 import type { StepSpec } from "../fit/step.ts";
-import { EXFIT_VERSION } from "./version.ts";
+import { EXFIT_VERSION } from "../output/version.ts";
 
 /** What the writer needs to know about the invocation. */
 export interface RunInfoOptions {

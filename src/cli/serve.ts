@@ -1,6 +1,6 @@
 /**
  * `exfit serve`: the fitting functions over HTTP for `fit --endpoints`; the server itself
- * (`workflows/cli.ts#serveCommand`) is loaded only when the command runs.
+ * (`workflows/serve_command.ts#serveCommand`) is loaded only when the command runs.
  *
  * @module
  */
@@ -23,8 +23,10 @@ export function registerServeCommand(program: Command): void {
     .option("--concurrency <n>", "work items run at once, each in its own worker", "2")
     .option("--queue <n>", "work items waiting for a worker before requests get 503", "32")
     .option("--work-time <seconds>", "longest run of one work item (then 503)", "60")
-    .action(async (o: Parameters<typeof import("../../workflows/cli.ts").serveCommand>[0]) => {
-      const { serveCommand } = await import("../../workflows/cli.ts");
-      await serveCommand(o);
-    });
+    .action(
+      async (o: Parameters<typeof import("../../workflows/serve_command.ts").serveCommand>[0]) => {
+        const { serveCommand } = await import("../../workflows/serve_command.ts");
+        await serveCommand(o);
+      },
+    );
 }

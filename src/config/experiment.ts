@@ -9,7 +9,7 @@
  * @module
  */
 
-import { dirname, resolve } from "node:path";
+import { dirname, resolve } from "./paths.ts";
 import { didYouMean } from "./errors.ts";
 import { CONDITION_DOMAINS, keyDomain } from "./domains.ts";
 import { checkNameLength } from "./limits.ts";

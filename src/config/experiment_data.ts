@@ -6,7 +6,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { resolve } from "./paths.ts";
 import { didYouMean } from "./errors.ts";
 import { checkNameLength } from "./limits.ts";
 import { describeValue, type KeyContext, type TomlTable } from "./toml.ts";

@@ -101,9 +101,11 @@ function runCore(
         blockMatvec(w, d, v, n, kv);
       } else {
         // In the eigenbasis the echoes are X⁻¹·echo·X: enter it here, leave it after the train.
-        const eigen = st.cache.eigen.active;
-        if (eigen) {
-          blockMatvec(w, st.cache.eigen.xinv, v, n, kv);
+        const eigen = st.cache.eigen;
+        const inEigen = eigen.active;
+        if (inEigen) {
+          if (eigen.blocked) eigen.toEigen(w, v, kv);
+          else blockMatvec(w, eigen.xinv, v, n, kv);
           u = v, v = w, w = u;
         }
         const count = s.count ? s.count(x) : s.perCycle * Math.trunc(x);
@@ -150,8 +152,9 @@ function runCore(
             u = v, v = w, w = u;
           }
         }
-        if (!eigen) continue;
-        blockMatvec(w, st.cache.eigen.x, v, n, kv);
+        if (!inEigen) continue;
+        if (eigen.blocked) eigen.fromEigen(w, v, kv);
+        else blockMatvec(w, eigen.x, v, n, kv);
       }
     } else if (s.kind === "point") {
       blockMatvec(w, plan.mats[plan.pointAt[k * st.nPoint + s.index]], v, n, kv);

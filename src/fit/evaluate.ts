@@ -118,7 +118,11 @@ export function scaledIntensities(
   localValues: ArrayLike<number>,
 ): { calc: Float64Array; scale: number } {
   const full = intensitiesAt(calc, localValues, calc.x, calc.labels);
-  const fitted = intensitiesAt(calc, localValues, calc.xFit, calc.labelsFit);
+  // Every point retained (the usual case): the fitted points are the same x, so the same numbers;
+  // evaluating them again doubled the cost of writing a step (a second propagation per profile).
+  const fitted = calc.xFit.length === calc.x.length
+    ? full
+    : intensitiesAt(calc, localValues, calc.xFit, calc.labelsFit);
   const scale = calc.scaled ? fitScale(fitted, calc.expFit, calc.errFit) : 1;
   return { calc: full.map((v) => v * scale), scale };
 }

@@ -12,20 +12,23 @@ import { createBasis } from "../nmr/basis.ts";
 import { kineticModel, type ModelSpec } from "../models/model.ts";
 import { applyModelFree } from "../models/model_free.ts";
 import { allSpinSettings, selectRelevant } from "../models/spins.ts";
-import type { LocalSettings } from "../params/settings.ts";
+import type { LocalSettings, SpinPart } from "../params/settings.ts";
 import {
   correctNuclei,
   formatSpinSystem,
+  isEmptySpinSystem,
   type Nucleus,
   parseSpinSystem,
   type SpinSystem,
   subSystem,
 } from "../params/spin_system.ts";
 import {
+  composeParamName,
   type Conditions,
+  formatConditions,
   makeParamName,
-  paramId,
   parseParamName,
+  roundConditions,
   selectorMatches,
 } from "../params/name.ts";
 import { addParam, type ParamStore } from "../params/store.ts";
@@ -174,27 +177,43 @@ export function addExperiment(
   const settings = profileSettings(exp, study.model);
   const expIndex = study.experiments.push(exp) - 1;
   const localNames = Object.keys(settings);
+  // Names are composed from parts formatted once per experiment (each setting's name and
+  // conditions) and once per profile (its spin parts): formatting every setting of every profile
+  // in full was most of loading a study. A parameter's own name objects are made only when it is
+  // new.
+  const conds = localNames.map((name) => conditionsOf(exp.conditions, settings[name].conds));
+  const upper = localNames.map((name) => settings[name].name.trim().toUpperCase());
+  const condText = conds.map((c) => formatConditions(roundConditions(c)));
   for (const p of profiles) {
     const spin = correctNuclei(parseSpinSystem(p.key), nuclei);
+    const spinTexts = new Map<string, string | null>();
+    const spinText = (part: SpinPart): string | null => {
+      let text = spinTexts.get(part);
+      if (text === undefined) {
+        const sub = subSystem(spin, part);
+        text = isEmptySpinSystem(sub) ? null : formatSpinSystem(sub);
+        spinTexts.set(part, text);
+      }
+      return text;
+    };
     const fresh: boolean[] = [];
-    const paramIds = localNames.map((name) => {
+    const paramIds = localNames.map((name, k) => {
       const st = settings[name];
       // `.rs` is already applied to the kinetic settings by kineticModel().
-      const part = st.part;
-      const pname = makeParamName(
-        st.name,
-        subSystem(spin, part),
-        conditionsOf(exp.conditions, st.conds),
-      );
-      const id = paramId(pname);
-      fresh.push(!store.has(id));
-      return addParam(store, pname, {
-        value: st.value,
-        min: st.min,
-        max: st.max,
-        vary: st.vary,
-        expr: "",
-      });
+      const id = composeParamName(upper[k], spinText(st.part), condText[k]);
+      const isNew = !store.has(id);
+      fresh.push(isNew);
+      if (isNew) {
+        const pname = makeParamName(st.name, subSystem(spin, st.part), conds[k]);
+        addParam(store, pname, {
+          value: st.value,
+          min: st.min,
+          max: st.max,
+          vary: st.vary,
+          expr: "",
+        }, id);
+      }
+      return id;
     });
     const idOf = new Map(localNames.map((n, k) => [n, paramIds[k]]));
     localNames.forEach((name, k) => {

@@ -7,7 +7,7 @@
 import type { CompatVersion } from "../config/compat.ts";
 import { migrationMessage, retiredInputs } from "../models/migration.ts";
 import { formatConditions, parseParamName } from "../params/name.ts";
-import { basename, dirname, extname, resolve } from "node:path";
+import { basename, dirname, extname, resolve } from "../config/paths.ts";
 import { readExperimentFile } from "../config/experiment.ts";
 import { checkCestKeys } from "../config/b1.ts";
 import { type ProfileData, readProfileFile, readShiftFile } from "../config/data.ts";

@@ -98,6 +98,22 @@ export function parseModel(
 }
 
 /**
+ * Whether `name` is the name of a parsed model spec: a kinetic model of the catalogue, or one kept
+ * for `--compat 2026.06` (`3st_eyring@2026.06`, …).
+ *
+ * @example
+ * ```ts
+ * isModelName(parseModel("4st", "2026.06").name); // true
+ * isModelName("2st.rs"); // false: a spec's name has no suffixes
+ * ```
+ */
+export function isModelName(name: string): boolean {
+  if (Object.hasOwn(KINETIC_MODELS, name)) return true;
+  return name.endsWith(LEGACY_SUFFIX) &&
+    Object.hasOwn(LEGACY_MODELS_2026_06, name.slice(0, -LEGACY_SUFFIX.length));
+}
+
+/**
  * The kinetic model of a spec, with its suffixes applied: `.rs` moves every setting without a
  * spin part (except the model's `globalOnly`) to the residue ("g"); `.tc` adds temperature and
  * `.mf` the ¹H Larmor frequency to the required conditions.

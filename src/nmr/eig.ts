@@ -28,6 +28,13 @@
  */
 
 import { expm, type ExpmWorkspace } from "./expm.ts";
+import {
+  createEigBlocks,
+  decomposeBlocks,
+  type EigBlocks,
+  findBlocks,
+  MIN_SPLIT_SIZE,
+} from "./_eig_blocks.ts";
 
 const EPS = Number.EPSILON;
 /** Default refusal threshold on the 1-norm condition number of the eigenvector matrix. */
@@ -69,6 +76,11 @@ export interface EigWorkspace {
   readonly c2: Float64Array;
   /** A Francis step's shift data (xx, y, w), through its exceptional shifts. */
   readonly shift: Float64Array;
+  /**
+   * The coupled blocks of the last decomposed matrix (`_eig_blocks.ts`): X and X⁻¹ are zero
+   * outside them, which products with them may skip.
+   */
+  readonly blocks: EigBlocks;
 }
 
 /**
@@ -100,6 +112,7 @@ export function createEigWorkspace(n: number, condMax = DEFAULT_EIG_COND_MAX): E
     piv: new Int32Array(n),
     c2: new Float64Array(2),
     shift: new Float64Array(3),
+    blocks: createEigBlocks(n),
   };
 }
 
@@ -786,6 +799,10 @@ export function eigDecompose(a: Float64Array, ws: EigWorkspace): boolean {
   const nn = n * n;
   ws.ok = false;
   ws.cond = Infinity;
+  // A reducible matrix (no RF field) is decomposed block by block.
+  if (n >= MIN_SPLIT_SIZE && findBlocks(a, n, ws.blocks) > 1) {
+    return decomposeBlocks(a, ws, ws.blocks, eigDecompose, createEigWorkspace);
+  }
   for (let i = 0; i < nn; i++) {
     const v = a[i];
     if (v - v !== 0) return false; // NaN or ±Infinity
@@ -867,6 +884,8 @@ export function expFromEig(out: Float64Array, t: number, ws: EigWorkspace): void
     for (let j = 0; j < n; j++) out[io + j] = u0 * xinv[j];
     for (let k = 1; k < n; k++) {
       const uk = u[io + k];
+      // Zero outside the blocks of a reducible matrix (_eig_blocks.ts).
+      if (uk === 0) continue;
       const ko = k * n;
       for (let j = 0; j < n; j++) out[io + j] += uk * xinv[ko + j];
     }

@@ -6,9 +6,15 @@
  * @module
  */
 import { addTerm, type Basis, type SparseTerm } from "./basis.ts";
-import { createExpmWorkspace, expm, type ExpmWorkspace, matmul, matpow, matvec } from "./expm.ts";
+import { createExpmWorkspace, type ExpmWorkspace, matmul, matpow, matvec } from "./expm.ts";
 import { XI_RATIO } from "./constants.ts";
 import { createEigWorkspace, type EigWorkspace, expmMany } from "./eig.ts";
+import {
+  createEigBlocks,
+  type EigBlocks,
+  type ExpmBlockSpace,
+  expmReducible,
+} from "./_eig_blocks.ts";
 
 /** How a profile's Liouvillian is set up; fixed for the life of a profile. */
 export interface SpectrometerSetup {
@@ -67,6 +73,7 @@ export class Spectrometer {
     // A strict conditioning limit: near exceptional points the eigen route's error grows with
     // cond(V), and forward-difference Jacobians need ~1e-10 accuracy; Padé takes over there.
     this.eigWs = createEigWorkspace(this.size, 1e6);
+    this.expBlocks = createEigBlocks(this.size);
     this.values = new Float64Array(setup.localNames.length);
     this.localIndex = new Map(setup.localNames.map((n, k) => [n, k]));
     this.qI = setup.qOrderI ?? 1;
@@ -99,6 +106,15 @@ export class Spectrometer {
   value(name: string): number {
     const k = this.localIndex.get(name);
     return k === undefined ? 0 : this.values[k];
+  }
+
+  /** Blocks of the last exponentiated generator and per-size workspaces (`_eig_blocks.ts`). */
+  private readonly expBlocks: EigBlocks;
+  private readonly expSubs: ExpmBlockSpace = new Map();
+
+  /** out = exp(a·t) by Padé, block by block where `a` is reducible (a pulse on one spin). */
+  private exp(out: Float64Array, a: Float64Array, t: number): void {
+    expmReducible(out, a, t, this.ws, this.expBlocks, this.expSubs);
   }
 
   /** Set local values and rebuild the free Liouvillian. */
@@ -202,7 +218,7 @@ export class Spectrometer {
 
   /** out = exp(L_free·t). */
   delay(out: Float64Array, timeS: number): Float64Array {
-    expm(out, this.lFree, timeS, this.ws);
+    this.exp(out, this.lFree, timeS);
     this.produced++;
     return out;
   }
@@ -241,7 +257,7 @@ export class Spectrometer {
     if (!extra) return this.delay(out, timeS);
     const l = this.scratch;
     for (let i = 0; i < l.length; i++) l[i] = this.lFree[i] + extra[i];
-    expm(out, l, timeS, this.ws);
+    this.exp(out, l, timeS);
     this.produced++;
     return out;
   }
@@ -274,7 +290,7 @@ export class Spectrometer {
     l.set(this.lFree);
     const bx = this.basis.terms.get("b1x_i");
     if (bx) addTerm(l, bx, b1Hz);
-    expm(out, l, widthS, this.ws);
+    this.exp(out, l, widthS);
     this.produced++;
     return out;
   }
@@ -285,7 +301,7 @@ export class Spectrometer {
     l.set(this.lFree);
     const bx = this.basis.terms.get("b1x_s");
     if (bx) addTerm(l, bx, b1Hz);
-    expm(out, l, widthS, this.ws);
+    this.exp(out, l, widthS);
     this.produced++;
     return out;
   }
@@ -313,7 +329,7 @@ export class Spectrometer {
     phaseI: number | null,
     phaseS: number | null,
   ): Float64Array {
-    expm(out, this.pulseISGenerator(this.scratch, phaseI, phaseS), widthS, this.ws);
+    this.exp(out, this.pulseISGenerator(this.scratch, phaseI, phaseS), widthS);
     this.produced++;
     return out;
   }

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "../config/paths.ts";
 import { lstatOrNull, removeQuietly, statOrNull } from "./_fs.ts";
 
 /** The filesystem operations that can fail mid-publication (injectable to test the rollback). */

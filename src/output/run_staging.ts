@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "../config/paths.ts";
 import { writeTreeAtomically } from "./atomic.ts";
 import { lstatOrNull, removeQuietly } from "./_fs.ts";
 

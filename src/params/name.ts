@@ -264,9 +264,26 @@ export function formatConditions(c: Conditions): string {
  * // "R2_A, NUC->15N, B0->800.0MHZ"
  */
 export function formatParamName(p: ParamName, opts: { withSpin?: boolean } = {}): string {
-  const parts = [p.name];
-  if (opts.withSpin && !isEmptySpinSystem(p.spin)) parts.push(`NUC->${formatSpinSystem(p.spin)}`);
-  parts.push(formatConditions(p.conditions));
+  const spin = opts.withSpin && !isEmptySpinSystem(p.spin) ? formatSpinSystem(p.spin) : null;
+  return composeParamName(p.name, spin, formatConditions(p.conditions));
+}
+
+/**
+ * {@link formatParamName} from its parts already formatted: the name, the spin system's text
+ * (null for none) and the conditions' text. For naming many parameters that share parts (a
+ * study's loader names every setting of every profile).
+ *
+ * @example
+ * composeParamName("R2_A", "15N", "B0->800.0MHz"); // "R2_A, NUC->15N, B0->800.0MHZ"
+ */
+export function composeParamName(
+  name: string,
+  spinText: string | null,
+  conditionsText: string,
+): string {
+  const parts = [name];
+  if (spinText !== null) parts.push(`NUC->${spinText}`);
+  parts.push(conditionsText);
   return parts.filter((part) => part !== "").join(", ").toUpperCase();
 }
 

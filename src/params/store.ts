@@ -39,7 +39,8 @@ export interface Param {
 export type ParamStore = Map<string, Param>;
 
 /**
- * Register a parameter unless already present (first registration keeps its defaults).
+ * Register a parameter unless already present (first registration keeps its defaults); `id` is
+ * `paramId(pname)`, given when the caller has it already.
  *
  * @example
  * ```ts
@@ -51,8 +52,8 @@ export function addParam(
   store: ParamStore,
   pname: ParamName,
   init: { value: number; min: number; max: number; vary: boolean; expr: string },
+  id: string = paramId(pname),
 ): string {
-  const id = paramId(pname);
   if (!store.has(id)) store.set(id, { id, pname, ...init, stderr: null });
   return id;
 }

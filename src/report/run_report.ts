@@ -18,7 +18,7 @@ import { type ParameterRow, stepParameterRows } from "./parameter_rows.ts";
 import { paramSeries, paramSvg } from "./param_plot.ts";
 import { parseParamName } from "../params/name.ts";
 import { reportHtml, type ReportSection, type ReportStep } from "./html.ts";
-import { join } from "node:path";
+import { join } from "../config/paths.ts";
 
 /**
  * Profile figures of one step's plot data, experiment by experiment.
