@@ -16,17 +16,9 @@ import { median } from "./_timing.ts";
 import { loadStudy } from "../src/io/load.ts";
 import { type MethodStep, readMethodFiles } from "../src/config/method.ts";
 import { parseModel } from "../src/models/model.ts";
-import { applyStatus, fitGroup, independentGroups, selectProfiles } from "../src/fit/step.ts";
+import { applyStatus, fitStepGroup, independentGroups, selectProfiles } from "../src/fit/step.ts";
 import { applyConstraints } from "../src/fit/constraints.ts";
-import { createChunkEvaluator, makeChunk } from "../src/fit/chunk.ts";
-import { basinStartCount, searchGroupBasins } from "../src/fit/basin_search.ts";
-import {
-  BASIN_NFEV,
-  ECONOMY,
-  SCIPY_ITERATION,
-  type SolverEconomy,
-} from "../src/fit/group_solve.ts";
-import { parseSeed } from "../src/math/random.ts";
+import { ECONOMY, SCIPY_ITERATION, type SolverEconomy } from "../src/fit/group_solve.ts";
 
 const REFDATA = fromFileUrl(new URL("../../shared/refdata", import.meta.url));
 
@@ -102,30 +94,11 @@ function runCase(c: Case, economy: SolverEconomy): Outcome {
     let chi2 = 0;
     out.last.clear();
     for (const [gi, g] of independentGroups(store, study, chosen).entries()) {
-      const ev = createChunkEvaluator(makeChunk(study, g));
-      const refit = (maxNfev?: number) => fitGroup(store, ev, { maxNfev, economy });
-      let fit = refit();
-      out.evaluations += fit.problem.evaluations();
-      const count = basinStartCount(step.multistart, fit.diagnostics.triggers);
-      if (count > 0 && fit.problem.freeIds.length > 0) {
-        const search = searchGroupBasins({
-          store,
-          ids: fit.problem.pv.ids,
-          freeIds: fit.problem.freeIds,
-          x0: fit.problem.x0,
-          plain: fit,
-          refit: () => refit(BASIN_NFEV),
-          polish: () => refit(),
-          count,
-          rootSeed: parseSeed(0),
-          step: si,
-          group: gi,
-          profiles: [],
-          triggers: fit.diagnostics.triggers,
-        });
-        for (const f of search.all) if (f !== fit) out.evaluations += f.problem.evaluations();
-        fit = search.fit;
-      }
+      const { fit, evaluations } = fitStepGroup(study, store, step, g, {
+        index: si,
+        group: gi,
+      }, economy);
+      out.evaluations += evaluations;
       chi2 += fit.chisqr;
       for (const id of fit.problem.freeIds) {
         const p = store.get(id)!;

@@ -2,7 +2,8 @@
  * Group fits on real CPMG data (ChemEx's CPMG_15N_IP, one residue at two fields): the default
  * economy (`src/fit/group_solve.ts#ECONOMY`) costs fewer profile evaluations than SciPy's
  * iteration for the same answer, and `fitGroup` takes the end point's residuals and scales from
- * the solver instead of evaluating them again.
+ * the solver instead of evaluating them again. A step's evaluation count is the same in this
+ * process and on an executor.
  */
 import { strict as assert } from "node:assert";
 import { refdataTest } from "./_refdata.ts";
@@ -11,7 +12,10 @@ import { parseModel } from "../src/models/model.ts";
 import { createChunkEvaluator, makeChunk } from "../src/fit/chunk.ts";
 import { createGroupProblem } from "../src/fit/problem.ts";
 import { ECONOMY, SCIPY_ITERATION, solveGroup } from "../src/fit/group_solve.ts";
-import { fitGroup, independentGroups } from "../src/fit/step.ts";
+import { fitGroup, independentGroups, runFitStep, type StepSpec } from "../src/fit/step.ts";
+import { writeSyntheticStudy } from "../workflows/synthetic.ts";
+import { createStepRunner } from "../workflows/steps.ts";
+import { inProcessExecutor } from "../workflows/executor.ts";
 import { covarianceFromJacobian } from "../src/solver/covariance.ts";
 
 function residueGroups(refdata: string) {
@@ -74,4 +78,32 @@ refdataTest("fitGroup takes the end point's residuals and scales from the solver
   const again = fit.problem.residuals(x);
   assert.deepEqual(Array.from(fit.residuals), Array.from(again));
   assert.deepEqual(Array.from(scales), Array.from(fit.problem.scales));
+});
+
+Deno.test("a step's evaluations count every fit of a basin search, in this process as on an executor", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "exfit_evals_" });
+  try {
+    // Seed 1: the search's best start is not the plain fit.
+    const s = writeSyntheticStudy(dir, { residues: 3, seed: 1, noise: 0.02 });
+    const load = () =>
+      loadStudy({
+        experiments: s.experiments,
+        parameters: [s.parameters],
+        model: parseModel("2st"),
+      });
+    const step: StepSpec = { name: "STEP1", fit: [], fix: [], constraints: [], multistart: 3 };
+    const a = load();
+    const inProcess = runFitStep(a.study, a.store, step, a.study.profiles.map(() => true), {
+      seed: 7,
+    });
+    const b = load();
+    const runner = createStepRunner({ executor: inProcessExecutor(), prefix: "t", seed: 7 });
+    const onExecutor = await runner(b.study, b.store, step, b.study.profiles.map(() => true), 0);
+    assert.equal(inProcess.basins?.length, onExecutor.basins?.length);
+    assert.ok(inProcess.basins?.some((b) => b.choice.best > 0));
+    assert.equal(inProcess.evaluations, onExecutor.evaluations);
+    assert.equal(inProcess.stats.chisqr, onExecutor.stats.chisqr);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

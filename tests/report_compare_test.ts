@@ -111,7 +111,14 @@ Deno.test("compare picks 3-state on 3-state data and 2-state on 2-state data", a
       assert.match(r.stdout, new RegExp(`\\[global\\] all: preferred ${expected} `));
       const toml = parse(Deno.readTextFileSync(join(dir, "Cmp", "compare.toml"))) as Toml;
       assert.equal(toml.global.preferred, expected);
-      assert.ok(toml.global.evidence_ratio > 10, `evidence ${toml.global.evidence_ratio}`);
+      // ΔAICc > 4 (Burnham & Anderson: the other model has considerably less support). How far
+      // above it depends on how deep the over-parameterized fit gets: on these 2-state data the
+      // group fits' secant Jacobian updates (exfit 2026-12) take 3st_linear from χ² 227.8 to 225.1,
+      // a ratio of 10.0 where SciPy's iteration gave 39.8.
+      assert.ok(
+        toml.global.evidence_ratio > Math.exp(2),
+        `evidence ${toml.global.evidence_ratio}`,
+      );
       assert.ok(Deno.statSync(join(dir, "Cmp", "2st", "Parameters", "fitted.toml")).isFile);
       const html = Deno.readTextFileSync(join(dir, "Cmp", "report.html"));
       assert.match(html, /<section id="compare">/);

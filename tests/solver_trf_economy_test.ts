@@ -131,24 +131,29 @@ function shiftInSigmas(a: Float64Array, b: ReturnType<typeof leastSquaresTrf>): 
   return worst;
 }
 
-Deno.test("Jacobian reuse: fewer evaluations on a global + local problem, the same answer", () => {
-  const plain = globalDecays(0.01);
+/**
+ * The same problem solved with SciPy's iteration and with `extra` options: both results and the
+ * curve evaluations each cost.
+ */
+function againstScipy(noise: number, extra: Partial<TrfOptions>) {
+  const plain = globalDecays(noise);
   const scipy = leastSquaresTrf(plain.problem, plain.x0, plain.options);
-  const reused = globalDecays(0.01);
-  const res = leastSquaresTrf(reused.problem, reused.x0, {
-    ...reused.options,
+  const other = globalDecays(noise);
+  const res = leastSquaresTrf(other.problem, other.x0, { ...other.options, ...extra });
+  return { scipy, res, scipyEvals: plain.evaluations(), evals: other.evaluations(), other };
+}
+
+Deno.test("Jacobian reuse: fewer evaluations on a global + local problem, the same answer", () => {
+  const { scipy, res, scipyEvals, evals, other } = againstScipy(0.01, {
     reuseJacobian: DEFAULT_REUSE,
   });
   assert.ok(scipy.success && res.success);
   assert.ok(res.njev < scipy.njev, `njev ${res.njev} against ${scipy.njev}`);
-  assert.ok(
-    reused.evaluations() < plain.evaluations(),
-    `curve evaluations ${reused.evaluations()} against ${plain.evaluations()}`,
-  );
+  assert.ok(evals < scipyEvals, `curve evaluations ${evals} against ${scipyEvals}`);
   assert.ok(shiftInSigmas(res.x, scipy) < 1e-3);
   assert.ok(Math.abs(res.cost - scipy.cost) <= 1e-8 * scipy.cost);
   // The result's Jacobian is an evaluated one at the end point, never an update.
-  assert.deepEqual(Array.from(res.jac), Array.from(reused.problem.jac!(res.x, res.fun)));
+  assert.deepEqual(Array.from(res.jac), Array.from(other.problem.jac!(res.x, res.fun)));
 });
 
 Deno.test("Jacobian reuse: a budget-stopped fit still returns an evaluated Jacobian", () => {
@@ -163,10 +168,7 @@ Deno.test("Jacobian reuse: a budget-stopped fit still returns an evaluated Jacob
 });
 
 Deno.test("chi2Tol: stops earlier on noisy data, within √chi2Tol standard errors and chi2Tol of χ²", () => {
-  const scipyRun = globalDecays(0.03);
-  const scipy = leastSquaresTrf(scipyRun.problem, scipyRun.x0, scipyRun.options);
-  const ruled = globalDecays(0.03);
-  const res = leastSquaresTrf(ruled.problem, ruled.x0, { ...ruled.options, chi2Tol: 1e-4 });
+  const { scipy, res } = againstScipy(0.03, { chi2Tol: 1e-4 });
   assert.equal(res.status, 2);
   assert.ok(res.nfev < scipy.nfev, `nfev ${res.nfev} against ${scipy.nfev}`);
   assert.ok(2 * (res.cost - scipy.cost) <= 1e-4, `Δχ² ${2 * (res.cost - scipy.cost)}`);
@@ -174,28 +176,18 @@ Deno.test("chi2Tol: stops earlier on noisy data, within √chi2Tol standard erro
 });
 
 Deno.test("both savings together: a fifth fewer curve evaluations, χ² within the tolerance", () => {
-  const scipyRun = globalDecays(0.01);
-  const scipy = leastSquaresTrf(scipyRun.problem, scipyRun.x0, scipyRun.options);
-  const both = globalDecays(0.01);
-  const res = leastSquaresTrf(both.problem, both.x0, {
-    ...both.options,
+  const { scipy, res, scipyEvals, evals } = againstScipy(0.01, {
     reuseJacobian: DEFAULT_REUSE,
     chi2Tol: 1e-4,
   });
   assert.ok(res.success);
-  assert.ok(
-    both.evaluations() <= 0.8 * scipyRun.evaluations(),
-    `curve evaluations ${both.evaluations()} against ${scipyRun.evaluations()}`,
-  );
+  assert.ok(evals <= 0.8 * scipyEvals, `curve evaluations ${evals} against ${scipyEvals}`);
   assert.ok(2 * (res.cost - scipy.cost) <= 1e-4);
   assert.ok(shiftInSigmas(res.x, scipy) <= 0.015);
 });
 
 Deno.test("chi2Tol: data fitted to rounding (no noise) converge as with SciPy's rules", () => {
-  const scipyRun = globalDecays(0);
-  const scipy = leastSquaresTrf(scipyRun.problem, scipyRun.x0, scipyRun.options);
-  const ruled = globalDecays(0);
-  const res = leastSquaresTrf(ruled.problem, ruled.x0, { ...ruled.options, chi2Tol: 1e-4 });
+  const { scipy, res } = againstScipy(0, { chi2Tol: 1e-4 });
   for (let j = 0; j < res.n; j++) {
     assert.ok(Math.abs(res.x[j] - scipy.x[j]) <= 1e-9 * Math.max(1, Math.abs(scipy.x[j])));
   }

@@ -396,6 +396,56 @@ export function fitStatistics(residuals: Float64Array, nvarys: number): FitStati
 }
 
 /**
+ * Fit one group of a step (profiles `g` of the study) and, when the step or the fit's diagnostics
+ * ask for it, search its basins (`basin_search.ts`); the store ends at the kept answer. Returns
+ * the kept fit, the search's report and the profile evaluations of every fit.
+ *
+ * @example
+ * ```ts
+ * const { fit } = fitStepGroup(study, store, step, [0, 1], { group: 0 });
+ * ```
+ */
+export function fitStepGroup(
+  study: StudySpec,
+  store: ParamStore,
+  step: StepSpec,
+  g: number[],
+  where: { seed?: number; index?: number; group: number },
+  economy?: SolverEconomy,
+): { fit: GroupFit; basins?: BasinReport; evaluations: number } {
+  const fullNfev = step.maxNfev ?? MAX_NFEV;
+  const ev = createChunkEvaluator(makeChunk(study, g));
+  const refit = (maxNfev = fullNfev) =>
+    fitGroup(store, ev, { xScale: step.xScale, maxNfev, economy });
+  const plain = refit();
+  const count = basinStartCount(step.multistart, plain.diagnostics.triggers);
+  if (count === 0 || plain.problem.freeIds.length === 0) {
+    return { fit: plain, evaluations: plain.problem.evaluations() };
+  }
+  const search = searchGroupBasins({
+    store,
+    ids: plain.problem.pv.ids,
+    freeIds: plain.problem.freeIds,
+    x0: plain.problem.x0,
+    plain,
+    refit: () => refit(Math.min(BASIN_NFEV, fullNfev)),
+    polish: () => refit(),
+    count,
+    rootSeed: parseSeed(where.seed ?? 0),
+    step: where.index ?? 0,
+    group: where.group,
+    profiles: [...new Set(g.map((k) => study.profiles[k].name))],
+    triggers: step.multistart
+      ? ["asked", ...plain.diagnostics.triggers]
+      : plain.diagnostics.triggers,
+  });
+  let evaluations = 0;
+  for (const f of search.all) evaluations += f.problem.evaluations();
+  if (!search.all.includes(search.fit)) evaluations += search.fit.problem.evaluations();
+  return { fit: search.fit, basins: search.report, evaluations };
+}
+
+/**
  * Run a step on the selected profiles: group, fit, gather statistics.
  *
  * @example
@@ -425,32 +475,12 @@ export function runFitStep(
   const budgetHits: BudgetHit[] = [];
   const fullNfev = step.maxNfev ?? MAX_NFEV;
   for (const [gi, g] of groups.entries()) {
-    const ev = createChunkEvaluator(makeChunk(study, g));
-    const refit = (maxNfev = fullNfev) => fitGroup(store, ev, { xScale: step.xScale, maxNfev });
-    let fit = refit();
-    const count = basinStartCount(step.multistart, fit.diagnostics.triggers);
-    if (count > 0 && fit.problem.freeIds.length > 0) {
-      const search = searchGroupBasins({
-        store,
-        ids: fit.problem.pv.ids,
-        freeIds: fit.problem.freeIds,
-        x0: fit.problem.x0,
-        plain: fit,
-        refit: () => refit(Math.min(BASIN_NFEV, fullNfev)),
-        polish: () => refit(),
-        count,
-        rootSeed: parseSeed(where.seed ?? 0),
-        step: where.index ?? 0,
-        group: gi,
-        profiles: [...new Set(g.map((k) => study.profiles[k].name))],
-        triggers: step.multistart
-          ? ["asked", ...fit.diagnostics.triggers]
-          : fit.diagnostics.triggers,
-      });
-      for (const f of search.all) if (f !== fit) evaluations += f.problem.evaluations();
-      fit = search.fit;
-      basins.push(search.report);
-    }
+    const { fit, basins: report, evaluations: spent } = fitStepGroup(study, store, step, g, {
+      ...where,
+      group: gi,
+    });
+    if (report) basins.push(report);
+    evaluations += spent;
     const { residuals, problem } = fit;
     if (fit.diagnostics.triggers.includes("budget")) {
       budgetHits.push({
@@ -463,7 +493,6 @@ export function runFitStep(
     all.push(residuals);
     freeIds.push(...problem.freeIds);
     g.forEach((k, i) => scales.set(k, problem.scales[i]));
-    evaluations += problem.evaluations();
   }
   return stepResult(step.name, selected, {
     freeIds,

@@ -27,7 +27,12 @@
 import { EPS, thinSvd } from "./_linalg.ts";
 import { forwardDifferenceJacobian, jacobianScale } from "./jacobian.ts";
 import { selectStep } from "./_trf_step.ts";
-import { jacobianKeeper, type JacobianStructure, type ReusePolicy } from "./_secant.ts";
+import {
+  type JacobianKeeper,
+  jacobianKeeper,
+  type JacobianStructure,
+  type ReusePolicy,
+} from "./_secant.ts";
 
 export { forwardDifferenceJacobian, forwardDifferenceStep, jacobianScale } from "./jacobian.ts";
 export { DEFAULT_REUSE, type JacobianStructure, type ReusePolicy } from "./_secant.ts";
@@ -383,6 +388,20 @@ function feasibleRegion(problem: LeastSquaresProblem, start: Float64Array) {
   return test !== undefined && test(start) ? test : () => true;
 }
 
+/** An evaluated Jacobian at x, its gradient, and the `"jac"` scaling updated from it. */
+function evaluatedAt(
+  ctx: LoopContext,
+  keep: JacobianKeeper,
+  x: Float64Array,
+  f: Float64Array,
+  scaling: { scale: Float64Array; scaleInv: Float64Array },
+) {
+  const jac = keep.evaluate(x, f);
+  const g = matTVec(jac, ctx.m, ctx.n, f);
+  const next = ctx.jacScale ? jacobianScale(jac, ctx.m, ctx.n, scaling.scaleInv) : scaling;
+  return { jac, g, scale: next.scale, scaleInv: next.scaleInv };
+}
+
 /** SciPy's first trust radius of the bounded loop: ‖x‖ in the Coleman–Li scaled variables. */
 function initialRadius(
   x: Float64Array,
@@ -413,12 +432,8 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
   const keep = jacobianKeeper(ctx.jac, m, n, ctx.reuse, ctx.structure);
   // χ² drop of the last accepted step whose model agreed (Infinity: none yet).
   let lastDrop = Infinity;
-  // An evaluated Jacobian (and its gradient and scaling) at the current point.
-  const evaluated = () => {
-    jac = keep.evaluate(x, f);
-    g = matTVec(jac, m, n, f);
-    if (ctx.jacScale) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
-  };
+  const evaluated =
+    () => ({ jac, g, scale, scaleInv } = evaluatedAt(ctx, keep, x, f, { scale, scaleInv }));
   let cost = 0.5 * dot(f, f);
   let g: Float64Array = matTVec(jac, m, n, f);
 
@@ -559,12 +574,8 @@ function trfNoBounds(ctx: LoopContext): LoopOutcome {
   const keep = jacobianKeeper(ctx.jac, m, n, ctx.reuse, ctx.structure);
   // χ² drop of the last accepted step whose model agreed (Infinity: none yet).
   let lastDrop = Infinity;
-  // An evaluated Jacobian (and its gradient and scaling) at the current point.
-  const evaluated = () => {
-    jac = keep.evaluate(x, f);
-    g = matTVec(jac, m, n, f);
-    if (ctx.jacScale) ({ scale, scaleInv } = jacobianScale(jac, m, n, scaleInv));
-  };
+  const evaluated =
+    () => ({ jac, g, scale, scaleInv } = evaluatedAt(ctx, keep, x, f, { scale, scaleInv }));
   let cost = 0.5 * dot(f, f);
   let g: Float64Array = matTVec(jac, m, n, f);
 
