@@ -1,12 +1,14 @@
 /**
  * Reducible matrices (`src/nmr/_eig_blocks.ts`): eigDecompose works block by block on a
  * Liouvillian without RF fields, and the spectrometer's pulses on one spin exponentiate block by
- * block; both give the same operators as the whole-matrix routes.
+ * block; both give the same operators as the whole-matrix routes. Also the simultaneous pulses
+ * whose widths are whole multiples of one step (`pulseISMultiples`, one exponential and its
+ * powers) against one Padé per width.
  */
 import { strict as assert } from "node:assert";
 import { createBasis } from "../src/nmr/basis.ts";
 import { Spectrometer } from "../src/nmr/spectrometer.ts";
-import { createExpmWorkspace, expm } from "../src/nmr/expm.ts";
+import { createExpmWorkspace, expm, matpow, matpowMany } from "../src/nmr/expm.ts";
 import { createEigWorkspace, eigDecompose, expFromEig } from "../src/nmr/eig.ts";
 
 /** A two-state ¹⁵N–¹H spectrometer (ixyzsxyz, 30×30) with exchange, relaxation and shifts. */
@@ -121,4 +123,34 @@ Deno.test("pulses on one spin (reducible generators) equal Padé of the whole ge
   sp.pulseI(got, 45e-6);
   sp.pulseIS(want, 45e-6, 0, null);
   assert.ok(relDiff(got, want) < 1e-13);
+});
+
+Deno.test("pulseISMultiples: widths 8·pw/3 and pw from one exponential equal a Padé per width", () => {
+  const sp = spectrometer();
+  const n = sp.size;
+  const pwS = 1 / (4 * sp.b1S);
+  const [p8, p3, want] = [0, 1, 2].map(() => new Float64Array(n * n));
+  for (const [phaseI, phaseS] of [[0, 0], [0, 1], [3, 2]] as const) {
+    sp.resetCounters();
+    sp.pulseISMultiples([p8, p3], pwS / 3, [8, 3], phaseI, phaseS);
+    assert.equal(sp.propagatorCount, 1);
+    sp.pulseIS(want, 8 * pwS / 3, phaseI, phaseS);
+    assert.ok(relDiff(p8, want) < 1e-13, `8·pw/3 at ${phaseI}, ${phaseS}: ${relDiff(p8, want)}`);
+    sp.pulseIS(want, pwS, phaseI, phaseS);
+    assert.ok(relDiff(p3, want) < 1e-13, `pw at ${phaseI}, ${phaseS}: ${relDiff(p3, want)}`);
+  }
+});
+
+Deno.test("matpowMany gives each power bit for bit as matpow alone", () => {
+  const n = 5;
+  const a = Float64Array.from({ length: n * n }, (_, i) => Math.sin(1 + 3 * i) * 0.6);
+  const ps = [0, 1, 3, 8, 13];
+  const outs = ps.map(() => new Float64Array(n * n));
+  const ws = createExpmWorkspace(n);
+  matpowMany(outs, a, ps, ws);
+  const one = new Float64Array(n * n);
+  ps.forEach((p, k) => {
+    matpow(one, a, p, ws);
+    assert.deepEqual(outs[k], one, `a^${p}`);
+  });
 });

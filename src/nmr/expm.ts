@@ -313,27 +313,51 @@ export function expm(out: Float64Array, a: Float64Array, t: number, ws: ExpmWork
  * ```
  */
 export function matpow(out: Float64Array, a: Float64Array, p: number, ws: ExpmWorkspace): void {
+  matpowMany([out], a, [p], ws);
+}
+
+/**
+ * outs[k] = a^ps[k] for non-negative integers, sharing one chain of squares a, a², a⁴, …: e.g.
+ * a³ and a⁸ in four products instead of five. Each power is accumulated as {@link matpow} does
+ * it alone (same products in the same order, so the same rounding). No `outs[k]` may alias `a`
+ * or another.
+ *
+ * @example
+ * ```ts
+ * const [p3, p8] = [new Float64Array(4), new Float64Array(4)];
+ * matpowMany([p3, p8], new Float64Array([1, 1, 0, 1]), [3, 8], createExpmWorkspace(2));
+ * // p3 = [1, 3, 0, 1], p8 = [1, 8, 0, 1]
+ * ```
+ */
+export function matpowMany(
+  outs: readonly Float64Array[],
+  a: Float64Array,
+  ps: readonly number[],
+  ws: ExpmWorkspace,
+): void {
   const n = ws.n;
   const base = ws.bufs[6];
   const tmp = ws.bufs[7];
-  out.fill(0);
-  for (let i = 0; i < n; i++) out[i * n + i] = 1;
-  if (p <= 0) return;
+  const left = ps.map((p) => Math.max(0, p));
+  const first = left.map(() => true);
+  outs.forEach((out) => {
+    out.fill(0);
+    for (let i = 0; i < n; i++) out[i * n + i] = 1;
+  });
   base.set(a);
-  let e = p;
-  let first = true;
-  while (e > 0) {
-    if (e & 1) {
-      if (first) {
-        out.set(base);
-        first = false;
+  while (left.some((e) => e > 0)) {
+    left.forEach((e, k) => {
+      if (!(e & 1)) return;
+      if (first[k]) {
+        outs[k].set(base);
+        first[k] = false;
       } else {
-        matmul(tmp, out, base, n);
-        out.set(tmp);
+        matmul(tmp, outs[k], base, n);
+        outs[k].set(tmp);
       }
-    }
-    e >>= 1;
-    if (e > 0) {
+    });
+    for (let k = 0; k < left.length; k++) left[k] >>= 1;
+    if (left.some((e) => e > 0)) {
       matmul(tmp, base, base, n);
       base.set(tmp);
     }

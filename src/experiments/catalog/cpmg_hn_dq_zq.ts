@@ -40,20 +40,32 @@ function phasePatterns(nuCpmgHz: number): readonly (readonly number[])[] {
  * The simultaneous 90–240–90 composite pulse on I and S at phase x of both central 240°
  * pulses, from the segments of {@link compositeParts} (computed into `pulses`). The shorter
  * composite sits in the middle of the longer one; each segment is a finite pulse with the
- * fields that are on. With `from` (another variant's parts and computed segments), a segment
- * of the same width with the same fields on is taken from there turned to its phases instead
- * of being exponentiated again: the free Liouvillian commutes with z rotations of either spin,
- * so exp((L + B1 at φ)·t) = R·exp((L + B1 at φ')·t)·Rᵀ exactly (a signed permutation).
+ * fields that are on. Segments of a {@link StepPair} come from one exponential and its powers
+ * (`spare` holds the second before it is turned). With `from` (another variant's parts and
+ * computed segments), a segment of the same width with the same fields on is taken from there
+ * turned to its phases instead of being exponentiated again: the free Liouvillian commutes with
+ * z rotations of either spin, so exp((L + B1 at φ)·t) = R·exp((L + B1 at φ')·t)·Rᵀ exactly (a
+ * signed permutation).
  */
 function composite(
   sp: Spectrometer,
   out: Float64Array,
   parts: readonly CompositePart[],
   pulses: readonly Float64Array[],
-  tmp: Float64Array,
+  work: { tmp: Float64Array; spare: Float64Array; pairs: readonly StepPair[] },
   from?: { parts: readonly CompositePart[]; pulses: readonly Float64Array[] },
 ): Float64Array {
+  const { tmp, spare } = work;
+  const done = new Set<number>();
+  if (!from) {
+    for (const { a, b, stepS, counts } of work.pairs) {
+      sp.pulseISMultiples([pulses[a], spare], stepS, counts, parts[a].phaseI, parts[a].phaseS);
+      turn(sp, pulses[b], spare, parts[a], parts[b], tmp);
+      done.add(a).add(b);
+    }
+  }
   parts.forEach((q, k) => {
+    if (done.has(k)) return;
     const j = from ? from.parts.findIndex((o) => sameFields(o, q)) : -1;
     if (j < 0) sp.pulseIS(pulses[k], q.widthS, q.phaseI, q.phaseS);
     else turn(sp, pulses[k], from!.pulses[j], from!.parts[j], q, tmp);
@@ -66,6 +78,55 @@ function composite(
     sp.mul(out, op, tmp);
   }
   return out;
+}
+
+/**
+ * Two segments `a`, `b` with the same fields on (phases aside) whose widths are whole
+ * multiples of one step: widthS = counts·stepS to rounding. Where ¹H's composite lies within
+ * ¹⁵N's 240° pulse, the segments with both fields on last 8·pw90_H/3 and pw90_H, whatever the
+ * widths: the generator of the first turned to the second's phases, exponentiated once.
+ */
+interface StepPair {
+  a: number;
+  b: number;
+  stepS: number;
+  counts: [number, number];
+}
+
+/** Most steps in one segment of a {@link StepPair} (at most four squarings). */
+const MAX_STEPS = 16;
+/** Most steps in the shorter segment of a {@link StepPair}. */
+const MAX_SHORT_STEPS = 4;
+/** How far from whole (relative) a ratio of widths may be: a few roundings of the settings. */
+const WHOLE_TOLERANCE = 1e-13;
+
+/**
+ * The {@link StepPair}s among `parts` (each segment in one pair at most). Only segments with
+ * both fields on: a one-field generator splits into blocks whose Padés together cost less than
+ * the full-size products of the powers.
+ */
+function stepPairs(parts: readonly CompositePart[]): StepPair[] {
+  const pairs: StepPair[] = [];
+  const used = new Set<number>();
+  parts.forEach((pa, a) => {
+    if (pa.phaseI === null || pa.phaseS === null) return;
+    for (let b = a + 1; b < parts.length && !used.has(a); b++) {
+      const pb = parts[b];
+      if (used.has(b) || !sameFields({ ...pa, widthS: pb.widthS }, pb)) continue;
+      const short = Math.min(pa.widthS, pb.widthS);
+      const ratio = Math.max(pa.widthS, pb.widthS) / short;
+      for (let q = 1; q <= MAX_SHORT_STEPS; q++) {
+        const m = Math.round(ratio * q);
+        if (m > MAX_STEPS || Math.abs(ratio * q - m) > WHOLE_TOLERANCE * m) continue;
+        const stepS = short / q;
+        const steps = (w: number) => w === short ? q : m;
+        pairs.push({ a, b, stepS, counts: [steps(pa.widthS), steps(pb.widthS)] });
+        used.add(a).add(b);
+        break;
+      }
+    }
+  });
+  return pairs;
 }
 
 /** Whether two segments have the same width and the same fields on (phases aside). */
@@ -159,7 +220,11 @@ export const cpmgHnDqZq: ExperimentModule = cpmgExperiment({
     const comp = matrices(n, 2);
     const parts = [compositeParts(sp, 3, 1), compositeParts(sp, 1, 3)];
     const segments = [matrices(n, 4), matrices(n, 4)];
-    const tmp = new Float64Array(n * n);
+    const work = {
+      tmp: new Float64Array(n * n),
+      spare: new Float64Array(n * n),
+      pairs: stepPairs(parts[0]),
+    };
     const cpmg: Transient[] = [0, 1].map((c) => ({
       steps: [train(c, (x) => phasePatterns(x / timeT2S)[c], { perCycle: 2 })],
       weight: 0.5,
@@ -169,9 +234,9 @@ export const cpmgHnDqZq: ExperimentModule = cpmgExperiment({
       detection: ctx.settings.dq_flg ? "[2ixsx] - [2iysy]" : "[2ixsx] + [2iysy]",
       echoes: comp.map((pulse) => ({ pulse, spins: "is" as const })),
       prepare: () => {
-        composite(sp, comp[0], parts[0], segments[0], tmp);
+        composite(sp, comp[0], parts[0], segments[0], work);
         // The second variant's segments are the first's turned to its phases.
-        composite(sp, comp[1], parts[1], segments[1], tmp, {
+        composite(sp, comp[1], parts[1], segments[1], work, {
           parts: parts[0],
           pulses: segments[0],
         });
