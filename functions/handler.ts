@@ -12,13 +12,13 @@
  */
 import { createEvaluatorCache, type EvaluatorCache, runWork, WorkError } from "./core.ts";
 import {
-  checkPayload,
   PAYLOAD_VERSION,
   type PayloadOf,
   type ResultOf,
   WORK_KINDS,
   type WorkKind,
 } from "./payload.ts";
+import { checkPayload } from "./check.ts";
 import { PayloadError } from "./validate.ts";
 
 /** Default largest request body accepted (bytes). */

@@ -14,26 +14,26 @@ import type * as v from "valibot";
 import type { Chunk } from "../src/fit/chunk.ts";
 import { parseParamName } from "../src/params/name.ts";
 import type { Param, ParamStore } from "../src/params/store.ts";
-import { compileStore, evaluateDefinitions } from "../src/params/store.ts";
-import {
-  type EvaluatePayloadSchema,
-  type EvaluateResultSchema,
-  type FitPayloadSchema,
-  type FitResultSchema,
-  type GridPayloadSchema,
-  type GridResultSchema,
-  parsePayloadWith,
-  PAYLOAD_SCHEMAS,
-  PAYLOAD_VERSION,
-  type ReplicatePayloadSchema,
-  type ReplicateResultSchema,
-  RESULT_SCHEMAS,
-  type SimulatePayloadSchema,
-  type SimulateResultSchema,
+import type {
+  EvaluatePayloadSchema,
+  EvaluateResultSchema,
+  FitPayloadSchema,
+  FitResultSchema,
+  GridPayloadSchema,
+  GridResultSchema,
+  ReplicatePayloadSchema,
+  ReplicateResultSchema,
+  SimulatePayloadSchema,
+  SimulateResultSchema,
 } from "./schema.ts";
 import { PayloadError } from "./validate.ts";
 
-export { PAYLOAD_VERSION };
+/**
+ * The payload format's version: every request and reply carries it (`schema.ts` checks it). Kept
+ * here, not with the schemas, so that building payloads does not load valibot (a local fit never
+ * validates one).
+ */
+export const PAYLOAD_VERSION = 1;
 
 /** The work-item kinds, one route each. */
 export const WORK_KINDS = ["evaluate", "fit", "grid", "replicate", "simulate"] as const;
@@ -152,64 +152,4 @@ export function storeFromPayload(params: readonly ParamPayload[]): ParamStore {
     store.set(p.id, param);
   });
   return store;
-}
-
-/**
- * Validate a request body (parsed JSON) of the given kind against its schema; also checks that
- * the parameter definitions give finite values at the sent values (a `1/0` would make every
- * residual NaN). Throws a {@link PayloadError} naming the field.
- *
- * @example
- * ```ts
- * const payload = checkPayload("evaluate", JSON.parse(body));
- * ```
- */
-export function checkPayload<K extends WorkKind>(kind: K, body: unknown): PayloadOf[K] {
-  const payload = parsePayloadWith(PAYLOAD_SCHEMAS[kind], body) as unknown as PayloadOf[K];
-  checkDefinitions(payload.params);
-  return payload;
-}
-
-function checkDefinitions(params: readonly ParamPayload[]): void {
-  if (!params.some((p) => p.expr !== "")) return;
-  const store = storeFromPayload(params);
-  let pv;
-  try {
-    pv = compileStore(store);
-  } catch (e) {
-    const k = params.findIndex((p) => p.expr !== "");
-    throw new PayloadError(`params[${k}].expr`, "valid definitions", (e as Error).message);
-  }
-  evaluateDefinitions(pv);
-  params.forEach((p, k) => {
-    const value = pv.values[pv.index.get(p.id)!];
-    if (p.expr !== "" && !Number.isFinite(value)) {
-      throw new PayloadError(
-        `params[${k}].expr`,
-        "a definition with a finite value at the given values",
-        `${p.expr} = ${value}`,
-      );
-    }
-  });
-}
-
-/**
- * Validate a reply (untrusted when it came over the network) of the given kind, for the
- * request `expectedId`. Throws a PayloadError on any mismatch.
- *
- * @example
- * ```ts
- * const result = checkResult("fit", await res.json(), payload.id);
- * ```
- */
-export function checkResult<K extends WorkKind>(
-  kind: K,
-  body: unknown,
-  expectedId: string,
-): ResultOf[K] {
-  const result = parsePayloadWith(RESULT_SCHEMAS[kind], body) as ResultOf[K];
-  if (result.id !== expectedId) {
-    throw new PayloadError("id", `the request id "${expectedId}"`, result.id);
-  }
-  return result;
 }

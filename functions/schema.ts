@@ -17,7 +17,8 @@ import { describeRange, type NumberRange } from "../src/config/toml.ts";
 import { PayloadError } from "./validate.ts";
 
 /** Version of every function payload; a request of another version is refused with 400. */
-export const PAYLOAD_VERSION = 1;
+import { PAYLOAD_VERSION } from "./payload.ts";
+export { PAYLOAD_VERSION };
 
 /**
  * Per-request limits. The workflows send far less (25 grid points, 4 replicates per item); a

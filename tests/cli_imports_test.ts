@@ -18,11 +18,14 @@ Deno.test("a local fit loads no remote executor, no server and no node:path or n
       "workflows/queue_executor.ts",
       "workflows/serve_command.ts",
       "functions/deno_serve.ts",
+      "functions/schema.ts",
     ]
   ) {
     assert.ok(!files.has(remote), `fit loads ${remote} at start`);
   }
-  for (const heavy of ["node:path", "node:url", "@nats-io", "vega", "pdfkit"]) {
+  // valibot checks payloads that cross a process boundary (functions/check.ts): a local fit
+  // builds payloads but parses none.
+  for (const heavy of ["node:path", "node:url", "@nats-io", "vega", "pdfkit", "valibot"]) {
     assert.ok(!packages.has(heavy), `fit loads ${heavy} at start`);
   }
   // The local pool is the default placement: it stays.

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { checkResult, type PayloadOf, type ResultOf, type WorkKind } from "../functions/payload.ts";
+import type { PayloadOf, ResultOf, WorkKind } from "../functions/payload.ts";
+import { checkResult } from "../functions/check.ts";
 import { replyProblem } from "./reply_content.ts";
 import { PayloadError } from "../functions/validate.ts";
 import { emptyStats, type Executor, type ExecutorStats } from "./executor.ts";

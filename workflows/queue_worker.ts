@@ -8,7 +8,8 @@
  * @module
  */
 import { createEvaluatorCache, runWork, WorkError } from "../functions/core.ts";
-import { checkPayload, WORK_KINDS, type WorkKind } from "../functions/payload.ts";
+import { WORK_KINDS, type WorkKind } from "../functions/payload.ts";
+import { checkPayload } from "../functions/check.ts";
 import { openQueue, type Queue } from "./queue.ts";
 import { type QueueFailure, resultKey, WORK_CONSUMER, WORK_STREAM } from "./queue_names.ts";
 import { decodeResult, encodeResult } from "./result_files.ts";

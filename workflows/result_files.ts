@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { checkResult, type ResultOf, type WorkKind } from "../functions/payload.ts";
+import type { ResultOf, WorkKind } from "../functions/payload.ts";
+import { checkResult } from "../functions/check.ts";
 
 /** Version of a result file. */
 export const RESULT_FILE_VERSION = 1;
