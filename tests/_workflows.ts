@@ -35,8 +35,6 @@ export interface StudyConfig {
 export interface RunRecord {
   steps: SavedParam[][];
   chisqr: number[];
-  /** Each step's files (parameters, data with calculated intensities, statistics). */
-  files: Map<string, string>[];
   stats?: ExecutorStats;
 }
 
@@ -70,7 +68,7 @@ export async function runStudy(config: StudyConfig, executor: Executor): Promise
     parameters: config.parameters,
     model: parseModel(config.model ?? "2st"),
   });
-  const rec: RunRecord = { steps: [], chisqr: [], files: [] };
+  const rec: RunRecord = { steps: [], chisqr: [] };
   for await (
     const out of runWorkflow(loaded.study, loaded.store, stepsOf(config), {
       plot: false,
@@ -86,7 +84,6 @@ export async function runStudy(config: StudyConfig, executor: Executor): Promise
   ) {
     rec.steps.push(saveStore(loaded.store));
     rec.chisqr.push(out.result!.stats.chisqr);
-    rec.files.push(out.files);
   }
   rec.stats = executor.stats();
   return rec;

@@ -78,31 +78,3 @@ Deno.test("auto pool: a global fit's chunks start the workers at once, and the a
     Deno.removeSync(dir, { recursive: true });
   }
 });
-
-Deno.test("with workers ready, a step's start and final evaluations go to them, same files", async () => {
-  const { config, dir } = studyOfSix();
-  const pool = workerPool(2);
-  const kinds: string[] = [];
-  const recording = {
-    ...pool,
-    run: ((kind, payload, opts) => {
-      kinds.push(`${kind} ${payload.id}`);
-      return pool.run(kind, payload, opts);
-    }) as typeof pool.run,
-  };
-  try {
-    // A first run starts the workers: only ready workers take these evaluations.
-    await runStudy(config, pool);
-    assert.ok(pool.parallel?.());
-    const rec = await runStudy(config, recording);
-    const ref = await runStudy(config, inProcessExecutor());
-    assert.ok(kinds.some((k) => /^simulate \w+:s0:start:sim:c0$/.test(k)), kinds.join("\n"));
-    assert.ok(kinds.some((k) => /^simulate \w+:s0:final:sim:c0$/.test(k)), kinds.join("\n"));
-    assert.deepEqual(rec.steps, ref.steps);
-    assert.deepEqual(rec.chisqr, ref.chisqr);
-    assert.deepEqual(rec.files, ref.files);
-  } finally {
-    await pool.close();
-    Deno.removeSync(dir, { recursive: true });
-  }
-});

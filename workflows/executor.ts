@@ -48,11 +48,6 @@ export interface Executor {
   readonly name: string;
   run<K extends WorkKind>(kind: K, payload: PayloadOf[K], opts?: RunOptions): Promise<ResultOf[K]>;
   stats(): ExecutorStats;
-  /**
-   * Whether items sent now run on other threads than this one (a pool with workers ready): the
-   * step loop then sends its start and final evaluations out too instead of running them here.
-   */
-  parallel?(): boolean;
   /** Release workers and connections; the executor cannot be used afterwards. */
   close(): Promise<void>;
 }

@@ -6,13 +6,7 @@
  *
  * @module
  */
-import {
-  type IntensityRunner,
-  runFitWith,
-  type RunOptions,
-  type StepOutput,
-} from "../src/run/run.ts";
-import { createSimulationRunner } from "./simulate.ts";
+import { runFitWith, type RunOptions, type StepOutput } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import { planMethod } from "../src/fit/roles.ts";
 import type { StudySpec } from "../src/fit/study.ts";
@@ -154,7 +148,6 @@ export async function* runWorkflow(
     runGrid,
     // Not checkpointed: after a resume, a step's replicates are simply run again (same numbers).
     createReplicateRunner({ executor: opts.executor, prefix: hash.slice(0, 12) }),
-    intensityRunner(opts.executor, hash.slice(0, 12)),
   );
   try {
     for await (const out of run) {
@@ -173,21 +166,4 @@ export async function* runWorkflow(
   }
   cp.complete = true;
   save();
-}
-
-/**
- * A step's start and final evaluations as `simulate` items (ids
- * `<hash12>:s<step>:<start|final>:sim:c<chunk>`) while the executor has workers ready: they
- * are warm, and idle between steps, where this thread would evaluate every profile with code
- * it has not compiled yet (1.2 s of CPMG_HN_DQ_ZQ's 211 profiles). Otherwise null: the step
- * loop evaluates here, as before. The numbers are the same either way.
- */
-function intensityRunner(executor: Executor, prefix: string): IntensityRunner {
-  return (study, store, profiles, tag) => {
-    if (!executor.parallel?.()) return Promise.resolve(null);
-    // About eight items, so that every worker gets some.
-    const chunkProfiles = Math.min(DEFAULT_CHUNK_PROFILES, Math.ceil(profiles.length / 8));
-    const run = createSimulationRunner({ executor, prefix: `${prefix}:${tag}`, chunkProfiles });
-    return run(study, store, profiles);
-  };
 }

@@ -33,7 +33,6 @@ function profilesOf(payload: unknown): string {
 export function withTimeBudget(inner: Executor, budget: TimeBudget): Executor {
   return {
     name: inner.name,
-    parallel: () => inner.parallel?.() ?? false,
     async run(kind, payload, opts) {
       const where = `during the ${kind} work on ${profilesOf(payload)}`;
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -312,7 +312,6 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
       });
     },
     stats: (): ExecutorStats => ({ ...stats }),
-    parallel: () => lanes.some((l) => !l.main && l.ready),
     close() {
       closed = true;
       for (const lane of lanes) {

@@ -15,14 +15,7 @@ import {
 import { cpmgCurveNcyc, type CpmgPlotData, cpmgPlotData } from "../plot/cpmg.ts";
 import type { CpmgErrorBars } from "../plot/cpmg_error_bars.ts";
 import { EXPERIMENTS } from "../experiments/registry.ts";
-import { checkFiniteProfile, firstNonFinite, NonFiniteModelError } from "../fit/finite_guard.ts";
-import type { SimulatedProfile } from "./simulate.ts";
-
-/**
- * A step's intensities computed by the step loop's driver (on workers: `run.ts#IntensityRunner`),
- * or null for "compute them here".
- */
-export type IntensityAnswer = SimulatedProfile[] | null;
+import { checkFiniteProfile, NonFiniteModelError } from "../fit/finite_guard.ts";
 
 /** Current value of every profile's local parameters. */
 export function localValues(store: ParamStore, study: StudySpec): Float64Array[] {
@@ -64,48 +57,6 @@ export function checkStart(
     const c = calcs[k];
     checkFiniteProfile(study, k, intensitiesAt(c, values[k], c.xFit, c.labelsFit), values[k], when);
   }
-}
-
-/**
- * {@link checkStart} from intensities computed elsewhere: a profile found non-finite there is
- * evaluated here again, so the error names its point as {@link checkStart} does.
- */
-export function checkStartFrom(
-  study: StudySpec,
-  store: ParamStore,
-  calcs: ProfileCalculator[],
-  answer: IntensityAnswer,
-  profiles: number[],
-  when: string,
-): void {
-  if (!answer) return checkStart(study, store, calcs, profiles, when);
-  const bad = answer.filter((a) => firstNonFinite(a.calc) >= 0).map((a) => a.profile);
-  if (bad.length === 0) return;
-  checkStart(study, store, calcs, bad, when);
-  throw new NonFiniteModelError(
-    `model evaluation of profile ${study.profiles[bad[0]].name} ${when} gave a non-finite value`,
-  );
-}
-
-/** {@link finalCalcs} from intensities computed elsewhere (null: computed here). */
-export function finalFrom(
-  study: StudySpec,
-  store: ParamStore,
-  calcs: ProfileCalculator[],
-  answer: IntensityAnswer,
-  profiles: number[],
-): ReturnType<typeof finalCalcs> {
-  if (!answer) return finalCalcs(study, store, calcs, profiles);
-  const values = localValues(store, study);
-  const byProfile = new Map(answer.map((a) => [a.profile, a]));
-  const scales = new Map<number, number>();
-  const out = profiles.map((k) => {
-    const a = byProfile.get(k);
-    if (!a) throw new Error(`no final intensities came back for profile ${study.profiles[k].name}`);
-    scales.set(k, a.scale);
-    return { profile: k, calc: a.calc };
-  });
-  return { calcs: out, scales, values };
 }
 
 /** The fitted curves and chi-square are finite (nothing non-finite reaches an output file). */

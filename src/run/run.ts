@@ -6,20 +6,13 @@
  */
 import { ConfigError } from "../config/errors.ts";
 import type { StudySpec } from "../fit/study.ts";
-import type { SimulatedProfile } from "./simulate.ts";
 import { createCalculator } from "../fit/evaluate.ts";
 import type { ParamStore } from "../params/store.ts";
 import { runFitStep, selectProfiles, type StepResult, type StepSpec } from "../fit/step.ts";
 import { stepFiles } from "../output/step_files.ts";
 import type { CpmgPlotData } from "../plot/cpmg.ts";
 import { CpmgErrorBars } from "../plot/cpmg_error_bars.ts";
-import {
-  checkFinal,
-  checkStartFrom,
-  finalFrom,
-  type IntensityAnswer,
-  plotData,
-} from "./_final_values.ts";
+import { checkFinal, checkStart, finalCalcs, plotData } from "./_final_values.ts";
 import type { CestPlotData } from "../plot/cest.ts";
 import { cestPlotsOf } from "./cest_plots.ts";
 import { decayPlotsOf, shiftPlotsOf } from "./decay_plots.ts";
@@ -132,7 +125,6 @@ export function* runFit(
         }),
       );
     } else if ("statisticsRequest" in v) r = loop.next(runStatistics(v.input));
-    else if ("intensitiesRequest" in v) r = loop.next(null);
     else {
       yield v;
       r = loop.next();
@@ -173,18 +165,6 @@ export type ReplicateRunner = (
   onDone: (count: number) => void,
 ) => Promise<ReplicateResult[]>;
 
-/**
- * Evaluates a step's profiles at the store's current values, as `scaledIntensities` does (e.g.
- * as `simulate` work items on workers), or answers null for "compute them in this process".
- * `tag` names the moment (`s<step>:start`, `s<step>:final`) for work-item ids.
- */
-export type IntensityRunner = (
-  study: StudySpec,
-  store: ParamStore,
-  profiles: number[],
-  tag: string,
-) => Promise<SimulatedProfile[] | null>;
-
 /** Where {@link runFitWith} starts: steps before `step` are done, with this selection. */
 export interface ResumeFrom {
   step: number;
@@ -211,7 +191,6 @@ export async function* runFitWith(
   runStep: StepRunner,
   runGrid?: GridRunner,
   runReplicates?: ReplicateRunner,
-  runIntensities?: IntensityRunner,
 ): AsyncGenerator<StepOutput> {
   const loop = fitLoop(study, store, steps, opts, opts.from);
   for (let r = loop.next(); !r.done;) {
@@ -242,8 +221,6 @@ export async function* runFitWith(
             ))
           : runStatistics(v.input),
       );
-    } else if ("intensitiesRequest" in v) {
-      r = loop.next(runIntensities ? await runIntensities(study, store, v.profiles, v.tag) : null);
     } else {
       yield v;
       r = loop.next();
@@ -290,14 +267,6 @@ interface StatisticsRequest {
   index: number;
 }
 
-/** A step's profiles evaluated at the current values, at its start and after its fit. */
-interface IntensitiesRequest {
-  intensitiesRequest: true;
-  profiles: number[];
-  /** `s<step>:start` or `s<step>:final` (part of the work-item ids). */
-  tag: string;
-}
-
 /** Console lines for fitted parameters whose standard error means nothing (`errorNote`). */
 function errorNotices(store: ParamStore, result: StepResult): string[] {
   const out: string[] = [];
@@ -333,9 +302,9 @@ function* fitLoop(
   opts: RunOptions,
   from?: ResumeFrom,
 ): Generator<
-  StepOutput | FitRequest | GridRequest | StatisticsRequest | IntensitiesRequest,
+  StepOutput | FitRequest | GridRequest | StatisticsRequest,
   void,
-  StepResult | GridOutcome | StatisticsOutput | IntensityAnswer | undefined
+  StepResult | GridOutcome | StatisticsOutput | undefined
 > {
   const calcs = study.profiles.map((_, k) => createCalculator(study, k));
   // CPMG error bars depend on the data only: drawn once per run, reused by later steps.
@@ -378,9 +347,7 @@ function* fitLoop(
     }
     const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
     const label = step.origin?.step ? `step [${step.origin.step}]` : "the fit";
-    const when = `at the starting values of ${label}`;
-    const atStart = yield { intensitiesRequest: true, profiles: chosen, tag: `s${index}:start` };
-    checkStartFrom(study, store, calcs, atStart as IntensityAnswer, chosen, when);
+    checkStart(study, store, calcs, chosen, `at the starting values of ${label}`);
     const fitted = (yield { fitRequest: true, step, selected, index }) as StepResult;
     const scaled = chosen.filter((k) => study.experiments[study.profiles[k].experiment].scaled);
     const result: StepResult = {
@@ -392,8 +359,7 @@ function* fitLoop(
     // A group that stopped at its evaluation budget is said to have, in fitted.toml too.
     const budgetHits = result.budgetHits ?? [];
     markBudgetHits(store, step.name, budgetHits);
-    const atEnd = yield { intensitiesRequest: true, profiles: chosen, tag: `s${index}:final` };
-    const fin = finalFrom(study, store, calcs, atEnd as IntensityAnswer, chosen);
+    const fin = finalCalcs(study, store, calcs, chosen);
     checkFinal(study, fin, `after ${label}`, result.stats.chisqr);
     const files = stepFiles({
       study,
