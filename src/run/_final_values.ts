@@ -44,15 +44,18 @@ export function finalCalcs(
   return { calcs: out, scales, values };
 }
 
-/** Every selected profile evaluates to finite intensities at the current values. */
+/**
+ * Every selected profile evaluates to finite intensities at `values` (each profile's local
+ * values; default: the store's current values).
+ */
 export function checkStart(
   study: StudySpec,
   store: ParamStore,
   calcs: ProfileCalculator[],
   profiles: number[],
   when: string,
+  values: Float64Array[] = localValues(store, study),
 ): void {
-  const values = localValues(store, study);
   for (const k of profiles) {
     const c = calcs[k];
     checkFiniteProfile(study, k, intensitiesAt(c, values[k], c.xFit, c.labelsFit), values[k], when);
