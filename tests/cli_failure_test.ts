@@ -54,9 +54,9 @@ refdataTest("Ctrl-C exits 130 and leaves only complete steps", async (r) => {
   const tmp = Deno.makeTempDirSync({ prefix: "exfit_int_" });
   try {
     const child = new Deno.Command(Deno.execPath(), {
-      // 20 basin starts per group make STEP2 last seconds, so the signal always lands inside
+      // 50 basin starts per group make STEP2 last seconds, so the signal always lands inside
       // it (without them the whole fit could end before SIGINT arrived on a loaded machine).
-      args: cpmg15nIpFitArgs(`${tmp}/Output`, ["--workers", "0", "--multistart", "20"]),
+      args: cpmg15nIpFitArgs(`${tmp}/Output`, ["--workers", "0", "--multistart", "50"]),
       cwd: dir,
       stdout: "piped",
       stderr: "piped",
@@ -69,6 +69,9 @@ refdataTest("Ctrl-C exits 130 and leaves only complete steps", async (r) => {
       if (done) break;
       seen += new TextDecoder().decode(value);
     }
+    // Land the signal well inside STEP2's synchronous work, after STEP1's writes have
+    // settled: the in-process executor must still give the event loop a turn to see it.
+    await new Promise((r) => setTimeout(r, 300));
     child.kill("SIGINT");
     reader.releaseLock();
     const status = await child.output();
