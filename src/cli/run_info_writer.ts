@@ -2,11 +2,12 @@
  * Writes `run_info/` for `exfit fit` (ChemEx 2026.09 schema 2, spec §5.2): at the start the run
  * record, the original start and verbatim copies of the input TOML files; after every committed
  * step `restart.toml`; `outcome.toml` from "running" to "complete" (or "incomplete" with the
- * failure). Each write is atomic.
+ * failure). Each write into a visible output folder is atomic; into a run's staging folder
+ * (`writeDir`, published whole at the end) the files are written directly.
  *
  * @module
  */
-import { basename, extname, resolve } from "../config/paths.ts";
+import { basename, dirname, extname, join, resolve } from "../config/paths.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
 import {
   formatOutcomeToml,
@@ -23,7 +24,10 @@ import { EXFIT_VERSION } from "../output/version.ts";
 /** What the writer needs to know about the invocation. */
 export interface RunInfoOptions {
   outDir: string;
-  /** Where the files go while the run is staged (default `outDir`). */
+  /**
+   * Where the files go while the run is staged (default `outDir`). A staging folder is private
+   * until it is published in one rename, so writes there need no atomic swap of their own.
+   */
   writeDir?: string;
   arguments: string[];
   model: string;
@@ -69,8 +73,20 @@ export class RunInfoWriter {
   }
 
   #write(files: Record<string, string | Uint8Array>): void {
-    const map = new Map(Object.entries(files).map(([k, v]) => [`run_info/${k}`, v]));
-    writeTreeAtomically(this.#opts.writeDir ?? this.#opts.outDir, map);
+    const staged = this.#opts.writeDir;
+    if (staged === undefined) {
+      const map = new Map(Object.entries(files).map(([k, v]) => [`run_info/${k}`, v]));
+      writeTreeAtomically(this.#opts.outDir, map);
+      return;
+    }
+    // Ctrl-C is handled between tasks, never inside these synchronous writes, so a published
+    // staging folder never holds a torn file.
+    for (const [name, data] of Object.entries(files)) {
+      const path = join(staged, "run_info", name);
+      Deno.mkdirSync(dirname(path), { recursive: true });
+      if (typeof data === "string") Deno.writeTextFileSync(path, data);
+      else Deno.writeFileSync(path, data);
+    }
   }
 
   /**
@@ -92,15 +108,25 @@ export class RunInfoWriter {
       ["parameters", o.parameters],
       ["methods", o.methods],
     ] as const;
+    // Every input's digest at once: each is an asynchronous call, and one after the other they
+    // cost a thread hop each.
+    const resolvedOf = new Map<string, string>();
+    for (const [, paths] of cats) {
+      for (const p of paths) if (!resolvedOf.has(p)) resolvedOf.set(p, Deno.realPathSync(p));
+    }
+    const unique = [...new Set(resolvedOf.values())];
+    const bytesOf = new Map(unique.map((r) => [r, Deno.readFileSync(r)]));
+    const hashes = await Promise.all(unique.map((r) => sha256(bytesOf.get(r)!)));
+    const hashOf = new Map(unique.map((r, k) => [r, hashes[k]]));
     for (const [category, paths] of cats) {
       const used = new Set<string>();
       const seen = new Set<string>();
       for (const provided of paths) {
-        const resolvedPath = Deno.realPathSync(provided);
+        const resolvedPath = resolvedOf.get(provided)!;
         if (seen.has(resolvedPath)) continue;
         seen.add(resolvedPath);
-        const bytes = Deno.readFileSync(resolvedPath);
-        const hash = await sha256(bytes);
+        const bytes = bytesOf.get(resolvedPath)!;
+        const hash = hashOf.get(resolvedPath)!;
         let name = basename(resolvedPath);
         if (used.has(name)) {
           const ext = extname(name);
