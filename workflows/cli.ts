@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { lazyImport } from "../src/cli/lazy_import.ts";
 import type { LoadedStudy } from "../src/io/load.ts";
 import { runSimulate, type StepOutput } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";
@@ -68,23 +69,15 @@ export function timeBudgetOf(o: PlacementOptions, nowMs = Date.now()): TimeBudge
   return { limitS, deadlineMs: nowMs + limitS * 1000, source: `--time-limit ${o.timeLimit}` };
 }
 
-/**
- * `import()` of a module by a URL built at run time: `deno run` loads the graph of every
- * `import("literal")` at start, so a literal would not keep the remote executors (and the
- * file-URL and Slurm helpers they bring, about 10 ms) out of a local fit.
- */
-function lazy<T>(url: URL): Promise<T> {
-  return import(url.href);
-}
-
-// The remote executors (srun, queue, HTTP) are imported only when asked for.
+// The remote executors (srun, queue, HTTP) are imported only when asked for: a literal
+// `import()` would load them (and the file-URL and Slurm helpers they bring, about 10 ms) at start.
 async function placeExecutor(
   o: PlacementOptions,
   log: (message: string) => void,
   budget: TimeBudget | undefined,
 ): Promise<Executor> {
   if (o.executor === "srun") {
-    const { srunExecutor } = await lazy<typeof import("./srun.ts")>(
+    const { srunExecutor } = await lazyImport<typeof import("./srun.ts")>(
       new URL("./srun.ts", import.meta.url),
     );
     return srunExecutor({
@@ -95,13 +88,15 @@ async function placeExecutor(
   }
   if (o.executor === "queue") {
     const [{ queueExecutor }, { parseQueueUrl }] = await Promise.all([
-      lazy<typeof import("./queue_executor.ts")>(new URL("./queue_executor.ts", import.meta.url)),
-      lazy<typeof import("./queue_names.ts")>(new URL("./queue_names.ts", import.meta.url)),
+      lazyImport<typeof import("./queue_executor.ts")>(
+        new URL("./queue_executor.ts", import.meta.url),
+      ),
+      lazyImport<typeof import("./queue_names.ts")>(new URL("./queue_names.ts", import.meta.url)),
     ]);
     return queueExecutor({ servers: parseQueueUrl(o.queue), log });
   }
   if (o.endpoints) {
-    const { httpExecutor, parseEndpoints } = await lazy<typeof import("./http.ts")>(
+    const { httpExecutor, parseEndpoints } = await lazyImport<typeof import("./http.ts")>(
       new URL("./http.ts", import.meta.url),
     );
     const timeoutS = Number(o.timeout ?? "120");
