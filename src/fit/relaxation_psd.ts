@@ -165,6 +165,20 @@ export interface PsdChecks {
   blocks: [RelaxationBlock, PsdLookup<number>][];
   /** Vector positions of rates that must not be negative (KHH, D). */
   nonNegative: number[];
+  /**
+   * The same blocks as vector positions (-1: not in this chunk), for {@link psdFeasible}, which
+   * runs before every trial evaluation and must not build lookups and messages there.
+   */
+  positions: PsdPositions[];
+}
+
+/** A block's conditions as positions in the parameter vector. */
+interface PsdPositions {
+  diag: Int32Array;
+  /** Row, column and vector position of each coupling, flat. */
+  off: Int32Array;
+  /** Whether the 3×3 determinant applies (three diagonals and every coupling present). */
+  full: boolean;
 }
 
 /**
@@ -183,6 +197,7 @@ export function psdChecks(
   pv: { values: Float64Array },
 ): PsdChecks {
   const blocks: [RelaxationBlock, PsdLookup<number>][] = [];
+  const positions: PsdPositions[] = [];
   const nonNegative = new Set<number>();
   const seen = new Set<string>();
   chunk.profiles.forEach((p, k) => {
@@ -198,16 +213,50 @@ export function psdChecks(
         if (ids.every((i) => i < 0) || seen.has(ids.join(","))) continue;
         seen.add(ids.join(","));
         blocks.push([b, at]);
+        const diag = Int32Array.from(b.diag, (n) => index.get(n) ?? -1);
+        const off = Int32Array.from(b.off.flatMap(([i, j, n]) => [i, j, index.get(n) ?? -1]));
+        const full = diag.length === 3 && diag.every((i) => i >= 0) &&
+          b.off.every(([, , n]) => index.has(n));
+        positions.push({ diag, off, full });
       }
     }
   });
-  return { blocks, nonNegative: [...nonNegative] };
+  return { blocks, nonNegative: [...nonNegative], positions };
 }
 
-/** Whether every block of `psd` is positive semidefinite and every listed rate non-negative. */
+/**
+ * Whether every block of `psd` is positive semidefinite and every listed rate non-negative:
+ * {@link psdViolation}'s conditions and tolerances, read straight from `values`.
+ */
 export function psdFeasible(psd: PsdChecks, values: Float64Array): boolean {
-  return psd.blocks.every(([b, at]) => psdViolation(b, at) === null) &&
-    psd.nonNegative.every((i) => !(values[i] < 0));
+  for (const { diag, off, full } of psd.positions) {
+    for (let a = 0; a < diag.length; a++) if (diag[a] >= 0 && values[diag[a]] < 0) return false;
+    for (let c = 0; c < off.length; c += 3) {
+      const [i, j, e] = [diag[off[c]], diag[off[c + 1]], off[c + 2]];
+      if (e < 0 || i < 0 || j < 0) continue;
+      const rhs = values[i] * values[j];
+      if (values[e] * values[e] > rhs * (1 + 1e-12) + 1e-300) return false;
+    }
+    if (full && !longitudinalHolds(values, diag, off)) return false;
+  }
+  return psd.nonNegative.every((i) => !(values[i] < 0));
+}
+
+/** The 3×3 determinant condition of {@link longitudinal} over vector positions. */
+function longitudinalHolds(values: Float64Array, diag: Int32Array, off: Int32Array): boolean {
+  const m = [
+    [values[diag[0]], 0, 0],
+    [0, values[diag[1]], 0],
+    [0, 0, values[diag[2]]],
+  ];
+  for (let c = 0; c < off.length; c += 3) {
+    m[off[c]][off[c + 1]] = m[off[c + 1]][off[c]] = values[off[c + 2]];
+  }
+  const det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] ** 2) -
+    m[0][1] * (m[0][1] * m[2][2] - m[1][2] * m[0][2]) +
+    m[0][2] * (m[0][1] * m[1][2] - m[1][1] * m[0][2]);
+  const scale = Math.abs(m[0][0] * m[1][1] * m[2][2]) + 1e-300;
+  return !(det < -1e-12 * scale);
 }
 
 /**
