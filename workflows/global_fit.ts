@@ -67,6 +67,8 @@ export interface GlobalFitResult {
   nfev: number;
   njev: number;
   cost: number;
+  /** End point, in `freeIds` order. */
+  x: Float64Array;
   /** Why the loop stopped. */
   message: string;
   converged: boolean;
@@ -74,6 +76,15 @@ export interface GlobalFitResult {
 
 /** Options of {@link globalFit}. */
 export interface GlobalFitOptions extends OuterTolerances {
+  /** Start here (free values in {@link GlobalFitResult.freeIds} order) instead of the store. */
+  start?: Float64Array;
+  /**
+   * Write the end point (values, errors, derived values) into the group's store (default true);
+   * false leaves the store as it was, for a basin search's refits.
+   */
+  apply?: boolean;
+  /** Marks the evaluate items' ids (a basin start's), so no two fits share an id. */
+  idTag?: string;
   /** Continue from this state (from a checkpoint). */
   resume?: OuterState;
   /** Called after every accepted iteration, before the next one starts (awaited). */
@@ -198,7 +209,7 @@ export async function globalFit(
       );
       return executor.run("evaluate", {
         version: PAYLOAD_VERSION,
-        id: `${c.id}:i${at.iteration}:${at.tag}`,
+        id: `${c.id}${opts.idTag ? `:${opts.idTag}` : ""}:i${at.iteration}:${at.tag}`,
         chunk: c.chunk,
         params,
         jacobian,
@@ -207,7 +218,8 @@ export async function globalFit(
     return results.map((res, ci) => toChunkEval(res, ci, jacobian));
   };
 
-  const x0 = Float64Array.from(L.freeIds, (id) => work.store.get(id)!.value);
+  const x0 = opts.start?.slice() ??
+    Float64Array.from(L.freeIds, (id) => work.store.get(id)!.value);
   const feasible = feasibilityOf(work, slots);
   const onIteration = opts.onIteration;
   let res;
@@ -229,7 +241,7 @@ export async function globalFit(
     throw e;
   }
   const current = res.blocks as ChunkEval[];
-  finish(work, L, res.x, current);
+  if (opts.apply ?? true) finish(work, L, res.x, current);
   const residuals = new Float64Array(current.reduce((a, e) => a + e.r.length, 0));
   const scales = new Map<number, number>();
   let off = 0;
@@ -247,6 +259,7 @@ export async function globalFit(
     nfev: res.nfev,
     njev: res.njev,
     cost: res.cost,
+    x: res.x,
     message: res.message,
     converged: res.converged,
   };

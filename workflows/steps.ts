@@ -17,8 +17,13 @@ import type { ParamStore } from "../src/params/store.ts";
 import { storeToPayload } from "../functions/payload.ts";
 import { type StepResult, stepResult } from "../src/fit/step.ts";
 import type { Executor } from "./executor.ts";
-import { globalFit, type OuterState, type OuterTolerances } from "./global_fit.ts";
-import { type FitWork, planStep } from "./plan.ts";
+import {
+  globalFit,
+  type GlobalFitResult,
+  type OuterState,
+  type OuterTolerances,
+} from "./global_fit.ts";
+import { type FitWork, type GlobalWork, planStep } from "./plan.ts";
 import { type BasinReport, chooseBasin, planBasinStarts } from "../src/fit/basins.ts";
 import { basinStartCount } from "../src/fit/basin_search.ts";
 import { BASIN_NFEV, MAX_NFEV } from "../src/fit/group_solve.ts";
@@ -140,7 +145,8 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
       }
       const label = `global fit of ${w.profiles.length} profiles (${w.globalIds.length} shared ` +
         `parameters, ${w.chunks.length} chunks)`;
-      const res = await globalFit(w, opts.executor, {
+      const startValues = new Map([...w.store.values()].map((p) => [p.id, p.value]));
+      let res = await globalFit(w, opts.executor, {
         ...opts.tolerances,
         resume: partial.outer[w.id],
         onIteration: async (state) => {
@@ -156,12 +162,32 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
         },
       });
       opts.log?.(`${label}: ${res.message} after ${res.iterations} iterations`);
+      const count = basinStartCount(step.multistart, []);
+      let basins: BasinReport | undefined;
+      if (count > 0 && res.freeIds.length > 0) {
+        ({ res, basins } = await globalBasins(
+          w,
+          res,
+          {
+            executor: opts.executor,
+            seed: opts.seed ?? 0,
+            step: index,
+            group: gi,
+            multistart: count,
+            names: [...new Set(w.profiles.map((k) => study.profiles[k].name))],
+          },
+          startValues,
+          opts.tolerances,
+          (m) => opts.log?.(`${label}: ${m}`),
+        ));
+      }
       const out: WorkOutcome = {
         freeIds: res.freeIds,
         params: [...w.store.values()].map((p) => ({ id: p.id, value: p.value, stderr: p.stderr })),
         residuals: Array.from(res.residuals),
         scales: [...res.scales],
         evaluations: res.evaluations,
+        ...(basins ? { basins } : {}),
         ...(res.converged ? {} : {
           budget: `${opts.tolerances?.maxIterations ?? 500} outer iterations (${res.message})`,
         }),
@@ -283,6 +309,67 @@ async function fitWithBasins(w: FitWork, s: BasinSearch): Promise<WorkOutcome> {
     choice,
   };
   return out;
+}
+
+/** Outer iterations of one start of a global fit's basin search (the plain fit has 500). */
+export const BASIN_OUTER_ITERATIONS = 40;
+
+/**
+ * The basin search of a chunked global fit (asked for with `--multistart N` or `MULTISTART`):
+ * the planned starts are refitted as whole global fits on the same executor, the store left as
+ * the plain fit wrote it; the best end point wins as in the group fits' search, and when it is
+ * not the plain fit's it is finished from there with the full budget and written to the store.
+ * `res` then is that fit, with every refit's evaluations counted.
+ */
+async function globalBasins(
+  w: GlobalWork,
+  plain: GlobalFitResult,
+  s: BasinSearch,
+  startValues: ReadonlyMap<string, number>,
+  tolerances: OuterTolerances | undefined,
+  log: (message: string) => void,
+): Promise<{ res: GlobalFitResult; basins: BasinReport }> {
+  const params = plain.freeIds.map((id, j) => {
+    const p = w.store.get(id)!;
+    return { id, value: plain.x[j], start: startValues.get(id)!, min: p.min, max: p.max };
+  });
+  const starts = planBasinStarts(params, s.multistart!, parseSeed(s.seed), s.step, s.group);
+  const tag = (t: string) => `basin:x${s.seed}:${t}`;
+  const refits = await Promise.all(starts.map((start, k) =>
+    globalFit(w, s.executor, {
+      ...tolerances,
+      start,
+      apply: false,
+      idTag: tag(`k${k + 1}`),
+      maxIterations: Math.min(BASIN_OUTER_ITERATIONS, tolerances?.maxIterations ?? Infinity),
+    })
+  ));
+  refits.forEach((r, k) => log(`basin start ${k + 1}: chi2 = ${(2 * r.cost).toPrecision(10)}`));
+  const all = [plain, ...refits];
+  const choice = chooseBasin(all.map((r) => ({ chisqr: 2 * r.cost, values: r.x })));
+  let res = plain;
+  if (choice.best > 0) {
+    // The winner is finished with the full budget and written to the store.
+    res = await globalFit(w, s.executor, {
+      ...tolerances,
+      start: all[choice.best].x,
+      idTag: tag("polish"),
+    });
+    choice.basins[0].chisqr = Math.min(choice.basins[0].chisqr, 2 * res.cost);
+    choice.basins[0].values = Array.from(res.x);
+  }
+  const evaluations = all.reduce((n, r) => n + r.evaluations, 0) +
+    (choice.best > 0 ? res.evaluations : 0);
+  return {
+    res: { ...res, evaluations },
+    basins: {
+      profiles: s.names,
+      triggers: ["asked"],
+      ids: [...plain.freeIds],
+      starts: starts.length,
+      choice,
+    },
+  };
 }
 
 /** Grid points per `grid` work item. */
