@@ -221,7 +221,7 @@ export function staticPackages(root: string, entry: string): Set<string> {
  * What `deno run ENTRY` loads before running it: modules reached by value imports (not
  * `import type`) and by `import("literal")` (Deno loads those graphs at start too, run or not;
  * `typeof import("…")` in a type is not loaded), with the npm packages among them.
- * `src/cli/lazy_import.ts#lazyImport` is how a module is kept out of this set.
+ * `src/config/lazy_import.ts#lazyImport` is how a module is kept out of this set.
  *
  * @example
  * ```ts

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { lazyImport } from "../src/cli/lazy_import.ts";
+import { lazyImport } from "../src/config/lazy_import.ts";
 import type { LoadedStudy } from "../src/io/load.ts";
 import { runSimulate, type StepOutput } from "../src/run/run.ts";
 import type { StepSpec } from "../src/fit/step.ts";

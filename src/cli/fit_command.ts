@@ -29,7 +29,7 @@ import { RunInfoWriter } from "./run_info_writer.ts";
 import { planMethod } from "../fit/roles.ts";
 import { maxEvaluations } from "../fit/budget.ts";
 import type { ClusterFitOptions } from "./cluster.ts";
-import { lazyImport } from "./lazy_import.ts";
+import { lazyImport } from "../config/lazy_import.ts";
 
 // Plotting (Vega, PDFKit) is loaded only by runs that plot.
 type PlotFilesModule = typeof import("../report/plot_files.ts");

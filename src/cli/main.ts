@@ -17,7 +17,7 @@ import { Command, CommandLineError } from "./command.ts";
 import { EXPERIMENT_NAME_LIST } from "../experiments/names.ts";
 import { restoreTaskCwd } from "./_cwd.ts";
 import { describeFailure, exitOnInterrupt } from "./failure.ts";
-import { lazyImport } from "./lazy_import.ts";
+import { lazyImport } from "../config/lazy_import.ts";
 
 /** One lazily loaded command: its help line, and the module that registers it. */
 interface CommandEntry {
