@@ -71,14 +71,10 @@ function longitudinal<K>(block: RelaxationBlock, at: PsdLookup<K>) {
   const off = block.off.map(([, , n]) => at(n));
   if (d.length !== 3 || !d.every((x) => x) || !off.every((x) => x)) return null;
   const v = d.map((x) => x!.value);
-  const m = [[v[0], 0, 0], [0, v[1], 0], [0, 0, v[2]]];
-  block.off.forEach(([i, j], k) => m[i][j] = m[j][i] = off[k]!.value);
-  const det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] ** 2) -
-    m[0][1] * (m[0][1] * m[2][2] - m[1][2] * m[0][2]) +
-    m[0][2] * (m[0][1] * m[1][2] - m[1][1] * m[0][2]);
+  const { det, scale } = determinant3(v, block.off.map(([i, j], k) => [i, j, off[k]!.value]));
   return {
     det,
-    scale: Math.abs(v[0] * v[1] * v[2]) + 1e-300,
+    scale,
     keys: [...d.map((x) => x!.key), ...off.map((x) => x!.key)],
     coupled: off.some((x) => x!.value !== 0),
   };
@@ -242,21 +238,28 @@ export function psdFeasible(psd: PsdChecks, values: Float64Array): boolean {
   return psd.nonNegative.every((i) => !(values[i] < 0));
 }
 
-/** The 3×3 determinant condition of {@link longitudinal} over vector positions. */
+/** The 3×3 determinant condition of {@link psdViolation} over vector positions. */
 function longitudinalHolds(values: Float64Array, diag: Int32Array, off: Int32Array): boolean {
-  const m = [
-    [values[diag[0]], 0, 0],
-    [0, values[diag[1]], 0],
-    [0, 0, values[diag[2]]],
-  ];
-  for (let c = 0; c < off.length; c += 3) {
-    m[off[c]][off[c + 1]] = m[off[c + 1]][off[c]] = values[off[c + 2]];
-  }
+  const couplings: [number, number, number][] = [];
+  for (let c = 0; c < off.length; c += 3) couplings.push([off[c], off[c + 1], values[off[c + 2]]]);
+  const { det, scale } = determinant3(Array.from(diag, (i) => values[i]), couplings);
+  return !(det < -1e-12 * scale);
+}
+
+/**
+ * Determinant of the symmetric 3×3 block with diagonal `d` and the couplings [row, column,
+ * value], and the scale the condition det ≥ −1e-12·scale is measured against.
+ */
+function determinant3(
+  d: readonly number[],
+  couplings: readonly [number, number, number][],
+): { det: number; scale: number } {
+  const m = [[d[0], 0, 0], [0, d[1], 0], [0, 0, d[2]]];
+  for (const [i, j, value] of couplings) m[i][j] = m[j][i] = value;
   const det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] ** 2) -
     m[0][1] * (m[0][1] * m[2][2] - m[1][2] * m[0][2]) +
     m[0][2] * (m[0][1] * m[1][2] - m[1][1] * m[0][2]);
-  const scale = Math.abs(m[0][0] * m[1][1] * m[2][2]) + 1e-300;
-  return !(det < -1e-12 * scale);
+  return { det, scale: Math.abs(d[0] * d[1] * d[2]) + 1e-300 };
 }
 
 /**
