@@ -45,7 +45,7 @@ Deno.test({
       const urls = new Set<string>();
       for (const f of files.filter((n) => n.endsWith(".js"))) {
         const text = Deno.readTextFileSync(`${dir}/${f}`);
-        for (const m of text.matchAll(/new URL\("([^"]+)", import\.meta\.url\)/g)) urls.add(m[1]);
+        for (const m of text.matchAll(/new URL\("([^"]+)",\s*import\.meta\.url\)/g)) urls.add(m[1]);
       }
       assert.ok(urls.has("./workflows_worker.js"), [...urls].join());
       assert.ok([...urls].some((u) => u.endsWith("/deno.json")), [...urls].join());

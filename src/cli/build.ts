@@ -124,6 +124,10 @@ export async function buildCli(
       outdir: tmp,
       bundle: true,
       splitting: true,
+      // Less source to load and to parse when a function first runs (the GUARDD case: 313 ms
+      // against 327 ms, 12 alternated pairs); names are kept, so tracebacks still read.
+      minifyWhitespace: true,
+      minifySyntax: true,
       format: "esm",
       platform: "neutral",
       target: "es2022",
