@@ -335,10 +335,13 @@ function errorNotices(store: ParamStore, result: StepResult): string[] {
 function basinNotices(result: StepResult): string[] {
   return (result.basins ?? []).filter((b) => b.choice.moved).map((b) => {
     const home = b.choice.basins.find((x) => x.starts.includes(0))!;
+    // As many digits as it takes to show the two differ (a basin wins by more than 1e-6).
+    let digits = 6;
+    const [best, plain] = [b.choice.basins[0].chisqr, home.chisqr];
+    while (digits < 15 && best.toPrecision(digits) === plain.toPrecision(digits)) digits++;
     return `${b.profiles.join(", ")}: a basin search found a better minimum than the plain fit ` +
-      `(chi2 ${b.choice.basins[0].chisqr.toPrecision(6)} instead of ${
-        home.chisqr.toPrecision(6)
-      }; Basins/basins.toml)`;
+      `(chi2 ${best.toPrecision(digits)} instead of ${plain.toPrecision(digits)}; ` +
+      `Basins/basins.toml)`;
   });
 }
 
