@@ -15,7 +15,7 @@
  */
 import { cliEntry } from "../src/cli/exfit.ts";
 import { childJson, median } from "./_timing.ts";
-import { fromFileUrl } from "./_paths.ts";
+import { fromFileUrl, skipUnlessPresent } from "./_paths.ts";
 
 const REFDATA = fromFileUrl(new URL("../../shared/refdata", import.meta.url));
 const STUDIES: Record<string, string> = {
@@ -79,12 +79,7 @@ if (import.meta.main) {
     Deno.exit(0);
   }
   const processes = Number(Deno.args[0] ?? 3);
-  try {
-    Deno.statSync(REFDATA);
-  } catch {
-    console.log(`cold_start_bench: skipped, ${REFDATA} is absent`);
-    Deno.exit(0);
-  }
+  skipUnlessPresent(REFDATA, "cold_start_bench");
   const empty: number[] = [];
   for (let i = 0; i < processes; i++) empty.push(await emptyProcessMs());
   console.log(

@@ -13,7 +13,7 @@
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { childJson, median } from "./_timing.ts";
-import { fromFileUrl } from "./_paths.ts";
+import { fromFileUrl, skipUnlessPresent } from "./_paths.ts";
 
 const REFDATA = fromFileUrl(new URL("../../shared/refdata", import.meta.url));
 const STUDIES: Record<string, string> = {
@@ -56,12 +56,7 @@ if (import.meta.main) {
     console.log(JSON.stringify(child(Deno.args[1])));
   } else {
     const runs = Number(Deno.args[0] ?? 5);
-    try {
-      Deno.statSync(REFDATA);
-    } catch {
-      console.log(`load_bench: skipped, ${REFDATA} is absent`);
-      Deno.exit(0);
-    }
+    skipUnlessPresent(REFDATA, "load_bench");
     console.log(`== loading a study (medians of ${runs} fresh processes) ==`);
     for (const [name, folder] of Object.entries(STUDIES)) {
       const rows = [];
