@@ -4,7 +4,7 @@
  * digits hid ("chi2 26.9186 instead of 26.9186" on CPMG_15N_IP's 54N).
  */
 import { strict as assert } from "node:assert";
-import { cpmg15nIpFitArgs, refdataTest } from "./_refdata.ts";
+import { cpmg15nIpFitArgs, refdataTest, REPO } from "./_refdata.ts";
 
 refdataTest("a moved basin's console line shows two different chi-square values", async (r) => {
   const tmp = Deno.makeTempDirSync({ prefix: "exfit_notice_" });
@@ -25,6 +25,55 @@ refdataTest("a moved basin's console line shows two different chi-square values"
       assert.notEqual(m[1], m[2], line);
       assert.ok(Number(m[1]) < Number(m[2]), line);
     }
+  } finally {
+    Deno.removeSync(tmp, { recursive: true });
+  }
+});
+
+// Model-free relaxation has two branches (τc on either side of the R1 peak): CEST_15N_TR's D35
+// fits to τc 2.4 ns, S² 0.71 from the file's start, and to τc 0.92 ns, S² 1 with a lower χ².
+// The search reaches the lower one only if its starts vary τc and S² (src/fit/basins.ts).
+refdataTest("--multistart finds CEST_15N_TR D35's model-free basin at S2 = 1", async (r) => {
+  const tmp = Deno.makeTempDirSync({ prefix: "exfit_mf_basin_" });
+  const dir = `${r}/inputs/chemex-examples/Experiments/CEST_15N_TR`;
+  const experiments = [...Deno.readDirSync(`${dir}/Experiments`)].map((e) => e.name).sort();
+  try {
+    const res = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        `${REPO}src/cli/main.ts`,
+        "fit",
+        "-e",
+        ...experiments.map((e) => `Experiments/${e}`),
+        "-p",
+        "Parameters/parameters.toml",
+        "-m",
+        "Methods/method.toml",
+        "-d",
+        "2st.mf",
+        "--include",
+        "D35",
+        "--plot",
+        "nothing",
+        "--workers",
+        "0",
+        "--multistart",
+        "6",
+        "-o",
+        `${tmp}/Output`,
+      ],
+      cwd: dir,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.equal(res.code, 0, new TextDecoder().decode(res.stderr));
+    const fitted = Deno.readTextFileSync(`${tmp}/Output/Parameters/fitted.toml`);
+    const value = (section: string) =>
+      Number(new RegExp(`\\[${section}\\]\\s*\\nD35\\s*=\\s*(\\S+)`).exec(fitted)![1]);
+    assert.equal(value("S2_A"), 1);
+    assert.ok(Math.abs(value("TAUC_A") - 0.92) < 0.05, `TAUC_A ${value("TAUC_A")}`);
+    assert.match(Deno.readTextFileSync(`${tmp}/Output/Basins/basins.toml`), /moved = true/);
   } finally {
     Deno.removeSync(tmp, { recursive: true });
   }

@@ -29,6 +29,26 @@ Deno.test("basin starts: Δω flip first, then seeded space-filling samples with
   assert.notDeepEqual(planBasinStarts(PARAMS, 6, 0n, 1, 4), a);
 });
 
+Deno.test("basin starts: model-free τc (log space) and S² (linear) are sampled too", () => {
+  const params = [
+    { id: "TAUC_A, NUC->D35", value: 2.9, start: 3.5, min: 0, max: 1000 },
+    { id: "S2_A, NUC->D35", value: 0.71, start: 0.9, min: 0, max: 1 },
+    { id: "KHH_A, NUC->D35", value: 35, start: 40, min: 0, max: Infinity },
+  ];
+  const starts = planBasinStarts(params, 6, 0n, 0, 7);
+  assert.equal(starts.length, 6);
+  for (const x of starts) {
+    assert.ok(x[0] >= 0.3 && x[0] <= 100, `tauc ${x[0]}`);
+    assert.ok(x[1] >= 0.2 && x[1] <= 1, `s2 ${x[1]}`);
+    assert.equal(x[2], 40, "other parameters start at the user's guess");
+  }
+  // One sample per stratum: τc per decade-wide log stratum, S² per linear one.
+  const tauc = starts.map((x) => Math.floor(6 * Math.log(x[0] / 0.3) / Math.log(100 / 0.3)));
+  const s2 = starts.map((x) => Math.floor(6 * (x[1] - 0.2) / 0.8));
+  assert.deepEqual(tauc.sort(), [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(s2.sort(), [0, 1, 2, 3, 4, 5]);
+});
+
 Deno.test("basin choice: lowest χ², ties to the earlier start, distinct basins, moved", () => {
   const v = (a: number[]) => Float64Array.from(a);
   const choice = chooseBasin([

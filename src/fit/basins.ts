@@ -2,10 +2,14 @@
  * Basin search of one group fit: plan seeded starting points within the bounds, and pick the
  * best of the refits. Starts are the fitted point with every Δω's sign flipped (each alone, then
  * all), then a seeded Latin hypercube over the exchange parameters — Δω magnitudes and signs,
- * exchange rates and populations in log space — with the other parameters (relaxation rates,
- * shifts, …) at the plain fit's starting values. Every start is a pure function of (root seed, step, group),
- * so refits can run anywhere (in process, on workers, on HTTP functions) and the choice is the
- * same; ties go to the earlier start, the plain fit being start 0.
+ * exchange rates and populations in log space — and the model-free ones (`.mf`: correlation times
+ * in log space, order parameters), with the other parameters (relaxation rates, shifts, …) at the
+ * plain fit's starting values. The model-free ones are sampled because their relaxation rates have
+ * two branches: R1 passes through a maximum as τc grows, so a slower τc with a smaller S² can fit
+ * R1 and R2 almost as well as a faster one (CEST_15N_TR's D35: τc 2.4 ns and S² 0.71, or 0.92 ns
+ * and S² 1). Every start is a pure function of (root seed, step, group), so refits can run
+ * anywhere (in process, on workers, on HTTP functions) and the choice is the same; ties go to the
+ * earlier start, the plain fit being start 0.
  *
  * Planning and choosing live here (no I/O); fanning the refits out is the caller's job
  * (`step.ts` in process, `workflows/steps.ts` on an executor).
@@ -30,27 +34,33 @@ export interface BasinParam {
   max: number;
 }
 
-/** Kind of exchange parameter a start varies (others stay at the fitted value). */
-type Role = "dw" | "rate" | "population" | "other";
+/** Kind of parameter a start varies (others stay at the fitted value). */
+type Role = "dw" | "rate" | "population" | "tauc" | "order" | "other";
 
 function roleOf(id: string): Role {
   if (isShiftDifference(id)) return "dw";
   if (/^(KEX|KON|KOFF)_?[A-Z]*\b/.test(id)) return "rate";
   if (/^P[A-Z]\b/.test(id)) return "population";
+  if (/^TAUC_[A-Z]\b/.test(id)) return "tauc";
+  if (/^S2_[A-Z]\b/.test(id)) return "order";
   return "other";
 }
 
-/** Ranges sampled in log space for each role, clipped to the bounds. */
+/** Ranges sampled for each role (in log space but the order parameter's), clipped to the bounds. */
 const RANGES: Record<Exclude<Role, "other">, [number, number]> = {
   dw: [0.02, 5],
   rate: [20, 2e4],
   population: [0.003, 0.3],
+  // ns: small molecules to large complexes.
+  tauc: [0.3, 100],
+  // Below 0.2 a residue hardly relaxes through its overall tumbling.
+  order: [0.2, 1],
 };
 
 /**
  * Starting points of a basin search (free parameter values, in `params` order): Δω sign flips of
- * the fitted point first, then space-filling samples of the exchange parameters with the other
- * parameters at their starting values, `count` in all.
+ * the fitted point first, then space-filling samples of the exchange and model-free parameters
+ * with the other parameters at their starting values, `count` in all.
  *
  * @example
  * ```ts
@@ -95,7 +105,9 @@ export function planBasinStarts(
       const u = (strata[v][k] + uniform(rng)) / left;
       const role = roles[j] as Exclude<Role, "other">;
       const [lo, hi] = logRange(RANGES[role], params[j]);
-      const mag = Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo)));
+      const mag = role === "order"
+        ? lo + u * (hi - lo)
+        : Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo)));
       // Δω: alternate signs across samples, starting from the opposite of the fitted sign.
       const sign = role === "dw" ? (k % 2 === 0 ? -1 : 1) * (fitted[j] < 0 ? -1 : 1) : 1;
       x[j] = sign * mag;
