@@ -30,44 +30,42 @@ refdataTest("a moved basin's console line shows two different chi-square values"
   }
 });
 
+/** `exfit fit` on an example's own experiment and parameter files, in a child process. */
+async function fitExample(dir: string, args: string[]) {
+  const experiments = [...Deno.readDirSync(`${dir}/Experiments`)].map((e) => e.name).sort();
+  const res = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `${REPO}src/cli/main.ts`,
+      "fit",
+      "-e",
+      ...experiments.map((e) => `Experiments/${e}`),
+      "-p",
+      "Parameters/parameters.toml",
+      "--plot",
+      "nothing",
+      ...args,
+    ],
+    cwd: dir,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const [out, err] = [res.stdout, res.stderr].map((b) => new TextDecoder().decode(b));
+  return { code: res.code, out, err };
+}
+
 // Model-free relaxation has two branches (τc on either side of the R1 peak): CEST_15N_TR's D35
 // fits to τc 2.4 ns, S² 0.71 from the file's start, and to τc 0.92 ns, S² 1 with a lower χ².
 // The search reaches the lower one only if its starts vary τc and S² (src/fit/basins.ts).
 refdataTest("--multistart finds CEST_15N_TR D35's model-free basin at S2 = 1", async (r) => {
   const tmp = Deno.makeTempDirSync({ prefix: "exfit_mf_basin_" });
-  const dir = `${r}/inputs/chemex-examples/Experiments/CEST_15N_TR`;
-  const experiments = [...Deno.readDirSync(`${dir}/Experiments`)].map((e) => e.name).sort();
   try {
-    const res = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        `${REPO}src/cli/main.ts`,
-        "fit",
-        "-e",
-        ...experiments.map((e) => `Experiments/${e}`),
-        "-p",
-        "Parameters/parameters.toml",
-        "-m",
-        "Methods/method.toml",
-        "-d",
-        "2st.mf",
-        "--include",
-        "D35",
-        "--plot",
-        "nothing",
-        "--workers",
-        "0",
-        "--multistart",
-        "6",
-        "-o",
-        `${tmp}/Output`,
-      ],
-      cwd: dir,
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    assert.equal(res.code, 0, new TextDecoder().decode(res.stderr));
+    const res = await fitExample(`${r}/inputs/chemex-examples/Experiments/CEST_15N_TR`, [
+      ...["-m", "Methods/method.toml", "-d", "2st.mf", "--include", "D35"],
+      ...["--workers", "0", "--multistart", "6", "-o", `${tmp}/Output`],
+    ]);
+    assert.equal(res.code, 0, res.err);
     const fitted = Deno.readTextFileSync(`${tmp}/Output/Parameters/fitted.toml`);
     const value = (section: string) =>
       Number(new RegExp(`\\[${section}\\]\\s*\\nD35\\s*=\\s*(\\S+)`).exec(fitted)![1]);
@@ -78,3 +76,40 @@ refdataTest("--multistart finds CEST_15N_TR D35's model-free basin at S2 = 1", a
     Deno.removeSync(tmp, { recursive: true });
   }
 });
+
+// CPMG_HN_DQ_ZQ's STEP1: 9 residues, 36 profiles sharing KEX_AB and PB, reduced χ² 11. A chunked
+// global fit by default (--chunk-size 32), one fit item with --chunk-size 64: either way the poor
+// fit is reported and not searched unasked (a search of this group costs 41 s after a 6 s fit).
+refdataTest(
+  "a poor fit of a group over 32 profiles is reported, not searched unasked",
+  async (r) => {
+    const tmp = Deno.makeTempDirSync({ prefix: "exfit_unsearched_" });
+    Deno.writeTextFileSync(
+      `${tmp}/method.toml`,
+      '[STEP1]\nINCLUDE = ["Y10", "K25", "Q27", "E33", "W36", "S41", "E46", "S52", "A56"]\n',
+    );
+    try {
+      for (const [k, extra] of [[], ["--chunk-size", "64"]].entries()) {
+        const { code, out, err } = await fitExample(
+          `${r}/inputs/chemex-examples/Experiments/CPMG_HN_DQ_ZQ`,
+          ["-m", `${tmp}/method.toml`, "-o", `${tmp}/Output${k}`, ...extra],
+        );
+        assert.equal(code, 0, err);
+        assert.match(
+          err,
+          /A56N-H: the fit may not be at the best minimum \(poor-fit\), but a group of more than 32 profiles is searched only when asked/,
+        );
+        assert.doesNotMatch(err, /a basin search found/);
+        const basins = Deno.readTextFileSync(`${tmp}/Output${k}/Basins/basins.toml`);
+        assert.match(basins, /triggers = \["poor-fit"\]\nstarts = 0\nmoved = false/);
+        // One fit item (SciPy's TRF) ends lower than the block LM over two chunks.
+        const chi2 = k === 0
+          ? /fit: 56 free parameters, chi2 = 10762\.6/
+          : /fit: 56 free parameters, chi2 = 10593\.8/;
+        assert.match(out, chi2);
+      }
+    } finally {
+      Deno.removeSync(tmp, { recursive: true });
+    }
+  },
+);

@@ -1,5 +1,11 @@
 import { strict as assert } from "node:assert";
 import { chooseBasin, planBasinStarts } from "../src/fit/basins.ts";
+import {
+  AUTO_SEARCH_MAX_PROFILES,
+  basinStartCount,
+  unsearchedReport,
+} from "../src/fit/basin_search.ts";
+import { globalFitTriggers } from "../src/fit/diagnostics.ts";
 import { formatBasinsToml } from "../src/output/basins_toml.ts";
 import { parse } from "smol-toml";
 
@@ -103,4 +109,41 @@ Deno.test("--multistart must be a whole number ≥ 0", async () => {
     console.error = original;
   }
   assert.match(errors.join("\n"), /--multistart: expected a whole number ≥ 0, got "-1"/);
+});
+
+Deno.test("automatic searches: only groups of at most 32 profiles; larger ones are reported", () => {
+  assert.equal(AUTO_SEARCH_MAX_PROFILES, 32);
+  assert.equal(basinStartCount(undefined, ["poor-fit"], 32), 6);
+  assert.equal(basinStartCount(undefined, ["poor-fit"], 36), 0);
+  assert.equal(basinStartCount(undefined, [], 2), 0);
+  assert.equal(basinStartCount(4, [], 36), 4, "asked for: any size");
+  assert.equal(basinStartCount(0, ["symmetric"], 2), 0, "0: never");
+  const report = unsearchedReport(undefined, ["poor-fit"], ["Y10N-H"], ["KEX_AB", "PB"], 10593.8, [
+    97.3,
+    0.07,
+  ]);
+  assert.deepEqual(report, {
+    profiles: ["Y10N-H"],
+    triggers: ["poor-fit"],
+    ids: ["KEX_AB", "PB"],
+    starts: 0,
+    choice: {
+      best: 0,
+      basins: [{ chisqr: 10593.8, values: [97.3, 0.07], starts: [0] }],
+      moved: false,
+    },
+  });
+  assert.equal(unsearchedReport(6, ["poor-fit"], [], ["PB"], 1, [0.1]), undefined);
+  assert.equal(unsearchedReport(undefined, [], [], ["PB"], 1, [0.1]), undefined);
+  const text = formatBasinsToml([report!]);
+  assert.match(text, /# starts = 0: its diagnostics asked for a search/);
+  assert.match(text, /starts = 0\nmoved = false/);
+  assert.doesNotMatch(formatBasinsToml([{ ...report!, starts: 3 }]), /# starts = 0/);
+});
+
+Deno.test("global fits: poor fit above a reduced chi-square of 10, budget when not converged", () => {
+  assert.deepEqual(globalFitTriggers(10593.8, 1044, 56, { converged: true }), ["poor-fit"]);
+  assert.deepEqual(globalFitTriggers(900, 1044, 56, { converged: true }), []);
+  assert.deepEqual(globalFitTriggers(900, 1044, 56, { converged: false }), ["budget"]);
+  assert.deepEqual(globalFitTriggers(5, 3, 3, { converged: true }), []);
 });

@@ -25,7 +25,8 @@ import {
 } from "./global_fit.ts";
 import { type FitWork, type GlobalWork, planStep } from "./plan.ts";
 import { type BasinReport, chooseBasin, planBasinStarts } from "../src/fit/basins.ts";
-import { basinStartCount } from "../src/fit/basin_search.ts";
+import { basinStartCount, unsearchedReport } from "../src/fit/basin_search.ts";
+import { globalFitTriggers } from "../src/fit/diagnostics.ts";
 import { BASIN_NFEV, MAX_NFEV } from "../src/fit/group_solve.ts";
 import type { BudgetHit } from "../src/fit/budget.ts";
 import type { BasinTrigger } from "../src/fit/diagnostics.ts";
@@ -162,8 +163,20 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
         },
       });
       opts.log?.(`${label}: ${res.message} after ${res.iterations} iterations`);
-      const count = basinStartCount(step.multistart, []);
-      let basins: BasinReport | undefined;
+      // A global fit has no diagnostics of its own but its χ² and whether it converged.
+      const triggers = globalFitTriggers(2 * res.cost, res.residuals.length, res.freeIds.length, {
+        converged: res.converged,
+      });
+      const count = basinStartCount(step.multistart, triggers, w.profiles.length);
+      const names = [...new Set(w.profiles.map((k) => study.profiles[k].name))];
+      let basins = unsearchedReport(
+        step.multistart,
+        triggers,
+        names,
+        res.freeIds,
+        2 * res.cost,
+        res.x,
+      );
       if (count > 0 && res.freeIds.length > 0) {
         ({ res, basins } = await globalBasins(
           w,
@@ -174,7 +187,8 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
             step: index,
             group: gi,
             multistart: count,
-            names: [...new Set(w.profiles.map((k) => study.profiles[k].name))],
+            names,
+            triggers: step.multistart ? ["asked", ...triggers] : triggers,
           },
           startValues,
           opts.tolerances,
@@ -245,6 +259,8 @@ interface BasinSearch {
   group: number;
   multistart?: number;
   names: string[];
+  /** Why the search runs (global fits; group fits read their diagnostics). */
+  triggers?: (BasinTrigger | "asked")[];
 }
 
 /**
@@ -255,8 +271,26 @@ interface BasinSearch {
 async function fitWithBasins(w: FitWork, s: BasinSearch): Promise<WorkOutcome> {
   const plain = await s.executor.run("fit", w.payload);
   const triggers = (plain.triggers ?? []) as BasinTrigger[];
-  const count = basinStartCount(s.multistart, triggers);
-  if (count === 0 || plain.freeIds.length === 0) return fromFit(plain, w);
+  const valuesOf = (r: FitResult) =>
+    Float64Array.from(plain.freeIds, (id) => dec(r.params.find((p) => p.id === id)!.value));
+  const chisqrOf = (r: FitResult) =>
+    r.residuals.reduce((acc: number, v) => {
+      const d = dec(v);
+      return acc + d * d;
+    }, 0);
+  const count = basinStartCount(s.multistart, triggers, w.profiles.length);
+  if (count === 0 || plain.freeIds.length === 0) {
+    const out = fromFit(plain, w);
+    const unsearched = unsearchedReport(
+      s.multistart,
+      triggers,
+      s.names,
+      plain.freeIds,
+      chisqrOf(plain),
+      valuesOf(plain),
+    );
+    return unsearched ? { ...out, basins: unsearched } : out;
+  }
   const fitted = new Map(plain.params.map((p) => [p.id, dec(p.value)]));
   const given = new Map(w.payload.params.map((p) => [p.id, p]));
   const params = plain.freeIds.map((id) => {
@@ -283,13 +317,6 @@ async function fitWithBasins(w: FitWork, s: BasinSearch): Promise<WorkOutcome> {
   const startNfev = Math.min(BASIN_NFEV, w.payload.maxNfev ?? BASIN_NFEV);
   const refits = await Promise.all(starts.map((x, k) => fitFrom(x, `k${k + 1}`, startNfev)));
   const all = [plain, ...refits];
-  const valuesOf = (r: FitResult) =>
-    Float64Array.from(plain.freeIds, (id) => dec(r.params.find((p) => p.id === id)!.value));
-  const chisqrOf = (r: FitResult) =>
-    r.residuals.reduce((acc: number, v) => {
-      const d = dec(v);
-      return acc + d * d;
-    }, 0);
   const choice = chooseBasin(all.map((r) => ({ chisqr: chisqrOf(r), values: valuesOf(r) })));
   let best = all[choice.best];
   if (choice.best > 0 && (best.triggers ?? []).includes("budget")) {
@@ -364,7 +391,7 @@ async function globalBasins(
     res: { ...res, evaluations },
     basins: {
       profiles: s.names,
-      triggers: ["asked"],
+      triggers: s.triggers ?? ["asked"],
       ids: [...plain.freeIds],
       starts: starts.length,
       choice,

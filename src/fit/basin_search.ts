@@ -17,22 +17,66 @@ import {
 } from "./basins.ts";
 
 /**
+ * Largest group (in profiles) whose diagnostics start a search by themselves. A search refits the
+ * group {@link DEFAULT_BASIN_STARTS} times from far-off starts, which on a large coupled group is
+ * many times the step (CPMG_HN_DQ_ZQ's STEP1, 36 profiles sharing KEX_AB and PB: 41 s of search
+ * after a 6 s fit). Larger groups are searched when asked (`--multistart`, `MULTISTART`); their
+ * triggers are reported instead ({@link unsearchedReport}).
+ */
+export const AUTO_SEARCH_MAX_PROFILES = 32;
+
+/**
  * How many starts a group's search gets: `multistart` when given (0: never search), else
- * {@link DEFAULT_BASIN_STARTS} when a diagnostic fired, else none.
+ * {@link DEFAULT_BASIN_STARTS} when a diagnostic fired on a group of at most
+ * {@link AUTO_SEARCH_MAX_PROFILES} profiles, else none.
  *
  * @example
  * ```ts
- * basinStartCount(undefined, ["symmetric"]); // 6
- * basinStartCount(undefined, []); // 0
- * basinStartCount(12, []); // 12
+ * basinStartCount(undefined, ["symmetric"], 2); // 6
+ * basinStartCount(undefined, ["poor-fit"], 36); // 0: too large to search unasked
+ * basinStartCount(undefined, [], 2); // 0
+ * basinStartCount(12, [], 36); // 12
  * ```
  */
 export function basinStartCount(
   multistart: number | undefined,
   triggers: readonly BasinTrigger[],
+  profiles: number,
 ): number {
   if (multistart !== undefined) return multistart;
-  return triggers.length > 0 ? DEFAULT_BASIN_STARTS : 0;
+  return triggers.length > 0 && profiles <= AUTO_SEARCH_MAX_PROFILES ? DEFAULT_BASIN_STARTS : 0;
+}
+
+/**
+ * The report of a group whose diagnostics asked for a search it did not get (more than
+ * {@link AUTO_SEARCH_MAX_PROFILES} profiles, none asked for): no starts, the plain fit as its only
+ * basin. `undefined` when nothing fired or a count was asked for.
+ *
+ * @example
+ * ```ts
+ * unsearchedReport(undefined, ["poor-fit"], names, freeIds, 10593.8, x); // { starts: 0, ... }
+ * ```
+ */
+export function unsearchedReport(
+  multistart: number | undefined,
+  triggers: readonly BasinTrigger[],
+  profiles: string[],
+  freeIds: readonly string[],
+  chisqr: number,
+  values: ArrayLike<number>,
+): BasinReport | undefined {
+  if (multistart !== undefined || triggers.length === 0 || freeIds.length === 0) return undefined;
+  return {
+    profiles,
+    triggers: [...triggers],
+    ids: [...freeIds],
+    starts: 0,
+    choice: {
+      best: 0,
+      basins: [{ chisqr, values: Array.from(values), starts: [0] }],
+      moved: false,
+    },
+  };
 }
 
 /** The planner's view of a group's free parameters: current (fitted) values and starts. */

@@ -93,6 +93,27 @@ export interface DiagnoseInput {
 
 /** Reduced χ² above which a group fit is suspected of sitting in a wrong basin. */
 const POOR_FIT_REDCHI = 10;
+/**
+ * The triggers a chunked global fit can tell from its end (it has no covariance of its own): a
+ * reduced χ² above 10 and an outer-iteration budget it ran out of.
+ *
+ * @example
+ * ```ts
+ * globalFitTriggers(10762.6, 1044, 56, { converged: true }); // ["poor-fit"]
+ * ```
+ */
+export function globalFitTriggers(
+  chisqr: number,
+  m: number,
+  n: number,
+  o: { converged: boolean },
+): BasinTrigger[] {
+  const triggers: BasinTrigger[] = [];
+  if (!o.converged) triggers.push("budget");
+  if (m > n && chisqr / (m - n) > POOR_FIT_REDCHI) triggers.push("poor-fit");
+  return triggers;
+}
+
 /** Reduced χ² above which a Δω at the symmetric point asks for a basin search. */
 const SYMMETRIC_SEARCH_REDCHI = 1.5;
 

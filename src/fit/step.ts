@@ -16,7 +16,7 @@ import {
 import type { BudgetHit } from "./budget.ts";
 import { diagnoseFit, type FitDiagnostics } from "./diagnostics.ts";
 import type { BasinReport } from "./basins.ts";
-import { basinStartCount, searchGroupBasins } from "./basin_search.ts";
+import { basinStartCount, searchGroupBasins, unsearchedReport } from "./basin_search.ts";
 import { parseSeed } from "../math/random.ts";
 import { covarianceFromJacobian, propagateVariance } from "../solver/covariance.ts";
 import { chi2Sf, ksTestNormal } from "../math/distributions.ts";
@@ -418,9 +418,22 @@ export function fitStepGroup(
   const refit = (maxNfev = fullNfev) =>
     fitGroup(store, ev, { xScale: step.xScale, maxNfev, economy });
   const plain = refit();
-  const count = basinStartCount(step.multistart, plain.diagnostics.triggers);
+  const names = [...new Set(g.map((k) => study.profiles[k].name))];
+  const count = basinStartCount(step.multistart, plain.diagnostics.triggers, g.length);
   if (count === 0 || plain.problem.freeIds.length === 0) {
-    return { fit: plain, evaluations: plain.problem.evaluations() };
+    const unsearched = unsearchedReport(
+      step.multistart,
+      plain.diagnostics.triggers,
+      names,
+      plain.problem.freeIds,
+      plain.chisqr,
+      Float64Array.from(plain.problem.freeIds, (id) => store.get(id)!.value),
+    );
+    return {
+      fit: plain,
+      evaluations: plain.problem.evaluations(),
+      ...(unsearched ? { basins: unsearched } : {}),
+    };
   }
   const search = searchGroupBasins({
     store,
@@ -434,7 +447,7 @@ export function fitStepGroup(
     rootSeed: parseSeed(where.seed ?? 0),
     step: where.index ?? 0,
     group: where.group,
-    profiles: [...new Set(g.map((k) => study.profiles[k].name))],
+    profiles: names,
     triggers: step.multistart
       ? ["asked", ...plain.diagnostics.triggers]
       : plain.diagnostics.triggers,

@@ -1,7 +1,8 @@
 /**
  * `Basins/basins.toml` of a step: every group whose fit was followed by a basin search, with
  * every distinct basin found (χ², the starts that reached it, the free parameters' values),
- * best first. Numbers are `% .5e` like the parameter files, χ² with 9 digits so that close
+ * best first, and every group too large to search unasked whose diagnostics asked for one
+ * (`starts = 0`, the plain fit its only basin). Numbers are `% .5e` like the parameter files, χ² with 9 digits so that close
  * basins stay apart.
  *
  * @module
@@ -22,6 +23,12 @@ export function formatBasinsToml(reports: readonly BasinReport[]): string {
   const out: string[] = [
     "# Basin search per group (exfit): refits from seeded starts; start 0 is the plain fit.",
     "# The group's result is the first basin; `moved` says it is not where the plain fit ended.",
+    ...(reports.some((r) => r.starts === 0)
+      ? [
+        "# starts = 0: its diagnostics asked for a search, but a group this large is searched",
+        "# only when asked (--multistart N, or MULTISTART = N in the method step).",
+      ]
+      : []),
     "",
   ];
   for (const r of reports) {

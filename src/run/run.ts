@@ -28,6 +28,7 @@ import { withholdErrors } from "../fit/search.ts";
 import { withCounts } from "../fit/statistics_counts.ts";
 import type { CompatVersion } from "../config/compat.ts";
 import type { ProgressReporter } from "../fit/progress.ts";
+import { AUTO_SEARCH_MAX_PROFILES } from "../fit/basin_search.ts";
 import { formatBasinsToml } from "../output/basins_toml.ts";
 import {
   budgetCountEntry,
@@ -333,6 +334,16 @@ function errorNotices(store: ParamStore, result: StepResult): string[] {
 
 /** Console lines for groups whose best basin is not where their plain fit ended. */
 function basinNotices(result: StepResult): string[] {
+  const unsearched = (result.basins ?? []).filter((b) => b.starts === 0).map((b) =>
+    `${b.profiles.join(", ")}: the fit may not be at the best minimum (${
+      b.triggers.join(", ")
+    }), but a group of more than ${AUTO_SEARCH_MAX_PROFILES} profiles is searched only when ` +
+    "asked (--multistart N, or MULTISTART = N in the method step)"
+  );
+  return [...unsearched, ...moved(result)];
+}
+
+function moved(result: StepResult): string[] {
   return (result.basins ?? []).filter((b) => b.choice.moved).map((b) => {
     const home = b.choice.basins.find((x) => x.starts.includes(0))!;
     // As many digits as it takes to show the two differ (a basin wins by more than 1e-6).
