@@ -174,8 +174,7 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
         triggers,
         names,
         res.freeIds,
-        2 * res.cost,
-        res.x,
+        () => ({ chisqr: 2 * res.cost, values: res.x }),
       );
       if (count > 0 && res.freeIds.length > 0) {
         ({ res, basins } = await globalBasins(
@@ -286,8 +285,7 @@ async function fitWithBasins(w: FitWork, s: BasinSearch): Promise<WorkOutcome> {
       triggers,
       s.names,
       plain.freeIds,
-      chisqrOf(plain),
-      valuesOf(plain),
+      () => ({ chisqr: chisqrOf(plain), values: valuesOf(plain) }),
     );
     return unsearched ? { ...out, basins: unsearched } : out;
   }

@@ -54,7 +54,8 @@ export function basinStartCount(
  *
  * @example
  * ```ts
- * unsearchedReport(undefined, ["poor-fit"], names, freeIds, 10593.8, x); // { starts: 0, ... }
+ * unsearchedReport(undefined, ["poor-fit"], names, ids, () => ({ chisqr: 10593.8, values: x }));
+ * // { starts: 0, ... }
  * ```
  */
 export function unsearchedReport(
@@ -62,10 +63,11 @@ export function unsearchedReport(
   triggers: readonly BasinTrigger[],
   profiles: string[],
   freeIds: readonly string[],
-  chisqr: number,
-  values: ArrayLike<number>,
+  end: () => { chisqr: number; values: ArrayLike<number> },
 ): BasinReport | undefined {
   if (multistart !== undefined || triggers.length === 0 || freeIds.length === 0) return undefined;
+  // The end point is read only here: most fits have no trigger.
+  const { chisqr, values } = end();
   return {
     profiles,
     triggers: [...triggers],

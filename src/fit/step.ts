@@ -426,8 +426,10 @@ export function fitStepGroup(
       plain.diagnostics.triggers,
       names,
       plain.problem.freeIds,
-      plain.chisqr,
-      Float64Array.from(plain.problem.freeIds, (id) => store.get(id)!.value),
+      () => ({
+        chisqr: plain.chisqr,
+        values: Float64Array.from(plain.problem.freeIds, (id) => store.get(id)!.value),
+      }),
     );
     return {
       fit: plain,
