@@ -2,8 +2,8 @@
  * `Basins/basins.toml` of a step: every group whose fit was followed by a basin search, with
  * every distinct basin found (χ², the starts that reached it, the free parameters' values),
  * best first, and every group too large to search unasked whose diagnostics asked for one
- * (`starts = 0`, the plain fit its only basin). Numbers are `% .5e` like the parameter files, χ² with 9 digits so that close
- * basins stay apart.
+ * (`starts = 0`, the plain fit its only basin). Numbers are `% .5e` like the parameter files, χ²
+ * with 9 digits so that close basins stay apart.
  *
  * @module
  */

@@ -332,7 +332,10 @@ function errorNotices(store: ParamStore, result: StepResult): string[] {
   return out;
 }
 
-/** Console lines for groups whose best basin is not where their plain fit ended. */
+/**
+ * Console lines for groups whose diagnostics asked for a search they were too large to get
+ * unasked, then for groups whose best basin is not where their plain fit ended.
+ */
 function basinNotices(result: StepResult): string[] {
   const unsearched = (result.basins ?? []).filter((b) => b.starts === 0).map((b) =>
     `${b.profiles.join(", ")}: the fit may not be at the best minimum (${
@@ -340,10 +343,11 @@ function basinNotices(result: StepResult): string[] {
     }), but a group of more than ${AUTO_SEARCH_MAX_PROFILES} profiles is searched only when ` +
     "asked (--multistart N, or MULTISTART = N in the method step)"
   );
-  return [...unsearched, ...moved(result)];
+  return [...unsearched, ...movedNotices(result)];
 }
 
-function moved(result: StepResult): string[] {
+/** Console lines for groups whose best basin is not where their plain fit ended. */
+function movedNotices(result: StepResult): string[] {
   return (result.basins ?? []).filter((b) => b.choice.moved).map((b) => {
     const home = b.choice.basins.find((x) => x.starts.includes(0))!;
     // As many digits as it takes to show the two differ (a basin wins by more than 1e-6).
