@@ -25,7 +25,7 @@ import {
 } from "./global_fit.ts";
 import { type FitWork, type GlobalWork, planStep } from "./plan.ts";
 import { type BasinReport, chooseBasin, planBasinStarts } from "../src/fit/basins.ts";
-import { basinStartCount, unsearchedReport } from "../src/fit/basin_search.ts";
+import { basinStartCount, searchTriggers, unsearchedReport } from "../src/fit/basin_search.ts";
 import { globalFitTriggers } from "../src/fit/diagnostics.ts";
 import { BASIN_NFEV, MAX_NFEV } from "../src/fit/group_solve.ts";
 import type { BudgetHit } from "../src/fit/budget.ts";
@@ -187,7 +187,7 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
             group: gi,
             multistart: count,
             names,
-            triggers: step.multistart ? ["asked", ...triggers] : triggers,
+            triggers: searchTriggers(step.multistart, triggers),
           },
           startValues,
           opts.tolerances,
@@ -328,7 +328,7 @@ async function fitWithBasins(w: FitWork, s: BasinSearch): Promise<WorkOutcome> {
   out.evaluations = all.reduce((n, r) => n + r.evaluations, 0);
   out.basins = {
     profiles: s.names,
-    triggers: s.multistart ? ["asked", ...triggers] : triggers,
+    triggers: searchTriggers(s.multistart, triggers),
     ids: [...plain.freeIds],
     starts: starts.length,
     choice,

@@ -48,6 +48,22 @@ export function basinStartCount(
 }
 
 /**
+ * Why a group's search runs, for its report: "asked" first when `multistart` asked for it.
+ *
+ * @example
+ * ```ts
+ * searchTriggers(6, ["symmetric"]); // ["asked", "symmetric"]
+ * searchTriggers(undefined, ["poor-fit"]); // ["poor-fit"]
+ * ```
+ */
+export function searchTriggers(
+  multistart: number | undefined,
+  triggers: readonly BasinTrigger[],
+): (BasinTrigger | "asked")[] {
+  return multistart ? ["asked", ...triggers] : [...triggers];
+}
+
+/**
  * The report of a group whose diagnostics asked for a search it did not get (more than
  * {@link AUTO_SEARCH_MAX_PROFILES} profiles, none asked for): no starts, the plain fit as its only
  * basin. `undefined` when nothing fired or a count was asked for.

@@ -16,7 +16,12 @@ import {
 import type { BudgetHit } from "./budget.ts";
 import { diagnoseFit, type FitDiagnostics } from "./diagnostics.ts";
 import type { BasinReport } from "./basins.ts";
-import { basinStartCount, searchGroupBasins, unsearchedReport } from "./basin_search.ts";
+import {
+  basinStartCount,
+  searchGroupBasins,
+  searchTriggers,
+  unsearchedReport,
+} from "./basin_search.ts";
 import { parseSeed } from "../math/random.ts";
 import { covarianceFromJacobian, propagateVariance } from "../solver/covariance.ts";
 import { chi2Sf, ksTestNormal } from "../math/distributions.ts";
@@ -450,9 +455,7 @@ export function fitStepGroup(
     step: where.index ?? 0,
     group: where.group,
     profiles: names,
-    triggers: step.multistart
-      ? ["asked", ...plain.diagnostics.triggers]
-      : plain.diagnostics.triggers,
+    triggers: searchTriggers(step.multistart, plain.diagnostics.triggers),
   });
   let evaluations = 0;
   for (const f of search.all) evaluations += f.problem.evaluations();
