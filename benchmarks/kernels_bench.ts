@@ -1,12 +1,13 @@
 /**
  * Why exfit has its own small dense kernels: one matrix product and one matrix exponential of
  * Liouvillian-sized matrices with `ml-matrix` against the flat Float64Array kernels of
- * `src/nmr/expm.ts` / `src/nmr/eig.ts`. Prints medians of repeated batches and the ratios.
+ * `src/nmr/expm.ts` / `src/nmr/eig.ts`, the product also as the WebAssembly SIMD kernel it uses
+ * from n = 7 (`src/nmr/_simd.ts`). Prints medians of repeated batches and the ratios.
  *
  * @module
  */
 import { EigenvalueDecomposition, inverse, Matrix } from "ml-matrix";
-import { createExpmWorkspace, expm, matmul } from "../src/nmr/expm.ts";
+import { createExpmWorkspace, expm, matmul, matmulJs } from "../src/nmr/expm.ts";
 import { createEigWorkspace, eigDecompose, expFromEig } from "../src/nmr/eig.ts";
 
 function median(xs: number[]): number {
@@ -41,9 +42,9 @@ function liouvillian(size: number): Float64Array {
 }
 
 console.log(
-  "size  matmul: ml-matrix / exfit (µs, ratio)   exp(L·t): ml-matrix EVD / exfit Padé / exfit eigen-route per delay (µs)",
+  "size  matmul: ml-matrix / exfit JS / exfit SIMD (µs, ml-matrix÷exfit)   exp(L·t): ml-matrix EVD / exfit Padé / exfit eigen-route per delay (µs)",
 );
-for (const size of [6, 12, 18, 30]) {
+for (const size of [6, 7, 12, 18, 30]) {
   const a = liouvillian(size);
   const b = liouvillian(size).reverse();
   const out = new Float64Array(size * size);
@@ -55,6 +56,8 @@ for (const size of [6, 12, 18, 30]) {
   );
   const reps = Math.max(200, Math.round(2e6 / size ** 3));
   const tMl = time(() => ma.mmul(mb), reps);
+  const tJs = time(() => matmulJs(out, a, b, size), reps);
+  // The dispatching product: the WebAssembly SIMD kernel from n = 7 (src/nmr/_simd.ts).
   const tOurs = time(() => matmul(out, a, b, size), reps);
   const ws = createExpmWorkspace(size);
   const ews = createEigWorkspace(size);
@@ -66,7 +69,7 @@ for (const size of [6, 12, 18, 30]) {
   eigDecompose(a, ews);
   const tEig = time(() => expFromEig(out, 0.01, ews), reps);
   console.log(
-    `${String(size).padStart(4)}  ${tMl.toFixed(2)} / ${tOurs.toFixed(2)} (${
+    `${String(size).padStart(4)}  ${tMl.toFixed(2)} / ${tJs.toFixed(2)} / ${tOurs.toFixed(2)} (${
       (tMl / tOurs).toFixed(1)
     }x)` +
       `        ${tEvd.toFixed(1)} / ${tPade.toFixed(1)} / ${tEig.toFixed(2)}`,

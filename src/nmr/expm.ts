@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { loadSimdKernels, type SimdKernels } from "./_simd.ts";
 
 const THETA = [
   1.495585217958292e-2,
@@ -64,8 +65,33 @@ export function createExpmWorkspace(n: number): ExpmWorkspace {
   return { n, bufs, piv: new Int32Array(n) };
 }
 
+/**
+ * The SIMD kernels (`_simd.ts`), loaded on the first product large enough to use them: a compiled
+ * module and its scratch memory, the same for every caller (no call leaves anything there that
+ * the next one reads).
+ */
+let simd: SimdKernels | null | undefined;
+
+/**
+ * From this size on the SIMD product is the faster one, the copies in and out of its memory
+ * included (n = 7: 0.13 µs against 0.18; n = 12: 0.27 against 0.57; benchmarks/kernels_bench.ts).
+ */
+const SIMD_MATMUL_MIN_N = 7;
+
 /** out = a·b for n×n row-major matrices; out must not alias a or b. */
 export function matmul(out: Float64Array, a: Float64Array, b: Float64Array, n: number): void {
+  if (n >= SIMD_MATMUL_MIN_N) {
+    if (simd === undefined) simd = loadSimdKernels();
+    if (simd !== null && 3 * n * n <= simd.capacity) {
+      simd.matmul(out, a, b, n);
+      return;
+    }
+  }
+  matmulJs(out, a, b, n);
+}
+
+/** {@link matmul} in JavaScript: the fallback, and the reference the SIMD kernel is tested against. */
+export function matmulJs(out: Float64Array, a: Float64Array, b: Float64Array, n: number): void {
   // 2×4 register blocks: each element is still summed over k in order (same rounding as the plain
   // triple loop), but every load of a feeds four products and every load of b two; 2–4× faster
   // than the plain loop for n = 6..30, and 10–15 % faster than 2×2 blocks at n = 12..30
