@@ -59,15 +59,24 @@ export function loadSimdKernels(): SimdKernels | null {
   } catch {
     return null;
   }
-  const mem = new Float64Array(ex.memory.buffer);
+  const buffer = ex.memory.buffer;
+  const capacity = buffer.byteLength / 8;
+  // Views of the three operand slots per size, made once: a view made per call would be
+  // garbage on every product.
+  const slots: (Float64Array[] | undefined)[] = [];
+  const slotsOf = (n: number): Float64Array[] => {
+    const nn = n * n;
+    return slots[n] ??= [0, 1, 2].map((k) => new Float64Array(buffer, 8 * k * nn, nn));
+  };
   return {
-    capacity: mem.length,
+    capacity,
     matmul(out, a, b, n) {
       const nn = n * n;
-      mem.set(head(a, nn), 0);
-      mem.set(head(b, nn), nn);
+      const [sa, sb, so] = slots[n] ?? slotsOf(n);
+      sa.set(head(a, nn));
+      sb.set(head(b, nn));
       ex.matmul(16 * nn, 0, 8 * nn, n);
-      out.set(mem.subarray(2 * nn, 3 * nn));
+      out.set(so);
     },
   };
 }
