@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { fromFileUrl } from "./_paths.ts";
 import type { Result } from "./_results.ts";
 import { referenceOf, versusChemex } from "./_chemex.ts";
+import { EXFIT_V8_FLAGS } from "../workflows/slurm.ts";
 
 const REPO = fromFileUrl(new URL("..", import.meta.url));
 
@@ -92,13 +93,15 @@ export function copyTree(from: string, to: string): void {
 
 /**
  * A folder holding a `chemex` shim that runs exfit's CLI with every argument, through
- * `_fit_process.ts` so that each process reports its peak memory on stderr.
+ * `_fit_process.ts` so that each process reports its peak memory on stderr, with the V8 flags of
+ * `deno task exfit`.
  */
 export function chemexShim(): string {
   const dir = Deno.makeTempDirSync({ prefix: "exfit_shim_" });
   Deno.writeTextFileSync(
     `${dir}/chemex`,
-    `#!/bin/sh\nexec "${Deno.execPath()}" run -A "${REPO}benchmarks/_fit_process.ts" "$@"\n`,
+    `#!/bin/sh\nexec "${Deno.execPath()}" run --v8-flags=${EXFIT_V8_FLAGS} -A ` +
+      `"${REPO}benchmarks/_fit_process.ts" "$@"\n`,
   );
   Deno.chmodSync(`${dir}/chemex`, 0o755);
   return dir;
