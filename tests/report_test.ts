@@ -23,6 +23,18 @@ Deno.test("smoothCurve keeps every computed point and stays within monotone data
   assert.ok(withNaN.every((d) => Number.isFinite(d.y)));
 });
 
+Deno.test("smoothCurve by default steps at most 1/120 of the x range, not 8 points per interval", () => {
+  // A CPMG curve at every ncyc 1..60 of a 30 ms period: ν uniformly 33.3 Hz apart.
+  const pts = Array.from({ length: 60 }, (_, k) => ({ x: (k + 1) / 0.03, y: 10 + 30 / (k + 1) }));
+  const dense = smoothCurve(pts);
+  const range = pts[59].x - pts[0].x;
+  for (let k = 1; k < dense.length; k++) {
+    assert.ok(dense[k].x - dense[k - 1].x <= range / 120 + 1e-9);
+  }
+  assert.equal(dense.length, 59 * 3 + 1);
+  for (const p of pts) assert.ok(dense.some((d) => d.x === p.x && d.y === p.y));
+});
+
 Deno.test("parameterRows reads value, error and flags of ChemEx parameter files", () => {
   const rows = parameterRows(
     "fitted",
@@ -120,7 +132,9 @@ Deno.test("cpmgFigures: smooth by default, straight lines with smooth = false", 
   const [smooth] = cpmgFigures("800mhz", [data]);
   const [plain] = cpmgFigures("800mhz", [data], false);
   assert.equal(plain.curve.length, 4);
-  assert.equal(smooth.curve.length, 3 * 8 + 1);
+  // Interpolated in steps of at most 1/120 of the x range (25 to 200 Hz).
+  assert.equal(smooth.curve.length, 18 + 35 + 69 + 1); // ceil(h / (175 / 120)) steps each
+  assert.ok(smooth.curve.every((c, k) => k === 0 || c.x - smooth.curve[k - 1].x <= 175 / 120));
   assert.equal(smooth.points.length, 4);
 });
 
