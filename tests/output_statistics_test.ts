@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { type FitStatistics, formatStatisticsToml } from "../src/output/statistics_toml.ts";
-import { pyExp, pyFixed, pyRepr } from "../src/math/pyformat.ts";
+import { pyExp, pyFixed, pyFixedExact, pyRepr } from "../src/math/pyformat.ts";
+import fc from "fast-check";
 import { REFDATA_DIR, refdataTest, walk } from "./_fixtures.ts";
 
 const KEYS: Record<string, keyof FitStatistics> = {
@@ -128,4 +129,32 @@ Deno.test("pyExp / pyFixed / pyRepr: non-finite values and ties to even", () => 
   assert.equal(pyFixed(0.25, 1), "0.2");
   assert.equal(pyFixed(1e22, 2), "10000000000000000000000.00");
   assert.equal(pyExp(0.125, 1), "1.2e-01");
+});
+
+Deno.test("pyFixed's built-in path gives the exact path's digits (ties to even included)", () => {
+  const value = fc.oneof(
+    fc.double({ noNaN: true, min: -1e22, max: 1e22 }),
+    fc.double({ noNaN: true, min: -1, max: 1 }),
+    // Exact binary ties at a few digits: k/2^j.
+    fc.tuple(fc.integer({ min: -100000, max: 100000 }), fc.integer({ min: 0, max: 12 }))
+      .map(([k, j]) => k / 2 ** j),
+    fc.constantFrom(0, -0, 0.125, 0.375, 2.5, -2.5, 1e21, 999999.5, 5e-324),
+  );
+  fc.assert(
+    fc.property(
+      value,
+      fc.integer({ min: 0, max: 20 }),
+      fc.constantFrom("", " ", "+"),
+      (x, d, sign) => {
+        const opts = { sign: sign as "" | " " | "+", width: 17 };
+        assert.equal(pyFixed(x, d, opts), pyFixedExact(x, d, opts), `${x} at ${d}`);
+      },
+    ),
+    { numRuns: 20000, seed: 7 },
+  );
+  // Python: '%.2f' % 0.125 == '0.12' and '%.0f' % 2.5 == '2' (ties to even), '%.1f' % 0.25 == '0.2'.
+  assert.equal(pyFixed(0.125, 2), "0.12");
+  assert.equal(pyFixed(2.5, 0), "2");
+  assert.equal(pyFixed(0.25, 1), "0.2");
+  assert.equal(pyFixed(0.375, 2), "0.38");
 });
