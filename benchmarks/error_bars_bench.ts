@@ -5,10 +5,11 @@
  * selection code, and the median of the next three. A run draws the bars once (`CpmgErrorBars`),
  * so what a whole `exfit fit` pays is mostly the first figure.
  *
- * Measured (2026-12-06, pinned to one core): 199 ms first / 131 ms warm before the sampling loop
- * got a function of its own and the percentiles lost their closures (the error-bar function's
- * optimised code was left for the interpreter at every point: 21–45 deoptimisations a run); 178 ms
- * first after, with the same bits.
+ * Measured (2026-12-06, pinned to one core, alternated with the code before): 190–206 ms first /
+ * 125 ms warm before; 112 ms first / 57–63 ms warm after (1) the sampling loop got a function of
+ * its own and the percentiles lost their closures (V8's optimised error-bar code was left for the
+ * interpreter at every point: 21–45 deoptimisations a run) and (2) the selection's partition
+ * became branch-free (two selections on 10 000 fresh draws: 118 µs → 24 µs). Same bits.
  *
  * Run: `deno run -A benchmarks/error_bars_bench.ts`
  *

@@ -9,6 +9,7 @@ import {
 } from "../src/plot/cpmg.ts";
 import { renderCpmgSvg } from "../src/plot/cpmg_svg.ts";
 import { CpmgErrorBars } from "../src/plot/cpmg_error_bars.ts";
+import { createRng, standardNormals } from "../src/math/random.ts";
 
 // T = 40 ms, two references (Ī0 = 1010), ncyc −1 / 1 / 10 and one negative intensity at ncyc 20.
 const INPUT: CpmgPlotInput = {
@@ -59,6 +60,36 @@ Deno.test("cpmgPlotData: seeded error bars are reproducible and about one sigma"
   }
   // An infinite nominal rate has no finite error (numpy's percentile gives nan there).
   assert.ok(Number.isNaN(a.points[3].errLow) && Number.isNaN(a.points[3].errHigh));
+});
+
+Deno.test("cpmgPlotData: error bars are numpy's percentiles of all 10 000 sorted rates, bit for bit", () => {
+  // The same draws as the plots (seed, z then z0), every sampled rate sorted: numpy's "linear"
+  // percentile of the shifted rates, against the selection of two order statistics.
+  const seed = 5;
+  const rng = createRng(seed);
+  const z = standardNormals(rng, 10_000);
+  const z0 = standardNormals(rng, 10_000);
+  const i0 = (1000 + 1020) / 2;
+  const sigma0 = 10;
+  const data = cpmgPlotData(INPUT, seed);
+  // Points in ν order: ncyc −1, 1, 10 (rows 4, 2, 1) have finite rates.
+  for (const [k, i] of [4, 2, 1].entries()) {
+    const r2Exp = -Math.log(INPUT.exp[i] / i0) / INPUT.timeT2S;
+    const rates = Float64Array.from(z, (zk, j) => {
+      const r = -Math.log((INPUT.exp[i] + INPUT.err[i] * zk) / (i0 + sigma0 * z0[j])) /
+        INPUT.timeT2S;
+      return (r === Infinity ? 1e16 : r) - r2Exp;
+    }).sort();
+    const pct = (p: number) => {
+      const index = (p / 100) * (rates.length - 1);
+      const below = Math.floor(index);
+      const [a, b] = [rates[below], rates[below + 1]];
+      const t = index - below;
+      return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+    };
+    assert.equal(data.points[k].errLow, Math.abs(pct(15.9)), `row ${i}`);
+    assert.equal(data.points[k].errHigh, Math.abs(pct(84.1)), `row ${i}`);
+  }
 });
 
 Deno.test("cpmgCurveNcyc: integer grid from 2 to max ncyc united with the data ncyc", () => {

@@ -23,8 +23,8 @@ function swap(a: Float64Array, i: number, j: number): void {
 
 /**
  * Rearrange a[left..right] so that a[k] is the value of rank k there, smaller ones before it and
- * larger ones after (Floyd–Rivest selection: a sampled pivot range first, then Hoare partitions;
- * about half the work of median-of-three quickselect on 10 000 draws). NaN-free input only.
+ * larger ones after (Floyd–Rivest selection: a sampled pivot range first, then partitions; about
+ * half the work of median-of-three quickselect on 10 000 draws). NaN-free input only.
  */
 function selectInPlace(a: Float64Array, k: number, left: number, right: number): void {
   while (right > left) {
@@ -39,25 +39,26 @@ function selectInPlace(a: Float64Array, k: number, left: number, right: number):
       const newRight = Math.min(right, Math.floor(k + ((n - m) * s) / n + sd));
       selectInPlace(a, k, newLeft, newRight);
     }
+    // Lomuto partition around a[k] without a branch on the comparison: every element is swapped
+    // and the boundary moves by the comparison's 0 or 1. On random draws half the comparisons of
+    // a branching partition are mispredicted, which cost more than the swaps: 10.8 µs for 10 000
+    // draws against 61 µs written as `v < pivot ? 1 : 0`, which V8 compiles to a branch, and
+    // 65 µs for the Hoare partition this replaced (V8 15, pinned, varied data).
     const pivot = a[k];
-    let i = left;
-    let j = right;
-    swap(a, left, k);
-    if (a[right] > pivot) swap(a, left, right);
-    while (i < j) {
-      swap(a, i, j);
-      i++;
-      j--;
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
+    a[k] = a[right];
+    a[right] = pivot;
+    let store = left;
+    for (let i = left; i < right; i++) {
+      const v = a[i];
+      a[i] = a[store];
+      a[store] = v;
+      store += Number(v < pivot);
     }
-    if (a[left] === pivot) swap(a, left, j);
-    else {
-      j++;
-      swap(a, j, right);
-    }
-    if (j <= k) left = j + 1;
-    if (k <= j) right = j - 1;
+    a[right] = a[store];
+    a[store] = pivot;
+    if (store === k) return;
+    if (store < k) left = store + 1;
+    else right = store - 1;
   }
 }
 
