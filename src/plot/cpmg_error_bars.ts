@@ -15,12 +15,6 @@ const ERROR_SAMPLES = 10_000;
 const INFINITE_RATE_STANDIN = 1e16;
 const LARGE_ERROR = 1e15;
 
-function swap(a: Float64Array, i: number, j: number): void {
-  const t = a[i];
-  a[i] = a[j];
-  a[j] = t;
-}
-
 /**
  * Rearrange a[left..right] so that a[k] is the value of rank k there, smaller ones before it and
  * larger ones after (Floyd–Rivest selection: a sampled pivot range first, then partitions; about
