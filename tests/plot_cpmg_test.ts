@@ -92,6 +92,15 @@ Deno.test("cpmgPlotData: error bars are numpy's percentiles of all 10 000 sorted
   }
 });
 
+Deno.test("cpmgPlotData: points without error have bars of 0 (10 000 equal draws)", () => {
+  // σ = 0 everywhere: every sampled ratio of a point is the same number.
+  const data = cpmgPlotData({ ...INPUT, err: new Float64Array(INPUT.err.length) }, 3);
+  for (const p of data.points.filter((q) => Number.isFinite(q.r2Exp))) {
+    assert.equal(p.errLow, 0);
+    assert.equal(p.errHigh, 0);
+  }
+});
+
 Deno.test("cpmgCurveNcyc: integer grid from 2 to max ncyc united with the data ncyc", () => {
   assert.deepEqual([...cpmgCurveNcyc(new Float64Array([0, -1, 1, 6]), false)], [
     -1,

@@ -51,8 +51,24 @@ function selectInPlace(a: Float64Array, k: number, left: number, right: number):
     a[right] = a[store];
     a[store] = pivot;
     if (store === k) return;
-    if (store < k) left = store + 1;
-    else right = store - 1;
+    if (store > k) {
+      right = store - 1;
+    } else if (store > left) {
+      left = store + 1;
+    } else {
+      // Nothing below the pivot: it may have copies (equal draws, e.g. a point with no error),
+      // which gather next to it, and rank k may be one of them; otherwise a run of equal values
+      // would shrink by one per pass.
+      let run = store + 1;
+      for (let i = store + 1; i <= right; i++) {
+        const v = a[i];
+        a[i] = a[run];
+        a[run] = v;
+        run += Number(v === pivot);
+      }
+      if (k < run) return;
+      left = run;
+    }
   }
 }
 
