@@ -9,7 +9,8 @@ import { type Chunk, type ChunkEvaluator, createChunkEvaluator } from "../src/fi
 import { createGroupProblem } from "../src/fit/problem.ts";
 import { fitGroup } from "../src/fit/step.ts";
 import { compileStore, dependents, evaluateDefinitions } from "../src/params/store.ts";
-import { scaledIntensities } from "../src/fit/evaluate.ts";
+import { type ProfileCalculator, scaledIntensities } from "../src/fit/evaluate.ts";
+import type { StudySpec } from "../src/fit/study.ts";
 import {
   createGridPointFitter,
   gridPointAt,
@@ -68,6 +69,14 @@ export interface EvaluatorCache {
    */
   gridPoint(task: GridTask): Promise<(point: readonly number[]) => GridPointResult>;
   readonly size: number;
+  /**
+   * A calculator already built here for profile `k` of `study` (a chunk of it was evaluated in
+   * this cache and still is), or undefined: an in-process run computes its final values with it
+   * instead of building another one (see `src/run/run.ts`, `RunOptions.calculatorOf`). A
+   * calculator gives the same numbers whoever built it; it is recognised by the very profile,
+   * experiment and model objects, so a chunk that came through serialisation never matches.
+   */
+  calculatorFor(study: StudySpec, k: number): ProfileCalculator | undefined;
 }
 
 async function sha256(text: string): Promise<string> {
@@ -124,6 +133,21 @@ export function createEvaluatorCache(
     },
     get size() {
       return byHash.size;
+    },
+    calculatorFor(study: StudySpec, k: number): ProfileCalculator | undefined {
+      const p = study.profiles[k];
+      const experiment = study.experiments[p.experiment];
+      for (const ev of byHash.values()) {
+        const c = ev.chunk;
+        if (c.model !== study.model || !ev.calculators) continue;
+        for (let j = 0; j < c.profiles.length; j++) {
+          const q = c.profiles[j];
+          if (q.x === p.x && q.exp === p.exp && c.experiments[q.experiment] === experiment) {
+            return ev.calculators[j];
+          }
+        }
+      }
+      return undefined;
     },
     async get(chunk: Chunk): Promise<ChunkEvaluator> {
       const same = byObject.get(chunk);

@@ -8,6 +8,8 @@
 import { createEvaluatorCache, runWork } from "../functions/core.ts";
 import type { PayloadOf, ResultOf, WorkKind } from "../functions/payload.ts";
 import type { TimeBudget } from "../src/fit/budget.ts";
+import type { StudySpec } from "../src/fit/study.ts";
+import type { ProfileCalculator } from "../src/fit/evaluate.ts";
 
 /** Counters an executor keeps (what a run reports). */
 export interface ExecutorStats {
@@ -48,6 +50,11 @@ export interface Executor {
   readonly name: string;
   run<K extends WorkKind>(kind: K, payload: PayloadOf[K], opts?: RunOptions): Promise<ResultOf[K]>;
   stats(): ExecutorStats;
+  /**
+   * A calculator of profile `k` of `study` that work run in this thread has already built
+   * (`EvaluatorCache.calculatorFor`); absent or undefined where the work runs elsewhere.
+   */
+  calculatorFor?(study: StudySpec, k: number): ProfileCalculator | undefined;
   /** Release workers and connections; the executor cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -102,6 +109,7 @@ export function inProcessExecutor(opts: { budget?: TimeBudget } = {}): Executor 
       return out;
     },
     stats: () => ({ ...stats }),
+    calculatorFor: (study, k) => cache.calculatorFor(study, k),
     close: () => Promise.resolve(),
   };
 }

@@ -143,6 +143,8 @@ export async function* runWorkflow(
       ...opts,
       from: { step: cp.completedSteps, selected: cp.selected },
       program,
+      // A step's final values reuse the calculators its fit built in this thread.
+      calculatorOf: opts.executor.calculatorFor?.bind(opts.executor),
     },
     runner,
     runGrid,

@@ -27,6 +27,7 @@ import type { WorkKind } from "../functions/payload.ts";
 import { emptyStats, type Executor, type ExecutorStats } from "./executor.ts";
 import type { WorkerReply, WorkerRequest } from "./worker.ts";
 import type { TimeBudget } from "../src/fit/budget.ts";
+import type { StudySpec } from "../src/fit/study.ts";
 
 interface Task {
   seq: number;
@@ -140,6 +141,7 @@ function thisThreadLane(budget: TimeBudget | undefined) {
   let busyMs = 0;
   return {
     busyMs: () => busyMs,
+    calculatorFor: (study: StudySpec, k: number) => cache?.calculatorFor(study, k),
     run(task: Task, done: (ok: boolean, value: unknown) => void): void {
       hops.hop(() => {
         cache ??= createEvaluatorCache(256, { budget });
@@ -312,6 +314,8 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
       });
     },
     stats: (): ExecutorStats => ({ ...stats }),
+    // Only what this thread built: workers' calculators live in their own isolates.
+    calculatorFor: main ? (study, k) => here.calculatorFor(study, k) : undefined,
     close() {
       closed = true;
       for (const lane of lanes) {

@@ -90,6 +90,12 @@ export interface RunOptions {
   /** `--compat`: ChemEx release whose figures to reproduce (default 2026.09). */
   compat?: CompatVersion;
   /**
+   * A calculator of profile `k` already built in this thread (by the executor that ran the fit),
+   * used for the step's final values instead of building another; undefined: one is built. A
+   * calculator gives the same numbers whoever built it.
+   */
+  calculatorOf?: (study: StudySpec, k: number) => ProfileCalculator | undefined;
+  /**
    * `--time-limit`: checked before every step (work running on an executor checks it itself);
    * a step past it stops the run with a {@link TimeLimitError} naming the step.
    */
@@ -288,7 +294,7 @@ interface StatisticsRequest {
 function* fitThenCheck(
   study: StudySpec,
   store: ParamStore,
-  calcs: ProfileCalculator[],
+  calcsOf: (ks: readonly number[]) => ProfileCalculator[],
   chosen: number[],
   label: string,
   request: FitRequest,
@@ -299,7 +305,14 @@ function* fitThenCheck(
 > {
   const atStart = localValues(store, study);
   const startCheck = () =>
-    checkStart(study, store, calcs, chosen, `at the starting values of ${label}`, atStart);
+    checkStart(
+      study,
+      store,
+      calcsOf(chosen),
+      chosen,
+      `at the starting values of ${label}`,
+      atStart,
+    );
   let fitted: StepResult;
   try {
     fitted = (yield request) as StepResult;
@@ -376,7 +389,14 @@ function* fitLoop(
   void,
   StepResult | GridOutcome | StatisticsOutput | undefined
 > {
-  const calcs = study.profiles.map((_, k) => createCalculator(study, k));
+  // Built when a step first needs them (its final values, or naming a non-finite start), so that
+  // those the fit built in this thread can be reused: setting up a calculator costs about as much
+  // as ten evaluations.
+  const calcs: ProfileCalculator[] = [];
+  const ensure = (ks: readonly number[]): ProfileCalculator[] => {
+    for (const k of ks) calcs[k] ??= opts.calculatorOf?.(study, k) ?? createCalculator(study, k);
+    return calcs;
+  };
   // CPMG error bars depend on the data only: drawn once per run, reused by later steps.
   const errorBars = new CpmgErrorBars();
   let selected = from ? from.selected.slice() : study.profiles.map(() => true);
@@ -417,7 +437,7 @@ function* fitLoop(
     }
     const chosen = selected.map((s, k) => s ? k : -1).filter((k) => k >= 0);
     const label = step.origin?.step ? `step [${step.origin.step}]` : "the fit";
-    const { fitted, startCheck } = yield* fitThenCheck(study, store, calcs, chosen, label, {
+    const { fitted, startCheck } = yield* fitThenCheck(study, store, ensure, chosen, label, {
       fitRequest: true,
       step,
       selected,
@@ -433,7 +453,7 @@ function* fitLoop(
     // A group that stopped at its evaluation budget is said to have, in fitted.toml too.
     const budgetHits = result.budgetHits ?? [];
     markBudgetHits(store, step.name, budgetHits);
-    const fin = finalCalcs(study, store, calcs, chosen);
+    const fin = finalCalcs(study, store, ensure(chosen), chosen);
     withStartCheck(startCheck, () => checkFinal(study, fin, `after ${label}`, result.stats.chisqr));
     const files = stepFiles({
       study,
