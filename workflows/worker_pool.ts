@@ -314,7 +314,6 @@ export function workerPool(size: number, opts: PoolOptions = {}): Executor {
       });
     },
     stats: (): ExecutorStats => ({ ...stats }),
-    // Only what this thread built: workers' calculators live in their own isolates.
     calculatorFor: main ? (study, k) => here.calculatorFor(study, k) : undefined,
     close() {
       closed = true;

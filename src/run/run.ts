@@ -378,6 +378,23 @@ function maxNfevOf(step: StepSpec): { maxNfev?: number } {
   return step.maxNfev !== undefined ? { maxNfev: step.maxNfev } : {};
 }
 
+/**
+ * The run's calculators, built when a step first needs them (its final values, or naming a
+ * non-finite start), so that those the fit built in this thread can be reused
+ * (`RunOptions.calculatorOf`): setting up a calculator costs about as much as ten evaluations.
+ * Returns the function that fills `calcs` for the profiles `ks` and returns it.
+ */
+function calculatorsOnDemand(
+  study: StudySpec,
+  opts: RunOptions,
+  calcs: ProfileCalculator[],
+): (ks: readonly number[]) => ProfileCalculator[] {
+  return (ks) => {
+    for (const k of ks) calcs[k] ??= opts.calculatorOf?.(study, k) ?? createCalculator(study, k);
+    return calcs;
+  };
+}
+
 function* fitLoop(
   study: StudySpec,
   store: ParamStore,
@@ -389,14 +406,8 @@ function* fitLoop(
   void,
   StepResult | GridOutcome | StatisticsOutput | undefined
 > {
-  // Built when a step first needs them (its final values, or naming a non-finite start), so that
-  // those the fit built in this thread can be reused: setting up a calculator costs about as much
-  // as ten evaluations.
   const calcs: ProfileCalculator[] = [];
-  const ensure = (ks: readonly number[]): ProfileCalculator[] => {
-    for (const k of ks) calcs[k] ??= opts.calculatorOf?.(study, k) ?? createCalculator(study, k);
-    return calcs;
-  };
+  const ensure = calculatorsOnDemand(study, opts, calcs);
   // CPMG error bars depend on the data only: drawn once per run, reused by later steps.
   const errorBars = new CpmgErrorBars();
   let selected = from ? from.selected.slice() : study.profiles.map(() => true);
