@@ -382,13 +382,14 @@ function maxNfevOf(step: StepSpec): { maxNfev?: number } {
  * The run's calculators, built when a step first needs them (its final values, or naming a
  * non-finite start), so that those the fit built in this thread can be reused
  * (`RunOptions.calculatorOf`): setting up a calculator costs about as much as ten evaluations.
- * Returns the function that fills `calcs` for the profiles `ks` and returns it.
+ * The function returned makes sure profiles `ks` have theirs and returns all built so far, by
+ * profile index.
  */
 function calculatorsOnDemand(
   study: StudySpec,
   opts: RunOptions,
-  calcs: ProfileCalculator[],
 ): (ks: readonly number[]) => ProfileCalculator[] {
+  const calcs: ProfileCalculator[] = [];
   return (ks) => {
     for (const k of ks) calcs[k] ??= opts.calculatorOf?.(study, k) ?? createCalculator(study, k);
     return calcs;
@@ -406,8 +407,7 @@ function* fitLoop(
   void,
   StepResult | GridOutcome | StatisticsOutput | undefined
 > {
-  const calcs: ProfileCalculator[] = [];
-  const ensure = calculatorsOnDemand(study, opts, calcs);
+  const ensure = calculatorsOnDemand(study, opts);
   // CPMG error bars depend on the data only: drawn once per run, reused by later steps.
   const errorBars = new CpmgErrorBars();
   let selected = from ? from.selected.slice() : study.profiles.map(() => true);
@@ -464,7 +464,8 @@ function* fitLoop(
     // A group that stopped at its evaluation budget is said to have, in fitted.toml too.
     const budgetHits = result.budgetHits ?? [];
     markBudgetHits(store, step.name, budgetHits);
-    const fin = finalCalcs(study, store, ensure(chosen), chosen);
+    const calcs = ensure(chosen);
+    const fin = finalCalcs(study, store, calcs, chosen);
     withStartCheck(startCheck, () => checkFinal(study, fin, `after ${label}`, result.stats.chisqr));
     const files = stepFiles({
       study,
