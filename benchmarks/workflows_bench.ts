@@ -19,6 +19,7 @@ import { type GlobalWork, planStep } from "../workflows/plan.ts";
 import { writeSyntheticStudy } from "../workflows/synthetic.ts";
 import { workerPool } from "../workflows/worker_pool.ts";
 import { median } from "./_timing.ts";
+import { createEvaluatorCache } from "../functions/core.ts";
 
 const REPO = fromFileUrl(new URL("..", import.meta.url));
 
@@ -163,8 +164,36 @@ async function bundleSize(): Promise<void> {
   Deno.removeSync(out.slice(0, out.lastIndexOf("/")), { recursive: true });
 }
 
-// Optional arguments pick parts: outer, grid, bundle (default all).
-const parts = Deno.args.length > 0 ? Deno.args : ["outer", "grid", "bundle"];
+/**
+ * What the evaluator cache costs per work item besides building calculators: looking up a chunk
+ * that arrives as a new object (as every in-process work item and every HTTP request does). It
+ * was keyed by a WebCrypto SHA-256 digest, about 1 ms per lookup; now by the chunk's JSON text.
+ */
+async function cacheLookups(): Promise<void> {
+  const dir = Deno.makeTempDirSync({ prefix: "exfit_bench_cache_" });
+  try {
+    const { study } = load(dir, 55, 11);
+    const groups = Array.from({ length: 55 }, (_, r) => [2 * r, 2 * r + 1]);
+    const cache = createEvaluatorCache(256);
+    for (const g of groups) await cache.get(makeChunk(study, g));
+    const per: number[] = [];
+    for (let rep = 0; rep < 5; rep++) {
+      const t0 = performance.now();
+      for (const g of groups) await cache.get(makeChunk(study, g));
+      per.push((performance.now() - t0) / groups.length);
+    }
+    console.log(
+      "\n== evaluator cache: a known chunk arriving as a new object (55 two-profile chunks) ==",
+    );
+    console.log(`ms per lookup (median of 5 passes): ${median(per).toFixed(3)}`);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
+// Optional arguments pick parts: outer, grid, bundle, cache (default all).
+const parts = Deno.args.length > 0 ? Deno.args : ["outer", "grid", "bundle", "cache"];
+if (parts.includes("cache")) await cacheLookups();
 if (parts.includes("outer")) await outerIterations();
 if (parts.includes("grid")) await gridSpeedup();
 if (parts.includes("bundle")) await bundleSize();
