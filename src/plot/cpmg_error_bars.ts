@@ -33,23 +33,7 @@ function selectInPlace(a: Float64Array, k: number, left: number, right: number):
       const newRight = Math.min(right, Math.floor(k + ((n - m) * s) / n + sd));
       selectInPlace(a, k, newLeft, newRight);
     }
-    // Lomuto partition around a[k] without a branch on the comparison: every element is swapped
-    // and the boundary moves by the comparison's 0 or 1. On random draws half the comparisons of
-    // a branching partition are mispredicted, which cost more than the swaps: 10.8 µs for 10 000
-    // draws against 61 µs written as `v < pivot ? 1 : 0`, which V8 compiles to a branch, and
-    // 65 µs for the Hoare partition this replaced (V8 15, pinned, varied data).
-    const pivot = a[k];
-    a[k] = a[right];
-    a[right] = pivot;
-    let store = left;
-    for (let i = left; i < right; i++) {
-      const v = a[i];
-      a[i] = a[store];
-      a[store] = v;
-      store += Number(v < pivot);
-    }
-    a[right] = a[store];
-    a[store] = pivot;
+    const store = partition(a, k, left, right);
     if (store === k) return;
     if (store > k) {
       right = store - 1;
@@ -59,17 +43,53 @@ function selectInPlace(a: Float64Array, k: number, left: number, right: number):
       // Nothing below the pivot: it may have copies (equal draws, e.g. a point with no error),
       // which gather next to it, and rank k may be one of them; otherwise a run of equal values
       // would shrink by one per pass.
-      let run = store + 1;
-      for (let i = store + 1; i <= right; i++) {
-        const v = a[i];
-        a[i] = a[run];
-        a[run] = v;
-        run += Number(v === pivot);
-      }
+      const run = gatherEqual(a, store, right);
       if (k < run) return;
       left = run;
     }
   }
+}
+
+/**
+ * Lomuto partition of a[left..right] around a[k]; returns the pivot's final index. It is a
+ * function of its own, not a loop inside `selectInPlace`'s: V8 compiled that inner loop on its
+ * own (on-stack replacement) and threw the code away at every exit from it, about 400 times in a
+ * run of the methyl example, each time going back to the interpreter.
+ *
+ * No branch on the comparison: every element is swapped and the boundary moves by the
+ * comparison's 0 or 1. On random draws half the comparisons of a branching partition are
+ * mispredicted, which cost more than the swaps: 10.8 µs for 10 000 draws against 61 µs written
+ * as `v < pivot ? 1 : 0`, which V8 compiles to a branch, and 65 µs for the Hoare partition this
+ * replaced (V8 15, pinned, varied data).
+ */
+function partition(a: Float64Array, k: number, left: number, right: number): number {
+  const pivot = a[k];
+  a[k] = a[right];
+  a[right] = pivot;
+  let store = left;
+  for (let i = left; i < right; i++) {
+    const v = a[i];
+    a[i] = a[store];
+    a[store] = v;
+    store += Number(v < pivot);
+  }
+  a[right] = a[store];
+  a[store] = pivot;
+  return store;
+}
+
+/** Move the copies of the pivot a[store] in a[store+1..right] next to it; returns the index
+ * after the last copy. */
+function gatherEqual(a: Float64Array, store: number, right: number): number {
+  const pivot = a[store];
+  let run = store + 1;
+  for (let i = store + 1; i <= right; i++) {
+    const v = a[i];
+    a[i] = a[run];
+    a[run] = v;
+    run += Number(v === pivot);
+  }
+  return run;
 }
 
 /** Index of `percent` in a sorted array of length n (numpy's "linear" method) and its rank in
