@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { chooseBasin, planBasinStarts } from "../src/fit/basins.ts";
+import { chooseBasin, planBasinStarts, SAME_BASIN_SIGMAS } from "../src/fit/basins.ts";
 import {
   AUTO_SEARCH_MAX_PROFILES,
   basinStartCount,
@@ -53,6 +53,35 @@ Deno.test("basin starts: model-free τc (log space) and S² (linear) are sampled
   const s2 = starts.map((x) => Math.floor(6 * (x[1] - 0.2) / 0.8));
   assert.deepEqual(tauc.sort(), [0, 1, 2, 3, 4, 5]);
   assert.deepEqual(s2.sort(), [0, 1, 2, 3, 4, 5]);
+});
+
+Deno.test("basin choice: end points within a tenth of an error along a flat direction are one basin", () => {
+  const v = (a: number[]) => Float64Array.from(a);
+  // CEST_15N_TR's D35 with --multistart 6: τc 2.4117–2.4184 ns (0.3 % apart), χ² within 3e-5.
+  const err = v([0.4, 0.02, 3]);
+  const flat = [
+    { chisqr: 376.2375177, values: v([2.41174, 0.706091, 24.4838]), stderr: err },
+    { chisqr: 376.2375281, values: v([2.41477, 0.706046, 24.4988]), stderr: err },
+    { chisqr: 376.2375360, values: v([2.41707, 0.706024, 24.4613]), stderr: err },
+    { chisqr: 372.6566236, values: v([0.924805, 1, 21.6756]), stderr: err },
+  ];
+  const choice = chooseBasin(flat);
+  assert.equal(choice.best, 3);
+  assert.deepEqual(choice.basins.map((b) => b.starts), [[3], [0, 1, 2]]);
+  // The basin shows its best end point.
+  assert.deepEqual(choice.basins[1].values, [2.41174, 0.706091, 24.4838]);
+  // Without errors (or with every error missing), 0.3 % apart is more than one end point.
+  const bare = chooseBasin(flat.map(({ chisqr, values }) => ({ chisqr, values })));
+  assert.equal(bare.basins.length, 4);
+  const missing = chooseBasin(flat.map((c) => ({ ...c, stderr: v([NaN, NaN, NaN]) })));
+  assert.equal(missing.basins.length, 4);
+  // Beyond a tenth of an error they stay apart: a Δω sign flip is many errors away.
+  const far = chooseBasin([
+    { chisqr: 10, values: v([1.5]), stderr: v([0.1]) },
+    { chisqr: 10, values: v([1.5 + 1.01 * SAME_BASIN_SIGMAS * 0.1]), stderr: v([0.1]) },
+    { chisqr: 10, values: v([-1.5]), stderr: v([0.1]) },
+  ]);
+  assert.equal(far.basins.length, 3);
 });
 
 Deno.test("basin choice: lowest χ², ties to the earlier start, distinct basins, moved", () => {

@@ -272,6 +272,9 @@ async function fitWithBasins(w: FitWork, s: BasinSearch): Promise<WorkOutcome> {
   const triggers = (plain.triggers ?? []) as BasinTrigger[];
   const valuesOf = (r: FitResult) =>
     Float64Array.from(plain.freeIds, (id) => dec(r.params.find((p) => p.id === id)!.value));
+  // A missing error (null, decoded as NaN) never joins two end points into one basin.
+  const stderrOf = (r: FitResult) =>
+    Float64Array.from(plain.freeIds, (id) => dec(r.params.find((p) => p.id === id)!.stderr));
   const chisqrOf = (r: FitResult) =>
     r.residuals.reduce((acc: number, v) => {
       const d = dec(v);
@@ -315,7 +318,9 @@ async function fitWithBasins(w: FitWork, s: BasinSearch): Promise<WorkOutcome> {
   const startNfev = Math.min(BASIN_NFEV, w.payload.maxNfev ?? BASIN_NFEV);
   const refits = await Promise.all(starts.map((x, k) => fitFrom(x, `k${k + 1}`, startNfev)));
   const all = [plain, ...refits];
-  const choice = chooseBasin(all.map((r) => ({ chisqr: chisqrOf(r), values: valuesOf(r) })));
+  const choice = chooseBasin(
+    all.map((r) => ({ chisqr: chisqrOf(r), values: valuesOf(r), stderr: stderrOf(r) })),
+  );
   let best = all[choice.best];
   if (choice.best > 0 && (best.triggers ?? []).includes("budget")) {
     // The winning start ran out of its budget: finish it with the full one.

@@ -171,6 +171,7 @@ export function searchGroupBasins<F extends { chisqr: number; diagnostics: FitDi
     }),
   });
   const values = () => Float64Array.from(s.freeIds, (id) => s.store.get(id)!.value);
+  const stderr = () => Float64Array.from(s.freeIds, (id) => s.store.get(id)!.stderr ?? NaN);
   const starts = planBasinStarts(
     basinParams(s.store, s.freeIds, s.x0),
     s.count,
@@ -179,12 +180,14 @@ export function searchGroupBasins<F extends { chisqr: number; diagnostics: FitDi
     s.group,
   );
   const saved: Saved<F>[] = [save(s.plain)];
-  const candidates: BasinCandidate[] = [{ chisqr: s.plain.chisqr, values: values() }];
+  const candidates: BasinCandidate[] = [
+    { chisqr: s.plain.chisqr, values: values(), stderr: stderr() },
+  ];
   for (const x of starts) {
     s.freeIds.forEach((id, j) => s.store.get(id)!.value = x[j]);
     const fit = s.refit();
     saved.push(save(fit));
-    candidates.push({ chisqr: fit.chisqr, values: values() });
+    candidates.push({ chisqr: fit.chisqr, values: values(), stderr: stderr() });
   }
   const choice = chooseBasin(candidates);
   const best = saved[choice.best];

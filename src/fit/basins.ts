@@ -145,6 +145,11 @@ export interface BasinCandidate {
   chisqr: number;
   /** Free parameter values at its end point (`params` order). */
   values: Float64Array;
+  /**
+   * Standard errors at its end point (`params` order; NaN where there is none), when the refit
+   * computed them: end points within {@link SAME_BASIN_SIGMAS} of them are one basin.
+   */
+  stderr?: Float64Array;
 }
 
 /** A distinct end point and the starts that reached it. */
@@ -169,8 +174,20 @@ export interface BasinChoice {
 const CHISQR_TIE = 1e-6;
 
 /**
- * The best candidate (lowest χ²; ties to the lower index) and the distinct basins: end points
- * whose values agree to `rtol` (relative, with an absolute floor of `rtol · 1e-3`) are one basin.
+ * Parameter differences, in standard errors of a basin's best end point, within which another end
+ * point is the same basin. Fits stop within about 0.003 standard errors of their minimum
+ * (docs/fitting.md), but along a nearly flat direction that is a visible distance: four refits
+ * of CEST_15N_TR's D35 ended at τc 2.4117 to 2.4184 ns with χ² equal to 3e-5 and were listed as
+ * four basins. A tenth of an error is the issue's own measure of parameters that agree; a sign
+ * flip of Δω or another genuine basin lies many errors away.
+ */
+export const SAME_BASIN_SIGMAS = 0.1;
+
+/**
+ * The best candidate (lowest χ²; ties to the lower index) and the distinct basins: an end point
+ * belongs to a basin when each of its values agrees with the basin's best end point to `rtol`
+ * (relative, with an absolute floor of `rtol · 1e-3`) or, where that end point has a standard
+ * error, to within {@link SAME_BASIN_SIGMAS} of it.
  *
  * @example
  * ```ts
@@ -183,10 +200,15 @@ export function chooseBasin(candidates: readonly BasinCandidate[], rtol = 1e-3):
   for (const { c, i } of ok) if (c.chisqr < candidates[best].chisqr - CHISQR_TIE) best = i;
   const order = [...ok].sort((a, b) => a.c.chisqr - b.c.chisqr || a.i - b.i);
   const basins: Basin[] = [];
+  // The standard errors of each basin's best end point (the first one met in χ² order).
+  const errors: (Float64Array | undefined)[] = [];
   for (const { c, i } of order) {
-    const same = basins.find((b) => sameBasin(b.values, c.values, rtol));
-    if (same) same.starts.push(i);
-    else basins.push({ chisqr: c.chisqr, values: Array.from(c.values), starts: [i] });
+    const k = basins.findIndex((b, q) => sameBasin(b.values, c.values, rtol, errors[q]));
+    if (k >= 0) basins[k].starts.push(i);
+    else {
+      basins.push({ chisqr: c.chisqr, values: Array.from(c.values), starts: [i] });
+      errors.push(c.stderr);
+    }
   }
   for (const b of basins) b.starts.sort((a, z) => a - z);
   const home = basins.find((b) => b.starts.includes(0));
@@ -195,10 +217,20 @@ export function chooseBasin(candidates: readonly BasinCandidate[], rtol = 1e-3):
   return { best, basins, moved };
 }
 
-function sameBasin(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number): boolean {
+function sameBasin(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  rtol: number,
+  stderr?: ArrayLike<number>,
+): boolean {
   for (let j = 0; j < a.length; j++) {
+    const d = Math.abs(a[j] - b[j]);
     const scale = Math.max(Math.abs(a[j]), Math.abs(b[j]));
-    if (Math.abs(a[j] - b[j]) > rtol * scale + rtol * 1e-3) return false;
+    if (d <= rtol * scale + rtol * 1e-3) continue;
+    const e = stderr?.[j];
+    // A missing or non-finite error (undetermined, at a bound) never joins two end points.
+    if (e !== undefined && Number.isFinite(e) && e > 0 && d <= SAME_BASIN_SIGMAS * e) continue;
+    return false;
   }
   return true;
 }
