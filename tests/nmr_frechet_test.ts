@@ -98,6 +98,25 @@ Deno.test("Fréchet derivative with repeated eigenvalues: d/dε exp(diag + εE) 
   e.forEach((v, i) => assert.ok(Math.abs(out[i] - 0.5 * Math.exp(-1) * v) < 1e-15));
 });
 
+Deno.test("Fréchet derivative from the eigenbasis: no overflow between fast and slow modes", () => {
+  // λ = −1 and −2000 s⁻¹ over 1 s: e^{(λ_a − λ_b)·t} = e^{1999} overflows, the result does not.
+  const n = 2;
+  const a = Float64Array.of(-1, 0, 0, -2000);
+  const e = Float64Array.of(1, 1, 1, 1);
+  const ws = createEigWorkspace(n);
+  assert.ok(eigDecompose(a, ws));
+  const ce = createComplexEigen(n);
+  complexEigen(ws, ce);
+  const out = new Float64Array(n * n);
+  expFrechetFromEig(out, e, 1, ce);
+  const cross = (Math.exp(-1) - Math.exp(-2000)) / 1999;
+  const want = [Math.exp(-1), cross, cross, Math.exp(-2000)];
+  out.forEach((v, i) => {
+    assert.ok(Number.isFinite(v), `entry ${i} is ${v}`);
+    assert.ok(Math.abs(v - want[i]) <= 1e-15 * Math.abs(want[i]) + 1e-300, `entry ${i}: ${v}`);
+  });
+});
+
 Deno.test("Fréchet derivative applied to a vector, and its adjoint form, match the matrix", () => {
   for (const n of [4, 8]) {
     const a = testMatrix(n, 7);

@@ -189,18 +189,21 @@ export function expFrechetFromEig(
   // Φ ∘ Ẽ.
   const p = new Float64Array(2);
   for (let b = 0; b < n; b++) {
-    const eb = Math.exp(lr[b] * t);
-    const ebr = eb * Math.cos(li[b] * t);
-    const ebi = eb * Math.sin(li[b] * t);
     for (let a = 0; a < n; a++) {
       const at = a * n + b;
       const xr = br[at];
       const xi = bi[at];
       if (xr === 0 && xi === 0) continue;
-      phi1((lr[a] - lr[b]) * t, (li[a] - li[b]) * t, p);
-      // Φ_ab = t·e^{λ_b t}·φ₁((λ_a − λ_b)·t).
-      const fr = t * (ebr * p[0] - ebi * p[1]);
-      const fi = t * (ebr * p[1] + ebi * p[0]);
+      // Φ_ab = t·e^{λ_b t}·φ₁((λ_a − λ_b)·t) = t·e^{λ_a t}·φ₁((λ_b − λ_a)·t): taken from the end
+      // whose φ₁ argument has no positive real part, so that a long delay between fast- and
+      // slow-relaxing modes cannot overflow e^z into ∞·0 (which gave NaN at (λ_a − λ_b)·t ≳ 709).
+      const [from, to] = lr[a] > lr[b] ? [b, a] : [a, b];
+      phi1((lr[from] - lr[to]) * t, (li[from] - li[to]) * t, p);
+      const e = Math.exp(lr[to] * t);
+      const er = e * Math.cos(li[to] * t);
+      const ei = e * Math.sin(li[to] * t);
+      const fr = t * (er * p[0] - ei * p[1]);
+      const fi = t * (er * p[1] + ei * p[0]);
       br[at] = fr * xr - fi * xi;
       bi[at] = fr * xi + fi * xr;
     }
