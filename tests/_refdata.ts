@@ -163,6 +163,29 @@ export function referenceCommand(folder: string): string[] {
 }
 
 /**
+ * Run `exfit <args>` from the sources in a child process (in `cwd`, default this one) and return
+ * its exit code and decoded output, whatever the outcome.
+ *
+ * @example
+ * ```ts
+ * const { code, err } = await exfitCli(["fit", "-e", "Experiments/800mhz.toml"], dir);
+ * ```
+ */
+export async function exfitCli(
+  args: string[],
+  cwd?: string,
+): Promise<{ code: number; out: string; err: string }> {
+  const res = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${REPO}src/cli/main.ts`, ...args],
+    ...(cwd !== undefined ? { cwd } : {}),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const [out, err] = [res.stdout, res.stderr].map((b) => new TextDecoder().decode(b));
+  return { code: res.code, out, err };
+}
+
+/**
  * Run the exfit CLI in `cwd` with ChemEx's arguments, output redirected to a fresh temp dir.
  * Returns that directory.
  */

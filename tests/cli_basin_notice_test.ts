@@ -4,7 +4,7 @@
  * digits hid ("chi2 26.9186 instead of 26.9186" on CPMG_15N_IP's 54N).
  */
 import { strict as assert } from "node:assert";
-import { cpmg15nIpFitArgs, refdataTest, REPO } from "./_refdata.ts";
+import { cpmg15nIpFitArgs, exfitCli, refdataTest } from "./_refdata.ts";
 
 refdataTest("a moved basin's console line shows two different chi-square values", async (r) => {
   const tmp = Deno.makeTempDirSync({ prefix: "exfit_notice_" });
@@ -31,28 +31,18 @@ refdataTest("a moved basin's console line shows two different chi-square values"
 });
 
 /** `exfit fit` on an example's own experiment and parameter files, in a child process. */
-async function fitExample(dir: string, args: string[]) {
+function fitExample(dir: string, args: string[]) {
   const experiments = [...Deno.readDirSync(`${dir}/Experiments`)].map((e) => e.name).sort();
-  const res = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      `${REPO}src/cli/main.ts`,
-      "fit",
-      "-e",
-      ...experiments.map((e) => `Experiments/${e}`),
-      "-p",
-      "Parameters/parameters.toml",
-      "--plot",
-      "nothing",
-      ...args,
-    ],
-    cwd: dir,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const [out, err] = [res.stdout, res.stderr].map((b) => new TextDecoder().decode(b));
-  return { code: res.code, out, err };
+  return exfitCli([
+    "fit",
+    "-e",
+    ...experiments.map((e) => `Experiments/${e}`),
+    "-p",
+    "Parameters/parameters.toml",
+    "--plot",
+    "nothing",
+    ...args,
+  ], dir);
 }
 
 // Model-free relaxation has two branches (τc on either side of the R1 peak): CEST_15N_TR's D35

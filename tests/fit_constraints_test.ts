@@ -8,7 +8,7 @@ import { parseModel } from "../src/models/model.ts";
 import { makeParamName, parseParamName } from "../src/params/name.ts";
 import { parseSpinSystem } from "../src/params/spin_system.ts";
 import { addParam, type ParamStore } from "../src/params/store.ts";
-import { refdataTest, REPO } from "./_refdata.ts";
+import { exfitCli, refdataTest } from "./_refdata.ts";
 
 const ORIGIN = { file: "Methods/method.toml", step: "STEP1" };
 
@@ -150,26 +150,18 @@ refdataTest("the CLI names the method file and step of a bad constraint", async 
       `${tmp}/bad.toml`,
       '[STEP1]\nINCLUDE = [15]\nCONSTRAINTS = ["[DW_AB] = 2 * kex"]\n',
     );
-    const res = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        `${REPO}src/cli/main.ts`,
-        "fit",
-        "-e",
-        `${dir}/Experiments/500mhz.toml`,
-        "-p",
-        `${dir}/Parameters/parameters.toml`,
-        "-m",
-        `${tmp}/bad.toml`,
-        "-o",
-        `${tmp}/Output`,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const err = new TextDecoder().decode(res.stderr);
-    assert.equal(res.code, 1);
+    const { code, err } = await exfitCli([
+      "fit",
+      "-e",
+      `${dir}/Experiments/500mhz.toml`,
+      "-p",
+      `${dir}/Parameters/parameters.toml`,
+      "-m",
+      `${tmp}/bad.toml`,
+      "-o",
+      `${tmp}/Output`,
+    ]);
+    assert.equal(code, 1);
     assert.match(err, /bad\.toml: step \[STEP1\]: CONSTRAINTS entry .*"kex" is not a parameter/);
   } finally {
     Deno.removeSync(tmp, { recursive: true });
