@@ -27,6 +27,29 @@ export interface ThinSvd {
 }
 
 /**
+ * Scratch of {@link thinSvd} for one shape, reused across calls (a solver's iterations): the
+ * column-major copy and the right-hand side, the two large arrays of every call.
+ */
+export interface SvdWorkspace {
+  w: Float64Array;
+  rhs: Float64Array;
+}
+
+/**
+ * A {@link thinSvd} workspace for `rows × cols` matrices.
+ *
+ * @example
+ * ```ts
+ * const work = svdWorkspace(m + n, n);
+ * const { s } = thinSvd(aug, m + n, n, fAug, work);
+ * ```
+ */
+export function svdWorkspace(rows: number, cols: number): SvdWorkspace {
+  const r = Math.max(rows, cols);
+  return { w: new Float64Array(r * cols), rhs: new Float64Array(r) };
+}
+
+/**
  * Thin SVD of a row-major `rows × cols` matrix, optionally projecting a vector
  * `b` (length `rows`) onto the left singular vectors.
  *
@@ -45,17 +68,22 @@ export function thinSvd(
   rows: number,
   cols: number,
   b?: Float64Array,
+  work?: SvdWorkspace,
 ): ThinSvd {
   const n = cols;
   const r = Math.max(rows, cols);
   // Column-major copy so that each Householder update streams contiguous memory.
-  const w = new Float64Array(r * n);
+  const w = work && work.w.length === r * n ? work.w : new Float64Array(r * n);
   for (let i = 0; i < rows; i++) {
     const rowOff = i * n;
     for (let j = 0; j < n; j++) w[j * r + i] = a[rowOff + j];
   }
-  const rhs = new Float64Array(r);
+  // A reused buffer: the padding rows must be zero, as in a fresh one.
+  if (rows < r) { for (let j = 0; j < n; j++) w.fill(0, j * r + rows, (j + 1) * r); }
+  const rhs = work && work.rhs.length === r ? work.rhs : new Float64Array(r);
   if (b !== undefined) rhs.set(b.subarray(0, rows));
+  else rhs.fill(0, 0, rows);
+  rhs.fill(0, rows);
 
   for (let k = 0; k < n; k++) {
     const ck = k * r;

@@ -398,9 +398,14 @@ export function allFinite(a: Float64Array): boolean {
   return true;
 }
 
-/** `J·diag(d)` as a new row-major matrix. */
-export function scaleColumns(j: Float64Array, m: number, n: number, d: Float64Array): Float64Array {
-  const out = new Float64Array(m * n);
+/** `J·diag(d)`, row-major, into the first m·n entries of `out` (default: a new matrix). */
+export function scaleColumns(
+  j: Float64Array,
+  m: number,
+  n: number,
+  d: Float64Array,
+  out: Float64Array = new Float64Array(m * n),
+): Float64Array {
   for (let i = 0; i < m; i++) {
     const off = i * n;
     for (let k = 0; k < n; k++) out[off + k] = j[off + k] * d[k];

@@ -24,7 +24,7 @@
  * @module
  */
 
-import { EPS, thinSvd } from "./_linalg.ts";
+import { EPS, svdWorkspace, thinSvd } from "./_linalg.ts";
 import { forwardDifferenceJacobian, jacobianScale } from "./jacobian.ts";
 import { selectStep } from "./_trf_step.ts";
 import {
@@ -446,6 +446,7 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
   // Stacked [J·D; diag(sqrt(C))] and [f; 0]; the lower block changes every iteration.
   const aug = new Float64Array((m + n) * n);
   const fAug = new Float64Array(m + n);
+  const svdWork = svdWorkspace(m + n, n);
 
   for (;;) {
     const { v, dv } = clScalingVector(x, g, lb, ub);
@@ -473,13 +474,13 @@ function trfBounds(ctx: LoopContext): LoopOutcome {
       diagH[i] = g[i] * dv[i] * scale[i];
       gH[i] = d[i] * g[i];
     }
-    const jh = scaleColumns(jac, m, n, d);
-    aug.set(jh);
+    // J·D written straight into the top block of the stacked matrix, and read from there.
+    const jh = scaleColumns(jac, m, n, d, aug).subarray(0, m * n);
     aug.fill(0, m * n);
     for (let i = 0; i < n; i++) aug[(m + i) * n + i] = Math.sqrt(diagH[i]);
     fAug.set(f);
     fAug.fill(0, m);
-    const { s, v: vs, utb: uf } = thinSvd(aug, m + n, n, fAug);
+    const { s, v: vs, utb: uf } = thinSvd(aug, m + n, n, fAug, svdWork);
     if (keep.fresh && chi2Converged(lastDrop, uf, ctx, cost)) {
       status = 2;
       break;
@@ -578,6 +579,9 @@ function trfNoBounds(ctx: LoopContext): LoopOutcome {
     () => ({ jac, g, scale, scaleInv } = evaluatedAt(ctx, keep, x, f, { scale, scaleInv }));
   let cost = 0.5 * dot(f, f);
   let g: Float64Array = matTVec(jac, m, n, f);
+  // Scratch reused by every iteration (the scaled Jacobian is read only within one).
+  const jhBuf = new Float64Array(m * n);
+  const svdWork = svdWorkspace(m, n);
 
   let delta: number;
   {
@@ -608,8 +612,8 @@ function trfNoBounds(ctx: LoopContext): LoopOutcome {
 
     const gH = new Float64Array(n);
     for (let i = 0; i < n; i++) gH[i] = d[i] * g[i];
-    const jh = scaleColumns(jac, m, n, d);
-    const { s, v: vs, utb: uf } = thinSvd(jh, m, n, f);
+    const jh = scaleColumns(jac, m, n, d, jhBuf);
+    const { s, v: vs, utb: uf } = thinSvd(jh, m, n, f, svdWork);
     if (keep.fresh && chi2Converged(lastDrop, uf, ctx, cost)) {
       status = 2;
       break;
