@@ -84,9 +84,9 @@ export interface EvaluatorCache {
  * fast path for the very same object. The text is the key rather than a digest of it: equal
  * texts are the only match (no collision to reason about), and a WebCrypto digest is an
  * asynchronous operation that cost about 1 ms per work item, 40–60 ms of a 0.6 s CPMG_15N_IP run
- * with its 55 group fits, where the text costs 0.06 ms and is no larger than the chunk it keeps. With a `budget` (a local run's `--time-limit`), every
- * evaluation and grid point it hands out checks the clock first and throws
- * {@link TimeLimitError} once the deadline has passed.
+ * with its 55 group fits, where the text costs 0.06 ms and is no larger than the chunk it keeps.
+ * With a `budget` (a local run's `--time-limit`), every evaluation and grid point it hands out
+ * checks the clock first and throws {@link TimeLimitError} once the deadline has passed.
  *
  * @example
  * ```ts

@@ -197,7 +197,8 @@ export function expFrechetFromEig(
       // Φ_ab = t·e^{λ_b t}·φ₁((λ_a − λ_b)·t) = t·e^{λ_a t}·φ₁((λ_b − λ_a)·t): taken from the end
       // whose φ₁ argument has no positive real part, so that a long delay between fast- and
       // slow-relaxing modes cannot overflow e^z into ∞·0 (which gave NaN at (λ_a − λ_b)·t ≳ 709).
-      const [from, to] = lr[a] > lr[b] ? [b, a] : [a, b];
+      const from = lr[a] > lr[b] ? b : a;
+      const to = lr[a] > lr[b] ? a : b;
       phi1((lr[from] - lr[to]) * t, (li[from] - li[to]) * t, p);
       const e = Math.exp(lr[to] * t);
       const er = e * Math.cos(li[to] * t);
