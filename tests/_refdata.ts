@@ -194,17 +194,8 @@ export async function runExfit(cwd: string, args: string[], extra: string[] = []
   const a = args.slice();
   const o = a.findIndex((x) => x === "-o" || x === "--output");
   if (o >= 0) a.splice(o, 2);
-  const cmd = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${REPO}src/cli/main.ts`, ...a, "-o", out, ...extra],
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const res = await cmd.output();
-  const td = new TextDecoder();
-  if (!res.success) {
-    throw new Error(`exfit ${a.join(" ")} failed in ${cwd}:\n${td.decode(res.stderr)}`);
-  }
+  const res = await exfitCli([...a, "-o", out, ...extra], cwd);
+  if (res.code !== 0) throw new Error(`exfit ${a.join(" ")} failed in ${cwd}:\n${res.err}`);
   return out;
 }
 
