@@ -23,3 +23,16 @@ Deno.test("thinSvd: a reused workspace gives the fresh call's results bit for bi
     }
   }
 });
+
+Deno.test("thinSvd: with a workspace the results are its arrays (no allocation per call)", () => {
+  const u = seeded(5);
+  const work = svdWorkspace(7, 3);
+  const a = Float64Array.from({ length: 21 }, u);
+  const out = thinSvd(a, 7, 3, Float64Array.from({ length: 7 }, u), work);
+  assert.equal(out.s, work.s);
+  assert.equal(out.v, work.v);
+  assert.equal(out.utb, work.utb);
+  // One buffer holds the small arrays: a single backing store, not six.
+  assert.equal(work.s.buffer, work.v.buffer);
+  assert.equal(work.rm.buffer, work.utb.buffer);
+});

@@ -11,6 +11,7 @@ import { matmul, matvec } from "../nmr/expm.ts";
 import { EigenEchoes } from "./_cpmg_eigen.ts";
 import type { EchoSet } from "./_cpmg.ts";
 import type { TrainCycle } from "./_cpmg_plan.ts";
+import { float64Copies } from "../math/float64_blocks.ts";
 
 /**
  * `count` fresh n × n matrices.
@@ -21,7 +22,7 @@ import type { TrainCycle } from "./_cpmg_plan.ts";
  * ```
  */
 export function matrices(n: number, count: number): Float64Array[] {
-  return Array.from({ length: count }, () => new Float64Array(n * n));
+  return float64Copies(count, n * n);
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 import { matmul } from "../nmr/expm.ts";
 import type { EigWorkspace } from "../nmr/eig.ts";
+import { float64Blocks, float64Copies } from "../math/float64_blocks.ts";
 
 /**
  * The free Liouvillian's decomposition captured for one evaluation, the echo pulses turned into
@@ -42,16 +43,18 @@ export class EigenEchoes {
 
   constructor(private readonly n: number, slots: number) {
     const nn = n * n;
-    this.x = new Float64Array(nn);
-    this.xinv = new Float64Array(nn);
-    this.wr = new Float64Array(n);
-    this.wi = new Float64Array(n);
-    this.diag = new Float64Array(n);
-    this.off = new Float64Array(n);
+    [this.x, this.xinv, this.wr, this.wi, this.diag, this.off, this.tmp] = float64Blocks(
+      nn,
+      nn,
+      n,
+      n,
+      n,
+      n,
+      nn,
+    );
     this.partner = new Int32Array(n);
-    this.pulses = Array.from({ length: slots }, () => new Float64Array(nn));
+    this.pulses = float64Copies(slots, nn);
     this.pulseStamp = new Int32Array(slots).fill(-1);
-    this.tmp = new Float64Array(nn);
     this.order = new Int32Array(n);
     this.hi = new Int32Array(n);
     this.loOf = new Int32Array(n);

@@ -7,6 +7,7 @@
  * @module
  */
 import type { CpmgChains, CpmgKind, CpmgKitOptions, Step, Train, Transient } from "./_cpmg.ts";
+import { float64Copies } from "../math/float64_blocks.ts";
 
 /**
  * The `checkX` of a CPMG experiment: ncyc must be 0 (reference), a positive number of cycles,
@@ -222,7 +223,9 @@ export class PlanCache {
     });
     for (const i of pointAt) trainOnly[i] = 0;
     const extra = times.length - this.fixed.length;
-    while (this.pool.length < extra) this.pool.push(new Float64Array(this.n * this.n));
+    if (this.pool.length < extra) {
+      this.pool.push(...float64Copies(extra - this.pool.length, this.n * this.n));
+    }
     const cpmg = this.chains.cpmg;
     const lists = Array.from(
       values,

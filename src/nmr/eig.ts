@@ -35,6 +35,7 @@ import {
   findBlocks,
   MIN_SPLIT_SIZE,
 } from "./_eig_blocks.ts";
+import { float64Blocks } from "../math/float64_blocks.ts";
 
 const EPS = Number.EPSILON;
 /** Default refusal threshold on the 1-norm condition number of the eigenvector matrix. */
@@ -94,24 +95,38 @@ export interface EigWorkspace {
  */
 export function createEigWorkspace(n: number, condMax = DEFAULT_EIG_COND_MAX): EigWorkspace {
   const nn = n * n;
+  const [wr, wi, x, xinv, h, lu, u, cv, scale, ort, c2, shift] = float64Blocks(
+    n,
+    n,
+    nn,
+    nn,
+    nn,
+    nn,
+    nn,
+    n,
+    n,
+    n,
+    2,
+    3,
+  );
   return {
     n,
     condMax,
     cond: Infinity,
     ok: false,
-    wr: new Float64Array(n),
-    wi: new Float64Array(n),
-    x: new Float64Array(nn),
-    xinv: new Float64Array(nn),
-    h: new Float64Array(nn),
-    lu: new Float64Array(nn),
-    u: new Float64Array(nn),
-    cv: new Float64Array(n),
-    scale: new Float64Array(n),
-    ort: new Float64Array(n),
+    wr,
+    wi,
+    x,
+    xinv,
+    h,
+    lu,
+    u,
+    cv,
+    scale,
+    ort,
     piv: new Int32Array(n),
-    c2: new Float64Array(2),
-    shift: new Float64Array(3),
+    c2,
+    shift,
     blocks: createEigBlocks(n),
   };
 }

@@ -12,6 +12,7 @@
  * @module
  */
 import { loadSimdKernels, type SimdKernels } from "./_simd.ts";
+import { float64Copies } from "../math/float64_blocks.ts";
 
 const THETA = [
   1.495585217958292e-2,
@@ -60,9 +61,7 @@ export interface ExpmWorkspace {
  * ```
  */
 export function createExpmWorkspace(n: number): ExpmWorkspace {
-  const bufs: Float64Array[] = [];
-  for (let i = 0; i < 9; i++) bufs.push(new Float64Array(n * n));
-  return { n, bufs, piv: new Int32Array(n) };
+  return { n, bufs: float64Copies(9, n * n), piv: new Int32Array(n) };
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   type ExpmBlockSpace,
   expmReducible,
 } from "./_eig_blocks.ts";
+import { float64Copies } from "../math/float64_blocks.ts";
 
 /** How a profile's Liouvillian is set up; fixed for the life of a profile. */
 export interface SpectrometerSetup {
@@ -88,8 +89,7 @@ export class Spectrometer {
     this.qI = setup.qOrderI ?? 1;
     this.ppmI = setup.ppmI;
     this.ppmS = setup.ppmS;
-    this.lFree = new Float64Array(this.size * this.size);
-    this.scratch = new Float64Array(this.size * this.size);
+    [this.lFree, this.scratch] = float64Copies(2, this.size * this.size);
     this.bound = [];
     for (const [name, term] of setup.basis.terms) {
       const base = name.replace(/_[a-z]$/, "");

@@ -33,6 +33,14 @@ export interface ThinSvd {
 export interface SvdWorkspace {
   w: Float64Array;
   rhs: Float64Array;
+  /** The n×n factors and the results: a result read from a workspace is overwritten by the
+   * next {@link thinSvd} call on it. */
+  rm: Float64Array;
+  vc: Float64Array;
+  norms: Float64Array;
+  s: Float64Array;
+  v: Float64Array;
+  utb: Float64Array;
 }
 
 /**
@@ -46,7 +54,21 @@ export interface SvdWorkspace {
  */
 export function svdWorkspace(rows: number, cols: number): SvdWorkspace {
   const r = Math.max(rows, cols);
-  return { w: new Float64Array(r * cols), rhs: new Float64Array(r) };
+  const nn = cols * cols;
+  // One buffer for the n×n and length-n arrays: each separate array over 64 bytes is a
+  // backing store of its own, allocated and freed outside V8's heap.
+  const small = new Float64Array(3 * nn + 3 * cols);
+  const at = (k: number, len: number) => small.subarray(k, k + len);
+  return {
+    w: new Float64Array(r * cols),
+    rhs: new Float64Array(r),
+    rm: at(0, nn),
+    vc: at(nn, nn),
+    v: at(2 * nn, nn),
+    norms: at(3 * nn, cols),
+    s: at(3 * nn + cols, cols),
+    utb: at(3 * nn + 2 * cols, cols),
+  };
 }
 
 /**
@@ -123,17 +145,18 @@ export function thinSvd(
   }
 
   // Upper-triangular factor R (n×n, column-major) and the leading part of Qᵀb.
-  const rm = new Float64Array(n * n);
+  const own = work !== undefined && work.rm.length === n * n;
+  const rm = own ? work.rm.fill(0) : new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     for (let i = 0; i <= j; i++) rm[j * n + i] = w[j * r + i];
   }
   const c = rhs.subarray(0, n);
 
-  const vc = new Float64Array(n * n);
+  const vc = own ? work.vc.fill(0) : new Float64Array(n * n);
   for (let j = 0; j < n; j++) vc[j * n + j] = 1;
   jacobiRotate(rm, vc, n);
 
-  const norms = new Float64Array(n);
+  const norms = own ? work.norms : new Float64Array(n);
   for (let j = 0; j < n; j++) {
     let s = 0;
     const cj = j * n;
@@ -143,9 +166,9 @@ export function thinSvd(
   const order = Array.from({ length: n }, (_, j) => j);
   order.sort((p, q) => norms[q] - norms[p]);
 
-  const s = new Float64Array(n);
-  const v = new Float64Array(n * n);
-  const utb = new Float64Array(n);
+  const s = own ? work.s : new Float64Array(n);
+  const v = own ? work.v : new Float64Array(n * n);
+  const utb = own ? work.utb.fill(0) : new Float64Array(n);
   for (let kk = 0; kk < n; kk++) {
     const j = order[kk];
     const sigma = norms[j];
