@@ -7,6 +7,7 @@
 import { lazyImport } from "../src/config/lazy_import.ts";
 import type { LoadedStudy } from "../src/io/load.ts";
 import { runSimulate, type StepOutput } from "../src/run/run.ts";
+import type { MethodProgram } from "../src/fit/roles.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import type { ProgressReporter } from "../src/fit/progress.ts";
 import type { CompatVersion } from "../src/config/compat.ts";
@@ -153,6 +154,8 @@ export async function fitWithWorkflow(
     outDir: string;
     progress?: ProgressReporter;
     compat?: CompatVersion;
+    /** The method's roles, planned from the loaded store (computed when absent). */
+    program?: MethodProgram;
   },
   write: (out: StepOutput) => Promise<void>,
   log: (message: string) => void = (m) => console.error(`exfit: ${m}`),
@@ -166,6 +169,7 @@ export async function fitWithWorkflow(
         seed: run.seed,
         compat: run.compat,
         progress: run.progress,
+        program: run.program,
         executor,
         outDir: run.outDir,
         resume: placement.resume,

@@ -72,8 +72,9 @@ export async function* runWorkflow(
     chunkProfiles,
     tolerances: opts.tolerances ?? {},
   });
-  // Every step's roles from the baseline, validated before anything runs or is restored.
-  const program = planMethod(store, study, steps);
+  // Every step's roles from the baseline, validated before anything runs or is restored (the
+  // caller may have done it already: `exfit fit` validates before writing anything).
+  const program = opts.program ?? planMethod(store, study, steps);
   const saved = opts.resume && opts.outDir ? readCheckpoint(opts.outDir) : null;
   if (saved && saved.studyHash !== hash) {
     throw new Error(

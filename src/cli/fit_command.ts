@@ -211,10 +211,10 @@ async function runFit(o: FitOptions, cmd: Command, argv: readonly string[]): Pro
   // checkpoints and plan/work/merge compare) as it was.
   const jacobian = JACOBIAN_MODES[o.jacobian ?? "exact"];
   if (jacobian !== "exact") loaded.study.jacobian = jacobian;
-  // Every step is validated before anything (run_info/ included) is written.
-  for (const w of planMethod(loaded.store, loaded.study, methodSteps).warnings) {
-    console.error(`exfit: warning: ${w}`);
-  }
+  // Every step is validated before anything (run_info/ included) is written; the run uses the
+  // same program.
+  const program = planMethod(loaded.store, loaded.study, methodSteps);
+  for (const w of program.warnings) console.error(`exfit: warning: ${w}`);
   for (const line of methodNotes) console.error(line);
   // Every step (and run_info/) goes to a staging folder; the output is replaced only once
   // all steps have finished, so a killed run never leaves a mixture (issue 12).
@@ -247,6 +247,7 @@ async function runFit(o: FitOptions, cmd: Command, argv: readonly string[]): Pro
     outDir: staging.stageDir,
     progress: createProgress(),
     compat,
+    program,
   };
   const report = async (out: StepOutput) => {
     for (const w of out.warnings ?? []) {
