@@ -96,53 +96,13 @@ export function thinSvd(
   const r = Math.max(rows, cols);
   // Column-major copy so that each Householder update streams contiguous memory.
   const w = work && work.w.length === r * n ? work.w : new Float64Array(r * n);
-  for (let i = 0; i < rows; i++) {
-    const rowOff = i * n;
-    for (let j = 0; j < n; j++) w[j * r + i] = a[rowOff + j];
-  }
-  // A reused buffer: the padding rows must be zero, as in a fresh one.
-  if (rows < r) { for (let j = 0; j < n; j++) w.fill(0, j * r + rows, (j + 1) * r); }
+  toColumnMajor(a, rows, n, r, w);
   const rhs = work && work.rhs.length === r ? work.rhs : new Float64Array(r);
   if (b !== undefined) rhs.set(b.subarray(0, rows));
   else rhs.fill(0, 0, rows);
   rhs.fill(0, rows);
 
-  for (let k = 0; k < n; k++) {
-    const ck = k * r;
-    let big = 0;
-    for (let i = k; i < r; i++) {
-      const t = Math.abs(w[ck + i]);
-      if (t > big) big = t;
-    }
-    if (big === 0 || !Number.isFinite(big)) continue;
-    let sum = 0;
-    for (let i = k; i < r; i++) {
-      const t = w[ck + i] / big;
-      sum += t * t;
-    }
-    const norm = big * Math.sqrt(sum);
-    const x0 = w[ck + k];
-    const alpha = x0 > 0 ? -norm : norm;
-    const v0 = x0 - alpha;
-    // With v = x - alpha·e1 one has vᵀv = -2·alpha·v0, hence tau = -1/(alpha·v0) > 0.
-    const tau = -1 / (alpha * v0);
-    w[ck + k] = v0;
-    for (let j = k + 1; j < n; j++) {
-      const cj = j * r;
-      let s = 0;
-      for (let i = k; i < r; i++) s += w[ck + i] * w[cj + i];
-      s *= tau;
-      if (s !== 0) { for (let i = k; i < r; i++) w[cj + i] -= s * w[ck + i]; }
-    }
-    {
-      let s = 0;
-      for (let i = k; i < r; i++) s += w[ck + i] * rhs[i];
-      s *= tau;
-      if (s !== 0) { for (let i = k; i < r; i++) rhs[i] -= s * w[ck + i]; }
-    }
-    w[ck + k] = alpha;
-    for (let i = k + 1; i < r; i++) w[ck + i] = 0;
-  }
+  for (let k = 0; k < n; k++) householderColumn(w, rhs, r, n, k);
 
   // Upper-triangular factor R (n×n, column-major) and the leading part of Qᵀb.
   const own = work !== undefined && work.rm.length === n * n;
@@ -150,13 +110,86 @@ export function thinSvd(
   for (let j = 0; j < n; j++) {
     for (let i = 0; i <= j; i++) rm[j * n + i] = w[j * r + i];
   }
-  const c = rhs.subarray(0, n);
-
   const vc = own ? work.vc.fill(0) : new Float64Array(n * n);
   for (let j = 0; j < n; j++) vc[j * n + j] = 1;
   jacobiRotate(rm, vc, n);
+  const out = {
+    s: own ? work.s : new Float64Array(n),
+    v: own ? work.v : new Float64Array(n * n),
+    utb: own ? work.utb.fill(0) : new Float64Array(n),
+  };
+  sortedFactors(rm, vc, rhs.subarray(0, n), n, own ? work.norms : new Float64Array(n), out);
+  return out;
+}
 
-  const norms = own ? work.norms : new Float64Array(n);
+// thinSvd's loops live in functions of their own: as inner loops of one function, V8 compiled
+// them by on-stack replacement and threw the code away at each exit from them (28 times in a
+// CPMG_15N_IP run), so that the solver's SVD ran mostly unoptimised.
+
+/** w (r × n, column-major, padding rows zero) = a (rows × n, row-major). */
+function toColumnMajor(a: Float64Array, rows: number, n: number, r: number, w: Float64Array) {
+  for (let i = 0; i < rows; i++) {
+    const rowOff = i * n;
+    for (let j = 0; j < n; j++) w[j * r + i] = a[rowOff + j];
+  }
+  // A reused buffer: the padding rows must be zero, as in a fresh one.
+  if (rows < r) { for (let j = 0; j < n; j++) w.fill(0, j * r + rows, (j + 1) * r); }
+}
+
+/** Householder reflection k of the QR factorisation of w, applied to the columns after it and
+ * to rhs. */
+function householderColumn(w: Float64Array, rhs: Float64Array, r: number, n: number, k: number) {
+  const ck = k * r;
+  let big = 0;
+  for (let i = k; i < r; i++) {
+    const t = Math.abs(w[ck + i]);
+    if (t > big) big = t;
+  }
+  if (big === 0 || !Number.isFinite(big)) return;
+  let sum = 0;
+  for (let i = k; i < r; i++) {
+    const t = w[ck + i] / big;
+    sum += t * t;
+  }
+  const norm = big * Math.sqrt(sum);
+  const x0 = w[ck + k];
+  const alpha = x0 > 0 ? -norm : norm;
+  const v0 = x0 - alpha;
+  // With v = x - alpha·e1 one has vᵀv = -2·alpha·v0, hence tau = -1/(alpha·v0) > 0.
+  const tau = -1 / (alpha * v0);
+  w[ck + k] = v0;
+  for (let j = k + 1; j < n; j++) reflect(w, ck, j * r, k, r, tau);
+  reflect2(w, ck, rhs, k, r, tau);
+  w[ck + k] = alpha;
+  for (let i = k + 1; i < r; i++) w[ck + i] = 0;
+}
+
+/** Column at cj of w minus its reflection along the vector at ck (rows k…r−1). */
+function reflect(w: Float64Array, ck: number, cj: number, k: number, r: number, tau: number) {
+  let s = 0;
+  for (let i = k; i < r; i++) s += w[ck + i] * w[cj + i];
+  s *= tau;
+  if (s !== 0) { for (let i = k; i < r; i++) w[cj + i] -= s * w[ck + i]; }
+}
+
+/** {@link reflect} applied to a separate vector. */
+function reflect2(w: Float64Array, ck: number, x: Float64Array, k: number, r: number, tau: number) {
+  let s = 0;
+  for (let i = k; i < r; i++) s += w[ck + i] * x[i];
+  s *= tau;
+  if (s !== 0) { for (let i = k; i < r; i++) x[i] -= s * w[ck + i]; }
+}
+
+/** Singular values (column norms of the rotated R) in decreasing order, V's columns in the same
+ * order, and Uᵀb = (rotated R)ᵀc / σ. */
+function sortedFactors(
+  rm: Float64Array,
+  vc: Float64Array,
+  c: Float64Array,
+  n: number,
+  norms: Float64Array,
+  out: ThinSvd,
+) {
   for (let j = 0; j < n; j++) {
     let s = 0;
     const cj = j * n;
@@ -165,10 +198,7 @@ export function thinSvd(
   }
   const order = Array.from({ length: n }, (_, j) => j);
   order.sort((p, q) => norms[q] - norms[p]);
-
-  const s = own ? work.s : new Float64Array(n);
-  const v = own ? work.v : new Float64Array(n * n);
-  const utb = own ? work.utb.fill(0) : new Float64Array(n);
+  const { s, v, utb } = out;
   for (let kk = 0; kk < n; kk++) {
     const j = order[kk];
     const sigma = norms[j];
@@ -181,7 +211,6 @@ export function thinSvd(
       utb[kk] = dot / sigma;
     }
   }
-  return { s, v, utb };
 }
 
 /**
