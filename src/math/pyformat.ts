@@ -82,8 +82,27 @@ function nonFinite(x: number, opts: PyFormatOptions | undefined): string {
 export function pyExp(x: number, digits: number, opts?: PyFormatOptions): string {
   if (!Number.isFinite(x)) return nonFinite(x, opts);
   // JavaScript rounds the exact binary value to nearest too; only exact ties differ (away from
-  // zero vs Python's to-even). An exact tie shows as a trailing 5 one digit further, so every
-  // other value takes the fast built-in path (output files print tens of thousands of numbers).
+  // zero vs Python's to-even). Output files print tens of thousands of numbers, so a value that
+  // is clearly no tie takes one built-in call: scaled so that the last printed digit is the
+  // units digit, a tie has a fractional part of exactly ½, and away from ½ by more than the
+  // scaling's rounding error (a few ulps of a number below 10^(digits+1)) none is possible.
+  if (digits <= 12) {
+    const ax = Math.abs(x);
+    const js = ax.toExponential(digits);
+    const e = js.indexOf("e");
+    const exponent = Number(js.slice(e + 1));
+    const shift = digits - exponent;
+    const scaled = shift >= 0 ? ax * 10 ** shift : ax / 10 ** -shift;
+    if (Math.abs(scaled - Math.floor(scaled) - 0.5) > scaled * 1e-14) {
+      const expAbs = exponent < 0 ? -exponent : exponent;
+      return finish(
+        `${js.slice(0, e)}e${exponent < 0 ? "-" : "+"}${expAbs < 10 ? "0" : ""}${expAbs}`,
+        isNegative(x),
+        opts,
+      );
+    }
+  }
+  // A possible tie (or many digits): an exact tie shows as a trailing 5 one digit further.
   if (digits <= 98) {
     const probe = Math.abs(x).toExponential(digits + 1);
     if (probe[probe.indexOf("e") - 1] !== "5") {
@@ -98,6 +117,20 @@ export function pyExp(x: number, digits: number, opts?: PyFormatOptions): string
       );
     }
   }
+  return pyExpExact(x, digits, opts);
+}
+
+/**
+ * {@link pyExp} from the double's exact decimal expansion (BigInt arithmetic), with no built-in
+ * shortcut: the reference the fast paths are tested against, and their fallback at exact ties.
+ *
+ * @example
+ * ```ts
+ * pyExpExact(0.125, 1); // "1.2e-01" (a tie, rounded to even as Python does)
+ * ```
+ */
+export function pyExpExact(x: number, digits: number, opts?: PyFormatOptions): string {
+  if (!Number.isFinite(x)) return nonFinite(x, opts);
   const d = exactDecimal(x);
   let exponent = 0;
   let mantissa = "0".repeat(digits + 1);
