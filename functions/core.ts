@@ -6,6 +6,7 @@
  * @module
  */
 import { type Chunk, type ChunkEvaluator, createChunkEvaluator } from "../src/fit/chunk.ts";
+import { EnginePool } from "../src/fit/engines.ts";
 import { createGroupProblem } from "../src/fit/problem.ts";
 import { fitGroup } from "../src/fit/step.ts";
 import { compileStore, dependents, evaluateDefinitions } from "../src/params/store.ts";
@@ -101,6 +102,8 @@ export function createEvaluatorCache(
   const budget = opts.budget;
   const byObject = new WeakMap<Chunk, ChunkEvaluator>();
   const byHash = new Map<string, ChunkEvaluator>();
+  // Profiles of one experiment share spectrometers and sequences across chunks (engines.ts).
+  const engines = new EnginePool();
   const grids = new Map<string, (point: readonly number[]) => GridPointResult>();
   const gridPoint = (task: GridTask) => {
     const key = JSON.stringify(task);
@@ -135,7 +138,7 @@ export function createEvaluatorCache(
       // Refresh recency (Map keeps insertion order).
       byHash.delete(key);
     } else {
-      ev = buildEvaluator(chunk);
+      ev = buildEvaluator(chunk, engines);
       if (budget) ev = budgetedEvaluator(ev, budget);
       while (byHash.size >= capacity) byHash.delete(byHash.keys().next().value!);
     }
@@ -176,9 +179,9 @@ function settle<T>(work: () => T): Promise<T> {
   }
 }
 
-function buildEvaluator(chunk: Chunk): ChunkEvaluator {
+function buildEvaluator(chunk: Chunk, engines: EnginePool): ChunkEvaluator {
   try {
-    return createChunkEvaluator(chunk);
+    return createChunkEvaluator(chunk, engines);
   } catch (e) {
     throw new WorkError(422, "invalid_chunk", `cannot set up the chunk: ${(e as Error).message}`);
   }

@@ -97,6 +97,11 @@ export interface CpmgDefinition extends CpmgKind {
   evenNcycs?: ExperimentModule["evenNcycs"];
   /** The sequence (`kind`: this definition's name and ncyc −1 rule, for {@link cpmgKit}). */
   setup(ctx: SequenceContext, kind: CpmgKind): Sequence;
+  /**
+   * The profile's fields the setup reads ({@link ExperimentModule.setupReads}; default none: the
+   * CPMG kit's evaluations depend on the spectrometer's values and x only).
+   */
+  setupReads?: ExperimentModule["setupReads"];
 }
 
 /**
@@ -130,6 +135,7 @@ export function cpmgExperiment(def: CpmgDefinition): ExperimentModule {
     checkX: ncycCheck(def.allowMinusOne),
     ...(def.evenNcycs ? { evenNcycs: def.evenNcycs } : {}),
     setup: (ctx) => def.setup(ctx, { name: def.name, allowMinusOne: def.allowMinusOne }),
+    setupReads: def.setupReads ?? [],
   };
 }
 

@@ -90,6 +90,13 @@ export interface ExperimentModule {
   ): { rates: string[]; modelFree: string[] };
   /** Configure the spectrometer (carrier, B1, …) and return the sequence. */
   setup(ctx: SequenceContext): Sequence;
+  /**
+   * What {@link setup} reads of its profile beyond the experiment, the model and the local names,
+   * where that is all: profiles that also agree on these can then share one spectrometer and
+   * sequence (`src/fit/engines.ts`), whose every evaluation depends on its input values alone.
+   * Absent (the safe default): the setup may read anything of the profile.
+   */
+  readonly setupReads?: readonly ("spinSystem" | "profileX")[];
   /** Reference points (I0), e.g. ncyc = 0 or |offset| > 10 kHz. */
   isReference(x: number): boolean;
   /** Why a data x value cannot be simulated by this experiment (checked on loading), or null. */

@@ -10,6 +10,7 @@ import type { ModelSpec } from "../models/model.ts";
 import type { JacobianMode } from "./jacobian.ts";
 import type { ExperimentSpec, ProfileSpec, StudySpec } from "./study.ts";
 import { modelFailure } from "./finite_guard.ts";
+import type { EnginePool } from "./engines.ts";
 import {
   createCalculator,
   type ProfileCalculator,
@@ -84,7 +85,8 @@ export interface ChunkEvaluator {
 }
 
 /**
- * Build the calculators of a chunk.
+ * Build the calculators of a chunk (with `engines`, sharing spectrometers and sequences with the
+ * calculators built before with the same pool, see `engines.ts`).
  *
  * @example
  * ```ts
@@ -93,7 +95,7 @@ export interface ChunkEvaluator {
  * ev.profile(0, values, r);
  * ```
  */
-export function createChunkEvaluator(chunk: Chunk): ChunkEvaluator {
+export function createChunkEvaluator(chunk: Chunk, engines?: EnginePool): ChunkEvaluator {
   if (chunk.version !== CHUNK_VERSION) {
     throw new Error(`chunk version ${chunk.version} is not supported (expected ${CHUNK_VERSION})`);
   }
@@ -104,7 +106,7 @@ export function createChunkEvaluator(chunk: Chunk): ChunkEvaluator {
   };
   // One store for the chunk's sequences: profiles differing only in detection share work.
   const shared = new Map<string, unknown>();
-  const calculators = chunk.profiles.map((_, k) => createCalculator(asStudy, k, shared));
+  const calculators = chunk.profiles.map((_, k) => createCalculator(asStudy, k, shared, engines));
   return {
     chunk,
     calculators,

@@ -10,6 +10,7 @@ import { ppmToRadPerS } from "../nmr/constants.ts";
 import { Spectrometer } from "../nmr/spectrometer.ts";
 import type { Sequence } from "../experiments/types.ts";
 import { basisNuclei, type ProfileSpec, type StudySpec } from "./study.ts";
+import type { Engine, EnginePool } from "./engines.ts";
 
 /** A ready-to-run profile: its spectrometer, sequence and data as typed arrays. */
 export interface ProfileCalculator {
@@ -30,7 +31,8 @@ export interface ProfileCalculator {
 /**
  * Build the calculator of one profile of a study. Calculators built with the same `shared`
  * store may share work between profiles with the same Liouvillian inputs
- * (`SequenceContext.shared`); each gives the numbers it would give alone.
+ * (`SequenceContext.shared`), and with the same `engines` their spectrometer and sequence
+ * where their experiment allows (`engines.ts`); each gives the numbers it would give alone.
  *
  * @example
  * ```ts
@@ -42,7 +44,29 @@ export function createCalculator(
   study: StudySpec,
   index: number,
   shared?: Map<string, unknown>,
+  engines?: EnginePool,
 ): ProfileCalculator {
+  const spec = study.profiles[index];
+  const key = engines?.keyOf(study, index) ?? null;
+  const { spectrometer, sequence } = key === null
+    ? createEngine(study, index, shared)
+    : engines!.get(key, () => createEngine(study, index, shared));
+  const keep = spec.mask.map((m, k) => m ? k : -1).filter((k) => k >= 0);
+  return {
+    spec,
+    spectrometer,
+    sequence,
+    x: Float64Array.from(spec.x),
+    xFit: Float64Array.from(keep.map((k) => spec.x[k])),
+    expFit: Float64Array.from(keep.map((k) => spec.exp[k])),
+    errFit: Float64Array.from(keep.map((k) => spec.err[k])),
+    scaled: study.experiments[spec.experiment].scaled,
+    ...(spec.labels ? { labels: spec.labels, labelsFit: keep.map((k) => spec.labels![k]) } : {}),
+  };
+}
+
+/** The spectrometer of profile `index` and the sequence set up on it. */
+function createEngine(study: StudySpec, index: number, shared?: Map<string, unknown>): Engine {
   const spec = study.profiles[index];
   const exp = study.experiments[spec.experiment];
   const module = EXPERIMENTS[exp.name];
@@ -70,18 +94,7 @@ export function createCalculator(
     profileX: spec.x,
     ...(shared ? { shared } : {}),
   });
-  const keep = spec.mask.map((m, k) => m ? k : -1).filter((k) => k >= 0);
-  return {
-    spec,
-    spectrometer,
-    sequence,
-    x: Float64Array.from(spec.x),
-    xFit: Float64Array.from(keep.map((k) => spec.x[k])),
-    expFit: Float64Array.from(keep.map((k) => spec.exp[k])),
-    errFit: Float64Array.from(keep.map((k) => spec.err[k])),
-    scaled: exp.scaled,
-    ...(spec.labels ? { labels: spec.labels, labelsFit: keep.map((k) => spec.labels![k]) } : {}),
-  };
+  return { spectrometer, sequence };
 }
 
 /**

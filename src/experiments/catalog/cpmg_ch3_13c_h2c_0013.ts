@@ -58,6 +58,8 @@ interface Block {
 /** The experiment module. */
 export const cpmgCh313cH2c0013: ExperimentModule = cpmgExperiment({
   name: "cpmg_ch3_13c_h2c_0013",
+  // Its timing follows the profile's largest ncyc.
+  setupReads: ["profileX"],
   keys: {
     ...cpmgKeys(true),
     ...pulseKeys(),

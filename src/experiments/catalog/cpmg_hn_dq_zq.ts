@@ -190,6 +190,8 @@ function compositeParts(sp: Spectrometer, phI: number, phS: number): CompositePa
 
 export const cpmgHnDqZq: ExperimentModule = cpmgExperiment({
   name: "cpmg_hn_dq_zq",
+  // The DQ and ZQ profiles of one spin system share work (`shareKey`).
+  setupReads: ["spinSystem"],
   keys: {
     ...cpmgKeys(true),
     time_t2: { type: "number", required: true, min: 0 },
