@@ -80,6 +80,10 @@ const FLOAT_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|n
 export function parseFloatText(text: string): number | undefined {
   const t = text.trim();
   if (!FLOAT_TEXT.test(t)) return undefined;
+  // A digit or a point last: a decimal literal, which Number reads as Python does (data files
+  // hold thousands of them; only inf and nan need the checks below).
+  const last = t.charCodeAt(t.length - 1);
+  if ((last >= 48 && last <= 57) || last === 46) return Number(t);
   const body = t.replace(/^[+-]/, "").toLowerCase();
   const sign = t.startsWith("-") ? -1 : 1;
   if (body === "nan") return NaN;
