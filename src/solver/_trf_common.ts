@@ -252,8 +252,14 @@ export function evaluateQuadratic(
   s: Float64Array,
   diag: Float64Array | null,
 ): number {
-  const js = matVec(jh, m, n, s);
-  let q = dot(js, js);
+  // ‖J·s‖² row by row, in the order dot(J·s, J·s) sums it, without forming J·s.
+  let q = 0;
+  for (let i = 0; i < m; i++) {
+    let acc = 0;
+    const off = i * n;
+    for (let k = 0; k < n; k++) acc += jh[off + k] * s[k];
+    q += acc * acc;
+  }
   if (diag !== null) {
     for (let i = 0; i < n; i++) q += s[i] * diag[i] * s[i];
   }
