@@ -10,7 +10,7 @@
 
 import { strict as assert } from "node:assert";
 import { chi2Sf, ksStatistic, ksTestNormal, ksTwoSidedSf } from "../src/math/distributions.ts";
-import { erf, erfc, normalCdf, normalPpf } from "../src/math/normal.ts";
+import { erf, erfc, millsRatio, normalCdf, normalPdf, normalPpf } from "../src/math/normal.ts";
 
 function assertRel(actual: number, expected: number, rtol: number, label: string) {
   if (expected === 0) {
@@ -42,16 +42,18 @@ Deno.test("normalCdf matches scipy.special.ndtr, tails included", () => {
   assert.ok(Number.isNaN(normalCdf(NaN)));
 });
 
-Deno.test("normalCdf (fdlibm's erfc) agrees with erfc's continued fraction to a few ulps", () => {
-  // Both at the same rounded argument x/√2: what remains is the two erfc implementations.
-  let worst = 0;
-  for (let i = 0; i <= 4000; i++) {
-    const x = -37 + (45.2 * i) / 4000;
-    const exact = 0.5 * erfc(-x * Math.SQRT1_2);
-    const rel = Math.abs(normalCdf(x) - exact) / exact;
-    if (rel > worst) worst = rel;
+Deno.test("normalCdf's tails (Mills' ratio by Taylor series) agree with the continued fraction", () => {
+  let lower = 0;
+  let upper = 0;
+  for (let i = 0; i <= 8000; i++) {
+    const z = 0.7 + (7.4 * i) / 8000;
+    const tail = normalPdf(z) * millsRatio(z);
+    lower = Math.max(lower, Math.abs(normalCdf(-z) - tail) / tail);
+    // Φ(z) = 1 − tail: the upper half is compared absolutely (1 − tail rounds the tail away).
+    upper = Math.max(upper, Math.abs(normalCdf(z) - (1 - tail)));
   }
-  assert.ok(worst <= 1e-15, `largest relative difference ${worst}`);
+  assert.ok(lower <= 1e-15, `largest relative difference in the lower tail ${lower}`);
+  assert.ok(upper <= 2.3e-16, `largest difference in the upper half ${upper}`);
 });
 
 Deno.test("normalPpf matches scipy.special.ndtri and inverts normalCdf", () => {

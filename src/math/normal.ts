@@ -8,19 +8,17 @@
  * - erf/erfc: Maclaurin series near 0, Laplace's continued fraction for the
  *   complementary function elsewhere, with `exp(-x²)` evaluated from an exact
  *   split of x².
- * - normal CDF: the series near 0, elsewhere fdlibm's erfc (`@stdlib/math-base-special-erfc`) as
- *   SciPy's `ndtr` does, ½·erfc(−x/√2): 35 times faster than the continued fraction, which needs
- *   hundreds of terms for |x| near 1 (a Kolmogorov–Smirnov test of 2,484 residuals took 24 ms of a
- *   0.6 s run), at the cost of the x² factor that rounding x/√2 brings to the tails' relative
- *   error (SciPy has the same).
+ * - normal CDF: the series near 0; in the tails φ(|x|)·R(|x|) with Mills' ratio R from its Taylor
+ *   series about the nearest of a table of points an eighth apart up to 8 (R' = zR − 1 gives the
+ *   coefficients by recurrence), the table's values from the continued fraction, which itself
+ *   needs hundreds of terms near |x| = 1 and is used directly only beyond 8. A Kolmogorov–Smirnov
+ *   test of 2,484 residuals took 20 ms of a 0.6 s run with the fraction alone.
  * - normal quantile: Acklam's rational approximation polished by Newton steps
  *   (on `log Φ` in the lower tail, so that extreme probabilities keep full
  *   relative accuracy).
  *
  * @module
  */
-
-import erfcFdlibm from "@stdlib/math-base-special-erfc";
 
 const SQRT2 = Math.SQRT2;
 const INV_SQRT_PI = 0.5641895835477563; // 1/√π
@@ -139,15 +137,33 @@ export function normalPdf(x: number): number {
   return INV_SQRT_2PI * expNegSquare(x, 0.5);
 }
 
-/** Mills ratio `(1 − Φ(z))/φ(z)` for z ≥ 0.5. */
-function millsRatio(z: number): number {
+/**
+ * Mills' ratio `(1 − Φ(z))/φ(z)` for z ≥ 0.5 by Laplace's continued fraction: exact to a few ulps,
+ * slow near z = 1 (hundreds of terms); {@link normalCdf} reads it from a table and a Taylor series
+ * there, and tests check the two against each other.
+ *
+ * @example
+ * ```ts
+ * millsRatio(1); // ≈ 0.6556795424187986
+ * ```
+ */
+export function millsRatio(z: number): number {
   return laplaceFraction(z, 1);
 }
+
+const MILLS_TABLE_START = 0.5;
+const MILLS_TABLE_STEP = 0.125;
+const MILLS_TABLE_END = 8;
+/** R(a) at the table's points of {@link millsTaylor}, from the continued fraction (61 values). */
+const MILLS_TABLE = Float64Array.from(
+  { length: (MILLS_TABLE_END - MILLS_TABLE_START) / MILLS_TABLE_STEP + 1 },
+  (_, k) => millsRatio(MILLS_TABLE_START + k * MILLS_TABLE_STEP),
+);
 
 const CDF_SERIES_LIMIT = 0.5 * SQRT2; // |x|/√2 < 0.5 → erf series
 
 /**
- * Standard normal cumulative distribution function Φ(x): relative error below (2 + x²)·2.5e-16
+ * Standard normal cumulative distribution function Φ(x), accurate to a few ulps in relative terms
  * in both tails (checked against the continued fraction in tests).
  *
  * @example
@@ -158,7 +174,39 @@ const CDF_SERIES_LIMIT = 0.5 * SQRT2; // |x|/√2 < 0.5 → erf series
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (Math.abs(x) < CDF_SERIES_LIMIT) return 0.5 + 0.5 * erfSeries(x / SQRT2);
-  return 0.5 * erfcFdlibm(-x * Math.SQRT1_2);
+  if (x === -Infinity) return 0;
+  if (x === Infinity) return 1;
+  const z = Math.abs(x);
+  if (z > 39) return x < 0 ? 0 : 1; // Φ(-39) < 2^-1074
+  const tail = normalPdf(z) * (z < MILLS_TABLE_END ? millsTaylor(z) : millsRatio(z));
+  return x < 0 ? tail : 1 - tail;
+}
+
+/**
+ * Mills' ratio R(z) for `CDF_SERIES_LIMIT ≤ z < MILLS_TABLE_END` by its Taylor series about the
+ * nearest table point a: with cₙ = R⁽ⁿ⁾(a)/n!, R' = zR − 1 gives c₁ = a·c₀ − 1 and
+ * (n + 1)·cₙ₊₁ = a·cₙ + cₙ₋₁; for |z − a| ≤ 1/16 it meets the continued fraction to 7e-16
+ * relative (tests) in about a twentieth of its time.
+ */
+function millsTaylor(z: number): number {
+  const table = MILLS_TABLE;
+  const k = Math.round((z - MILLS_TABLE_START) / MILLS_TABLE_STEP);
+  const a = MILLS_TABLE_START + k * MILLS_TABLE_STEP;
+  const h = z - a;
+  let before = table[k];
+  let c = a * before - 1;
+  let sum = before + c * h;
+  let power = h;
+  for (let n = 1; n < 40; n++) {
+    const next = (a * c + before) / (n + 1);
+    before = c;
+    c = next;
+    power *= h;
+    const term = c * power;
+    sum += term;
+    if (Math.abs(term) <= 1e-17 * sum) break;
+  }
+  return sum;
 }
 
 // Acklam's rational approximation of the normal quantile (|relative error| < 1.15e-9).
