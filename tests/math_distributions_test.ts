@@ -10,7 +10,15 @@
 
 import { strict as assert } from "node:assert";
 import { chi2Sf, ksStatistic, ksTestNormal, ksTwoSidedSf } from "../src/math/distributions.ts";
-import { erf, erfc, millsRatio, normalCdf, normalPdf, normalPpf } from "../src/math/normal.ts";
+import {
+  erf,
+  erfc,
+  MILLS_TABLE,
+  millsRatio,
+  normalCdf,
+  normalPdf,
+  normalPpf,
+} from "../src/math/normal.ts";
 
 function assertRel(actual: number, expected: number, rtol: number, label: string) {
   if (expected === 0) {
@@ -40,6 +48,11 @@ Deno.test("normalCdf matches scipy.special.ndtr, tails included", () => {
   assert.equal(normalCdf(-Infinity), 0);
   assert.equal(normalCdf(Infinity), 1);
   assert.ok(Number.isNaN(normalCdf(NaN)));
+});
+
+Deno.test("normalCdf's table of Mills' ratios is the continued fraction's, bit for bit", () => {
+  assert.equal(MILLS_TABLE.length, 61);
+  MILLS_TABLE.forEach((r, k) => assert.equal(r, millsRatio(0.5 + k * 0.125), `point ${k}`));
 });
 
 Deno.test("normalCdf's tails (Mills' ratio by Taylor series) agree with the continued fraction", () => {
