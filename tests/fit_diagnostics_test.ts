@@ -1,5 +1,10 @@
 import { strict as assert } from "node:assert";
-import { boundState, diagnoseFit, isShiftDifference } from "../src/fit/diagnostics.ts";
+import {
+  boundState,
+  diagnoseFit,
+  isGroundStateRate,
+  isShiftDifference,
+} from "../src/fit/diagnostics.ts";
 import { covarianceFromJacobian } from "../src/solver/covariance.ts";
 import { leastSquaresTrf } from "../src/solver/trf.ts";
 
@@ -51,6 +56,47 @@ Deno.test("diagnostics: symmetric point, bound, flat direction and budget are fl
   assert.equal(d.notes[3].kind, "unavailable");
   assert.match(d.notes[3].text, /symmetric point/);
   assert.deepEqual(d.triggers.sort(), ["bound", "budget", "ill-conditioned", "symmetric"]);
+});
+
+Deno.test("diagnostics: a ground-state rate on its floor asks for a search only in a poor fit", () => {
+  // CEST_15N_TR's groups: KHH_A at 0 with a reduced χ² near 1; the exchange parameters inside.
+  const cov = covarianceFromJacobian(F([2, 0, 0, 0, 3, 0, 0, 0, 4, 1, 1, 1]), 4, 3);
+  const at = (ids: string[], chisqr: number) =>
+    diagnoseFit({
+      freeIds: ids,
+      x: F([0, 300, 2]),
+      lower: F([0, 0, -Infinity]),
+      upper: F([1e3, 1e6, Infinity]),
+      cov,
+      status: 2,
+      chisqr,
+      m: 400,
+    });
+  const explained = at(["KHH_A, NUC->Y8", "KEX_AB", "DW_AB, NUC->Y8N"], 420);
+  assert.deepEqual(explained.triggers, []);
+  // The caveat on the error stays.
+  assert.equal(explained.notes[0].kind, "warning");
+  assert.match(explained.notes[0].text, /boundary/);
+  assert.deepEqual(at(["KHH_A, NUC->Y8", "KEX_AB", "DW_AB, NUC->Y8N"], 1200).triggers, ["bound"]);
+  // A population or an exchange rate on a bound may be trapped there, however good the fit.
+  assert.deepEqual(at(["PB", "KEX_AB", "DW_AB, NUC->Y8N"], 420).triggers, ["bound"]);
+  assert.deepEqual(at(["KEX_AB", "R2_A, NUC->Y8", "DW_AB, NUC->Y8N"], 420).triggers, ["bound"]);
+  // A minor state's rate trades against the exchange parameters.
+  assert.deepEqual(at(["KHH_B, NUC->Y8", "KEX_AB", "DW_AB, NUC->Y8N"], 420).triggers, ["bound"]);
+  assert.ok(isGroundStateRate("R2_A, NUC->9N, B0->600.0MHZ"));
+  assert.ok(!isGroundStateRate("R2_C, NUC->9N, B0->600.0MHZ"));
+  assert.ok(!isGroundStateRate("TAUC_A, NUC->Y8"));
+  assert.ok(!isGroundStateRate("PB"));
+  // Without a χ² (callers that cannot tell) every bound still asks.
+  const noChi = diagnoseFit({
+    freeIds: ["KHH_A, NUC->Y8", "KEX_AB", "DW_AB, NUC->Y8N"],
+    x: F([0, 300, 2]),
+    lower: F([0, 0, -Infinity]),
+    upper: F([1e3, 1e6, Infinity]),
+    cov,
+    status: 2,
+  });
+  assert.deepEqual(noChi.triggers, ["bound"]);
 });
 
 Deno.test("trf: a callback returning true stops with status -2", () => {

@@ -17,8 +17,7 @@
  * @module
  */
 import { STREAM, streamRng, uniform } from "../math/random.ts";
-import { isShiftDifference } from "./diagnostics.ts";
-import type { BasinTrigger } from "./diagnostics.ts";
+import { type BasinRole as Role, basinRole as roleOf, type BasinTrigger } from "./diagnostics.ts";
 
 /** Starts tried when a trigger fires and no count was asked for. */
 export const DEFAULT_BASIN_STARTS = 6;
@@ -32,18 +31,6 @@ export interface BasinParam {
   start: number;
   min: number;
   max: number;
-}
-
-/** Kind of parameter a start varies (others stay at the fitted value). */
-type Role = "dw" | "rate" | "population" | "tauc" | "order" | "other";
-
-function roleOf(id: string): Role {
-  if (isShiftDifference(id)) return "dw";
-  if (/^(KEX|KON|KOFF)_?[A-Z]*\b/.test(id)) return "rate";
-  if (/^P[A-Z]\b/.test(id)) return "population";
-  if (/^TAUC_[A-Z]\b/.test(id)) return "tauc";
-  if (/^S2_[A-Z]\b/.test(id)) return "order";
-  return "other";
 }
 
 /** Ranges sampled for each role (in log space but the order parameter's), clipped to the bounds. */

@@ -55,6 +55,52 @@ export function isShiftDifference(id: string): boolean {
   return /^DW_?[A-Z]{2}\b/.test(id);
 }
 
+/**
+ * Kind of parameter a basin search samples (`basins.ts`): Δω, exchange rates, populations and the
+ * model-free correlation times and order parameters; `"other"` (relaxation rates, shifts, …) stays
+ * at its starting value in every start.
+ *
+ * @example
+ * ```ts
+ * basinRole("KEX_AB"); // "rate"
+ * basinRole("KHH_A, NUC->Y8"); // "other"
+ * ```
+ */
+export type BasinRole = "dw" | "rate" | "population" | "tauc" | "order" | "other";
+
+/** The {@link BasinRole} of a parameter id. */
+export function basinRole(id: string): BasinRole {
+  if (isShiftDifference(id)) return "dw";
+  if (/^(KEX|KON|KOFF)_?[A-Z]*\b/.test(id)) return "rate";
+  if (/^P[A-Z]\b/.test(id)) return "population";
+  if (/^TAUC_[A-Z]\b/.test(id)) return "tauc";
+  if (/^S2_[A-Z]\b/.test(id)) return "order";
+  return "other";
+}
+
+/**
+ * Whether a parameter is a rate of the ground state A that no basin search samples (a relaxation
+ * rate such as `R2_A` or `KHH_A`, not an exchange or model-free parameter). On a bound, such a
+ * rate asks for a search only when the fit also leaves signal unexplained, as a Δω at 0 does: the
+ * major state's rates are measured by its own signal, and one at its floor in a fit that explains
+ * the data is the usual end for a small, poorly determined rate (CEST_15N_TR: KHH_A at 0 in 20 of
+ * 49 residues, none better in 6 starts each). An exchange parameter on a bound may be trapped
+ * there (a minor population started at 0), and a minor state's rate trades against the exchange
+ * parameters (a 3-state CEST study ends with R2_C at 0 and χ² 1.8 above its basin): both still
+ * ask.
+ *
+ * @example
+ * ```ts
+ * isGroundStateRate("KHH_A, NUC->Y8"); // true
+ * isGroundStateRate("R2_C, NUC->9N, B0->600.0MHZ"); // false
+ * isGroundStateRate("PB"); // false
+ * ```
+ */
+export function isGroundStateRate(id: string): boolean {
+  const comma = id.indexOf(",");
+  return basinRole(id) === "other" && /_A$/.test(comma < 0 ? id : id.slice(0, comma));
+}
+
 /** Which free parameters sit on a bound: -1 lower, 1 upper, 0 neither. */
 export function boundState(
   x: Float64Array,
@@ -114,7 +160,10 @@ export function globalFitTriggers(
   return triggers;
 }
 
-/** Reduced χ² above which a Δω at the symmetric point asks for a basin search. */
+/**
+ * Reduced χ² above which a Δω at the symmetric point, or a ground-state rate on a bound
+ * ({@link isGroundStateRate}), asks for a basin search.
+ */
 const SYMMETRIC_SEARCH_REDCHI = 1.5;
 
 /**
@@ -164,7 +213,7 @@ export function diagnoseFit(input: DiagnoseInput): FitDiagnostics {
       notes[j] = { kind: "unavailable", text: "undetermined: flat direction (ill-conditioned)" };
     } else if (bounds[j] !== 0) {
       notes[j] = { kind: "warning", text: "boundary may make uncertainty asymmetric" };
-      triggers.add("bound");
+      if (unexplained || !isGroundStateRate(id)) triggers.add("bound");
     }
   }
   return { notes, triggers: [...triggers] };
