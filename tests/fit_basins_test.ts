@@ -3,6 +3,7 @@ import { chooseBasin, planBasinStarts, SAME_BASIN_SIGMAS } from "../src/fit/basi
 import {
   AUTO_SEARCH_MAX_PROFILES,
   basinStartCount,
+  MAX_AUTO_STARTS,
   unsearchedReport,
 } from "../src/fit/basin_search.ts";
 import { globalFitTriggers } from "../src/fit/diagnostics.ts";
@@ -140,13 +141,41 @@ Deno.test("--multistart must be a whole number ≥ 0", async () => {
   assert.match(errors.join("\n"), /--multistart: expected a whole number ≥ 0, got "-1"/);
 });
 
+Deno.test("automatic searches: two starts per sampled parameter, 6 to 24", () => {
+  const twoState = ["PB", "KEX_AB", "DW_AB, NUC->2N", "R2_A, NUC->2N", "R1_A, NUC->2N"];
+  assert.equal(basinStartCount(undefined, ["symmetric"], 2, twoState), 6);
+  // Three-state: two Δω, three exchange rates and two populations are sampled; R2s are not.
+  const threeState = [
+    "PB",
+    "PC",
+    "KEX_AB",
+    "KEX_AC",
+    "KEX_BC",
+    "DW_AB, NUC->2N",
+    "DW_AC, NUC->2N",
+    "R2_A, NUC->2N, B0->600.0MHZ",
+    "R2_B, NUC->2N, B0->600.0MHZ",
+  ];
+  assert.equal(basinStartCount(undefined, ["bound"], 2, threeState), 14);
+  const manyResidues = [
+    "PB",
+    "KEX_AB",
+    ...Array.from({ length: 20 }, (_, i) => `DW_AB, NUC->${i}N`),
+  ];
+  assert.equal(basinStartCount(undefined, ["poor-fit"], 20, manyResidues), MAX_AUTO_STARTS);
+  assert.equal(MAX_AUTO_STARTS, 24);
+  // Asked for: exactly that many, whatever the parameters.
+  assert.equal(basinStartCount(3, ["bound"], 2, threeState), 3);
+});
+
 Deno.test("automatic searches: only groups of at most 32 profiles; larger ones are reported", () => {
   assert.equal(AUTO_SEARCH_MAX_PROFILES, 32);
-  assert.equal(basinStartCount(undefined, ["poor-fit"], 32), 6);
-  assert.equal(basinStartCount(undefined, ["poor-fit"], 36), 0);
-  assert.equal(basinStartCount(undefined, [], 2), 0);
-  assert.equal(basinStartCount(4, [], 36), 4, "asked for: any size");
-  assert.equal(basinStartCount(0, ["symmetric"], 2), 0, "0: never");
+  const ids = ["KEX_AB", "PB"];
+  assert.equal(basinStartCount(undefined, ["poor-fit"], 32, ids), 6);
+  assert.equal(basinStartCount(undefined, ["poor-fit"], 36, ids), 0);
+  assert.equal(basinStartCount(undefined, [], 2, ids), 0);
+  assert.equal(basinStartCount(4, [], 36, ids), 4, "asked for: any size");
+  assert.equal(basinStartCount(0, ["symmetric"], 2, ids), 0, "0: never");
   const end = () => ({ chisqr: 10593.8, values: [97.3, 0.07] });
   const report = unsearchedReport(undefined, ["poor-fit"], ["Y10N-H"], ["KEX_AB", "PB"], end);
   assert.deepEqual(report, {

@@ -167,7 +167,7 @@ export function createStepRunner(opts: StepRunnerOptions): StepRunner {
       const triggers = globalFitTriggers(2 * res.cost, res.residuals.length, res.freeIds.length, {
         converged: res.converged,
       });
-      const count = basinStartCount(step.multistart, triggers, w.profiles.length);
+      const count = basinStartCount(step.multistart, triggers, w.profiles.length, res.freeIds);
       const names = [...new Set(w.profiles.map((k) => study.profiles[k].name))];
       let basins = unsearchedReport(
         step.multistart,
@@ -280,7 +280,7 @@ async function fitWithBasins(w: FitWork, s: BasinSearch): Promise<WorkOutcome> {
       const d = dec(v);
       return acc + d * d;
     }, 0);
-  const count = basinStartCount(s.multistart, triggers, w.profiles.length);
+  const count = basinStartCount(s.multistart, triggers, w.profiles.length, plain.freeIds);
   if (count === 0 || plain.freeIds.length === 0) {
     const out = fromFit(plain, w);
     const unsearched = unsearchedReport(

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ParamStore } from "../params/store.ts";
-import type { BasinTrigger, FitDiagnostics } from "./diagnostics.ts";
+import { basinRole, type BasinTrigger, type FitDiagnostics } from "./diagnostics.ts";
 import {
   type BasinCandidate,
   type BasinParam,
@@ -25,26 +25,42 @@ import {
  */
 export const AUTO_SEARCH_MAX_PROFILES = 32;
 
+/** Starts per sampled parameter (Δω, exchange and model-free) of a search nobody asked for. */
+export const STARTS_PER_SAMPLED = 2;
+/** Most starts a search gets unasked. */
+export const MAX_AUTO_STARTS = 24;
+
 /**
- * How many starts a group's search gets: `multistart` when given (0: never search), else
- * {@link DEFAULT_BASIN_STARTS} when a diagnostic fired on a group of at most
- * {@link AUTO_SEARCH_MAX_PROFILES} profiles, else none.
+ * How many starts a group's search gets: `multistart` when given (0: never search), else, when a
+ * diagnostic fired on a group of at most {@link AUTO_SEARCH_MAX_PROFILES} profiles, two per
+ * parameter the starts sample (`basinRole`: Δω, exchange rates, populations, τc, S²), at least
+ * {@link DEFAULT_BASIN_STARTS} and at most {@link MAX_AUTO_STARTS}; else none. A Latin
+ * hypercube needs a few points along each of its dimensions, and the Δω sign flips come first: a
+ * two-state residue (Δω, kex, pB) gets 6 starts, a three-state one (two Δω, three kex, two
+ * populations) 14, of which 11 are space-filling (with 6 it got 3, and the benchmark's 3-state CEST
+ * study #35 ended at χ² 2704.8 instead of 151.3).
  *
  * @example
  * ```ts
- * basinStartCount(undefined, ["symmetric"], 2); // 6
- * basinStartCount(undefined, ["poor-fit"], 36); // 0: too large to search unasked
- * basinStartCount(undefined, [], 2); // 0
- * basinStartCount(12, [], 36); // 12
+ * basinStartCount(undefined, ["symmetric"], 2, ["PB", "KEX_AB", "DW_AB, NUC->G23N"]); // 6
+ * basinStartCount(undefined, ["bound"], 1, ["PB", "PC", "KEX_AB", "KEX_AC", "KEX_BC",
+ *   "DW_AB, NUC->2N", "DW_AC, NUC->2N", "R2_A, NUC->2N"]); // 14
+ * basinStartCount(undefined, ["poor-fit"], 36, ["KEX_AB"]); // 0: too large to search unasked
+ * basinStartCount(undefined, [], 2, ["KEX_AB"]); // 0
+ * basinStartCount(12, [], 36, ["KEX_AB"]); // 12
  * ```
  */
 export function basinStartCount(
   multistart: number | undefined,
   triggers: readonly BasinTrigger[],
   profiles: number,
+  freeIds: readonly string[],
 ): number {
   if (multistart !== undefined) return multistart;
-  return triggers.length > 0 && profiles <= AUTO_SEARCH_MAX_PROFILES ? DEFAULT_BASIN_STARTS : 0;
+  if (triggers.length === 0 || profiles > AUTO_SEARCH_MAX_PROFILES) return 0;
+  let sampled = 0;
+  for (const id of freeIds) if (basinRole(id) !== "other") sampled++;
+  return Math.min(MAX_AUTO_STARTS, Math.max(DEFAULT_BASIN_STARTS, STARTS_PER_SAMPLED * sampled));
 }
 
 /**

@@ -424,7 +424,12 @@ export function fitStepGroup(
     fitGroup(store, ev, { xScale: step.xScale, maxNfev, economy });
   const plain = refit();
   const names = [...new Set(g.map((k) => study.profiles[k].name))];
-  const count = basinStartCount(step.multistart, plain.diagnostics.triggers, g.length);
+  const count = basinStartCount(
+    step.multistart,
+    plain.diagnostics.triggers,
+    g.length,
+    plain.problem.freeIds,
+  );
   if (count === 0 || plain.problem.freeIds.length === 0) {
     const unsearched = unsearchedReport(
       step.multistart,
