@@ -63,8 +63,9 @@ export interface StepSpec {
   xScale?: XScalePolicy;
   /**
    * Basin search after each group's fit (`MULTISTART` in the method file, `--multistart`): N
-   * seeded starts always, 0 never; absent: 6 starts when the fit's diagnostics say the answer
-   * may not be the best (`diagnostics.ts`).
+   * seeded starts always, 0 never; absent: two starts per sampled parameter, 6 to 24
+   * (`basinStartCount`), when the fit's diagnostics say the answer may not be the best
+   * (`diagnostics.ts`).
    */
   multistart?: number;
   /**
