@@ -186,6 +186,36 @@ export async function exfitCli(
 }
 
 /**
+ * A ChemEx-format parameter file (`fitted.toml`) as "SECTION/KEY" → value and its ± error (null
+ * where the comment gives none: fixed, derived without error, or unavailable). Section names lose
+ * their quotes; the `[GLOBAL]` section's keys read "GLOBAL/KEX_AB".
+ *
+ * @example
+ * ```ts
+ * readFitted(`${out}/STEP2/Parameters/fitted.toml`).get("GLOBAL/KEX_AB"); // { value: 330.2, err: 12.1 }
+ * ```
+ */
+export function readFitted(path: string): Map<string, { value: number; err: number | null }> {
+  const out = new Map<string, { value: number; err: number | null }>();
+  let section = "";
+  for (const line of Deno.readTextFileSync(path).split("\n")) {
+    const s = /^\[(.*)\]$/.exec(line.trim());
+    if (s) {
+      section = s[1].replace(/"/g, "");
+      continue;
+    }
+    const m = /^"?([^"=]+?)"?\s*=\s*(\S+)\s*#\s*(?:±(\S+))?/.exec(line);
+    if (m) {
+      out.set(`${section}/${m[1].trim()}`, {
+        value: Number(m[2]),
+        err: m[3] ? Number(m[3]) : null,
+      });
+    }
+  }
+  return out;
+}
+
+/**
  * Run the exfit CLI in `cwd` with ChemEx's arguments, output redirected to a fresh temp dir.
  * Returns that directory.
  */

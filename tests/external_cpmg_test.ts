@@ -7,30 +7,18 @@
  */
 import { strict as assert } from "node:assert";
 import { parse } from "smol-toml";
-import { refdataTest, runExfit } from "./_refdata.ts";
+import { readFitted, refdataTest, runExfit } from "./_refdata.ts";
 
 interface Fitted {
   value: number;
   error: number;
 }
 
-/** A fitted value and its error from `fitted.toml` (`section`, `key`; a global when no key). */
-function fitted(out: string, section: string, key?: string): Fitted {
-  const text = Deno.readTextFileSync(`${out}/Parameters/fitted.toml`);
-  const lines = text.split("\n");
-  let inSection = key === undefined ? "GLOBAL" : "";
-  for (const line of lines) {
-    const head = /^\[(.+)\]$/.exec(line.trim());
-    if (head) {
-      inSection = head[1];
-      continue;
-    }
-    const name = key === undefined ? section : key;
-    const want = key === undefined ? "GLOBAL" : section;
-    const m = new RegExp(`^${name}\\s*=\\s*(\\S+)\\s*#\\s*±(\\S+)`).exec(line.trim());
-    if (m && inSection === want) return { value: Number(m[1]), error: Number(m[2]) };
-  }
-  throw new Error(`${out}/Parameters/fitted.toml: no ${section} ${key ?? ""} with an error`);
+/** A fitted value with its error from `fitted.toml` ("SECTION/KEY", e.g. "KEX_AB/70"). */
+function fitted(out: string, key: string): Fitted {
+  const p = readFitted(`${out}/Parameters/fitted.toml`).get(key);
+  assert.ok(p && p.err !== null, `${out}/Parameters/fitted.toml: no ${key} with an error`);
+  return { value: p.value, error: p.err };
 }
 
 function statistics(out: string): { chisqr: number; redchi: number } {
@@ -74,21 +62,24 @@ refdataTest(
       assert.ok(Number.isFinite(chisqr) && redchi < 3, `${out}: reduced χ² ${redchi}`);
       for (const res of ["70", "71"]) {
         for (const name of ["KEX_AB", "PB"]) {
-          const p = fitted(out, name, res);
+          const p = fitted(out, `${name}/${res}`);
           assert.ok(p.value > 0 && p.error > 0 && p.error < p.value, `${name} ${res}: ${p.value}`);
         }
       }
     }
     // Residue 70 is well determined: the three variants agree within their errors.
     for (const name of ["KEX_AB", "PB"]) {
-      const a = fitted(converted, name, "70");
-      assert.ok(sigmas(a, fitted(native, name, "70")) < 2, `${name} 70: converted against native`);
+      const a = fitted(converted, `${name}/70`);
       assert.ok(
-        sigmas(a, fitted(pw40, name, "70")) < 0.5,
+        sigmas(a, fitted(native, `${name}/70`)) < 2,
+        `${name} 70: converted against native`,
+      );
+      assert.ok(
+        sigmas(a, fitted(pw40, `${name}/70`)) < 0.5,
         `${name} 70: ideal against 40 µs pulses`,
       );
     }
-    const dw = fitted(converted, "DW_AB", "70N");
+    const dw = fitted(converted, "DW_AB/70N");
     assert.ok(Math.abs(dw.value) > 5 && Math.abs(dw.value) < 6.5, `DW_AB 70N = ${dw.value}`);
   },
 );
@@ -114,10 +105,10 @@ refdataTest(
       assert.ok(redchi < 3, `${out}: reduced χ² ${redchi}`);
     }
     // The same exchange seen through two nuclei: kex and pB within two combined errors.
-    const kexN = fitted(n15, "KEX_AB", "D9");
-    const pbN = fitted(n15, "PB", "D9");
-    const kexH = fitted(h1, "KEX_AB");
-    const pbH = fitted(h1, "PB");
+    const kexN = fitted(n15, "KEX_AB/D9");
+    const pbN = fitted(n15, "PB/D9");
+    const kexH = fitted(h1, "GLOBAL/KEX_AB");
+    const pbH = fitted(h1, "GLOBAL/PB");
     assert.ok(sigmas(kexN, kexH) < 2, `kex ${kexN.value} ± ${kexN.error} / ${kexH.value}`);
     assert.ok(sigmas(pbN, pbH) < 2, `pB ${pbN.value} ± ${pbN.error} / ${pbH.value}`);
     assert.ok(kexN.value > 200 && kexN.value < 700, `kex ${kexN.value}`);

@@ -1,26 +1,5 @@
 import { strict as assert } from "node:assert";
-import { refdataTest, referenceCommand, runExfit } from "./_refdata.ts";
-
-/** `[section]` → key → value and ± error, from a ChemEx-format parameter file. */
-function readFitted(path: string): Map<string, { value: number; err: number | null }> {
-  const out = new Map<string, { value: number; err: number | null }>();
-  let section = "";
-  for (const line of Deno.readTextFileSync(path).split("\n")) {
-    const s = /^\[(.*)\]$/.exec(line.trim());
-    if (s) {
-      section = s[1].replace(/"/g, "");
-      continue;
-    }
-    const m = /^"?([^"=]+?)"?\s*=\s*(\S+)\s*#\s*(?:±(\S+))?/.exec(line);
-    if (m) {
-      out.set(`${section}/${m[1].trim()}`, {
-        value: Number(m[2]),
-        err: m[3] ? Number(m[3]) : null,
-      });
-    }
-  }
-  return out;
-}
+import { readFitted, refdataTest, referenceCommand, runExfit } from "./_refdata.ts";
 
 function chisqr(path: string): number {
   const m = /"chi-square"\s*=\s*(\S+)/.exec(Deno.readTextFileSync(path));

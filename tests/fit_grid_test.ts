@@ -19,7 +19,7 @@ import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
 import { parseParamName } from "../src/params/name.ts";
 import { addParam, type ParamStore } from "../src/params/store.ts";
-import { refdataTest, referenceCommand, runExfit } from "./_refdata.ts";
+import { readFitted, refdataTest, referenceCommand, runExfit } from "./_refdata.ts";
 
 Deno.test("grid specifications: lin, log, explicit values, and errors", () => {
   assert.deepEqual(gridValues("lin(0.0, 10.0, 5)").values, [0, 2.5, 5, 7.5, 10]);
@@ -153,11 +153,9 @@ function readGrid(path: string): { axes: string[]; rows: number[][] } {
 }
 
 function fitted(path: string, key: string): { value: number; err: number } {
-  const m = new RegExp(`^${key}\\s*=\\s*(\\S+)\\s*#\\s*±(\\S+)`, "m").exec(
-    Deno.readTextFileSync(path),
-  );
-  assert.ok(m, `${key} not in ${path}`);
-  return { value: Number(m[1]), err: Number(m[2]) };
+  const p = readFitted(path).get(`GLOBAL/${key}`);
+  assert.ok(p && p.err !== null, `${key} not in ${path}`);
+  return { value: p.value, err: p.err };
 }
 
 refdataTest(

@@ -1,7 +1,7 @@
 /** run_info/ (ChemEx 2026.09 schema 2, spec §5.2) and its restart.toml fed back with -p. */
 import { strict as assert } from "node:assert";
 import { parse } from "smol-toml";
-import { cpmg15nIpFitArgs, refdataTest } from "./_refdata.ts";
+import { cpmg15nIpFitArgs, readFitted, refdataTest } from "./_refdata.ts";
 
 async function fit(dir: string, out: string, parameters: string, method: string) {
   const res = await new Deno.Command(Deno.execPath(), {
@@ -13,15 +13,11 @@ async function fit(dir: string, out: string, parameters: string, method: string)
   assert.equal(res.code, 0, new TextDecoder().decode(res.stderr));
 }
 
-/** fitted.toml values by "SECTION/KEY" (value and ± error from the comment). */
+/** fitted.toml values that have a ± error, by "SECTION/KEY". */
 function fitted(path: string): Map<string, { value: number; error: number }> {
   const out = new Map<string, { value: number; error: number }>();
-  let section = "";
-  for (const line of Deno.readTextFileSync(path).split("\n")) {
-    const s = /^\[(.*)\]$/.exec(line.trim());
-    if (s) section = s[1];
-    const m = /^\s*("?[^=]+?"?)\s*=\s*(\S+)\s*#\s*±\s*(\S+)/.exec(line);
-    if (m) out.set(`${section}/${m[1]}`, { value: Number(m[2]), error: Number(m[3]) });
+  for (const [k, v] of readFitted(path)) {
+    if (v.err !== null) out.set(k, { value: v.value, error: v.err });
   }
   return out;
 }
