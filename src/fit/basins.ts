@@ -17,7 +17,7 @@
  * @module
  */
 import { STREAM, streamRng, uniform } from "../math/random.ts";
-import { type BasinRole as Role, basinRole as roleOf, type BasinTrigger } from "./diagnostics.ts";
+import { type BasinRole, basinRole, type BasinTrigger } from "./diagnostics.ts";
 
 /** Starts tried when a trigger fires and no count was asked for. */
 export const DEFAULT_BASIN_STARTS = 6;
@@ -34,7 +34,7 @@ export interface BasinParam {
 }
 
 /** Ranges sampled for each role (in log space but the order parameter's), clipped to the bounds. */
-const RANGES: Record<Exclude<Role, "other">, [number, number]> = {
+const RANGES: Record<Exclude<BasinRole, "other">, [number, number]> = {
   dw: [0.02, 5],
   rate: [20, 2e4],
   population: [0.003, 0.3],
@@ -62,7 +62,7 @@ export function planBasinStarts(
   group: number,
 ): Float64Array[] {
   const fitted = Float64Array.from(params, (p) => p.value);
-  const roles = params.map((p) => roleOf(p.id));
+  const roles = params.map((p) => basinRole(p.id));
   const dws = roles.flatMap((r, j) => r === "dw" ? [j] : []);
   const starts: Float64Array[] = [];
   const push = (x: Float64Array) => {
@@ -90,7 +90,7 @@ export function planBasinStarts(
     const x = initial.slice();
     varied.forEach((j, v) => {
       const u = (strata[v][k] + uniform(rng)) / left;
-      const role = roles[j] as Exclude<Role, "other">;
+      const role = roles[j] as Exclude<BasinRole, "other">;
       const [lo, hi] = logRange(RANGES[role], params[j]);
       const mag = role === "order"
         ? lo + u * (hi - lo)
