@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { cliEntry } from "../src/cli/exfit.ts";
+import { loadCli } from "../src/cli/exfit.ts";
 import { childJson, median } from "./_timing.ts";
 import { fromFileUrl, skipUnlessPresent } from "./_paths.ts";
 
@@ -28,7 +28,7 @@ const RUNS_IN_PROCESS = 4;
 /** One process: the CLI's fit of `folder`, RUNS_IN_PROCESS times; each run's wall time in ms. */
 async function child(folder: string): Promise<{ ms: number[]; startMs: number }> {
   const startMs = performance.now();
-  const { main } = await (import(cliEntry().href) as Promise<typeof import("../src/cli/main.ts")>);
+  const { cli: { main }, finish } = await loadCli(["fit", "--plot", "nothing"]);
   const experiments = [...Deno.readDirSync(`${folder}/Experiments`)]
     .map((e) => `Experiments/${e.name}`).filter((f) => f.endsWith(".toml")).sort();
   const out = Deno.makeTempDirSync({ prefix: "exfit_cold_" });
@@ -63,6 +63,7 @@ async function child(folder: string): Promise<{ ms: number[]; startMs: number }>
     Deno.chdir(cwd);
     Deno.removeSync(out, { recursive: true });
   }
+  await finish();
   return { ms, startMs };
 }
 

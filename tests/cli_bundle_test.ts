@@ -5,20 +5,35 @@
  */
 import { strict as assert } from "node:assert";
 import { buildCli } from "../src/cli/build.ts";
-import { bundleEntryName, currentBundle, inputStamp } from "../src/cli/_bundle_manifest.ts";
+import {
+  bundleEntryName,
+  CLASSIC_BUNDLE_FILE,
+  currentBundle,
+  currentClassicBundle,
+  inputStamp,
+} from "../src/cli/_bundle_manifest.ts";
 import { readTree } from "./_cluster.ts";
 import { writeSyntheticStudy } from "../workflows/synthetic.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
 
-/** Fit the study of `dir` (written once: the checkpoint's study hash names its files). */
-async function fitWith(main: string, dir: string, out: string, workers: string): Promise<string> {
+/**
+ * Fit the study of `dir` (written once: the checkpoint's study hash names its files) with the
+ * module `main`, or with the script after it through `_classic_child.ts`; returns stdout and
+ * stderr.
+ */
+async function fitWith(
+  main: string | string[],
+  dir: string,
+  out: string,
+  workers: string,
+): Promise<{ stdout: string; stderr: string }> {
   const s = writeSyntheticStudy(dir, { residues: 3, seed: 9, fields: [600] });
   Deno.writeTextFileSync(s.method, `[STEP1]\nFIX = ["KEX_AB", "PB"]\n\n[STEP2]\n`);
   const res = await new Deno.Command(Deno.execPath(), {
     args: [
-      ...["run", "-A", main, "fit", "-e", ...s.experiments, "-p", s.parameters, "-m", s.method],
-      ...["-o", out, "--workers", workers],
+      ...["run", "-A", ...[main].flat(), "fit", "-e", ...s.experiments, "-p", s.parameters],
+      ...["-m", s.method, "-o", out, "--workers", workers],
     ],
     cwd: dir,
     stdout: "piped",
@@ -26,7 +41,20 @@ async function fitWith(main: string, dir: string, out: string, workers: string):
   }).output();
   const td = new TextDecoder();
   assert.equal(res.code, 0, td.decode(res.stderr));
-  return td.decode(res.stdout).replace(/done in [\d.]+ s/, "done in <T> s");
+  return {
+    stdout: td.decode(res.stdout).replace(/done in [\d.]+ s/, "done in <T> s"),
+    stderr: td.decode(res.stderr),
+  };
+}
+
+/** Every file of `out` as `ref`'s, PDFs aside (they carry their creation time). */
+function assertSameTree(out: string, ref: string): void {
+  const [a, b] = [readTree(ref), readTree(out)];
+  assert.deepEqual(Object.keys(b).sort(), Object.keys(a).sort());
+  assert.ok(Object.keys(a).some((p) => p.endsWith(".pdf")), "plots were written");
+  for (const path of Object.keys(a)) {
+    if (!path.endsWith(".pdf")) assert.equal(b[path], a[path], path);
+  }
 }
 
 Deno.test({
@@ -50,15 +78,22 @@ Deno.test({
       assert.ok(urls.has("./workflows_worker.js"), [...urls].join());
       assert.ok([...urls].some((u) => u.endsWith("/deno.json")), [...urls].join());
       for (const u of urls) Deno.statSync(new URL(u, `file://${dir}/`));
-      const outA = await fitWith(`${REPO}src/cli/main.ts`, `${tmp}/s`, `${tmp}/A`, "0");
-      const outB = await fitWith(main, `${tmp}/s`, `${tmp}/B`, "2");
+      const outA = (await fitWith(`${REPO}src/cli/main.ts`, `${tmp}/s`, `${tmp}/A`, "0")).stdout;
+      const outB = (await fitWith(main, `${tmp}/s`, `${tmp}/B`, "2")).stdout;
       assert.equal(outB.replaceAll(`${tmp}/B`, "<O>"), outA.replaceAll(`${tmp}/A`, "<O>"));
-      const [a, b] = [readTree(`${tmp}/A`), readTree(`${tmp}/B`)];
-      assert.deepEqual(Object.keys(b).sort(), Object.keys(a).sort());
-      assert.ok(Object.keys(a).some((p) => p.endsWith(".pdf")), "plots were written");
-      for (const path of Object.keys(a)) {
-        // PDFs carry their creation time; everything else is byte-identical.
-        if (!path.endsWith(".pdf")) assert.equal(b[path], a[path], path);
+      assertSameTree(`${tmp}/B`, `${tmp}/A`);
+      // The classic script (what `deno task exfit` runs), twice: the first run writes the
+      // code cache, the second runs with it; worker threads and figures come from the ES
+      // modules beside it.
+      const classic = [`${REPO}tests/_classic_child.ts`, `${dir}/${CLASSIC_BUNDLE_FILE}`];
+      for (const [k, state] of [[1, "absent written"], [2, "accepted kept"]] as const) {
+        const run = await fitWith(classic, `${tmp}/s`, `${tmp}/C${k}`, "2");
+        assert.equal(
+          run.stdout.replaceAll(`${tmp}/C${k}`, "<O>"),
+          outA.replaceAll(`${tmp}/A`, "<O>"),
+        );
+        assert.match(run.stderr, new RegExp(`code cache: ${state}`));
+        assertSameTree(`${tmp}/C${k}`, `${tmp}/A`);
       }
     } finally {
       Deno.removeSync(tmp, { recursive: true });
@@ -81,9 +116,13 @@ Deno.test("a bundle is used only while every input is as it was built from", () 
       );
     manifest(["src/cli/main.ts", "deno.json"]);
     assert.equal(currentBundle(root)?.pathname, `${root}/dist/cli/src_cli_main.js`);
+    assert.equal(currentClassicBundle(root), null, "no classic script");
+    Deno.writeTextFileSync(`${root}/dist/cli/${CLASSIC_BUNDLE_FILE}`, "(function(){})\n");
+    assert.equal(currentClassicBundle(root), `${root}/dist/cli/${CLASSIC_BUNDLE_FILE}`);
     // An edit of the same size with a new modification time.
     Deno.utimeSync(`${root}/src/cli/main.ts`, new Date(), new Date(Date.now() + 5000));
     assert.equal(currentBundle(root), null);
+    assert.equal(currentClassicBundle(root), null);
     manifest(["src/cli/main.ts", "deno.json"]);
     assert.notEqual(currentBundle(root), null);
     Deno.writeTextFileSync(`${root}/deno.json`, '{ "imports": {} }\n');

@@ -10,6 +10,12 @@
 /** The bundle's folder, relative to the repository root. */
 export const BUNDLE_DIR = "dist/cli";
 
+/**
+ * The command line as one classic script in the bundle's folder (`_classic_build.ts`), run with
+ * a V8 code cache made at the end of a run (`_classic_bundle.ts`).
+ */
+export const CLASSIC_BUNDLE_FILE = "exfit_cli.js";
+
 /** One input of the bundle. */
 export interface InputStamp {
   /** Path relative to the repository root. */
@@ -81,4 +87,24 @@ export function currentBundle(root: string): URL | null {
     return null;
   }
   return new URL(`file://${main}`);
+}
+
+/**
+ * The classic-script form of the current bundle ({@link CLASSIC_BUNDLE_FILE}), as a path, when
+ * the bundle is current and has one; otherwise null.
+ *
+ * @example
+ * ```ts
+ * const script = currentClassicBundle("/opt/exfit"); // "/opt/exfit/dist/cli/exfit_cli.js"
+ * ```
+ */
+export function currentClassicBundle(root: string): string | null {
+  if (currentBundle(root) === null) return null;
+  const file = `${root}/${BUNDLE_DIR}/${CLASSIC_BUNDLE_FILE}`;
+  try {
+    Deno.statSync(file);
+  } catch {
+    return null;
+  }
+  return file;
 }

@@ -26,6 +26,7 @@ import * as esbuild from "esbuild";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUNDLE_DIR, bundleEntryName, inputStamp, type Manifest } from "./_bundle_manifest.ts";
+import { buildClassic, CLASSIC_BUNDLE_FILE, externalReaching } from "./_classic_build.ts";
 import { linkedNodeModules } from "../../functions/bundle.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -49,6 +50,8 @@ const KEEP_EXTERNAL = [
 ];
 
 const URL_PATTERN = /new URL\(\s*"(\.{1,2}\/?[^"]*)"\s*,\s*import\.meta\.url\s*\)/g;
+/** A literal dynamic import of a relative module (not a `typeof import(…)` type). */
+const DYNAMIC_IMPORT = /(?<!typeof\s+)\bimport\(\s*"(\.{1,2}\/[^"]*\.ts)"\s*\)/g;
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -60,15 +63,21 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-/** Modules reached through `new URL("….ts", import.meta.url)` anywhere in the sources. */
+/**
+ * Modules reached through `new URL("….ts", import.meta.url)` anywhere in the sources, and those
+ * of literal dynamic imports (which the classic script may have to import from the ES-module
+ * bundle, `_classic_build.ts`).
+ */
 function urlEntries(): Set<string> {
   const entries = new Set<string>();
   for (const d of SOURCE_DIRS) {
     for (const file of sourceFiles(join(ROOT, d))) {
       if (file.endsWith("/build.ts") || file.endsWith("functions/bundle.ts")) continue;
-      for (const m of Deno.readTextFileSync(file).matchAll(URL_PATTERN)) {
+      const text = Deno.readTextFileSync(file);
+      for (const m of text.matchAll(URL_PATTERN)) {
         if (m[1].endsWith(".ts")) entries.add(resolve(dirname(file), m[1]));
       }
+      for (const m of text.matchAll(DYNAMIC_IMPORT)) entries.add(resolve(dirname(file), m[1]));
     }
   }
   return entries;
@@ -116,60 +125,80 @@ export async function buildCli(
   try {
     Deno.removeSync(tmp, { recursive: true });
   } catch { /* absent */ }
-  let result: esbuild.BuildResult<{ metafile: true }>;
+  // Which imports stay imports: `node:` built-ins, `npm:` specifiers, the large npm packages.
+  const resolve = (build: esbuild.PluginBuild) => {
+    build.onResolve(
+      { filter: /^node:/ },
+      (a: esbuild.OnResolveArgs) => ({ path: a.path, external: true }),
+    );
+    build.onResolve(
+      { filter: /^npm:/ },
+      (a: esbuild.OnResolveArgs) => ({ path: a.path, external: true }),
+    );
+    build.onResolve({ filter: /^[^./]/ }, (a: esbuild.OnResolveArgs) => {
+      const name = KEEP_EXTERNAL.find((n) => a.path === n || a.path.startsWith(`${n}/`));
+      if (name === undefined || !npm.has(name)) return undefined;
+      return { path: npm.get(name)! + a.path.slice(name.length), external: true };
+    });
+  };
+  const base: esbuild.BuildOptions = {
+    absWorkingDir: ROOT,
+    bundle: true,
+    // Less source to load and to parse when a function first runs (the GUARDD case: 313 ms
+    // against 327 ms, 12 alternated pairs); names are kept, so tracebacks still read.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    platform: "neutral",
+    target: "es2022",
+    logLevel: "warning",
+    // croner's package.json lists a "browser" condition after "import": esbuild notes it.
+    logOverride: { "package.json": "silent" },
+    mainFields: ["module", "main"],
+    conditions: ["import", "default"],
+    nodePaths: [join(modules, "node_modules")],
+  };
+  const rewrite = (file: string, text: string) => rewriteUrls(file, text, outDir);
+  let inputPaths: string[];
   try {
-    result = await esbuild.build({
-      absWorkingDir: ROOT,
+    const result = await esbuild.build({
+      ...base,
       entryPoints,
       outdir: tmp,
-      bundle: true,
       splitting: true,
-      // Less source to load and to parse when a function first runs (the GUARDD case: 313 ms
-      // against 327 ms, 12 alternated pairs); names are kept, so tracebacks still read.
-      minifyWhitespace: true,
-      minifySyntax: true,
       format: "esm",
-      platform: "neutral",
-      target: "es2022",
       metafile: true,
-      logLevel: "warning",
-      // croner's package.json lists a "browser" condition after "import": esbuild notes it.
-      logOverride: { "package.json": "silent" },
-      mainFields: ["module", "main"],
-      conditions: ["import", "default"],
-      nodePaths: [join(modules, "node_modules")],
       chunkNames: "chunk-[hash]",
       banner: { js: "// exfit command line bundle (deno task build); see src/cli/build.ts" },
       plugins: [{
         name: "exfit",
         setup(build: esbuild.PluginBuild) {
-          build.onResolve(
-            { filter: /^node:/ },
-            (a: esbuild.OnResolveArgs) => ({ path: a.path, external: true }),
-          );
-          build.onResolve(
-            { filter: /^npm:/ },
-            (a: esbuild.OnResolveArgs) => ({ path: a.path, external: true }),
-          );
-          build.onResolve({ filter: /^[^./]/ }, (a: esbuild.OnResolveArgs) => {
-            const name = KEEP_EXTERNAL.find((n) => a.path === n || a.path.startsWith(`${n}/`));
-            if (name === undefined || !npm.has(name)) return undefined;
-            return { path: npm.get(name)! + a.path.slice(name.length), external: true };
-          });
+          resolve(build);
           build.onLoad({ filter: /\.ts$/ }, (a: esbuild.OnLoadArgs) => ({
-            contents: rewriteUrls(a.path, Deno.readTextFileSync(a.path), outDir),
+            contents: rewrite(a.path, Deno.readTextFileSync(a.path)),
             loader: "ts",
           }));
         },
       }],
     });
+    const classic = await buildClassic(esbuild.build, {
+      root: ROOT,
+      outFile: join(tmp, CLASSIC_BUNDLE_FILE),
+      entries: entryPoints.map((e) => relative(ROOT, e.in)),
+      outside: externalReaching(result.metafile),
+      rewriteUrls: rewrite,
+      resolve,
+      base,
+    });
+    inputPaths = [
+      ...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(classic.inputs)]),
+    ];
   } finally {
     await esbuild.stop();
     Deno.removeSync(modules, { recursive: true });
   }
   // Sources of the repository; npm packages (from Deno's cache, outside it) are pinned by
   // deno.json and deno.lock, which are inputs.
-  const inputs = Object.keys(result.metafile.inputs)
+  const inputs = inputPaths
     .filter((p) => !p.startsWith("..") && !p.startsWith("npm:") && !p.startsWith("node:"))
     .concat(["deno.json", "deno.lock"]);
   const manifest: Manifest = { inputs: inputs.map((p) => inputStamp(ROOT, p)) };

@@ -186,7 +186,22 @@ export async function main(args: string[]): Promise<number> {
 
 /**
  * The program's start: back to the user's directory under `deno task`, Ctrl-C handling, then
- * {@link main} on the process arguments, and exit with its code.
+ * {@link main} on the process arguments; returns the exit code.
+ *
+ * @example
+ * ```ts
+ * Deno.exit(await startCli());
+ * ```
+ */
+export async function startCli(): Promise<number> {
+  restoreTaskCwd();
+  // fit/simulate only: `serve` stops on SIGINT by itself.
+  if (["fit", "simulate"].includes(commandOf(Deno.args) ?? "")) exitOnInterrupt();
+  return await main(Deno.args);
+}
+
+/**
+ * {@link startCli}, then exit with its code.
  *
  * @example
  * ```ts
@@ -194,12 +209,19 @@ export async function main(args: string[]): Promise<number> {
  * ```
  */
 export async function runCli(): Promise<never> {
-  restoreTaskCwd();
-  // fit/simulate only: `serve` stops on SIGINT by itself.
-  if (["fit", "simulate"].includes(Deno.args.find((a) => !a.startsWith("-")) ?? "")) {
-    exitOnInterrupt();
-  }
-  Deno.exit(await main(Deno.args));
+  Deno.exit(await startCli());
+}
+
+/**
+ * The command the arguments name (the first that is not an option), if any.
+ *
+ * @example
+ * ```ts
+ * commandOf(["--debug", "fit", "-e", "a.toml"]); // "fit"
+ * ```
+ */
+export function commandOf(args: readonly string[]): string | undefined {
+  return args.find((a) => !a.startsWith("-"));
 }
 
 if (import.meta.main) await runCli();
