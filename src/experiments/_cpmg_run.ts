@@ -13,7 +13,7 @@
  */
 import type { Sequence } from "./types.ts";
 import type { Spectrometer } from "../nmr/spectrometer.ts";
-import { matvec } from "../nmr/expm.ts";
+import { matmul, matvec } from "../nmr/expm.ts";
 import { adjointUnsupported, CpmgAdjoint } from "./_cpmg_adjoint.ts";
 import { withJacobian } from "./_derivatives.ts";
 import { CpmgShare } from "./_cpmg_share.ts";
@@ -334,7 +334,9 @@ export function cpmgRunner(
     if (o.pw90S !== undefined) {
       const pw90 = 1 / (4 * sp.b1I);
       sp.pulseI(p90[0], pw90);
-      sp.pulseI(p180[0], 2 * pw90);
+      // The 180° pulse is the 90° one twice (one generator, twice the width): a product
+      // instead of a second exponential, the last squaring that one would end with.
+      matmul(p180[0], p90[0], p90[0], n);
       for (let k = 1; k < 4; k++) {
         sp.phase(p90[k], p90[0], k);
         sp.phase(p180[k], p180[0], k);
