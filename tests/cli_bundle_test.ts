@@ -85,6 +85,12 @@ Deno.test({
       // The classic script (what `deno task exfit` runs), twice: the first run writes the
       // code cache, the second runs with it; worker threads and figures come from the ES
       // modules beside it.
+      // The classic script holds the fit's modules; it imports only those that import npm
+      // packages or `node:` built-ins (the queue) from the ES modules beside it.
+      const script = Deno.readTextFileSync(`${dir}/${CLASSIC_BUNDLE_FILE}`);
+      assert.ok(script.includes('"src_cli_fit_command.js":'), "the fit command is inside");
+      const imported = [...script.matchAll(/import\("\.\/([^"]+)"\)/g)].map((m) => m[1]);
+      assert.deepEqual(imported.filter((f) => !f.startsWith("workflows_queue")), []);
       const classic = [`${REPO}tests/_classic_child.ts`, `${dir}/${CLASSIC_BUNDLE_FILE}`];
       for (const [k, state] of [[1, "absent written"], [2, "accepted kept"]] as const) {
         const run = await fitWith(classic, `${tmp}/s`, `${tmp}/C${k}`, "2");
