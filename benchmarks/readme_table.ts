@@ -133,11 +133,17 @@ export function tableOf(run: SavedRun, path: string): string {
     ` finished ${
       run.date.slice(0, 16).replace("T", " ")
     } UTC (Deno ${run.deno}); whole processes are` +
-    ` medians of 3 runs (grid, statistics and CPMG_HN_DQ_ZQ: one run); CPU is user + system time` +
+    ` medians of ${runsOf(run)} runs (grid, statistics and CPMG_HN_DQ_ZQ: one run); CPU is user +` +
+    ` system time` +
     ` of all the run's processes.${load} ChemEx's figures` +
     " were measured side by side on the same machine kind (`../shared/README.md`).",
     END,
   ].join("\n");
+}
+
+/** How many runs the goal fits' medians are of (3 in runs saved before 2026-12-06 17:00). */
+function runsOf(run: SavedRun): number {
+  return run.results.find((r) => r.name === "whole CPMG_15N_IP")?.samples.length ?? 3;
 }
 
 if (import.meta.main) {

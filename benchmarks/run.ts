@@ -124,7 +124,8 @@ if (opts.e2e) {
     if (!opts.quick) {
       results.push(
         ...await goalBenchmarks(REFDATA, {
-          runs: 3,
+          // Five: the median of three moved with single slow processes on a shared machine.
+          runs: 5,
           skipSlow: !opts.goals,
           timeoutS: opts.timeoutS,
         }),

@@ -137,14 +137,14 @@ Deno.test("relaxation PSD: the fanned-out global fit (block LM over chunks) keep
   });
   const work = plan.works.find((w) => w.kind === "global") as GlobalWork;
   assert.ok(work && work.chunks.length > 1);
-  // Tolerances of 1e-10: the block LM nears a boundary by rejected (infeasible) trials, so at
-  // the default 1e-8 (the group TRF's) it stops about 6e-5 short of it; the region is kept either
-  // way, which is what this test is about.
-  const tight = { ftol: 1e-10, xtol: 1e-10, gtol: 1e-10 };
-  const out = await globalFit(work, inProcessExecutor(), tight);
+  // With its default tolerances the block LM ends on the boundary: a step that would leave the
+  // region is cut where it meets the boundary (before, only damped until it stayed inside, the
+  // fit crept towards the boundary and stopped 6e-5 short of it at the default tolerances, and
+  // 1e-7 to 1e-6 short at 1e-10: not counted as active).
+  const out = await globalFit(work, inProcessExecutor());
   assert.ok(out.converged, out.message);
   const end = slack(locals(store, study), "a");
-  assert.ok(end >= -1e-12 && end <= 1e-6, `slack at the end: ${end}`);
+  assert.ok(end >= -1e-12 && end <= 1e-9, `slack at the end: ${end}`);
   for (const id of [R2, ETAXY]) {
     assert.equal(store.get(id)!.stderr, null, id);
     assert.equal(store.get(id)!.errorNote, PSD_BOUNDARY_NOTE, id);

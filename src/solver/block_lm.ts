@@ -8,7 +8,9 @@
  * fans them out to executors); this module does the linear algebra and the iteration only.
  *
  * Bounds: variables at a bound whose gradient points outwards are held for the iteration, and the
- * trial point is projected into the box; accepted steps always lower the cost. Damping follows
+ * trial point is projected into the box; a trial past the optional feasible region (the
+ * relaxation-PSD test) is cut where the step meets its boundary, or damped further; accepted
+ * steps always lower the cost. Damping follows
  * Nielsen's rule; the variables are scaled like SciPy's `x_scale="jac"` (Moré's scaling: D² is
  * the running maximum of diag JᵀJ, i.e. of the squared Jacobian column norms).
  *
@@ -223,15 +225,9 @@ export async function blockLeastSquares(
         if (lambda > 1e32) break;
         continue;
       }
-      const xt = new Float64Array(n);
-      let moved = false;
-      for (let j = 0; j < n; j++) {
-        xt[j] = Math.min(Math.max(x[j] + delta[j], lower[j]), upper[j]);
-        delta[j] = xt[j] - x[j];
-        if (delta[j] !== 0) moved = true;
-      }
-      if (!moved) break;
-      if (inside && !inside(xt)) {
+      const xt = trialPoint(x, delta, lower, upper, inside);
+      if (xt === "still") break;
+      if (xt === "outside") {
         lambda *= nu;
         nu *= 2;
         if (lambda > 1e32) break;
@@ -292,6 +288,64 @@ export async function blockLeastSquares(
   // Errors and final bookkeeping need the Jacobian at the final point.
   if (needJ) current = await evaluateAt(x, true);
   return { x, blocks: current, cost, iterations: iteration, nfev, njev, message, converged };
+}
+
+/** Below this fraction of a step inside the region, damping rather than truncation. */
+const MIN_INSIDE_FRACTION = 0.1;
+
+/**
+ * The trial point x + δ clipped to the bounds (δ set to the step taken): "still" when that does
+ * not move; past the feasible region, the step cut where it meets the boundary when at least
+ * {@link MIN_INSIDE_FRACTION} of it stays inside (the boundary ahead, not at hand), else
+ * "outside" (more damping). With damping alone the fit crept towards a boundary optimum and
+ * stopped anywhere up to 1e-6 short of it, where the boundary no longer counts as active
+ * (`PSD_ACTIVE_RTOL`).
+ */
+function trialPoint(
+  x: Float64Array,
+  delta: Float64Array,
+  lower: Float64Array,
+  upper: Float64Array,
+  inside: ((x: Float64Array) => boolean) | null,
+): Float64Array | "still" | "outside" {
+  const n = x.length;
+  const xt = new Float64Array(n);
+  let moved = false;
+  for (let j = 0; j < n; j++) {
+    xt[j] = Math.min(Math.max(x[j] + delta[j], lower[j]), upper[j]);
+    delta[j] = xt[j] - x[j];
+    if (delta[j] !== 0) moved = true;
+  }
+  if (!moved) return "still";
+  if (!inside || inside(xt)) return xt;
+  const t = insideFraction(x, delta, inside);
+  if (t < MIN_INSIDE_FRACTION) return "outside";
+  for (let j = 0; j < n; j++) {
+    xt[j] = x[j] + t * delta[j];
+    delta[j] = xt[j] - x[j];
+  }
+  return xt;
+}
+
+/**
+ * The largest t in [0, 1) (to 2⁻⁴⁰) with x + t·δ inside the region, by bisection on the
+ * feasibility test (cheap beside an evaluation); x is inside, x + δ is not.
+ */
+function insideFraction(
+  x: Float64Array,
+  delta: Float64Array,
+  inside: (x: Float64Array) => boolean,
+): number {
+  const xt = new Float64Array(x.length);
+  let lo = 0;
+  let hi = 1;
+  for (let k = 0; k < 40; k++) {
+    const t = 0.5 * (lo + hi);
+    for (let j = 0; j < x.length; j++) xt[j] = x[j] + t * delta[j];
+    if (inside(xt)) lo = t;
+    else hi = t;
+  }
+  return lo;
 }
 
 function costOf(ev: BlockEval[]): number {
