@@ -2,9 +2,9 @@
  * Start-up of a short fit from the sources against the bundle (`deno task build`,
  * `src/cli/build.ts`): the GUARDD Δω_H case of issue 10 (one Ile δ1, SQ + MQ ¹³C CPMG, the methyl
  * ¹H Δω free; goal: flat direction reported, whole process under 0.3 s), `--plot nothing`, each
- * in a temp copy of its folder, alternated (A/B/C/D/A…) so that the load of a shared machine hits
- * all alike. Four ways: the sources, the bundle's ES modules, its classic script without and with
- * the V8 code cache (`src/cli/_classic_bundle.ts`; the last is what `deno task exfit` runs).
+ * in a temp copy of its folder, alternated (A/B/C/A…) so that the load of a shared machine hits
+ * all alike. Three ways: the sources, the bundle's ES modules, and its classic script with the V8
+ * code cache (`src/cli/_classic_bundle.ts`), which is what `deno task exfit` runs.
  * Builds the bundle first; medians of wall time, mean CPU.
  *
  * @module
@@ -23,11 +23,7 @@ export function guarddFolder(refdata: string): string {
   return `${refdata}/inputs/external/GUARDD_ILE26_METHYL_SQ_MQ`;
 }
 
-async function oneRun(
-  main: string,
-  dir: string,
-  env: Record<string, string>,
-): Promise<{ wallS: number; cpuS: number }> {
+async function oneRun(main: string, dir: string): Promise<{ wallS: number; cpuS: number }> {
   const c0 = childCpuS() ?? 0;
   const t0 = performance.now();
   const res = await new Deno.Command(Deno.execPath(), {
@@ -48,7 +44,6 @@ async function oneRun(
       "nothing",
     ],
     cwd: dir,
-    env,
     stdout: "null",
     stderr: "piped",
   }).output();
@@ -70,26 +65,20 @@ export async function bundleStartupBenchmark(refdata: string, runs = 5): Promise
   await buildCli();
   const buildS = (performance.now() - t0) / 1000;
   const work = Deno.makeTempDirSync({ prefix: "exfit_bundle_bench_" });
-  const side = (main: string, env: Record<string, string> = {}) => ({
-    main,
-    env,
-    wall: [] as number[],
-    cpu: [] as number[],
-  });
+  const side = (main: string) => ({ main, wall: [] as number[], cpu: [] as number[] });
   const sides = {
     sources: side(`${REPO}src/cli/main.ts`),
     "ES modules": side(`${REPO}${BUNDLE_DIR}/${bundleEntryName("src/cli/main.ts")}.js`),
-    script: side(`${REPO}src/cli/exfit.ts`, { EXFIT_CODE_CACHE: "0" }),
     "script+cache": side(`${REPO}src/cli/exfit.ts`),
   };
   try {
     copyTree(guarddFolder(refdata), work);
     // One warm-up each: Deno's caches filled and the code cache written, as for a user's second
     // run.
-    for (const s of Object.values(sides)) await oneRun(s.main, work, s.env);
+    for (const s of Object.values(sides)) await oneRun(s.main, work);
     for (let i = 0; i < runs; i++) {
       for (const s of Object.values(sides)) {
-        const r = await oneRun(s.main, work, s.env);
+        const r = await oneRun(s.main, work);
         s.wall.push(r.wallS);
         s.cpu.push(r.cpuS);
       }
@@ -112,7 +101,6 @@ export async function bundleStartupBenchmark(refdata: string, runs = 5): Promise
   return [
     { name: "GUARDD fit sources", unit: "s", samples: sides.sources.wall },
     { name: "GUARDD fit ES modules", unit: "s", samples: sides["ES modules"].wall },
-    { name: "GUARDD fit script", unit: "s", samples: sides.script.wall },
     { name: "GUARDD fit bundle", unit: "s", samples: sides["script+cache"].wall },
   ];
 }

@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import {
+  canKeepCodeCache,
   codeCacheKey,
   coversMore,
   decodeCodeCache,
@@ -63,13 +64,13 @@ function writeScript(file: string, body: string): void {
   );
 }
 
-async function load(file: string, cachePath: string | null, workload?: string) {
+async function load(file: string, cachePath: string, workload?: string) {
   const source = Deno.readFile(file);
   return await loadClassicBundle({
     file,
     source,
     cachePath,
-    stored: cachePath === null ? Promise.resolve(null) : readCodeCache(cachePath, source),
+    stored: readCodeCache(cachePath, source),
     workload,
   });
 }
@@ -93,9 +94,6 @@ Deno.test("the classic script runs with the cache of an earlier run, and writes 
     assert.ok(!await (await load(file, cachePath)).saveCache(), "help");
     assert.ok(await (await load(file, cachePath, "fit+plots")).saveCache(), "a larger one");
     assert.equal((await readCodeCache(cachePath, Deno.readFile(file)))?.workload, "fit+plots");
-    const off = await load(file, null, "fit");
-    assert.equal(off.cache, "off");
-    assert.ok(!await off.saveCache());
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
@@ -117,6 +115,20 @@ Deno.test("a cache of another script of the same length is not run", async () =>
     const second = await load(file, cachePath, "fit");
     assert.equal(second.cache, "absent");
     assert.equal(await second.cli.main(["a"]), 6);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("the classic script is used only where its cache can be kept", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "exfit_code_cache_" });
+  try {
+    const path = `${dir}/s.js.k.v8cache`;
+    assert.ok(canKeepCodeCache(path), "a writable folder");
+    assert.deepEqual([...Deno.readDirSync(dir)], [], "the probe is removed");
+    assert.ok(!canKeepCodeCache(`${dir}/absent/s.js.k.v8cache`), "a folder it cannot write in");
+    Deno.writeFileSync(path, new Uint8Array([1]));
+    assert.ok(canKeepCodeCache(path), "a cache to read");
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

@@ -16,7 +16,7 @@
  * const loaded = await loadClassicBundle({
  *   file: "/opt/exfit/dist/cli/exfit_cli.js",
  *   source: Deno.readFile("/opt/exfit/dist/cli/exfit_cli.js"),
- *   cachePath: null,
+ *   cachePath: "/opt/exfit/dist/cli/exfit_cli.js.1a2b3c4d.v8cache",
  *   stored: Promise.resolve(null),
  * });
  * const code = await loaded.cli.main(["--help"]);
@@ -31,8 +31,8 @@ import { coversMore, type StoredCodeCache, writeCodeCache } from "./_code_cache.
 /** What the bundle gives: `main.ts`'s entry points. */
 export type CliModule = Pick<typeof Main, "main" | "startCli">;
 
-/** How the code cache was used: turned off, none yet, taken by V8, or refused by it. */
-export type CacheState = "off" | "absent" | "accepted" | "rejected";
+/** How the code cache was used: none yet, taken by V8, or refused by it. */
+export type CacheState = "absent" | "accepted" | "rejected";
 
 /** What {@link loadClassicBundle} runs. */
 export interface ClassicBundle {
@@ -40,8 +40,8 @@ export interface ClassicBundle {
   file: string;
   /** Its bytes (being read). */
   source: Promise<Uint8Array<ArrayBuffer>>;
-  /** The cache file this process reads and writes; null: the cache is off. */
-  cachePath: string | null;
+  /** The cache file this process reads and writes. */
+  cachePath: string;
   /** The cache read from it (being read and checked). */
   stored: Promise<StoredCodeCache | null>;
   /** What this process runs (`_code_cache.ts#workloadOf`); none for help, which writes no cache. */
@@ -69,9 +69,7 @@ export async function loadClassicBundle(b: ClassicBundle): Promise<ClassicCli> {
   });
   const factory = script.runInThisContext() as (bundleUrl: string) => CliModule;
   const cli = factory(new URL(`file://${b.file}`).href);
-  const cache: CacheState = b.cachePath === null
-    ? "off"
-    : stored === null
+  const cache: CacheState = stored === null
     ? "absent"
     : script.cachedDataRejected
     ? "rejected"
@@ -85,7 +83,7 @@ export async function loadClassicBundle(b: ClassicBundle): Promise<ClassicCli> {
     cache,
     saveCache: async () =>
       worth && await writeCodeCache(
-        b.cachePath!,
+        b.cachePath,
         b.workload!,
         bytes,
         new Uint8Array(script.createCachedData()),

@@ -89,6 +89,30 @@ export function codeCacheEnabled(): boolean {
   }
 }
 
+/**
+ * Whether this process can use a cache at `path`: there is one to read, or one could be written
+ * there (a file is created and removed to find out: a read-only installation cannot keep one).
+ *
+ * @example
+ * ```ts
+ * canKeepCodeCache("/opt/exfit/dist/cli/exfit_cli.js.1a2b3c4d.v8cache"); // true if writable
+ * ```
+ */
+export function canKeepCodeCache(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch { /* none yet */ }
+  const probe = `${path}.${Deno.pid}.tmp`;
+  try {
+    Deno.writeFileSync(probe, new Uint8Array(0));
+    Deno.removeSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** How much of the program a workload compiles: the larger, the more a cache of it holds. */
 const COVERAGE: Record<string, number> = { "fit+plots": 2, fit: 1 };
 

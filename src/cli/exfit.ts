@@ -15,7 +15,13 @@
 import { currentBundle, currentClassicBundle } from "./_bundle_manifest.ts";
 import { repoRoot } from "./_cwd.ts";
 import type { CliModule } from "./_classic_bundle.ts";
-import { codeCacheEnabled, codeCachePath, readCodeCache, workloadOf } from "./_code_cache.ts";
+import {
+  canKeepCodeCache,
+  codeCacheEnabled,
+  codeCachePath,
+  readCodeCache,
+  workloadOf,
+} from "./_code_cache.ts";
 
 /** A loaded command line, and what to do once it has run. */
 export interface LoadedCli {
@@ -26,8 +32,8 @@ export interface LoadedCli {
 
 /**
  * The command line to run `args` with: the current bundle's classic script with its code cache
- * (unless `args` ask for help or the version only), else the current ES-module bundle, else the
- * sources.
+ * (unless `args` ask for help or the version only, or the cache cannot be kept), else the current
+ * ES-module bundle, else the sources.
  *
  * @example
  * ```ts
@@ -38,22 +44,18 @@ export interface LoadedCli {
  */
 export async function loadCli(args: readonly string[]): Promise<LoadedCli> {
   const root = repoRoot();
-  // Help and version start faster without `node:vm` (which the classic script needs).
+  // Help and version start faster without `node:vm` (which the classic script needs), and the
+  // script without its cache is slower than the ES modules: it runs only where its cache can be
+  // kept (not with EXFIT_CODE_CACHE=0, nor from a folder that cannot be written).
   const workload = workloadOf(args);
-  const classic = workload === undefined ? null : currentClassicBundle(root);
-  if (classic !== null) {
+  const classic = workload === undefined || !codeCacheEnabled() ? null : currentClassicBundle(root);
+  const cachePath = classic === null ? null : codeCachePath(classic);
+  if (classic !== null && cachePath !== null && canKeepCodeCache(cachePath)) {
     // The script and its cache are read (and the cache checked) while `node:vm` loads.
-    const cachePath = codeCacheEnabled() ? codeCachePath(classic) : null;
     const source = Deno.readFile(classic);
-    const stored = cachePath === null ? Promise.resolve(null) : readCodeCache(cachePath, source);
+    const stored = readCodeCache(cachePath, source);
     const { loadClassicBundle } = await import("./_classic_bundle.ts");
-    const loaded = await loadClassicBundle({
-      file: classic,
-      source,
-      cachePath,
-      stored,
-      workload,
-    });
+    const loaded = await loadClassicBundle({ file: classic, source, cachePath, stored, workload });
     return { cli: loaded.cli, finish: async () => void await loaded.saveCache() };
   }
   const entry = currentBundle(root) ?? new URL("./main.ts", import.meta.url);
