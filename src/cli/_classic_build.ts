@@ -25,9 +25,7 @@
  */
 import type * as esbuild from "esbuild";
 import { dirname, relative, resolve } from "node:path";
-import { bundleEntryName, CLASSIC_BUNDLE_FILE } from "./_bundle_manifest.ts";
-
-export { CLASSIC_BUNDLE_FILE };
+import { bundleEntryName } from "./_bundle_manifest.ts";
 
 /** The parameter of the script's function that stands for `import.meta.url`. */
 const BUNDLE_URL = "exfitBundleUrl";
@@ -119,7 +117,6 @@ export async function buildClassic(
   const result = await build({
     ...opts.base,
     entryPoints: [`${opts.root}/src/cli/main.ts`],
-    outdir: undefined,
     outfile: opts.outFile,
     splitting: false,
     format: "iife",

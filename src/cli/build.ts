@@ -12,7 +12,9 @@
  * `deno.json`) to the same place seen from `dist/cli/`. The small npm packages a fit loads are
  * bundled from Deno's npm cache at the versions of `deno.json`; the large ones some runs load stay
  * `npm:` imports (`KEEP_EXTERNAL`), and `node:` built-ins stay imports. The list of inputs with their sizes
- * and modification times goes to `dist/cli/manifest.json` (`_bundle_manifest.ts`).
+ * and modification times goes to `dist/cli/manifest.json` (`_bundle_manifest.ts`). The same code is
+ * also written as one classic script, `dist/cli/exfit_cli.js` (`_classic_build.ts`), which
+ * `deno task exfit` runs with a V8 code cache (`_classic_bundle.ts`).
  *
  * @example
  * ```sh
@@ -25,8 +27,14 @@
 import * as esbuild from "esbuild";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BUNDLE_DIR, bundleEntryName, inputStamp, type Manifest } from "./_bundle_manifest.ts";
-import { buildClassic, CLASSIC_BUNDLE_FILE, externalReaching } from "./_classic_build.ts";
+import {
+  BUNDLE_DIR,
+  bundleEntryName,
+  CLASSIC_BUNDLE_FILE,
+  inputStamp,
+  type Manifest,
+} from "./_bundle_manifest.ts";
+import { buildClassic, externalReaching } from "./_classic_build.ts";
 import { linkedNodeModules } from "../../functions/bundle.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -126,7 +134,7 @@ export async function buildCli(
     Deno.removeSync(tmp, { recursive: true });
   } catch { /* absent */ }
   // Which imports stay imports: `node:` built-ins, `npm:` specifiers, the large npm packages.
-  const resolve = (build: esbuild.PluginBuild) => {
+  const resolveExternals = (build: esbuild.PluginBuild) => {
     build.onResolve(
       { filter: /^node:/ },
       (a: esbuild.OnResolveArgs) => ({ path: a.path, external: true }),
@@ -172,7 +180,7 @@ export async function buildCli(
       plugins: [{
         name: "exfit",
         setup(build: esbuild.PluginBuild) {
-          resolve(build);
+          resolveExternals(build);
           build.onLoad({ filter: /\.ts$/ }, (a: esbuild.OnLoadArgs) => ({
             contents: rewrite(a.path, Deno.readTextFileSync(a.path)),
             loader: "ts",
@@ -186,7 +194,7 @@ export async function buildCli(
       entries: entryPoints.map((e) => relative(ROOT, e.in)),
       outside: externalReaching(result.metafile),
       rewriteUrls: rewrite,
-      resolve,
+      resolve: resolveExternals,
       base,
     });
     inputPaths = [

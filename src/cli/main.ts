@@ -212,15 +212,8 @@ export async function runCli(): Promise<never> {
   Deno.exit(await startCli());
 }
 
-/**
- * The command the arguments name (the first that is not an option), if any.
- *
- * @example
- * ```ts
- * commandOf(["--debug", "fit", "-e", "a.toml"]); // "fit"
- * ```
- */
-export function commandOf(args: readonly string[]): string | undefined {
+/** The command the arguments name (the first that is not an option), if any. */
+function commandOf(args: readonly string[]): string | undefined {
   return args.find((a) => !a.startsWith("-"));
 }
 
