@@ -11,9 +11,9 @@ import {
   decodeCodeCache,
   encodeCodeCache,
   readCodeCache,
-  sha256Hex,
   workloadOf,
 } from "../src/cli/_code_cache.ts";
+import { sha256Hex } from "../src/io/digest.ts";
 import { loadClassicBundle } from "../src/cli/_classic_bundle.ts";
 
 const enc = new TextEncoder();

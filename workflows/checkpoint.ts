@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { sha256Hex } from "../src/io/digest.ts";
 import { EXFIT_VERSION } from "../src/output/version.ts";
 import type { StepSpec } from "../src/fit/step.ts";
 import type { StudySpec } from "../src/fit/study.ts";
@@ -73,8 +74,7 @@ export async function studyHash(
     steps,
     options,
   });
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return await sha256Hex(text);
 }
 
 const enc = (v: number): number | null => Number.isFinite(v) ? v : null;

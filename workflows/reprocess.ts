@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { sha256Hex } from "../src/io/digest.ts";
 import { fileURLToPath } from "node:url";
 import { loadStudy } from "../src/io/load.ts";
 import { parseModel } from "../src/models/model.ts";
@@ -106,11 +107,8 @@ export function exfitVersion(): Promise<string> {
       }
     };
     for (const dir of ["src", "functions", "workflows"]) walk(dir);
-    const enc = new TextEncoder();
     const parts = files.sort().flatMap((f) => [f, Deno.readTextFileSync(`${root}${f}`)]);
-    const digest = await crypto.subtle.digest("SHA-256", enc.encode(parts.join("\0")));
-    const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0"));
-    return `exfit+${hex.join("").slice(0, 12)}`;
+    return `exfit+${(await sha256Hex(parts.join("\0"))).slice(0, 12)}`;
   })();
 }
 

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { sha256Hex } from "../src/io/digest.ts";
 import type { ResultOf, WorkKind } from "../functions/payload.ts";
 import { checkResult } from "../functions/check.ts";
 
@@ -23,11 +24,6 @@ interface ResultFile {
 
 /** Why a result cannot be used. */
 export type ResultProblem = { id: string; path: string; problem: "missing" | string };
-
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /**
  * File name of a work-item id (ids are `[0-9a-z:]`; `:` becomes `_`).
@@ -58,7 +54,7 @@ export async function encodeResult<K extends WorkKind>(
     version: RESULT_FILE_VERSION,
     id: result.id,
     kind,
-    sha256: await sha256(JSON.stringify(result)),
+    sha256: await sha256Hex(JSON.stringify(result)),
     result,
   };
   return JSON.stringify(file);
@@ -82,7 +78,7 @@ export async function decodeResult<K extends WorkKind>(
   if (file?.version !== RESULT_FILE_VERSION) throw new Error("not a result of this version");
   if (file.id !== id) throw new Error(`holds the result of "${file.id}"`);
   if (file.kind !== kind) throw new Error(`holds a ${file.kind} result, expected ${kind}`);
-  if (file.sha256 !== await sha256(JSON.stringify(file.result))) {
+  if (file.sha256 !== await sha256Hex(JSON.stringify(file.result))) {
     throw new Error("its checksum does not match its content");
   }
   return checkResult(kind, file.result, id);

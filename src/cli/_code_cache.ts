@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { sha256Hex } from "../io/digest.ts";
 
 const MAGIC = "exfit-v8-code-cache/2";
 
@@ -145,19 +146,6 @@ export function workloadOf(args: readonly string[]): string | undefined {
   if (command !== "fit") return command;
   const plot = args.indexOf("--plot");
   return plot >= 0 && args[plot + 1] === "nothing" ? "fit" : "fit+plots";
-}
-
-/**
- * SHA-256 of some bytes, as hex.
- *
- * @example
- * ```ts
- * await sha256Hex(new TextEncoder().encode("abc")); // "ba7816bf…"
- * ```
- */
-export async function sha256Hex(data: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /**

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { sha256Hex } from "../io/digest.ts";
 import { basename, dirname, extname, join, resolve } from "../config/paths.ts";
 import { writeTreeAtomically } from "../output/atomic.ts";
 import {
@@ -40,11 +41,6 @@ export interface RunInfoOptions {
   parameters: string[];
   methods: string[];
   steps: StepSpec[];
-}
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function seedsOf(steps: readonly StepSpec[], root: string): StochasticOperation[] {
@@ -116,7 +112,7 @@ export class RunInfoWriter {
     }
     const unique = [...new Set(resolvedOf.values())];
     const bytesOf = new Map(unique.map((r) => [r, Deno.readFileSync(r)]));
-    const hashes = await Promise.all(unique.map((r) => sha256(bytesOf.get(r)!)));
+    const hashes = await Promise.all(unique.map((r) => sha256Hex(bytesOf.get(r)!)));
     const hashOf = new Map(unique.map((r, k) => [r, hashes[k]]));
     for (const [category, paths] of cats) {
       const used = new Set<string>();
@@ -131,9 +127,7 @@ export class RunInfoWriter {
         if (used.has(name)) {
           const ext = extname(name);
           const stem = name.slice(0, name.length - ext.length);
-          name = `${stem}__${
-            (await sha256(new TextEncoder().encode(resolvedPath))).slice(0, 8)
-          }${ext}`;
+          name = `${stem}__${(await sha256Hex(resolvedPath)).slice(0, 8)}${ext}`;
           for (let k = 2; used.has(name); k++) name = `${stem}__${k}${ext}`;
         }
         used.add(name);
