@@ -101,9 +101,12 @@ export function shellQuote(words: string[]): string {
  * little of it, and the larger young generation's cost is mostly first touches of fresh pages
  * (page faults). Alternated whole processes, one run each (docs/performance.md): CPMG_15N_IP
  * 0.975 → 0.805 s, CPMG_HN_DQ_ZQ 17.3 → 15.8 s, the methyl example and the GUARDD case a few per
- * cent; 4 MiB measured the same as 8.
+ * cent; 4 MiB measured the same as 8. An old generation of 64 MiB before its first full collection
+ * (`--initial-old-space-size`): a short fit's heap (the code cache's bytecode included) passed V8's
+ * small starting limit and paid one incremental mark-compact; CPMG_15N_IP 321 → 304 ms and 334 →
+ * 317 ms (16 and 12 alternated pairs), 3–4 MiB more peak memory, the methyl example unchanged.
  */
-export const EXFIT_V8_FLAGS = "--max-semi-space-size=8";
+export const EXFIT_V8_FLAGS = "--max-semi-space-size=8,--initial-old-space-size=64";
 
 /**
  * How nodes start exfit: `EXFIT_CMD` when set (e.g. a compiled binary, split into words), else
