@@ -13,6 +13,9 @@
  * npm package or a `node:` built-in statically: an IIFE cannot import, so those (the figures'
  * renderer, the queue, the bundlers) stay in the ES-module bundle and are imported from there,
  * as are the modules of literal dynamic imports that do (each has an entry of its own there).
+ * Those hold their own copies of the modules they import, classes included: what crosses between
+ * them and the script should be plain data (the figures' SVG text, the queue's messages), not
+ * objects tested with `instanceof`.
  * Worker scripts and other `new URL(…)` targets also name the ES-module bundle's files.
  *
  * @example
