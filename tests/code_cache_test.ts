@@ -75,7 +75,7 @@ async function load(file: string, cachePath: string, workload?: string) {
   });
 }
 
-Deno.test("the classic script runs with the cache of an earlier run, and writes one only when worth it", async () => {
+Deno.test("the classic script runs with an earlier run's cache, writes one only if worth it", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "exfit_code_cache_" });
   try {
     // Every script differs from the others' text (V8 keeps compiled scripts per isolate).

@@ -21,7 +21,8 @@
  * @example
  * ```ts
  * const outside = externalReaching(result.metafile);
- * await buildClassic(esbuild.build, { root, outFile, entries, outside, rewriteUrls, resolve, base });
+ * const opts = { root, outFile, entries, outside, rewriteUrls, resolve, base };
+ * await buildClassic(esbuild.build, opts);
  * ```
  *
  * @module
@@ -108,7 +109,7 @@ export interface ClassicBuild {
  *
  * @example
  * ```ts
- * const meta = await buildClassic(esbuild.build, { root, outFile, entries, outside, rewriteUrls, resolve, base });
+ * const meta = await buildClassic(esbuild.build, opts); // opts: a ClassicBuild
  * ```
  */
 export async function buildClassic(

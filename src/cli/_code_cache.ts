@@ -6,14 +6,14 @@
  * V8 checks a cache against its own version and flags, but against the source only by its
  * length and, in release builds, not against a checksum: a cache of another script of the same
  * length would run that script's code. So both are checked here, and a cache of another script
- * or a damaged file is not given to V8. Writes go through a temporary file renamed into place; any problem reading or
- * writing only means running without the cache. Kept apart from the loader so that the reading
- * starts before `node:vm` is imported.
+ * or a damaged file is not given to V8. Writes go through a temporary file renamed into place;
+ * any problem reading or writing only means running without the cache. Kept apart from the
+ * loader so that the reading starts before `node:vm` is imported.
  *
  * @example
  * ```ts
- * const path = codeCachePath("/opt/exfit/dist/cli/exfit_cli.js");
- * const stored = await readCodeCache(path); // { workload, data } | null
+ * const script = "/opt/exfit/dist/cli/exfit_cli.js";
+ * const stored = await readCodeCache(codeCachePath(script), Deno.readFile(script)); // or null
  * ```
  *
  * @module
