@@ -99,7 +99,19 @@ export function currentBundle(root: string): URL | null {
  * ```
  */
 export function currentClassicBundle(root: string): string | null {
-  if (currentBundle(root) === null) return null;
+  return currentBundle(root) === null ? null : classicScriptIn(root);
+}
+
+/**
+ * The bundle's classic script under `root` if the file exists (currency is
+ * {@link currentBundle}'s to tell).
+ *
+ * @example
+ * ```ts
+ * const script = currentBundle(root) && classicScriptIn(root);
+ * ```
+ */
+export function classicScriptIn(root: string): string | null {
   const file = `${root}/${BUNDLE_DIR}/${CLASSIC_BUNDLE_FILE}`;
   try {
     Deno.statSync(file);

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { currentBundle, currentClassicBundle } from "./_bundle_manifest.ts";
+import { classicScriptIn, currentBundle } from "./_bundle_manifest.ts";
 import { repoRoot } from "./_cwd.ts";
 import type { CliModule } from "./_classic_bundle.ts";
 import {
@@ -48,7 +48,10 @@ export async function loadCli(args: readonly string[]): Promise<LoadedCli> {
   // script without its cache is slower than the ES modules: it runs only where its cache can be
   // kept (not with EXFIT_CODE_CACHE=0, nor from a folder that cannot be written).
   const workload = workloadOf(args);
-  const classic = workload === undefined || !codeCacheEnabled() ? null : currentClassicBundle(root);
+  const bundle = currentBundle(root);
+  const classic = bundle === null || workload === undefined || !codeCacheEnabled()
+    ? null
+    : classicScriptIn(root);
   const cachePath = classic === null ? null : codeCachePath(classic);
   if (classic !== null && cachePath !== null && canKeepCodeCache(cachePath)) {
     // The script and its cache are read (and the cache checked) while `node:vm` loads.
@@ -58,7 +61,7 @@ export async function loadCli(args: readonly string[]): Promise<LoadedCli> {
     const loaded = await loadClassicBundle({ file: classic, source, cachePath, stored, workload });
     return { cli: loaded.cli, finish: async () => void await loaded.saveCache() };
   }
-  const entry = currentBundle(root) ?? new URL("./main.ts", import.meta.url);
+  const entry = bundle ?? new URL("./main.ts", import.meta.url);
   const cli = await (import(entry.href) as Promise<typeof import("./main.ts")>);
   return { cli, finish: () => Promise.resolve() };
 }
