@@ -45,6 +45,7 @@ Deno.test("a code cache file is named by Deno, V8 and the V8 flags", () => {
 
 Deno.test("a run's workload: what of the program its cache would hold", () => {
   assert.equal(workloadOf(["fit", "-e", "a.toml", "--plot", "nothing"]), "fit");
+  assert.equal(workloadOf(["fit", "--plot=nothing", "-e", "a.toml"]), "fit");
   assert.equal(workloadOf(["fit", "-e", "a.toml"]), "fit+plots");
   assert.equal(workloadOf(["simulate", "-e", "a.toml"]), "simulate");
   assert.equal(workloadOf(["fit", "--help"]), undefined);

@@ -145,7 +145,8 @@ export function workloadOf(args: readonly string[]): string | undefined {
   const command = args.find((a) => !a.startsWith("-"));
   if (command !== "fit") return command;
   const plot = args.indexOf("--plot");
-  return plot >= 0 && args[plot + 1] === "nothing" ? "fit" : "fit+plots";
+  const none = args.includes("--plot=nothing") || (plot >= 0 && args[plot + 1] === "nothing");
+  return none ? "fit" : "fit+plots";
 }
 
 /**
